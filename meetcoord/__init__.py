@@ -1,0 +1,73 @@
+"""meetcoord: coordination meetings across linked venues.
+
+``create_app`` is a short list of single-purpose setup steps; each fails fast with a clear
+message when its configuration is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from meetcoord.config import PROJECT_ROOT, load_config
+
+__all__ = ["create_app"]
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides settings from the environment (tests)."""
+    overrides = dict(config or {})
+    instance_path = Path(overrides.pop("INSTANCE_PATH", PROJECT_ROOT / "instance"))
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config(overrides=overrides, instance_path=instance_path))
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from meetcoord import models  # noqa: F401  (registers every table before Alembic looks)
+    from meetcoord.core import security
+    from meetcoord.core.i18n import init_i18n
+    from meetcoord.extensions import csrf, db, limiter, login_manager, migrate, socketio
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    init_i18n(app)
+    security.init_security(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"] or None,
+        cors_allowed_origins=[],
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from meetcoord.accounts.views import bp as accounts_bp
+    from meetcoord.api import init_api
+    from meetcoord.core.views import bp as core_bp
+    from meetcoord.directory.views import bp as directory_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(directory_bp)
+    init_api(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from meetcoord.cli import register_commands
+
+    register_commands(app)

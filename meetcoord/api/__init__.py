@@ -1,0 +1,75 @@
+"""The JSON API under ``/api/v1``, documented by an OpenAPI 3 document built from schemas.
+
+flask-smorest generates the document from the marshmallow schemas the endpoints declare;
+this package adds the pieces every endpoint shares: authentication (bearer token or a
+session with CSRF header), one error format (``application/problem+json``) and list
+arguments and envelopes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, request
+from flask_login import current_user
+from flask_smorest import Api, Blueprint
+
+from meetcoord.api.problems import problem_response
+from meetcoord.extensions import csrf
+
+API_PREFIX = "/api/v1"
+
+
+class _Api(Api):
+    def _register_error_handlers(self) -> None:
+        """Errors are handled app-wide by ``core.views`` (JSON under /api, HTML elsewhere)."""
+
+
+def _require_auth() -> Any:
+    if not current_user.is_authenticated:
+        return problem_response(
+            401,
+            "unauthorized",
+            "Autentikasi diperlukan: kirim header Authorization: Bearer <token>.",
+            headers={"WWW-Authenticate": 'Bearer realm="meetcoord"'},
+        )
+    uses_bearer = request.headers.get("Authorization", "").lower().startswith("bearer ")
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not uses_bearer:
+        csrf.protect()  # a browser session calling the API must prove it is our page
+    return None
+
+
+def register_api_blueprint(blp: Blueprint) -> None:
+    """Attach a feature's API blueprint: documented, authenticated, CSRF by header."""
+    csrf.exempt(blp)
+    blp.before_request(_require_auth)
+    current_api().register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
+
+
+def current_api() -> Api:
+    return current_app.extensions["meetcoord_api"]
+
+
+def init_api(app: Flask) -> None:
+    the_api = _Api(
+        app,
+        spec_kwargs={
+            "info": {
+                "description": "meetcoord: rapat koordinasi lintas lokasi. "
+                "Errors are application/problem+json with a field-level `errors` map.",
+            },
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer"},
+                    "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+                }
+            },
+            "security": [{"bearerAuth": []}, {"sessionCookie": []}],
+        },
+    )
+    app.extensions["meetcoord_api"] = the_api
+    with app.app_context():
+        from meetcoord.directory.api import blueprints as directory_blueprints
+
+        for blp in directory_blueprints:
+            register_api_blueprint(blp)

@@ -1,0 +1,66 @@
+"""``application/problem+json`` (RFC 9457) bodies, the API's one error format."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Response, json
+
+PROBLEM_TYPE = "application/problem+json"
+
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Nested marshmallow/webargs messages → ``{"field.sub": ["message", ...]}``."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(flatten_errors(value, name))
+    elif isinstance(messages, list | tuple):
+        if all(isinstance(item, str) for item in messages):
+            flat[prefix or "_"] = [str(item) for item in messages]
+        else:
+            for item in messages:
+                for key, value in flatten_errors(item, prefix).items():
+                    flat.setdefault(key, []).extend(value)
+    else:
+        flat[prefix or "_"] = [str(messages)]
+    return flat
+
+
+def problem_response(
+    status: int,
+    code: str,
+    detail: Any,
+    *,
+    errors: Mapping[str, list[Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "code": code,
+        "detail": str(detail),
+    }
+    if errors:
+        body["errors"] = {key: [str(m) for m in values] for key, values in errors.items()}
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_TYPE)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response

@@ -1,0 +1,143 @@
+"""The ``meetcoord`` command: Flask's CLI plus our own administrative commands.
+
+``meetcoord db upgrade`` (Flask-Migrate), ``meetcoord create-admin``,
+``meetcoord create-token``, ``meetcoord demo load``, ``meetcoord serve``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from meetcoord.core.errors import ServiceError
+
+# 2026-11-22: eventlet (the brief's default server) announces it is in bugfix-only mode on
+# every import; the message is for new projects choosing a server, not for operators.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated", category=DeprecationWarning)
+
+
+def _fail(exc: ServiceError) -> None:
+    click.echo(f"error: {exc.message}", err=True)
+    for field, messages in exc.errors.items():
+        for message in messages:
+            click.echo(f"  {field}: {message}", err=True)
+    raise SystemExit(2)
+
+
+def _prompt_password() -> str:
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", default="Administrator")
+@click.option(
+    "--password",
+    envvar="MEETCOORD_ADMIN_PASSWORD",
+    default=None,
+    help="Read from MEETCOORD_ADMIN_PASSWORD or prompted when not given.",
+)
+@with_appcontext
+def create_admin(email: str, name: str, password: str | None) -> None:
+    """Create an administrator account."""
+    _create_user(email, name, password, "admin")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["admin", "secretariat", "viewer"]), required=True)
+@click.option("--password", envvar="MEETCOORD_USER_PASSWORD", default=None)
+@with_appcontext
+def create_user(email: str, name: str, role: str, password: str | None) -> None:
+    """Create a staff account with a role."""
+    _create_user(email, name, password, role)
+
+
+def _create_user(email: str, name: str, password: str | None, role: str) -> None:
+    from meetcoord.accounts import services
+
+    try:
+        user = services.create_user(
+            None, email=email, name=name, password=password or _prompt_password(), role=role
+        )
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"created {user.role.value} {user.email} (id {user.id})")
+
+
+@click.command("create-token")
+@click.option("--email", required=True, help="The account the token acts as.")
+@click.option("--name", required=True, help="What the token is for, e.g. 'sync script'.")
+@with_appcontext
+def create_token(email: str, name: str) -> None:
+    """Issue an API token; it is printed once and only its hash is stored."""
+    from meetcoord.accounts import services
+
+    user = services.find_by_email(email)
+    if user is None:
+        click.echo(f"error: no account with email {email}", err=True)
+        raise SystemExit(2)
+    try:
+        _token, secret = services.create_token(None, user, name)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(secret)
+
+
+@click.group("demo")
+def demo() -> None:
+    """Demo data from the seed meetings (Sumba Barat Daya, NTB, Maluku, Bappenas)."""
+
+
+@demo.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the directory has data.")
+@with_appcontext
+def demo_load(if_empty: bool) -> None:
+    from meetcoord.demo import directory_is_empty, load_demo
+
+    if if_empty and not directory_is_empty():
+        click.echo("demo: database already has data; left as it is")
+        return
+    summary = load_demo()
+    click.echo("demo loaded: " + ", ".join(f"{count} {what}" for what, count in summary.items()))
+
+
+@demo.command("logins")
+def demo_logins() -> None:
+    """Print the demo accounts and their passwords."""
+    from meetcoord.demo import DEMO_LOGINS
+
+    click.echo("Demo logins (http://127.0.0.1:5000/login):")
+    for login in DEMO_LOGINS:
+        click.echo(f"  {login.role:<12} {login.email:<32} {login.password}")
+
+
+@click.command("serve")
+def serve() -> None:
+    """Serve with the configured async mode (eventlet by default) and Socket.IO."""
+    # A fresh interpreter, so that eventlet/gevent can monkey-patch before anything imports.
+    os.execv(sys.executable, [sys.executable, "-m", "meetcoord.server"])  # noqa: S606
+
+
+def register_commands(app: Flask) -> None:
+    for command in (create_admin, create_user, create_token, demo, serve):
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from meetcoord import create_app
+    from meetcoord.config import ConfigError
+
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise SystemExit(f"meetcoord: configuration error: {exc}") from None
+
+
+main = FlaskGroup(create_app=_create_app, help="meetcoord: rapat koordinasi lintas lokasi.")

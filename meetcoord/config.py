@@ -1,0 +1,180 @@
+"""Settings from ``MEETCOORD_*`` environment variables, validated once at start.
+
+A secretariat that mistypes a variable should learn it from one clear line when the
+service starts, not from a stack trace in the middle of sending 200 invitations. So every
+setting is parsed here, and :func:`load_config` raises :class:`ConfigError` naming the
+variable, the bad value and what was expected.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+ENVIRONMENTS = ("production", "development", "testing")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting is missing or has a value the service cannot run with."""
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name}={raw!r}: expected true/false (1/0, yes/no, on/off)")
+
+
+def _int(low: int, high: int) -> Callable[[str, str], int]:
+    def parse(name: str, raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{name}={raw!r}: expected a whole number") from None
+        if not low <= value <= high:
+            raise ConfigError(f"{name}={raw!r}: expected a number from {low} to {high}")
+        return value
+
+    return parse
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[str, str], str]:
+    def parse(name: str, raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in options:
+            raise ConfigError(f"{name}={raw!r}: expected one of {', '.join(options)}")
+        return value
+
+    return parse
+
+
+def _database_url(name: str, raw: str) -> str:
+    value = raw.strip()
+    if value.startswith("postgresql://") or value.startswith("postgres://"):
+        # psycopg 3 is the driver we ship; the bare scheme would pick psycopg2.
+        value = "postgresql+psycopg://" + value.split("://", 1)[1]
+    if not (value.startswith("sqlite:") or value.startswith("postgresql+psycopg://")):
+        raise ConfigError(
+            f"{name}={raw!r}: expected sqlite:///path or postgresql+psycopg://user@host/db"
+        )
+    return value
+
+
+def _redis_url(name: str, raw: str) -> str:
+    value = raw.strip()
+    if value and not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"{name}={raw!r}: expected redis://host:port/db")
+    return value
+
+
+def _limiter_storage(name: str, raw: str) -> str:
+    value = raw.strip()
+    if not value.startswith(("memory://", "redis://", "rediss://")):
+        raise ConfigError(f"{name}={raw!r}: expected memory:// or redis://host:port/db")
+    return value
+
+
+def _text(name: str, raw: str) -> str:
+    return raw.strip()
+
+
+# (environment suffix, config key, parser, default). Defaults are strings so that they go
+# through the same parser as real values.
+_SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = (
+    ("ENV", "MEETCOORD_ENV", _choice(ENVIRONMENTS), "production"),
+    ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI", _database_url, None),
+    ("ASYNC_MODE", "SOCKETIO_ASYNC_MODE", _choice(ASYNC_MODES), "eventlet"),
+    ("SOCKETIO_QUEUE", "SOCKETIO_MESSAGE_QUEUE", _redis_url, ""),
+    ("HOST", "SERVER_HOST", _text, "127.0.0.1"),
+    ("PORT", "SERVER_PORT", _int(1, 65535), "5000"),
+    ("RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URI", _limiter_storage, "memory://"),
+    ("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", _text, "10 per minute;50 per hour"),
+    ("DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE", _choice(("id", "en")), "id"),
+    ("PAGE_SIZE", "PAGE_SIZE", _int(5, 200), "25"),
+    ("CSV_MAX_BYTES", "CSV_MAX_BYTES", _int(1024, 50 * 1024 * 1024), str(2 * 1024 * 1024)),
+    ("CSV_MAX_ROWS", "CSV_MAX_ROWS", _int(1, 100_000), "5000"),
+    ("INSTITUTION_NAME", "INSTITUTION_NAME", _text, "Badan Perencanaan Pembangunan Daerah"),
+    ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_SECURE", _bool, None),
+    ("SECRET_KEY", "SECRET_KEY", _text, None),
+)
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    """Keep one generated key per installation so sessions survive a restart."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_config(
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    instance_path: Path | None = None,
+) -> dict[str, Any]:
+    """Build the Flask config from the environment plus explicit overrides (tests)."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    instance_path = instance_path or PROJECT_ROOT / "instance"
+    config: dict[str, Any] = {}
+    for suffix, key, parse, default in _SETTINGS:
+        name = f"MEETCOORD_{suffix}"
+        if key in overrides:
+            config[key] = overrides.pop(key)
+            continue
+        raw = environ.get(name)
+        if raw is None or raw == "":
+            if default is None:
+                config[key] = None
+                continue
+            raw = default
+        config[key] = parse(name, raw)
+
+    env = config["MEETCOORD_ENV"]
+    if config["SQLALCHEMY_DATABASE_URI"] is None:
+        instance_path.mkdir(parents=True, exist_ok=True)
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'meetcoord.db'}"
+    if not config["SECRET_KEY"]:
+        if env == "testing":
+            config["SECRET_KEY"] = secrets.token_hex(32)
+        else:
+            config["SECRET_KEY"] = _instance_secret_key(instance_path)
+    elif len(config["SECRET_KEY"]) < 32:
+        raise ConfigError("MEETCOORD_SECRET_KEY: must be at least 32 characters long")
+    if config["SESSION_COOKIE_SECURE"] is None:
+        config["SESSION_COOKIE_SECURE"] = env == "production"
+
+    config.update(
+        TESTING=env == "testing",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=config["SESSION_COOKIE_SECURE"],
+        PERMANENT_SESSION_LIFETIME=12 * 3600,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        BABEL_DEFAULT_TIMEZONE="UTC",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        MAX_CONTENT_LENGTH=max(config["CSV_MAX_BYTES"], 16 * 1024 * 1024),
+        WTF_CSRF_TIME_LIMIT=None,  # a form left open through a long meeting must still submit
+        RATELIMIT_HEADERS_ENABLED=True,
+        API_TITLE="meetcoord API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        INSTANCE_PATH=str(instance_path),
+    )
+    config.update(overrides)
+    return config

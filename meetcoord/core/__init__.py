@@ -1,0 +1,1 @@
+"""Mechanisms shared by every feature: storage base, time zones, tokens, errors, audit."""

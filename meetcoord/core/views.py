@@ -1,0 +1,115 @@
+"""Pages and handlers that belong to no single feature: home, language, health, errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from meetcoord.api import API_PREFIX
+from meetcoord.api.problems import flatten_errors, problem_response
+from meetcoord.core.errors import ServiceError
+from meetcoord.core.i18n import LANGUAGES
+from meetcoord.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def index() -> Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("directory.organizations"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/lang")
+def set_language() -> Response:
+    code = request.form.get("lang", "")
+    if code in LANGUAGES:
+        session["lang"] = code
+        if current_user.is_authenticated and current_user.locale != code:
+            current_user.locale = code
+            db.session.commit()
+    target = request.form.get("next") or url_for("core.index")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("core.index")  # never redirect off-site
+    return redirect(target)
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[dict[str, Any], int]:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        return {"status": "error", "database": "unreachable"}, 503
+    return {"status": "ok"}, 200
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+MESSAGES = {
+    400: lambda: _("Permintaan tidak valid."),
+    401: lambda: _("Silakan masuk terlebih dahulu."),
+    403: lambda: _("Anda tidak berhak membuka halaman ini."),
+    404: lambda: _("Halaman tidak ditemukan."),
+    405: lambda: _("Metode tidak diizinkan."),
+    413: lambda: _("Berkas terlalu besar."),
+    429: lambda: _("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."),
+    500: lambda: _("Terjadi kesalahan pada server. Tim teknis sudah dicatat."),
+}
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(exc: HTTPException) -> Any:
+    status = exc.code or 500
+    message_factory = MESSAGES.get(status)
+    message = message_factory() if message_factory else (exc.description or exc.name)
+    if getattr(exc, "description", None) and status == 400 and "CSRF" in str(exc.description):
+        message = _("Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu kirim lagi.")
+    if _wants_json():
+        data = getattr(exc, "data", None) or {}
+        errors = flatten_errors(data["messages"]) if "messages" in data else None
+        if errors:
+            # webargs nests by location ("json", "query", "files"); the field is what matters
+            errors = {key.split(".", 1)[-1]: value for key, value in errors.items()}
+            message = _("Data yang dikirim tidak valid.")
+        headers = {k: v for k, v in exc.get_headers() if k.lower() not in ("content-type",)}
+        return problem_response(
+            status, exc.name.lower().replace(" ", "_"), message, errors=errors, headers=headers
+        )
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+@bp.app_errorhandler(ServiceError)
+def service_error(exc: ServiceError) -> Any:
+    if _wants_json():
+        return problem_response(exc.status, exc.code, exc.message, errors=exc.errors)
+    return render_template(
+        "errors/error.html", status=exc.status, message=exc.message, errors=exc.errors
+    ), exc.status
+
+
+@bp.app_errorhandler(Exception)
+def unexpected_error(exc: Exception) -> Any:
+    if isinstance(exc, HTTPException):
+        return http_error(exc)
+    current_app.logger.exception("unhandled error")
+    db.session.rollback()
+    if _wants_json():
+        return problem_response(500, "internal_error", MESSAGES[500]())
+    return render_template("errors/error.html", status=500, message=MESSAGES[500]()), 500

@@ -1,0 +1,1 @@
+"""The directory: agencies (OPD and others), people, forums and venues."""

@@ -1,0 +1,257 @@
+"""Importing people from a CSV file: every row checked, all or nothing.
+
+A secretariat typically exports the participant list from a spreadsheet (Excel in Indonesia
+writes ``;``-separated files, LibreOffice ``,``), so the delimiter is detected and the
+headers may be Indonesian or English. Any bad row stops the whole import and the report
+lists every row with its problems; nothing is written until the whole file is clean.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from meetcoord.accounts.models import User
+from meetcoord.core import audit
+from meetcoord.core.errors import Conflict, ValidationError
+from meetcoord.directory.cleaning import clean_person
+from meetcoord.directory.models import Organization, Person
+from meetcoord.directory.services import require_editor
+from meetcoord.extensions import db
+
+# Accepted header names (lower case) → field. The first of each group is what the template uses.
+HEADERS: dict[str, tuple[str, ...]] = {
+    "name": ("nama", "name"),
+    "position": ("jabatan", "position"),
+    "organization": ("organisasi", "instansi", "organization", "agency"),
+    "email": ("email", "e-mail", "surel"),
+    "phone": ("telepon", "hp", "no_hp", "phone"),
+    "gender": ("jenis_kelamin", "jk", "gender"),
+    "category": ("kategori", "category"),
+    "has_disability": ("disabilitas", "disability", "has_disability"),
+}
+REQUIRED_HEADERS = ("name", "category")
+TEMPLATE_HEADER = [names[0] for names in HEADERS.values()]
+
+
+@dataclass
+class RowError:
+    line: int  # the line number in the file as a spreadsheet shows it (header = 1)
+    errors: dict[str, list[str]]
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    rows: int = 0
+    file_errors: list[str] = field(default_factory=list)
+    row_errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and not self.row_errors
+
+
+class CsvImportError(ValidationError):
+    """Carries the whole report so every surface can show it."""
+
+    def __init__(self, report: ImportReport):
+        errors: dict[str, list[Any]] = {}
+        if report.file_errors:
+            errors["file"] = list(report.file_errors)
+        for row in report.row_errors:
+            for name, messages in row.errors.items():
+                errors[f"row {row.line}.{name}"] = messages
+        super().__init__(_l("Impor dibatalkan; tidak ada data yang disimpan."), errors=errors)
+        self.report = report
+
+
+def _decode(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def _header_map(header: list[str]) -> tuple[dict[int, str], list[str]]:
+    lookup = {alias: name for name, aliases in HEADERS.items() for alias in aliases}
+    mapping: dict[int, str] = {}
+    unknown: list[str] = []
+    for index, title in enumerate(header):
+        key = title.strip().lower().replace(" ", "_")
+        if key in lookup:
+            mapping[index] = lookup[key]
+        elif key:
+            unknown.append(title.strip())
+    return mapping, unknown
+
+
+def _organization_lookup() -> dict[str, int]:
+    rows = db.session.execute(select(Organization.id, Organization.name, Organization.short_name))
+    lookup: dict[str, int] = {}
+    for org_id, name, short_name in rows:
+        lookup[name.lower()] = org_id
+        if short_name:
+            lookup.setdefault(short_name.lower(), org_id)
+    return lookup
+
+
+def parse_people_csv(
+    raw: bytes, *, max_bytes: int, max_rows: int
+) -> tuple[ImportReport, list[dict[str, Any]]]:
+    """Check the file; returns the report and the cleaned rows (empty when anything failed)."""
+    report = ImportReport()
+    if not raw.strip():
+        report.file_errors.append(str(_l("Berkas kosong.")))
+        return report, []
+    if len(raw) > max_bytes:
+        report.file_errors.append(
+            str(
+                _l(
+                    "Berkas terlalu besar: %(size)d KB, batasnya %(limit)d KB.",
+                    size=len(raw) // 1024,
+                    limit=max_bytes // 1024,
+                )
+            )
+        )
+        return report, []
+    text = _decode(raw)
+    if text is None or "\x00" in text:
+        report.file_errors.append(str(_l("Berkas bukan CSV teks UTF-8.")))
+        return report, []
+    try:
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except (csv.Error, StopIteration):
+        report.file_errors.append(str(_l("Baris judul kolom tidak terbaca.")))
+        return report, []
+    mapping, unknown = _header_map(header)
+    missing = [name for name in REQUIRED_HEADERS if name not in mapping.values()]
+    if missing or unknown:
+        if missing:
+            report.file_errors.append(
+                str(
+                    _l(
+                        "Kolom wajib tidak ada: %(cols)s.",
+                        cols=", ".join(HEADERS[m][0] for m in missing),
+                    )
+                )
+            )
+        if unknown:
+            report.file_errors.append(
+                str(
+                    _l(
+                        "Kolom tidak dikenal: %(cols)s. Kolom yang dikenal: %(known)s.",
+                        cols=", ".join(unknown),
+                        known=", ".join(TEMPLATE_HEADER),
+                    )
+                )
+            )
+        return report, []
+
+    organizations = _organization_lookup()
+    existing_emails = {
+        email.lower()
+        for email in db.session.scalars(select(Person.email).where(Person.email.is_not(None)))
+    }
+    seen_emails: dict[str, int] = {}
+    cleaned: list[dict[str, Any]] = []
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in values):
+                continue
+            report.rows += 1
+            if report.rows > max_rows:
+                report.file_errors.append(
+                    str(_l("Terlalu banyak baris; paling banyak %(n)d per impor.", n=max_rows))
+                )
+                return report, []
+            if len(values) != len(header):
+                report.row_errors.append(
+                    RowError(
+                        line,
+                        {
+                            "row": [
+                                str(
+                                    _l(
+                                        "Jumlah kolom %(got)d, seharusnya %(want)d.",
+                                        got=len(values),
+                                        want=len(header),
+                                    )
+                                )
+                            ]
+                        },
+                    )
+                )
+                continue
+            row = {mapping[i]: value for i, value in enumerate(values) if i in mapping}
+            errors: dict[str, list[str]] = {}
+            org_name = (row.pop("organization", "") or "").strip()
+            if org_name:
+                org_id = organizations.get(org_name.lower())
+                if org_id is None:
+                    errors["organization"] = [
+                        str(_l('Organisasi "%(name)s" tidak ada di direktori.', name=org_name))
+                    ]
+                row["organization_id"] = org_id
+            try:
+                person = clean_person(row)
+            except ValidationError as exc:
+                for name, messages in exc.errors.items():
+                    errors.setdefault(name, []).extend(str(m) for m in messages)
+                person = {}
+            email = person.get("email")
+            if email:
+                if email in existing_emails:
+                    errors.setdefault("email", []).append(
+                        str(_l("Email sudah terdaftar di direktori."))
+                    )
+                elif email in seen_emails:
+                    errors.setdefault("email", []).append(
+                        str(_l("Email sama dengan baris %(line)d.", line=seen_emails[email]))
+                    )
+                else:
+                    seen_emails[email] = line
+            if errors:
+                report.row_errors.append(RowError(line, errors))
+            else:
+                cleaned.append(person)
+    except csv.Error as exc:
+        report.file_errors.append(
+            str(_l("CSV rusak di baris %(line)d: %(error)s", line=reader.line_num, error=str(exc)))
+        )
+        return report, []
+    if report.rows == 0:
+        report.file_errors.append(str(_l("Tidak ada baris data.")))
+    return report, cleaned if report.ok else []
+
+
+def import_people(actor: User | None, raw: bytes, *, max_bytes: int, max_rows: int) -> ImportReport:
+    """Create every person in the file in one transaction, or none of them."""
+    require_editor(actor)
+    report, rows = parse_people_csv(raw, max_bytes=max_bytes, max_rows=max_rows)
+    if not report.ok:
+        raise CsvImportError(report)
+    for values in rows:
+        db.session.add(Person(**values))
+    db.session.flush()
+    report.created = len(rows)
+    audit.record(actor, "import", Person(), f"people: imported {len(rows)} from CSV")
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_l("Data bentrok dengan data lain; muat ulang lalu coba lagi.")) from None
+    return report

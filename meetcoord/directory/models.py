@@ -1,0 +1,195 @@
+"""Directory tables.
+
+References between directory rows are ``ON DELETE RESTRICT`` so that the database itself
+refuses to orphan anyone; the services check first and explain who still refers to a row.
+Forum memberships are owned by their forum and go with it (``CASCADE``).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from meetcoord.core.db import TimestampMixin, str_enum
+from meetcoord.core.timezones import zone_label
+from meetcoord.extensions import db
+
+
+class OrgKind(enum.StrEnum):
+    OPD = "opd"
+    NGO = "ngo"
+    ACADEMIA = "academia"
+    RELIGIOUS = "religious"
+    COMMUNITY = "community"
+    PRIVATE = "private"
+    MEDIA = "media"
+    NATIONAL = "national"
+
+
+class OrgLevel(enum.StrEnum):
+    NATIONAL = "national"
+    PROVINCE = "province"
+    REGENCY = "regency"
+    VILLAGE = "village"
+
+
+class Gender(enum.StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class StakeholderCategory(enum.StrEnum):
+    """Who a participant speaks for; attendance totals and minutes are broken down by it."""
+
+    GOVERNMENT = "government"
+    NGO = "ngo"
+    ACADEMIA = "academia"
+    RELIGIOUS_LEADER = "religious_leader"
+    WOMEN_LEADER = "women_leader"
+    YOUTH_LEADER = "youth_leader"
+    COMMUNITY_LEADER = "community_leader"
+    PRIVATE_SECTOR = "private_sector"
+    MEDIA = "media"
+    FACILITATOR = "facilitator"
+
+
+class ForumRole(enum.StrEnum):
+    CHAIR = "chair"
+    VICE_CHAIR = "vice_chair"
+    SECRETARY = "secretary"
+    MEMBER = "member"
+
+
+class Organization(TimestampMixin, db.Model):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str | None] = mapped_column(String(60))
+    kind: Mapped[OrgKind] = mapped_column(str_enum(OrgKind))
+    level: Mapped[OrgLevel] = mapped_column(str_enum(OrgLevel))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    region: Mapped[str | None] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(String(300))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+    parent: Mapped[Organization | None] = relationship(
+        remote_side="Organization.id", back_populates="children"
+    )
+    children: Mapped[list[Organization]] = relationship(back_populates="parent")
+    people: Mapped[list[Person]] = relationship(back_populates="organization")
+
+    __table_args__ = (
+        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(TimestampMixin, db.Model):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))  # jabatan
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    gender: Mapped[Gender | None] = mapped_column(str_enum(Gender, 10))
+    category: Mapped[StakeholderCategory] = mapped_column(str_enum(StakeholderCategory))
+    has_disability: Mapped[bool] = mapped_column(default=False)
+
+    organization: Mapped[Organization | None] = relationship(back_populates="people")
+    memberships: Mapped[list[ForumMember]] = relationship(
+        back_populates="person", passive_deletes=True
+    )
+
+    __table_args__ = (Index("ix_people_name", "name"),)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Forum(TimestampMixin, db.Model):
+    __tablename__ = "forums"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str | None] = mapped_column(String(60))
+    decree_number: Mapped[str | None] = mapped_column(String(80))  # e.g. 289/KEP/HK/2023
+    decree_date: Mapped[date | None]
+    decree_issuer: Mapped[str | None] = mapped_column(String(200))  # e.g. Bupati Sumba Barat Daya
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )  # the secretariat that runs the forum
+    description: Mapped[str | None] = mapped_column(Text)
+
+    organization: Mapped[Organization | None] = relationship()
+    members: Mapped[list[ForumMember]] = relationship(
+        back_populates="forum",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ForumMember.id",
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ForumMember(db.Model):
+    __tablename__ = "forum_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
+    role: Mapped[ForumRole] = mapped_column(str_enum(ForumRole, 20), default=ForumRole.MEMBER)
+
+    forum: Mapped[Forum] = relationship(back_populates="members")
+    person: Mapped[Person] = relationship(back_populates="memberships")
+
+    __table_args__ = (UniqueConstraint("forum_id", "person_id"),)
+
+
+class Venue(TimestampMixin, db.Model):
+    __tablename__ = "venues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+    city: Mapped[str | None] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64))
+    capacity: Mapped[int | None]
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+
+    organization: Mapped[Organization | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
+
+    @property
+    def zone_label(self) -> str:
+        return zone_label(self.timezone)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+DIRECTORY_MODELS: dict[str, Any] = {
+    "organizations": Organization,
+    "people": Person,
+    "forums": Forum,
+    "venues": Venue,
+}

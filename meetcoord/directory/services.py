@@ -1,0 +1,306 @@
+"""Directory operations. Each takes the acting user, validates, writes, audits, commits.
+
+Views and the API call these and nothing else, so the rules (unique names, existing
+references, no cycles in the organization tree, refusal to delete what is still used) hold
+whichever door the change comes through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from meetcoord.accounts.models import User
+from meetcoord.core import audit
+from meetcoord.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from meetcoord.core.pagination import Page, paginate
+from meetcoord.core.references import describe_references, find_references
+from meetcoord.directory.cleaning import (
+    clean_forum,
+    clean_organization,
+    clean_person,
+    clean_venue,
+)
+from meetcoord.directory.models import (
+    Forum,
+    ForumMember,
+    ForumRole,
+    Organization,
+    Person,
+    Venue,
+)
+from meetcoord.extensions import db
+
+M = TypeVar("M", Organization, Person, Forum, Venue)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Search, filter, sort and page for a directory list (HTML and API share it)."""
+
+    q: str = ""
+    sort: str = "name"
+    descending: bool = False
+    page: int = 1
+    per_page: int = 25
+    filters: Mapping[str, Any] | None = None
+
+
+# Sortable columns per model: the only names a request may sort by.
+SORTS: dict[type, dict[str, Any]] = {
+    Organization: {
+        "name": Organization.name,
+        "kind": Organization.kind,
+        "level": Organization.level,
+        "created_at": Organization.created_at,
+    },
+    Person: {
+        "name": Person.name,
+        "position": Person.position,
+        "category": Person.category,
+        "created_at": Person.created_at,
+    },
+    Forum: {"name": Forum.name, "decree_date": Forum.decree_date, "created_at": Forum.created_at},
+    Venue: {
+        "name": Venue.name,
+        "city": Venue.city,
+        "timezone": Venue.timezone,
+        "capacity": Venue.capacity,
+        "created_at": Venue.created_at,
+    },
+}
+SEARCH: dict[type, tuple[Any, ...]] = {
+    Organization: (Organization.name, Organization.short_name, Organization.region),
+    Person: (Person.name, Person.position, Person.email, Person.phone),
+    Forum: (Forum.name, Forum.short_name, Forum.decree_number),
+    Venue: (Venue.name, Venue.city, Venue.address),
+}
+FILTERS: dict[type, dict[str, Any]] = {
+    Organization: {
+        "kind": Organization.kind,
+        "level": Organization.level,
+        "parent_id": Organization.parent_id,
+    },
+    Person: {
+        "organization_id": Person.organization_id,
+        "category": Person.category,
+        "gender": Person.gender,
+    },
+    Forum: {"organization_id": Forum.organization_id},
+    Venue: {"timezone": Venue.timezone, "organization_id": Venue.organization_id},
+}
+
+
+def require_editor(actor: User | None) -> None:
+    if actor is None or not actor.can_edit_directory():
+        raise PermissionDenied(_l("Anda tidak berhak mengubah direktori."))
+
+
+def list_records(model: type[M], query: ListQuery) -> Page[M]:
+    stmt: Select[Any] = select(model)
+    if query.q:
+        pattern = f"%{query.q.strip()}%"
+        stmt = stmt.where(or_(*(column.ilike(pattern) for column in SEARCH[model])))
+    for key, value in (query.filters or {}).items():
+        column = FILTERS[model].get(key)
+        if column is not None and value not in (None, ""):
+            stmt = stmt.where(column == value)
+    column = SORTS[model].get(query.sort, SORTS[model]["name"])
+    order = column.desc() if query.descending else column.asc()
+    stmt = stmt.order_by(order.nulls_last(), model.id)
+    return paginate(stmt, query.page, query.per_page)
+
+
+def get_record(model: type[M], record_id: int) -> M:
+    obj = db.session.get(model, record_id)
+    if obj is None:
+        raise NotFound(_l("Data tidak ditemukan."))
+    return obj
+
+
+def _require_existing(model: type, record_id: int | None, field: str) -> None:
+    if record_id is not None and db.session.get(model, record_id) is None:
+        raise ValidationError(
+            _l("Rujukan tidak ditemukan."), errors={field: [_l("Tidak ada data dengan id ini.")]}
+        )
+
+
+def _require_unique(model: type, column: Any, value: Any, field: str, exclude: int | None) -> None:
+    if value is None:
+        return
+    stmt = select(model.id).where(func.lower(column) == str(value).lower())
+    if exclude is not None:
+        stmt = stmt.where(model.id != exclude)
+    if db.session.scalar(stmt) is not None:
+        raise Conflict(
+            _l("Data dengan nilai yang sama sudah ada."),
+            errors={field: [_l("Sudah dipakai oleh data lain.")]},
+        )
+
+
+def _diff(obj: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+    changes = {}
+    for key, value in values.items():
+        old = getattr(obj, key)
+        if old != value:
+            changes[key] = [_jsonable(old), _jsonable(value)]
+    return changes
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _commit(obj: Any) -> None:
+    """Commit, turning a lost race on a unique column into the same Conflict as the check."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_l("Data bentrok dengan data lain; muat ulang lalu coba lagi.")) from None
+
+
+def _save(actor: User | None, obj: M, values: Mapping[str, Any], label: str) -> M:
+    is_new = obj.id is None
+    changes = _diff(obj, values) if not is_new else {k: _jsonable(v) for k, v in values.items()}
+    for key, value in values.items():
+        setattr(obj, key, value)
+    if is_new:
+        db.session.add(obj)
+    db.session.flush()
+    if is_new or changes:
+        audit.record(actor, "create" if is_new else "update", obj, f"{label}: {obj}", changes)
+    _commit(obj)
+    return obj
+
+
+# --- organizations ----------------------------------------------------------------------
+
+
+def _check_parent(org: Organization | None, parent_id: int | None) -> None:
+    if parent_id is None:
+        return
+    _require_existing(Organization, parent_id, "parent_id")
+    if org is None or org.id is None:
+        return
+    current: Organization | None = db.session.get(Organization, parent_id)
+    while current is not None:
+        if current.id == org.id:
+            raise ValidationError(
+                _l("Induk organisasi membentuk lingkaran."),
+                errors={"parent_id": [_l("Organisasi tidak bisa menjadi induk dirinya sendiri.")]},
+            )
+        current = current.parent
+
+
+def save_organization(
+    actor: User | None, data: Mapping[str, Any], org: Organization | None = None
+) -> Organization:
+    require_editor(actor)
+    values = clean_organization(data, partial=org is not None)
+    _check_parent(org, values.get("parent_id"))
+    _require_unique(
+        Organization, Organization.name, values.get("name"), "name", org.id if org else None
+    )
+    return _save(actor, org or Organization(), values, "organization")
+
+
+# --- people -----------------------------------------------------------------------------
+
+
+def save_person(
+    actor: User | None, data: Mapping[str, Any], person: Person | None = None
+) -> Person:
+    require_editor(actor)
+    values = clean_person(data, partial=person is not None)
+    _require_existing(Organization, values.get("organization_id"), "organization_id")
+    _require_unique(
+        Person, Person.email, values.get("email"), "email", person.id if person else None
+    )
+    return _save(actor, person or Person(), values, "person")
+
+
+# --- forums -----------------------------------------------------------------------------
+
+
+def save_forum(actor: User | None, data: Mapping[str, Any], forum: Forum | None = None) -> Forum:
+    require_editor(actor)
+    values = clean_forum(data, partial=forum is not None)
+    _require_existing(Organization, values.get("organization_id"), "organization_id")
+    _require_unique(Forum, Forum.name, values.get("name"), "name", forum.id if forum else None)
+    return _save(actor, forum or Forum(), values, "forum")
+
+
+def add_forum_member(
+    actor: User | None, forum: Forum, person_id: int, role: ForumRole | str = ForumRole.MEMBER
+) -> ForumMember:
+    require_editor(actor)
+    try:
+        role = ForumRole(role)
+    except ValueError:
+        raise ValidationError(
+            _l("Peran anggota tidak dikenal."), errors={"role": [_l("Peran tidak dikenal.")]}
+        ) from None
+    _require_existing(Person, person_id, "person_id")
+    existing = db.session.scalar(
+        select(ForumMember).where(
+            ForumMember.forum_id == forum.id, ForumMember.person_id == person_id
+        )
+    )
+    if existing is not None:
+        raise Conflict(
+            _l("Orang ini sudah menjadi anggota forum."),
+            errors={"person_id": [_l("Sudah menjadi anggota.")]},
+        )
+    member = ForumMember(forum=forum, person_id=person_id, role=role)
+    db.session.add(member)
+    db.session.flush()
+    audit.record(actor, "add_member", forum, f"forum {forum}: member {member.person} ({role})")
+    _commit(member)
+    return member
+
+
+def remove_forum_member(actor: User | None, member: ForumMember) -> None:
+    require_editor(actor)
+    forum = member.forum
+    audit.record(actor, "remove_member", forum, f"forum {forum}: removed {member.person}")
+    db.session.delete(member)
+    _commit(member)
+
+
+# --- venues -----------------------------------------------------------------------------
+
+
+def save_venue(actor: User | None, data: Mapping[str, Any], venue: Venue | None = None) -> Venue:
+    require_editor(actor)
+    values = clean_venue(data, partial=venue is not None)
+    _require_existing(Organization, values.get("organization_id"), "organization_id")
+    _require_unique(Venue, Venue.name, values.get("name"), "name", venue.id if venue else None)
+    return _save(actor, venue or Venue(), values, "venue")
+
+
+# --- deleting ---------------------------------------------------------------------------
+
+
+def delete_record(actor: User | None, obj: Organization | Person | Forum | Venue) -> None:
+    """Delete a directory row, or refuse with a message naming what still refers to it."""
+    require_editor(actor)
+    references = find_references(obj)
+    if references:
+        raise Conflict(
+            _l(
+                "Tidak dapat dihapus karena masih dirujuk oleh: %(refs)s.",
+                refs=describe_references(references),
+            ),
+            errors={"references": [describe_references(references)]},
+        )
+    audit.record(actor, "delete", obj, f"{obj.__tablename__}: {obj}")
+    db.session.delete(obj)
+    _commit(obj)

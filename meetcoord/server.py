@@ -1,0 +1,51 @@
+"""Run the server in the configured async mode: ``python -m meetcoord.server``.
+
+eventlet and gevent must patch the standard library before anything else imports it, so
+this module reads the mode straight from the environment and patches first; only then
+does it import the application.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+# 2026-11-22: eventlet (the brief's default server) announces it is in bugfix-only mode on
+# every import; the message is for new projects choosing a server, not for operators.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated", category=DeprecationWarning)
+
+MODE = os.environ.get("MEETCOORD_ASYNC_MODE", "eventlet").strip().lower()
+
+if MODE == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+elif MODE == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+
+
+def main() -> None:
+    from meetcoord import create_app
+    from meetcoord.config import ConfigError
+    from meetcoord.extensions import socketio
+
+    try:
+        app = create_app()
+    except ConfigError as exc:
+        raise SystemExit(f"meetcoord: configuration error: {exc}") from None
+    host, port = app.config["SERVER_HOST"], app.config["SERVER_PORT"]
+    mode = app.config["SOCKETIO_ASYNC_MODE"]
+    print(f"meetcoord: serving on http://{host}:{port}/ ({mode})", flush=True)
+    socketio.run(
+        app,
+        host=host,
+        port=port,
+        log_output=app.config["MEETCOORD_ENV"] != "production",
+        allow_unsafe_werkzeug=mode == "threading",
+    )
+
+
+if __name__ == "__main__":
+    main()

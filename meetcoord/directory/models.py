@@ -193,3 +193,18 @@ DIRECTORY_MODELS: dict[str, Any] = {
     "forums": Forum,
     "venues": Venue,
 }
+
+
+def _register_reference_labels() -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from meetcoord.core.references import register_reference_label
+
+    register_reference_label("organizations", _l("%(n)d organisasi turunan"))
+    register_reference_label("people", _l("%(n)d orang"))
+    register_reference_label("forums", _l("%(n)d forum"))
+    register_reference_label("forum_members", _l("%(n)d keanggotaan forum"))
+    register_reference_label("venues", _l("%(n)d tempat"))
+
+
+_register_reference_labels()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -25,6 +25,10 @@ LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 
 
 def select_locale() -> str:
+    from flask import current_app
+
+    if not has_request_context():  # CLI commands, background work
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
@@ -34,8 +38,6 @@ def select_locale() -> str:
         best = request.accept_languages.best_match(list(LANGUAGES))
         if best:
             return best
-    from flask import current_app
-
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -103,9 +103,11 @@ def require_editor(actor: User | None) -> None:
 
 def list_records(model: type[M], query: ListQuery) -> Page[M]:
     stmt: Select[Any] = select(model)
-    if query.q:
-        pattern = f"%{query.q.strip()}%"
-        stmt = stmt.where(or_(*(column.ilike(pattern) for column in SEARCH[model])))
+    if query.q.strip():
+        # % and _ typed by a user are literal characters, not wildcards
+        term = query.q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{term}%"
+        stmt = stmt.where(or_(*(column.ilike(pattern, escape="\\") for column in SEARCH[model])))
     for key, value in (query.filters or {}).items():
         column = FILTERS[model].get(key)
         if column is not None and value not in (None, ""):

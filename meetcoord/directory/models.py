@@ -83,8 +83,14 @@ class Organization(TimestampMixin, db.Model):
     parent: Mapped[Organization | None] = relationship(
         remote_side="Organization.id", back_populates="children"
     )
-    children: Mapped[list[Organization]] = relationship(back_populates="parent")
-    people: Mapped[list[Person]] = relationship(back_populates="organization")
+    # passive_deletes="all": never let the ORM quietly set children's and people's
+    # organization to NULL on delete; the database's RESTRICT must get the final word.
+    children: Mapped[list[Organization]] = relationship(
+        back_populates="parent", passive_deletes="all"
+    )
+    people: Mapped[list[Person]] = relationship(
+        back_populates="organization", passive_deletes="all"
+    )
 
     __table_args__ = (
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
@@ -111,7 +117,7 @@ class Person(TimestampMixin, db.Model):
 
     organization: Mapped[Organization | None] = relationship(back_populates="people")
     memberships: Mapped[list[ForumMember]] = relationship(
-        back_populates="person", passive_deletes=True
+        back_populates="person", passive_deletes="all"
     )
 
     __table_args__ = (Index("ix_people_name", "name"),)

@@ -1,4 +1,27 @@
+"""Demo data from the seed meetings: ``meetcoord demo load`` and ``meetcoord demo logins``.
+
+Everything is created through the account and directory services, so the same validation
+and audit trail apply as for data a secretariat types in. Loading is meant for an empty
+database (``make run`` calls ``meetcoord demo load --if-empty``), but it is also safe to
+repeat: rows that already exist (same e-mail, name or membership) are reused, not doubled,
+and the summary counts only what this run created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from meetcoord.accounts import services as accounts
+from meetcoord.accounts.models import Role, User
+from meetcoord.directory import services as directory
+from meetcoord.directory.models import Forum, ForumMember, Organization, Person, Venue
+from meetcoord.extensions import db
+
+__all__ = ["DEMO_LOGINS", "DemoLogin", "directory_is_empty", "load_demo"]
 
 
 @dataclass(frozen=True)
@@ -6,14 +29,160 @@ class DemoLogin:
     role: str
     email: str
     password: str
+    name: str
+    note: str = ""
 
 
-DEMO_LOGINS: list[DemoLogin] = []
+# Published on purpose (README, `meetcoord demo logins`): never use them on a real server.
+DEMO_LOGINS: list[DemoLogin] = [
+    DemoLogin(
+        "admin", "admin@meetcoord.example", "Admin-Demo-2026", "Administrator Demo", "all rights"
+    ),
+    DemoLogin(
+        "secretariat",
+        "sekretariat.sbd@meetcoord.example",
+        "Tambolaka-2026",
+        "Rambu Yuliana Kaka",
+        "Sekretariat Forum BangKIT, Bappeda Sumba Barat Daya",
+    ),
+    DemoLogin(
+        "secretariat",
+        "sekretariat.ntb@meetcoord.example",
+        "Mataram-2026",
+        "Baiq Laila Hidayati",
+        "Sekretariat BAPPEDA Provinsi NTB",
+    ),
+    DemoLogin(
+        "viewer",
+        "pemantau@meetcoord.example",
+        "Pemantau-2026",
+        "Dimas Prasetyo",
+        "read-only, Bappenas",
+    ),
+]
 
 
 def directory_is_empty() -> bool:
+    """True when no organization, person, forum or venue exists yet."""
+    for model in (Organization, Person, Forum, Venue):
+        if db.session.scalar(select(model.id).limit(1)) is not None:
+            return False
     return True
 
 
+def _existing(model: type, column: Any, value: str) -> Any:
+    return db.session.scalar(select(model).where(func.lower(column) == value.lower()))
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.created: dict[str, int] = {
+            "users": 0,
+            "organizations": 0,
+            "people": 0,
+            "forums": 0,
+            "forum members": 0,
+            "venues": 0,
+        }
+        self.orgs: dict[str, Organization] = {}
+        self.domains: dict[str, str] = {}
+        self.forums: dict[str, Forum] = {}
+        self.actor: User | None = None
+
+    def users(self) -> None:
+        for login in DEMO_LOGINS:
+            user = accounts.find_by_email(login.email)
+            if user is None:
+                user = accounts.create_user(
+                    self.actor,
+                    email=login.email,
+                    name=login.name,
+                    password=login.password,
+                    role=login.role,
+                )
+                self.created["users"] += 1
+            if self.actor is None and user.role is Role.ADMIN:
+                self.actor = user
+
+    def organizations(self) -> None:
+        from meetcoord.demo.organizations import ORGANIZATIONS
+
+        for entry in ORGANIZATIONS:
+            data = {k: v for k, v in entry.items() if k not in ("key", "parent", "domain")}
+            if entry.get("parent"):
+                data["parent_id"] = self.orgs[entry["parent"]].id
+            self.domains[entry["key"]] = entry["domain"]
+            org = _existing(Organization, Organization.name, data["name"])
+            if org is None:
+                org = directory.save_organization(self.actor, data)
+                self.created["organizations"] += 1
+            self.orgs[entry["key"]] = org
+
+    def forums_(self) -> None:
+        from meetcoord.demo.organizations import FORUMS
+
+        for entry in FORUMS:
+            data = {k: v for k, v in entry.items() if k not in ("key", "organization")}
+            data["organization_id"] = self.orgs[entry["organization"]].id
+            forum = _existing(Forum, Forum.name, data["name"])
+            if forum is None:
+                forum = directory.save_forum(self.actor, data)
+                self.created["forums"] += 1
+            self.forums[entry["key"]] = forum
+
+    def people(self) -> None:
+        from meetcoord.demo.people import PEOPLE, email_for
+
+        for row in PEOPLE:
+            email = email_for(row.name, self.domains[row.org])
+            person = _existing(Person, Person.email, email)
+            if person is None:
+                person = directory.save_person(
+                    self.actor,
+                    {
+                        "name": row.name,
+                        "position": row.position,
+                        "organization_id": self.orgs[row.org].id,
+                        "email": email,
+                        "phone": row.phone,
+                        "gender": row.gender,
+                        "category": row.category,
+                        "has_disability": row.disability,
+                    },
+                )
+                self.created["people"] += 1
+            if row.forum is not None:
+                self.member(self.forums[row.forum], person, row.role)
+
+    def member(self, forum: Forum, person: Person, role: str) -> None:
+        exists = db.session.scalar(
+            select(ForumMember.id).where(
+                ForumMember.forum_id == forum.id, ForumMember.person_id == person.id
+            )
+        )
+        if exists is None:
+            directory.add_forum_member(self.actor, forum, person.id, role)
+            self.created["forum members"] += 1
+
+    def venues(self) -> None:
+        from meetcoord.demo.organizations import VENUES
+
+        for entry in VENUES:
+            data: Mapping[str, Any] = {
+                **{k: v for k, v in entry.items() if k != "organization"},
+                "organization_id": self.orgs[entry["organization"]].id,
+            }
+            if _existing(Venue, Venue.name, entry["name"]) is None:
+                directory.save_venue(self.actor, data)
+                self.created["venues"] += 1
+
+
 def load_demo() -> dict[str, int]:
-    return {}
+    """Create the demo accounts and directory; returns how many rows of each were created."""
+    loader = _Loader()
+    loader.users()
+    loader.organizations()
+    loader.forums_()
+    loader.people()
+    loader.venues()
+    return loader.created

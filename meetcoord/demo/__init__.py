@@ -119,7 +119,7 @@ class _Loader:
             self.orgs[entry["key"]] = org
 
     def forums_(self) -> None:
-        from meetcoord.demo.organizations import FORUMS
+        from meetcoord.demo.forums import FORUMS
 
         for entry in FORUMS:
             data = {k: v for k, v in entry.items() if k not in ("key", "organization")}
@@ -165,7 +165,7 @@ class _Loader:
             self.created["forum members"] += 1
 
     def venues(self) -> None:
-        from meetcoord.demo.organizations import VENUES
+        from meetcoord.demo.venues import VENUES
 
         for entry in VENUES:
             data: Mapping[str, Any] = {

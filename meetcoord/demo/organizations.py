@@ -1,4 +1,4 @@
-"""Demo agencies, forums and venues, drawn from the four seed meeting reports.
+"""Demo agencies (organizations), drawn from the four seed meeting reports.
 
 - Forum BangKIT in Kabupaten Sumba Barat Daya (SK Bupati SBD Nomor 289/KEP/HK/2023),
   run by Bappeda SBD with Yayasan BaKTI as the program implementer (WITA);
@@ -12,7 +12,7 @@
 Each organization has a ``key`` (used inside this package only), an optional ``parent``
 key, and a ``domain`` from which demo e-mail addresses are made. The domains end in
 ``.example`` (RFC 2606) so that no demo invitation can ever reach a real mailbox.
-Decree dates are left empty: the seed reports give the decree numbers but not their dates.
+Forums are in ``forums.py``, venues in ``venues.py``.
 """
 
 from __future__ import annotations
@@ -385,100 +385,5 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "region": "DKI Jakarta",
         "address": "Jl. Taman Suropati No. 2, Menteng, Jakarta Pusat",
         "domain": "pepp.bappenas.example",
-    },
-]
-
-FORUMS: list[dict[str, Any]] = [
-    {
-        "key": "bangkit",
-        "name": (
-            "Forum Koordinasi Pengembangan Perencanaan Masyarakat yang Inklusif di Perdesaan "
-            "Kabupaten Sumba Barat Daya"
-        ),
-        "short_name": "Forum BangKIT",
-        "decree_number": "289/KEP/HK/2023",
-        "decree_issuer": "Bupati Sumba Barat Daya",
-        "organization": "bappeda_sbd",
-        "description": (
-            "Dibentuk dengan Surat Keputusan Bupati SBD Nomor 289/KEP/HK/2023. Terdiri dari "
-            "24 orang perwakilan OPD terkait bidang penghidupan di lingkup Pemerintah "
-            "Kabupaten SBD, untuk mendorong sinergi dan integrasi program pengembangan "
-            "penghidupan masyarakat yang inklusif dengan program prioritas Pemerintah "
-            "Kabupaten SBD. Program BangKIT didukung Japan Social Development Fund (JSDF) "
-            "melalui World Bank dan dilaksanakan oleh Yayasan BaKTI."
-        ),
-    },
-    {
-        "key": "satu_opd",
-        "name": "Tim Penanggung Jawab Program Satu OPD Satu Desa Binaan Provinsi Maluku",
-        "short_name": "Satu OPD Satu Desa Binaan",
-        "decree_number": "90 Tahun 2023",
-        "decree_issuer": "Gubernur Maluku",
-        "organization": "tgpp_maluku",
-        "description": (
-            "Susunan penanggung jawab Program Satu Organisasi Perangkat Daerah Satu Desa "
-            "Binaan (SK Gubernur Maluku Nomor 90 Tahun 2023) untuk pengentasan kemiskinan "
-            "ekstrem, berfokus pada 14 desa tertinggal menurut Indeks Desa Membangun (IDM). "
-            "Rapat evaluasi paling sedikit setiap 3 bulan."
-        ),
-    },
-]
-
-VENUES: list[dict[str, Any]] = [
-    {
-        "name": "Aula Bappeda Sumba Barat Daya, Tambolaka",
-        "address": SBD_OFFICES,
-        "city": "Tambolaka",
-        "timezone": "Asia/Makassar",
-        "capacity": 80,
-        "organization": "bappeda_sbd",
-    },
-    {
-        "name": "Ruang Rapat Bappeda Sumba Barat Daya, Tambolaka",
-        "address": SBD_OFFICES,
-        "city": "Tambolaka",
-        "timezone": "Asia/Makassar",
-        "capacity": 30,
-        "organization": "bappeda_sbd",
-    },
-    {
-        "name": "Ruang Rapat BAPPEDA Provinsi NTB, Mataram",
-        "address": "Jl. Pejanggik No. 12, Mataram",
-        "city": "Mataram",
-        "timezone": "Asia/Makassar",
-        "capacity": 60,
-        "organization": "bappeda_ntb",
-    },
-    {
-        "name": "Ruang Rapat BAPPEDA Kabupaten Lombok Timur, Selong",
-        "address": "Jl. Pahlawan, Selong",
-        "city": "Selong",
-        "timezone": "Asia/Makassar",
-        "capacity": 50,
-        "organization": "bappeda_lotim",
-    },
-    {
-        "name": "Ruang Rapat Lantai 6 Kantor Gubernur Maluku, Ambon",
-        "address": "Kantor Gubernur Maluku, Jl. Pattimura No. 1, Ambon",
-        "city": "Ambon",
-        "timezone": "Asia/Jayapura",
-        "capacity": 80,
-        "organization": "setda_maluku",
-    },
-    {
-        "name": "Ruang Rapat Bappenas, Jakarta",
-        "address": "Jl. Taman Suropati No. 2, Menteng, Jakarta Pusat",
-        "city": "Jakarta",
-        "timezone": "Asia/Jakarta",
-        "capacity": 120,
-        "organization": "bappenas",
-    },
-    {
-        "name": "Kantor Yayasan BaKTI, Makassar",
-        "address": "Jl. H.A. Mappanyukki No. 32, Makassar",
-        "city": "Makassar",
-        "timezone": "Asia/Makassar",
-        "capacity": 40,
-        "organization": "bakti",
     },
 ]

@@ -1,0 +1,130 @@
+"""The real server, started the way `make run` starts it, answers over HTTP.
+
+Each test runs ``meetcoord db upgrade`` on its own database and then
+``python -m meetcoord.server`` (what ``meetcoord serve`` execs) as a subprocess on a free
+port, with the async mode under test; the fixture always stops the process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import postgres_url, skip_or_fail
+from tests.support import (
+    ServerProcess,
+    http_get,
+    http_opener,
+    http_post,
+    run_cli,
+    server_env,
+    throwaway_postgres,
+)
+
+StartServer = Callable[..., ServerProcess]
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[StartServer]:
+    started: list[ServerProcess] = []
+
+    def start(database_url: str | None = None, **settings: str) -> ServerProcess:
+        url = database_url or f"sqlite:///{tmp_path / 'server.db'}"
+        env = server_env(url, **settings)
+        run_cli(env, "db", "upgrade")
+        server = ServerProcess(env, tmp_path / f"server-{len(started)}.log")
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def assert_serves_login_page(server: ServerProcess) -> None:
+    status, headers, body = http_get(server.base_url + "/login")
+    assert status == 200, f"/login answered {status}; server log:\n{server.log()}"
+    assert "Masuk" in body
+    csp = headers.get("Content-Security-Policy", "")
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+
+
+def assert_serves_socketio(server: ServerProcess) -> None:
+    """An Engine.IO polling handshake: the Socket.IO server is mounted and answering."""
+    status, _headers, body = http_get(server.base_url + "/socket.io/?EIO=4&transport=polling")
+    assert status == 200, body[:300]
+    assert '"sid"' in body
+
+
+@pytest.mark.parametrize("mode", ["eventlet", "gevent"])
+def test_server_serves_indonesian_login_page(start_server: StartServer, mode: str) -> None:
+    server = start_server(MEETCOORD_ASYNC_MODE=mode)
+    assert f"({mode})" in server.log()
+    assert_serves_login_page(server)
+    assert_serves_socketio(server)
+
+
+def test_server_refuses_bad_configuration(tmp_path: Path) -> None:
+    server = ServerProcess(server_env(f"sqlite:///{tmp_path / 'x.db'}"), tmp_path / "bad.log")
+    server.env["MEETCOORD_ASYNC_MODE"] = "tornado"
+    try:
+        with pytest.raises(AssertionError, match="exited with 1"):
+            server.start()
+        assert "configuration error: MEETCOORD_ASYNC_MODE='tornado'" in server.log()
+    finally:
+        server.stop()
+
+
+def test_server_on_postgres_with_redis_queue_and_rate_limits(start_server: StartServer) -> None:
+    pg, redis_url = postgres_url(), os.environ.get("MEETCOORD_TEST_REDIS_URL")
+    if not pg or not redis_url:
+        skip_or_fail("MEETCOORD_TEST_DATABASE_URL and MEETCOORD_TEST_REDIS_URL are needed")
+    import redis
+
+    with throwaway_postgres(pg) as database_url:
+        server = start_server(
+            database_url,
+            MEETCOORD_ASYNC_MODE="eventlet",
+            MEETCOORD_SOCKETIO_QUEUE=redis_url,
+            MEETCOORD_RATELIMIT_STORAGE_URL=redis_url,
+        )
+        try:
+            status, _headers, body = http_get(server.base_url + "/healthz")
+            assert (status, json.loads(body)) == (200, {"status": "ok"})
+            assert_serves_login_page(server)
+            assert_serves_socketio(server)
+            client = redis.Redis.from_url(redis_url)
+            try:
+                # After the first connection the Socket.IO manager subscribes to its channel.
+                deadline = time.monotonic() + 10
+                while not (channels := client.pubsub_channels(b"*socketio*")):
+                    assert time.monotonic() < deadline, "no Socket.IO channel on the queue"
+                    time.sleep(0.1)
+                assert channels == [b"flask-socketio"]
+                # A login attempt is counted in the Redis rate-limit storage.
+                client.delete(*client.keys("*LIMITER*") or [b"none"])
+                browser = http_opener()
+                _status, _headers, page = http_get(server.base_url + "/login", opener=browser)
+                csrf_token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+                assert csrf_token, "login form has no csrf_token"
+                form = {
+                    "email": "tidak.ada@example.go.id",
+                    "password": "salah-sekali-123",
+                    "csrf_token": csrf_token.group(1),
+                }
+                status, _headers, _body = http_post(
+                    server.base_url + "/login", form, opener=browser
+                )
+                assert status == 401, status
+                assert client.keys("*LIMITER*"), "no rate-limit counter in Redis"
+            finally:
+                client.close()
+        finally:
+            server.stop()  # before the database is dropped

@@ -42,7 +42,10 @@ def _require_auth() -> Any:
 def register_api_blueprint(blp: Blueprint) -> None:
     """Attach a feature's API blueprint: documented, authenticated, CSRF by header."""
     csrf.exempt(blp)
-    blp.before_request(_require_auth)
+    # Blueprints are module-level objects: attach the hook once, so that a second app in
+    # the same process (tests, the CLI) can register them again.
+    if _require_auth not in blp.before_request_funcs.get(None, []):
+        blp.before_request(_require_auth)
     current_api().register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
 
 

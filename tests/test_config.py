@@ -1,0 +1,103 @@
+"""Configuration fails fast, naming the variable, and has safe defaults."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from meetcoord.config import ConfigError, load_config
+from meetcoord.extensions import db
+from tests.support import throwaway_app
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MEETCOORD_PORT", "http"),
+        ("MEETCOORD_PORT", "70000"),
+        ("MEETCOORD_ASYNC_MODE", "tornado"),
+        ("MEETCOORD_DATABASE_URL", "mysql://root@localhost/meetcoord"),
+        ("MEETCOORD_SECRET_KEY", "pendek"),
+        ("MEETCOORD_ENV", "staging"),
+        ("MEETCOORD_SOCKETIO_QUEUE", "amqp://guest@localhost//"),
+        ("MEETCOORD_SESSION_COOKIE_SECURE", "kadang"),
+    ],
+)
+def test_bad_value_raises_config_error_naming_the_variable(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    with pytest.raises(ConfigError, match=variable):
+        load_config(environ={variable: value}, instance_path=tmp_path)
+
+
+def test_sqlite_default_lives_in_instance_path_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    instance = tmp_path / "instance"
+    config = load_config(environ={"MEETCOORD_ENV": "testing"}, instance_path=instance)
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'meetcoord.db'}"
+
+    app = throwaway_app(instance, config["SQLALCHEMY_DATABASE_URI"])
+    with app.app_context():
+        try:
+            with db.engine.connect() as conn:
+                assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+                assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        finally:
+            db.engine.dispose()
+    assert (instance / "meetcoord.db").exists()
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
+def test_postgres_urls_use_psycopg3(tmp_path: Path, scheme: str) -> None:
+    config = load_config(
+        environ={"MEETCOORD_DATABASE_URL": f"{scheme}://meetcoord:s3cret@db.example:5432/rapat"},
+        instance_path=tmp_path,
+    )
+    assert (
+        config["SQLALCHEMY_DATABASE_URI"]
+        == "postgresql+psycopg://meetcoord:s3cret@db.example:5432/rapat"
+    )
+
+
+def test_secret_key_file_is_private_and_reused(tmp_path: Path) -> None:
+    environ = {"MEETCOORD_ENV": "development"}
+    first = load_config(environ=environ, instance_path=tmp_path)
+    key_file = tmp_path / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert len(first["SECRET_KEY"]) >= 32
+    second = load_config(environ=environ, instance_path=tmp_path)
+    assert second["SECRET_KEY"] == first["SECRET_KEY"]
+
+
+def test_explicit_secret_key_writes_no_file(tmp_path: Path) -> None:
+    config = load_config(
+        environ={"MEETCOORD_ENV": "production", "MEETCOORD_SECRET_KEY": "k" * 40},
+        instance_path=tmp_path,
+    )
+    assert config["SECRET_KEY"] == "k" * 40
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_defaults_are_safe(tmp_path: Path) -> None:
+    config = load_config(environ={}, instance_path=tmp_path)
+    assert config["MEETCOORD_ENV"] == "production"
+    assert config["SOCKETIO_ASYNC_MODE"] == "eventlet"
+    assert (config["SERVER_HOST"], config["SERVER_PORT"]) == ("127.0.0.1", 5000)
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["TESTING"] is False
+
+
+def test_command_reports_config_error_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from meetcoord import cli
+
+    monkeypatch.setenv("MEETCOORD_PORT", "lima-ribu")
+    with pytest.raises(SystemExit) as exc_info:
+        cli._create_app()
+    assert str(exc_info.value) == (
+        "meetcoord: configuration error: MEETCOORD_PORT='lima-ribu': expected a whole number"
+    )

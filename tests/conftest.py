@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
@@ -64,6 +64,17 @@ def test_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
     }
 
 
+def _fresh_g(sender: Flask, **extra: Any) -> None:
+    """Give each test request an empty ``g``, as a real request's own app context has.
+
+    ``db_session`` keeps one app context open for the whole test, and the test client reuses
+    it, so without this the locale Flask-Babel caches on ``g`` (and Flask-Login's user)
+    would leak from one request into the next.
+    """
+    for name in list(vars(g)):
+        delattr(g, name)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     tmp = tmp_path_factory.mktemp("app")
@@ -78,6 +89,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     application = create_app(test_config(tmp, database_url))
     with application.app_context():
         upgrade()
+    request_started.connect(_fresh_g, application)
     yield application
     with application.app_context():
         db.engine.dispose()
@@ -133,6 +145,9 @@ class AuthActions:
         # Each helper gets its own address so login rate limits never leak between tests.
         n = next(_ips)
         self.ip = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+        # Every request of this client comes from that address: the "strong" session
+        # protection ends a session whose address changes.
+        client.environ_base["REMOTE_ADDR"] = self.ip
 
     def login(self, role: Role | str = Role.SECRETARIAT, user: User | None = None) -> User:
         self.user = user or factories.user(role)

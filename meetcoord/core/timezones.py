@@ -7,7 +7,7 @@ their UTC offset as a label ("UTC+10").
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -81,8 +81,15 @@ def format_time_in_zone(moment: datetime, zone_name: str, locale: str = "id") ->
     return f"{format_time(local, pattern, locale=locale)} {zone_label(zone_name, moment)}"
 
 
-def format_long_date(moment: datetime, zone_name: str | None = None, locale: str = "id") -> str:
-    """ "Jumat, 15 Maret 2024": the day as the reader's calendar shows it at the venue."""
+def format_long_date(
+    moment: datetime | date, zone_name: str | None = None, locale: str = "id"
+) -> str:
+    """ "Jumat, 15 Maret 2024": the day as the reader's calendar shows it at the venue.
+
+    A plain ``date`` (a decree date) has no zone and is shown as it is.
+    """
+    if not isinstance(moment, datetime):
+        return format_date(moment, "EEEE, d MMMM y", locale=locale)
     local = to_zone(moment, zone_name) if zone_name else moment
     return format_date(local.date(), "EEEE, d MMMM y", locale=locale)
 

@@ -216,10 +216,10 @@ class Collector:
 
 def clean_organization(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
     c = Collector(data)
-    c.text("name", 200, required=not partial)
+    c.text("name", 200, required=not partial or "name" in data)
     c.text("short_name", 60)
-    c.choice("kind", OrgKind, required=not partial)
-    c.choice("level", OrgLevel, required=not partial)
+    c.choice("kind", OrgKind, required=not partial or "kind" in data)
+    c.choice("level", OrgLevel, required=not partial or "level" in data)
     c.integer("parent_id", minimum=1)
     c.text("region", 120)
     c.text("address", 300)
@@ -230,20 +230,20 @@ def clean_organization(data: Mapping[str, Any], *, partial: bool = False) -> dic
 
 def clean_person(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
     c = Collector(data)
-    c.text("name", 200, required=not partial)
+    c.text("name", 200, required=not partial or "name" in data)
     c.text("position", 200)
     c.integer("organization_id", minimum=1)
     c.email()
     c.phone()
     c.choice("gender", Gender)
-    c.choice("category", StakeholderCategory, required=not partial)
+    c.choice("category", StakeholderCategory, required=not partial or "category" in data)
     c.flag("has_disability")
     return c.done(_l("Data orang tidak valid."))
 
 
 def clean_forum(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
     c = Collector(data)
-    c.text("name", 200, required=not partial)
+    c.text("name", 200, required=not partial or "name" in data)
     c.text("short_name", 60)
     c.text("decree_number", 80)
     c.day("decree_date")
@@ -255,7 +255,7 @@ def clean_forum(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, 
 
 def clean_venue(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
     c = Collector(data)
-    c.text("name", 200, required=not partial)
+    c.text("name", 200, required=not partial or "name" in data)
     c.text("address", 300)
     c.text("city", 120)
     if "timezone" in data or not partial:

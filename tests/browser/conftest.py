@@ -1,0 +1,92 @@
+"""Browser fixtures: the real server (as `make run` starts it) and Debian's Chromium
+driven through Playwright's Python package.
+
+Playwright never downloads a browser here: it launches ``/usr/bin/chromium`` (Debian's
+``chromium`` package, which ``make test`` installs when it runs as root). Without it the
+tests skip, or fail under ``MEETCOORD_TEST_REQUIRE_SERVICES=1``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import skip_or_fail
+from tests.support import PROJECT_ROOT, ServerProcess, run_cli, server_env
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
+    "--disable-gpu",
+    "--disable-background-networking",  # the closed network refuses Google's hosts
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+SECRETARIAT_EMAIL = "sekretariat.uji@bappeda-sbd.go.id"
+SECRETARIAT_PASSWORD = "rahasia-peramban-123"
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """An eventlet server on a fresh SQLite database with one secretariat account."""
+    tmp = tmp_path_factory.mktemp("browser")
+    env = server_env(f"sqlite:///{tmp / 'browser.db'}", MEETCOORD_ASYNC_MODE="eventlet")
+    run_cli(env, "db", "upgrade")
+    run_cli(
+        env,
+        *("create-user", "--email", SECRETARIAT_EMAIL, "--name", "Maria Kaka Bili"),
+        *("--role", "secretariat", "--password", SECRETARIAT_PASSWORD),
+    )
+    server = ServerProcess(env, tmp / "server.log")
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        skip_or_fail(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def page(browser: Any, live_server: ServerProcess, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.base_url, locale="id-ID")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
+            tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            (ARTIFACTS / f"{name}.server.log").write_text(live_server.log())
+        context.close()

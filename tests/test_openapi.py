@@ -1,0 +1,98 @@
+"""The OpenAPI document: public, valid OpenAPI 3, and complete for the directory.
+
+A client generated from the document must know every endpoint and every way it can fail,
+so each operation has to name its error responses as ``application/problem+json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from openapi_spec_validator import validate
+
+API = "/api/v1"
+PROBLEM = "application/problem+json"
+
+# path → {method: statuses it must document}
+READ = {"401", "404"}
+WRITE = {"400", "401", "403", "404", "409", "422"}
+EXPECTED: dict[str, dict[str, set[str]]] = {}
+for name in ("organizations", "people", "forums", "venues"):
+    EXPECTED[f"{API}/{name}"] = {
+        "get": {"200", "401", "422"},
+        "post": {"201", "400", "401", "403", "409", "422"},
+    }
+    EXPECTED[f"{API}/{name}/{{id}}"] = {
+        "get": {"200"} | READ,
+        "patch": {"200"} | WRITE,
+        "delete": {"204", "400", "401", "403", "404", "409"},
+    }
+EXPECTED[f"{API}/people/import"] = {"post": {"200", "401", "403", "413", "422"}}
+EXPECTED[f"{API}/forums/{{id}}/members"] = {"get": {"200"} | READ, "post": {"201"} | WRITE}
+EXPECTED[f"{API}/forums/{{id}}/members/{{member_id}}"] = {"delete": {"204", "401", "403", "404"}}
+
+
+@pytest.fixture
+def spec(client: Any) -> dict[str, Any]:
+    response = client.get(f"{API}/openapi.json")  # no credentials: the document is public
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def test_document_is_valid_openapi_3(spec: dict[str, Any]) -> None:
+    assert spec["openapi"].startswith("3.")
+    validate(spec)
+
+
+@pytest.mark.parametrize("path", sorted(EXPECTED))
+def test_every_directory_operation_is_documented(spec: dict[str, Any], path: str) -> None:
+    assert path in spec["paths"], sorted(spec["paths"])
+    for method, statuses in EXPECTED[path].items():
+        operation = spec["paths"][path].get(method)
+        assert operation is not None, f"{method.upper()} {path} missing"
+        assert operation.get("summary"), f"{method.upper()} {path} has no summary"
+        missing = statuses - set(operation["responses"])
+        assert not missing, f"{method.upper()} {path} does not document {sorted(missing)}"
+
+
+def test_errors_are_documented_as_problems(spec: dict[str, Any]) -> None:
+    for path, item in spec["paths"].items():
+        if not path.startswith(API):
+            continue
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            for status, response in operation["responses"].items():
+                if status.startswith(("2", "3")):
+                    continue
+                content = response.get("content", {})
+                assert list(content) == [PROBLEM], f"{method} {path} {status}: {content}"
+                assert content[PROBLEM]["schema"] == {"$ref": "#/components/schemas/Problem"}
+    problem = spec["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "code", "detail", "errors"} <= set(problem["properties"])
+
+
+def test_schemas_describe_the_shapes(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    venue = schemas["Venue"]
+    assert venue["properties"]["zone_label"]["readOnly"] is True
+    assert set(venue["required"]) == {"name", "timezone"}
+    assert "required" not in schemas["VenuePatch"]  # a PATCH sends only what changes
+    page = schemas["VenuePage"]["properties"]
+    assert set(page) == {"items", "page", "per_page", "total", "pages"}
+    assert "member_count" in schemas["Forum"]["properties"]
+    assert "organization_name" in schemas["Person"]["properties"]
+
+    upload = spec["paths"][f"{API}/people/import"]["post"]["requestBody"]["content"]
+    assert "multipart/form-data" in upload
+
+    params = {p["name"]: p for p in spec["paths"][f"{API}/organizations"]["get"]["parameters"]}
+    assert {"q", "sort", "order", "page", "per_page", "kind", "level", "parent_id"} <= set(params)
+    assert params["per_page"]["schema"]["maximum"] == 200
+    assert params["order"]["schema"]["enum"] == ["asc", "desc"]
+
+
+def test_document_declares_bearer_auth(spec: dict[str, Any]) -> None:
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert {"bearerAuth": []} in spec["security"]

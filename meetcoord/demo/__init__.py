@@ -40,14 +40,14 @@ DEMO_LOGINS: list[DemoLogin] = [
     ),
     DemoLogin(
         "secretariat",
-        "sekretariat.sbd@meetcoord.example",
+        "bappeda.sbd@meetcoord.example",
         "Tambolaka-2026",
         "Rambu Yuliana Kaka",
         "Sekretariat Forum BangKIT, Bappeda Sumba Barat Daya",
     ),
     DemoLogin(
         "secretariat",
-        "sekretariat.ntb@meetcoord.example",
+        "bappeda.ntb@meetcoord.example",
         "Mataram-2026",
         "Baiq Laila Hidayati",
         "Sekretariat BAPPEDA Provinsi NTB",

@@ -1,0 +1,131 @@
+"""The directory blueprint and the request plumbing its pages share.
+
+Every directory page does the same few things — read list parameters, hand a form's values
+to a service, show the service's field errors beside the fields, refuse a delete with the
+service's reason — so those steps live here once and the handlers stay a few lines each.
+No rule about the data lives here: that is ``services`` and ``cleaning``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from meetcoord.core.errors import Conflict, ServiceError, ValidationError
+from meetcoord.directory import services
+from meetcoord.directory.forms import NONE_PAIR, DirectoryForm, options, organization_pairs
+from meetcoord.directory.models import Organization
+
+bp = Blueprint("directory", __name__, url_prefix="/directory")
+
+# How many organizations a select offers; the directory of one Bappeda holds a few hundred.
+CHOICE_LIMIT = 2000
+
+
+def actor() -> Any:
+    """The signed-in user as a plain object (services keep it past the request proxy)."""
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def can_edit() -> bool:
+    return bool(current_user.is_authenticated and current_user.can_edit_directory())
+
+
+def require_editor() -> None:
+    """Refuse a write page before showing its form (the service refuses the write too)."""
+    services.require_editor(actor())
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def list_query(
+    model: type, *, ints: tuple[str, ...] = (), enums: Mapping[str, type[StrEnum]] | None = None
+) -> services.ListQuery:
+    """Search/sort/page/filter parameters from the query string; unknown values are ignored.
+
+    A stale bookmark with a sort key that no longer exists, or a hand-typed ``page=abc``,
+    shows the default list instead of an error page.
+    """
+    filters: dict[str, Any] = {}
+    for name in ints:
+        value = _int_arg(name)
+        if value is not None:
+            filters[name] = value
+    for name, enum_cls in (enums or {}).items():
+        raw = request.args.get(name, "")
+        if raw in {member.value for member in enum_cls}:
+            filters[name] = enum_cls(raw)
+    sort = request.args.get("sort", "name")
+    if sort not in services.SORTS[model]:
+        sort = "name"
+    return services.ListQuery(
+        q=request.args.get("q", "").strip()[:200],
+        sort=sort,
+        descending=request.args.get("order") == "desc",
+        page=_int_arg("page") or 1,
+        per_page=current_app.config["PAGE_SIZE"],
+        filters=filters,
+    )
+
+
+def list_context(query: services.ListQuery) -> dict[str, Any]:
+    """What the list macros need to rebuild links that keep the other parameters."""
+    args = {key: value for key, value in request.args.items() if key != "page" and value != ""}
+    return {"query": query, "args": args, "can_edit": can_edit()}
+
+
+def organization_list(exclude: int | None = None) -> list[tuple[str, str]]:
+    """(id, name) of every organization, for selects and list filters."""
+    page = services.list_records(Organization, services.ListQuery(per_page=CHOICE_LIMIT))
+    return organization_pairs(page.items, exclude=exclude)
+
+
+def organization_options(exclude: int | None = None) -> list[Any]:
+    """Select options: "none" first, then every organization by name."""
+    return options([NONE_PAIR, *organization_list(exclude)])
+
+
+def save_form(
+    form: DirectoryForm,
+    save: Callable[[Any, dict[str, Any], Any], Any],
+    existing: Any = None,
+) -> tuple[Any, str | None, list[str], int]:
+    """Hand the form to ``save``; on refusal put the errors on the form.
+
+    Returns (saved object or None, general message, errors that belong to no field, status).
+    The service checks everything before it writes, so a refusal changes nothing.
+    """
+    try:
+        return save(actor(), form.values(), existing), None, [], 200
+    except (ValidationError, Conflict) as exc:
+        loose = form.apply_errors(exc.errors)
+        return None, str(exc.message), loose, exc.status
+
+
+def render_form(
+    template: str, form: DirectoryForm, status: int = 200, **context: Any
+) -> tuple[str, int]:
+    return render_template(template, form=form, **context), status
+
+
+def delete_or_refuse(obj: Any, *, done: str, refused: str, message: str, **values: Any) -> Response:
+    """Delete through the service; when refused, flash its reason and go back."""
+    try:
+        services.delete_record(actor(), obj)
+    except Conflict as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for(refused, **values))
+    flash(message, "success")
+    return redirect(url_for(done))
+
+
+def flash_error(exc: ServiceError) -> None:
+    flash(str(exc.message), "error")

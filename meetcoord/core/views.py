@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from meetcoord.api import API_PREFIX
 from meetcoord.api.problems import flatten_errors, problem_response
-from meetcoord.core.errors import ServiceError
+from meetcoord.core.errors import ServiceError, ValidationError
 from meetcoord.core.i18n import LANGUAGES
 from meetcoord.extensions import db
 
@@ -84,14 +84,14 @@ def http_error(exc: HTTPException) -> Any:
     if _wants_json():
         data = getattr(exc, "data", None) or {}
         errors = flatten_errors(data["messages"]) if "messages" in data else None
+        code = exc.name.lower().replace(" ", "_")
         if errors:
             # webargs nests by location ("json", "query", "files"); the field is what matters
             errors = {key.split(".", 1)[-1]: value for key, value in errors.items()}
             message = _("Data yang dikirim tidak valid.")
+            code = ValidationError.code  # the same code a service's validation gives
         headers = {k: v for k, v in exc.get_headers() if k.lower() not in ("content-type",)}
-        return problem_response(
-            status, exc.name.lower().replace(" ", "_"), message, errors=errors, headers=headers
-        )
+        return problem_response(status, code, message, errors=errors, headers=headers)
     return render_template("errors/error.html", status=status, message=message), status
 
 

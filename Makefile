@@ -58,7 +58,7 @@ install-dev: $(STAMP_DEV)
 # Compiled catalogs (*.mo) are build output, not committed; compile at every install.
 catalogs: | $(PY)
 	@if ls $(CATALOGS)/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile -q -d $(CATALOGS) || exit 1; \
+		$(BIN)/pybabel compile -d $(CATALOGS) || exit 1; \
 	else \
 		echo "i18n: no catalogs in $(CATALOGS) yet; nothing to compile"; \
 	fi

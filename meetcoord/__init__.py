@@ -8,17 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from meetcoord.config import PROJECT_ROOT, load_config
+
+if TYPE_CHECKING:
+    # Not imported at run time: `python -m meetcoord.server` imports this package before it
+    # monkey-patches for eventlet/gevent, and Flask must not be loaded before the patching.
+    from flask import Flask
 
 __all__ = ["create_app"]
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides settings from the environment (tests)."""
+    from flask import Flask
+
     overrides = dict(config or {})
     instance_path = Path(overrides.pop("INSTANCE_PATH", PROJECT_ROOT / "instance"))
     app = Flask(

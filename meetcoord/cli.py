@@ -18,7 +18,8 @@ from meetcoord.core.errors import ServiceError
 
 # 2026-11-22: eventlet (the brief's default server) announces it is in bugfix-only mode on
 # every import; the message is for new projects choosing a server, not for operators.
-warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated", category=DeprecationWarning)
+# Its category (EventletDeprecationWarning) derives from Warning, not DeprecationWarning.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated", category=Warning)
 
 
 def _fail(exc: ServiceError) -> None:

@@ -12,7 +12,8 @@ import warnings
 
 # 2026-11-22: eventlet (the brief's default server) announces it is in bugfix-only mode on
 # every import; the message is for new projects choosing a server, not for operators.
-warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated", category=DeprecationWarning)
+# Its category (EventletDeprecationWarning) derives from Warning, not DeprecationWarning.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated", category=Warning)
 
 MODE = os.environ.get("MEETCOORD_ASYNC_MODE", "eventlet").strip().lower()
 

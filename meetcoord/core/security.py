@@ -43,7 +43,9 @@ def init_security(app: Flask) -> None:
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "warning"
-    login_manager.session_protection = "strong"
+    # "basic", not "strong": on mobile networks in eastern Indonesia the address changes
+    # mid-session, and "strong" would sign a secretariat out in the middle of a meeting.
+    login_manager.session_protection = "basic"
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from meetcoord import create_app
 from meetcoord.accounts.models import Role, User
 from meetcoord.extensions import db
+from meetcoord.i18n_tools import compile_catalogs
 from tests import factories
 
 REQUIRE_SERVICES = os.environ.get("MEETCOORD_TEST_REQUIRE_SERVICES") == "1"
@@ -86,6 +87,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         database_url = url
     else:
         database_url = f"sqlite:///{tmp / 'test.db'}"
+    # Flask-Babel caches catalogs per process: compile before any test renders English.
+    compile_catalogs()
     application = create_app(test_config(tmp, database_url))
     with application.app_context():
         upgrade()

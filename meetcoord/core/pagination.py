@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from math import ceil
 from typing import Any, Generic, TypeVar
@@ -11,6 +12,18 @@ from sqlalchemy import Select, func, select
 from meetcoord.extensions import db
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Search, filter, sort and page for a directory list (pages and API share it)."""
+
+    q: str = ""
+    sort: str = "name"
+    descending: bool = False
+    page: int = 1
+    per_page: int = 25
+    filters: Mapping[str, Any] | None = None
 
 
 @dataclass
@@ -41,3 +54,12 @@ def paginate(query: Select[Any], page: int, per_page: int) -> Page[Any]:
     page = min(max(1, page), pages)
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+LIKE_ESCAPE = "\\"
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` for ``ilike(..., escape=LIKE_ESCAPE)``: a typed % or _ is a literal character."""
+    term = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{term}%"

@@ -14,8 +14,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, Field, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 
+from meetcoord.core.forms import ServiceForm
 from meetcoord.core.timezones import zone_choices
 
 try:  # WTForms ≥ 3.3 wants option objects; older releases take (value, label) pairs
@@ -29,8 +30,6 @@ from meetcoord.directory.models import (
     OrgLevel,
     StakeholderCategory,
 )
-
-SAVE = _l("Simpan")
 
 # Display names for enum values; the stored values stay English identifiers.
 KIND_LABELS = {
@@ -89,25 +88,8 @@ def enum_choices(labels: dict[Any, Any], *, blank: tuple[str, Any] | None = PICK
     return options(([blank] if blank else []) + pairs)
 
 
-class DirectoryForm(FlaskForm):
-    """Base: ``values()`` hands the service exactly the model fields, untouched."""
-
-    submit = SubmitField(SAVE)
-
-    def values(self) -> dict[str, Any]:
-        skip = {"csrf_token", "submit"}
-        return {name: field.data for name, field in self._fields.items() if name not in skip}
-
-    def apply_errors(self, errors: dict[str, list[Any]]) -> list[str]:
-        """Put a service's field map beside the fields; return what belongs to no field."""
-        loose: list[str] = []
-        for name, messages in errors.items():
-            field: Field | None = self._fields.get(name)
-            if field is None:
-                loose.extend(f"{name}: {m}" for m in messages)
-            else:
-                field.errors = [str(m) for m in messages]
-        return loose
+class DirectoryForm(ServiceForm):
+    """Directory forms hand the service exactly the model fields, untouched."""
 
 
 class OrganizationForm(DirectoryForm):

@@ -8,7 +8,6 @@ whichever door the change comes through.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
@@ -18,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
 from meetcoord.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from meetcoord.core.pagination import Page, paginate
+from meetcoord.core.pagination import LIKE_ESCAPE, ListQuery, Page, like_pattern, paginate
 from meetcoord.core.references import describe_references, find_references
 from meetcoord.directory.cleaning import (
     clean_forum,
@@ -37,18 +36,6 @@ from meetcoord.directory.models import (
 from meetcoord.extensions import db
 
 M = TypeVar("M", Organization, Person, Forum, Venue)
-
-
-@dataclass(frozen=True)
-class ListQuery:
-    """Search, filter, sort and page for a directory list (HTML and API share it)."""
-
-    q: str = ""
-    sort: str = "name"
-    descending: bool = False
-    page: int = 1
-    per_page: int = 25
-    filters: Mapping[str, Any] | None = None
 
 
 # Sortable columns per model: the only names a request may sort by.
@@ -104,10 +91,10 @@ def require_editor(actor: User | None) -> None:
 def list_records(model: type[M], query: ListQuery) -> Page[M]:
     stmt: Select[Any] = select(model)
     if query.q.strip():
-        # % and _ typed by a user are literal characters, not wildcards
-        term = query.q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{term}%"
-        stmt = stmt.where(or_(*(column.ilike(pattern, escape="\\") for column in SEARCH[model])))
+        pattern = like_pattern(query.q)
+        stmt = stmt.where(
+            or_(*(column.ilike(pattern, escape=LIKE_ESCAPE) for column in SEARCH[model]))
+        )
     for key, value in (query.filters or {}).items():
         column = FILTERS[model].get(key)
         if column is not None and value not in (None, ""):

@@ -14,6 +14,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from meetcoord.core.forms import save_form
 from meetcoord.directory import services
 from meetcoord.directory.forms import (
     KIND_LABELS,
@@ -31,12 +32,11 @@ from meetcoord.directory.views_support import (
     organization_options,
     render_form,
     require_editor,
-    save_form,
 )
 
 __all__ = ["bp"]
 
-FORM = "directory/form.html"
+FORM = "form.html"
 CONFIRM = "directory/confirm_delete.html"
 
 

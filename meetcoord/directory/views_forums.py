@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from meetcoord.core.errors import Conflict, NotFound, ValidationError
+from meetcoord.core.forms import save_form
 from meetcoord.directory import services
 from meetcoord.directory.forms import (
     PICK_PAIR,
@@ -30,10 +31,9 @@ from meetcoord.directory.views_support import (
     organization_options,
     render_form,
     require_editor,
-    save_form,
 )
 
-FORM = "directory/form.html"
+FORM = "form.html"
 
 
 @bp.get("/forums")

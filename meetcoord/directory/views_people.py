@@ -10,6 +10,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from meetcoord.core.forms import save_form
 from meetcoord.directory import services
 from meetcoord.directory.csvimport import TEMPLATE_HEADER, CsvImportError, import_people
 from meetcoord.directory.forms import (
@@ -30,10 +31,9 @@ from meetcoord.directory.views_support import (
     organization_options,
     render_form,
     require_editor,
-    save_form,
 )
 
-FORM = "directory/form.html"
+FORM = "form.html"
 
 
 @bp.get("/people")

@@ -8,7 +8,7 @@ No rule about the data lives here: that is ``services`` and ``cleaning``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -16,7 +16,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from meetcoord.core.errors import Conflict, ServiceError, ValidationError
+from meetcoord.core.errors import Conflict, ServiceError
+from meetcoord.core.forms import current_actor
 from meetcoord.directory import services
 from meetcoord.directory.forms import NONE_PAIR, DirectoryForm, options, organization_pairs
 from meetcoord.directory.models import Organization
@@ -27,9 +28,7 @@ bp = Blueprint("directory", __name__, url_prefix="/directory")
 CHOICE_LIMIT = 2000
 
 
-def actor() -> Any:
-    """The signed-in user as a plain object (services keep it past the request proxy)."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+actor = current_actor
 
 
 def can_edit() -> bool:
@@ -91,23 +90,6 @@ def organization_list(exclude: int | None = None) -> list[tuple[str, str]]:
 def organization_options(exclude: int | None = None) -> list[Any]:
     """Select options: "none" first, then every organization by name."""
     return options([NONE_PAIR, *organization_list(exclude)])
-
-
-def save_form(
-    form: DirectoryForm,
-    save: Callable[[Any, dict[str, Any], Any], Any],
-    existing: Any = None,
-) -> tuple[Any, str | None, list[str], int]:
-    """Hand the form to ``save``; on refusal put the errors on the form.
-
-    Returns (saved object or None, general message, errors that belong to no field, status).
-    The service checks everything before it writes, so a refusal changes nothing.
-    """
-    try:
-        return save(actor(), form.values(), existing), None, [], 200
-    except (ValidationError, Conflict) as exc:
-        loose = form.apply_errors(exc.errors)
-        return None, str(exc.message), loose, exc.status
 
 
 def render_form(

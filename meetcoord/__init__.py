@@ -62,12 +62,14 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from meetcoord.accounts.views import bp as accounts_bp
+    from meetcoord.accounts.views_admin import bp as admin_bp
     from meetcoord.api import init_api
     from meetcoord.core.views import bp as core_bp
     from meetcoord.directory.views import bp as directory_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(directory_bp)
     init_api(app)
 

@@ -81,6 +81,18 @@ def _limiter_storage(name: str, raw: str) -> str:
     return value
 
 
+def _zone(name: str, raw: str) -> str:
+    from meetcoord.core.timezones import is_valid_zone
+
+    value = raw.strip()
+    if not is_valid_zone(value):
+        raise ConfigError(
+            f"{name}={raw!r}: expected an IANA time zone such as Asia/Jakarta (WIB), "
+            "Asia/Makassar (WITA) or Asia/Jayapura (WIT)"
+        )
+    return value
+
+
 def _text(name: str, raw: str) -> str:
     return raw.strip()
 
@@ -96,6 +108,8 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     ("PORT", "SERVER_PORT", _int(1, 65535), "5000"),
     ("RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URI", _limiter_storage, "memory://"),
     ("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", _text, "10 per minute;50 per hour"),
+    # The zone for times that belong to no venue (audit trail, account activity).
+    ("TIMEZONE", "HOME_TIMEZONE", _zone, "Asia/Jakarta"),
     ("DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE", _choice(("id", "en")), "id"),
     ("PAGE_SIZE", "PAGE_SIZE", _int(5, 200), "25"),
     ("CSV_MAX_BYTES", "CSV_MAX_BYTES", _int(1024, 50 * 1024 * 1024), str(2 * 1024 * 1024)),

@@ -1,11 +1,15 @@
-"""Account forms."""
+"""Account forms: signing in, and the administrator's account pages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
+
+from meetcoord.core.forms import ServiceForm
 
 
 class LoginForm(FlaskForm):
@@ -17,3 +21,35 @@ class LoginForm(FlaskForm):
         _l("Kata sandi"), validators=[DataRequired(_l("Wajib diisi.")), Length(max=200)]
     )
     remember = BooleanField(_l("Ingat saya di perangkat ini"))
+
+
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "secretariat": _l("Sekretariat"),
+    "viewer": _l("Pemantau (hanya baca)"),
+}
+
+
+def _role_choices() -> list[tuple[str, Any]]:
+    return list(ROLE_LABELS.items())
+
+
+class UserCreateForm(ServiceForm):
+    email = StringField(_l("Email"), render_kw={"type": "email", "maxlength": 254})
+    name = StringField(_l("Nama"), render_kw={"maxlength": 200})
+    role = SelectField(_l("Peran"), choices=_role_choices)
+    password = PasswordField(
+        _l("Kata sandi awal"), render_kw={"autocomplete": "new-password", "maxlength": 200}
+    )
+
+
+class UserEditForm(ServiceForm):
+    name = StringField(_l("Nama"), render_kw={"maxlength": 200})
+    role = SelectField(_l("Peran"), choices=_role_choices)
+    is_active_account = BooleanField(_l("Akun aktif (boleh masuk)"))
+
+
+class PasswordResetForm(ServiceForm):
+    password = PasswordField(
+        _l("Kata sandi baru"), render_kw={"autocomplete": "new-password", "maxlength": 200}
+    )

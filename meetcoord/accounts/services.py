@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from meetcoord.accounts.models import ApiToken, Role, User
 from meetcoord.core import audit
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import Conflict, ValidationError, field_errors
+from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError, field_errors
 from meetcoord.core.tokens import hash_token, new_token
 from meetcoord.core.validation import normalise_email
 from meetcoord.extensions import db
@@ -24,6 +24,9 @@ def find_by_email(email: str) -> User | None:
 def create_user(
     actor: User | None, *, email: str, name: str, password: str, role: Role | str
 ) -> User:
+    """Create an account; ``actor`` None means the installation itself (the CLI)."""
+    if actor is not None and not actor.is_admin():
+        raise PermissionDenied(_l("Hanya administrator yang boleh melakukan ini."))
     errors: dict[str, list[object]] = {}
     try:
         email = normalise_email(email)

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetcoord.core.db import utcnow
 from meetcoord.extensions import db
@@ -32,6 +32,8 @@ class AuditEntry(db.Model):
     entity_id: Mapped[int | None]
     summary: Mapped[str] = mapped_column(String(300))
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
 
 
 def record(

@@ -1,0 +1,147 @@
+"""Account administration and the audit trail, for administrators only.
+
+Kept apart from ``services`` (which the login path and the CLI use) because everything
+here needs an admin actor, and because of one rule that matters more than the others:
+the service never leaves the installation without an active administrator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from meetcoord.accounts.models import Role, User
+from meetcoord.accounts.services import MIN_PASSWORD_LENGTH
+from meetcoord.core import audit
+from meetcoord.core.audit import AuditEntry
+from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError, field_errors
+from meetcoord.core.pagination import LIKE_ESCAPE, ListQuery, Page, like_pattern, paginate
+from meetcoord.extensions import db
+
+USER_SORTS = {
+    "name": User.name,
+    "email": User.email,
+    "role": User.role,
+    "last_login_at": User.last_login_at,
+}
+
+
+def require_admin(actor: User | None) -> None:
+    if actor is None or not actor.is_admin():
+        raise PermissionDenied(_l("Hanya administrator yang boleh melakukan ini."))
+
+
+def list_users(actor: User, query: ListQuery) -> Page[User]:
+    require_admin(actor)
+    stmt = select(User)
+    if query.q.strip():
+        pattern = like_pattern(query.q)
+        stmt = stmt.where(
+            or_(
+                User.name.ilike(pattern, escape=LIKE_ESCAPE),
+                User.email.ilike(pattern, escape=LIKE_ESCAPE),
+            )
+        )
+    role = (query.filters or {}).get("role")
+    if role:
+        stmt = stmt.where(User.role == Role(role))
+    column = USER_SORTS.get(query.sort, User.name)
+    stmt = stmt.order_by(
+        (column.desc() if query.descending else column.asc()).nulls_last(), User.id
+    )
+    return paginate(stmt, query.page, query.per_page)
+
+
+def _active_admins_other_than(user: User) -> int:
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.ADMIN, User.is_active_account.is_(True), User.id != user.id)
+        )
+        or 0
+    )
+
+
+def update_user(actor: User, user: User, data: Mapping[str, Any]) -> User:
+    """Change name, role or active state; never remove the last active administrator."""
+    require_admin(actor)
+    errors: dict[str, list[Any]] = {}
+    changes: dict[str, Any] = {}
+    if "name" in data:
+        name = str(data["name"] or "").strip()
+        if not name:
+            errors["name"] = [_l("Wajib diisi.")]
+        elif len(name) > 200:
+            errors["name"] = [_l("Paling banyak %(n)d karakter.", n=200)]
+        else:
+            changes["name"] = name
+    if "role" in data:
+        try:
+            changes["role"] = Role(data["role"])
+        except ValueError:
+            errors["role"] = [_l("Peran tidak dikenal.")]
+    if "is_active_account" in data:
+        changes["is_active_account"] = bool(data["is_active_account"])
+    if errors:
+        raise ValidationError(_l("Data akun tidak valid."), errors=errors)
+    stays_admin = changes.get("role", user.role) is Role.ADMIN and changes.get(
+        "is_active_account", user.is_active_account
+    )
+    if user.role is Role.ADMIN and not stays_admin and _active_admins_other_than(user) == 0:
+        raise Conflict(
+            _l("Harus ada paling sedikit satu administrator aktif."),
+            errors=field_errors(role=_l("Ini administrator aktif terakhir.")),
+        )
+    diff = {
+        key: [str(getattr(user, key)), str(value)]
+        for key, value in changes.items()
+        if getattr(user, key) != value
+    }
+    for key, value in changes.items():
+        setattr(user, key, value)
+    if diff:
+        audit.record(actor, "update", user, f"user {user.email}", diff)
+    db.session.commit()
+    return user
+
+
+def reset_password(actor: User, user: User, password: str) -> User:
+    require_admin(actor)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            _l("Data akun tidak valid."),
+            errors=field_errors(
+                password=_l("Kata sandi minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH)
+            ),
+        )
+    user.set_password(password)
+    audit.record(actor, "reset_password", user, f"user {user.email}: password reset")
+    db.session.commit()
+    return user
+
+
+def list_audit(actor: User, query: ListQuery) -> Page[AuditEntry]:
+    """Newest first; filter by what was touched and by whom, search the summary."""
+    require_admin(actor)
+    stmt = select(AuditEntry)
+    filters = query.filters or {}
+    if filters.get("entity_type"):
+        stmt = stmt.where(AuditEntry.entity_type == filters["entity_type"])
+    if filters.get("actor_id"):
+        stmt = stmt.where(AuditEntry.actor_id == filters["actor_id"])
+    if query.q.strip():
+        stmt = stmt.where(AuditEntry.summary.ilike(like_pattern(query.q), escape=LIKE_ESCAPE))
+    stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    return paginate(stmt, query.page, query.per_page)
+
+
+def audit_entity_types() -> list[str]:
+    return list(
+        db.session.scalars(
+            select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type)
+        )
+    )

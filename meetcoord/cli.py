@@ -110,11 +110,15 @@ def demo_load(if_empty: bool) -> None:
 
 
 @demo.command("logins")
+@with_appcontext
 def demo_logins() -> None:
     """Print the demo accounts and their passwords."""
+    from flask import current_app
+
     from meetcoord.demo import DEMO_LOGINS
 
-    click.echo("Demo logins (http://127.0.0.1:5000/login):")
+    host, port = current_app.config["SERVER_HOST"], current_app.config["SERVER_PORT"]
+    click.echo(f"Demo logins (http://{host}:{port}/login):")
     for login in DEMO_LOGINS:
         click.echo(f"  {login.role:<12} {login.email:<32} {login.password}")
 

@@ -106,6 +106,9 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     ("SOCKETIO_QUEUE", "SOCKETIO_MESSAGE_QUEUE", _redis_url, ""),
     ("HOST", "SERVER_HOST", _text, "127.0.0.1"),
     ("PORT", "SERVER_PORT", _int(1, 65535), "5000"),
+    # How many reverse proxies (nginx) stand in front and set X-Forwarded-*; 0 = none.
+    # Trusting more than really exist would let a client forge its address.
+    ("PROXY_COUNT", "PROXY_COUNT", _int(0, 5), "0"),
     ("RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URI", _limiter_storage, "memory://"),
     ("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", _text, "10 per minute;50 per hour"),
     # The zone for times that belong to no venue (audit trail, account activity).

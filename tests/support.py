@@ -36,7 +36,7 @@ def psycopg_url(url: str) -> str:
     return url
 
 
-def throwaway_app(instance_path: Path, database_url: str) -> Flask:
+def throwaway_app(instance_path: Path, database_url: str, **overrides: Any) -> Flask:
     """A second application on its own database; the shared ``app`` fixture is untouched."""
     from meetcoord import create_app
 
@@ -47,6 +47,7 @@ def throwaway_app(instance_path: Path, database_url: str) -> Flask:
             "SOCKETIO_ASYNC_MODE": "threading",
             "SOCKETIO_MESSAGE_QUEUE": "",
             "INSTANCE_PATH": instance_path,
+            **overrides,
         }
     )
 

@@ -101,3 +101,28 @@ def test_command_reports_config_error_in_one_line(
     assert str(exc_info.value) == (
         "meetcoord: configuration error: MEETCOORD_PORT='lima-ribu': expected a whole number"
     )
+
+
+def test_proxy_count_trusts_forwarded_address(tmp_path: Path) -> None:
+    """Behind one nginx, the login rate limit counts the client, not the proxy."""
+    app = throwaway_app(tmp_path, f"sqlite:///{tmp_path / 'p.db'}", PROXY_COUNT=1)
+
+    @app.get("/_whoami")
+    def whoami() -> str:
+        from flask import request
+
+        return request.remote_addr or ""
+
+    client = app.test_client()
+    seen = client.get(
+        "/_whoami",
+        headers={"X-Forwarded-For": "36.85.1.20"},
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    ).get_data(as_text=True)
+    assert seen == "36.85.1.20"
+
+
+def test_proxy_count_is_validated(monkeypatch, tmp_path):
+    monkeypatch.setenv("MEETCOORD_PROXY_COUNT", "lots")
+    with pytest.raises(ConfigError, match="MEETCOORD_PROXY_COUNT"):
+        load_config(instance_path=tmp_path)

@@ -8,6 +8,7 @@ site desk must not depend on anything but this server.
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from meetcoord.extensions import db, login_manager
 
@@ -61,6 +62,12 @@ def init_security(app: Flask) -> None:
         if scheme.lower() != "bearer" or not secret:
             return None
         return user_for_token(secret.strip())
+
+    if app.config["PROXY_COUNT"]:
+        # Behind nginx the socket peer is the proxy: take the client's address (for rate
+        # limits and logs) and scheme from the headers the trusted proxies set.
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     @app.after_request
     def set_headers(response: Response) -> Response:

@@ -2,19 +2,19 @@
 
 Handlers parse the request, check access, call one service and render — the rules live in
 ``services``. All four entities share the same shape: a list with search, filters, sort and
-pages; one form page for create and edit; a confirmation page before a delete. The other
-modules register their routes on the same ``bp`` when imported at the end of this file.
+pages here, and create/edit/delete pages declared as an ``Editing`` (``views_editing``).
+The other modules register their routes on the same ``bp`` when imported at the end.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from meetcoord.core.forms import save_form
 from meetcoord.directory import services
 from meetcoord.directory.forms import (
     KIND_LABELS,
@@ -24,20 +24,15 @@ from meetcoord.directory.forms import (
     VenueForm,
 )
 from meetcoord.directory.models import Organization, OrgKind, OrgLevel, Venue
+from meetcoord.directory.views_editing import Editing, register_editing
 from meetcoord.directory.views_support import (
     bp,
-    delete_or_refuse,
     list_context,
     list_query,
     organization_options,
-    render_form,
-    require_editor,
 )
 
 __all__ = ["bp"]
-
-FORM = "form.html"
-CONFIRM = "directory/confirm_delete.html"
 
 
 # --- organizations ----------------------------------------------------------------------
@@ -73,61 +68,30 @@ def organization_detail(org_id: int) -> Any:
     )
 
 
-def _organization_form(org: Organization | None) -> Any:
-    require_editor()
-    form = OrganizationForm(obj=org)
-    form.parent_id.choices = organization_options(exclude=org.id if org else None)
-    status, message, loose = 200, None, []
-    if form.is_submitted():
-        saved, message, loose, status = save_form(form, services.save_organization, org)
-        if saved is not None:
-            flash(_("Organisasi %(name)s tersimpan.", name=saved.name), "success")
-            return redirect(url_for("directory.organization_detail", org_id=saved.id))
-    title = _("Ubah organisasi") if org else _("Tambah organisasi")
-    return render_form(
-        FORM,
-        form,
-        status,
-        title=title,
-        message=message,
-        loose_errors=loose,
-        cancel_url=url_for("directory.organizations"),
-        delete_url=url_for("directory.organization_delete", org_id=org.id) if org else None,
+register_editing(
+    Editing(
+        name="organization",
+        path="organizations",
+        id_arg="org_id",
+        model=Organization,
+        form=OrganizationForm,
+        save=services.save_organization,
+        title_new=_l("Tambah organisasi"),
+        title_edit=_l("Ubah organisasi"),
+        saved=lambda org: _("Organisasi %(name)s tersimpan.", name=org.name),
+        deleted=lambda org: _("Organisasi %(name)s dihapus.", name=org.name),
+        after_save=lambda org: url_for("directory.organization_detail", org_id=org.id),
+        home=lambda org: (
+            url_for("directory.organization_detail", org_id=org.id)
+            if org
+            else url_for("directory.organizations")
+        ),
+        # an organization cannot be its own parent: leave it out of its parent choices
+        prepare=lambda form, org: setattr(
+            form.parent_id, "choices", organization_options(exclude=org.id if org else None)
+        ),
     )
-
-
-@bp.route("/organizations/new", methods=["GET", "POST"])
-@login_required
-def organization_new() -> Any:
-    return _organization_form(None)
-
-
-@bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
-@login_required
-def organization_edit(org_id: int) -> Any:
-    return _organization_form(services.get_record(Organization, org_id))
-
-
-@bp.route("/organizations/<int:org_id>/delete", methods=["GET", "POST"])
-@login_required
-def organization_delete(org_id: int) -> Any:
-    """GET asks for confirmation (works without JavaScript); POST deletes or explains why not."""
-    require_editor()
-    org = services.get_record(Organization, org_id)
-    if request.method == "POST":
-        return delete_or_refuse(
-            org,
-            done="directory.organizations",
-            refused="directory.organization_detail",
-            message=_("Organisasi %(name)s dihapus.", name=org.name),
-            org_id=org.id,
-        )
-    return render_template(
-        CONFIRM,
-        obj=org,
-        form=ConfirmForm(),
-        cancel_url=url_for("directory.organization_detail", org_id=org.id),
-    )
+)
 
 
 # --- venues -----------------------------------------------------------------------------
@@ -141,62 +105,31 @@ def venues() -> Any:
     return render_template("directory/venues.html", page=page, **list_context(query))
 
 
-def _venue_form(venue: Venue | None) -> Any:
-    require_editor()
-    form = VenueForm(obj=venue)
-    form.organization_id.choices = organization_options()
-    status, message, loose = 200, None, []
-    if form.is_submitted():
-        saved, message, loose, status = save_form(form, services.save_venue, venue)
-        if saved is not None:
-            flash(
-                _("Tempat %(name)s tersimpan (%(zone)s).", name=saved.name, zone=saved.zone_label),
-                "success",
-            )
-            return redirect(url_for("directory.venues"))
-    return render_form(
-        FORM,
-        form,
-        status,
-        title=_("Ubah tempat") if venue else _("Tambah tempat"),
-        message=message,
-        loose_errors=loose,
-        cancel_url=url_for("directory.venues"),
-        delete_url=url_for("directory.venue_delete", venue_id=venue.id) if venue else None,
+register_editing(
+    Editing(
+        name="venue",
+        path="venues",
+        id_arg="venue_id",
+        model=Venue,
+        form=VenueForm,
+        save=services.save_venue,
+        title_new=_l("Tambah tempat"),
+        title_edit=_l("Ubah tempat"),
+        saved=lambda venue: _(
+            "Tempat %(name)s tersimpan (%(zone)s).", name=venue.name, zone=venue.zone_label
+        ),
+        deleted=lambda venue: _("Tempat %(name)s dihapus.", name=venue.name),
+        after_save=lambda venue: url_for("directory.venues"),
+        home=lambda venue: (
+            url_for("directory.venue_edit", venue_id=venue.id)
+            if venue
+            else url_for("directory.venues")
+        ),
+        prepare=lambda form, venue: setattr(
+            form.organization_id, "choices", organization_options()
+        ),
     )
-
-
-@bp.route("/venues/new", methods=["GET", "POST"])
-@login_required
-def venue_new() -> Any:
-    return _venue_form(None)
-
-
-@bp.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
-@login_required
-def venue_edit(venue_id: int) -> Any:
-    return _venue_form(services.get_record(Venue, venue_id))
-
-
-@bp.route("/venues/<int:venue_id>/delete", methods=["GET", "POST"])
-@login_required
-def venue_delete(venue_id: int) -> Any:
-    require_editor()
-    venue = services.get_record(Venue, venue_id)
-    if request.method == "POST":
-        return delete_or_refuse(
-            venue,
-            done="directory.venues",
-            refused="directory.venue_edit",
-            message=_("Tempat %(name)s dihapus.", name=venue.name),
-            venue_id=venue.id,
-        )
-    return render_template(
-        CONFIRM,
-        obj=venue,
-        form=ConfirmForm(),
-        cancel_url=url_for("directory.venue_edit", venue_id=venue.id),
-    )
+)
 
 
 # Registered on the same blueprint; imported for their side effect.

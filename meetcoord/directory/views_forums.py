@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from meetcoord.core.errors import Conflict, NotFound, ValidationError
-from meetcoord.core.forms import save_form
 from meetcoord.directory import services
 from meetcoord.directory.forms import (
     PICK_PAIR,
@@ -20,20 +20,16 @@ from meetcoord.directory.forms import (
     options,
 )
 from meetcoord.directory.models import Forum, Person
+from meetcoord.directory.views_editing import Editing, register_editing
 from meetcoord.directory.views_support import (
     CHOICE_LIMIT,
     actor,
     bp,
     can_edit,
-    delete_or_refuse,
     list_context,
     list_query,
     organization_options,
-    render_form,
-    require_editor,
 )
-
-FORM = "form.html"
 
 
 @bp.get("/forums")
@@ -78,59 +74,29 @@ def forum_detail(forum_id: int) -> Any:
     return _render_detail(forum, _member_form(forum))
 
 
-def _forum_form(forum: Forum | None) -> Any:
-    require_editor()
-    form = ForumForm(obj=forum)
-    form.organization_id.choices = organization_options()
-    status, message, loose = 200, None, []
-    if form.is_submitted():
-        saved, message, loose, status = save_form(form, services.save_forum, forum)
-        if saved is not None:
-            flash(_("Forum %(name)s tersimpan.", name=saved.name), "success")
-            return redirect(url_for("directory.forum_detail", forum_id=saved.id))
-    return render_form(
-        FORM,
-        form,
-        status,
-        title=_("Ubah forum") if forum else _("Tambah forum"),
-        message=message,
-        loose_errors=loose,
-        cancel_url=url_for("directory.forums"),
-        delete_url=url_for("directory.forum_delete", forum_id=forum.id) if forum else None,
+register_editing(
+    Editing(
+        name="forum",
+        path="forums",
+        id_arg="forum_id",
+        model=Forum,
+        form=ForumForm,
+        save=services.save_forum,
+        title_new=_l("Tambah forum"),
+        title_edit=_l("Ubah forum"),
+        saved=lambda forum: _("Forum %(name)s tersimpan.", name=forum.name),
+        deleted=lambda forum: _("Forum %(name)s dihapus.", name=forum.name),
+        after_save=lambda forum: url_for("directory.forum_detail", forum_id=forum.id),
+        home=lambda forum: (
+            url_for("directory.forum_detail", forum_id=forum.id)
+            if forum
+            else url_for("directory.forums")
+        ),
+        prepare=lambda form, forum: setattr(
+            form.organization_id, "choices", organization_options()
+        ),
     )
-
-
-@bp.route("/forums/new", methods=["GET", "POST"])
-@login_required
-def forum_new() -> Any:
-    return _forum_form(None)
-
-
-@bp.route("/forums/<int:forum_id>/edit", methods=["GET", "POST"])
-@login_required
-def forum_edit(forum_id: int) -> Any:
-    return _forum_form(services.get_record(Forum, forum_id))
-
-
-@bp.route("/forums/<int:forum_id>/delete", methods=["GET", "POST"])
-@login_required
-def forum_delete(forum_id: int) -> Any:
-    require_editor()
-    forum = services.get_record(Forum, forum_id)
-    if request.method == "POST":
-        return delete_or_refuse(
-            forum,
-            done="directory.forums",
-            refused="directory.forum_detail",
-            message=_("Forum %(name)s dihapus.", name=forum.name),
-            forum_id=forum.id,
-        )
-    return render_template(
-        "directory/confirm_delete.html",
-        obj=forum,
-        form=ConfirmForm(),
-        cancel_url=url_for("directory.forum_detail", forum_id=forum.id),
-    )
+)
 
 
 @bp.post("/forums/<int:forum_id>/members")

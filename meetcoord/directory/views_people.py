@@ -8,32 +8,28 @@ from typing import Any
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from meetcoord.core.forms import save_form
 from meetcoord.directory import services
 from meetcoord.directory.csvimport import TEMPLATE_HEADER, CsvImportError, import_people
 from meetcoord.directory.forms import (
     CATEGORY_LABELS,
     GENDER_LABELS,
-    ConfirmForm,
     ImportForm,
     PersonForm,
 )
 from meetcoord.directory.models import Gender, Person, StakeholderCategory
+from meetcoord.directory.views_editing import Editing, register_editing
 from meetcoord.directory.views_support import (
     actor,
     bp,
-    delete_or_refuse,
     list_context,
     list_query,
     organization_list,
     organization_options,
-    render_form,
     require_editor,
 )
-
-FORM = "form.html"
 
 
 @bp.get("/people")
@@ -55,59 +51,29 @@ def people() -> Any:
     )
 
 
-def _person_form(person: Person | None) -> Any:
-    require_editor()
-    form = PersonForm(obj=person)
-    form.organization_id.choices = organization_options()
-    status, message, loose = 200, None, []
-    if form.is_submitted():
-        saved, message, loose, status = save_form(form, services.save_person, person)
-        if saved is not None:
-            flash(_("Data %(name)s tersimpan.", name=saved.name), "success")
-            return redirect(url_for("directory.people"))
-    return render_form(
-        FORM,
-        form,
-        status,
-        title=_("Ubah data orang") if person else _("Tambah orang"),
-        message=message,
-        loose_errors=loose,
-        cancel_url=url_for("directory.people"),
-        delete_url=url_for("directory.person_delete", person_id=person.id) if person else None,
+register_editing(
+    Editing(
+        name="person",
+        path="people",
+        id_arg="person_id",
+        model=Person,
+        form=PersonForm,
+        save=services.save_person,
+        title_new=_l("Tambah orang"),
+        title_edit=_l("Ubah data orang"),
+        saved=lambda person: _("Data %(name)s tersimpan.", name=person.name),
+        deleted=lambda person: _("Data %(name)s dihapus.", name=person.name),
+        after_save=lambda person: url_for("directory.people"),
+        home=lambda person: (
+            url_for("directory.person_edit", person_id=person.id)
+            if person
+            else url_for("directory.people")
+        ),
+        prepare=lambda form, person: setattr(
+            form.organization_id, "choices", organization_options()
+        ),
     )
-
-
-@bp.route("/people/new", methods=["GET", "POST"])
-@login_required
-def person_new() -> Any:
-    return _person_form(None)
-
-
-@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
-@login_required
-def person_edit(person_id: int) -> Any:
-    return _person_form(services.get_record(Person, person_id))
-
-
-@bp.route("/people/<int:person_id>/delete", methods=["GET", "POST"])
-@login_required
-def person_delete(person_id: int) -> Any:
-    require_editor()
-    person = services.get_record(Person, person_id)
-    if request.method == "POST":
-        return delete_or_refuse(
-            person,
-            done="directory.people",
-            refused="directory.person_edit",
-            message=_("Data %(name)s dihapus.", name=person.name),
-            person_id=person.id,
-        )
-    return render_template(
-        "directory/confirm_delete.html",
-        obj=person,
-        form=ConfirmForm(),
-        cancel_url=url_for("directory.person_edit", person_id=person.id),
-    )
+)
 
 
 @bp.route("/people/import", methods=["GET", "POST"])

@@ -12,14 +12,12 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, request
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
-from meetcoord.core.errors import Conflict, ServiceError
 from meetcoord.core.forms import current_actor
 from meetcoord.directory import services
-from meetcoord.directory.forms import NONE_PAIR, DirectoryForm, options, organization_pairs
+from meetcoord.directory.forms import NONE_PAIR, options, organization_pairs
 from meetcoord.directory.models import Organization
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -90,24 +88,3 @@ def organization_list(exclude: int | None = None) -> list[tuple[str, str]]:
 def organization_options(exclude: int | None = None) -> list[Any]:
     """Select options: "none" first, then every organization by name."""
     return options([NONE_PAIR, *organization_list(exclude)])
-
-
-def render_form(
-    template: str, form: DirectoryForm, status: int = 200, **context: Any
-) -> tuple[str, int]:
-    return render_template(template, form=form, **context), status
-
-
-def delete_or_refuse(obj: Any, *, done: str, refused: str, message: str, **values: Any) -> Response:
-    """Delete through the service; when refused, flash its reason and go back."""
-    try:
-        services.delete_record(actor(), obj)
-    except Conflict as exc:
-        flash(str(exc.message), "error")
-        return redirect(url_for(refused, **values))
-    flash(message, "success")
-    return redirect(url_for(done))
-
-
-def flash_error(exc: ServiceError) -> None:
-    flash(str(exc.message), "error")

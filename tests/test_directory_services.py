@@ -189,3 +189,27 @@ def test_search_treats_wildcards_literally():
     factories.venue(name="Aula Lain")
     assert services.list_records(Venue, ListQuery(q="100%")).total == 1
     assert services.list_records(Venue, ListQuery(q="_")).total == 0
+
+
+def test_list_loads_each_pages_relations_in_bounded_queries(db_session):
+    """A page of people costs the same few queries whether it shows 3 rows or 30."""
+    from sqlalchemy import event
+
+    orgs = [factories.organization() for _ in range(3)]
+    for n in range(30):
+        factories.person(organization=orgs[n % 3])
+    db_session.expire_all()
+    statements: list[str] = []
+    engine = db_session.get_bind()
+
+    def count(*args):  # before_cursor_execute signature
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        page = services.list_records(Person, ListQuery(per_page=30))
+        names = {person.organization.name for person in page.items}
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(names) == 3
+    assert len(statements) <= 3  # count, page, organizations

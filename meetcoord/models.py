@@ -2,16 +2,32 @@
 
 from meetcoord.accounts.models import ApiToken, Role, User
 from meetcoord.core.audit import AuditEntry
+from meetcoord.core.outbox import OutboxMessage
 from meetcoord.directory.models import Forum, ForumMember, Organization, Person, Venue
+from meetcoord.meetings.models import (
+    AgendaItem,
+    CalendarFeed,
+    Invitation,
+    Meeting,
+    MeetingSite,
+    Series,
+)
 
 __all__ = [
+    "AgendaItem",
     "ApiToken",
     "AuditEntry",
+    "CalendarFeed",
     "Forum",
     "ForumMember",
+    "Invitation",
+    "Meeting",
+    "MeetingSite",
     "Organization",
+    "OutboxMessage",
     "Person",
     "Role",
+    "Series",
     "User",
     "Venue",
 ]

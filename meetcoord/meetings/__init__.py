@@ -1,0 +1,1 @@
+"""Meetings across linked venues: sites, agenda, series, invitees and invitations."""

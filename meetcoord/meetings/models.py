@@ -1,0 +1,263 @@
+"""Meeting tables.
+
+A meeting happens at one instant (UTC) at one or more linked sites, each a venue with its
+own zone; people are invited to a site or to the online link. Invitations carry a personal
+token (only its hash is stored) and their own calendar SEQUENCE, so that moving one person
+to another site updates only that person's calendar.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from meetcoord.core.db import TimestampMixin, str_enum, utcnow
+from meetcoord.extensions import db
+
+if TYPE_CHECKING:
+    from meetcoord.accounts.models import User
+    from meetcoord.directory.models import Forum, Organization, Person, Venue
+
+
+class MeetingKind(enum.StrEnum):
+    COORDINATION = "coordination"
+    MUSRENBANG_SYNC = "musrenbang_sync"
+    EVALUATION = "evaluation"
+    KNOWLEDGE_SHARING = "knowledge_sharing"
+    SIGNING = "signing"
+    OTHER = "other"
+
+
+class MeetingStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class AgendaKind(enum.StrEnum):
+    PRESENTATION = "presentation"
+    DISCUSSION = "discussion"
+    DECISION = "decision"
+    SIGNING = "signing"
+
+
+class InviteeRole(enum.StrEnum):
+    CHAIR = "chair"
+    MINUTE_TAKER = "minute_taker"
+    SPEAKER = "speaker"
+    SITE_COORDINATOR = "site_coordinator"
+    PARTICIPANT = "participant"
+    OBSERVER = "observer"
+
+
+class Rsvp(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    TENTATIVE = "tentative"
+
+
+class Series(TimestampMixin, db.Model):
+    """Recurring meetings, e.g. a forum's evaluation every 3 months on the second Tuesday."""
+
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    rrule: Mapped[str] = mapped_column(String(300))  # RFC 5545 RRULE, e.g. FREQ=MONTHLY;…
+    timezone: Mapped[str] = mapped_column(String(64))  # the zone the rule is read in
+    forum_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forums.id", ondelete="RESTRICT"), index=True
+    )
+
+    meetings: Mapped[list[Meeting]] = relationship(
+        back_populates="series", order_by="Meeting.start_at", passive_deletes="all"
+    )
+
+
+class Meeting(TimestampMixin, db.Model):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(120), unique=True)  # iCalendar UID, never changes
+    title: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str | None] = mapped_column(Text)  # maksud dan tujuan
+    kind: Mapped[MeetingKind] = mapped_column(str_enum(MeetingKind))
+    status: Mapped[MeetingStatus] = mapped_column(
+        str_enum(MeetingStatus, 20), default=MeetingStatus.DRAFT
+    )
+    start_at: Mapped[datetime] = mapped_column(index=True)
+    end_at: Mapped[datetime]
+    host_venue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("venues.id", ondelete="RESTRICT"), index=True
+    )
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    forum_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forums.id", ondelete="RESTRICT"), index=True
+    )
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_series.id", ondelete="RESTRICT"), index=True
+    )
+    # The occurrence's original start in its series (RECURRENCE-ID); kept when it is moved.
+    recurrence_at: Mapped[datetime | None]
+    is_series_exception: Mapped[bool] = mapped_column(default=False)
+    sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE of the meeting
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+    host_venue: Mapped[Venue | None] = relationship()
+    forum: Mapped[Forum | None] = relationship()
+    series: Mapped[Series | None] = relationship(back_populates="meetings")
+    created_by: Mapped[User | None] = relationship()
+    sites: Mapped[list[MeetingSite]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="MeetingSite.id",
+    )
+    agenda: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="AgendaItem.position",
+    )
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Invitation.id",
+    )
+
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="ends_after_start"),
+        UniqueConstraint("series_id", "recurrence_at"),
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingSite(db.Model):
+    """One linked venue of a meeting, with its own coordinator and capacity."""
+
+    __tablename__ = "meeting_sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id", ondelete="RESTRICT"), index=True)
+    coordinator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="RESTRICT"), index=True
+    )
+    capacity: Mapped[int | None]  # this meeting's seats here; the venue's capacity if unset
+
+    meeting: Mapped[Meeting] = relationship(back_populates="sites")
+    venue: Mapped[Venue] = relationship()
+    coordinator: Mapped[Person | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "venue_id"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
+
+    @property
+    def seats(self) -> int | None:
+        return self.capacity if self.capacity is not None else self.venue.capacity
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    presenter: Mapped[str | None] = mapped_column(String(200))
+    planned_minutes: Mapped[int] = mapped_column(default=15)
+    kind: Mapped[AgendaKind] = mapped_column(
+        str_enum(AgendaKind, 20), default=AgendaKind.DISCUSSION
+    )
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda")
+
+    __table_args__ = (CheckConstraint("planned_minutes > 0", name="planned_minutes_positive"),)
+
+
+class Invitation(db.Model):
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
+    role: Mapped[InviteeRole] = mapped_column(
+        str_enum(InviteeRole, 20), default=InviteeRole.PARTICIPANT
+    )
+    site_id: Mapped[int | None] = mapped_column(  # NULL: attends online
+        ForeignKey("meeting_sites.id", ondelete="RESTRICT"), index=True
+    )
+    rsvp: Mapped[Rsvp] = mapped_column(str_enum(Rsvp, 20), default=Rsvp.PENDING)
+    rsvp_at: Mapped[datetime | None]
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    sequence: Mapped[int] = mapped_column(default=0)  # this person's calendar SEQUENCE
+    stand_in_name: Mapped[str | None] = mapped_column(String(200))  # diwakili oleh
+    stand_in_position: Mapped[str | None] = mapped_column(String(200))
+    stand_in_letter: Mapped[str | None] = mapped_column(String(300))  # stored file name
+    stand_in_letter_type: Mapped[str | None] = mapped_column(String(60))
+    invited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None]
+
+    meeting: Mapped[Meeting] = relationship(back_populates="invitations")
+    person: Mapped[Person] = relationship()
+    site: Mapped[MeetingSite | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+
+    @property
+    def is_online(self) -> bool:
+        return self.site_id is None
+
+
+class CalendarFeed(db.Model):
+    """A subscribable calendar of one person's or one organization's meetings."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+    person: Mapped[Person | None] = relationship()
+    organization: Mapped[Organization | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "(person_id IS NULL) <> (organization_id IS NULL)", name="exactly_one_owner"
+        ),
+        Index("ix_calendar_feeds_owner", "person_id", "organization_id"),
+    )

@@ -216,6 +216,9 @@ class Invitation(db.Model):
     )
     rsvp: Mapped[Rsvp] = mapped_column(str_enum(Rsvp, 20), default=Rsvp.PENDING)
     rsvp_at: Mapped[datetime | None]
+    # The personal link's token is HMAC(server key, token_salt): the server can put the same
+    # link in every update mail, while the database alone (salt and hash) cannot rebuild it.
+    token_salt: Mapped[str] = mapped_column(String(32))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     sequence: Mapped[int] = mapped_column(default=0)  # this person's calendar SEQUENCE
     stand_in_name: Mapped[str | None] = mapped_column(String(200))  # diwakili oleh
@@ -248,6 +251,7 @@ class CalendarFeed(db.Model):
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="CASCADE"), index=True
     )
+    token_salt: Mapped[str] = mapped_column(String(32))  # as for invitations: HMAC-derived
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]

@@ -7,6 +7,7 @@ SHA-256 without a salt is enough because the secrets carry ≥ 128 random bits.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -22,3 +23,19 @@ def hash_token(token: str) -> str:
 
 def token_matches(token: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_token(token), stored_hash)
+
+
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
+def derived_token(server_key: str, purpose: str, salt: str) -> str:
+    """A 256-bit URL-safe token that only the holder of ``server_key`` can compute.
+
+    Used where the same secret link must go out more than once (every update mail carries
+    the participant's personal link) while the database keeps only ``salt`` and the hash.
+    Changing the salt revokes the link; changing the server key revokes them all.
+    """
+    key = hashlib.sha256(f"meetcoord:{purpose}:{server_key}".encode()).digest()
+    digest = hmac.new(key, salt.encode("ascii"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")

@@ -10,15 +10,12 @@ in ``services``; this module only needs the session to resolve references by id 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from meetcoord.core.errors import ValidationError
-from meetcoord.core.timezones import is_valid_zone
-from meetcoord.core.validation import normalise_email, normalise_phone
+from meetcoord.core.cleaning import Collector
 from meetcoord.directory.models import Gender, OrgKind, OrgLevel, StakeholderCategory
 
 # Words people write in a CSV or say in a form for each enum value, beyond the value itself.
@@ -66,156 +63,9 @@ ALIASES: dict[type[StrEnum], dict[str, str]] = {
     },
 }
 
-_TRUE = {"1", "true", "yes", "ya", "y"}
-_FALSE = {"0", "false", "no", "tidak", "t", "n", ""}
-
-
-class Collector:
-    """Gathers field errors while a record is cleaned, then raises them together."""
-
-    def __init__(self, data: Mapping[str, Any]):
-        self.data = data
-        self.errors: dict[str, list[Any]] = {}
-        self.out: dict[str, Any] = {}
-
-    def fail(self, field: str, message: Any) -> None:
-        self.errors.setdefault(field, []).append(message)
-
-    def raw(self, field: str) -> Any:
-        value = self.data.get(field)
-        return value.strip() if isinstance(value, str) else value
-
-    def text(self, field: str, max_len: int, *, required: bool = False) -> None:
-        if field not in self.data and not required:
-            return
-        value = self.raw(field)
-        if value is None or value == "":
-            if required:
-                self.fail(field, _l("Wajib diisi."))
-            else:
-                self.out[field] = None
-            return
-        if not isinstance(value, str):
-            self.fail(field, _l("Harus berupa teks."))
-        elif len(value) > max_len:
-            self.fail(field, _l("Paling banyak %(n)d karakter.", n=max_len))
-        else:
-            self.out[field] = value
-
-    def choice(self, field: str, enum_cls: type[StrEnum], *, required: bool = False) -> None:
-        if field not in self.data and not required:
-            return
-        value = self.raw(field)
-        if value is None or value == "":
-            if required:
-                self.fail(field, _l("Wajib diisi."))
-            else:
-                self.out[field] = None
-            return
-        key = str(value).strip().lower()
-        key = ALIASES.get(enum_cls, {}).get(key, key)
-        try:
-            self.out[field] = enum_cls(key)
-        except ValueError:
-            allowed = ", ".join(member.value for member in enum_cls)
-            self.fail(
-                field, _l("Nilai tidak dikenal; pilih salah satu: %(allowed)s.", allowed=allowed)
-            )
-
-    def integer(self, field: str, *, minimum: int | None = None, required: bool = False) -> None:
-        if field not in self.data and not required:
-            return
-        value = self.raw(field)
-        if value is None or value == "":
-            if required:
-                self.fail(field, _l("Wajib diisi."))
-            else:
-                self.out[field] = None
-            return
-        if isinstance(value, bool):
-            self.fail(field, _l("Harus berupa bilangan bulat."))
-            return
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            self.fail(field, _l("Harus berupa bilangan bulat."))
-            return
-        if minimum is not None and number < minimum:
-            self.fail(field, _l("Paling kecil %(n)d.", n=minimum))
-            return
-        self.out[field] = number
-
-    def flag(self, field: str) -> None:
-        if field not in self.data:
-            return
-        value = self.raw(field)
-        if isinstance(value, bool):
-            self.out[field] = value
-        elif value is None or str(value).strip().lower() in _FALSE:
-            self.out[field] = False
-        elif str(value).strip().lower() in _TRUE:
-            self.out[field] = True
-        else:
-            self.fail(field, _l("Isi ya atau tidak."))
-
-    def email(self, field: str = "email") -> None:
-        if field not in self.data:
-            return
-        value = self.raw(field)
-        if not value:
-            self.out[field] = None
-            return
-        try:
-            self.out[field] = normalise_email(str(value), field)
-        except ValidationError as exc:
-            self.errors.update(exc.errors)
-
-    def phone(self, field: str = "phone") -> None:
-        if field not in self.data:
-            return
-        value = self.raw(field)
-        if not value:
-            self.out[field] = None
-            return
-        try:
-            self.out[field] = normalise_phone(str(value), field)
-        except ValidationError as exc:
-            self.errors.update(exc.errors)
-
-    def day(self, field: str) -> None:
-        if field not in self.data:
-            return
-        value = self.raw(field)
-        if value is None or value == "":
-            self.out[field] = None
-        elif isinstance(value, date):
-            self.out[field] = value
-        else:
-            try:
-                self.out[field] = date.fromisoformat(str(value))
-            except ValueError:
-                self.fail(field, _l("Tanggal tidak valid; gunakan format TTTT-BB-HH."))
-
-    def zone(self, field: str) -> None:
-        value = self.raw(field)
-        if not value:
-            self.fail(field, _l("Wajib diisi."))
-        elif not isinstance(value, str) or not is_valid_zone(value):
-            self.fail(
-                field,
-                _l("Zona waktu tidak dikenal; gunakan nama IANA seperti Asia/Makassar (WITA)."),
-            )
-        else:
-            self.out[field] = value
-
-    def done(self, message: Any) -> dict[str, Any]:
-        if self.errors:
-            raise ValidationError(message, errors=self.errors)
-        return self.out
-
 
 def clean_organization(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    c = Collector(data)
+    c = Collector(data, ALIASES)
     c.text("name", 200, required=not partial or "name" in data)
     c.text("short_name", 60)
     c.choice("kind", OrgKind, required=not partial or "kind" in data)
@@ -229,7 +79,7 @@ def clean_organization(data: Mapping[str, Any], *, partial: bool = False) -> dic
 
 
 def clean_person(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    c = Collector(data)
+    c = Collector(data, ALIASES)
     c.text("name", 200, required=not partial or "name" in data)
     c.text("position", 200)
     c.integer("organization_id", minimum=1)
@@ -242,7 +92,7 @@ def clean_person(data: Mapping[str, Any], *, partial: bool = False) -> dict[str,
 
 
 def clean_forum(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    c = Collector(data)
+    c = Collector(data, ALIASES)
     c.text("name", 200, required=not partial or "name" in data)
     c.text("short_name", 60)
     c.text("decree_number", 80)
@@ -254,7 +104,7 @@ def clean_forum(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, 
 
 
 def clean_venue(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    c = Collector(data)
+    c = Collector(data, ALIASES)
     c.text("name", 200, required=not partial or "name" in data)
     c.text("address", 300)
     c.text("city", 120)

@@ -1,0 +1,220 @@
+"""Field-by-field cleaning of loose input, shared by every service.
+
+Input arrives loose — strings from a CSV row or a form, typed values from the API — and
+leaves as clean values, or as one :class:`ValidationError` whose field map names every
+problem at once (a secretariat fixing a form wants all its errors, not the first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+
+from meetcoord.core.errors import ValidationError
+from meetcoord.core.timezones import get_zone, is_valid_zone
+from meetcoord.core.validation import normalise_email, normalise_phone
+
+_TRUE = {"1", "true", "yes", "ya", "y"}
+_FALSE = {"0", "false", "no", "tidak", "t", "n", ""}
+
+
+# Words people write for an enum value, beyond the value itself ("perempuan" → female).
+Aliases = Mapping[type[StrEnum], Mapping[str, str]]
+
+
+class Collector:
+    """Gathers field errors while a record is cleaned, then raises them together."""
+
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        aliases: Mapping[type[StrEnum], Mapping[str, str]] | None = None,
+    ):
+        self.data = data
+        self.aliases = aliases or {}
+        self.errors: dict[str, list[Any]] = {}
+        self.out: dict[str, Any] = {}
+
+    def fail(self, field: str, message: Any) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def raw(self, field: str) -> Any:
+        value = self.data.get(field)
+        return value.strip() if isinstance(value, str) else value
+
+    def text(self, field: str, max_len: int, *, required: bool = False) -> None:
+        if field not in self.data and not required:
+            return
+        value = self.raw(field)
+        if value is None or value == "":
+            if required:
+                self.fail(field, _l("Wajib diisi."))
+            else:
+                self.out[field] = None
+            return
+        if not isinstance(value, str):
+            self.fail(field, _l("Harus berupa teks."))
+        elif len(value) > max_len:
+            self.fail(field, _l("Paling banyak %(n)d karakter.", n=max_len))
+        else:
+            self.out[field] = value
+
+    def choice(self, field: str, enum_cls: type[StrEnum], *, required: bool = False) -> None:
+        if field not in self.data and not required:
+            return
+        value = self.raw(field)
+        if value is None or value == "":
+            if required:
+                self.fail(field, _l("Wajib diisi."))
+            else:
+                self.out[field] = None
+            return
+        key = str(value).strip().lower()
+        key = self.aliases.get(enum_cls, {}).get(key, key)
+        try:
+            self.out[field] = enum_cls(key)
+        except ValueError:
+            allowed = ", ".join(member.value for member in enum_cls)
+            self.fail(
+                field, _l("Nilai tidak dikenal; pilih salah satu: %(allowed)s.", allowed=allowed)
+            )
+
+    def integer(self, field: str, *, minimum: int | None = None, required: bool = False) -> None:
+        if field not in self.data and not required:
+            return
+        value = self.raw(field)
+        if value is None or value == "":
+            if required:
+                self.fail(field, _l("Wajib diisi."))
+            else:
+                self.out[field] = None
+            return
+        if isinstance(value, bool):
+            self.fail(field, _l("Harus berupa bilangan bulat."))
+            return
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            self.fail(field, _l("Harus berupa bilangan bulat."))
+            return
+        if minimum is not None and number < minimum:
+            self.fail(field, _l("Paling kecil %(n)d.", n=minimum))
+            return
+        self.out[field] = number
+
+    def flag(self, field: str) -> None:
+        if field not in self.data:
+            return
+        value = self.raw(field)
+        if isinstance(value, bool):
+            self.out[field] = value
+        elif value is None or str(value).strip().lower() in _FALSE:
+            self.out[field] = False
+        elif str(value).strip().lower() in _TRUE:
+            self.out[field] = True
+        else:
+            self.fail(field, _l("Isi ya atau tidak."))
+
+    def email(self, field: str = "email") -> None:
+        if field not in self.data:
+            return
+        value = self.raw(field)
+        if not value:
+            self.out[field] = None
+            return
+        try:
+            self.out[field] = normalise_email(str(value), field)
+        except ValidationError as exc:
+            self.errors.update(exc.errors)
+
+    def phone(self, field: str = "phone") -> None:
+        if field not in self.data:
+            return
+        value = self.raw(field)
+        if not value:
+            self.out[field] = None
+            return
+        try:
+            self.out[field] = normalise_phone(str(value), field)
+        except ValidationError as exc:
+            self.errors.update(exc.errors)
+
+    def day(self, field: str) -> None:
+        if field not in self.data:
+            return
+        value = self.raw(field)
+        if value is None or value == "":
+            self.out[field] = None
+        elif isinstance(value, date):
+            self.out[field] = value
+        else:
+            try:
+                self.out[field] = date.fromisoformat(str(value))
+            except ValueError:
+                self.fail(field, _l("Tanggal tidak valid; gunakan format TTTT-BB-HH."))
+
+    def zone(self, field: str) -> None:
+        value = self.raw(field)
+        if not value:
+            self.fail(field, _l("Wajib diisi."))
+        elif not isinstance(value, str) or not is_valid_zone(value):
+            self.fail(
+                field,
+                _l("Zona waktu tidak dikenal; gunakan nama IANA seperti Asia/Makassar (WITA)."),
+            )
+        else:
+            self.out[field] = value
+
+    def done(self, message: Any) -> dict[str, Any]:
+        if self.errors:
+            raise ValidationError(message, errors=self.errors)
+        return self.out
+
+    def moment(self, field: str, zone_name: str | None, *, required: bool = False) -> None:
+        """An instant: aware values as they are; a wall-clock time is read in ``zone_name``.
+
+        Forms send the local time at the venue ("2024-03-15T09:00"); the API may send an
+        offset ("2024-03-15T09:00+08:00"). Both become an aware datetime.
+        """
+        if field not in self.data and not required:
+            return
+        value = self.raw(field)
+        if value is None or value == "":
+            if required:
+                self.fail(field, _l("Wajib diisi."))
+            else:
+                self.out[field] = None
+            return
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                self.fail(field, _l("Waktu tidak valid; gunakan format TTTT-BB-HH JJ:MM."))
+                return
+        if not isinstance(value, datetime):
+            self.fail(field, _l("Waktu tidak valid; gunakan format TTTT-BB-HH JJ:MM."))
+            return
+        if value.tzinfo is None:
+            if zone_name is None:
+                self.fail(field, _l("Zona waktu tidak diketahui; pilih tempat terlebih dahulu."))
+                return
+            value = value.replace(tzinfo=get_zone(zone_name))
+        self.out[field] = value
+
+    def url(self, field: str, max_len: int = 500) -> None:
+        if field not in self.data:
+            return
+        value = self.raw(field)
+        if not value:
+            self.out[field] = None
+            return
+        parts = urlsplit(str(value))
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(str(value)) > max_len:
+            self.fail(field, _l("Tautan tidak valid; awali dengan https://."))
+        else:
+            self.out[field] = str(value)

@@ -232,6 +232,9 @@ def test_feed_holds_several_events_and_each_zone_once():
     cal = Calendar.from_ical(feed_ics(events, name="Rapat BAPPEDA NTB"))
     assert_rfc5545(cal)
     assert str(cal["METHOD"]) == "PUBLISH"
+    assert cal.refresh_interval == timedelta(hours=1)
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in feed_ics(events)
+    assert str(cal["X-WR-CALNAME"]) == "Rapat BAPPEDA NTB"
     vevents = list(cal.walk("VEVENT"))
     assert [str(e["UID"]) for e in vevents] == ["m-1@x", "m-2@x", "m-3@x"]
     assert sorted(str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")) == [

@@ -11,7 +11,7 @@ three sites that is three builds, not 500.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
@@ -89,7 +89,7 @@ def _vevent(
         vevent.add("url", url)
     vevent.add("status", status)
     vevent.add("transp", "OPAQUE")
-    vevent.add("organizer", _address(event.organizer.email, event.organizer.name, ROLE="CHAIR"))
+    vevent.add("organizer", _address(event.organizer.email, event.organizer.name))
     return vevent
 
 
@@ -150,6 +150,9 @@ def feed_ics(events: Iterable[EventData], *, name: str | None = None) -> bytes:
     if name:
         cal.add("name", name)
         cal.add("x-wr-calname", name)
+    # Subscribers poll; ask for hourly refreshes so a moved meeting shows up the same day.
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})  # RFC 7986
+    cal.add("x-published-ttl", "PT1H")
     moments: dict[str, list[datetime]] = {}
     for event in events:
         moments.setdefault(event.zone, []).extend((event.start_at, event.end_at))

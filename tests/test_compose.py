@@ -174,6 +174,22 @@ def test_accented_names_survive_headers():
     assert parsed["From"].addresses[0].display_name == "Sekretariat Bappéda"
 
 
+def test_line_breaks_in_names_cannot_add_headers():
+    mail = InvitationMail(
+        make_event(title="Rapat\r\nBcc: luar@example.com"),
+        make_recipient(name="Ni Luh\r\nBcc: luar@example.com"),
+        SENDER,
+        INSTITUTION,
+    )
+    parsed = roundtrip(compose_invitation(mail))
+    assert parsed["Bcc"] is None
+    assert parsed["To"].addresses[0].display_name == "Ni Luh Bcc: luar@example.com"
+    assert parsed["Subject"].startswith("Undangan: Rapat Bcc: luar@example.com — ")
+    cal = Calendar.from_ical(calendar_parts(parsed)[1].get_payload(decode=True))
+    assert_rfc5545(cal)
+    assert cal.walk("VEVENT")[0]["ATTENDEE"].params["CN"] == "Ni Luh Bcc: luar@example.com"
+
+
 def test_headers_added_later_still_serialise():
     message = compose_invitation(make_mail())
     message["X-Outbox-Id"] = "Nomor 7 — lampiran"

@@ -84,15 +84,21 @@ def _all_raw(message: EmailMessage) -> bool:
     return True
 
 
+def _one_line(value: str) -> str:
+    """Names and titles come from forms: a line break in one must not start a new header."""
+    return " ".join(value.split())
+
+
 @lru_cache(maxsize=1024)
 def _encode_header(name: str, value: str) -> str:
     """RFC 2047-encode (when not ASCII) and fold a header value, CRLF-separated."""
+    value = _one_line(value)
     charset = "us-ascii" if value.isascii() else "utf-8"
     return Header(value, charset, header_name=name).encode(linesep="\r\n")
 
 
 def _encode_address(contact: Contact) -> str:
-    return formataddr((contact.name, contact.email), charset="utf-8")
+    return formataddr((_one_line(contact.name), _one_line(contact.email)), charset="utf-8")
 
 
 _encode_sender = lru_cache(maxsize=64)(_encode_address)  # the same few senders, every mail

@@ -53,8 +53,8 @@ def _calendar(method: str) -> Calendar:
 
 
 def _address(email: str, name: str, **params: str) -> vCalAddress:
-    address = vCalAddress(f"mailto:{email}")
-    address.params["CN"] = vText(name)
+    address = vCalAddress(f"mailto:{email.strip()}")
+    address.params["CN"] = vText(" ".join(name.split()))  # a parameter cannot hold a newline
     for key, value in params.items():
         address.params[key.replace("_", "-").upper()] = value
     return address

@@ -161,6 +161,12 @@ def test_online_attendee_gets_the_link_as_location():
     assert str(vevent["LOCATION"]) == "Daring: https://meet.example.id/bangkit"
 
 
+def test_recipient_without_email_gets_no_attendee():
+    _, vevent = parse(invitation_ics(make_event(), make_recipient(email=""), "REQUEST"))
+    assert "ATTENDEE" not in vevent
+    assert str(vevent["URL"]) == "https://rapat.example.id/i/Abc123tokenXyz"
+
+
 def test_chair_role_and_rsvp_state():
     recipient = make_recipient(role="chair", rsvp="accepted")
     _, vevent = parse(invitation_ics(make_event(), recipient, "REQUEST"))

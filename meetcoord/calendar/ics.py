@@ -108,17 +108,18 @@ def invitation_calendar(event: EventData, recipient: Recipient, method: Method) 
         text=description(event, recipient),
         url=recipient.personal_url,
     )
-    vevent.add(
-        "attendee",
-        _address(
-            recipient.email,
-            recipient.name,
-            ROLE=recipient.ical_role,
-            PARTSTAT=recipient.partstat,
-            RSVP="FALSE" if cancelled else "TRUE",
-            CUTYPE="INDIVIDUAL",
-        ),
-    )
+    if recipient.email:  # someone reached by letter or chat downloads the file without one
+        vevent.add(
+            "attendee",
+            _address(
+                recipient.email,
+                recipient.name,
+                ROLE=recipient.ical_role,
+                PARTSTAT=recipient.partstat,
+                RSVP="FALSE" if cancelled else "TRUE",
+                CUTYPE="INDIVIDUAL",
+            ),
+        )
     cal = _calendar(method)
     years = _zone_years((event.start_at, event.end_at))
     cal.add_component(vtimezone(recipient.zone, *years))

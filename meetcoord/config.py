@@ -94,8 +94,38 @@ def _zone(name: str, raw: str) -> str:
     return value
 
 
+def _base_url(name: str, raw: str) -> str:
+    value = raw.strip().rstrip("/")
+    if not value.startswith(("http://", "https://")) or "://" not in value[:9] or " " in value:
+        raise ConfigError(
+            f"{name}={raw!r}: expected the public address, e.g. https://rapat.example.go.id"
+        )
+    return value
+
+
 def _text(name: str, raw: str) -> str:
     return raw.strip()
+
+
+def _mail_address(name: str, raw: str) -> str:
+    """A bare address for the SMTP envelope and From header; ``localhost`` is allowed."""
+    from email_validator import EmailNotValidError, validate_email
+
+    value = raw.strip()
+    local, _at, domain = value.rpartition("@")
+    # email-validator refuses the special-use name "localhost", which is exactly what a
+    # development machine and the default use; check the local part on its own then.
+    candidate = f"{local}@example.org" if domain.lower() == "localhost" else value
+    try:
+        validate_email(candidate, check_deliverability=False, globally_deliverable=False)
+    except EmailNotValidError as exc:
+        raise ConfigError(f"{name}={raw!r}: expected an e-mail address ({exc})") from None
+    return value
+
+
+MAIL_TRANSPORTS = ("smtp", "console", "file")
+SMTP_SECURITY = ("none", "starttls", "ssl")
+WORKER_MODES = ("inprocess", "off")
 
 
 # (environment suffix, config key, parser, default). Defaults are strings so that they go
@@ -119,8 +149,27 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     ("CSV_MAX_BYTES", "CSV_MAX_BYTES", _int(1024, 50 * 1024 * 1024), str(2 * 1024 * 1024)),
     ("CSV_MAX_ROWS", "CSV_MAX_ROWS", _int(1, 100_000), "5000"),
     ("INSTITUTION_NAME", "INSTITUTION_NAME", _text, "Badan Perencanaan Pembangunan Daerah"),
+    # The address people reach this service at: personal links in mails and calendars.
+    ("BASE_URL", "BASE_URL", _base_url, None),
+    ("UPLOAD_MAX_BYTES", "UPLOAD_MAX_BYTES", _int(1024, 50 * 1024 * 1024), str(5 * 1024 * 1024)),
     ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_SECURE", _bool, None),
     ("SECRET_KEY", "SECRET_KEY", _text, None),
+    # Mail: the outbox is drained by a worker (core.worker) through one transport.
+    # `console` prints mail instead of sending it, `file` writes instance/mail/<id>.eml.
+    ("MAIL_TRANSPORT", "MAIL_TRANSPORT", _choice(MAIL_TRANSPORTS), "console"),
+    ("MAIL_FROM", "MAIL_FROM", _mail_address, "meetcoord@localhost"),
+    ("MAIL_MAX_ATTEMPTS", "MAIL_MAX_ATTEMPTS", _int(1, 50), "8"),
+    ("SMTP_HOST", "SMTP_HOST", _text, "127.0.0.1"),
+    ("SMTP_PORT", "SMTP_PORT", _int(1, 65535), "25"),
+    ("SMTP_SECURITY", "SMTP_SECURITY", _choice(SMTP_SECURITY), "none"),
+    ("SMTP_USERNAME", "SMTP_USERNAME", _text, ""),
+    ("SMTP_PASSWORD", "SMTP_PASSWORD", _text, ""),
+    ("SMTP_TIMEOUT", "SMTP_TIMEOUT", _int(1, 300), "10"),
+    # Who drains the outbox: the server process itself (`inprocess`, what `make run` needs)
+    # or nobody here (`off`: run `meetcoord worker` as its own process). Unset in testing
+    # means off, so that no test starts a worker thread without asking for one.
+    ("WORKER", "WORKER", _choice(WORKER_MODES), None),
+    ("WORKER_INTERVAL", "WORKER_INTERVAL", _int(1, 3600), "2"),
 )
 
 
@@ -171,6 +220,12 @@ def load_config(
             config["SECRET_KEY"] = _instance_secret_key(instance_path)
     elif len(config["SECRET_KEY"]) < 32:
         raise ConfigError("MEETCOORD_SECRET_KEY: must be at least 32 characters long")
+    if config["WORKER"] is None:
+        config["WORKER"] = "off" if env == "testing" else "inprocess"
+    if config["SMTP_USERNAME"] and not config["SMTP_PASSWORD"]:
+        raise ConfigError("MEETCOORD_SMTP_PASSWORD: must be set when MEETCOORD_SMTP_USERNAME is")
+    if config["BASE_URL"] is None:
+        config["BASE_URL"] = f"http://{config['SERVER_HOST']}:{config['SERVER_PORT']}"
     if config["SESSION_COOKIE_SECURE"] is None:
         config["SESSION_COOKIE_SECURE"] = env == "production"
 
@@ -187,7 +242,7 @@ def load_config(
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         BABEL_DEFAULT_TIMEZONE="UTC",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
-        MAX_CONTENT_LENGTH=max(config["CSV_MAX_BYTES"], 16 * 1024 * 1024),
+        MAX_CONTENT_LENGTH=max(config["CSV_MAX_BYTES"], config["UPLOAD_MAX_BYTES"]) + 64 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # a form left open through a long meeting must still submit
         RATELIMIT_HEADERS_ENABLED=True,
         API_TITLE="meetcoord API",

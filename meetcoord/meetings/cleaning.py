@@ -1,0 +1,93 @@
+"""Validation of meeting, site and agenda input (forms and API share it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from meetcoord.core.cleaning import Aliases, Collector
+from meetcoord.meetings.models import AgendaKind, InviteeRole, MeetingKind, Rsvp
+
+ALIASES: Aliases = {
+    MeetingKind: {
+        "koordinasi": "coordination",
+        "rakor": "coordination",
+        "musrenbang": "musrenbang_sync",
+        "sinkronisasi": "musrenbang_sync",
+        "evaluasi": "evaluation",
+        "berbagi pengetahuan": "knowledge_sharing",
+        "penandatanganan": "signing",
+        "lainnya": "other",
+    },
+    AgendaKind: {
+        "paparan": "presentation",
+        "presentasi": "presentation",
+        "diskusi": "discussion",
+        "keputusan": "decision",
+        "penandatanganan": "signing",
+    },
+    InviteeRole: {
+        "pimpinan": "chair",
+        "ketua": "chair",
+        "notulis": "minute_taker",
+        "narasumber": "speaker",
+        "pembicara": "speaker",
+        "koordinator lokasi": "site_coordinator",
+        "fasilitator": "site_coordinator",
+        "peserta": "participant",
+        "pengamat": "observer",
+    },
+    Rsvp: {
+        "hadir": "accepted",
+        "ya": "accepted",
+        "tidak hadir": "declined",
+        "tidak": "declined",
+        "mungkin": "tentative",
+        "belum pasti": "tentative",
+    },
+}
+
+
+def clean_meeting(
+    data: Mapping[str, Any], zone_name: str | None, *, partial: bool = False
+) -> dict[str, Any]:
+    """``zone_name`` reads wall-clock times: the host venue's zone."""
+    c = Collector(data, ALIASES)
+    c.text("title", 200, required=not partial)
+    c.text("purpose", 5000)
+    c.choice("kind", MeetingKind, required=not partial)
+    c.integer("host_venue_id", minimum=1, required=not partial)
+    c.integer("forum_id", minimum=1)
+    c.url("online_url")
+    c.moment("start_at", zone_name, required=not partial)
+    c.moment("end_at", zone_name, required=not partial)
+    return c.done(_l("Data rapat tidak valid."))
+
+
+def clean_site(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    c = Collector(data, ALIASES)
+    c.integer("venue_id", minimum=1, required=not partial)
+    c.integer("coordinator_id", minimum=1)
+    c.integer("capacity", minimum=1)
+    return c.done(_l("Data lokasi tidak valid."))
+
+
+def clean_agenda_item(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    c = Collector(data, ALIASES)
+    c.text("title", 300, required=not partial)
+    c.text("presenter", 200)
+    c.integer("planned_minutes", minimum=1, required=not partial)
+    c.choice("kind", AgendaKind, required=not partial)
+    if c.out.get("planned_minutes", 0) > 24 * 60:
+        c.fail("planned_minutes", _l("Paling banyak %(n)d menit.", n=24 * 60))
+    return c.done(_l("Data agenda tidak valid."))
+
+
+def clean_invitee(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """``site_id`` None means "online"."""
+    c = Collector(data, ALIASES)
+    c.choice("role", InviteeRole, required=not partial)
+    c.integer("site_id", minimum=1)
+    return c.done(_l("Data undangan tidak valid."))

@@ -1,0 +1,400 @@
+"""Invitees: who is invited to which site, their personal links, RSVPs and stand-ins.
+
+A participant has no account: the personal link ``/i/<token>`` is how they answer, change
+site, name a stand-in and fetch their calendar file. Only a hash of the token is stored;
+the token itself is derived from the server key and a per-invitation salt so that every
+update mail can carry the same link (see ``core.tokens.derived_token``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from meetcoord.accounts.models import User
+from meetcoord.core import audit
+from meetcoord.core.db import utcnow
+from meetcoord.core.errors import Conflict, NotFound, ValidationError
+from meetcoord.core.tokens import hash_token, new_salt
+from meetcoord.directory.models import Forum, Organization, Person
+from meetcoord.extensions import db
+from meetcoord.meetings import links, mailing
+from meetcoord.meetings.cleaning import ALIASES, clean_invitee
+from meetcoord.meetings.models import (
+    CalendarFeed,
+    Invitation,
+    Meeting,
+    MeetingSite,
+    MeetingStatus,
+    Rsvp,
+)
+from meetcoord.meetings.services import ACTIVE, commit, require_editor
+
+
+def _new_invitation(**fields: Any) -> Invitation:
+    salt = new_salt()
+    return Invitation(
+        token_salt=salt, token_hash=hash_token(links.token_for(links.INVITATION, salt)), **fields
+    )
+
+
+def invitation_by_token(token: str) -> Invitation:
+    """The invitation a personal link opens; a forged, revoked or withdrawn one opens none."""
+    if not token or len(token) > 100:
+        raise NotFound(_l("Tautan undangan tidak dikenal atau sudah tidak berlaku."))
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
+    if invitation is None or invitation.withdrawn_at is not None:
+        raise NotFound(_l("Tautan undangan tidak dikenal atau sudah tidak berlaku."))
+    return invitation
+
+
+# --- inviting ---------------------------------------------------------------------------
+
+
+@dataclass
+class InviteResult:
+    created: list[Invitation]
+    already_invited: int
+
+
+def _site_for(meeting: Meeting, site_id: int | None) -> MeetingSite | None:
+    if site_id is None:
+        return None
+    site = next((s for s in meeting.sites if s.id == site_id), None)
+    if site is None:
+        raise ValidationError(
+            _l("Lokasi bukan bagian dari rapat ini."),
+            errors={"site_id": [_l("Pilih salah satu lokasi rapat, atau daring.")]},
+        )
+    return site
+
+
+def _people_to_invite(data: Mapping[str, Any]) -> list[Person]:
+    """People named directly, or every person of an organization or member of a forum."""
+    if data.get("person_ids"):
+        try:
+            ids = {int(value) for value in data["person_ids"]}
+        except (TypeError, ValueError):
+            raise ValidationError(
+                _l("Data undangan tidak valid."), errors={"person_ids": [_l("Harus berupa id.")]}
+            ) from None
+        people = list(db.session.scalars(select(Person).where(Person.id.in_(ids))))
+        if len(people) != len(ids):
+            raise ValidationError(
+                _l("Rujukan tidak ditemukan."),
+                errors={"person_ids": [_l("Ada id orang yang tidak dikenal.")]},
+            )
+        return people
+    if data.get("organization_id"):
+        org = db.session.get(Organization, _int(data["organization_id"], "organization_id"))
+        if org is None:
+            raise ValidationError(
+                _l("Rujukan tidak ditemukan."),
+                errors={"organization_id": [_l("Tidak ada data dengan id ini.")]},
+            )
+        return list(org.people)
+    if data.get("forum_id"):
+        forum = db.session.get(Forum, _int(data["forum_id"], "forum_id"))
+        if forum is None:
+            raise ValidationError(
+                _l("Rujukan tidak ditemukan."),
+                errors={"forum_id": [_l("Tidak ada data dengan id ini.")]},
+            )
+        return [member.person for member in forum.members]
+    raise ValidationError(
+        _l("Pilih orang, organisasi atau forum yang diundang."),
+        errors={"person_ids": [_l("Wajib diisi.")]},
+    )
+
+
+def _int(value: Any, field: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            _l("Data undangan tidak valid."), errors={field: [_l("Harus berupa bilangan bulat.")]}
+        ) from None
+
+
+def invite(actor: User | None, meeting: Meeting, data: Mapping[str, Any]) -> InviteResult:
+    """Invite people one by one, a whole organization or a whole forum, to a site or online.
+
+    Someone already invited keeps their invitation (and role and site). When the meeting is
+    already scheduled, the new invitations go out at once.
+    """
+    require_editor(actor)
+    if meeting.status not in (MeetingStatus.DRAFT, *ACTIVE):
+        raise Conflict(_l("Rapat yang sudah selesai atau dibatalkan tidak dapat diubah."))
+    values = clean_invitee(
+        {"role": data.get("role") or "participant", "site_id": data.get("site_id")}
+    )
+    site = _site_for(meeting, values.get("site_id"))
+    people = _people_to_invite(data)
+    invited = {inv.person_id: inv for inv in meeting.invitations}
+    created: list[Invitation] = []
+    for person in people:
+        existing = invited.get(person.id)
+        if existing is not None and existing.withdrawn_at is None:
+            continue
+        if existing is not None:  # invited again after a withdrawal: same row, fresh link
+            existing.withdrawn_at = None
+            existing.role, existing.site = values["role"], site
+            existing.token_salt = new_salt()
+            existing.token_hash = hash_token(links.personal_token(existing))
+            created.append(existing)
+            continue
+        invitation = _new_invitation(meeting=meeting, person=person, role=values["role"], site=site)
+        db.session.add(invitation)
+        created.append(invitation)
+    db.session.flush()
+    if meeting.status in ACTIVE:
+        mailing.queue_invitations(created)
+    audit.record(actor, "invite", meeting, f"meeting {meeting.title}: {len(created)} invited")
+    commit()
+    return InviteResult(created, len(people) - len(created))
+
+
+def update_invitation(
+    actor: User | None, invitation: Invitation, data: Mapping[str, Any]
+) -> Invitation:
+    """Change someone's role or site; a site change updates only their calendar."""
+    require_editor(actor)
+    values = clean_invitee(data, partial=True)
+    if "site_id" in data:
+        _move(invitation, _site_for(invitation.meeting, values.get("site_id")))
+    if "role" in values:
+        invitation.role = values["role"]
+    audit.record(
+        actor, "update_invitation", invitation.meeting, f"invitation of {invitation.person.name}"
+    )
+    commit()
+    return invitation
+
+
+def _move(invitation: Invitation, site: MeetingSite | None) -> None:
+    if invitation.site_id == (site.id if site else None):
+        return
+    invitation.site = site
+    if invitation.meeting.status in ACTIVE:
+        invitation.sequence += 1
+        mailing.queue_invitations([invitation])
+
+
+def withdraw_invitation(actor: User | None, invitation: Invitation) -> None:
+    """Withdrawn: the link stops working and their calendar gets a cancellation."""
+    require_editor(actor)
+    if invitation.withdrawn_at is not None:
+        return
+    invitation.withdrawn_at = utcnow()
+    if invitation.meeting.status in ACTIVE:
+        invitation.sequence += 1
+        mailing.queue_cancellations([invitation])
+    audit.record(
+        actor,
+        "withdraw_invitation",
+        invitation.meeting,
+        f"invitation of {invitation.person.name} withdrawn",
+    )
+    commit()
+
+
+def copy_invitations(source: Meeting, target: Meeting) -> None:
+    """The same people, roles and sites (matched by venue) for a clone or an occurrence."""
+    sites = {site.venue_id: site for site in target.sites}
+    for inv in source.invitations:
+        if inv.withdrawn_at is not None:
+            continue
+        site = sites.get(inv.site.venue_id) if inv.site else None
+        target.invitations.append(
+            _new_invitation(person_id=inv.person_id, role=inv.role, site=site)
+        )
+
+
+@dataclass(frozen=True)
+class SiteCount:
+    site: MeetingSite | None  # None: online
+    invited: int
+    accepted: int
+    declined: int
+    seats: int | None
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.seats is not None and self.invited - self.declined > self.seats
+
+
+def site_counts(meeting: Meeting) -> list[SiteCount]:
+    """Invited, accepted and declined per site (and online), against each site's seats."""
+    active = [inv for inv in meeting.invitations if inv.withdrawn_at is None]
+    counts = []
+    for site in [*meeting.sites, None]:
+        here = [inv for inv in active if inv.site_id == (site.id if site else None)]
+        counts.append(
+            SiteCount(
+                site=site,
+                invited=len(here),
+                accepted=sum(inv.rsvp is Rsvp.ACCEPTED for inv in here),
+                declined=sum(inv.rsvp is Rsvp.DECLINED for inv in here),
+                seats=site.seats if site else None,
+            )
+        )
+    return counts
+
+
+# --- the participant's own answers (no account: the personal link is the credential) ----
+
+
+def respond(invitation: Invitation, data: Mapping[str, Any]) -> Invitation:
+    """RSVP and, optionally, a change of site or to online."""
+    if invitation.meeting.status not in (MeetingStatus.DRAFT, *ACTIVE):
+        raise Conflict(_l("Rapat ini sudah selesai atau dibatalkan."))
+    raw = str(data.get("rsvp") or "").strip().lower()
+    raw = ALIASES[Rsvp].get(raw, raw)
+    if raw not in (Rsvp.ACCEPTED, Rsvp.DECLINED, Rsvp.TENTATIVE):
+        raise ValidationError(
+            _l("Pilih hadir, tidak hadir atau mungkin."),
+            errors={"rsvp": [_l("Pilih hadir, tidak hadir atau mungkin.")]},
+        )
+    moving, site = False, None
+    if "attendance" in data and data["attendance"] not in (None, ""):
+        # Checked before anything is written: a refused answer changes nothing.
+        choice = str(data["attendance"])
+        try:
+            site_id = None if choice == "online" else _int(choice, "attendance")
+            site, moving = _site_for(invitation.meeting, site_id), True
+        except ValidationError:
+            raise ValidationError(
+                _l("Lokasi bukan bagian dari rapat ini."),
+                errors={"attendance": [_l("Pilih salah satu lokasi rapat, atau daring.")]},
+            ) from None
+    invitation.rsvp = Rsvp(raw)
+    invitation.rsvp_at = utcnow()
+    if moving:
+        _move(invitation, site)
+    audit.record(
+        None, "rsvp", invitation.meeting, f"{invitation.person.name}: {invitation.rsvp.value}"
+    )
+    commit()
+    return invitation
+
+
+# Assignment letters (surat tugas): what we accept, recognised by content, not by name.
+LETTER_TYPES = {
+    b"%PDF-": ("application/pdf", "pdf"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
+    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
+}
+
+
+def letter_type(content: bytes) -> tuple[str, str] | None:
+    for magic, kind in LETTER_TYPES.items():
+        if content.startswith(magic):
+            return kind
+    return None
+
+
+def nominate_stand_in(
+    invitation: Invitation, data: Mapping[str, Any], letter: bytes | None
+) -> Invitation:
+    """Name who attends instead (diwakili oleh), with the assignment letter as proof."""
+    if invitation.meeting.status not in (MeetingStatus.DRAFT, *ACTIVE):
+        raise Conflict(_l("Rapat ini sudah selesai atau dibatalkan."))
+    errors: dict[str, list[Any]] = {}
+    name = str(data.get("stand_in_name") or "").strip()
+    position = str(data.get("stand_in_position") or "").strip()
+    if not name:
+        errors["stand_in_name"] = [_l("Wajib diisi.")]
+    elif len(name) > 200:
+        errors["stand_in_name"] = [_l("Paling banyak %(n)d karakter.", n=200)]
+    if len(position) > 200:
+        errors["stand_in_position"] = [_l("Paling banyak %(n)d karakter.", n=200)]
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    kind = None
+    if not letter:
+        errors["letter"] = [_l("Unggah surat tugas (PDF atau gambar).")]
+    elif len(letter) > limit:
+        errors["letter"] = [_l("Berkas terlalu besar; paling besar %(n)d KB.", n=limit // 1024)]
+    else:
+        kind = letter_type(letter)
+        if kind is None:
+            errors["letter"] = [_l("Surat tugas harus berupa PDF, PNG atau JPEG.")]
+    if errors:
+        raise ValidationError(_l("Data wakil tidak valid."), errors=errors)
+    folder = Path(current_app.config["INSTANCE_PATH"]) / "uploads" / "letters"
+    folder.mkdir(parents=True, exist_ok=True)
+    content_type, extension = kind or ("", "")  # set whenever there were no errors
+    previous = letter_path(invitation)
+    stored = f"{secrets.token_hex(16)}.{extension}"
+    (folder / stored).write_bytes(letter or b"")
+    invitation.stand_in_name = name
+    invitation.stand_in_position = position or None
+    invitation.stand_in_letter = stored
+    invitation.stand_in_letter_type = content_type
+    audit.record(
+        None, "stand_in", invitation.meeting, f"{invitation.person.name} diwakili oleh {name}"
+    )
+    try:
+        commit()
+    except Exception:
+        (folder / stored).unlink(missing_ok=True)  # no orphan file for a change not made
+        raise
+    if previous is not None:
+        previous.unlink(missing_ok=True)  # a new letter replaces the old one
+    return invitation
+
+
+def letter_path(invitation: Invitation) -> Path | None:
+    if not invitation.stand_in_letter:
+        return None
+    return (
+        Path(current_app.config["INSTANCE_PATH"])
+        / "uploads"
+        / "letters"
+        / invitation.stand_in_letter
+    )
+
+
+# --- feeds ------------------------------------------------------------------------------
+
+
+def feed_for(owner: Person | Organization) -> CalendarFeed:
+    """The owner's feed, created on first use (commits when it creates one)."""
+    column = CalendarFeed.person_id if isinstance(owner, Person) else CalendarFeed.organization_id
+    feed = db.session.scalar(
+        select(CalendarFeed).where(column == owner.id, CalendarFeed.revoked_at.is_(None))
+    )
+    if feed is not None:
+        return feed
+    salt = new_salt()
+    feed = CalendarFeed(token_salt=salt, token_hash=hash_token(links.token_for(links.FEED, salt)))
+    if isinstance(owner, Person):
+        feed.person = owner
+    else:
+        feed.organization = owner
+    db.session.add(feed)
+    commit()
+    return feed
+
+
+def feed_by_token(token: str) -> CalendarFeed:
+    feed = db.session.scalar(
+        select(CalendarFeed).where(CalendarFeed.token_hash == hash_token(token))
+    )
+    if feed is None or feed.revoked_at is not None:
+        raise NotFound(_l("Kalender tidak dikenal atau sudah tidak berlaku."))
+    return feed
+
+
+def feed_people(feed: CalendarFeed) -> list[int]:
+    if feed.person_id is not None:
+        return [feed.person_id]
+    return [person.id for person in feed.organization.people] if feed.organization else []

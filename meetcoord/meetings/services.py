@@ -1,0 +1,268 @@
+"""Meeting operations: schedule across sites, status, and the sites themselves.
+
+Each service takes the acting user, validates, writes, commits and returns. When a change
+reaches people's calendars (a new time, a new place, a cancellation), the update mails are
+written to the outbox in the same transaction (``mailing``), so a mail exists exactly when
+the change it describes was committed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from meetcoord.accounts.models import User
+from meetcoord.core import audit
+from meetcoord.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from meetcoord.core.pagination import LIKE_ESCAPE, ListQuery, Page, like_pattern, paginate
+from meetcoord.directory.models import Forum, Person, Venue
+from meetcoord.extensions import db
+from meetcoord.meetings import mailing
+from meetcoord.meetings.cleaning import clean_meeting, clean_site
+from meetcoord.meetings.models import Meeting, MeetingSite, MeetingStatus
+
+# What moves a meeting in people's calendars: changing one sends everyone an update.
+CALENDAR_FIELDS = ("title", "start_at", "end_at", "host_venue_id", "online_url", "purpose")
+ACTIVE = (MeetingStatus.SCHEDULED, MeetingStatus.LIVE)
+
+
+def require_editor(actor: User | None) -> None:
+    if actor is None or not actor.can_edit_directory():
+        raise PermissionDenied(_l("Anda tidak berhak mengatur rapat."))
+
+
+def get_meeting(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(_l("Rapat tidak ditemukan."))
+    return meeting
+
+
+def list_meetings(query: ListQuery) -> Page[Meeting]:
+    stmt: Select[Any] = select(Meeting).options(
+        selectinload(Meeting.sites).selectinload(MeetingSite.venue),
+        selectinload(Meeting.host_venue),
+    )
+    if query.q.strip():
+        stmt = stmt.where(Meeting.title.ilike(like_pattern(query.q), escape=LIKE_ESCAPE))
+    filters = query.filters or {}
+    if filters.get("status"):
+        stmt = stmt.where(Meeting.status == MeetingStatus(filters["status"]))
+    if filters.get("forum_id"):
+        stmt = stmt.where(Meeting.forum_id == filters["forum_id"])
+    if filters.get("upcoming"):
+        stmt = stmt.where(Meeting.end_at >= func.now())
+    order = Meeting.start_at.desc() if query.descending else Meeting.start_at.asc()
+    return paginate(stmt.order_by(order, Meeting.id), query.page, query.per_page)
+
+
+def _require(model: type, record_id: int | None, field: str) -> Any:
+    if record_id is None:
+        return None
+    obj = db.session.get(model, record_id)
+    if obj is None:
+        raise ValidationError(
+            _l("Rujukan tidak ditemukan."), errors={field: [_l("Tidak ada data dengan id ini.")]}
+        )
+    return obj
+
+
+def zone_for(data: Mapping[str, Any], meeting: Meeting | None) -> str | None:
+    """The zone a wall-clock time in ``data`` is read in: the (new) host venue's."""
+    raw = data.get("host_venue_id")
+    if raw not in (None, ""):
+        try:
+            venue = db.session.get(Venue, int(raw))
+        except (TypeError, ValueError):
+            return None  # the cleaning reports the wrong type
+        if venue is None:
+            raise ValidationError(
+                _l("Rujukan tidak ditemukan."),
+                errors={"host_venue_id": [_l("Tidak ada data dengan id ini.")]},
+            )
+        return venue.timezone
+    if meeting is not None and meeting.host_venue is not None:
+        return meeting.host_venue.timezone
+    return None
+
+
+def _check_times(start_at: datetime, end_at: datetime) -> None:
+    if end_at <= start_at:
+        raise ValidationError(
+            _l("Waktu selesai harus setelah waktu mulai."),
+            errors={"end_at": [_l("Harus setelah waktu mulai.")]},
+        )
+
+
+def commit() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_l("Data bentrok dengan data lain; muat ulang lalu coba lagi.")) from None
+
+
+def create_meeting(actor: User | None, data: Mapping[str, Any]) -> Meeting:
+    """A draft meeting; its host venue becomes its first site."""
+    require_editor(actor)
+    values = clean_meeting(data, zone_for(data, None))
+    host = _require(Venue, values["host_venue_id"], "host_venue_id")
+    _require(Forum, values.get("forum_id"), "forum_id")
+    _check_times(values["start_at"], values["end_at"])
+    meeting = Meeting(uid=f"{uuid.uuid4()}@meetcoord", created_by=actor, **values)
+    meeting.sites.append(MeetingSite(venue=host))
+    db.session.add(meeting)
+    db.session.flush()
+    audit.record(actor, "create", meeting, f"meeting: {meeting.title}")
+    commit()
+    return meeting
+
+
+def update_meeting(actor: User | None, meeting: Meeting, data: Mapping[str, Any]) -> Meeting:
+    """Change a meeting; if its time or place moved, everyone invited gets an update."""
+    require_editor(actor)
+    values = clean_meeting(data, zone_for(data, meeting), partial=True)
+    apply_changes(actor, meeting, values)
+    commit()
+    return meeting
+
+
+def apply_changes(actor: User | None, meeting: Meeting, values: Mapping[str, Any]) -> bool:
+    """Write cleaned changes into the session (the caller commits); True if anything moved."""
+    if meeting.status in (MeetingStatus.CLOSED, MeetingStatus.CANCELLED):
+        raise Conflict(_l("Rapat yang sudah selesai atau dibatalkan tidak dapat diubah."))
+    host = _require(Venue, values.get("host_venue_id"), "host_venue_id")
+    _require(Forum, values.get("forum_id"), "forum_id")
+    if "start_at" in values and "end_at" not in values:
+        # moving the start moves the meeting: it keeps its length
+        values = {**values, "end_at": values["start_at"] + (meeting.end_at - meeting.start_at)}
+    _check_times(values.get("start_at", meeting.start_at), values.get("end_at", meeting.end_at))
+    changed = {key: value for key, value in values.items() if getattr(meeting, key) != value}
+    if not changed:
+        return False
+    for key, value in changed.items():
+        setattr(meeting, key, value)
+    if host is not None and all(site.venue_id != host.id for site in meeting.sites):
+        meeting.sites.append(MeetingSite(venue=host))
+    if meeting.series_id is not None and ("start_at" in changed or "end_at" in changed):
+        meeting.is_series_exception = True
+    if any(key in CALENDAR_FIELDS for key in changed) and meeting.status in ACTIVE:
+        meeting.sequence += 1
+        mailing.queue_meeting_update(meeting)
+    audit.record(
+        actor,
+        "update",
+        meeting,
+        f"meeting: {meeting.title}",
+        {key: str(value) for key, value in changed.items()},
+    )
+    return True
+
+
+def schedule_meeting(actor: User | None, meeting: Meeting) -> Meeting:
+    """Draft → scheduled: every invitation goes out."""
+    require_editor(actor)
+    if meeting.status is not MeetingStatus.DRAFT:
+        raise Conflict(_l("Hanya rapat berstatus draf yang dapat dijadwalkan."))
+    if not meeting.sites:
+        raise ValidationError(
+            _l("Rapat belum punya lokasi."),
+            errors={"sites": [_l("Tambahkan paling sedikit satu lokasi.")]},
+        )
+    meeting.status = MeetingStatus.SCHEDULED
+    mailing.queue_invitations([inv for inv in meeting.invitations if inv.withdrawn_at is None])
+    audit.record(actor, "schedule", meeting, f"meeting scheduled: {meeting.title}")
+    commit()
+    return meeting
+
+
+def cancel_meeting(actor: User | None, meeting: Meeting) -> Meeting:
+    require_editor(actor)
+    if meeting.status in (MeetingStatus.CLOSED, MeetingStatus.CANCELLED):
+        raise Conflict(_l("Rapat ini sudah selesai atau dibatalkan."))
+    was_sent = meeting.status in ACTIVE
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence += 1
+    if was_sent:
+        mailing.queue_cancellations(
+            [inv for inv in meeting.invitations if inv.withdrawn_at is None]
+        )
+    audit.record(actor, "cancel", meeting, f"meeting cancelled: {meeting.title}")
+    commit()
+    return meeting
+
+
+# --- sites ------------------------------------------------------------------------------
+
+
+def add_site(actor: User | None, meeting: Meeting, data: Mapping[str, Any]) -> MeetingSite:
+    require_editor(actor)
+    values = clean_site(data)
+    venue = _require(Venue, values["venue_id"], "venue_id")
+    _require(Person, values.get("coordinator_id"), "coordinator_id")
+    if any(site.venue_id == venue.id for site in meeting.sites):
+        raise Conflict(
+            _l("Tempat ini sudah menjadi lokasi rapat."),
+            errors={"venue_id": [_l("Sudah menjadi lokasi.")]},
+        )
+    site = MeetingSite(meeting=meeting, **values)
+    db.session.add(site)
+    db.session.flush()
+    audit.record(actor, "add_site", meeting, f"meeting {meeting.title}: site {venue.name}")
+    commit()
+    return site
+
+
+def update_site(actor: User | None, site: MeetingSite, data: Mapping[str, Any]) -> MeetingSite:
+    require_editor(actor)
+    values = clean_site(data, partial=True)
+    values.pop("venue_id", None)  # a site is its venue; add another site to move people
+    _require(Person, values.get("coordinator_id"), "coordinator_id")
+    for key, value in values.items():
+        setattr(site, key, value)
+    audit.record(actor, "update_site", site.meeting, f"site {site.venue.name}")
+    commit()
+    return site
+
+
+def remove_site(actor: User | None, site: MeetingSite) -> None:
+    require_editor(actor)
+    meeting = site.meeting
+    invited = sum(1 for inv in meeting.invitations if inv.site_id == site.id)
+    if invited:
+        raise Conflict(
+            _l("Lokasi ini masih punya %(n)d undangan; pindahkan dulu ke lokasi lain.", n=invited)
+        )
+    if meeting.host_venue_id == site.venue_id:
+        raise Conflict(_l("Tempat tuan rumah tidak dapat dihapus dari lokasi rapat."))
+    audit.record(actor, "remove_site", meeting, f"site {site.venue.name} removed")
+    db.session.delete(site)
+    commit()
+
+
+def search_people_meetings(person_ids: list[int]) -> list[Meeting]:
+    """Meetings any of these people are invited to (for feeds), soonest first."""
+    from meetcoord.meetings.models import Invitation
+
+    if not person_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .join(Invitation)
+            .where(
+                Invitation.person_id.in_(person_ids),
+                Invitation.withdrawn_at.is_(None),
+                or_(Meeting.status.in_(ACTIVE), Meeting.status == MeetingStatus.CANCELLED),
+            )
+            .distinct()
+            .order_by(Meeting.start_at)
+        )
+    )

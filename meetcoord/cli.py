@@ -1,7 +1,8 @@
 """The ``meetcoord`` command: Flask's CLI plus our own administrative commands.
 
 ``meetcoord db upgrade`` (Flask-Migrate), ``meetcoord create-admin``,
-``meetcoord create-token``, ``meetcoord demo load``, ``meetcoord serve``.
+``meetcoord create-token``, ``meetcoord demo load``, ``meetcoord serve``,
+``meetcoord worker``.
 """
 
 from __future__ import annotations
@@ -130,8 +131,49 @@ def serve() -> None:
     os.execv(sys.executable, [sys.executable, "-m", "meetcoord.server"])  # noqa: S606
 
 
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit (tests, cron).")
+@click.option("--limit", default=50, show_default=True, help="Messages per pass.")
+@with_appcontext
+def worker(once: bool, limit: int) -> None:
+    """Deliver the mail outbox as its own process (set MEETCOORD_WORKER=off on web servers).
+
+    SIGTERM and SIGINT let the message being sent finish, then the worker exits.
+    """
+    import signal
+    import threading
+    import time
+
+    from flask import current_app
+
+    from meetcoord.core.worker import run_worker
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    stopping = threading.Event()
+    if not once:
+
+        def request_stop(signum: int, _frame: object) -> None:
+            click.echo(f"worker: {signal.Signals(signum).name}, finishing the current message")
+            stopping.set()
+
+        signal.signal(signal.SIGTERM, request_stop)
+        signal.signal(signal.SIGINT, request_stop)
+        transport = app.config["MAIL_TRANSPORT"]
+        click.echo(f"worker: delivering mail via {transport}; stop with SIGTERM or Ctrl-C")
+    # Plain time.sleep: this process is not monkey-patched, and nothing else runs in it.
+    report = run_worker(app, stop=stopping.is_set, sleep=time.sleep, once=once, limit=limit)
+    if once:
+        click.echo(
+            f"worker: sent {report.sent}, retrying {report.retrying}, failed {report.failed}, "
+            f"postponed {report.postponed}"
+            + (f" (connection: {report.connection_error})" if report.connection_error else "")
+        )
+    else:
+        click.echo("worker: stopped")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (create_admin, create_user, create_token, demo, serve):
+    for command in (create_admin, create_user, create_token, demo, serve, worker):
         app.cli.add_command(command)
 
 

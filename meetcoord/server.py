@@ -39,6 +39,14 @@ def main() -> None:
     host, port = app.config["SERVER_HOST"], app.config["SERVER_PORT"]
     mode = app.config["SOCKETIO_ASYNC_MODE"]
     print(f"meetcoord: serving on http://{host}:{port}/ ({mode})", flush=True)
+    if app.config["WORKER"] == "inprocess":
+        # Here and not in create_app: tests and CLI commands build apps too and must not
+        # start a worker. socketio's task is a green thread under eventlet/gevent.
+        from meetcoord.core.worker import run_worker
+
+        socketio.start_background_task(run_worker, app)
+        transport = app.config["MAIL_TRANSPORT"]
+        print(f"meetcoord: mail worker running in-process ({transport})", flush=True)
     socketio.run(
         app,
         host=host,

@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.accounts.views import bp as accounts_bp
     from meetcoord.accounts.views_admin import bp as admin_bp
     from meetcoord.api import init_api
+    from meetcoord.core.outbox_views import bp as outbox_bp
     from meetcoord.core.views import bp as core_bp
     from meetcoord.directory.views import bp as directory_bp
 
@@ -71,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(directory_bp)
+    app.register_blueprint(outbox_bp)
     init_api(app)
 
 

@@ -1,0 +1,230 @@
+"""The participant's personal link ``/i/<token>`` and the subscribable calendar feeds.
+
+Participants have no account: the token in the URL is the credential (DESIGN §6). So the
+pages here never leak it (no referrer, no cache, no indexing), every route is rate limited
+per address, and a forged or withdrawn token gets the same plain 404. The page works
+without JavaScript on a phone over a weak connection: plain forms, one small stylesheet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from meetcoord.calendar import feed_ics, google_calendar_url, invitation_ics, whatsapp_url
+from meetcoord.calendar.wording import event_zones
+from meetcoord.core.errors import Conflict, ValidationError
+from meetcoord.directory.models import Organization, Person
+from meetcoord.extensions import db, limiter
+from meetcoord.meetings import invitations, links, mailing, services
+from meetcoord.meetings.models import Invitation, MeetingStatus
+from meetcoord.meetings.participant_forms import (
+    ONLINE,
+    ROLE_LABELS,
+    RSVP_LABELS,
+    RsvpForm,
+    StandInForm,
+)
+
+bp = Blueprint("participant", __name__)
+
+# Per client address, shared by every personal-link route: guessing tokens is hopeless
+# (128 bits), but each guess costs a query, and a phone reloading a page never needs more.
+PERSONAL_LIMIT = "60 per minute"
+personal_limit = limiter.shared_limit(PERSONAL_LIMIT, scope="personal-link")
+# Calendar servers poll feeds, and Google's or Microsoft's fetchers poll many people's
+# feeds from one address: the per-address ceiling is higher, one feed's own is the same.
+feed_limit = limiter.limit("600 per minute")
+feed_own_limit = limiter.limit(
+    PERSONAL_LIMIT, key_func=lambda: f"{request.remote_addr}|{request.path}"
+)
+
+PRIVATE_HEADERS = {
+    "Referrer-Policy": "no-referrer",  # the token is in the URL: never send it elsewhere
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+
+
+@bp.after_request
+def private_headers(response: Response) -> Response:
+    for name, value in PRIVATE_HEADERS.items():
+        response.headers[name] = value
+    return response
+
+
+# --- the personal page ------------------------------------------------------------------
+
+
+def _page(
+    invitation: Invitation,
+    rsvp_form: RsvpForm | None = None,
+    stand_in_form: StandInForm | None = None,
+    message: str | None = None,
+    message_for: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    meeting = invitation.meeting
+    event = mailing.event_data(meeting)
+    recipient = mailing.recipient(invitation, event)
+    if rsvp_form is None:
+        rsvp_form = RsvpForm(
+            formdata=None,
+            rsvp=invitation.rsvp.value if invitation.rsvp.value in RSVP_LABELS else None,
+            attendance=str(invitation.site_id) if invitation.site_id else ONLINE,
+        )
+    rsvp_form.set_sites(meeting)
+    return render_template(
+        "participant/invitation.html",
+        invitation=invitation,
+        meeting=meeting,
+        event=event,
+        recipient=recipient,
+        zone=recipient.zone,
+        zones=list(event_zones(event, recipient.zone)),
+        open=meeting.status in (MeetingStatus.DRAFT, *services.ACTIVE),
+        cancelled=meeting.status is MeetingStatus.CANCELLED,
+        rsvp_form=rsvp_form,
+        stand_in_form=stand_in_form or StandInForm(formdata=None),
+        message=message,
+        message_for=message_for,
+        rsvp_labels=RSVP_LABELS,
+        role_labels=ROLE_LABELS,
+        google_url=google_calendar_url(event, recipient),
+        whatsapp_url=whatsapp_url(event, recipient),
+        feed_url=links.feed_url(invitations.feed_for(invitation.person)),
+        token=links.personal_token(invitation),
+    ), status
+
+
+@bp.get("/i/<token>")
+@personal_limit
+def invitation_page(token: str) -> Any:
+    return _page(invitations.invitation_by_token(token))
+
+
+@bp.post("/i/<token>/rsvp")
+@personal_limit
+def rsvp(token: str) -> Any:
+    invitation = invitations.invitation_by_token(token)
+    form = RsvpForm()
+    data = {"rsvp": request.form.get("rsvp"), "attendance": request.form.get("attendance")}
+    try:
+        invitations.respond(invitation, data)
+    except (ValidationError, Conflict) as exc:
+        db.session.rollback()  # nothing of a refused answer stays in the session
+        form.apply_errors(exc.errors)
+        return _page(
+            invitation,
+            rsvp_form=form,
+            message=str(exc.message),
+            message_for="rsvp",
+            status=exc.status,
+        )
+    flash(_("Jawaban Anda tersimpan"), "success")
+    return redirect(url_for("participant.invitation_page", token=token))
+
+
+@bp.post("/i/<token>/stand-in")
+@personal_limit
+def stand_in(token: str) -> Any:
+    invitation = invitations.invitation_by_token(token)
+    form = StandInForm()
+    upload = request.files.get("letter")
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    # One byte past the limit is enough for the service to refuse it as too large.
+    letter = upload.stream.read(limit + 1) if upload and upload.filename else None
+    data = {
+        "stand_in_name": request.form.get("stand_in_name"),
+        "stand_in_position": request.form.get("stand_in_position"),
+    }
+    try:
+        invitations.nominate_stand_in(invitation, data, letter)
+    except (ValidationError, Conflict) as exc:
+        db.session.rollback()  # nothing of a refused answer stays in the session
+        form.apply_errors(exc.errors)
+        return _page(
+            invitation,
+            stand_in_form=form,
+            message=str(exc.message),
+            message_for="stand_in",
+            status=exc.status,
+        )
+    flash(_("Data wakil tersimpan"), "success")
+    return redirect(url_for("participant.invitation_page", token=token))
+
+
+@bp.get("/i/<token>/invite.ics")
+@personal_limit
+def invitation_calendar(token: str) -> Response:
+    invitation = invitations.invitation_by_token(token)
+    event = mailing.event_data(invitation.meeting)
+    method = "CANCEL" if invitation.meeting.status is MeetingStatus.CANCELLED else "REQUEST"
+    body = invitation_ics(event, mailing.recipient(invitation, event), method)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = f"text/calendar; charset=utf-8; method={method}"
+    response.headers["Content-Disposition"] = 'attachment; filename="undangan.ics"'
+    return response
+
+
+@bp.get("/i/<token>/letter")
+@personal_limit
+def letter(token: str) -> Response:
+    invitation = invitations.invitation_by_token(token)
+    path = invitations.letter_path(invitation)
+    if path is None or not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=invitation.stand_in_letter_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=f"surat-tugas{path.suffix}",
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- subscribable feeds -----------------------------------------------------------------
+
+
+@bp.get("/feeds/<token>.ics")
+@feed_limit
+@feed_own_limit
+def feed(token: str) -> Response:
+    calendar_feed = invitations.feed_by_token(token)
+    meetings = services.search_people_meetings(invitations.feed_people(calendar_feed))
+    owner = calendar_feed.person or calendar_feed.organization
+    body = feed_ics(
+        [mailing.event_data(meeting) for meeting in meetings],
+        name=_("Rapat: %(name)s", name=owner.name) if owner else None,
+    )
+    return Response(body, content_type="text/calendar; charset=utf-8")
+
+
+@bp.app_context_processor
+def feed_link_helper() -> dict[str, Any]:
+    """``calendar_feed_url(person_or_organization)`` for ``participant/_feed_link.html``:
+    the secret feed address, for secretariat staff only (None for anyone else).
+    """
+
+    def calendar_feed_url(owner: Person | Organization) -> str | None:
+        if not (current_user.is_authenticated and current_user.can_edit_directory()):
+            return None
+        return links.feed_url(invitations.feed_for(owner))
+
+    return {"calendar_feed_url": calendar_feed_url}

@@ -31,6 +31,25 @@ for name in ("organizations", "people", "forums", "venues"):
 EXPECTED[f"{API}/people/import"] = {"post": {"200", "401", "403", "413", "422"}}
 EXPECTED[f"{API}/forums/{{id}}/members"] = {"get": {"200"} | READ, "post": {"201"} | WRITE}
 EXPECTED[f"{API}/forums/{{id}}/members/{{member_id}}"] = {"delete": {"204", "401", "403", "404"}}
+M = f"{API}/meetings/{{id}}"
+EXPECTED[f"{API}/meetings"] = {"get": {"200", "401", "422"}, "post": {"201", "401", "403", "422"}}
+EXPECTED[M] = {"get": {"200"} | READ, "patch": {"200"} | WRITE}
+for action in ("schedule", "cancel"):
+    EXPECTED[f"{M}/{action}"] = {"post": {"200"} | WRITE}
+EXPECTED[f"{M}/clone"] = {"post": {"201"} | WRITE}
+EXPECTED[f"{M}/series"] = {"post": {"201"} | WRITE}
+EXPECTED[f"{API}/series/{{id}}"] = {"get": {"200"} | READ, "patch": {"200"} | WRITE}
+for sub, key in (("sites", "site_id"), ("agenda", "item_id"), ("invitations", "invitation_id")):
+    EXPECTED[f"{M}/{sub}"] = {"get": {"200"} | READ, "post": {"201"} | WRITE}
+    EXPECTED[f"{M}/{sub}/{{{key}}}"] = {
+        "patch": {"200"} | WRITE,
+        "delete": {"204", "401", "403", "404"},
+    }
+EXPECTED[f"{M}/agenda/order"] = {"put": {"200"} | WRITE}
+EXPECTED[f"{M}/conflicts"] = {"get": {"200"} | READ}
+EXPECTED[f"{M}/counts"] = {"get": {"200"} | READ}
+EXPECTED[f"{API}/invitations/by-token/{{token}}"] = {"get": {"200", "404", "429"}}
+EXPECTED[f"{API}/invitations/by-token/{{token}}/rsvp"] = {"post": {"200", "404", "422", "429"}}
 
 
 @pytest.fixture

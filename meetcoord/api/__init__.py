@@ -49,6 +49,16 @@ def register_api_blueprint(blp: Blueprint) -> None:
     current_api().register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
 
 
+def register_public_api_blueprint(blp: Blueprint) -> None:
+    """Attach a blueprint whose credential is in the URL (a personal token), not a login.
+
+    Still CSRF-exempt (no session is used) and documented; the blueprint must check its
+    own credential and should be rate limited.
+    """
+    csrf.exempt(blp)
+    current_api().register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
+
+
 def current_api() -> Api:
     return current_app.extensions["meetcoord_api"]
 
@@ -73,6 +83,9 @@ def init_api(app: Flask) -> None:
     app.extensions["meetcoord_api"] = the_api
     with app.app_context():
         from meetcoord.directory.api import blueprints as directory_blueprints
+        from meetcoord.meetings.api import blueprints as meeting_blueprints
+        from meetcoord.meetings.api_participant import participant_blp
 
-        for blp in directory_blueprints:
+        for blp in [*directory_blueprints, *meeting_blueprints]:
             register_api_blueprint(blp)
+        register_public_api_blueprint(participant_blp)

@@ -1,0 +1,392 @@
+"""Meetings as JSON under ``/api/v1``: schedule, sites, agenda, series and invitees.
+
+Handlers parse with the schemas, call one service, and return; every rule (who may edit,
+end after start, sites of this meeting, which mails go out) lives in the services, so the
+pages and this API cannot drift apart. There is no DELETE for a meeting: people may
+already hold it in their calendars, so it is cancelled (which mails them) instead.
+Sub-resources are looked up through their meeting, so an id from another meeting is a
+404, never a silent change elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import url_for
+from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from meetcoord.accounts.models import User
+from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
+from meetcoord.core.cleaning import Collector
+from meetcoord.core.errors import NotFound
+from meetcoord.core.pagination import ListQuery, Page
+from meetcoord.extensions import db
+from meetcoord.meetings import agenda as agenda_services
+from meetcoord.meetings import invitations as invitation_services
+from meetcoord.meetings import schemas as s
+from meetcoord.meetings import series as series_services
+from meetcoord.meetings import services
+from meetcoord.meetings.conflicts import Conflict, find_conflicts
+from meetcoord.meetings.models import AgendaItem, Invitation, Meeting, MeetingSite, Series
+
+LOCATION_HEADER = {
+    "Location": {"description": "URL data yang baru dibuat.", "schema": {"type": "string"}}
+}
+READ = (401, 404)
+WRITE = (400, 401, 403, 404, 409, 422)
+
+blp = ApiBlueprint(
+    "meetings_api",
+    __name__,
+    url_prefix="/meetings",
+    description="Rapat lintas lokasi: jadwal, lokasi, agenda, seri dan undangan.",
+)
+series_blp = ApiBlueprint(
+    "series_api", __name__, url_prefix="/series", description="Seri rapat berulang."
+)
+
+
+def _actor() -> User:
+    """The real user object behind the proxy: services store it in audit rows."""
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def _not_found() -> NotFound:
+    return NotFound(_l("Data tidak ditemukan."))
+
+
+def _site(meeting_id: int, site_id: int) -> MeetingSite:
+    site = db.session.get(MeetingSite, site_id)
+    if site is None or site.meeting_id != meeting_id:
+        raise _not_found()
+    return site
+
+
+def _item(meeting_id: int, item_id: int) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting_id:
+        raise _not_found()
+    return item
+
+
+def _invitation(meeting_id: int, invitation_id: int) -> Invitation:
+    """An invitation of this meeting; a withdrawn one is gone for the API."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.meeting_id != meeting_id or invitation.withdrawn_at:
+        raise _not_found()
+    return invitation
+
+
+def _series(series_id: int) -> Series:
+    series = db.session.get(Series, series_id)
+    if series is None:
+        raise _not_found()
+    return series
+
+
+def _instant(meeting: Meeting, data: Mapping[str, Any], name: str) -> Any:
+    """Parse one instant the way meetings do: an offset, or the host venue's wall clock."""
+    collector = Collector(data)
+    collector.moment(name, services.zone_for({}, meeting), required=True)
+    return collector.done(_l("Data rapat tidak valid."))[name]
+
+
+@dataclass
+class SeriesView:
+    """A series with its occurrences, and after a PATCH the meetings that changed."""
+
+    id: int
+    title: str
+    rrule: str
+    timezone: str
+    forum_id: int | None
+    meeting_ids: list[int]
+    updated_ids: list[int] = field(default_factory=list)
+
+
+def _series_view(series: Series, updated: list[Meeting] | None = None) -> SeriesView:
+    return SeriesView(
+        id=series.id,
+        title=series.title,
+        rrule=series.rrule,
+        timezone=series.timezone,
+        forum_id=series.forum_id,
+        meeting_ids=[meeting.id for meeting in series.meetings],
+        updated_ids=[meeting.id for meeting in updated or []],
+    )
+
+
+# --- meetings ---------------------------------------------------------------------------
+
+
+@blp.route("")
+class Meetings(MethodView):
+    @blp.doc(summary="Daftar rapat", description="Cari judul; saring status, forum, mendatang.")
+    @blp.arguments(s.MeetingListArgs, location="query")
+    @blp.response(200, page_schema(s.MeetingSchema))
+    @problems(blp, 401, 422)
+    def get(self, args: dict[str, Any]) -> Page[Meeting]:
+        filters = {key: args[key] for key in ("status", "forum_id", "upcoming") if key in args}
+        query = ListQuery(
+            q=args["q"],
+            sort=args["sort"],
+            descending=args["order"] == "desc",
+            page=args["page"],
+            per_page=args["per_page"],
+            filters=filters,
+        )
+        return services.list_meetings(query)
+
+    @blp.doc(summary="Buat rapat", description="Draf baru; tempat tuan rumah jadi lokasi pertama.")
+    @blp.arguments(s.MeetingSchema)
+    @blp.response(201, s.MeetingDetailSchema, headers=LOCATION_HEADER)
+    @problems(blp, 400, 401, 403, 409, 422)
+    def post(self, data: dict[str, Any]) -> tuple[Meeting, dict[str, str]]:
+        meeting = services.create_meeting(_actor(), data)
+        return meeting, {"Location": url_for("meetings_api.MeetingItem", id=meeting.id)}
+
+
+@blp.route("/<int:id>")
+class MeetingItem(MethodView):
+    @blp.doc(
+        summary="Satu rapat",
+        description="Dengan lokasi, agenda (mulai per butir di tiap zona), jumlah undangan "
+        "per lokasi, dan bentrok jadwal sebagai peringatan.",
+    )
+    @blp.response(200, s.MeetingDetailSchema)
+    @problems(blp, *READ)
+    def get(self, id: int) -> Meeting:
+        return services.get_meeting(id)
+
+    @blp.doc(
+        summary="Ubah rapat",
+        description="Hanya kolom yang dikirim. Bila rapat sudah dijadwalkan dan waktu atau "
+        "tempatnya berubah, semua undangan menerima pembaruan kalender.",
+    )
+    @blp.arguments(s.MeetingPatchSchema(partial=True))
+    @blp.response(200, s.MeetingDetailSchema)
+    @problems(blp, *WRITE)
+    def patch(self, data: dict[str, Any], id: int) -> Meeting:
+        return services.update_meeting(_actor(), services.get_meeting(id), data)
+
+
+@blp.route("/<int:id>/schedule")
+class MeetingSchedule(MethodView):
+    @blp.doc(summary="Jadwalkan rapat", description="Draf → terjadwal: undangan dikirim.")
+    @blp.response(200, s.MeetingDetailSchema)
+    @problems(blp, *WRITE)
+    def post(self, id: int) -> Meeting:
+        return services.schedule_meeting(_actor(), services.get_meeting(id))
+
+
+@blp.route("/<int:id>/cancel")
+class MeetingCancel(MethodView):
+    @blp.doc(summary="Batalkan rapat", description="Undangan menerima pembatalan kalender.")
+    @blp.response(200, s.MeetingDetailSchema)
+    @problems(blp, *WRITE)
+    def post(self, id: int) -> Meeting:
+        return services.cancel_meeting(_actor(), services.get_meeting(id))
+
+
+@blp.route("/<int:id>/clone")
+class MeetingClone(MethodView):
+    @blp.doc(summary="Salin rapat", description="Draf baru: lokasi, agenda dan undangan sama.")
+    @blp.arguments(s.CloneSchema)
+    @blp.response(201, s.MeetingDetailSchema, headers=LOCATION_HEADER)
+    @problems(blp, *WRITE)
+    def post(self, data: dict[str, Any], id: int) -> tuple[Meeting, dict[str, str]]:
+        source = services.get_meeting(id)
+        copy = series_services.clone_meeting(_actor(), source, _instant(source, data, "start_at"))
+        return copy, {"Location": url_for("meetings_api.MeetingItem", id=copy.id)}
+
+
+@blp.route("/<int:id>/series")
+class MeetingSeries(MethodView):
+    @blp.doc(
+        summary="Jadikan seri",
+        description="Rapat ini jadi kejadian pertama; kejadian berikutnya dibuat sebagai draf.",
+    )
+    @blp.arguments(s.SeriesCreateSchema)
+    @blp.response(201, s.SeriesSchema, headers=LOCATION_HEADER)
+    @problems(blp, *WRITE)
+    def post(self, data: dict[str, Any], id: int) -> tuple[SeriesView, dict[str, str]]:
+        made = series_services.create_series(_actor(), services.get_meeting(id), data["rrule"])
+        return _series_view(made), {"Location": url_for("series_api.SeriesItem", id=made.id)}
+
+
+@series_blp.route("/<int:id>")
+class SeriesItem(MethodView):
+    @series_blp.doc(summary="Satu seri")
+    @series_blp.response(200, s.SeriesSchema)
+    @problems(series_blp, *READ)
+    def get(self, id: int) -> SeriesView:
+        return _series_view(_series(id))
+
+    @series_blp.doc(
+        summary="Ubah seri",
+        description="Berlaku untuk kejadian mendatang yang tidak diubah sendiri; mulai baru "
+        "menggeser setiap kejadian dengan selisih yang sama.",
+    )
+    @series_blp.arguments(s.SeriesPatchSchema(partial=True))
+    @series_blp.response(200, s.SeriesSchema)
+    @problems(series_blp, *WRITE)
+    def patch(self, data: dict[str, Any], id: int) -> SeriesView:
+        series = _series(id)
+        return _series_view(series, series_services.update_series(_actor(), series, data))
+
+
+# --- sites ------------------------------------------------------------------------------
+
+
+@blp.route("/<int:id>/sites")
+class Sites(MethodView):
+    @blp.doc(summary="Lokasi rapat")
+    @blp.response(200, s.SiteSchema(many=True))
+    @problems(blp, *READ)
+    def get(self, id: int) -> list[MeetingSite]:
+        return services.get_meeting(id).sites
+
+    @blp.doc(summary="Tambah lokasi")
+    @blp.arguments(s.SiteSchema)
+    @blp.response(201, s.SiteSchema, headers=LOCATION_HEADER)
+    @problems(blp, *WRITE)
+    def post(self, data: dict[str, Any], id: int) -> tuple[MeetingSite, dict[str, str]]:
+        site = services.add_site(_actor(), services.get_meeting(id), data)
+        return site, {"Location": url_for("meetings_api.SiteItem", id=id, site_id=site.id)}
+
+
+@blp.route("/<int:id>/sites/<int:site_id>")
+class SiteItem(MethodView):
+    @blp.doc(summary="Ubah lokasi", description="Koordinator dan kursi; tempatnya tetap.")
+    @blp.arguments(s.SitePatchSchema(partial=True))
+    @blp.response(200, s.SiteSchema)
+    @problems(blp, *WRITE)
+    def patch(self, data: dict[str, Any], id: int, site_id: int) -> MeetingSite:
+        return services.update_site(_actor(), _site(id, site_id), data)
+
+    @blp.doc(
+        summary="Hapus lokasi",
+        description="Ditolak (409) bila masih ada undangan di lokasi ini atau ia tuan rumah.",
+    )
+    @blp.response(204)
+    @problems(blp, 400, 401, 403, 404, 409)
+    def delete(self, id: int, site_id: int) -> None:
+        services.remove_site(_actor(), _site(id, site_id))
+
+
+# --- agenda -----------------------------------------------------------------------------
+
+
+@blp.route("/<int:id>/agenda")
+class Agenda(MethodView):
+    @blp.doc(summary="Agenda rapat", description="Berurutan, dengan mulai rencana per butir.")
+    @blp.response(200, s.AgendaItemSchema(many=True))
+    @problems(blp, *READ)
+    def get(self, id: int) -> list[AgendaItem]:
+        return services.get_meeting(id).agenda
+
+    @blp.doc(summary="Tambah butir agenda", description="Ditambahkan di akhir.")
+    @blp.arguments(s.AgendaItemSchema)
+    @blp.response(201, s.AgendaItemSchema, headers=LOCATION_HEADER)
+    @problems(blp, *WRITE)
+    def post(self, data: dict[str, Any], id: int) -> tuple[AgendaItem, dict[str, str]]:
+        item = agenda_services.add_agenda_item(_actor(), services.get_meeting(id), data)
+        return item, {"Location": url_for("meetings_api.AgendaItemView", id=id, item_id=item.id)}
+
+
+@blp.route("/<int:id>/agenda/order")
+class AgendaOrder(MethodView):
+    @blp.doc(summary="Urutkan agenda", description="Kirim setiap id tepat sekali.")
+    @blp.arguments(s.AgendaOrderSchema)
+    @blp.response(200, s.AgendaItemSchema(many=True))
+    @problems(blp, *WRITE)
+    def put(self, data: dict[str, Any], id: int) -> list[AgendaItem]:
+        return agenda_services.reorder_agenda(_actor(), services.get_meeting(id), data["ids"])
+
+
+@blp.route("/<int:id>/agenda/<int:item_id>")
+class AgendaItemView(MethodView):
+    @blp.doc(summary="Ubah butir agenda")
+    @blp.arguments(s.AgendaItemPatchSchema(partial=True))
+    @blp.response(200, s.AgendaItemSchema)
+    @problems(blp, *WRITE)
+    def patch(self, data: dict[str, Any], id: int, item_id: int) -> AgendaItem:
+        return agenda_services.update_agenda_item(_actor(), _item(id, item_id), data)
+
+    @blp.doc(summary="Hapus butir agenda")
+    @blp.response(204)
+    @problems(blp, 400, 401, 403, 404)
+    def delete(self, id: int, item_id: int) -> None:
+        agenda_services.remove_agenda_item(_actor(), _item(id, item_id))
+
+
+# --- invitations, counts, conflicts -----------------------------------------------------
+
+
+@blp.route("/<int:id>/invitations")
+class Invitations(MethodView):
+    @blp.doc(summary="Undangan rapat", description="Tanpa tautan pribadi peserta.")
+    @blp.response(200, s.InvitationSchema(many=True))
+    @problems(blp, *READ)
+    def get(self, id: int) -> list[Invitation]:
+        meeting = services.get_meeting(id)
+        return [inv for inv in meeting.invitations if inv.withdrawn_at is None]
+
+    @blp.doc(
+        summary="Undang",
+        description="Satu dari person_ids, organization_id atau forum_id; semuanya ke satu "
+        "lokasi (site_id) atau daring (null). Yang sudah diundang tidak diubah. Bila rapat "
+        "sudah dijadwalkan, undangan langsung dikirim.",
+    )
+    @blp.arguments(s.InviteSchema)
+    @blp.response(201, s.InviteResultSchema)
+    @problems(blp, *WRITE)
+    def post(self, data: dict[str, Any], id: int) -> dict[str, Any]:
+        result = invitation_services.invite(_actor(), services.get_meeting(id), data)
+        return {
+            "created": len(result.created),
+            "ids": [inv.id for inv in result.created],
+            "already_invited": result.already_invited,
+        }
+
+
+@blp.route("/<int:id>/invitations/<int:invitation_id>")
+class InvitationItem(MethodView):
+    @blp.doc(summary="Ubah undangan", description="Pindah lokasi: hanya orang ini diperbarui.")
+    @blp.arguments(s.InvitationPatchSchema(partial=True))
+    @blp.response(200, s.InvitationSchema)
+    @problems(blp, *WRITE)
+    def patch(self, data: dict[str, Any], id: int, invitation_id: int) -> Invitation:
+        invitation = _invitation(id, invitation_id)
+        return invitation_services.update_invitation(_actor(), invitation, data)
+
+    @blp.doc(summary="Tarik undangan", description="Tautannya berhenti; kalender dibatalkan.")
+    @blp.response(204)
+    @problems(blp, 400, 401, 403, 404)
+    def delete(self, id: int, invitation_id: int) -> None:
+        invitation_services.withdraw_invitation(_actor(), _invitation(id, invitation_id))
+
+
+@blp.route("/<int:id>/conflicts")
+class Conflicts(MethodView):
+    @blp.doc(summary="Bentrok jadwal", description="Tempat, pimpinan atau undangan ganda.")
+    @blp.response(200, s.ConflictSchema(many=True))
+    @problems(blp, *READ)
+    def get(self, id: int) -> list[Conflict]:
+        return find_conflicts(services.get_meeting(id))
+
+
+@blp.route("/<int:id>/counts")
+class Counts(MethodView):
+    @blp.doc(summary="Jumlah per lokasi", description="Diundang, hadir, tidak, kursi; daring.")
+    @blp.response(200, s.SiteCountSchema(many=True))
+    @problems(blp, *READ)
+    def get(self, id: int) -> list[dict[str, Any]]:
+        return s.counts_of(services.get_meeting(id))
+
+
+blueprints: list[ApiBlueprint] = [blp, series_blp]

@@ -1,0 +1,142 @@
+"""The participant's own door to the API: the personal token is the credential.
+
+A participant has no account, so these two endpoints sit on a blueprint without the staff
+authentication check (``register_public_api_blueprint``). A token is a secret of 128 bits
+or more, but guessing is still throttled per address; a forged or withdrawn token is a
+404, saying no more than that the link is not valid.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from marshmallow import fields
+
+from meetcoord.api.schemas import ApiBlueprint, ApiSchema, Text, choice_of, problems
+from meetcoord.core.timezones import zone_label
+from meetcoord.extensions import limiter
+from meetcoord.meetings.agenda import agenda_schedule
+from meetcoord.meetings.invitations import invitation_by_token, respond
+from meetcoord.meetings.models import Invitation, InviteeRole, MeetingStatus, Rsvp
+from meetcoord.meetings.schemas import (
+    Computed,
+    ComputedOne,
+    LocalTimeSchema,
+    _attendance,
+    _derived,
+    _values,
+    local_times,
+)
+
+# --- schemas ----------------------------------------------------------------------------
+
+
+class RsvpSchema(ApiSchema):
+    rsvp = choice_of(
+        [Rsvp.ACCEPTED.value, Rsvp.DECLINED.value, Rsvp.TENTATIVE.value], required=True
+    )
+    attendance = Text(
+        allow_none=True,
+        metadata={"description": "'online', atau id lokasi rapat ini (sebagai teks)."},
+    )
+
+
+def _zone_of(invitation: Any) -> str:
+    """The participant's zone: their site's, or the host's when they attend online."""
+    if invitation.site is not None:
+        return str(invitation.site.venue.timezone)
+    host = invitation.meeting.host_venue
+    return str(host.timezone) if host else "Asia/Jakarta"
+
+
+class ParticipantSiteSchema(ApiSchema):
+    id = fields.Integer()
+    venue_name = fields.Function(lambda site: site.venue.name, metadata={"type": "string"})
+    zone_label = fields.Function(
+        lambda site: zone_label(site.venue.timezone), metadata={"type": "string"}
+    )
+
+
+class AgendaSlotSchema(ApiSchema):
+    title = fields.Function(lambda slot: slot.item.title, metadata={"type": "string"})
+    presenter = fields.Function(
+        lambda slot: slot.item.presenter, metadata={"type": "string", "nullable": True}
+    )
+    start_at = fields.DateTime()
+    end_at = fields.DateTime()
+
+
+class ParticipantMeetingSchema(ApiSchema):
+    title = fields.String()
+    purpose = fields.String(allow_none=True)
+    status = fields.String(metadata={"enum": _values(MeetingStatus)})
+    start_at = fields.DateTime()
+    end_at = fields.DateTime()
+    online_url = fields.String(allow_none=True)
+    sites = fields.List(fields.Nested(ParticipantSiteSchema))
+    agenda = Computed(agenda_schedule, fields.Nested(AgendaSlotSchema))
+
+
+class ParticipantInvitationSchema(ApiSchema):
+    """The invitation as its participant sees it through the personal link."""
+
+    person_name = _derived(lambda inv: inv.person.name, "string")
+    role = fields.String(dump_only=True, metadata={"enum": _values(InviteeRole)})
+    rsvp = fields.String(dump_only=True, metadata={"enum": _values(Rsvp)})
+    attendance = _derived(_attendance, "string")
+    site_name = _derived(
+        lambda inv: inv.site.venue.name if inv.site else None, "string", nullable=True
+    )
+    zone = _derived(_zone_of, "string")
+    times = Computed(
+        lambda inv: local_times(inv.meeting.start_at, [_zone_of(inv)]),
+        fields.Nested(LocalTimeSchema),
+        metadata={"description": "Mulai rapat di zona peserta."},
+    )
+    stand_in_name = fields.String(dump_only=True, allow_none=True)
+    meeting = ComputedOne(lambda inv: inv.meeting, ParticipantMeetingSchema)
+
+
+# --- endpoints --------------------------------------------------------------------------
+
+PUBLIC = [{}]  # OpenAPI: no security scheme needed; the token in the path is the secret
+
+
+def _rate_limit() -> str:
+    return str(current_app.config.get("TOKEN_RATE_LIMIT", "60 per minute;600 per hour"))
+
+
+participant_blp = ApiBlueprint(
+    "participant_api",
+    __name__,
+    url_prefix="/invitations/by-token",
+    description="Untuk peserta tanpa akun: token tautan pribadi adalah kuncinya.",
+)
+limiter.limit(_rate_limit)(participant_blp)
+
+
+@participant_blp.route("/<token>")
+class ParticipantInvitation(MethodView):
+    @participant_blp.doc(
+        summary="Undangan saya", description="Rapat di zona peserta.", security=PUBLIC
+    )
+    @participant_blp.response(200, ParticipantInvitationSchema)
+    @problems(participant_blp, 404, 429)
+    def get(self, token: str) -> Invitation:
+        return invitation_by_token(token)
+
+
+@participant_blp.route("/<token>/rsvp")
+class ParticipantRsvp(MethodView):
+    @participant_blp.doc(
+        summary="Jawab undangan",
+        description="Hadir, tidak hadir atau mungkin; boleh sekaligus pindah lokasi atau daring.",
+        security=PUBLIC,
+    )
+    @participant_blp.arguments(RsvpSchema)
+    @participant_blp.response(200, ParticipantInvitationSchema)
+    @problems(participant_blp, 400, 404, 409, 422, 429)
+    def post(self, data: dict[str, Any], token: str) -> Invitation:
+        return respond(invitation_by_token(token), data)

@@ -1,0 +1,411 @@
+"""JSON shapes of meetings: what the API reads and writes, and what the document shows.
+
+As in the directory, schemas declare *types* (a wrong type is refused before any service
+runs) and the services keep every rule (required values, known venues, end after start,
+sites of this meeting). Instants are written as ISO 8601 text: with an offset they are
+taken as they are, without one they are read in the host venue's zone — the service does
+that, so the schema passes the text through. Instants are returned in UTC, plus the same
+instant at each site as a labelled local time ("WIB", "WITA", "WIT"), because a reader in
+Tambolaka must not have to do the arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
+
+from meetcoord.api.schemas import (
+    ApiSchema,
+    Bool,
+    Int,
+    QueryInt,
+    Text,
+    choice_of,
+    list_args_schema,
+)
+from meetcoord.core.timezones import to_zone, zone_label
+from meetcoord.meetings.conflicts import find_conflicts
+from meetcoord.meetings.invitations import site_counts
+from meetcoord.meetings.mailing import WEST_TO_EAST
+from meetcoord.meetings.models import (
+    AgendaItem,
+    AgendaKind,
+    InviteeRole,
+    Meeting,
+    MeetingKind,
+    MeetingSite,
+    MeetingStatus,
+    Rsvp,
+)
+
+
+def _values(enum_cls: Any) -> list[str]:
+    return [member.value for member in enum_cls]
+
+
+def _derived(func: Callable[[Any], Any], type_: str, *, nullable: bool = False) -> fields.Function:
+    """A read-only value computed from the row (names of related rows, local times)."""
+    metadata: dict[str, Any] = {"type": type_}
+    if nullable:
+        metadata["nullable"] = True
+    return fields.Function(func, dump_only=True, metadata=metadata)
+
+
+def _optional_text(**metadata: Any) -> Text:
+    return Text(allow_none=True, metadata=metadata)
+
+
+class Moment(Text):
+    """An instant in, as text (the service reads it); out, as ISO 8601 in UTC."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.isoformat()
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+def _moment(description: str, **kwargs: Any) -> Moment:
+    metadata = {
+        "format": "date-time",
+        "description": description
+        + " Dengan offset (2024-03-15T09:00+08:00) diambil apa adanya; tanpa offset "
+        "(2024-03-15T09:00) dibaca di zona tempat tuan rumah.",
+        "example": "2024-03-15T09:00:00+08:00",
+    }
+    return Moment(metadata=metadata, **kwargs)
+
+
+# --- local times ------------------------------------------------------------------------
+
+
+class LocalTimeSchema(ApiSchema):
+    """One instant at one zone, labelled: what people at that site read on their clocks."""
+
+    zone = fields.String(required=True, metadata={"example": "Asia/Jakarta"})
+    label = fields.String(required=True, metadata={"example": "WIB"})
+    local = fields.String(required=True, metadata={"example": "2024-03-15T09:00:00+07:00"})
+
+
+def site_zones(meeting: Meeting) -> list[str]:
+    """The zones of a meeting's sites (and host), west to east, each once."""
+    zones = {site.venue.timezone for site in meeting.sites}
+    if meeting.host_venue is not None:
+        zones.add(meeting.host_venue.timezone)
+    return sorted(zones, key=lambda zone: (WEST_TO_EAST.get(zone, 9), zone))
+
+
+def local_times(moment: datetime, zones: list[str]) -> list[dict[str, str]]:
+    return [
+        {
+            "zone": zone,
+            "label": zone_label(zone, moment),
+            "local": to_zone(moment, zone).isoformat(),
+        }
+        for zone in zones
+    ]
+
+
+class Computed(fields.List):
+    """A read-only list computed from the row, documented as a list of ``inner``.
+
+    ``fields.Function`` would hide the items' shape from the document; this keeps the
+    nested schema (so it gets its own component) while the value comes from ``func``.
+    """
+
+    def __init__(self, func: Callable[[Any], Any], inner: fields.Field, **kwargs: Any):
+        super().__init__(inner, dump_only=True, **kwargs)
+        self.func = func
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        return self.func(obj)
+
+
+class ComputedOne(fields.Nested):
+    """A read-only nested object computed from the row (see :class:`Computed`)."""
+
+    def __init__(self, func: Callable[[Any], Any], nested: Any, **kwargs: Any):
+        super().__init__(nested, dump_only=True, **kwargs)
+        self.func = func
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = None) -> Any:
+        return self.func(obj)
+
+
+def _times(field: str) -> Computed:
+    return Computed(
+        lambda meeting: local_times(getattr(meeting, field), site_zones(meeting)),
+        fields.Nested(LocalTimeSchema),
+        metadata={"description": "Waktu yang sama di zona tiap lokasi, barat ke timur."},
+    )
+
+
+# --- sites ------------------------------------------------------------------------------
+
+
+class SiteSchema(ApiSchema):
+    id = fields.Integer(dump_only=True)
+    venue_id = Int(required=True, metadata={"description": "Tempat; satu lokasi per tempat."})
+    venue_name = _derived(lambda site: site.venue.name, "string")
+    timezone = _derived(lambda site: site.venue.timezone, "string")
+    zone_label = _derived(lambda site: zone_label(site.venue.timezone), "string")
+    coordinator_id = Int(allow_none=True, metadata={"description": "Koordinator lokasi."})
+    coordinator_name = _derived(
+        lambda site: site.coordinator.name if site.coordinator else None, "string", nullable=True
+    )
+    capacity = Int(
+        allow_none=True,
+        metadata={"minimum": 1, "description": "Kursi untuk rapat ini; kosong: kapasitas tempat."},
+    )
+    seats = fields.Integer(dump_only=True, allow_none=True)
+    local_start = _derived(
+        lambda site: to_zone(site.meeting.start_at, site.venue.timezone).isoformat(), "string"
+    )
+    is_host = _derived(lambda site: site.venue_id == site.meeting.host_venue_id, "boolean")
+
+
+class SitePatchSchema(SiteSchema):
+    """Coordinator and seats; a site is its venue, so ``venue_id`` cannot change."""
+
+    class Meta:
+        exclude = ("venue_id",)
+
+
+# --- agenda -----------------------------------------------------------------------------
+
+
+def _slot_start(item: AgendaItem) -> datetime:
+    """Planned start: the meeting's start plus every earlier item's minutes."""
+    before = sum(
+        other.planned_minutes for other in item.meeting.agenda if other.position < item.position
+    )
+    return item.meeting.start_at + timedelta(minutes=before)
+
+
+class AgendaItemSchema(ApiSchema):
+    id = fields.Integer(dump_only=True)
+    position = fields.Integer(dump_only=True, metadata={"description": "Urutan, mulai 1."})
+    title = Text(required=True, metadata={"example": "Paparan capaian RKPD 2024"})
+    presenter = _optional_text(example="Kepala Bappeda")
+    planned_minutes = Int(required=True, metadata={"minimum": 1, "maximum": 1440})
+    kind = choice_of(_values(AgendaKind), required=True)
+    planned_start = _derived(lambda item: _slot_start(item).isoformat(), "string")
+    planned_end = _derived(
+        lambda item: (_slot_start(item) + timedelta(minutes=item.planned_minutes)).isoformat(),
+        "string",
+    )
+    planned_times = Computed(
+        lambda item: local_times(_slot_start(item), site_zones(item.meeting)),
+        fields.Nested(LocalTimeSchema),
+        metadata={"description": "Mulai yang direncanakan, di zona tiap lokasi."},
+    )
+
+
+class AgendaItemPatchSchema(AgendaItemSchema):
+    """Only the fields sent are changed."""
+
+
+class AgendaOrderSchema(ApiSchema):
+    ids = fields.List(
+        Int(),
+        required=True,
+        metadata={"description": "Setiap id butir agenda tepat sekali, dalam urutan baru."},
+    )
+
+
+# --- invitations and counts -------------------------------------------------------------
+
+
+def _attendance(invitation: Any) -> str:
+    return "online" if invitation.site_id is None else str(invitation.site_id)
+
+
+class InvitationSchema(ApiSchema):
+    """An invitation as the secretariat sees it; the personal token is never shown."""
+
+    id = fields.Integer(dump_only=True)
+    person_id = fields.Integer(dump_only=True)
+    person_name = _derived(lambda inv: inv.person.name, "string")
+    position = _derived(lambda inv: inv.person.position, "string", nullable=True)
+    organization_name = _derived(
+        lambda inv: inv.person.organization.name if inv.person.organization else None,
+        "string",
+        nullable=True,
+    )
+    email = _derived(lambda inv: inv.person.email, "string", nullable=True)
+    role = choice_of(_values(InviteeRole))
+    site_id = Int(allow_none=True, metadata={"description": "Lokasi; null: hadir daring."})
+    site_name = _derived(
+        lambda inv: inv.site.venue.name if inv.site else None, "string", nullable=True
+    )
+    rsvp = fields.String(dump_only=True, metadata={"enum": _values(Rsvp)})
+    rsvp_at = fields.DateTime(dump_only=True, allow_none=True)
+    stand_in_name = fields.String(dump_only=True, allow_none=True)
+    stand_in_position = fields.String(dump_only=True, allow_none=True)
+    has_stand_in_letter = _derived(lambda inv: bool(inv.stand_in_letter), "boolean")
+    invited_at = fields.DateTime(dump_only=True)
+
+
+class InvitationPatchSchema(InvitationSchema):
+    """Role and site; a site change sends an update to that person only."""
+
+
+class InviteSchema(ApiSchema):
+    """Whom to invite: one of ``person_ids``, ``organization_id`` or ``forum_id``."""
+
+    person_ids = fields.List(Int(), metadata={"description": "Orang satu per satu."})
+    organization_id = Int(metadata={"description": "Semua orang di organisasi ini."})
+    forum_id = Int(metadata={"description": "Semua anggota forum ini."})
+    role = choice_of(_values(InviteeRole), metadata={"description": "Bawaan: participant."})
+    site_id = Int(allow_none=True, metadata={"description": "Lokasi; null atau kosong: daring."})
+
+
+class InviteResultSchema(ApiSchema):
+    created = fields.Integer(required=True, metadata={"description": "Undangan baru."})
+    ids = fields.List(fields.Integer(), required=True)
+    already_invited = fields.Integer(required=True, metadata={"description": "Sudah diundang."})
+
+
+class SiteCountSchema(ApiSchema):
+    site_id = fields.Integer(allow_none=True, metadata={"description": "null: daring."})
+    venue_name = fields.String(allow_none=True)
+    invited = fields.Integer(required=True)
+    accepted = fields.Integer(required=True)
+    declined = fields.Integer(required=True)
+    seats = fields.Integer(allow_none=True)
+    over_capacity = fields.Boolean(required=True)
+
+
+def counts_of(meeting: Meeting) -> list[dict[str, Any]]:
+    out = []
+    for count in site_counts(meeting):
+        site: MeetingSite | None = count.site
+        out.append(
+            {
+                "site_id": site.id if site else None,
+                "venue_name": site.venue.name if site else None,
+                "invited": count.invited,
+                "accepted": count.accepted,
+                "declined": count.declined,
+                "seats": count.seats,
+                "over_capacity": count.over_capacity,
+            }
+        )
+    return out
+
+
+class ConflictSchema(ApiSchema):
+    """A double booking: a warning, never a refusal."""
+
+    kind = fields.String(required=True, metadata={"enum": ["venue", "chair", "invitee"]})
+    subject = fields.String(required=True, metadata={"description": "Nama tempat atau orang."})
+    other_id = fields.Integer(required=True)
+    other_title = fields.String(required=True)
+    other_start_at = fields.DateTime(required=True)
+
+
+# --- meetings ---------------------------------------------------------------------------
+
+
+class MeetingSchema(ApiSchema):
+    id = fields.Integer(dump_only=True)
+    uid = fields.String(dump_only=True, metadata={"description": "UID iCalendar."})
+    title = Text(required=True, metadata={"example": "Rapat Koordinasi Evaluasi RKPD"})
+    purpose = _optional_text(description="Maksud dan tujuan.")
+    kind = choice_of(_values(MeetingKind), required=True)
+    status = fields.String(dump_only=True, metadata={"enum": _values(MeetingStatus)})
+    start_at = _moment("Mulai.", required=True)
+    end_at = _moment("Selesai; harus setelah mulai.", required=True)
+    host_venue_id = Int(required=True, metadata={"description": "Tempat tuan rumah."})
+    host_venue_name = _derived(
+        lambda m: m.host_venue.name if m.host_venue else None, "string", nullable=True
+    )
+    online_url = _optional_text(format="uri", example="https://zoom.us/j/123")
+    forum_id = Int(allow_none=True, metadata={"description": "Forum penyelenggara."})
+    series_id = fields.Integer(dump_only=True, allow_none=True)
+    is_series_exception = fields.Boolean(dump_only=True)
+    sequence = fields.Integer(dump_only=True, metadata={"description": "SEQUENCE iCalendar."})
+    times = _times("start_at")
+    end_times = _times("end_at")
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class MeetingPatchSchema(MeetingSchema):
+    """Only the fields sent are changed; a new time or place updates everyone invited."""
+
+
+class MeetingDetailSchema(MeetingSchema):
+    """One meeting with what a secretariat checks before sending: sites, agenda, counts."""
+
+    sites = fields.List(fields.Nested(SiteSchema), dump_only=True)
+    agenda = fields.List(fields.Nested(AgendaItemSchema), dump_only=True)
+    counts = Computed(counts_of, fields.Nested(SiteCountSchema))
+    conflicts = Computed(
+        find_conflicts,
+        fields.Nested(ConflictSchema),
+        metadata={"description": "Peringatan bentrok jadwal (tidak menolak)."},
+    )
+
+
+class CloneSchema(ApiSchema):
+    start_at = _moment("Mulai salinan.", required=True)
+
+
+class SeriesCreateSchema(ApiSchema):
+    rrule = Text(
+        required=True,
+        metadata={
+            "description": "Aturan RFC 5545 dengan COUNT atau UNTIL, dibaca di zona tuan rumah.",
+            "example": "FREQ=MONTHLY;INTERVAL=3;BYDAY=2TU;COUNT=4",
+        },
+    )
+
+
+class SeriesSchema(ApiSchema):
+    id = fields.Integer(dump_only=True)
+    title = fields.String(dump_only=True)
+    rrule = fields.String(dump_only=True)
+    timezone = fields.String(dump_only=True)
+    forum_id = fields.Integer(dump_only=True, allow_none=True)
+    meeting_ids = fields.List(
+        fields.Integer(), dump_only=True, metadata={"description": "Kejadian, urut waktu."}
+    )
+    updated_ids = fields.List(
+        fields.Integer(),
+        dump_only=True,
+        metadata={"description": "Hanya pada PATCH: rapat yang ikut diubah."},
+    )
+
+
+class SeriesPatchSchema(MeetingSchema):
+    """Applied to every later occurrence not edited on its own; a new start shifts them."""
+
+
+# --- list arguments ---------------------------------------------------------------------
+
+MeetingListArgs = list_args_schema(
+    "Meeting",
+    ["start_at"],
+    {
+        "sort": Text(
+            load_default="start_at",
+            validate=validate.OneOf(["start_at"], error=_l("Kolom pengurutan tidak dikenal.")),
+        ),
+        "status": Text(
+            validate=validate.OneOf(
+                _values(MeetingStatus), error=_l("Pilih salah satu: {choices}.")
+            ),
+            metadata={"enum": _values(MeetingStatus)},
+        ),
+        "forum_id": QueryInt(),
+        "upcoming": Bool(
+            truthy={"true", "1", True},
+            falsy={"false", "0", False},
+            metadata={"description": "Hanya rapat yang belum berakhir."},
+        ),
+    },
+)

@@ -14,12 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
+from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from meetcoord.core.pagination import LIKE_ESCAPE, ListQuery, Page, like_pattern, paginate
 from meetcoord.directory.models import Forum, Person, Venue
@@ -58,7 +59,9 @@ def list_meetings(query: ListQuery) -> Page[Meeting]:
     if filters.get("forum_id"):
         stmt = stmt.where(Meeting.forum_id == filters["forum_id"])
     if filters.get("upcoming"):
-        stmt = stmt.where(Meeting.end_at >= func.now())
+        stmt = stmt.where(Meeting.end_at >= utcnow())
+    if filters.get("past"):
+        stmt = stmt.where(Meeting.end_at < utcnow())
     order = Meeting.start_at.desc() if query.descending else Meeting.start_at.asc()
     return paginate(stmt.order_by(order, Meeting.id), query.page, query.per_page)
 

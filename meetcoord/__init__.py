@@ -68,11 +68,13 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.core.views import bp as core_bp
     from meetcoord.directory.views import bp as directory_bp
     from meetcoord.meetings.participant_views import bp as participant_bp
+    from meetcoord.meetings.views import bp as meetings_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(directory_bp)
+    app.register_blueprint(meetings_bp)
     app.register_blueprint(outbox_bp)
     app.register_blueprint(participant_bp)
     init_api(app)

@@ -1,0 +1,184 @@
+"""The meetings blueprint and what its pages share: choices for selects, zones, the detail.
+
+Handlers parse, check access, call one service and render; the rules live in the
+services. A refused action re-renders the page it came from with the service's messages
+beside the fields and the service's status (422 or 409), so nothing is lost or changed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from meetcoord.core.forms import current_actor
+from meetcoord.core.pagination import ListQuery
+from meetcoord.core.timezones import get_zone, zone_label
+from meetcoord.directory import services as directory
+from meetcoord.directory.forms import NONE_PAIR, PICK_PAIR, options
+from meetcoord.directory.models import Forum, Organization, Person, Venue
+from meetcoord.meetings import forms, links
+from meetcoord.meetings.agenda import agenda_schedule
+from meetcoord.meetings.conflicts import find_conflicts
+from meetcoord.meetings.invitations import site_counts
+from meetcoord.meetings.models import Meeting, MeetingStatus
+from meetcoord.meetings.services import require_editor as _require_editor
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+CHOICE_LIMIT = 2000  # people, agencies, forums and venues one Bappeda keeps
+DETAIL = "meetings/detail.html"
+
+actor = current_actor
+
+
+def can_edit() -> bool:
+    return bool(current_user.is_authenticated and current_user.can_edit_directory())
+
+
+def require_editor() -> None:
+    """Refuse a write page before showing its form (the service refuses the write too)."""
+    _require_editor(actor())
+
+
+def _all(model: type) -> list[Any]:
+    return directory.list_records(model, ListQuery(per_page=CHOICE_LIMIT)).items
+
+
+def venue_options() -> list[Any]:
+    return options(
+        [PICK_PAIR] + [(str(v.id), f"{v.name} ({zone_label(v.timezone)})") for v in _all(Venue)]
+    )
+
+
+def person_pairs() -> list[tuple[str, str]]:
+    return [
+        (str(p.id), f"{p.name} — {p.organization.name}" if p.organization else p.name)
+        for p in _all(Person)
+    ]
+
+
+def forum_options(blank: tuple[str, Any] = NONE_PAIR) -> list[Any]:
+    return options([blank] + [(str(f.id), f.name) for f in _all(Forum)])
+
+
+def organization_options() -> list[Any]:
+    return options([PICK_PAIR] + [(str(o.id), o.name) for o in _all(Organization)])
+
+
+def site_options(meeting: Meeting) -> list[Any]:
+    return options(
+        [forms.ONLINE_PAIR]
+        + [
+            (str(site.id), f"{site.venue.name} ({zone_label(site.venue.timezone)})")
+            for site in meeting.sites
+        ]
+    )
+
+
+def meeting_zones(meeting: Meeting) -> list[str]:
+    """The zones of the meeting's sites, west to east: "09.00 WIB / 10.00 WITA / 11.00 WIT"."""
+    names = {site.venue.timezone for site in meeting.sites}
+    if meeting.host_venue is not None:
+        names.add(meeting.host_venue.timezone)
+    if not names:
+        names.add("Asia/Jakarta")
+
+    def offset(name: str) -> timedelta:
+        return meeting.start_at.astimezone(get_zone(name)).utcoffset() or timedelta(0)
+
+    return sorted(names, key=lambda name: (offset(name), name))
+
+
+def host_zone(meeting: Meeting) -> str:
+    return meeting.host_venue.timezone if meeting.host_venue else "Asia/Jakarta"
+
+
+def local_input(moment: datetime | None, zone: str) -> str:
+    """A ``datetime-local`` value: the wall clock at the host venue."""
+    if moment is None:
+        return ""
+    return moment.astimezone(get_zone(zone)).strftime("%Y-%m-%dT%H:%M")
+
+
+def meeting_form(form: forms.MeetingForm) -> forms.MeetingForm:
+    form.host_venue_id.choices = venue_options()
+    form.forum_id.choices = forum_options()
+    return form
+
+
+def fill_meeting_form(form: forms.MeetingForm, meeting: Meeting) -> None:
+    """Show a meeting's values in its form (on GET): times as the host venue's wall clock."""
+    zone = host_zone(meeting)
+    form.title.data = meeting.title
+    form.purpose.data = meeting.purpose or ""
+    form.kind.data = meeting.kind.value
+    form.host_venue_id.data = str(meeting.host_venue_id or "")
+    form.forum_id.data = str(meeting.forum_id or "")
+    form.online_url.data = meeting.online_url or ""
+    form.start_at.data = local_input(meeting.start_at, zone)
+    form.end_at.data = local_input(meeting.end_at, zone)
+
+
+def site_form(form: forms.SiteForm | None = None) -> forms.SiteForm:
+    form = form or forms.SiteForm()
+    form.venue_id.choices = venue_options()
+    form.coordinator_id.choices = options([NONE_PAIR, *person_pairs()])
+    return form
+
+
+def invite_forms(meeting: Meeting, **bound: Any) -> dict[str, Any]:
+    """The three ways to invite: a person, a whole organization, a whole forum."""
+    by_person = bound.get("invite_person") or forms.InvitePersonForm(prefix="p")
+    by_org = bound.get("invite_organization") or forms.InviteOrganizationForm(prefix="o")
+    by_forum = bound.get("invite_forum") or forms.InviteForumForm(prefix="f")
+    invited = {inv.person_id for inv in meeting.invitations if inv.withdrawn_at is None}
+    by_person.person_ids.choices = options(
+        [PICK_PAIR] + [pair for pair in person_pairs() if int(pair[0]) not in invited]
+    )
+    by_org.organization_id.choices = organization_options()
+    by_forum.forum_id.choices = forum_options(PICK_PAIR)
+    for form in (by_person, by_org, by_forum):
+        form.site_id.choices = site_options(meeting)
+    return {"invite_person": by_person, "invite_organization": by_org, "invite_forum": by_forum}
+
+
+def render_detail(meeting: Meeting, status: int = 200, **bound: Any) -> Any:
+    """The meeting page; ``bound`` holds a refused form to show with its messages."""
+    editing = can_edit()
+    slots = agenda_schedule(meeting)
+    invitations = [inv for inv in meeting.invitations if inv.withdrawn_at is None]
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "zones": meeting_zones(meeting),
+        "host_zone": host_zone(meeting),
+        "conflicts": (
+            find_conflicts(meeting) if meeting.status is not MeetingStatus.CANCELLED else []
+        ),
+        "counts": site_counts(meeting),
+        "slots": slots,
+        "agenda_end": slots[-1].end_at if slots else None,
+        "invitations": invitations,
+        "personal_urls": (
+            {inv.id: links.personal_url(inv) for inv in invitations} if editing else {}
+        ),
+        "can_edit": editing,
+        "confirm": forms.ConfirmForm(),
+        "labels": {
+            "kind": forms.KIND_LABELS,
+            "status": forms.STATUS_LABELS,
+            "agenda": forms.AGENDA_KIND_LABELS,
+            "role": forms.INVITEE_ROLE_LABELS,
+            "rsvp": forms.RSVP_LABELS,
+        },
+        "message": bound.pop("message", None),
+        "loose_errors": bound.pop("loose_errors", []),
+    }
+    if editing:
+        context["site_form"] = site_form(bound.get("site_form"))
+        context["agenda_form"] = bound.get("agenda_form") or forms.AgendaForm()
+        context.update(invite_forms(meeting, **bound))
+        context["site_choices"] = site_options(meeting)
+    return render_template(DETAIL, **context), status

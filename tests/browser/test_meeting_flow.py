@@ -1,0 +1,105 @@
+"""The secretariat sets up a three-site meeting across WITA, WIB and WIT, invites a forum
+and sends the invitations; a participant opens the personal link and answers "Hadir".
+
+Runs against the real server (``live_server``) with the demo directory loaded through the
+CLI: venues in all three zones and the 24 members of Forum BangKIT. Mail goes to the
+console transport (the server's default), so nothing tries SMTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.conftest import SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD
+from tests.support import ServerProcess, run_cli
+
+pytestmark = pytest.mark.browser
+
+HOST = "Aula Bappeda Sumba Barat Daya, Tambolaka (WITA)"
+WIB_SITE = "Ruang Rapat Bappenas, Jakarta (WIB)"
+WIT_SITE = "Ruang Rapat Lantai 6 Kantor Gubernur Maluku, Ambon (WIT)"
+FORUM = (
+    "Forum Koordinasi Pengembangan Perencanaan Masyarakat yang Inklusif di Perdesaan "
+    "Kabupaten Sumba Barat Daya"
+)
+
+
+@pytest.fixture(scope="module")
+def demo_directory(live_server: ServerProcess) -> Iterator[ServerProcess]:
+    run_cli(live_server.env, "demo", "load")
+    return live_server
+
+
+def test_three_site_meeting_invite_forum_and_rsvp(
+    page: Any, browser: Any, demo_directory: ServerProcess
+) -> None:
+    from playwright.sync_api import expect
+
+    page.on("dialog", lambda dialog: dialog.accept())  # "Kirim undangan" asks first
+    page.goto("/login")
+    page.fill("#email", SECRETARIAT_EMAIL)
+    page.fill("#password", SECRETARIAT_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+    # A meeting hosted in WITA: the times typed are the host venue's wall clock.
+    page.goto("/meetings/")
+    page.get_by_role("link", name="Rapat baru").first.click()
+    page.fill("#title", "Rapat Koordinasi Forum BangKIT Triwulan II")
+    page.fill("#purpose", "Evaluasi capaian rencana aksi stunting per OPD")
+    page.select_option("#kind", "coordination")
+    page.select_option("#host_venue_id", label=HOST)
+    page.fill("#start_at", "2030-05-14T09:00")
+    page.fill("#end_at", "2030-05-14T12:00")
+    page.get_by_role("button", name="Simpan").click()
+    page.wait_for_url(lambda url: "/new" not in url)
+    expect(page.locator("h1")).to_contain_text("Rapat Koordinasi Forum BangKIT Triwulan II")
+
+    # Two more linked sites, in WIB and WIT (20 seats there: the forum has 24 members).
+    for label, seats in ((WIB_SITE, "40"), (WIT_SITE, "20")):
+        page.select_option("#venue_id", label=label)
+        page.fill("#capacity", seats)
+        page.get_by_role("button", name="Tambah lokasi").click()
+        expect(page.locator("#sites")).to_contain_text(label.rsplit(" (", 1)[0])
+    expect(page.locator(".facts .zones")).to_contain_text("08.00 WIB / 09.00 WITA / 10.00 WIT")
+
+    # The whole forum, to the WIT site.
+    forum_form = page.locator("form.invite-form", has=page.locator("#f-forum_id"))
+    forum_form.locator("#f-forum_id").select_option(label=FORUM)
+    forum_form.locator("#f-site_id").select_option(label=WIT_SITE)
+    forum_form.get_by_role("button", name="Undang").click()
+    expect(page.locator(".flashes")).to_contain_text("24 orang diundang.")
+    expect(page.locator("tr.over-capacity")).to_contain_text(
+        "Melebihi kapasitas: 24 orang untuk 20 kursi."
+    )
+
+    page.get_by_role("button", name="Kirim undangan").click()
+    expect(page.locator(".flashes")).to_contain_text("24 undangan dikirim")
+    expect(page.locator("h1 .badge")).to_have_text("Terjadwal")
+
+    # The personal link of the first invitee, as a secretariat copies it for WhatsApp.
+    first_row = page.locator("table.invitees tbody tr").first
+    name = first_row.locator("td").first.inner_text().splitlines()[0].strip()
+    link = first_row.locator("input.personal-link").input_value()
+    assert "/i/" in link
+    path = urlsplit(link).path
+
+    participant = browser.new_context(base_url=demo_directory.base_url, locale="id-ID")
+    try:
+        phone = participant.new_page()
+        phone.goto(path)
+        expect(phone.locator("body")).to_contain_text("Rapat Koordinasi Forum BangKIT Triwulan II")
+        phone.get_by_label("Hadir", exact=True).check()
+        phone.get_by_role("button", name="Kirim jawaban").click()
+        expect(phone.locator("body")).to_contain_text("Jawaban Anda tersimpan")
+    finally:
+        participant.close()
+
+    # The secretariat sees the answer.
+    page.reload()
+    row = page.locator("table.invitees tbody tr", has_text=name).first
+    expect(row.locator(".badge")).to_have_text("Hadir")

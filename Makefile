@@ -65,7 +65,7 @@ catalogs: | $(PY)
 
 i18n: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(CATALOGS)/messages.pot .
-	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS)
+	$(BIN)/pybabel update -N -i $(CATALOGS)/messages.pot -d $(CATALOGS)  # -N: no fuzzy guesses
 	$(BIN)/pybabel compile -d $(CATALOGS)
 
 run: install catalogs

@@ -30,7 +30,7 @@ STATUS_LABELS = {
     MeetingStatus.DRAFT: _l("Draf"),
     MeetingStatus.SCHEDULED: _l("Terjadwal"),
     MeetingStatus.LIVE: _l("Berlangsung"),
-    MeetingStatus.CLOSED: _l("Selesai"),
+    MeetingStatus.CLOSED: _l("Ditutup"),
     MeetingStatus.CANCELLED: _l("Dibatalkan"),
 }
 AGENDA_KIND_LABELS = {

@@ -347,3 +347,10 @@ def test_conflicts_across_zones(editor, venues, meeting):
         )
         is False
     )
+
+
+def test_series_update_checks_input_even_with_nothing_left(editor, meeting):
+    made = series.create_series(editor, meeting, "FREQ=MONTHLY;COUNT=2")  # all in 2024: past
+    with pytest.raises(ValidationError):
+        series.update_series(editor, made, {"kind": "pesta"})
+    assert series.update_series(editor, made, {"title": "Rakor"}) == []

@@ -117,10 +117,11 @@ def update_series(actor: User | None, series: Series, data: Mapping[str, Any]) -
         and m.start_at > now
         and m.status in (MeetingStatus.DRAFT, MeetingStatus.SCHEDULED)
     ]
+    # Check the input even when nothing is left to change: a bad request is still bad.
+    template = targets[0] if targets else series.meetings[-1]
+    values = clean_meeting(data, zone_for(data, template), partial=True)
     if not targets:
         return []
-    template = targets[0]
-    values = clean_meeting(data, zone_for(data, template), partial=True)
     new_start = values.pop("start_at", None)
     new_end = values.pop("end_at", None)
     old_start, old_end = template.start_at, template.end_at

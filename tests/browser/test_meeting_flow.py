@@ -67,6 +67,25 @@ def test_three_site_meeting_invite_forum_and_rsvp(
         expect(page.locator("#sites")).to_contain_text(label.rsplit(" (", 1)[0])
     expect(page.locator(".facts .zones")).to_contain_text("08.00 WIB / 09.00 WITA / 10.00 WIT")
 
+    # Agenda: two items, reordered by dragging (agenda.js posts the whole order) and
+    # back with the ↑ button (a plain form), the planned times following each move.
+    for title, minutes in (("Pembukaan", "15"), ("Paparan capaian RTL per OPD", "45")):
+        page.fill("#title", title)
+        page.fill("#planned_minutes", minutes)
+        page.get_by_role("button", name="Tambah butir").click()
+        expect(page.locator("#agenda-list")).to_contain_text(title)
+    items = page.locator("#agenda-list .agenda-item")
+    expect(items.nth(1)).to_contain_text("09.15 WITA")
+    items.nth(1).drag_to(items.nth(0))
+    expect(page.locator("#agenda-note")).to_have_text("Urutan agenda tersimpan.")
+    expect(items.nth(0)).to_contain_text("Paparan capaian RTL per OPD")
+    expect(items.nth(1)).to_contain_text("09.45 WITA")
+    page.reload()
+    expect(items.nth(0)).to_contain_text("Paparan capaian RTL per OPD")
+    page.get_by_role("button", name="Naikkan Pembukaan").click()
+    expect(items.nth(0)).to_contain_text("Pembukaan")
+    expect(items.nth(1)).to_contain_text("09.15 WITA")
+
     # The whole forum, to the WIT site.
     forum_form = page.locator("form.invite-form", has=page.locator("#f-forum_id"))
     forum_form.locator("#f-forum_id").select_option(label=FORUM)

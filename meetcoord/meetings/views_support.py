@@ -11,14 +11,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from meetcoord.core.forms import current_actor
+from meetcoord.core.outbox import OutboxMessage
 from meetcoord.core.pagination import ListQuery
 from meetcoord.core.timezones import get_zone, zone_label
 from meetcoord.directory import services as directory
 from meetcoord.directory.forms import NONE_PAIR, PICK_PAIR, options
 from meetcoord.directory.models import Forum, Organization, Person, Venue
+from meetcoord.extensions import db
 from meetcoord.meetings import forms, links
 from meetcoord.meetings.agenda import agenda_schedule
 from meetcoord.meetings.conflicts import find_conflicts
@@ -32,6 +36,12 @@ CHOICE_LIMIT = 2000  # people, agencies, forums and venues one Bappeda keeps
 DETAIL = "meetings/detail.html"
 
 actor = current_actor
+
+MAIL_LABELS = {
+    "pending": _l("menunggu dikirim"),
+    "sent": _l("terkirim"),
+    "failed": _l("gagal"),
+}
 
 
 def can_edit() -> bool:
@@ -145,11 +155,34 @@ def invite_forms(meeting: Meeting, **bound: Any) -> dict[str, Any]:
     return {"invite_person": by_person, "invite_organization": by_org, "invite_forum": by_forum}
 
 
+def mail_state(invitation_ids: list[int]) -> tuple[dict[str, int], dict[int, str]]:
+    """This meeting's mail in the outbox: a count per status, and each invitee's latest.
+
+    Read only; the outbox page (``outbox.messages``) is where failed mail is sent again.
+    """
+    if not invitation_ids:
+        return {}, {}
+    rows = db.session.execute(
+        select(OutboxMessage.ref_id, OutboxMessage.status)
+        .where(OutboxMessage.ref_type == "invitation", OutboxMessage.ref_id.in_(invitation_ids))
+        .order_by(OutboxMessage.id)
+    ).all()
+    totals: dict[str, int] = {}
+    latest: dict[int, str] = {}
+    for ref_id, status in rows:
+        totals[status.value] = totals.get(status.value, 0) + 1
+        latest[ref_id] = status.value
+    return totals, latest
+
+
 def render_detail(meeting: Meeting, status: int = 200, **bound: Any) -> Any:
     """The meeting page; ``bound`` holds a refused form to show with its messages."""
     editing = can_edit()
     slots = agenda_schedule(meeting)
     invitations = [inv for inv in meeting.invitations if inv.withdrawn_at is None]
+    mail_totals, mail_latest = (
+        mail_state([inv.id for inv in meeting.invitations]) if editing else ({}, {})
+    )
     context: dict[str, Any] = {
         "meeting": meeting,
         "zones": meeting_zones(meeting),
@@ -165,6 +198,9 @@ def render_detail(meeting: Meeting, status: int = 200, **bound: Any) -> Any:
             {inv.id: links.personal_url(inv) for inv in invitations} if editing else {}
         ),
         "can_edit": editing,
+        "mail_totals": mail_totals,
+        "mail_latest": mail_latest,
+        "mail_labels": MAIL_LABELS,
         "confirm": forms.ConfirmForm(),
         "labels": {
             "kind": forms.KIND_LABELS,

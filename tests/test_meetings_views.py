@@ -513,6 +513,9 @@ def test_send_invitations_then_cancel(client, auth, editor, venues):
     assert "2 undangan dikirim" in text(response)
     assert meeting.status is MeetingStatus.SCHEDULED
     assert count(OutboxMessage) == before + 2
+    page = text(client.get(f"/meetings/{meeting.id}"))
+    assert "2 menunggu dikirim" in page
+    assert "Surat: menunggu dikirim" in page
     again = auth.post(f"/meetings/{meeting.id}/schedule")
     assert again.status_code == 409
     assert "Hanya rapat berstatus draf" in text(again)
@@ -592,3 +595,19 @@ def test_make_series_with_rule_builder_and_edit_series(client, auth, editor, ven
 def test_unknown_meeting_is_404(client, editor):
     assert client.get("/meetings/999999").status_code == 404
     assert client.get("/meetings/series/999999/edit").status_code == 404
+
+
+def test_pages_in_english(client, auth, editor, venues):
+    meeting = three_sites(editor, venues)
+    agenda.add_agenda_item(
+        editor, meeting, {"title": "Opening", "planned_minutes": 10, "kind": "discussion"}
+    )
+    auth.post("/lang", {"lang": "en", "next": "/meetings/"})
+    listing = text(client.get("/meetings/"))
+    assert "Friday, 15 March 2030" in listing
+    assert "08:00 WIB / 09:00 WITA / 10:00 WIT" in listing
+    page = text(client.get(f"/meetings/{meeting.id}"))
+    assert "Send invitations" in page
+    assert "Coordination meeting" in page
+    assert "Add agenda item" in page
+    assert "Kirim undangan" not in page

@@ -103,6 +103,17 @@ def _base_url(name: str, raw: str) -> str:
     return value
 
 
+def _rate_limit(name: str, raw: str) -> str:
+    from limits import parse_many
+
+    value = raw.strip()
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected e.g. '10 per minute;50 per hour'") from None
+    return value
+
+
 def _text(name: str, raw: str) -> str:
     return raw.strip()
 
@@ -141,7 +152,14 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     # Trusting more than really exist would let a client forge its address.
     ("PROXY_COUNT", "PROXY_COUNT", _int(0, 5), "0"),
     ("RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URI", _limiter_storage, "memory://"),
-    ("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", _text, "10 per minute;50 per hour"),
+    ("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", _rate_limit, "10 per minute;50 per hour"),
+    # Personal links (pages and API together), per client address.
+    (
+        "PERSONAL_LINK_RATE_LIMIT",
+        "PERSONAL_LINK_RATE_LIMIT",
+        _rate_limit,
+        "60 per minute;600 per hour",
+    ),
     # The zone for times that belong to no venue (audit trail, account activity).
     ("TIMEZONE", "HOME_TIMEZONE", _zone, "Asia/Jakarta"),
     ("DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE", _choice(("id", "en")), "id"),

@@ -584,12 +584,14 @@ def test_by_token_read_and_rsvp_without_staff_auth(
 
 
 def test_by_token_guessing_is_rate_limited(app: Any, client: Any, monkeypatch: Any) -> None:
-    monkeypatch.setitem(app.config, "TOKEN_RATE_LIMIT", "3 per minute")
+    monkeypatch.setitem(app.config, "PERSONAL_LINK_RATE_LIMIT", "3 per minute")
     guess = {"REMOTE_ADDR": "10.202.9.9"}
     url = f"{API}/invitations/by-token/tebakan"
     statuses = [client.get(url, environ_base=guess).status_code for _ in range(3)]
     assert statuses == [404] * 3
     problem(client.get(url, environ_base=guess), 429)
+    # one budget for the API and the pages: guesses cannot be spread across both
+    assert client.get("/i/tebakan", environ_base=guess).status_code == 429
     assert client.get(url, environ_base={"REMOTE_ADDR": "10.202.9.10"}).status_code == 404
 
 

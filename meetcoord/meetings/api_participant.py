@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask.views import MethodView
 from marshmallow import fields
 
@@ -19,6 +18,7 @@ from meetcoord.core.timezones import zone_label
 from meetcoord.extensions import limiter
 from meetcoord.meetings.agenda import agenda_schedule
 from meetcoord.meetings.invitations import invitation_by_token, respond
+from meetcoord.meetings.links import personal_link_limit
 from meetcoord.meetings.models import Invitation, InviteeRole, MeetingStatus, Rsvp
 from meetcoord.meetings.schemas import (
     Computed,
@@ -104,17 +104,13 @@ class ParticipantInvitationSchema(ApiSchema):
 PUBLIC = [{}]  # OpenAPI: no security scheme needed; the token in the path is the secret
 
 
-def _rate_limit() -> str:
-    return str(current_app.config.get("TOKEN_RATE_LIMIT", "60 per minute;600 per hour"))
-
-
 participant_blp = ApiBlueprint(
     "participant_api",
     __name__,
     url_prefix="/invitations/by-token",
     description="Untuk peserta tanpa akun: token tautan pribadi adalah kuncinya.",
 )
-limiter.limit(_rate_limit)(participant_blp)
+limiter.shared_limit(personal_link_limit, scope="personal-link")(participant_blp)
 
 
 @participant_blp.route("/<token>")

@@ -31,6 +31,7 @@ from meetcoord.core.errors import Conflict, ValidationError
 from meetcoord.directory.models import Organization, Person
 from meetcoord.extensions import db, limiter
 from meetcoord.meetings import invitations, links, mailing, services
+from meetcoord.meetings.links import personal_link_limit
 from meetcoord.meetings.models import Invitation, MeetingStatus
 from meetcoord.meetings.participant_forms import (
     ONLINE,
@@ -42,10 +43,11 @@ from meetcoord.meetings.participant_forms import (
 
 bp = Blueprint("participant", __name__)
 
-# Per client address, shared by every personal-link route: guessing tokens is hopeless
-# (128 bits), but each guess costs a query, and a phone reloading a page never needs more.
+# Per client address, shared by every personal-link route and the participant API
+# (MEETCOORD_PERSONAL_LINK_RATE_LIMIT): guessing tokens is hopeless (256 bits), but each
+# guess costs a query, and a phone reloading a page never needs more.
 PERSONAL_LIMIT = "60 per minute"
-personal_limit = limiter.shared_limit(PERSONAL_LIMIT, scope="personal-link")
+personal_limit = limiter.shared_limit(personal_link_limit, scope="personal-link")
 # Calendar servers poll feeds, and Google's or Microsoft's fetchers poll many people's
 # feeds from one address: the per-address ceiling is higher, one feed's own is the same.
 feed_limit = limiter.limit("600 per minute")

@@ -9,19 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from meetcoord.accounts.services import create_token, revoke_token
 from meetcoord.directory.models import Forum, ForumMember, Organization, Person, Venue
 from meetcoord.extensions import db
 from tests import factories
+from tests.helpers import count
 
 API = "/api/v1"
 PROBLEM = "application/problem+json"
-
-
-def count(model: type) -> int:
-    return int(db.session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def problem(response: Any, status: int) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.directory.models import Venue
@@ -18,16 +18,10 @@ from meetcoord.extensions import db
 from meetcoord.meetings import links
 from meetcoord.meetings.models import AgendaItem, Invitation, Meeting, MeetingSite, Series
 from tests import factories
+from tests.helpers import count
 
 API = "/api/v1"
 PROBLEM = "application/problem+json"
-
-
-def count(model: type, *where: Any) -> int:
-    stmt = select(func.count()).select_from(model)
-    for clause in where:
-        stmt = stmt.where(clause)
-    return int(db.session.scalar(stmt) or 0)
 
 
 def problem(response: Any, status: int) -> dict[str, Any]:

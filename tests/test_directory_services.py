@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from meetcoord.core.audit import AuditEntry
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
@@ -12,10 +12,7 @@ from meetcoord.directory.models import Organization, OrgKind, Person, Stakeholde
 from meetcoord.directory.services import ListQuery
 from meetcoord.extensions import db
 from tests import factories
-
-
-def count(model: type) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
+from tests.helpers import count
 
 
 @pytest.fixture

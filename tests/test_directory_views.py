@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from meetcoord.directory.models import (
     Forum,
@@ -22,20 +22,7 @@ from meetcoord.directory.models import (
 )
 from meetcoord.extensions import db
 from tests import factories
-
-
-def count(model: type) -> int:
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def field_error(html: str, field: str) -> str:
-    """The error list rendered beside ``field`` (empty when there is none)."""
-    match = re.search(rf'<ul class="field-errors" id="{field}-error">(.*?)</ul>', html, re.S)
-    return match.group(1) if match else ""
+from tests.helpers import count, field_error, text
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.extensions import db
@@ -20,19 +20,7 @@ from meetcoord.meetings.models import (
     MeetingStatus,
 )
 from tests import factories
-
-
-def count(model: type) -> int:
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def field_error(html: str, field: str) -> str:
-    match = re.search(rf'<ul class="field-errors" id="{field}-error">(.*?)</ul>', html, re.S)
-    return match.group(1) if match else ""
+from tests.helpers import count, field_error, text
 
 
 @pytest.fixture

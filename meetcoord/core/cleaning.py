@@ -7,7 +7,7 @@ problem at once (a secretariat fixing a form wants all its errors, not the first
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -121,18 +121,12 @@ class Collector:
             self.fail(field, _l("Isi ya atau tidak."))
 
     def email(self, field: str = "email") -> None:
-        if field not in self.data:
-            return
-        value = self.raw(field)
-        if not value:
-            self.out[field] = None
-            return
-        try:
-            self.out[field] = normalise_email(str(value), field)
-        except ValidationError as exc:
-            self.errors.update(exc.errors)
+        self._normalised(field, normalise_email)
 
     def phone(self, field: str = "phone") -> None:
+        self._normalised(field, normalise_phone)
+
+    def _normalised(self, field: str, normalise: Callable[[str, str], str]) -> None:
         if field not in self.data:
             return
         value = self.raw(field)
@@ -140,7 +134,7 @@ class Collector:
             self.out[field] = None
             return
         try:
-            self.out[field] = normalise_phone(str(value), field)
+            self.out[field] = normalise(str(value), field)
         except ValidationError as exc:
             self.errors.update(exc.errors)
 

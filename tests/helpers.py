@@ -1,0 +1,28 @@
+"""Small assertions shared by the page and API tests."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import func, select
+
+from meetcoord.extensions import db
+
+
+def count(model: type, *where: Any) -> int:
+    """Rows of ``model`` (matching ``where``) as the test's transaction sees them."""
+    stmt = select(func.count()).select_from(model)
+    for clause in where:
+        stmt = stmt.where(clause)
+    return int(db.session.scalar(stmt) or 0)
+
+
+def text(response: Any) -> str:
+    return response.get_data(as_text=True)
+
+
+def field_error(html: str, field: str) -> str:
+    """The error list rendered beside ``field`` (empty when there is none)."""
+    match = re.search(rf'<ul class="field-errors" id="{field}-error">(.*?)</ul>', html, re.S)
+    return match.group(1) if match else ""

@@ -1,6 +1,7 @@
 """Every feature's models, imported in one place so the metadata Alembic sees is complete."""
 
 from meetcoord.accounts.models import ApiToken, Role, User
+from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinNonce
 from meetcoord.core.audit import AuditEntry
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.directory.models import Forum, ForumMember, Organization, Person, Venue
@@ -16,8 +17,11 @@ from meetcoord.meetings.models import (
 __all__ = [
     "AgendaItem",
     "ApiToken",
+    "Attendance",
     "AuditEntry",
     "CalendarFeed",
+    "CheckinConflict",
+    "CheckinNonce",
     "Forum",
     "ForumMember",
     "Invitation",

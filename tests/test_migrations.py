@@ -92,3 +92,48 @@ def test_drift_check_notices_a_model_change_without_revision(fresh_app: Flask) -
         diff = schema_diff(changed)
         kinds = sorted(str(entry[0]) for entry in diff if isinstance(entry, tuple))
         assert kinds == ["add_column", "add_table"], diff
+
+
+def test_upgrading_keeps_existing_meetings_and_their_sites(fresh_app: Flask) -> None:
+    """A revision that rebuilds a parent table must not cascade into its children.
+
+    On SQLite, batch mode copies ``meetings`` and drops the old table; with foreign keys on
+    that DROP deleted every ``meeting_sites`` row. The same data must come through on both
+    databases, with the new NOT NULL columns filled in for the old rows.
+    """
+    from sqlalchemy import text
+
+    with fresh_app.app_context():
+        upgrade(revision="137995366979")  # meetings exist, check-in columns do not yet
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO venues (name, timezone, created_at, updated_at) VALUES "
+                    "('Aula Bappeda SBD', 'Asia/Makassar', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),"
+                    "('Ruang Rapat Bappenas', 'Asia/Jakarta', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO meetings (uid, title, kind, status, start_at, end_at,"
+                    " is_series_exception, sequence, created_at, updated_at) VALUES"
+                    " ('u-1@meetcoord', 'Rakor', 'coordination', 'scheduled',"
+                    " '2024-03-15 01:00:00+00:00', '2024-03-15 04:00:00+00:00', false, 0,"
+                    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO meeting_sites (meeting_id, venue_id)"
+                    " SELECT m.id, v.id FROM meetings m, venues v"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            sites = conn.execute(text("SELECT code, secret_salt FROM meeting_sites")).all()
+            salt = conn.execute(text("SELECT signing_salt FROM meetings")).scalar_one()
+        assert len(sites) == 2
+        assert len({code for code, _ in sites}) == 2
+        assert all(code and len(secret) == 32 for code, secret in sites)
+        assert len(salt) == 32
+        downgrade(revision="base")

@@ -9,6 +9,7 @@ to another site updates only that person's calendar.
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -23,11 +24,18 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetcoord.core.db import TimestampMixin, str_enum, utcnow
+from meetcoord.core.tokens import new_salt
 from meetcoord.extensions import db
 
 if TYPE_CHECKING:
     from meetcoord.accounts.models import User
     from meetcoord.directory.models import Forum, Organization, Person, Venue
+
+
+def new_site_code() -> str:
+    """8 characters people can read off a screen: no 0/O, 1/l/I."""
+    alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
 
 
 class MeetingKind(enum.StrEnum):
@@ -115,6 +123,12 @@ class Meeting(TimestampMixin, db.Model):
     recurrence_at: Mapped[datetime | None]
     is_series_exception: Mapped[bool] = mapped_column(default=False)
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE of the meeting
+    # The meeting's Ed25519 signing key is derived from the server key and this salt
+    # (checkin.credentials.meeting_key); the key itself is never stored.
+    signing_salt: Mapped[str] = mapped_column(String(32), default=new_salt)
+    # Quorum: this share (percent) of the forum's members (or of the invitees when there
+    # is no forum) present across all sites; sites may add a minimum of their own.
+    quorum_percent: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -165,6 +179,11 @@ class MeetingSite(db.Model):
         ForeignKey("people.id", ondelete="RESTRICT"), index=True
     )
     capacity: Mapped[int | None]  # this meeting's seats here; the venue's capacity if unset
+    # Public short code in check-in URLs (/c/<code>/…) and the salt of the site's kiosk
+    # secret (derived like personal tokens, never stored).
+    code: Mapped[str] = mapped_column(String(12), unique=True, default=new_site_code)
+    secret_salt: Mapped[str] = mapped_column(String(32), default=new_salt)
+    quorum_minimum: Mapped[int | None]  # people present here for the quorum to hold
 
     meeting: Mapped[Meeting] = relationship(back_populates="sites")
     venue: Mapped[Venue] = relationship()

@@ -1,0 +1,1 @@
+"""Attendance at every site: kiosk codes, signed personal credentials, desks, lists."""

@@ -1,0 +1,105 @@
+"""Who is here: counts per site, quorum, check-out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import ceil
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from meetcoord.checkin.models import Attendance
+from meetcoord.core.db import utcnow
+from meetcoord.core.errors import Conflict
+from meetcoord.extensions import db
+from meetcoord.meetings.models import Meeting, MeetingSite
+
+
+@dataclass(frozen=True)
+class SitePresence:
+    site_id: int | None  # None: online
+    name: str
+    present: int
+    invited: int
+    minimum: int | None
+
+    @property
+    def meets_minimum(self) -> bool:
+        return self.minimum is None or self.present >= self.minimum
+
+
+@dataclass(frozen=True)
+class Presence:
+    sites: list[SitePresence] = field(default_factory=list)
+    total: int = 0
+    quorum_required: int | None = None  # people needed across all sites
+    quorum_base: int = 0  # forum members, or invitees when there is no forum
+
+    @property
+    def quorum_met(self) -> bool:
+        overall = self.quorum_required is None or self.total >= self.quorum_required
+        return overall and all(site.meets_minimum for site in self.sites)
+
+    def as_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "quorum": {
+                "required": self.quorum_required,
+                "base": self.quorum_base,
+                "met": self.quorum_met,
+            },
+            "sites": [
+                {
+                    "site_id": s.site_id,
+                    "name": s.name,
+                    "present": s.present,
+                    "invited": s.invited,
+                    "minimum": s.minimum,
+                    "meets_minimum": s.meets_minimum,
+                }
+                for s in self.sites
+            ],
+        }
+
+
+def presence(meeting: Meeting) -> Presence:
+    """Present (checked in, not yet out) per site and online, and whether quorum holds."""
+    rows = dict(
+        db.session.execute(
+            select(Attendance.site_id, func.count())
+            .where(Attendance.meeting_id == meeting.id, Attendance.checked_out_at.is_(None))
+            .group_by(Attendance.site_id)
+        ).all()
+    )
+    invited: dict[int | None, int] = {}
+    for inv in meeting.invitations:
+        if inv.withdrawn_at is None:
+            invited[inv.site_id] = invited.get(inv.site_id, 0) + 1
+    sites = [
+        SitePresence(
+            site.id,
+            site.venue.name,
+            rows.get(site.id, 0),
+            invited.get(site.id, 0),
+            site.quorum_minimum,
+        )
+        for site in meeting.sites
+    ]
+    sites.append(SitePresence(None, _("Daring"), rows.get(None, 0), invited.get(None, 0), None))
+    base = len(meeting.forum.members) if meeting.forum else sum(invited.values())
+    required = ceil(base * meeting.quorum_percent / 100) if meeting.quorum_percent else None
+    return Presence(sites, sum(rows.values()), required, base)
+
+
+def check_out(attendance: Attendance, site: MeetingSite | None = None) -> Attendance:
+    """Leaving: the out time is kept; a second check-out changes nothing."""
+    if attendance.checked_out_at is not None:
+        return attendance
+    if site is not None and attendance.site_id not in (None, site.id):
+        raise Conflict(_("Peserta ini tercatat hadir di lokasi lain."))
+    attendance.checked_out_at = utcnow()
+    db.session.commit()
+    from meetcoord.checkin import live
+
+    live.counts_changed(attendance.meeting_id)
+    return attendance

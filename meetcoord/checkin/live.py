@@ -1,0 +1,77 @@
+"""Attendance counters to kiosks and staff over Socket.IO, coalesced.
+
+Counters are ephemeral signals (DESIGN §5): no sequence number, and at most two a second
+per meeting however fast people arrive. Sixty people checking in within a minute produce
+one update every half second, each carrying the latest counts, not sixty.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from flask import Flask, current_app
+
+from meetcoord.extensions import socketio
+
+NAMESPACE = "/checkin"
+INTERVAL = 0.5
+
+_lock = threading.Lock()
+_pending: set[int] = set()
+_last_sent: dict[int, float] = {}
+_flushing = False
+
+
+def room(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}"
+
+
+def counts_changed(meeting_id: int) -> None:
+    """Called after a commit that changed attendance; the counts follow within 0.5 s."""
+    global _flushing
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config["TESTING"]:
+        # Tests share one database connection with their thread; emit in it, right away.
+        emit_counts(app, meeting_id)
+        return
+    with _lock:
+        _pending.add(meeting_id)
+        if _flushing:
+            return
+        _flushing = True
+    socketio.start_background_task(_flush, app)
+
+
+def _flush(app: Flask) -> None:
+    global _flushing
+    while True:
+        with _lock:
+            now = time.monotonic()
+            due = [m for m in _pending if now - _last_sent.get(m, 0.0) >= INTERVAL]
+            for meeting_id in due:
+                _pending.discard(meeting_id)
+                _last_sent[meeting_id] = now
+            if not due and not _pending:
+                _flushing = False
+                return
+        for meeting_id in due:
+            emit_counts(app, meeting_id)
+        if not due:
+            socketio.sleep(INTERVAL / 5)
+
+
+def emit_counts(app: Flask, meeting_id: int) -> dict[str, Any] | None:
+    from meetcoord.checkin.counts import presence
+    from meetcoord.extensions import db
+    from meetcoord.meetings.models import Meeting
+
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        if meeting is None:
+            return None
+        payload = {"meeting": meeting_id, **presence(meeting).as_dict()}
+        socketio.emit("counts", payload, to=room(meeting_id), namespace=NAMESPACE)
+        db.session.remove()
+        return payload

@@ -1,0 +1,203 @@
+"""Check-in from a participant's own phone at the venue, and online attendance.
+
+The kiosk's rotating code proves the phone is in the room; the personal link (kept by the
+browser) or a second factor proves who holds it. Walk-ins register and are flagged for
+the secretariat; a stand-in checks in "diwakili oleh" for the invited official.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from meetcoord.checkin import codes, keys
+from meetcoord.checkin.models import Attendance, CheckinMethod
+from meetcoord.checkin.services import (
+    CheckinResult,
+    _admit,
+    _check_nonce,
+    _finish,
+    _invitation_refusal,
+    _refused,
+    _replay,
+)
+from meetcoord.core.cleaning import Collector
+from meetcoord.core.db import utcnow
+from meetcoord.directory.cleaning import ALIASES as DIRECTORY_ALIASES
+from meetcoord.directory.models import Gender, Person, StakeholderCategory
+from meetcoord.extensions import db
+from meetcoord.meetings.models import Invitation, MeetingSite
+from meetcoord.meetings.services import ACTIVE
+
+REASONS = {
+    "old_window": lambda: _("Kode sudah kedaluwarsa; pindai lagi kode di layar."),
+    "wrong_code": lambda: _("Kode tidak cocok dengan lokasi ini."),
+}
+
+
+def site_by_code(code: str) -> MeetingSite | None:
+    return db.session.scalar(select(MeetingSite).where(MeetingSite.code == code.strip().lower()))
+
+
+def check_kiosk_code(
+    site: MeetingSite, code: str, *, typed: bool = False, now: float | None = None
+) -> CheckinResult | None:
+    """None when the code is current for this site; otherwise the refusal to show."""
+    check = codes.check_code(
+        keys.site_secret(site), code, time.time() if now is None else now, typed=typed
+    )
+    if check.ok:
+        return None
+    reason = check.reason or "wrong_code"
+    return _refused(reason, REASONS[reason]())
+
+
+def kiosk_codes(site: MeetingSite, now: float | None = None) -> dict[str, Any]:
+    """What a kiosk shows now, and when it changes."""
+    moment = time.time() if now is None else now
+    window = codes.window_at(moment)
+    secret = keys.site_secret(site)
+    return {
+        "url_code": codes.url_code(secret, window),
+        "typed_code": codes.typed_code(secret, window),
+        "expires_in": round((window + 1) * codes.WINDOW_SECONDS - moment, 1),
+    }
+
+
+def checkin_with_link(
+    site: MeetingSite, code: str, invitation: Invitation | None, nonce: str, *, typed: bool = False
+) -> CheckinResult:
+    """One tap: the kiosk code proves the place, the personal link the person."""
+    nonce = _check_nonce(nonce)
+    if (replay := _replay(site.meeting_id, nonce)) is not None:
+        return replay
+    result = (
+        check_kiosk_code(site, code, typed=typed)
+        or _invitation_refusal(invitation, site, site.meeting)
+        or _admit(invitation, site, CheckinMethod.KIOSK)
+    )  # type: ignore[arg-type]
+    return _finish(site.meeting_id, nonce, result)
+
+
+def _last_four(phone: str | None) -> str:
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    return digits[-4:]
+
+
+def checkin_confirmed(
+    site: MeetingSite,
+    code: str,
+    invitation_id: int,
+    last_four: str,
+    nonce: str,
+    stand_in: Mapping[str, Any] | None = None,
+    *,
+    typed: bool = False,
+) -> CheckinResult:
+    """Found themselves in the invitee list and typed the last four digits of their phone.
+
+    With ``stand_in`` (name, position) a representative checks in "diwakili oleh" for the
+    invited official; the second factor is then the official's phone, which the office
+    that sent them knows.
+    """
+    nonce = _check_nonce(nonce)
+    if (replay := _replay(site.meeting_id, nonce)) is not None:
+        return replay
+    invitation = db.session.get(Invitation, invitation_id)
+    result = check_kiosk_code(site, code, typed=typed) or _invitation_refusal(
+        invitation, site, site.meeting
+    )
+    if result is None:
+        assert invitation is not None
+        expected = _last_four(invitation.person.phone)
+        if len(expected) < 4 or _last_four(last_four) != expected:
+            result = _refused(
+                "second_factor",
+                _("Empat angka terakhir nomor telepon tidak cocok. Minta bantuan petugas meja."),
+                invitation,
+            )
+    if result is None:
+        assert invitation is not None
+        details: dict[str, Any] = {}
+        name = str((stand_in or {}).get("name") or "").strip()
+        if name:
+            details = {
+                "stand_in_name": name[:200],
+                "stand_in_position": str(stand_in.get("position") or "")[:200] or None,
+            }
+        result = _admit(invitation, site, CheckinMethod.KIOSK_CONFIRMED, **details)
+    return _finish(site.meeting_id, nonce, result)
+
+
+def register_walk_in(
+    site: MeetingSite, code: str, data: Mapping[str, Any], nonce: str, *, typed: bool = False
+) -> CheckinResult:
+    """Someone not invited: recorded as present, as a new person, flagged for review."""
+    nonce = _check_nonce(nonce)
+    if (replay := _replay(site.meeting_id, nonce)) is not None:
+        return replay
+    refusal = check_kiosk_code(site, code, typed=typed)
+    if refusal is None and site.meeting.status not in ACTIVE:
+        refusal = _refused("meeting_not_open", _("Rapat ini belum dibuka atau sudah selesai."))
+    if refusal is not None:
+        return _finish(site.meeting_id, nonce, refusal)
+    c = Collector(data, DIRECTORY_ALIASES)
+    c.text("name", 200, required=True)
+    c.text("organization", 200)
+    c.text("position", 200)
+    c.choice("category", StakeholderCategory, required=True)
+    c.choice("gender", Gender)
+    c.phone()
+    values = c.done(_("Data peserta tidak valid."))
+    organization = values.pop("organization", None)
+    person = Person(**values)
+    db.session.add(person)
+    attendance = Attendance(
+        meeting=site.meeting,
+        person=person,
+        site=site,
+        method=CheckinMethod.WALK_IN,
+        checked_in_at=utcnow(),
+        is_walk_in=True,
+        walk_in_organization=organization,
+    )
+    db.session.add(attendance)
+    db.session.flush()
+    result = CheckinResult(
+        "checked_in",
+        None,
+        _("Selamat datang, %(name)s.", name=person.name),
+        {
+            "name": person.name,
+            "organization": organization,
+            "position": person.position,
+            "role": None,
+            "invitation_id": None,
+        },
+        site.venue.name,
+        attendance.checked_in_at.isoformat(),
+        attendance.id,
+        extra={"walk_in": True},
+    )
+    return _finish(site.meeting_id, nonce, result)
+
+
+def record_online(invitation: Invitation) -> Attendance | None:
+    """Following the online link from the personal page counts as attending online."""
+    if _invitation_refusal(invitation, None, invitation.meeting) is not None:
+        return None
+    existing = db.session.scalar(
+        select(Attendance).where(
+            Attendance.meeting_id == invitation.meeting_id,
+            Attendance.person_id == invitation.person_id,
+        )
+    )
+    if existing is not None:
+        return existing
+    result = _admit(invitation, None, CheckinMethod.ONLINE)
+    _finish(invitation.meeting_id, f"online-{invitation.id}", result)
+    return db.session.get(Attendance, result.attendance_id) if result.attendance_id else None

@@ -1,0 +1,371 @@
+"""Checking people in and out: one path for every door, exact under retries and races.
+
+Every request carries a nonce. The first answer is stored under it in the same transaction
+as the attendance, so a retry (a desk that lost the response when the network dropped)
+gets exactly the first answer back. One attendance per (meeting, person) is the database's
+unique constraint: two desks scanning the same credential at once give one attendance and
+one "already checked in", never two rows. Counts go to kiosks only after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from meetcoord.accounts.models import User
+from meetcoord.checkin import credentials, keys
+from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod, CheckinNonce
+from meetcoord.core.db import utcnow
+from meetcoord.core.errors import PermissionDenied, ValidationError
+from meetcoord.core.timezones import format_time_in_zone
+from meetcoord.extensions import db
+from meetcoord.meetings.models import Invitation, Meeting, MeetingSite
+from meetcoord.meetings.services import ACTIVE
+
+NONCE_MAX = 64
+
+
+@dataclass
+class CheckinResult:
+    """What a desk or a phone is told; stored as JSON under the request's nonce."""
+
+    status: str  # checked_in | already | refused | checked_out
+    reason: str | None = None  # a code for machines: wrong_meeting, other_site, …
+    message: str = ""
+    person: dict[str, Any] | None = None
+    site: str | None = None
+    at: str | None = None
+    attendance_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("checked_in", "checked_out")
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DeskActor:
+    """Who operates a desk: a staff account, or a site coordinator through their link."""
+
+    user: User | None = None
+    coordinator: Invitation | None = None
+
+    def may_operate(self, site: MeetingSite) -> bool:
+        if self.user is not None and self.user.can_edit_directory():
+            return True
+        inv = self.coordinator
+        return (
+            inv is not None
+            and inv.withdrawn_at is None
+            and inv.meeting_id == site.meeting_id
+            and (inv.site_id == site.id or site.coordinator_id == inv.person_id)
+            and (inv.role.value == "site_coordinator" or site.coordinator_id == inv.person_id)
+        )
+
+
+def person_card(invitation: Invitation | None, attendance: Attendance | None = None) -> dict:
+    person = invitation.person if invitation else attendance.person if attendance else None
+    if person is None:
+        return {}
+    return {
+        "name": person.name,
+        "organization": person.organization.name if person.organization else None,
+        "position": person.position,
+        "role": invitation.role.value if invitation else None,
+        "invitation_id": invitation.id if invitation else None,
+    }
+
+
+def _where(attendance: Attendance) -> str:
+    return attendance.site.venue.name if attendance.site else _("daring")
+
+
+def _when(attendance: Attendance) -> str:
+    zone = (
+        attendance.site.venue.timezone
+        if attendance.site
+        else (
+            attendance.meeting.host_venue.timezone
+            if attendance.meeting.host_venue
+            else "Asia/Jakarta"
+        )
+    )
+    return format_time_in_zone(attendance.checked_in_at, zone)
+
+
+def _already(attendance: Attendance, invitation: Invitation | None) -> CheckinResult:
+    return CheckinResult(
+        "already",
+        "already_checked_in",
+        _(
+            "Sudah hadir di %(site)s pukul %(time)s.",
+            site=_where(attendance),
+            time=_when(attendance),
+        ),
+        person_card(invitation, attendance),
+        _where(attendance),
+        attendance.checked_in_at.isoformat(),
+        attendance.id,
+    )
+
+
+def _refused(reason: str, message: str, invitation: Invitation | None = None) -> CheckinResult:
+    return CheckinResult("refused", reason, message, person_card(invitation) or None)
+
+
+def _check_nonce(nonce: str) -> str:
+    nonce = (nonce or "").strip()
+    if not nonce or len(nonce) > NONCE_MAX:
+        raise ValidationError(
+            _("Permintaan tanpa nonce yang sah."),
+            errors={"nonce": [_("Wajib diisi, paling banyak %(n)d karakter.", n=NONCE_MAX)]},
+        )
+    return nonce
+
+
+def _replay(meeting_id: int, nonce: str) -> CheckinResult | None:
+    row = db.session.scalar(
+        select(CheckinNonce).where(
+            CheckinNonce.meeting_id == meeting_id, CheckinNonce.nonce == nonce
+        )
+    )
+    return CheckinResult(**row.response) if row else None
+
+
+def _finish(meeting_id: int, nonce: str, result: CheckinResult) -> CheckinResult:
+    """Store the answer under its nonce and commit; a lost race returns the winner's."""
+    db.session.add(CheckinNonce(meeting_id=meeting_id, nonce=nonce, response=result.as_dict()))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        replay = _replay(meeting_id, nonce)
+        if replay is None:
+            raise
+        return replay
+    if result.status in ("checked_in", "checked_out"):
+        from meetcoord.checkin import live
+
+        live.counts_changed(meeting_id)
+    return result
+
+
+def _admit(
+    invitation: Invitation,
+    site: MeetingSite | None,
+    method: CheckinMethod,
+    *,
+    at: datetime | None = None,
+    actor: User | None = None,
+    **details: Any,
+) -> CheckinResult:
+    """Insert the attendance inside a savepoint; the unique constraint decides races."""
+    meeting = invitation.meeting
+    existing = db.session.scalar(
+        select(Attendance).where(
+            Attendance.meeting_id == meeting.id, Attendance.person_id == invitation.person_id
+        )
+    )
+    if existing is not None:
+        return _already(existing, invitation)
+    attendance = Attendance(
+        meeting=meeting,
+        person_id=invitation.person_id,
+        invitation=invitation,
+        site=site,
+        method=method,
+        checked_in_at=at or utcnow(),
+        recorded_by=actor,
+        **details,
+    )
+    savepoint = db.session.begin_nested()
+    db.session.add(attendance)
+    try:
+        savepoint.commit()
+    except IntegrityError:  # another desk admitted the same person a moment ago
+        savepoint.rollback()
+        existing = db.session.scalar(
+            select(Attendance).where(
+                Attendance.meeting_id == meeting.id, Attendance.person_id == invitation.person_id
+            )
+        )
+        if existing is None:
+            raise
+        return _already(existing, invitation)
+    return CheckinResult(
+        "checked_in",
+        None,
+        _("Selamat datang, %(name)s.", name=invitation.person.name),
+        person_card(invitation),
+        _where(attendance),
+        attendance.checked_in_at.isoformat(),
+        attendance.id,
+    )
+
+
+def _invitation_refusal(
+    invitation: Invitation | None, site: MeetingSite | None, meeting: Meeting
+) -> CheckinResult | None:
+    if invitation is None:
+        return _refused("not_invited", _("Tidak terdaftar sebagai undangan rapat ini."))
+    if invitation.meeting_id != meeting.id:
+        return _refused(
+            "wrong_meeting",
+            _("Undangan untuk rapat lain: %(title)s.", title=invitation.meeting.title),
+            invitation,
+        )
+    if invitation.withdrawn_at is not None:
+        return _refused("withdrawn", _("Undangan ini sudah ditarik."), invitation)
+    if meeting.status not in ACTIVE:
+        return _refused(
+            "meeting_not_open", _("Rapat ini belum dibuka atau sudah selesai."), invitation
+        )
+    return None
+
+
+# --- desk: a coordinator scans the personal credential ------------------------------------
+
+
+def redeem_credential(
+    desk: DeskActor,
+    site: MeetingSite,
+    text: str,
+    nonce: str,
+    *,
+    scanned_at: datetime | None = None,
+    offline: bool = False,
+) -> CheckinResult:
+    nonce = _check_nonce(nonce)
+    if not desk.may_operate(site):
+        raise PermissionDenied(_("Anda hanya dapat mencatat kehadiran di lokasi Anda sendiri."))
+    if (replay := _replay(site.meeting_id, nonce)) is not None:
+        return replay
+    meeting = site.meeting
+    result = _redeem_credential(desk, site, meeting, text, scanned_at, offline)
+    return _finish(meeting.id, nonce, result)
+
+
+def _redeem_credential(
+    desk: DeskActor,
+    site: MeetingSite,
+    meeting: Meeting,
+    text: str,
+    scanned_at: datetime | None,
+    offline: bool,
+) -> CheckinResult:
+    try:
+        claimed, _payload, _signature = credentials.parse(text)
+    except credentials.CredentialError:
+        return _refused("malformed", _("Kode QR ini bukan kartu undangan meetcoord."))
+    if claimed.meeting_id != meeting.id:
+        other = db.session.get(Meeting, claimed.meeting_id)
+        title = other.title if other else _("rapat tidak dikenal")
+        return _refused("wrong_meeting", _("Undangan untuk rapat lain: %(title)s.", title=title))
+    try:
+        credentials.verify(text, keys.signing_key(meeting).public_key())
+    except credentials.CredentialError:
+        return _refused("bad_signature", _("Tanda tangan kartu undangan tidak sah."))
+    invitation = db.session.get(Invitation, claimed.invitation_id)
+    if (refusal := _invitation_refusal(invitation, site, meeting)) is not None:
+        return refusal
+    assert invitation is not None  # _invitation_refusal covers None
+    method = CheckinMethod.DESK_OFFLINE if offline else CheckinMethod.DESK
+    if offline and scanned_at is not None:
+        return _admit_earliest(invitation, site, method, scanned_at, desk.user)
+    return _admit(invitation, site, method, at=scanned_at, actor=desk.user)
+
+
+def _admit_earliest(
+    invitation: Invitation,
+    site: MeetingSite,
+    method: CheckinMethod,
+    scanned_at: datetime,
+    actor: User | None,
+) -> CheckinResult:
+    """An offline scan arriving late: the earliest scan of a person wins, across sites.
+
+    If the person was already recorded later (elsewhere or here), this earlier scan takes
+    its place and the later one is kept as a conflict for the secretariat; if they were
+    recorded earlier, this scan is the conflict.
+    """
+    existing = db.session.scalar(
+        select(Attendance).where(
+            Attendance.meeting_id == invitation.meeting_id,
+            Attendance.person_id == invitation.person_id,
+        )
+    )
+    if existing is None:
+        return _admit(invitation, site, method, at=scanned_at, actor=actor)
+    if existing.site_id == site.id and existing.checked_in_at <= scanned_at:
+        return _already(existing, invitation)
+    if existing.checked_in_at <= scanned_at:
+        db.session.add(
+            CheckinConflict(
+                meeting_id=invitation.meeting_id,
+                person_id=invitation.person_id,
+                attendance=existing,
+                other_site=site,
+                other_scanned_at=scanned_at,
+            )
+        )
+        return _already(existing, invitation)
+    if existing.site_id != site.id:
+        db.session.add(
+            CheckinConflict(
+                meeting_id=invitation.meeting_id,
+                person_id=invitation.person_id,
+                attendance=existing,
+                other_site=existing.site,
+                other_scanned_at=existing.checked_in_at,
+            )
+        )
+    existing.site, existing.checked_in_at, existing.method = site, scanned_at, method
+    existing.recorded_by = actor
+    return CheckinResult(
+        "checked_in",
+        None,
+        _("Selamat datang, %(name)s.", name=invitation.person.name),
+        person_card(invitation),
+        _where(existing),
+        scanned_at.isoformat(),
+        existing.id,
+    )
+
+
+def upload_offline(
+    desk: DeskActor, site: MeetingSite, scans: list[Mapping[str, Any]]
+) -> list[CheckinResult]:
+    """A desk back online sends what it queued; each scan is answered as if sent live."""
+    results = []
+    for scan in scans:
+        at = scan.get("scanned_at")
+        if isinstance(at, str):
+            try:
+                at = datetime.fromisoformat(at)
+            except ValueError:
+                at = None
+        if not isinstance(at, datetime) or at.tzinfo is None:
+            raise ValidationError(
+                _("Waktu pindai tidak valid."),
+                errors={"scanned_at": [_("Harus waktu lengkap dengan zona.")]},
+            )
+        results.append(
+            redeem_credential(
+                desk,
+                site,
+                str(scan.get("credential") or ""),
+                str(scan.get("nonce") or ""),
+                scanned_at=at,
+                offline=True,
+            )
+        )
+    return results

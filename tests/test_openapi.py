@@ -48,6 +48,13 @@ for sub, key in (("sites", "site_id"), ("agenda", "item_id"), ("invitations", "i
 EXPECTED[f"{M}/agenda/order"] = {"put": {"200"} | WRITE}
 EXPECTED[f"{M}/conflicts"] = {"get": {"200"} | READ}
 EXPECTED[f"{M}/counts"] = {"get": {"200"} | READ}
+CHECKIN_SCAN = {"200", "401", "403", "404", "422"}
+for action in ("redeem", "offline", "checkout"):
+    EXPECTED[f"{API}/checkin/sites/{{site_code}}/{action}"] = {"post": CHECKIN_SCAN}
+EXPECTED[f"{M}/attendance"] = {"get": {"200", "401", "404", "422"}}
+EXPECTED[f"{M}/presence"] = {"get": {"200"} | READ}
+EXPECTED[f"{M}/checkin-conflicts"] = {"get": {"200"} | READ}
+EXPECTED[f"{M}/checkin-conflicts/{{conflict_id}}/resolve"] = {"post": {"200", "401", "403", "404"}}
 EXPECTED[f"{API}/invitations/by-token/{{token}}"] = {"get": {"200", "404", "429"}}
 EXPECTED[f"{API}/invitations/by-token/{{token}}/rsvp"] = {"post": {"200", "404", "422", "429"}}
 

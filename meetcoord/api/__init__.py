@@ -82,10 +82,11 @@ def init_api(app: Flask) -> None:
     )
     app.extensions["meetcoord_api"] = the_api
     with app.app_context():
+        from meetcoord.checkin.api import blueprints as checkin_blueprints
         from meetcoord.directory.api import blueprints as directory_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
         from meetcoord.meetings.api_participant import participant_blp
 
-        for blp in [*directory_blueprints, *meeting_blueprints]:
+        for blp in [*directory_blueprints, *meeting_blueprints, *checkin_blueprints]:
             register_api_blueprint(blp)
         register_public_api_blueprint(participant_blp)

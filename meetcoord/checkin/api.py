@@ -1,0 +1,169 @@
+"""Check-in as JSON under ``/api/v1``: desks redeem credentials, staff read lists and counts.
+
+A scan is always answered 200 with a ``CheckinResult`` — checked in, already, or refused
+with a reason code — because a refusal is an answer for the person at the desk, not an
+error. Errors are for the request itself: 422 a malformed body, 403 a user who may not
+operate that site, 404 an unknown site code. A retry with the same nonce gets the first
+answer back, so a desk whose connection dropped can send again safely.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from meetcoord.api.schemas import ApiBlueprint, problems
+from meetcoord.checkin import lists, staff
+from meetcoord.checkin import schemas as s
+from meetcoord.checkin.counts import presence
+from meetcoord.checkin.models import CheckinConflict
+from meetcoord.checkin.selfservice import site_by_code
+from meetcoord.checkin.services import (
+    CheckinResult,
+    DeskActor,
+    redeem_credential,
+    upload_offline,
+)
+from meetcoord.core.errors import NotFound
+from meetcoord.meetings.models import MeetingSite
+from meetcoord.meetings.services import get_meeting
+
+SCAN = (401, 403, 404, 422)
+READ = (401, 404)
+
+blp = ApiBlueprint(
+    "checkin_api",
+    __name__,
+    url_prefix="/checkin",
+    description="Registrasi kehadiran di meja: tukar kartu undangan (QR pribadi) dengan kehadiran.",
+)
+attendance_blp = ApiBlueprint(
+    "attendance_api",
+    __name__,
+    url_prefix="/meetings",
+    description="Daftar hadir, jumlah hadir dan kuorum, konflik lintas lokasi.",
+)
+
+
+def _desk() -> DeskActor:
+    return DeskActor(user=current_user._get_current_object())
+
+
+def _site(site_code: str) -> MeetingSite:
+    site = site_by_code(site_code)
+    if site is None:
+        raise NotFound(_l("Lokasi tidak ditemukan."))
+    return site
+
+
+def _answer(result: CheckinResult) -> dict[str, Any]:
+    return result.as_dict()
+
+
+@blp.route("/sites/<site_code>/redeem")
+class Redeem(MethodView):
+    @blp.doc(
+        summary="Tukar kartu undangan",
+        description="Jawaban 200 untuk hadir, sudah hadir dan ditolak (dengan `reason`). "
+        "Nonce yang sama → jawaban pertama.",
+    )
+    @blp.arguments(s.RedeemSchema)
+    @blp.response(200, s.CheckinResultSchema)
+    @problems(blp, *SCAN)
+    def post(self, data: dict[str, Any], site_code: str) -> dict[str, Any]:
+        site = _site(site_code)
+        return _answer(
+            redeem_credential(
+                _desk(), site, data["credential"], data["nonce"], scanned_at=data["scanned_at"]
+            )
+        )
+
+
+@blp.route("/sites/<site_code>/offline")
+class Offline(MethodView):
+    @blp.doc(
+        summary="Unggah antrean luring",
+        description="Pindaian yang diantre meja saat luring; pindaian paling awal menang, "
+        "bentrok lintas lokasi dicatat untuk sekretariat.",
+    )
+    @blp.arguments(s.OfflineUploadSchema)
+    @blp.response(200, s.OfflineResultsSchema)
+    @problems(blp, *SCAN)
+    def post(self, data: dict[str, Any], site_code: str) -> dict[str, Any]:
+        site = _site(site_code)
+        results = upload_offline(_desk(), site, data["scans"])
+        return {"results": [_answer(result) for result in results]}
+
+
+@blp.route("/sites/<site_code>/checkout")
+class Checkout(MethodView):
+    @blp.doc(summary="Catat keluar", description="Pindai kartu undangan saat peserta pulang.")
+    @blp.arguments(s.CheckoutSchema)
+    @blp.response(200, s.CheckinResultSchema)
+    @problems(blp, *SCAN)
+    def post(self, data: dict[str, Any], site_code: str) -> dict[str, Any]:
+        site = _site(site_code)
+        return _answer(staff.checkout_credential(_desk(), site, data["credential"], data["nonce"]))
+
+
+@attendance_blp.route("/<int:id>/attendance")
+class AttendanceList(MethodView):
+    @attendance_blp.doc(
+        summary="Daftar hadir",
+        description="Baris dan rekap (kategori, jenis kelamin, disabilitas); satu lokasi "
+        "dengan `site_id`, peserta daring dengan `online=true`, selain itu gabungan.",
+    )
+    @attendance_blp.arguments(s.AttendanceArgs, location="query")
+    @attendance_blp.response(200, s.AttendanceListSchema)
+    @problems(attendance_blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> dict[str, Any]:
+        meeting = get_meeting(id)
+        key = "online" if args["online"] else str(args["site_id"] or "all")
+        if args["site_id"] is not None and all(
+            site.id != args["site_id"] for site in meeting.sites
+        ):
+            raise NotFound(_l("Lokasi tidak ditemukan."))
+        found = lists.attendance_lists(meeting).by_key(key)
+        assert found is not None  # every key above names a list
+        return found.as_dict()
+
+
+@attendance_blp.route("/<int:id>/presence")
+class Presence(MethodView):
+    @attendance_blp.doc(
+        summary="Hadir sekarang dan kuorum",
+        description="Per lokasi (dan daring): hadir, diundang, minimum; kuorum keseluruhan.",
+    )
+    @attendance_blp.response(200, s.PresenceSchema)
+    @problems(attendance_blp, *READ)
+    def get(self, id: int) -> dict[str, Any]:
+        return presence(get_meeting(id)).as_dict()
+
+
+@attendance_blp.route("/<int:id>/checkin-conflicts")
+class Conflicts(MethodView):
+    @attendance_blp.doc(
+        summary="Konflik registrasi lintas lokasi",
+        description="Orang yang dipindai di dua lokasi; yang paling awal menang. Termasuk "
+        "yang sudah ditandai selesai (`resolved_at`).",
+    )
+    @attendance_blp.response(200, s.CheckinConflictSchema(many=True))
+    @problems(attendance_blp, *READ)
+    def get(self, id: int) -> list[CheckinConflict]:
+        return staff.open_conflicts(get_meeting(id), include_resolved=True)
+
+
+@attendance_blp.route("/<int:id>/checkin-conflicts/<int:conflict_id>/resolve")
+class ResolveConflict(MethodView):
+    @attendance_blp.doc(summary="Tandai konflik selesai", description="Tidak mengubah kehadiran.")
+    @attendance_blp.response(200, s.CheckinConflictSchema)
+    @problems(attendance_blp, 400, 401, 403, 404)
+    def post(self, id: int, conflict_id: int) -> CheckinConflict:
+        actor = current_user._get_current_object()
+        return staff.resolve_conflict(actor, get_meeting(id), conflict_id)
+
+
+blueprints: list[ApiBlueprint] = [blp, attendance_blp]

@@ -1,0 +1,214 @@
+"""The check-in JSON API: redeem, offline upload, check-out, lists, presence, conflicts.
+
+Driven with real bearer tokens. A refusal is a 200 answer with a reason code; errors are
+only for the request itself (422 body, 403 site, 404 code).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from meetcoord.checkin import keys
+from meetcoord.checkin.models import Attendance, CheckinConflict
+from meetcoord.meetings import invitations, services
+from tests import factories
+from tests.helpers import count
+
+API = "/api/v1"
+PROBLEM = "application/problem+json"
+
+
+def ok(response: Any) -> Any:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == PROBLEM
+    return response.get_json(force=True)
+
+
+@pytest.fixture
+def staff(api_token: Any) -> tuple[Any, dict[str, str]]:
+    return api_token("secretariat")
+
+
+@pytest.fixture
+def headers(staff: Any) -> dict[str, str]:
+    return staff[1]
+
+
+@pytest.fixture
+def meeting(staff: Any) -> Any:
+    editor = staff[0]
+    wita = factories.venue(name="Aula Bappeda SBD", timezone="Asia/Makassar")
+    wit = factories.venue(name="Kantor Gubernur Maluku", timezone="Asia/Jayapura")
+    m = services.create_meeting(
+        editor,
+        {
+            "title": "Rakor Forum BangKIT",
+            "kind": "coordination",
+            "host_venue_id": wita.id,
+            "start_at": "2024-03-15T09:00",
+            "end_at": "2024-03-15T12:00",
+        },
+    )
+    services.add_site(editor, m, {"venue_id": wit.id})
+    people = [factories.person(phone="0812-3456-7890") for _ in range(3)]
+    invitations.invite(editor, m, {"person_ids": [p.id for p in people], "site_id": m.sites[0].id})
+    services.schedule_meeting(editor, m)
+    return m
+
+
+def redeem(client: Any, headers: dict[str, str], site: Any, body: dict[str, Any]) -> Any:
+    return client.post(f"{API}/checkin/sites/{site.code}/redeem", json=body, headers=headers)
+
+
+def test_redeem_then_retry_then_already(client, headers, meeting):
+    site = meeting.sites[0]
+    text = keys.credential_for(meeting.invitations[0])
+    first = ok(redeem(client, headers, site, {"credential": text, "nonce": "a1"}))
+    assert first["status"] == "checked_in"
+    assert set(first) >= {"status", "reason", "message", "person", "site", "at", "attendance_id"}
+    assert first["site"] == "Aula Bappeda SBD"
+    assert first["person"]["name"] == meeting.invitations[0].person.name
+    assert ok(redeem(client, headers, site, {"credential": text, "nonce": "a1"})) == first
+    again = ok(redeem(client, headers, site, {"credential": text, "nonce": "a2"}))
+    assert (again["status"], again["reason"]) == ("already", "already_checked_in")
+    assert count(Attendance) == 1
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda t: "bukan kartu", "malformed"),
+        (lambda t: t[:-3] + ("AAA" if not t.endswith("AAA") else "BBB"), "bad_signature"),
+    ],
+)
+def test_refusals_are_answers(client, headers, meeting, mutate, reason):
+    text = mutate(keys.credential_for(meeting.invitations[0]))
+    body = ok(redeem(client, headers, meeting.sites[0], {"credential": text, "nonce": "r"}))
+    assert (body["status"], body["reason"]) == ("refused", reason)
+    assert body["message"]
+    assert count(Attendance) == 0
+
+
+def test_withdrawn_invitation_is_refused(client, headers, staff, meeting):
+    invitations.withdraw_invitation(staff[0], meeting.invitations[1])
+    text = keys.credential_for(meeting.invitations[1])
+    body = ok(redeem(client, headers, meeting.sites[0], {"credential": text, "nonce": "w"}))
+    assert body["reason"] == "withdrawn"
+
+
+def test_errors_403_404_422_401(client, api_token, headers, meeting):
+    site = meeting.sites[0]
+    text = keys.credential_for(meeting.invitations[0])
+    _viewer, viewer_headers = api_token("viewer")
+    body = problem(redeem(client, viewer_headers, site, {"credential": text, "nonce": "v"}), 403)
+    assert body["code"] == "forbidden"
+    response = client.post(
+        f"{API}/checkin/sites/nosuchsite/redeem",
+        json={"credential": text, "nonce": "x"},
+        headers=headers,
+    )
+    problem(response, 404)
+    assert "credential" in problem(redeem(client, headers, site, {"nonce": "x"}), 422)["errors"]
+    bad_time = {"credential": text, "nonce": "x", "scanned_at": "2024-03-15T09:00"}
+    assert "scanned_at" in problem(redeem(client, headers, site, bad_time), 422)["errors"]
+    assert (
+        "nonce"
+        in problem(redeem(client, headers, site, {"credential": text, "nonce": ""}), 422)["errors"]
+    )
+    problem(redeem(client, {}, site, {"credential": text, "nonce": "x"}), 401)
+    assert count(Attendance) == 0
+
+
+def test_offline_upload_and_conflicts(client, headers, meeting):
+    wita, wit = meeting.sites
+    text = keys.credential_for(meeting.invitations[0])
+    t0 = datetime(2024, 3, 15, 0, 55, tzinfo=UTC)
+    later = (t0 + timedelta(minutes=5)).isoformat()
+    ok(redeem(client, headers, wit, {"credential": text, "nonce": "live", "scanned_at": later}))
+    scans = {"scans": [{"credential": text, "nonce": "off-1", "scanned_at": t0.isoformat()}]}
+    url = f"{API}/checkin/sites/{wita.code}/offline"
+    body = ok(client.post(url, json=scans, headers=headers))
+    assert [r["status"] for r in body["results"]] == ["checked_in"]
+    assert ok(client.post(url, json=scans, headers=headers)) == body
+    assert count(Attendance) == 1
+    [conflict] = ok(client.get(f"{API}/meetings/{meeting.id}/checkin-conflicts", headers=headers))
+    assert (conflict["site_name"], conflict["other_site_name"]) == (
+        "Aula Bappeda SBD",
+        "Kantor Gubernur Maluku",
+    )
+    assert conflict["resolved_at"] is None
+    resolved = ok(
+        client.post(
+            f"{API}/meetings/{meeting.id}/checkin-conflicts/{conflict['id']}/resolve",
+            headers=headers,
+        )
+    )
+    assert resolved["resolved_at"] is not None
+    assert CheckinConflict.query.one().resolved_at is not None
+    missing = {"scans": [{"credential": text, "nonce": "off-2"}]}
+    problem(client.post(url, json=missing, headers=headers), 422)
+
+
+def test_checkout(client, headers, meeting):
+    wita, wit = meeting.sites
+    text = keys.credential_for(meeting.invitations[0])
+    url = f"{API}/checkin/sites/{wita.code}/checkout"
+    early = ok(client.post(url, json={"credential": text, "nonce": "o0"}, headers=headers))
+    assert (early["status"], early["reason"]) == ("refused", "not_checked_in")
+    ok(redeem(client, headers, wita, {"credential": text, "nonce": "i1"}))
+    wrong = f"{API}/checkin/sites/{wit.code}/checkout"
+    other = ok(client.post(wrong, json={"credential": text, "nonce": "o1"}, headers=headers))
+    assert other["reason"] == "other_site"
+    out = ok(client.post(url, json={"credential": text, "nonce": "o2"}, headers=headers))
+    assert out["status"] == "checked_out"
+    assert ok(client.post(url, json={"credential": text, "nonce": "o2"}, headers=headers)) == out
+    twice = ok(client.post(url, json={"credential": text, "nonce": "o3"}, headers=headers))
+    assert (twice["status"], twice["reason"]) == ("already", "already_checked_out")
+    assert Attendance.query.one().checked_out_at is not None
+
+
+def test_attendance_and_presence(client, api_token, headers, meeting):
+    meeting.quorum_percent = 50
+    wita, wit = meeting.sites
+    for n, inv in enumerate(meeting.invitations[:2]):
+        text = keys.credential_for(inv)
+        ok(redeem(client, headers, wita, {"credential": text, "nonce": f"p{n}"}))
+    _viewer, viewer = api_token("viewer")  # reading is for every staff account
+    body = ok(client.get(f"{API}/meetings/{meeting.id}/attendance", headers=viewer))
+    assert body["site_key"] == "all"
+    assert [row["number"] for row in body["rows"]] == [1, 2]
+    assert body["rows"][0]["time_in"].endswith("WITA")
+    assert body["totals"]["total"] == 2
+    assert body["totals"]["by_category"]["government"] == 2
+    assert body["totals"]["by_gender"]["male"] == 2
+    one = ok(client.get(f"{API}/meetings/{meeting.id}/attendance?site_id={wit.id}", headers=viewer))
+    assert (one["site_name"], one["rows"], one["zone_label"]) == (
+        "Kantor Gubernur Maluku",
+        [],
+        "WIT",
+    )
+    online = ok(client.get(f"{API}/meetings/{meeting.id}/attendance?online=true", headers=viewer))
+    assert online["site_key"] == "online"
+    problem(
+        client.get(f"{API}/meetings/{meeting.id}/attendance?site_id=999999", headers=viewer), 404
+    )
+    problem(client.get(f"{API}/meetings/999999/attendance", headers=viewer), 404)
+    now = ok(client.get(f"{API}/meetings/{meeting.id}/presence", headers=viewer))
+    assert now["total"] == 2
+    assert now["quorum"] == {"required": 2, "base": 3, "met": True}
+    assert [s["present"] for s in now["sites"]] == [2, 0, 0]
+    problem(client.get(f"{API}/meetings/999999/presence", headers=viewer), 404)
+
+
+def test_viewer_cannot_resolve(client, api_token, meeting):
+    _viewer, viewer = api_token("viewer")
+    url = f"{API}/meetings/{meeting.id}/checkin-conflicts/1/resolve"
+    problem(client.post(url, headers=viewer), 403)

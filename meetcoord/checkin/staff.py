@@ -8,12 +8,15 @@ replayed under its nonce too.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from meetcoord.accounts.models import User
 from meetcoord.checkin import credentials, keys
-from meetcoord.checkin.counts import check_out
+from meetcoord.checkin.counts import Presence, check_out, presence
+from meetcoord.checkin.lists import Lists, absent_invitees, compose, load_attendances
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod
 from meetcoord.checkin.services import (
     CheckinResult,
@@ -149,3 +152,23 @@ def resolve_conflict(actor: User | None, meeting: Meeting, conflict_id: int) -> 
         conflict.resolved_at = utcnow()
         db.session.commit()
     return conflict
+
+
+@dataclass(frozen=True)
+class AttendancePage:
+    """Everything the staff attendance page shows, read in one go."""
+
+    lists: Lists
+    presence: Presence
+    conflicts: list[CheckinConflict]
+    absent: list[Invitation]
+
+
+def attendance_page(meeting: Meeting) -> AttendancePage:
+    attendances = load_attendances(meeting)
+    return AttendancePage(
+        compose(meeting, attendances),
+        presence(meeting),
+        open_conflicts(meeting),
+        absent_invitees(meeting, attendances),
+    )

@@ -1,0 +1,127 @@
+"""The secretariat's attendance page: who is here per site, quorum, conflicts, documents.
+
+Every staff account may read it and download the daftar hadir (a viewer included); only
+editors (secretariat, admin) tick names, check people out and settle conflicts — the
+services refuse anyone else. Site coordinators work at their desk page, not here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from meetcoord.checkin import exports, staff
+from meetcoord.checkin.lists import attendance_lists
+from meetcoord.core.errors import NotFound, ValidationError
+from meetcoord.core.forms import current_actor
+from meetcoord.meetings.services import get_meeting
+
+bp = Blueprint("attendance", __name__, url_prefix="/meetings")
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _can_edit() -> bool:
+    user = current_actor()
+    return bool(user.is_authenticated and user.can_edit_directory())
+
+
+def _page(meeting_id: int) -> Any:
+    return redirect(url_for("attendance.page", meeting_id=meeting_id))
+
+
+def _int(name: str, *, optional: bool = False) -> int | None:
+    raw = request.form.get(name, "").strip()
+    if optional and raw in ("", "online"):
+        return None
+    if not raw.isdigit():
+        raise ValidationError(_("Data tidak valid."), errors={name: [_("Pilih dari daftar.")]})
+    return int(raw)
+
+
+@bp.get("/<int:meeting_id>/attendance")
+@login_required
+def page(meeting_id: int) -> Any:
+    meeting = get_meeting(meeting_id)
+    data = staff.attendance_page(meeting)
+    return render_template(
+        "checkin/attendance.html",
+        meeting=meeting,
+        data=data,
+        can_edit=_can_edit(),
+        nonce=uuid4().hex,
+        formats=list(FORMATS),
+    )
+
+
+@bp.post("/<int:meeting_id>/attendance/checkin")
+@login_required
+def manual_checkin(meeting_id: int) -> Any:
+    meeting = get_meeting(meeting_id)
+    result = staff.manual_checkin(
+        current_actor(),
+        meeting,
+        _int("invitation_id") or 0,
+        _int("site_id", optional=True),
+        request.form.get("nonce", ""),
+    )
+    flash(result.message, "success" if result.ok else "error")
+    return _page(meeting_id)
+
+
+@bp.post("/<int:meeting_id>/attendance/<int:attendance_id>/checkout")
+@login_required
+def checkout(meeting_id: int, attendance_id: int) -> Any:
+    attendance = staff.staff_check_out(current_actor(), get_meeting(meeting_id), attendance_id)
+    flash(_("%(name)s tercatat keluar.", name=attendance.person.name), "success")
+    return _page(meeting_id)
+
+
+@bp.post("/<int:meeting_id>/attendance/conflicts/<int:conflict_id>/resolve")
+@login_required
+def resolve(meeting_id: int, conflict_id: int) -> Any:
+    staff.resolve_conflict(current_actor(), get_meeting(meeting_id), conflict_id)
+    flash(_("Konflik ditandai selesai."), "success")
+    return _page(meeting_id)
+
+
+@bp.get("/<int:meeting_id>/attendance/<key>.<fmt>")
+@login_required
+def download(meeting_id: int, key: str, fmt: str) -> Any:
+    """``key``: a site id, ``online`` or ``all`` (every site, and totals for the meeting)."""
+    meeting = get_meeting(meeting_id)
+    lists = attendance_lists(meeting)
+    chosen = lists.by_key(key)
+    if fmt not in FORMATS or chosen is None:
+        raise NotFound(_("Halaman tidak ditemukan."))
+    if fmt == "csv":
+        body = exports.to_csv(chosen)
+    elif fmt == "xlsx":
+        body = exports.to_xlsx(lists) if chosen.combined else exports.to_xlsx_one(chosen)
+    else:
+        config = current_app.config
+        body = exports.to_pdf(
+            lists.sites if chosen.combined else [chosen],
+            institution=config["INSTITUTION_NAME"],
+            address=config.get("INSTITUTION_ADDRESS"),
+            logo=config.get("INSTITUTION_LOGO"),
+            combined=lists.combined if chosen.combined else None,
+        )
+    name = exports.filename(meeting.id, chosen, fmt)
+    return current_app.response_class(
+        body,
+        mimetype=FORMATS[fmt].split(";")[0],
+        headers={
+            "Content-Type": FORMATS[fmt],
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -47,22 +47,9 @@ from reportlab.platypus import (
 from meetcoord.checkin.lists import CATEGORY_ID, GENDER_ID, AttendanceList, Lists, Row, Totals
 from meetcoord.directory.models import StakeholderCategory
 
-CSV_HEADER = [
-    "No",
-    "Nama",
-    "Instansi",
-    "Jabatan",
-    "Kategori",
-    "L/P",
-    "Lokasi",
-    "Jam masuk",
-    "Jam keluar",
-    "Cara hadir",
-    "Diwakili oleh",
-    "Tanpa undangan",
-    "Disabilitas",
-]
 PDF_HEADER = ["No", "Nama", "Instansi", "Jabatan", "Kategori", "L/P", "Jam masuk", "Jam keluar"]
+EXTRA = ["Cara hadir", "Diwakili oleh", "Tanpa undangan", "Disabilitas"]
+CSV_HEADER = [*PDF_HEADER[:6], "Lokasi", *PDF_HEADER[6:], *EXTRA]
 SIGNATURE = "Tanda tangan"
 
 FONT = "MeetcoordSans"
@@ -221,23 +208,23 @@ def _register_font() -> None:
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
 
 
+def _style(name: str, size: float = 8.5, *, bold: bool = False, center: bool = False) -> Any:
+    font = FONT_BOLD if bold else FONT
+    return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.25, alignment=center)
+
+
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName=FONT, fontSize=8.5, leading=10.5)
+    small = _style("small", 7.5)
+    small.textColor = colors.HexColor("#333333")
     return {
-        "cell": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9, textColor="#333333"),
-        "head": ParagraphStyle("head", parent=base, fontName=FONT_BOLD, alignment=1),
-        "letter": ParagraphStyle(
-            "letter", parent=base, fontName=FONT_BOLD, fontSize=14, leading=17, alignment=1
-        ),
-        "address": ParagraphStyle("address", parent=base, fontSize=9, alignment=1),
-        "title": ParagraphStyle(
-            "title", parent=base, fontName=FONT_BOLD, fontSize=13, leading=16, alignment=1
-        ),
-        "subtitle": ParagraphStyle(
-            "subtitle", parent=base, fontName=FONT_BOLD, fontSize=10.5, leading=13, alignment=1
-        ),
-        "meta": ParagraphStyle("meta", parent=base, fontSize=9.5, leading=12),
+        "cell": _style("cell"),
+        "small": small,
+        "head": _style("head", bold=True, center=True),
+        "letter": _style("letter", 14, bold=True, center=True),
+        "address": _style("address", 9, center=True),
+        "title": _style("title", 13, bold=True, center=True),
+        "subtitle": _style("subtitle", 10.5, bold=True, center=True),
+        "meta": _style("meta", 9.5),
     }
 
 
@@ -263,6 +250,14 @@ class _NumberedCanvas(Canvas):
             )
             super().showPage()
         super().save()
+
+
+GRID = [
+    ("FONTNAME", (0, 0), (-1, -1), FONT),
+    ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
+]
 
 
 def _p(text: str | None, style: ParagraphStyle) -> Paragraph:
@@ -323,10 +318,9 @@ def _name_cell(row: Row, st: dict) -> list[Paragraph]:
 def _signature(number: int) -> Paragraph:
     """Numbered lines alternating left and right, as on printed Indonesian forms."""
     text = f"{number}. ..............."
-    return Paragraph(
-        escape(text),
-        ParagraphStyle("sig", fontName=FONT, fontSize=8, alignment=0 if number % 2 else 2),
-    )
+    style = _style("sig", 8)
+    style.alignment = 0 if number % 2 else 2
+    return Paragraph(escape(text), style)
 
 
 def _table(attendance: AttendanceList, st: dict, show_site: bool) -> Table:
@@ -358,10 +352,7 @@ def _table(attendance: AttendanceList, st: dict, show_site: bool) -> Table:
     table.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
+                *GRID,
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("ALIGN", (0, 1), (0, -1), "CENTER"),
                 ("ALIGN", (-4, 1), (-2, -1), "CENTER"),
@@ -380,10 +371,7 @@ def _totals(title: str, t: Totals, st: dict) -> KeepTogether:
     table.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
+                *GRID,
                 ("ALIGN", (1, 1), (1, -1), "RIGHT"),
                 ("FONTNAME", (0, -1), (-1, -1), FONT_BOLD),
             ]

@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.accounts.views import bp as accounts_bp
     from meetcoord.accounts.views_admin import bp as admin_bp
     from meetcoord.api import init_api
+    from meetcoord.checkin.desk_views import bp as desk_bp
     from meetcoord.checkin.staff_views import bp as attendance_bp
     from meetcoord.core.outbox_views import bp as outbox_bp
     from meetcoord.core.views import bp as core_bp
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(outbox_bp)
     app.register_blueprint(participant_bp)
     app.register_blueprint(attendance_bp)
+    app.register_blueprint(desk_bp)
     init_api(app)
 
 

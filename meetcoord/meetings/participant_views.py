@@ -80,6 +80,8 @@ def _page(
     message_for: str | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
+    from meetcoord.checkin import desk_views  # imports this module
+
     meeting = invitation.meeting
     event = mailing.event_data(meeting)
     recipient = mailing.recipient(invitation, event)
@@ -110,6 +112,8 @@ def _page(
         whatsapp_url=whatsapp_url(event, recipient),
         feed_url=links.feed_url(invitations.feed_for(invitation.person)),
         token=links.personal_token(invitation),
+        credential_qr=desk_views.credential_qr(invitation),
+        desk_sites=desk_views.coordinator_sites(invitation),
     ), status
 
 

@@ -52,6 +52,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_i18n(app)
     security.init_security(app)
+    from meetcoord.checkin import events
+
+    events.register()  # the /checkin namespace, once per process, before init_app
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -65,6 +68,8 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.accounts.views_admin import bp as admin_bp
     from meetcoord.api import init_api
     from meetcoord.checkin.desk_views import bp as desk_bp
+    from meetcoord.checkin.kiosk_views import bp as kiosk_bp
+    from meetcoord.checkin.selfcheckin_views import bp as selfcheckin_bp
     from meetcoord.checkin.staff_views import bp as attendance_bp
     from meetcoord.core.outbox_views import bp as outbox_bp
     from meetcoord.core.views import bp as core_bp
@@ -80,6 +85,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(outbox_bp)
     app.register_blueprint(participant_bp)
     app.register_blueprint(attendance_bp)
+    app.register_blueprint(kiosk_bp)
+    app.register_blueprint(selfcheckin_bp)
     app.register_blueprint(desk_bp)
     init_api(app)
 

@@ -160,6 +160,9 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
         _rate_limit,
         "60 per minute;600 per hour",
     ),
+    # Public self check-in pages (/c/...), per client address. Phones at one venue often
+    # share one address (the venue's Wi-Fi), so this is higher than the personal links'.
+    ("CHECKIN_RATE_LIMIT", "CHECKIN_RATE_LIMIT", _rate_limit, "300 per minute;3000 per hour"),
     # The zone for times that belong to no venue (audit trail, account activity).
     ("TIMEZONE", "HOME_TIMEZONE", _zone, "Asia/Jakarta"),
     ("DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE", _choice(("id", "en")), "id"),

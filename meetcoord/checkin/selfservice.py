@@ -69,14 +69,25 @@ def kiosk_codes(site: MeetingSite, now: float | None = None) -> dict[str, Any]:
 
 
 def checkin_with_link(
-    site: MeetingSite, code: str, invitation: Invitation | None, nonce: str, *, typed: bool = False
+    site: MeetingSite,
+    code: str,
+    invitation: Invitation | None,
+    nonce: str,
+    *,
+    typed: bool = False,
+    scanned_at: float | None = None,
 ) -> CheckinResult:
-    """One tap: the kiosk code proves the place, the personal link the person."""
+    """One tap: the kiosk code proves the place, the personal link the person.
+
+    ``scanned_at`` (every self-service function): when the phone read the code, vouched
+    for by a server-signed scan pass, so that a person who takes a minute to find their
+    name is not refused; None means now.
+    """
     nonce = _check_nonce(nonce)
     if (replay := _replay(site.meeting_id, nonce)) is not None:
         return replay
     result = (
-        check_kiosk_code(site, code, typed=typed)
+        check_kiosk_code(site, code, typed=typed, now=scanned_at)
         or _invitation_refusal(invitation, site, site.meeting)
         or _admit(invitation, site, CheckinMethod.KIOSK)
     )  # type: ignore[arg-type]
@@ -97,6 +108,7 @@ def checkin_confirmed(
     stand_in: Mapping[str, Any] | None = None,
     *,
     typed: bool = False,
+    scanned_at: float | None = None,
 ) -> CheckinResult:
     """Found themselves in the invitee list and typed the last four digits of their phone.
 
@@ -108,7 +120,7 @@ def checkin_confirmed(
     if (replay := _replay(site.meeting_id, nonce)) is not None:
         return replay
     invitation = db.session.get(Invitation, invitation_id)
-    result = check_kiosk_code(site, code, typed=typed) or _invitation_refusal(
+    result = check_kiosk_code(site, code, typed=typed, now=scanned_at) or _invitation_refusal(
         invitation, site, site.meeting
     )
     if result is None:
@@ -134,13 +146,19 @@ def checkin_confirmed(
 
 
 def register_walk_in(
-    site: MeetingSite, code: str, data: Mapping[str, Any], nonce: str, *, typed: bool = False
+    site: MeetingSite,
+    code: str,
+    data: Mapping[str, Any],
+    nonce: str,
+    *,
+    typed: bool = False,
+    scanned_at: float | None = None,
 ) -> CheckinResult:
     """Someone not invited: recorded as present, as a new person, flagged for review."""
     nonce = _check_nonce(nonce)
     if (replay := _replay(site.meeting_id, nonce)) is not None:
         return replay
-    refusal = check_kiosk_code(site, code, typed=typed)
+    refusal = check_kiosk_code(site, code, typed=typed, now=scanned_at)
     if refusal is None and site.meeting.status not in ACTIVE:
         refusal = _refused("meeting_not_open", _("Rapat ini belum dibuka atau sudah selesai."))
     if refusal is not None:

@@ -16,6 +16,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -92,6 +93,8 @@ def _page(
             attendance=str(invitation.site_id) if invitation.site_id else ONLINE,
         )
     rsvp_form.set_sites(meeting)
+    from meetcoord.checkin import kiosk_views
+
     return render_template(
         "participant/invitation.html",
         invitation=invitation,
@@ -112,6 +115,7 @@ def _page(
         whatsapp_url=whatsapp_url(event, recipient),
         feed_url=links.feed_url(invitations.feed_for(invitation.person)),
         token=links.personal_token(invitation),
+        kiosk_sites=kiosk_views.coordinator_sites(invitation),
         credential_qr=desk_views.credential_qr(invitation),
         desk_sites=desk_views.coordinator_sites(invitation),
     ), status
@@ -120,7 +124,26 @@ def _page(
 @bp.get("/i/<token>")
 @personal_limit
 def invitation_page(token: str) -> Any:
-    return _page(invitations.invitation_by_token(token))
+    from meetcoord.checkin import link_cookie
+
+    html, status = _page(invitations.invitation_by_token(token))
+    response = make_response(html, status)
+    # The browser keeps its links: at the venue, the kiosk QR then checks in with one tap.
+    link_cookie.remember(request, response, token)
+    return response
+
+
+@bp.get("/i/<token>/join")
+@personal_limit
+def join_online(token: str) -> Any:
+    """The meeting's online link, through here: following it counts as attending online."""
+    from meetcoord.checkin import selfservice
+
+    invitation = invitations.invitation_by_token(token)
+    if not invitation.meeting.online_url:
+        abort(404)
+    selfservice.record_online(invitation)
+    return redirect(invitation.meeting.online_url)
 
 
 @bp.post("/i/<token>/rsvp")

@@ -1,0 +1,74 @@
+"""Socket.IO namespace ``/checkin``: attendance counts to kiosks and staff screens.
+
+Connect with auth ``{"site": "<site-code>"}`` or ``{"meeting": <id>}``. Allowed: a staff
+session (any signed-in account may watch counts), or a browser holding the personal link
+of the site's coordinator (``link_cookie``), for that site's meeting. The client joins room
+``meeting:<id>`` and gets the current counts at once; later updates come from
+``live.counts_changed`` (coalesced, DESIGN §5: ephemeral, no sequence number).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, request
+from flask_login import current_user
+from flask_socketio import Namespace, emit, join_room
+
+from meetcoord.checkin import link_cookie, live, selfservice
+from meetcoord.checkin.counts import presence
+from meetcoord.checkin.services import DeskActor
+from meetcoord.extensions import db, socketio
+from meetcoord.meetings.models import Meeting
+
+_registered = False
+
+
+def _meeting_for(auth: Any) -> Meeting | None:
+    """The meeting this connection may watch, or None (the connection is refused)."""
+    auth = auth if isinstance(auth, dict) else {}
+    site = None
+    if isinstance(auth.get("site"), str):
+        site = selfservice.site_by_code(auth["site"])
+        meeting = site.meeting if site else None
+    elif isinstance(auth.get("meeting"), int):
+        meeting = db.session.get(Meeting, auth["meeting"])
+    else:
+        return None
+    if meeting is None:
+        return None
+    if current_user.is_authenticated:
+        return meeting
+    if site is not None and any(
+        DeskActor(coordinator=inv).may_operate(site)
+        for inv in link_cookie.invitations(request)
+        if inv.meeting_id == meeting.id
+    ):
+        return meeting
+    return None
+
+
+class CheckinNamespace(Namespace):
+    def on_connect(self, auth: Any = None) -> bool:
+        # Judge this handshake's own cookies, never a user cached on a reused context.
+        g.pop("_login_user", None)
+        meeting = _meeting_for(auth)
+        if meeting is None:
+            return False
+        join_room(live.room(meeting.id))
+        emit("counts", {"meeting": meeting.id, **presence(meeting).as_dict()})
+        return True
+
+
+def register() -> None:
+    """Once per process: ``socketio`` is one object shared by every app (tests make two)."""
+    global _registered
+    if _registered:
+        return
+    handler = CheckinNamespace(live.NAMESPACE)
+    socketio.on_namespace(handler)
+    # Before any init_app the handler is queued for every app; if a server existed
+    # already, on_namespace bound it to that one only: queue it for later apps too.
+    if handler not in socketio.namespace_handlers:
+        socketio.namespace_handlers.append(handler)
+    _registered = True

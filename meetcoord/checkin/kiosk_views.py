@@ -1,0 +1,110 @@
+"""The site kiosk ``/kiosk/<site-code>``: a projector or tablet showing the rotating QR.
+
+Never public: whoever sees the screen can check in, so the page (and the code it refreshes
+from) is for secretariat staff and for the site's coordinator, recognised by the personal
+link their browser holds (``link_cookie``). Counts arrive over Socket.IO (``events``).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import qrcode
+from flask import Blueprint, abort, jsonify, redirect, render_template, request
+from flask import url_for as flask_url_for
+from flask_login import current_user
+
+from meetcoord.checkin import link_cookie, live, selfservice
+from meetcoord.checkin.counts import presence
+from meetcoord.checkin.services import DeskActor
+from meetcoord.core.db import utcnow
+from meetcoord.core.timezones import zone_label
+from meetcoord.meetings import links
+from meetcoord.meetings.models import Invitation, MeetingSite
+
+bp = Blueprint("kiosk", __name__)
+
+NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+def may_show(site: MeetingSite) -> bool:
+    """Staff who may run check-in, or this site's coordinator (through their link)."""
+    if current_user.is_authenticated and DeskActor(user=current_user).may_operate(site):
+        return True
+    return any(
+        DeskActor(coordinator=inv).may_operate(site)
+        for inv in link_cookie.invitations(request)
+        if inv.meeting_id == site.meeting_id
+    )
+
+
+def _site(site_code: str) -> MeetingSite:
+    site = selfservice.site_by_code(site_code)
+    if site is None:
+        abort(404)
+    return site
+
+
+def checkin_url(site: MeetingSite, url_code: str) -> str:
+    """What the QR encodes: the public address a phone opens."""
+    return links.absolute(f"/c/{site.code}/{url_code}")
+
+
+def qr_data_uri(text: str) -> str:
+    """A PNG data URI (the CSP allows ``img-src data:``); black on white, quiet zone 4."""
+    image = qrcode.make(text, error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def code_payload(site: MeetingSite) -> dict[str, Any]:
+    shown = selfservice.kiosk_codes(site)
+    url = checkin_url(site, shown["url_code"])
+    return {
+        "url": url,
+        "qr": qr_data_uri(url),
+        "typed_code": shown["typed_code"],
+        "expires_in": shown["expires_in"],
+    }
+
+
+@bp.get("/kiosk/<site_code>")
+def kiosk(site_code: str) -> Any:
+    site = _site(site_code)
+    if not may_show(site):
+        if current_user.is_authenticated:
+            abort(403)
+        return redirect(flask_url_for("accounts.login", next=request.path))
+    zone = site.venue.timezone
+    html = render_template(
+        "checkin/kiosk.html",
+        site=site,
+        meeting=site.meeting,
+        zone=zone,
+        zone_label=zone_label(zone, utcnow()),
+        now=utcnow(),
+        code=code_payload(site),
+        counts=presence(site.meeting).as_dict(),
+        namespace=live.NAMESPACE,
+        manual_url=links.absolute(flask_url_for("selfcheckin.manual")),
+    )
+    return html, 200, NO_STORE
+
+
+@bp.get("/kiosk/<site_code>/code.json")
+def kiosk_code(site_code: str) -> Any:
+    site = _site(site_code)
+    if not may_show(site):
+        abort(403)  # a script is not sent to a login page
+    response = jsonify(code_payload(site))
+    response.headers.update(NO_STORE)
+    return response
+
+
+def coordinator_sites(invitation: Invitation) -> list[MeetingSite]:
+    """The sites whose kiosk this invitee may open (for their personal page)."""
+    actor = DeskActor(coordinator=invitation)
+    return [site for site in invitation.meeting.sites if actor.may_operate(site)]

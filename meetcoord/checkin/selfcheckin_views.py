@@ -1,0 +1,267 @@
+"""Self check-in from a phone at the venue: ``/c/<site-code>/<code>`` and ``/c``.
+
+The kiosk code in the URL proves the phone is in the room. It rotates every 20 seconds, so
+the first page load turns it into a *scan pass*: the time the code was read, signed by the
+server and good for a few minutes, carried through the next steps (finding one's name,
+typing the phone digits, a walk-in form). The services still check the code themselves,
+at the time the pass vouches for. Every POST carries a nonce made per page load, so a
+double tap or a retried request gets the first answer back.
+
+Public routes: rate limited per address (``MEETCOORD_CHECKIN_RATE_LIMIT``); phones at one
+venue often share one address, so the default is generous.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from meetcoord.checkin import codes, link_cookie, selfservice
+from meetcoord.checkin.services import CheckinResult
+from meetcoord.core.errors import ValidationError
+from meetcoord.directory.forms import CATEGORY_LABELS, GENDER_LABELS
+from meetcoord.extensions import db, limiter
+from meetcoord.meetings.models import Invitation, MeetingSite
+
+bp = Blueprint("selfcheckin", __name__)
+
+PASS_SECONDS = 4 * 60  # to find one's name or fill the walk-in form; within the
+# five minutes in which an old code is still answered "expired, scan again" (codes.py)
+NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+WALK_IN_FIELDS = ("name", "organization", "position", "category", "gender", "phone")
+
+
+def checkin_limit() -> str:
+    return current_app.config["CHECKIN_RATE_LIMIT"]
+
+
+public_limit = limiter.shared_limit(checkin_limit, scope="self-checkin")
+
+
+# --- the scan pass ----------------------------------------------------------------------
+
+
+def _passes() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="meetcoord:scan-pass")
+
+
+def make_pass(site: MeetingSite, code: str, scanned_at: float) -> str:
+    return _passes().dumps({"s": site.id, "c": code, "t": scanned_at})
+
+
+def pass_time(site: MeetingSite, code: str, raw: str | None) -> float | None:
+    """When this phone read ``code`` at ``site``, if a fresh pass says so."""
+    if not raw:
+        return None
+    try:
+        data = _passes().loads(raw)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("s") != site.id or data.get("c") != code:
+        return None
+    scanned_at = data.get("t")
+    if not isinstance(scanned_at, int | float) or not 0 <= time.time() - scanned_at <= PASS_SECONDS:
+        return None
+    return float(scanned_at)
+
+
+def _is_typed(code: str) -> bool:
+    return len(code) == codes.TYPED_CODE_LENGTH
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+def _site(site_code: str) -> MeetingSite:
+    site = selfservice.site_by_code(site_code)
+    if site is None:
+        abort(404)
+    return site
+
+
+def _result(site: MeetingSite | None, result: CheckinResult, retry: str | None = None) -> Any:
+    html = render_template("checkin/self_result.html", site=site, result=result, retry=retry)
+    return html, (200 if result.status in ("checked_in", "already") else 409), NO_STORE
+
+
+def _invitees(site: MeetingSite, query: str) -> list[Invitation]:
+    """This meeting's invitees by name; only name and agency are ever shown."""
+    needle = query.strip().casefold()
+    people = [
+        inv
+        for inv in site.meeting.invitations
+        if inv.withdrawn_at is None
+        and (
+            not needle
+            or needle in inv.person.name.casefold()
+            or (inv.person.organization and needle in inv.person.organization.name.casefold())
+        )
+    ]
+    return sorted(people, key=lambda inv: inv.person.name.casefold())
+
+
+def _choose(
+    site: MeetingSite,
+    code: str,
+    scan_pass: str,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    message: str | None = None,
+    values: dict[str, str] | None = None,
+    mode: str | None = None,
+    status: int = 200,
+) -> Any:
+    args = request.args
+    chosen = None
+    if mode is None:
+        if args.get("who", "").isdigit():
+            chosen = db.session.get(Invitation, int(args["who"]))
+            if chosen is None or chosen.meeting_id != site.meeting_id or chosen.withdrawn_at:
+                chosen = None
+        linked = link_cookie.invitation_for(request, site.meeting_id)
+        if chosen is not None:
+            mode = "confirm"
+        elif args.get("walkin"):
+            mode = "walkin"
+        elif linked is not None and not args.get("other"):
+            mode = "link"
+        else:
+            mode = "list"
+    else:
+        linked = None
+        if mode == "confirm":
+            chosen = db.session.get(Invitation, int(request.form.get("invitation_id") or 0))
+    html = render_template(
+        "checkin/self_checkin.html",
+        site=site,
+        meeting=site.meeting,
+        code=code,
+        scan_pass=scan_pass,
+        nonce=secrets.token_urlsafe(16),
+        mode=mode,
+        linked=linked,
+        chosen=chosen,
+        query=args.get("q", ""),
+        invitees=_invitees(site, args.get("q", "")) if mode == "list" else [],
+        categories=CATEGORY_LABELS,
+        genders=GENDER_LABELS,
+        errors=errors or {},
+        message=message,
+        values=values or {},
+    )
+    return html, status, NO_STORE
+
+
+@bp.get("/c/<site_code>/<code>")
+@public_limit
+def scan(site_code: str, code: str) -> Any:
+    site = _site(site_code)
+    scanned_at = pass_time(site, code, request.args.get("p"))
+    if scanned_at is None:
+        refusal = selfservice.check_kiosk_code(site, code, typed=_is_typed(code))
+        if refusal is not None:
+            return _result(site, refusal)
+        scanned_at = time.time()
+    return _choose(site, code, make_pass(site, code, scanned_at))
+
+
+@bp.post("/c/<site_code>/<code>")
+@public_limit
+def check_in(site_code: str, code: str) -> Any:
+    site = _site(site_code)
+    form = request.form
+    raw_pass = form.get("p", "")
+    scanned_at = pass_time(site, code, raw_pass)
+    typed = _is_typed(code)
+    nonce = form.get("nonce", "")
+    action = form.get("action")
+    try:
+        if action == "link":
+            invitation = link_cookie.invitation_for(request, site.meeting_id)
+            result = selfservice.checkin_with_link(
+                site, code, invitation, nonce, typed=typed, scanned_at=scanned_at
+            )
+        elif action == "confirm":
+            invitation_id = form.get("invitation_id", "")
+            stand_in = None
+            if form.get("stand_in"):
+                stand_in = {
+                    "name": form.get("stand_in_name"),
+                    "position": form.get("stand_in_position"),
+                }
+                if not (stand_in["name"] or "").strip():
+                    return _choose(
+                        site,
+                        code,
+                        raw_pass,
+                        mode="confirm",
+                        errors={"stand_in_name": [_("Wajib diisi.")]},
+                        message=_("Tuliskan nama Anda sebagai wakil."),
+                        values=dict(form),
+                        status=422,
+                    )
+            result = selfservice.checkin_confirmed(
+                site,
+                code,
+                int(invitation_id) if invitation_id.isdigit() else 0,
+                form.get("last_four", ""),
+                nonce,
+                stand_in,
+                typed=typed,
+                scanned_at=scanned_at,
+            )
+            if result.reason == "second_factor":
+                retry = url_for(
+                    ".scan", site_code=site.code, code=code, who=invitation_id, p=raw_pass
+                )
+                return _result(site, result, retry)
+        elif action == "walkin":
+            data = {name: form.get(name, "") for name in WALK_IN_FIELDS if form.get(name)}
+            result = selfservice.register_walk_in(
+                site, code, data, nonce, typed=typed, scanned_at=scanned_at
+            )
+        else:
+            abort(400)
+    except ValidationError as exc:
+        db.session.rollback()  # nothing of a refused form stays in the session
+        if action != "walkin" or "nonce" in (exc.errors or {}):
+            abort(400)
+        return _choose(
+            site,
+            code,
+            raw_pass,
+            mode="walkin",
+            errors=exc.errors,
+            message=str(exc.message),
+            values=dict(form),
+            status=422,
+        )
+    return _result(site, result)
+
+
+@bp.route("/c", methods=["GET", "POST"])
+@public_limit
+def manual() -> Any:
+    """When scanning fails: the site code and the short code read off the screen."""
+    message = None
+    site_code = request.values.get("site", "").strip().lower()
+    typed = codes.normalise_typed(request.values.get("code", ""))
+    if request.method == "POST":
+        site = selfservice.site_by_code(site_code) if site_code else None
+        if site is None:
+            message = _("Kode lokasi tidak dikenal. Periksa tulisan di bawah kode QR.")
+        elif len(typed) != codes.TYPED_CODE_LENGTH:
+            message = _(
+                "Kode pendek terdiri dari %(n)d huruf dan angka.", n=codes.TYPED_CODE_LENGTH
+            )
+        else:
+            return redirect(url_for(".scan", site_code=site.code, code=typed))
+    html = render_template(
+        "checkin/self_manual.html", message=message, site_code=site_code, code=typed
+    )
+    return html, (422 if message else 200), NO_STORE

@@ -225,6 +225,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": _style("title", 13, bold=True, center=True),
         "subtitle": _style("subtitle", 10.5, bold=True, center=True),
         "meta": _style("meta", 9.5),
+        "recap": _style("recap", 10.5, bold=True),
     }
 
 
@@ -345,9 +346,9 @@ def _table(attendance: AttendanceList, st: dict, show_site: bool) -> Table:
         data.append(cells)
     if not attendance.rows:
         data.append(["", _p("Belum ada peserta yang tercatat hadir.", st["cell"])] + [""] * 7)
-    widths = [9, 50, 48, 40, 27, 9, 20, 20, 44]
+    widths = [9, 48, 48, 40, 27, 11, 20, 20, 44]
     if show_site:
-        widths = [9, 44, 40, 26, 34, 24, 9, 19, 19, 43]
+        widths = [9, 43, 40, 26, 34, 24, 11, 19, 19, 42]
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -377,7 +378,7 @@ def _totals(title: str, t: Totals, st: dict) -> KeepTogether:
             ]
         )
     )
-    return KeepTogether([Spacer(1, 5 * mm), _p(title, st["subtitle"]), Spacer(1, 2 * mm), table])
+    return KeepTogether([Spacer(1, 5 * mm), _p(title, st["recap"]), Spacer(1, 2 * mm), table])
 
 
 def to_pdf(

@@ -97,11 +97,27 @@ def test_refusals_are_answers(client, headers, meeting, mutate, reason):
     assert count(Attendance) == 0
 
 
-def test_withdrawn_invitation_is_refused(client, headers, staff, meeting):
+def test_withdrawn_and_other_meeting_are_refused(client, headers, staff, meeting):
     invitations.withdraw_invitation(staff[0], meeting.invitations[1])
     text = keys.credential_for(meeting.invitations[1])
     body = ok(redeem(client, headers, meeting.sites[0], {"credential": text, "nonce": "w"}))
     assert body["reason"] == "withdrawn"
+    other = services.create_meeting(
+        staff[0],
+        {
+            "title": "Rapat lain",
+            "kind": "coordination",
+            "host_venue_id": meeting.host_venue_id,
+            "start_at": "2024-04-01T09:00",
+            "end_at": "2024-04-01T10:00",
+        },
+    )
+    invitations.invite(staff[0], other, {"person_ids": [factories.person().id]})
+    text = keys.credential_for(other.invitations[0])
+    body = ok(redeem(client, headers, meeting.sites[0], {"credential": text, "nonce": "o"}))
+    assert (body["status"], body["reason"]) == ("refused", "wrong_meeting")
+    assert "Rapat lain" in body["message"]
+    assert count(Attendance) == 0
 
 
 def test_errors_403_404_422_401(client, api_token, headers, meeting):

@@ -175,3 +175,15 @@ def test_one_tap_is_refused_after_the_pass_runs_out(app, rakor, monkeypatch):
     assert response.status_code == 409
     assert "pindai lagi" in text(response)
     assert "nonce" in hidden_fields(page)
+
+
+def test_staff_screens_join_by_meeting_id(app, client, auth, rakor):
+    auth.login("viewer")  # any staff account may watch the counts
+    sio = socketio.test_client(
+        app, namespace="/checkin", flask_test_client=client, auth={"meeting": str(rakor.meeting.id)}
+    )
+    assert sio.is_connected("/checkin")
+    [first] = counts_events(sio)
+    assert first["meeting"] == rakor.meeting.id
+    assert first["quorum"]["met"] in (True, False)
+    sio.disconnect(namespace="/checkin")

@@ -31,8 +31,8 @@ def _meeting_for(auth: Any) -> Meeting | None:
     if isinstance(auth.get("site"), str):
         site = selfservice.site_by_code(auth["site"])
         meeting = site.meeting if site else None
-    elif isinstance(auth.get("meeting"), int):
-        meeting = db.session.get(Meeting, auth["meeting"])
+    elif str(auth.get("meeting", "")).isdigit():  # a number, or a data-* attribute's text
+        meeting = db.session.get(Meeting, int(auth["meeting"]))
     else:
         return None
     if meeting is None:

@@ -209,3 +209,22 @@ def test_checkin_rate_limit_setting_is_validated(tmp_path):
     assert good["CHECKIN_RATE_LIMIT"] == "20 per minute"
     with pytest.raises(ConfigError, match="MEETCOORD_CHECKIN_RATE_LIMIT"):
         load_config({"MEETCOORD_CHECKIN_RATE_LIMIT": "banyak"}, instance_path=tmp_path)
+
+
+def test_wrong_digits_are_limited_per_invitee_from_any_address(app, rakor):
+    participant = phone(app)
+    path, page = choose(participant, rakor, 1)
+    fields = hidden_fields(page)
+    for n in range(10):
+        wrong = participant.post(
+            path,
+            data={**fields, "nonce": f"guess-{n}", "action": "confirm", "last_four": f"{n:04d}"},
+        )
+        assert wrong.status_code == 409
+    elsewhere = phone(app)
+    path, page = choose(elsewhere, rakor, 1)
+    blocked = post_from(elsewhere, path, page, action="confirm", last_four="7891")
+    assert blocked.status_code == 429
+    assert count(Attendance) == 0
+    _path, page = choose(elsewhere, rakor, 0)  # another invitee is not affected
+    assert post_from(elsewhere, path, page, action="confirm", last_four="7890").status_code == 200

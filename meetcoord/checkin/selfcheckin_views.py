@@ -42,6 +42,18 @@ def checkin_limit() -> str:
 
 public_limit = limiter.shared_limit(checkin_limit, scope="self-checkin")
 
+# Four digits are 10,000 guesses: besides the per-address limit, each invitee allows only a
+# few failed confirmations at a site, from any address (their desk can still check them in).
+SECOND_FACTOR_LIMIT = "10 per 10 minutes"
+second_factor_limit = limiter.limit(
+    SECOND_FACTOR_LIMIT,
+    key_func=lambda: "second-factor:{}:{}".format(
+        (request.view_args or {}).get("site_code", ""), request.form.get("invitation_id", "")[:12]
+    ),
+    exempt_when=lambda: request.form.get("action") != "confirm",
+    deduct_when=lambda response: response.status_code != 200,
+)
+
 
 # --- the scan pass ----------------------------------------------------------------------
 
@@ -172,6 +184,7 @@ def scan(site_code: str, code: str) -> Any:
 
 @bp.post("/c/<site_code>/<code>")
 @public_limit
+@second_factor_limit
 def check_in(site_code: str, code: str) -> Any:
     site = _site(site_code)
     form = request.form

@@ -8,12 +8,16 @@ meeting at 09.00 WIB is the same instant everywhere it is shown.
 from __future__ import annotations
 
 import enum
+import sys
+import threading
+from collections import deque
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -102,3 +106,88 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 def _sqlite_begin(connection: Any) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN")
+
+
+# --- SQLite under eventlet/gevent: one transaction at a time, first come first served ------
+
+
+def green_threads() -> bool:
+    """True in a server monkey-patched by eventlet or gevent (``python -m meetcoord.server``)."""
+    if "eventlet" in sys.modules:
+        from eventlet import patcher
+
+        if patcher.is_monkey_patched("thread"):
+            return True
+    if "gevent" in sys.modules:
+        from gevent import monkey
+
+        return bool(monkey.is_module_patched("threading"))
+    return False
+
+
+class Turns:
+    """A reentrant lock that hands itself to whoever has waited longest (FIFO).
+
+    For green threads only (its bookkeeping relies on switches happening only inside
+    ``Event.wait``). A plain lock lets a thread that just released it take it straight back
+    while the woken waiter has not run yet; under load some requests then wait seconds.
+    """
+
+    def __init__(self, timeout: float = 30.0):
+        self.timeout = timeout
+        self._owner: int | None = None
+        self._depth = 0
+        self._waiters: deque[tuple[int, threading.Event]] = deque()
+
+    def acquire(self) -> None:
+        me = threading.get_ident()
+        if self._owner == me:
+            self._depth += 1
+            return
+        if self._owner is None and not self._waiters:
+            self._owner, self._depth = me, 1
+            return
+        entry = (me, threading.Event())
+        self._waiters.append(entry)
+        if not entry[1].wait(self.timeout) and self._owner != me:
+            self._waiters.remove(entry)
+            raise TimeoutError(f"no database turn within {self.timeout:.0f} s")
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return
+        if self._waiters:
+            owner, woken = self._waiters.popleft()
+            self._owner, self._depth = owner, 1
+            woken.set()
+        else:
+            self._owner, self._depth = None, 0
+
+
+_sqlite_turns = Turns()
+
+
+@event.listens_for(Pool, "checkout")
+def _take_turn(dbapi_connection: Any, connection_record: Any, proxy: Any) -> None:
+    """SQLite in a green-thread server: hold the turn while holding a connection.
+
+    SQLite has one writer and its driver does not cooperate with green threads: a write
+    that finds the database locked sleeps in ``busy_timeout`` with the whole process
+    stopped, so the green thread holding the lock (paused mid-transaction at some pool or
+    SQLAlchemy lock) can never commit; after five frozen seconds the write fails with
+    "database is locked" (seen as a lost check-in in the ``checkin`` bench). A transaction
+    whose snapshot another green thread's commit overtook cannot write either. Taking
+    turns from checkout to checkin makes transactions run one after another, which is
+    all SQLite could do anyway; waiting happens here, cooperatively and in arrival order.
+    """
+    if not type(dbapi_connection).__module__.startswith("sqlite3") or not green_threads():
+        return
+    _sqlite_turns.acquire()
+    connection_record.info["sqlite_turn"] = True
+
+
+@event.listens_for(Pool, "checkin")
+def _end_turn(dbapi_connection: Any, connection_record: Any) -> None:
+    if connection_record is not None and connection_record.info.pop("sqlite_turn", False):
+        _sqlite_turns.release()

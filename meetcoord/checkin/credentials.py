@@ -10,6 +10,7 @@ and a per-meeting salt, so every process computes the same one.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import struct
@@ -32,7 +33,9 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+@functools.lru_cache(maxsize=256)
 def meeting_key(server_key: str, salt: str) -> Ed25519PrivateKey:
+    """Derived once per meeting and process: every desk scan verifies under this key."""
     seed = hmac.new(
         hashlib.sha256(f"meetcoord:meeting-signing:{server_key}".encode()).digest(),
         salt.encode("ascii"),

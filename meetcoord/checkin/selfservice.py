@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from meetcoord.checkin import codes, keys
 from meetcoord.checkin.models import Attendance, CheckinMethod
@@ -40,7 +41,12 @@ REASONS = {
 
 
 def site_by_code(code: str) -> MeetingSite | None:
-    return db.session.scalar(select(MeetingSite).where(MeetingSite.code == code.strip().lower()))
+    """The site, with its meeting and venue loaded in the same query (every scan needs both)."""
+    return db.session.scalar(
+        select(MeetingSite)
+        .where(MeetingSite.code == code.strip().lower())
+        .options(joinedload(MeetingSite.meeting), joinedload(MeetingSite.venue))
+    )
 
 
 def check_kiosk_code(

@@ -17,6 +17,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from meetcoord.accounts.models import User
 from meetcoord.checkin import credentials, keys
@@ -177,14 +178,17 @@ def _admit(
     )
     if existing is not None:
         return _already(existing, invitation)
+    # Foreign keys, not related objects: adding an Attendance with meeting=, invitation=,
+    # site= and recorded_by= made the flush cascade through everything those objects had
+    # loaded, which was half the cost of a desk scan. The rows are in the session already.
     attendance = Attendance(
-        meeting=meeting,
+        meeting_id=meeting.id,
         person_id=invitation.person_id,
-        invitation=invitation,
-        site=site,
+        invitation_id=invitation.id,
+        site_id=site.id if site else None,
         method=method,
         checked_in_at=at or utcnow(),
-        recorded_by=actor,
+        recorded_by_id=actor.id if actor else None,
         **details,
     )
     savepoint = db.session.begin_nested()
@@ -274,7 +278,9 @@ def _redeem_credential(
         credentials.verify(text, keys.signing_key(meeting).public_key())
     except credentials.CredentialError:
         return _refused("bad_signature", _("Tanda tangan kartu undangan tidak sah."))
-    invitation = db.session.get(Invitation, claimed.invitation_id)
+    invitation = db.session.get(
+        Invitation, claimed.invitation_id, options=[joinedload(Invitation.person)]
+    )
     if (refusal := _invitation_refusal(invitation, site, meeting)) is not None:
         return refusal
     assert invitation is not None  # _invitation_refusal covers None

@@ -228,3 +228,14 @@ def test_wrong_digits_are_limited_per_invitee_from_any_address(app, rakor):
     assert count(Attendance) == 0
     _path, page = choose(elsewhere, rakor, 0)  # another invitee is not affected
     assert post_from(elsewhere, path, page, action="confirm", last_four="7890").status_code == 200
+
+
+def test_stand_in_form_with_a_forged_invitation_id_is_a_bad_request(app, rakor):
+    participant = phone(app)
+    path, page = choose(participant, rakor, 0)
+    for forged in ("abc", "999999"):
+        response = post_from(
+            participant, path, page, action="confirm", invitation_id=forged, stand_in="1"
+        )
+        assert response.status_code == 400
+    assert count(Attendance) == 0

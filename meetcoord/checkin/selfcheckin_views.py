@@ -147,7 +147,10 @@ def _choose(
     else:
         linked = None
         if mode == "confirm":
-            chosen = db.session.get(Invitation, int(request.form.get("invitation_id") or 0))
+            raw_id = request.form.get("invitation_id", "")
+            chosen = db.session.get(Invitation, int(raw_id)) if raw_id.isdigit() else None
+            if chosen is None or chosen.meeting_id != site.meeting_id:
+                abort(400)
     html = render_template(
         "checkin/self_checkin.html",
         site=site,

@@ -46,10 +46,14 @@ def run_one(name: str, path: Path) -> dict[str, object]:
         raise SystemExit(f"bench: {path.name} has no run() function")
     started = time.perf_counter()
     metrics = module.run()
+    # A module may describe its setup in a module-level ``ENV`` dict (filled by run()).
+    extra = getattr(module, "ENV", None) or {}
     result = {
         "name": name,
         "metrics": metrics,
-        "env": environment() | {"wall_seconds": round(time.perf_counter() - started, 3)},
+        "env": environment()
+        | dict(extra)
+        | {"wall_seconds": round(time.perf_counter() - started, 3)},
     }
     OUT_DIR.mkdir(exist_ok=True)
     (OUT_DIR / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -119,7 +119,13 @@ def run_migrations_online():
                 if broken:
                     raise RuntimeError(f"migration left broken references: {broken[:5]}")
         if sqlite:
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            # End SQLAlchemy's transaction first: inside one SQLite ignores the pragma, and
+            # this connection goes back to the pool for the application to use.
+            connection.commit()
+            raw = connection.connection.driver_connection
+            raw.execute("PRAGMA foreign_keys=ON")
+            if raw.execute("PRAGMA foreign_keys").fetchone()[0] != 1:
+                raise RuntimeError("could not switch SQLite foreign keys back on")
 
 
 if context.is_offline_mode():

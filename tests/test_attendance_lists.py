@@ -15,7 +15,8 @@ from meetcoord.checkin import exports, keys, selfservice
 from meetcoord.checkin.counts import check_out
 from meetcoord.checkin.lists import attendance_lists
 from meetcoord.checkin.models import Attendance, CheckinConflict
-from meetcoord.checkin.services import DeskActor, redeem_credential, upload_offline
+from meetcoord.checkin.offline import upload_offline
+from meetcoord.checkin.services import DeskActor, redeem_credential
 from meetcoord.directory.models import Gender, StakeholderCategory
 from meetcoord.meetings import invitations, services
 from tests import factories

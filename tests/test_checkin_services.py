@@ -10,7 +10,8 @@ import pytest
 from meetcoord.checkin import codes, keys, selfservice
 from meetcoord.checkin.counts import check_out, presence
 from meetcoord.checkin.models import Attendance, CheckinConflict
-from meetcoord.checkin.services import DeskActor, redeem_credential, upload_offline
+from meetcoord.checkin.offline import upload_offline
+from meetcoord.checkin.services import DeskActor, redeem_credential
 from meetcoord.core.errors import PermissionDenied
 from meetcoord.meetings import invitations, services
 from tests import factories

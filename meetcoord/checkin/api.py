@@ -20,12 +20,12 @@ from meetcoord.checkin import lists, staff
 from meetcoord.checkin import schemas as s
 from meetcoord.checkin.counts import presence
 from meetcoord.checkin.models import CheckinConflict
+from meetcoord.checkin.offline import upload_offline
 from meetcoord.checkin.selfservice import site_by_code
 from meetcoord.checkin.services import (
     CheckinResult,
     DeskActor,
     redeem_credential,
-    upload_offline,
 )
 from meetcoord.core.errors import NotFound
 from meetcoord.meetings.models import MeetingSite

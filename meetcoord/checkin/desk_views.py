@@ -33,12 +33,12 @@ from sqlalchemy import select
 from meetcoord.checkin import credentials, keys
 from meetcoord.checkin.counts import check_out
 from meetcoord.checkin.models import Attendance
+from meetcoord.checkin.offline import upload_offline
 from meetcoord.checkin.services import (
     CheckinResult,
     DeskActor,
     person_card,
     redeem_credential,
-    upload_offline,
 )
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, ServiceError

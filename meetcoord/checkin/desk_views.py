@@ -10,8 +10,6 @@ down, queue the scans in IndexedDB and upload them when it returns.
 
 from __future__ import annotations
 
-import base64
-import io
 from typing import Any
 
 from flask import (
@@ -28,21 +26,18 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
 
-from meetcoord.checkin import credentials, keys
-from meetcoord.checkin.counts import check_out
-from meetcoord.checkin.models import Attendance
+from meetcoord.checkin import keys
 from meetcoord.checkin.offline import upload_offline
+from meetcoord.checkin.qr import qr_data_uri
+from meetcoord.checkin.selfservice import site_by_code
 from meetcoord.checkin.services import (
-    CheckinResult,
     DeskActor,
-    person_card,
     redeem_credential,
 )
+from meetcoord.checkin.staff import checkout_credential
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import Conflict, ServiceError
-from meetcoord.core.timezones import format_time_in_zone
+from meetcoord.core.errors import ServiceError
 from meetcoord.extensions import db
 from meetcoord.meetings import invitations
 from meetcoord.meetings.models import Invitation, MeetingSite
@@ -56,7 +51,7 @@ MAX_UPLOAD = 500  # scans in one offline upload
 
 
 def _site(code: str) -> MeetingSite:
-    site = db.session.scalar(select(MeetingSite).where(MeetingSite.code == code.strip().lower()))
+    site = site_by_code(code)
     if site is None:
         abort(404)
     return site
@@ -227,63 +222,17 @@ def offline(code: str) -> Response:
 def checkout(code: str) -> Response:
     """Leaving: the person's attendance gets its out time (a second scan changes nothing)."""
     site = _site(code)
-    _json_actor(site)
-    return jsonify(_checkout(site, str(_body().get("credential") or "")).as_dict())
-
-
-def _checkout(site: MeetingSite, text: str) -> CheckinResult:
-    meeting = site.meeting
-    try:
-        claimed = credentials.verify(text, keys.signing_key(meeting).public_key())
-    except credentials.CredentialError as exc:
-        if exc.reason == "bad_signature":
-            return CheckinResult(
-                "refused", "bad_signature", _("Tanda tangan kartu undangan tidak sah.")
-            )
-        return CheckinResult(
-            "refused", "malformed", _("Kode QR ini bukan kartu undangan meetcoord.")
-        )
-    invitation = db.session.get(Invitation, claimed.invitation_id)
-    if claimed.meeting_id != meeting.id or invitation is None:
-        return CheckinResult("refused", "wrong_meeting", _("Undangan untuk rapat lain."))
-    attendance = db.session.scalar(
-        select(Attendance).where(
-            Attendance.meeting_id == meeting.id, Attendance.person_id == invitation.person_id
-        )
+    desk = _json_actor(site)
+    body = _body()
+    result = checkout_credential(
+        desk, site, str(body.get("credential") or ""), str(body.get("nonce") or "")
     )
-    card = person_card(invitation)
-    if attendance is None:
-        return CheckinResult(
-            "refused", "not_checked_in", _("Belum tercatat hadir; tidak dapat keluar."), card
-        )
-    try:
-        check_out(attendance, site)
-    except Conflict as exc:
-        db.session.rollback()
-        return CheckinResult("refused", "other_site", str(exc.message), card)
-    assert attendance.checked_out_at is not None
-    time = format_time_in_zone(attendance.checked_out_at, site.venue.timezone)
-    return CheckinResult(
-        "checked_out",
-        None,
-        _("%(name)s keluar pukul %(time)s.", name=invitation.person.name, time=time),
-        card,
-        site.venue.name,
-        attendance.checked_out_at.isoformat(),
-        attendance.id,
-    )
+    return jsonify(result.as_dict())
 
 
 # --- the personal QR on the participant's page ------------------------------------------
 
 
 def credential_qr(invitation: Invitation) -> str:
-    """The personal credential as a PNG data URI (the page's CSP allows ``data:`` images)."""
-    import qrcode
-
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
-    code.add_data(keys.credential_for(invitation))
-    code.make(fit=True)
-    buffer = io.BytesIO()
-    code.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    """The personal credential as a QR image for the participant's page."""
+    return qr_data_uri(keys.credential_for(invitation), box_size=8)

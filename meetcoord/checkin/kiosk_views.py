@@ -7,17 +7,15 @@ link their browser holds (``link_cookie``). Counts arrive over Socket.IO (``even
 
 from __future__ import annotations
 
-import base64
-import io
 from typing import Any
 
-import qrcode
 from flask import Blueprint, abort, jsonify, redirect, render_template, request
 from flask import url_for as flask_url_for
 from flask_login import current_user
 
 from meetcoord.checkin import link_cookie, live, selfservice
 from meetcoord.checkin.counts import presence
+from meetcoord.checkin.qr import qr_data_uri
 from meetcoord.checkin.services import DeskActor
 from meetcoord.core.db import utcnow
 from meetcoord.core.timezones import zone_label
@@ -50,14 +48,6 @@ def _site(site_code: str) -> MeetingSite:
 def checkin_url(site: MeetingSite, url_code: str) -> str:
     """What the QR encodes: the public address a phone opens."""
     return links.absolute(f"/c/{site.code}/{url_code}")
-
-
-def qr_data_uri(text: str) -> str:
-    """A PNG data URI (the CSP allows ``img-src data:``); black on white, quiet zone 4."""
-    image = qrcode.make(text, error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def code_payload(site: MeetingSite) -> dict[str, Any]:

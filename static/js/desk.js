@@ -199,7 +199,7 @@ async function handle(raw) {
   const mode = document.querySelector("input[name=desk-mode]:checked").value;
   if (mode === "out") {
     try {
-      showServer(await post(d.checkoutUrl, { credential: text }));
+      showServer(await post(d.checkoutUrl, { credential: text, nonce: uuid() }));
     } catch (error) {
       show("refused", { message: error instanceof Offline ? t("tCheckoutOffline") : error.message });
     }

@@ -28,7 +28,7 @@ from flask_login import current_user
 
 from meetcoord.calendar import feed_ics, google_calendar_url, invitation_ics, whatsapp_url
 from meetcoord.calendar.wording import event_zones
-from meetcoord.core.errors import Conflict, ValidationError
+from meetcoord.core.errors import Conflict, ServiceError, ValidationError
 from meetcoord.directory.models import Organization, Person
 from meetcoord.extensions import db, limiter
 from meetcoord.meetings import invitations, links, mailing, services
@@ -146,6 +146,19 @@ def join_online(token: str) -> Any:
     return redirect(invitation.meeting.online_url)
 
 
+def _refused(invitation: Invitation, which: str, form: Any, exc: ServiceError) -> Any:
+    """The page again with the refused form's errors beside its fields; nothing was kept."""
+    db.session.rollback()
+    form.apply_errors(exc.errors)
+    return _page(
+        invitation,
+        message=str(exc.message),
+        message_for=which,
+        status=exc.status,
+        **{f"{which}_form": form},
+    )
+
+
 @bp.post("/i/<token>/rsvp")
 @personal_limit
 def rsvp(token: str) -> Any:
@@ -155,15 +168,7 @@ def rsvp(token: str) -> Any:
     try:
         invitations.respond(invitation, data)
     except (ValidationError, Conflict) as exc:
-        db.session.rollback()  # nothing of a refused answer stays in the session
-        form.apply_errors(exc.errors)
-        return _page(
-            invitation,
-            rsvp_form=form,
-            message=str(exc.message),
-            message_for="rsvp",
-            status=exc.status,
-        )
+        return _refused(invitation, "rsvp", form, exc)
     flash(_("Jawaban Anda tersimpan"), "success")
     return redirect(url_for("participant.invitation_page", token=token))
 
@@ -184,15 +189,7 @@ def stand_in(token: str) -> Any:
     try:
         invitations.nominate_stand_in(invitation, data, letter)
     except (ValidationError, Conflict) as exc:
-        db.session.rollback()  # nothing of a refused answer stays in the session
-        form.apply_errors(exc.errors)
-        return _page(
-            invitation,
-            stand_in_form=form,
-            message=str(exc.message),
-            message_for="stand_in",
-            status=exc.status,
-        )
+        return _refused(invitation, "stand_in", form, exc)
     flash(_("Data wakil tersimpan"), "success")
     return redirect(url_for("participant.invitation_page", token=token))
 

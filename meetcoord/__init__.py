@@ -52,9 +52,11 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_i18n(app)
     security.init_security(app)
-    from meetcoord.checkin import events
+    from meetcoord.checkin import events as checkin_events
+    from meetcoord.live import events as live_events
 
-    events.register()  # the /checkin namespace, once per process, before init_app
+    checkin_events.register()  # the /checkin namespace, once per process, before init_app
+    live_events.register()  # the /live namespace (DESIGN §5)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],

@@ -2,7 +2,7 @@
 
 ``meetcoord db upgrade`` (Flask-Migrate), ``meetcoord create-admin``,
 ``meetcoord create-token``, ``meetcoord demo load``, ``meetcoord serve``,
-``meetcoord worker``.
+``meetcoord worker``, ``meetcoord audit verify <meeting>``.
 """
 
 from __future__ import annotations
@@ -172,8 +172,32 @@ def worker(once: bool, limit: int) -> None:
         click.echo("worker: stopped")
 
 
+@click.group("audit")
+def audit() -> None:
+    """Check the records a meeting leaves behind."""
+
+
+@audit.command("verify")
+@click.argument("meeting_id", type=int)
+@with_appcontext
+def audit_verify(meeting_id: int) -> None:
+    """Check a meeting's event log: seq without gaps, every hash linked and intact."""
+    from meetcoord.extensions import db
+    from meetcoord.live.log import verify_chain
+    from meetcoord.meetings.models import Meeting
+
+    if db.session.get(Meeting, meeting_id) is None:
+        raise click.ClickException(f"no meeting {meeting_id}")
+    report = verify_chain(meeting_id)
+    if report.ok:
+        click.echo(f"meeting {meeting_id}: {report.count} events, chain intact")
+        return
+    click.echo(f"meeting {meeting_id}: BROKEN at seq {report.seq}: {report.problem}", err=True)
+    sys.exit(1)
+
+
 def register_commands(app: Flask) -> None:
-    for command in (create_admin, create_user, create_token, demo, serve, worker):
+    for command in (create_admin, create_user, create_token, demo, serve, worker, audit):
         app.cli.add_command(command)
 
 

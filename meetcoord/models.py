@@ -1,10 +1,20 @@
 """Every feature's models, imported in one place so the metadata Alembic sees is complete."""
 
 from meetcoord.accounts.models import ApiToken, Role, User
+from meetcoord.actions.models import Action
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinNonce
 from meetcoord.core.audit import AuditEntry
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.directory.models import Forum, ForumMember, Organization, Person, Venue
+from meetcoord.live.models import (
+    Decision,
+    DecisionRevision,
+    DecisionTally,
+    ItemNote,
+    LiveRoom,
+    MeetingEvent,
+    SpeakerRequest,
+)
 from meetcoord.meetings.models import (
     AgendaItem,
     CalendarFeed,
@@ -15,6 +25,7 @@ from meetcoord.meetings.models import (
 )
 
 __all__ = [
+    "Action",
     "AgendaItem",
     "ApiToken",
     "Attendance",
@@ -22,16 +33,23 @@ __all__ = [
     "CalendarFeed",
     "CheckinConflict",
     "CheckinNonce",
+    "Decision",
+    "DecisionRevision",
+    "DecisionTally",
     "Forum",
     "ForumMember",
     "Invitation",
+    "ItemNote",
+    "LiveRoom",
     "Meeting",
+    "MeetingEvent",
     "MeetingSite",
     "Organization",
     "OutboxMessage",
     "Person",
     "Role",
     "Series",
+    "SpeakerRequest",
     "User",
     "Venue",
 ]

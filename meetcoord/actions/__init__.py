@@ -1,0 +1,1 @@
+"""Follow-up actions (tindak lanjut) owed by an agency after a decision."""

@@ -1,0 +1,1 @@
+"""The live meeting room: one event log per meeting, broadcast to every site (DESIGN §5)."""

@@ -1,0 +1,205 @@
+"""Appending to a meeting's event log, and sending it out after the commit.
+
+A command runs inside :func:`command`: it locks the meeting's ``LiveRoom`` row (so two
+processes cannot hand out the same seq), answers a repeated nonce with the first result,
+lets the service change the data and :func:`append` events, commits, and only then
+broadcasts. If the commit fails nothing is sent; if the broadcast fails the events are
+still in the log and every client gets them on its next reconnect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from meetcoord.core.db import utcnow
+from meetcoord.core.errors import Conflict, NotFound, ValidationError
+from meetcoord.extensions import db, socketio
+from meetcoord.live import chain
+from meetcoord.live.actors import LiveActor
+from meetcoord.live.models import GENESIS_HASH, LiveRoom, MeetingEvent
+from meetcoord.meetings.models import Meeting
+
+NAMESPACE = "/live"
+NONCE_MAX = 64
+T = TypeVar("T")
+
+
+def room(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}"
+
+
+def site_room(meeting_id: int, site_id: int | None) -> str:
+    return f"meeting:{meeting_id}:site:{site_id if site_id is not None else 'online'}"
+
+
+def staff_room(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}:staff"
+
+
+@dataclass
+class Command:
+    """The state of one command in flight: its room row and the events it appended."""
+
+    meeting: Meeting
+    room: LiveRoom
+    actor: LiveActor
+    nonce: str | None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[MeetingEvent] = field(default_factory=list)
+    replayed_seq: int | None = None  # set when the nonce was seen before
+
+    @property
+    def seq(self) -> int:
+        if self.replayed_seq is not None:
+            return self.replayed_seq
+        return self.events[-1]["seq"] if self.events else self.room.last_seq
+
+    def append(self, type_: str, data: dict[str, Any]) -> dict[str, Any]:
+        """Log one event in the current transaction; returns its envelope."""
+        room = self.room
+        seq = room.last_seq + 1
+        at = chain.timestamp(utcnow())
+        env = chain.envelope(self.meeting.id, seq, type_, data, at, self.actor.label)
+        digest = chain.link(room.last_hash, env)
+        row = MeetingEvent(
+            meeting_id=self.meeting.id,
+            seq=seq,
+            type=type_,
+            data=chain.canonical(data),
+            actor=self.actor.label,
+            actor_user_id=self.actor.user.id if self.actor.user else None,
+            actor_invitation_id=self.actor.invitation.id if self.actor.invitation else None,
+            at=at,
+            prev_hash=room.last_hash,
+            hash=digest,
+        )
+        db.session.add(row)
+        room.last_seq, room.last_hash = seq, digest
+        self.events.append(env)
+        self.rows.append(row)
+        return env
+
+
+def lock_room(meeting_id: int) -> tuple[Meeting, LiveRoom]:
+    """The meeting and its room row, locked until the transaction ends (PostgreSQL)."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(_l("Rapat tidak ditemukan."))
+    live_room = db.session.scalar(
+        select(LiveRoom).where(LiveRoom.meeting_id == meeting_id).with_for_update()
+    )
+    if live_room is None:
+        live_room = LiveRoom(meeting_id=meeting_id, last_seq=0, last_hash=GENESIS_HASH)
+        db.session.add(live_room)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            # Another process created it at the same moment: take theirs, locked.
+            db.session.rollback()
+            return lock_room(meeting_id)
+    return meeting, live_room
+
+
+def _check_nonce(nonce: Any) -> str | None:
+    if nonce is None:
+        return None
+    if not isinstance(nonce, str) or not 0 < len(nonce) <= NONCE_MAX:
+        raise ValidationError(_l("Nonce perintah tidak sah (1–64 karakter)."))
+    return nonce
+
+
+@contextmanager
+def command(meeting_id: int, actor: LiveActor, nonce: Any = None) -> Iterator[Command]:
+    """Run one command; commit, then broadcast. A seen nonce yields a replayed command.
+
+    The caller checks ``cmd.replayed_seq`` first and returns at once when it is set.
+    """
+    nonce = _check_nonce(nonce)
+    try:
+        meeting, live_room = lock_room(meeting_id)
+        cmd = Command(meeting=meeting, room=live_room, actor=actor, nonce=nonce)
+        if nonce is not None:
+            seen = db.session.scalar(
+                select(MeetingEvent.seq).where(
+                    MeetingEvent.meeting_id == meeting_id, MeetingEvent.nonce == nonce
+                )
+            )
+            if seen is not None:
+                cmd.replayed_seq = seen
+                db.session.rollback()
+                yield cmd
+                return
+        yield cmd
+        if not cmd.events:
+            db.session.rollback()
+            return
+        # The nonce marks the command's last event: a retry answers with that seq.
+        cmd.rows[-1].nonce = nonce
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_l("Perubahan bersamaan; silakan coba lagi.")) from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    publish(cmd.events)
+
+
+def publish(events: list[dict[str, Any]]) -> None:
+    """Broadcast committed events to the meeting's room (through Redis when configured)."""
+    for env in events:
+        socketio.emit("event", env, to=room(env["meeting"]), namespace=NAMESPACE)
+
+
+def run(
+    meeting_id: int, actor: LiveActor, nonce: Any, body: Callable[[Command], T]
+) -> tuple[int, T | None]:
+    """``command`` for callers that want (seq, result); a replay returns (seq, None)."""
+    with command(meeting_id, actor, nonce) as cmd:
+        if cmd.replayed_seq is not None:
+            return cmd.replayed_seq, None
+        result = body(cmd)
+    return cmd.seq, result
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def envelope_of(event: MeetingEvent) -> dict[str, Any]:
+    import json
+
+    return chain.envelope(
+        event.meeting_id, event.seq, event.type, json.loads(event.data), event.at, event.actor
+    )
+
+
+def events_after(meeting_id: int, last_seq: int, limit: int | None = None) -> list[dict[str, Any]]:
+    query = (
+        select(MeetingEvent)
+        .where(MeetingEvent.meeting_id == meeting_id, MeetingEvent.seq > last_seq)
+        .order_by(MeetingEvent.seq)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [envelope_of(e) for e in db.session.scalars(query)]
+
+
+def head(meeting_id: int) -> int:
+    return (
+        db.session.scalar(select(LiveRoom.last_seq).where(LiveRoom.meeting_id == meeting_id)) or 0
+    )
+
+
+def verify_chain(meeting_id: int) -> chain.ChainReport:
+    rows = db.session.scalars(
+        select(MeetingEvent).where(MeetingEvent.meeting_id == meeting_id).order_by(MeetingEvent.seq)
+    )
+    entries = (chain.ChainEntry(e.seq, envelope_of(e), e.prev_hash, e.hash) for e in rows)
+    return chain.verify(entries, GENESIS_HASH)

@@ -1,0 +1,222 @@
+"""Running the room: open, pause, resume, close; the current agenda item; agenda changes.
+
+Each function takes the actor and the command's nonce, checks, changes, logs an event in
+the same transaction and returns ``(seq, result)``; :mod:`meetcoord.live.log` commits and
+broadcasts. A repeated nonce returns the first seq and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from meetcoord.core.db import utcnow
+from meetcoord.core.errors import Conflict, ValidationError, field_errors
+from meetcoord.extensions import db
+from meetcoord.live import log, state
+from meetcoord.live.actors import LiveActor, Power
+from meetcoord.live.log import Command
+from meetcoord.live.models import RoomState
+from meetcoord.meetings.models import AgendaItem, AgendaKind, MeetingStatus
+
+TITLE_MAX = 300
+
+
+def require_running(cmd: Command, *, paused_ok: bool = True) -> None:
+    """Commands that change the record need an open (or paused) meeting."""
+    allowed = {RoomState.OPEN, RoomState.PAUSED} if paused_ok else {RoomState.OPEN}
+    if cmd.room.state not in allowed:
+        raise Conflict(_STATE_MESSAGES[cmd.room.state])
+
+
+_STATE_MESSAGES = {
+    RoomState.WAITING: _l("Rapat belum dibuka."),
+    RoomState.OPEN: _l("Rapat sedang berlangsung."),
+    RoomState.PAUSED: _l("Rapat sedang diskors."),
+    RoomState.CLOSED: _l("Rapat sudah ditutup."),
+}
+
+
+def _transition(cmd: Command, to: RoomState, frm: set[RoomState], type_: str) -> None:
+    cmd.actor.require(Power.RUN)
+    if cmd.room.state not in frm:
+        raise Conflict(_STATE_MESSAGES[cmd.room.state])
+    now = utcnow()
+    cmd.room.state = to
+    if to is RoomState.OPEN and cmd.room.opened_at is None:
+        cmd.room.opened_at = now
+        cmd.meeting.status = MeetingStatus.LIVE
+    if to is RoomState.CLOSED:
+        cmd.room.closed_at = now
+        cmd.meeting.status = MeetingStatus.CLOSED
+    cmd.append(type_, {"room": state.room_dict(cmd.room)})
+
+
+def open_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
+    def body(cmd: Command) -> None:
+        if cmd.meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.DRAFT):
+            cmd.actor.require(Power.RUN)
+            raise Conflict(_l("Rapat yang masih draf atau dibatalkan tidak dapat dibuka."))
+        _transition(cmd, RoomState.OPEN, {RoomState.WAITING}, "meeting.opened")
+
+    return log.run(meeting_id, actor, nonce, body)
+
+
+def pause_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
+    return log.run(
+        meeting_id,
+        actor,
+        nonce,
+        lambda cmd: _transition(cmd, RoomState.PAUSED, {RoomState.OPEN}, "meeting.paused"),
+    )
+
+
+def resume_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
+    return log.run(
+        meeting_id,
+        actor,
+        nonce,
+        lambda cmd: _transition(cmd, RoomState.OPEN, {RoomState.PAUSED}, "meeting.resumed"),
+    )
+
+
+def close_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
+    def body(cmd: Command) -> None:
+        _transition(cmd, RoomState.CLOSED, {RoomState.OPEN, RoomState.PAUSED}, "meeting.closed")
+        # Whoever still holds the floor stops speaking when the meeting closes.
+        from meetcoord.live.speakers import end_current_turn
+
+        end_current_turn(cmd)
+
+    return log.run(meeting_id, actor, nonce, body)
+
+
+def item_of(cmd: Command, item_id: Any, field: str = "item_id") -> AgendaItem:
+    try:
+        wanted = int(item_id)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            _l("Pilih mata acara."), errors=field_errors(**{field: _l("Pilih mata acara.")})
+        ) from None
+    item = db.session.get(AgendaItem, wanted)
+    if item is None or item.meeting_id != cmd.meeting.id:
+        raise ValidationError(
+            _l("Mata acara tidak ada dalam rapat ini."),
+            errors=field_errors(**{field: _l("Mata acara tidak ada dalam rapat ini.")}),
+        )
+    return item
+
+
+def activate_item(
+    actor: LiveActor, meeting_id: int, item_id: Any, nonce: Any = None
+) -> tuple[int, None]:
+    """Make ``item_id`` the current item; its timer starts now."""
+
+    def body(cmd: Command) -> None:
+        cmd.actor.require(Power.RUN)
+        require_running(cmd, paused_ok=False)
+        item = item_of(cmd, item_id)
+        cmd.room.current_item = item
+        cmd.room.current_item_id = item.id
+        cmd.room.item_started_at = utcnow()
+        cmd.append(
+            "item.activated",
+            {
+                "item_id": item.id,
+                "timer": state.timer(cmd.room.item_started_at, item.planned_minutes * 60),
+            },
+        )
+
+    return log.run(meeting_id, actor, nonce, body)
+
+
+def next_item(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
+    """The item after the current one (the first when none is current)."""
+
+    def body(cmd: Command) -> None:
+        cmd.actor.require(Power.RUN)
+        require_running(cmd, paused_ok=False)
+        items = list(cmd.meeting.agenda)
+        ids = [item.id for item in items]
+        current = cmd.room.current_item_id
+        index = ids.index(current) + 1 if current in ids else 0
+        if index >= len(items):
+            raise Conflict(_l("Ini mata acara terakhir."))
+        item = items[index]
+        cmd.room.current_item = item
+        cmd.room.current_item_id = item.id
+        cmd.room.item_started_at = utcnow()
+        cmd.append(
+            "item.activated",
+            {
+                "item_id": item.id,
+                "timer": state.timer(cmd.room.item_started_at, item.planned_minutes * 60),
+            },
+        )
+
+    return log.run(meeting_id, actor, nonce, body)
+
+
+def _agenda_changed(cmd: Command) -> None:
+    db.session.flush()
+    db.session.refresh(cmd.meeting, ["agenda"])
+    cmd.append("agenda.changed", {"agenda": [state.item_dict(i) for i in cmd.meeting.agenda]})
+
+
+def add_item(
+    actor: LiveActor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
+) -> tuple[int, int | None]:
+    """Add an item at the end of the agenda during the meeting."""
+
+    def body(cmd: Command) -> int:
+        cmd.actor.require(Power.RUN)
+        require_running(cmd)
+        title = str(data.get("title") or "").strip()
+        if not title or len(title) > TITLE_MAX:
+            message = _l("Judul mata acara wajib diisi (paling banyak 300 karakter).")
+            raise ValidationError(message, errors=field_errors(title=message))
+        try:
+            minutes = int(data.get("planned_minutes") or 15)
+        except (TypeError, ValueError):
+            minutes = 0
+        if not 0 < minutes <= 600:
+            message = _l("Durasi harus 1–600 menit.")
+            raise ValidationError(message, errors=field_errors(planned_minutes=message))
+        position = max((i.position for i in cmd.meeting.agenda), default=0) + 1
+        item = AgendaItem(
+            meeting_id=cmd.meeting.id,
+            position=position,
+            title=title,
+            planned_minutes=minutes,
+            kind=AgendaKind.DISCUSSION,
+        )
+        db.session.add(item)
+        _agenda_changed(cmd)
+        return item.id
+
+    return log.run(meeting_id, actor, nonce, body)
+
+
+def reorder_items(
+    actor: LiveActor, meeting_id: int, item_ids: Any, nonce: Any = None
+) -> tuple[int, None]:
+    """Put the agenda in the order of ``item_ids`` (every item exactly once)."""
+
+    def body(cmd: Command) -> None:
+        cmd.actor.require(Power.RUN)
+        require_running(cmd)
+        items = {item.id: item for item in cmd.meeting.agenda}
+        try:
+            wanted = [int(i) for i in item_ids]
+        except (TypeError, ValueError):
+            wanted = []
+        if sorted(wanted) != sorted(items):
+            message = _l("Urutan harus memuat setiap mata acara tepat satu kali.")
+            raise ValidationError(message, errors=field_errors(item_ids=message))
+        for position, item_id in enumerate(wanted, start=1):
+            items[item_id].position = position
+        _agenda_changed(cmd)
+
+    return log.run(meeting_id, actor, nonce, body)

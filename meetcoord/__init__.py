@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.core.outbox_views import bp as outbox_bp
     from meetcoord.core.views import bp as core_bp
     from meetcoord.directory.views import bp as directory_bp
+    from meetcoord.live.views import bp as live_bp
     from meetcoord.meetings.participant_views import bp as participant_bp
     from meetcoord.meetings.views import bp as meetings_bp
 
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(selfcheckin_bp)
     app.register_blueprint(desk_bp)
+    app.register_blueprint(live_bp)
     init_api(app)
 
 

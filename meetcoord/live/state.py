@@ -11,10 +11,12 @@ from typing import Any
 from sqlalchemy import select
 
 from meetcoord.actions.models import Action
+from meetcoord.core.db import utcnow
 from meetcoord.extensions import db
 from meetcoord.live import chain
 from meetcoord.live.models import (
     Decision,
+    DecisionRevision,
     ItemNote,
     LiveRoom,
     RoomState,
@@ -138,6 +140,18 @@ def note_dict(note: ItemNote) -> dict[str, Any]:
     }
 
 
+def revision_dict(revision: DecisionRevision) -> dict[str, Any]:
+    """An earlier wording of a decision (kept when it was amended)."""
+    return {
+        "decision_id": revision.decision_id,
+        "version": revision.version,
+        "text": revision.text,
+        "kind": revision.kind.value,
+        "replaced_at": _ts(revision.replaced_at),
+        "replaced_by": revision.replaced_by,
+    }
+
+
 def snapshot(meeting: Meeting) -> dict[str, Any]:
     """Everything a client needs to draw the room, with the seq it is current to."""
     live_room = db.session.get(LiveRoom, meeting.id)
@@ -160,6 +174,12 @@ def snapshot(meeting: Meeting) -> dict[str, Any]:
             SpeakerRequest.status.in_([SpeakerStatus.WAITING, SpeakerStatus.SPEAKING]),
         )
         .order_by(SpeakerRequest.requested_at, SpeakerRequest.id)
+    ).all()
+    revisions = db.session.scalars(
+        select(DecisionRevision)
+        .join(Decision, DecisionRevision.decision_id == Decision.id)
+        .where(Decision.meeting_id == meeting.id)
+        .order_by(DecisionRevision.decision_id, DecisionRevision.version)
     ).all()
     return {
         "seq": live_room.last_seq if live_room else 0,
@@ -185,4 +205,8 @@ def snapshot(meeting: Meeting) -> dict[str, Any]:
         "decisions": [decision_dict(d) for d in decisions],
         "actions": [action_dict(a) for a in actions],
         "speakers": [speaker_dict(s) for s in speakers],
+        # Additions for the pages: earlier wordings of amended decisions, and the server's
+        # clock when this was made (clients count timers down against it).
+        "revisions": [revision_dict(r) for r in revisions],
+        "server_time": _ts(utcnow()),
     }

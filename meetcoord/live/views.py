@@ -1,0 +1,272 @@
+"""The live room's pages: the chair's console, a site's projector, a participant's phone.
+
+Each page only loads, checks access and renders; everything live arrives over Socket.IO
+(``/live``, DESIGN §5) through ``static/js/live-client.js``. Who may open what:
+
+- console: staff accounts (``/meetings/<id>/live``), or the chair and the minute-taker
+  through their personal link (``/i/<token>/console``);
+- projector ``/projector/<site-code>``: staff, or that site's coordinator recognised by the
+  personal link their browser holds (as for the kiosk);
+- phone ``/i/<token>/live``: anyone invited, through their personal link.
+
+The texts the scripts show come translated from here (``data-strings``), so the scripts
+hold no words of their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from meetcoord.checkin import kiosk_views, link_cookie
+from meetcoord.checkin import live as checkin_live
+from meetcoord.checkin.selfservice import site_by_code
+from meetcoord.core.db import utcnow
+from meetcoord.core.timezones import zone_label
+from meetcoord.directory.models import Organization
+from meetcoord.extensions import db
+from meetcoord.live.log import NAMESPACE
+from meetcoord.meetings import invitations, links
+from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingStatus
+from meetcoord.meetings.participant_forms import ROLE_LABELS
+from meetcoord.meetings.participant_views import PRIVATE_HEADERS, personal_limit
+from meetcoord.meetings.services import get_meeting
+
+bp = Blueprint("live", __name__)
+
+CONSOLE_ROLES = (InviteeRole.CHAIR, InviteeRole.MINUTE_TAKER)
+ORGANIZATION_LIMIT = 2000
+
+
+@bp.after_request
+def private_headers(response: Any) -> Any:
+    """Live pages are never cached; personal-link pages never leak their token."""
+    for name, value in PRIVATE_HEADERS.items():
+        response.headers[name] = value
+    return response
+
+
+# --- what the scripts say -----------------------------------------------------------------
+
+
+def common_strings() -> dict[str, str]:
+    return {
+        "connected": _("Terhubung"),
+        "disconnected": _("Terputus — menyambung ulang…"),
+        "connecting": _("Menyambung…"),
+        "state_waiting": _("Belum dibuka"),
+        "state_open": _("Berlangsung"),
+        "state_paused": _("Diskors"),
+        "state_closed": _("Ditutup"),
+        "kind_consensus": _("Mufakat"),
+        "kind_vote": _("Pemungutan suara"),
+        "kind_noted": _("Dicatat"),
+        "kind_deferred": _("Ditunda"),
+        "for": _("Setuju"),
+        "against": _("Tidak setuju"),
+        "abstain": _("Abstain"),
+        "total": _("Jumlah"),
+        "online": _("Daring (online)"),
+        "no_item": _("Belum ada mata acara yang berjalan."),
+        "nobody_speaking": _("Belum ada yang berbicara."),
+        "no_decisions": _("Belum ada kesepakatan."),
+        "item_of": _("Mata acara %(n)s dari %(total)s"),
+        "minutes": _("%(n)s menit"),
+        "decision_n": _("Kesepakatan %(n)s"),
+        "version": _("versi %(n)s"),
+        "amended": _("diubah; versi sebelumnya tetap tersimpan"),
+        "history": _("Riwayat perubahan"),
+        "was": _("Versi %(n)s: %(text)s"),
+        "overtime": _("lewat waktu"),
+        "failed": _("Gagal: %(message)s"),
+        "present": _("hadir"),
+        "quorum_met": _("Kuorum tercapai"),
+        "quorum_not": _("Kuorum belum tercapai"),
+    }
+
+
+def console_strings() -> dict[str, str]:
+    return {
+        **common_strings(),
+        "activate": _("Aktifkan"),
+        "current": _("Sedang berjalan"),
+        "up": _("Naikkan %(title)s"),
+        "down": _("Turunkan %(title)s"),
+        "give_floor": _("Beri kesempatan"),
+        "withdraw": _("Batalkan"),
+        "queue_empty": _("Antrean bicara kosong."),
+        "raised_by": _("diajukan oleh %(name)s"),
+        "amend": _("Ubah"),
+        "add_action": _("Tindak lanjut"),
+        "confirm_close": _("Tutup rapat ini? Setelah ditutup, kesepakatan tidak dapat diubah."),
+        "saved": _("Tersimpan."),
+        "recorded": _("Kesepakatan tercatat."),
+        "action_saved": _("Tindak lanjut tercatat."),
+        "notes_version": _("Catatan versi %(n)s"),
+        "notes_changed": _("Catatan ini diubah orang lain; simpan untuk melihat pesannya."),
+        "screens": _("%(n)s layar"),
+        "coordinators": _("%(n)s koordinator"),
+        "connections": _("%(n)s tersambung"),
+        "last_heard": _("terakhir terdengar %(time)s"),
+        "no_link": _("Tidak tersambung"),
+        "action_due": _("batas %(date)s"),
+        "pick_decision": _("Pilih kesepakatan"),
+    }
+
+
+def screen_strings() -> dict[str, str]:
+    return {**common_strings(), "speaking": _("Sedang berbicara")}
+
+
+def phone_strings() -> dict[str, str]:
+    return {
+        **common_strings(),
+        "queue_position": _("Anda nomor %(n)s dalam antrean bicara."),
+        "you_speak": _("Anda sedang berbicara."),
+        "requested": _("Permintaan bicara terkirim."),
+        "done": _("selesai"),
+    }
+
+
+# --- access -------------------------------------------------------------------------------
+
+
+def _is_staff() -> bool:
+    return bool(current_user.is_authenticated and current_user.can_edit_directory())
+
+
+def _live_meeting(meeting: Meeting) -> Meeting:
+    """A cancelled meeting has no live room (the socket refuses it too)."""
+    if meeting.status is MeetingStatus.CANCELLED:
+        abort(404)
+    return meeting
+
+
+def _personal(token: str) -> Invitation:
+    invitation = invitations.invitation_by_token(token)  # NotFound → the 404 page
+    _live_meeting(invitation.meeting)
+    return invitation
+
+
+def _sites(meeting: Meeting) -> list[dict[str, Any]]:
+    now = utcnow()
+    return [
+        {
+            "id": site.id,
+            "code": site.code,
+            "name": site.venue.name,
+            "zone": site.venue.timezone,
+            "zone_label": zone_label(site.venue.timezone, now),
+        }
+        for site in meeting.sites
+    ]
+
+
+# --- the console --------------------------------------------------------------------------
+
+
+def _console(meeting: Meeting, invitation: Invitation | None) -> Any:
+    role = "staff" if invitation is None else invitation.role.value
+    can_run = invitation is None or invitation.role is InviteeRole.CHAIR
+    auth: dict[str, Any] = {"meeting": meeting.id}
+    if invitation is not None:
+        auth["token"] = links.personal_token(invitation)
+    organizations = db.session.scalars(
+        select(Organization).order_by(Organization.name).limit(ORGANIZATION_LIMIT)
+    ).all()
+    people = sorted(
+        {inv.person for inv in meeting.invitations if inv.withdrawn_at is None},
+        key=lambda p: p.name,
+    )
+    return render_template(
+        "live/console.html",
+        meeting=meeting,
+        invitation=invitation,
+        role=role,
+        role_label=ROLE_LABELS[invitation.role] if invitation else _("Sekretariat"),
+        can_run=can_run,
+        sites=_sites(meeting),
+        organizations=organizations,
+        people=people,
+        auth=auth,
+        namespace=NAMESPACE,
+        # Attendance counts come from /checkin, which serves staff sessions only.
+        checkin_namespace=checkin_live.NAMESPACE if _is_staff() else None,
+        strings=console_strings(),
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/live")
+@login_required
+def console(meeting_id: int) -> Any:
+    meeting = _live_meeting(get_meeting(meeting_id))
+    if not _is_staff():
+        abort(403)
+    return _console(meeting, None)
+
+
+@bp.get("/i/<token>/console")
+@personal_limit
+def personal_console(token: str) -> Any:
+    invitation = _personal(token)
+    if invitation.role not in CONSOLE_ROLES:
+        abort(403)
+    response = make_response(_console(invitation.meeting, invitation))
+    link_cookie.remember(request, response, token)
+    return response
+
+
+# --- a site's projector -------------------------------------------------------------------
+
+
+@bp.get("/projector/<site_code>")
+def projector(site_code: str) -> Any:
+    site = site_by_code(site_code)
+    if site is None:
+        abort(404)
+    meeting = _live_meeting(site.meeting)
+    if not kiosk_views.may_show(site):
+        if current_user.is_authenticated:
+            abort(403)
+        return redirect(url_for("accounts.login", next=request.path))
+    zone = site.venue.timezone
+    return render_template(
+        "live/projector.html",
+        meeting=meeting,
+        site=site,
+        zone=zone,
+        zone_label=zone_label(zone, utcnow()),
+        sites=_sites(meeting),
+        auth={"meeting": meeting.id, "site": site.id},
+        namespace=NAMESPACE,
+        checkin_namespace=checkin_live.NAMESPACE,
+        strings=screen_strings(),
+    )
+
+
+# --- the participant's phone --------------------------------------------------------------
+
+
+@bp.get("/i/<token>/live")
+@personal_limit
+def phone(token: str) -> Any:
+    invitation = _personal(token)
+    meeting = invitation.meeting
+    response = make_response(
+        render_template(
+            "live/phone.html",
+            meeting=meeting,
+            invitation=invitation,
+            token=token,
+            auth={"meeting": meeting.id, "token": token},
+            namespace=NAMESPACE,
+            console=invitation.role in CONSOLE_ROLES,
+            strings=phone_strings(),
+        )
+    )
+    link_cookie.remember(request, response, token)
+    return response

@@ -1,0 +1,398 @@
+// meetcoord live client (DESIGN §5), shared by the console, the projector and the phone.
+// Connects to /live, keeps the room's state from the snapshot plus events applied strictly
+// in seq order, survives reloads (sessionStorage) and reconnects (auth sends last_seq),
+// and sends commands with a nonce, retried with the same nonce until acknowledged.
+// Exposes window.MeetcoordLive = {connect, el, text, fill, fmt, tickTimers, timeIn}.
+(function () {
+  "use strict";
+
+  var HELLO_MS = 20000; // heartbeat: the site's link is alive
+  var GAP_MS = 2000; // a hole in the seqs this old asks the server again
+  var ACK_MS = 8000; // no answer by then: send the same command (same nonce) again
+
+  function nonce() {
+    var c = window.crypto;
+    if (c && typeof c.randomUUID === "function") return c.randomUUID();
+    var bytes = new Uint8Array(16);
+    if (c && c.getRandomValues) c.getRandomValues(bytes);
+    else for (var i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+    return Array.prototype.map.call(bytes, function (b) {
+      return (b + 256).toString(16).slice(1);
+    }).join("");
+  }
+
+  // --- the room as data: one function per event type ------------------------------------
+
+  function upsert(list, item, key) {
+    key = key || "id";
+    for (var i = 0; i < list.length; i++) {
+      if (list[i][key] === item[key]) { list[i] = item; return; }
+    }
+    list.push(item);
+  }
+
+  function find(list, id, key) {
+    key = key || "id";
+    for (var i = 0; i < list.length; i++) if (list[i][key] === id) return list[i];
+    return null;
+  }
+
+  function room(s, d, env) {
+    s.room = d.room;
+    if (env.type === "meeting.closed") s.meeting.status = "closed";
+    else if (env.type === "meeting.opened") s.meeting.status = "live";
+  }
+
+  function decision(s, d, env) {
+    var next = d.decision;
+    var old = find(s.decisions, next.id);
+    next.history = (old && old.history) || [];
+    if (env.type === "decision.amended" && old && old.version < next.version) {
+      next.history = next.history.concat([{
+        version: old.version, text: old.text, kind: old.kind,
+        replaced_at: env.at, replaced_by: env.actor
+      }]);
+    }
+    upsert(s.decisions, next);
+    s.decisions.sort(function (a, b) { return a.number - b.number; });
+  }
+
+  function speaker(s, d) {
+    var sp = d.speaker;
+    s.speakers = s.speakers.filter(function (x) { return x.id !== sp.id; });
+    if (sp.status === "waiting" || sp.status === "speaking") s.speakers.push(sp);
+  }
+
+  var APPLY = {
+    "meeting.opened": room,
+    "meeting.paused": room,
+    "meeting.resumed": room,
+    "meeting.closed": room,
+    "item.activated": function (s, d) {
+      s.room.current_item_id = d.item_id;
+      s.room.item_timer = d.timer;
+    },
+    "agenda.changed": function (s, d) { s.agenda = d.agenda; },
+    "decision.recorded": decision,
+    "decision.amended": decision,
+    "decision.tallied": decision,
+    "notes.saved": function (s, d) { upsert(s.notes, d.note, "item_id"); },
+    "action.created": function (s, d) { upsert(s.actions, d.action); },
+    "speaker.requested": speaker,
+    "speaker.withdrawn": speaker,
+    "speaker.floor": speaker,
+    "speaker.done": speaker
+  };
+
+  function fromSnapshot(snap) {
+    var state = JSON.parse(JSON.stringify(snap));
+    (state.revisions || []).forEach(function (r) {
+      var d = find(state.decisions, r.decision_id);
+      if (d) (d.history = d.history || []).push(r);
+    });
+    state.decisions.forEach(function (d) { d.history = d.history || []; });
+    delete state.revisions;
+    return state;
+  }
+
+  // --- the connection -------------------------------------------------------------------
+
+  function load(key) {
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(key) || "null");
+      return saved && saved.state && typeof saved.seq === "number" ? saved : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /* options: namespace, auth {meeting, token?, site?}, key (sessionStorage), and callbacks
+     onChange(state, env|null), onStatus(connected), onWelcome(w), onPresence(p). */
+  function connect(options) {
+    var saved = load(options.key);
+    var client = {
+      state: saved ? saved.state : null,
+      seq: saved ? saved.seq : 0,
+      offset: saved && typeof saved.offset === "number" ? saved.offset : null,
+      welcome: null,
+      connected: false
+    };
+    var buffer = {};
+    var gapTimer = null;
+    var pending = [];
+
+    function save() {
+      try {
+        window.sessionStorage.setItem(options.key, JSON.stringify({
+          seq: client.seq, state: client.state, offset: client.offset
+        }));
+      } catch (e) { /* storage full or disabled: the page still works, reload asks again */ }
+    }
+
+    function changed(env) {
+      save();
+      if (options.onChange) options.onChange(client.state, env || null);
+    }
+
+    // The server's clock is at least the latest stamp seen (replayed old events only lower
+    // the estimate, so keep the largest).
+    function clock(iso) {
+      var t = Date.parse(iso);
+      if (isNaN(t)) return;
+      var candidate = t - Date.now();
+      if (client.offset === null || candidate > client.offset) client.offset = candidate;
+    }
+
+    client.now = function () { return Date.now() + (client.offset || 0); };
+
+    var socket = window.io(options.namespace, {
+      // A function, so each reconnect sends the seq this page holds at that moment.
+      auth: function (cb) {
+        var auth = {};
+        for (var k in options.auth) auth[k] = options.auth[k];
+        if (client.state) auth.last_seq = client.seq;
+        cb(auth);
+      },
+      transports: ["websocket", "polling"]
+    });
+    client.socket = socket;
+
+    function status(on) {
+      client.connected = on;
+      if (options.onStatus) options.onStatus(on);
+    }
+
+    function resync() {
+      socket.emit("resync", { last_seq: client.state ? client.seq : null });
+    }
+
+    function armGap() {
+      if (gapTimer) return;
+      gapTimer = window.setTimeout(function () {
+        gapTimer = null;
+        if (Object.keys(buffer).length) {
+          resync();
+          armGap(); // keep asking while the hole stays
+        }
+      }, GAP_MS);
+    }
+
+    function drain() {
+      var applied = null;
+      while (buffer[client.seq + 1]) {
+        var env = buffer[client.seq + 1];
+        delete buffer[client.seq + 1];
+        try {
+          var fn = APPLY[env.type];
+          if (fn) fn(client.state, env.data, env);
+        } catch (e) {
+          // A state this page cannot follow: start again from a snapshot.
+          client.state = null;
+          buffer = {};
+          resync();
+          return;
+        }
+        client.seq = env.seq;
+        applied = env;
+      }
+      Object.keys(buffer).forEach(function (s) {
+        if (Number(s) <= client.seq) delete buffer[s];
+      });
+      if (!Object.keys(buffer).length && gapTimer) {
+        window.clearTimeout(gapTimer);
+        gapTimer = null;
+      } else if (Object.keys(buffer).length) {
+        armGap();
+      }
+      if (applied) changed(applied);
+    }
+
+    socket.on("snapshot", function (snap) {
+      if (snap.server_time) clock(snap.server_time);
+      client.state = fromSnapshot(snap);
+      client.seq = snap.seq;
+      drain();
+      changed(null);
+    });
+
+    socket.on("event", function (env) {
+      clock(env.at);
+      if (client.state && env.seq <= client.seq) return; // already have it
+      buffer[env.seq] = env;
+      if (client.state) drain();
+      else armGap();
+    });
+
+    socket.on("welcome", function (w) {
+      client.welcome = w;
+      if (options.onWelcome) options.onWelcome(w);
+    });
+    socket.on("presence", function (p) { if (options.onPresence) options.onPresence(p); });
+
+    socket.on("connect", function () {
+      status(true);
+      pending.slice().forEach(transmit);
+    });
+    socket.on("disconnect", function () { status(false); });
+    socket.on("connect_error", function () { status(false); });
+
+    window.setInterval(function () {
+      if (socket.connected) socket.emit("hello", {});
+    }, HELLO_MS);
+
+    // --- commands: one nonce per command, the same nonce on every retry -----------------
+
+    function finish(cmd, ack) {
+      if (cmd.done) return;
+      cmd.done = true;
+      pending = pending.filter(function (c) { return c !== cmd; });
+      cmd.resolve(ack);
+    }
+
+    function transmit(cmd) {
+      if (cmd.done || !socket.connected) return; // sent again on the next connect
+      var attempt = ++cmd.attempts;
+      socket.timeout(ACK_MS).emit(cmd.name, cmd.data, function (err, ack) {
+        if (cmd.done || attempt !== cmd.attempts) return;
+        if (err || !ack) { transmit(cmd); return; } // timed out or disconnected
+        if (!ack.ok && ack.error && ack.error.code === "not_connected") {
+          window.setTimeout(function () { transmit(cmd); }, 1000);
+          return;
+        }
+        finish(cmd, ack);
+      });
+    }
+
+    client.send = function (name, data) {
+      return new Promise(function (resolve) {
+        var body = {};
+        for (var k in data || {}) body[k] = data[k];
+        body.nonce = nonce();
+        var cmd = { name: name, data: body, resolve: resolve, done: false, attempts: 0 };
+        pending.push(cmd);
+        transmit(cmd);
+      });
+    };
+
+    if (client.state) window.setTimeout(function () { changed(null); }, 0);
+    return client;
+  }
+
+  // --- small helpers the pages share ----------------------------------------------------
+
+  // el("li", {class: "x", "data-id": 3}, [child, "text"]): no innerHTML anywhere.
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    for (var k in attrs || {}) {
+      if (attrs[k] === null || attrs[k] === undefined || attrs[k] === false) continue;
+      if (k === "text") node.textContent = attrs[k];
+      else node.setAttribute(k, attrs[k] === true ? "" : attrs[k]);
+    }
+    (children || []).forEach(function (c) {
+      if (c === null || c === undefined) return;
+      node.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
+    });
+    return node;
+  }
+
+  function text(id, value) {
+    var node = typeof id === "string" ? document.getElementById(id) : id;
+    if (node) node.textContent = value === null || value === undefined ? "" : String(value);
+    return node;
+  }
+
+  function fill(id, nodes) {
+    var node = typeof id === "string" ? document.getElementById(id) : id;
+    if (!node) return null;
+    while (node.firstChild) node.removeChild(node.firstChild);
+    nodes.forEach(function (n) { if (n) node.appendChild(n); });
+    return node;
+  }
+
+  // fmt("Mata acara %(n)s dari %(total)s", {n: 2, total: 5})
+  function fmt(template, values) {
+    return String(template).replace(/%\((\w+)\)s/g, function (m, k) {
+      return values && values[k] !== undefined ? values[k] : m;
+    });
+  }
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function clockText(seconds) {
+    seconds = Math.abs(Math.round(seconds));
+    var h = Math.floor(seconds / 3600);
+    var m = Math.floor((seconds % 3600) / 60);
+    return (h ? h + ":" + pad(m) : String(m)) + ":" + pad(seconds % 60);
+  }
+
+  // A timer element carries data-started-at and data-duration; this writes what is left
+  // (or, past the end, "+m:ss" with data-over="1").
+  function setTimer(node, timer) {
+    if (!node) return;
+    if (!timer || !timer.started_at) {
+      node.removeAttribute("data-started-at");
+      node.textContent = "";
+      node.hidden = true;
+      return;
+    }
+    node.hidden = false;
+    node.setAttribute("data-started-at", timer.started_at);
+    node.setAttribute("data-duration", timer.duration === null ? "" : String(timer.duration));
+  }
+
+  function tickTimers(client, root) {
+    var now = client.now();
+    var nodes = (root || document).querySelectorAll("[data-started-at]");
+    Array.prototype.forEach.call(nodes, function (node) {
+      var elapsed = (now - Date.parse(node.getAttribute("data-started-at"))) / 1000;
+      var duration = node.getAttribute("data-duration");
+      if (duration === "") {
+        node.textContent = clockText(Math.max(0, elapsed));
+        return;
+      }
+      var left = Number(duration) - elapsed;
+      node.textContent = (left < 0 ? "+" : "") + clockText(left);
+      node.setAttribute("data-over", left < 0 ? "1" : "0");
+    });
+  }
+
+  // "14.05 WITA": a moment shown in a site's zone with the zone's label.
+  function timeIn(iso, zone, label, locale) {
+    if (!iso) return "";
+    try {
+      var t = new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "id-ID", {
+        hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: zone
+      }).format(new Date(iso));
+      return t.replace(/:/g, ".") + (label ? " " + label : "");
+    } catch (e) {
+      return iso;
+    }
+  }
+
+  function onReady(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  function data(root, name) {
+    try {
+      return JSON.parse(root.getAttribute("data-" + name) || "null");
+    } catch (e) {
+      return null;
+    }
+  }
+
+  window.MeetcoordLive = {
+    connect: connect,
+    el: el,
+    text: text,
+    fill: fill,
+    fmt: fmt,
+    find: find,
+    setTimer: setTimer,
+    tickTimers: tickTimers,
+    timeIn: timeIn,
+    onReady: onReady,
+    data: data
+  };
+})();

@@ -1,0 +1,397 @@
+// meetcoord chair's console (templates/live/console.html): runs the meeting over /live.
+// Lists are redrawn from the room's state; forms keep what the user typed. Needs
+// live-client.js (window.MeetcoordLive) and the vendored Socket.IO client.
+(function () {
+  "use strict";
+  var L = window.MeetcoordLive;
+  if (!L) return;
+  var el = L.el, text = L.text, fill = L.fill, fmt = L.fmt, find = L.find;
+
+  L.onReady(function () {
+    var root = document.getElementById("live");
+    if (!root || typeof window.io !== "function") return;
+    var T = L.data(root, "strings") || {};
+    var sites = L.data(root, "sites") || [];
+    var canRun = root.getAttribute("data-can-run") === "1";
+    var locale = root.getAttribute("data-locale");
+    var state = null;
+    var lastPresence = null;
+
+    function siteName(id) {
+      var s = id === null || id === undefined ? null : find(sites, id);
+      return s ? s.name : T.online;
+    }
+
+    function note(id, message, isError) {
+      var n = text(id, message || "");
+      if (n) n.setAttribute("data-error", isError ? "1" : "0");
+    }
+
+    // Every command goes through here: the answer's message is shown where it belongs.
+    function run(name, data, noteId) {
+      return client.send(name, data || {}).then(function (ack) {
+        if (!ack.ok) {
+          var message = fmt(T.failed, { message: ack.error && ack.error.message });
+          if (noteId) note(noteId, message, true);
+          else showError(message);
+        } else if (!noteId) {
+          showError("");
+        }
+        return ack;
+      });
+    }
+
+    function showError(message) {
+      var box = text("live-error", message);
+      if (box) box.hidden = !message;
+    }
+
+    // --- drawing ----------------------------------------------------------------------
+
+    function currentItem() {
+      return state && state.room.current_item_id ? find(state.agenda, state.room.current_item_id) : null;
+    }
+
+    function drawRun() {
+      var st = state ? state.room.state : "waiting";
+      var badge = text("live-state", T["state_" + st]);
+      if (badge) badge.setAttribute("data-state", st);
+      Array.prototype.forEach.call(root.querySelectorAll("#live-run [data-when]"), function (b) {
+        b.hidden = b.getAttribute("data-when").split(" ").indexOf(st) < 0;
+      });
+    }
+
+    function drawAgenda() {
+      var current = state.room.current_item_id;
+      var n = state.agenda.length;
+      fill("live-agenda", state.agenda.map(function (item, i) {
+        var isCurrent = item.id === current;
+        var tools = canRun ? el("span", { class: "live-tools" }, [
+          isCurrent ? null : el("button", { type: "button", class: "button button-small", "data-act": "activate", "data-id": item.id, text: T.activate }),
+          el("button", { type: "button", class: "button button-small button-quiet", "data-act": "up", "data-id": item.id, disabled: i === 0, "aria-label": fmt(T.up, { title: item.title }), text: "↑" }),
+          el("button", { type: "button", class: "button button-small button-quiet", "data-act": "down", "data-id": item.id, disabled: i === n - 1, "aria-label": fmt(T.down, { title: item.title }), text: "↓" })
+        ]) : null;
+        return el("li", { class: "live-agenda-item", "data-id": item.id, "aria-current": isCurrent ? "step" : null }, [
+          el("span", { class: "live-agenda-title" }, [
+            el("strong", { text: item.title }), " ",
+            el("span", { class: "muted", text: fmt(T.minutes, { n: item.planned_minutes }) + (item.presenter ? " · " + item.presenter : "") }),
+            isCurrent ? el("span", { class: "badge live-now", text: T.current }) : null
+          ]),
+          tools
+        ]);
+      }));
+    }
+
+    function tallyTable(d) {
+      if (d.kind !== "vote" || !d.tallies.length) return null;
+      var head = el("tr", {}, ["", T["for"], T.against, T.abstain].map(function (h) { return el("th", { scope: "col", text: h }); }));
+      var rows = d.tallies.map(function (t) {
+        return el("tr", {}, [el("th", { scope: "row", text: siteName(t.site_id) }), el("td", { text: t["for"] }), el("td", { text: t.against }), el("td", { text: t.abstain })]);
+      });
+      rows.push(el("tr", { class: "live-total" }, [el("th", { scope: "row", text: T.total }), el("td", { text: d.totals["for"] }), el("td", { text: d.totals.against }), el("td", { text: d.totals.abstain })]));
+      return el("table", { class: "live-tally-table" }, [el("thead", {}, [head]), el("tbody", {}, rows)]);
+    }
+
+    function decisionItem(d, withTools) {
+      var actions = state.actions.filter(function (a) { return a.decision_id === d.id; });
+      var history = d.history && d.history.length ? el("details", { class: "live-history" }, [
+        el("summary", { text: T.history })
+      ].concat(d.history.map(function (h) {
+        return el("p", { text: fmt(T.was, { n: h.version, text: h.text }) + " (" + T["kind_" + h.kind] + ")" });
+      }))) : null;
+      return el("li", { class: "live-decision", "data-id": d.id }, [
+        el("p", { class: "live-decision-head" }, [
+          el("strong", { text: fmt(T.decision_n, { n: d.number }) }), " ",
+          el("span", { class: "badge", text: T["kind_" + d.kind] }),
+          d.version > 1 ? el("span", { class: "muted", text: " " + fmt(T.version, { n: d.version }) + " · " + T.amended }) : null
+        ]),
+        el("p", { class: "live-decision-text", text: d.text }),
+        tallyTable(d),
+        history,
+        actions.length ? el("ul", { class: "live-actions" }, actions.map(function (a) {
+          var bits = [a.organization, a.person, a.locus, a.due_on ? fmt(T.action_due, { date: a.due_on }) : null].filter(Boolean);
+          return el("li", {}, [el("strong", { text: a.title }), " — " + bits.join(" · ")]);
+        })) : null,
+        withTools ? el("span", { class: "button-row" }, [
+          el("button", { type: "button", class: "button button-small button-quiet", "data-act": "amend", "data-id": d.id, text: T.amend }),
+          el("button", { type: "button", class: "button button-small button-quiet", "data-act": "action", "data-id": d.id, text: T.add_action })
+        ]) : null
+      ]);
+    }
+
+    function drawDecisions() {
+      var item = currentItem();
+      var mine = state.decisions.filter(function (d) { return item && d.item_id === item.id; });
+      fill("live-item-decisions", mine.length ? mine.map(function (d) { return decisionItem(d, false); }) : [el("li", { class: "muted", text: T.no_decisions })]);
+      fill("live-decisions", state.decisions.length ? state.decisions.map(function (d) { return decisionItem(d, true); }) : [el("li", { class: "muted", text: T.no_decisions })]);
+      var select = document.getElementById("action-decision");
+      var chosen = select.value;
+      fill(select, [el("option", { value: "", text: T.pick_decision })].concat(state.decisions.map(function (d) {
+        return el("option", { value: d.id, text: fmt(T.decision_n, { n: d.number }) + ": " + d.text.slice(0, 80) });
+      })));
+      select.value = chosen;
+    }
+
+    function drawCurrent() {
+      var item = currentItem();
+      text("live-current-item", item ? item.title : T.no_item);
+      L.setTimer(document.getElementById("live-item-timer"), item ? state.room.item_timer : null);
+      drawNotes(item);
+    }
+
+    function drawSpeakers() {
+      var speaking = state.speakers.filter(function (s) { return s.status === "speaking"; })[0];
+      text("live-speaker-name", speaking ? speaking.name + " — " + (speaking.site || T.online) : T.nobody_speaking);
+      L.setTimer(document.getElementById("live-speaker-timer"), speaking ? speaking.timer : null);
+      var end = document.getElementById("floor-end");
+      if (end) end.hidden = !speaking;
+      var waiting = state.speakers.filter(function (s) { return s.status === "waiting"; });
+      fill("live-queue", waiting.length ? waiting.map(function (s) {
+        return el("li", { class: "live-queue-item", "data-id": s.id }, [
+          el("span", { class: "badge live-site", text: s.site || T.online }), " ",
+          el("strong", { class: "live-queue-name", text: s.name }),
+          s.organization ? el("span", { class: "muted", text: " · " + s.organization }) : null,
+          s.raised_by && s.raised_by !== s.name ? el("span", { class: "muted", text: " · " + fmt(T.raised_by, { name: s.raised_by }) }) : null,
+          canRun ? el("span", { class: "button-row" }, [
+            el("button", { type: "button", class: "button button-small", "data-act": "floor", "data-id": s.id, text: T.give_floor }),
+            el("button", { type: "button", class: "button button-small button-quiet", "data-act": "withdraw", "data-id": s.id, text: T.withdraw })
+          ]) : null
+        ]);
+      }) : [el("li", { class: "muted", text: T.queue_empty })]);
+    }
+
+    function drawPresence() {
+      if (!lastPresence) return;
+      sites.forEach(function (site) {
+        var row = root.querySelector('#live-sites li[data-site-id="' + site.id + '"]');
+        if (!row) return;
+        var p = lastPresence.sites[String(site.id)];
+        var link = row.querySelector("[data-link]");
+        if (p && p.connected) {
+          link.textContent = [fmt(T.screens, { n: p.screens }), fmt(T.coordinators, { n: p.coordinators }), fmt(T.connections, { n: p.connected })].join(" · ");
+          link.setAttribute("data-on", p.screens || p.coordinators ? "1" : "0");
+        } else {
+          link.textContent = T.no_link;
+          link.setAttribute("data-on", "0");
+        }
+        text(row.querySelector("[data-heard]"), p && p.last_heard_at ? fmt(T.last_heard, { time: L.timeIn(p.last_heard_at, site.zone, site.zone_label, locale) }) : "");
+      });
+    }
+
+    function drawCounts(c) {
+      (c.sites || []).forEach(function (s) {
+        if (s.site_id === null) return;
+        var node = root.querySelector('#live-sites li[data-site-id="' + s.site_id + '"] [data-count]');
+        text(node, s.present + "/" + s.invited + " " + T.present);
+      });
+      var q = document.getElementById("live-quorum");
+      if (q && c.quorum) {
+        q.setAttribute("data-met", c.quorum.met ? "1" : "0");
+        q.textContent = (c.quorum.met ? T.quorum_met : T.quorum_not) + " · " + T.total + ": " + c.total;
+      }
+    }
+
+    function draw() {
+      if (!state) return;
+      drawRun();
+      drawAgenda();
+      drawCurrent();
+      drawDecisions();
+      drawSpeakers();
+      L.tickTimers(client, root);
+    }
+
+    // --- notes: a stale save is refused by the server; the user's text stays -----------
+
+    var notes = document.getElementById("notes-text");
+    var notesItem = null, notesDirty = false, notesSaving = false;
+    notes.addEventListener("input", function () { notesDirty = true; });
+
+    function drawNotes(item) {
+      var form = document.getElementById("notes-form");
+      form.hidden = !item;
+      if (!item) return;
+      var saved = find(state.notes, item.id, "item_id") || { text: "", version: 0 };
+      text("notes-version", saved.version ? fmt(T.notes_version, { n: saved.version }) : "");
+      if (notesItem !== item.id) {
+        notesItem = item.id;
+        notesDirty = false;
+        note("notes-note", "");
+      }
+      if (!notesDirty && !notesSaving) {
+        notes.value = saved.text;
+        notes.setAttribute("data-base-version", saved.version);
+      } else if (!notesSaving && saved.version > Number(notes.getAttribute("data-base-version"))) {
+        note("notes-note", T.notes_changed, true);
+      }
+    }
+
+    document.getElementById("notes-form").addEventListener("submit", function (e) {
+      e.preventDefault();
+      if (!notesItem) return;
+      notesSaving = true;
+      run("notes.save", { item_id: notesItem, text: notes.value, base_version: Number(notes.getAttribute("data-base-version")) }, "notes-note").then(function (ack) {
+        notesSaving = false;
+        if (ack.ok) {
+          notesDirty = false;
+          if (ack.id) notes.setAttribute("data-base-version", ack.id);
+          note("notes-note", T.saved);
+          draw();
+        }
+      });
+    });
+
+    // --- decisions, votes, amendments, follow-up actions --------------------------------
+
+    var kind = document.getElementById("decision-kind");
+    var tallies = document.getElementById("decision-tallies");
+    function tallyRows() {
+      return Array.prototype.map.call(tallies.querySelectorAll("tbody tr"), function (row) {
+        var out = { site_id: row.getAttribute("data-site-id"), any: false };
+        Array.prototype.forEach.call(row.querySelectorAll("input"), function (input) {
+          out[input.getAttribute("data-key")] = Number(input.value || 0);
+          if (input.value !== "") out.any = true;
+        });
+        return out;
+      });
+    }
+    function sumTallies() {
+      var rows = tallyRows();
+      ["for", "against", "abstain"].forEach(function (k) {
+        text("tally-" + k, rows.reduce(function (n, r) { return n + (r[k] || 0); }, 0));
+      });
+    }
+    kind.addEventListener("change", function () { tallies.hidden = kind.value !== "vote"; });
+    tallies.addEventListener("input", sumTallies);
+
+    document.getElementById("decision-form").addEventListener("submit", function (e) {
+      e.preventDefault();
+      var form = e.target;
+      var body = { text: form.elements.text.value, kind: kind.value };
+      if (kind.value === "vote") {
+        body.tallies = tallyRows().filter(function (r) { return r.any; }).map(function (r) {
+          return { site_id: r.site_id, "for": r["for"], against: r.against, abstain: r.abstain };
+        });
+      }
+      run("decision.record", body, "decision-note").then(function (ack) {
+        if (!ack.ok) return;
+        form.reset();
+        tallies.hidden = true;
+        sumTallies();
+        note("decision-note", T.recorded);
+      });
+    });
+
+    var amend = document.getElementById("amend-form");
+    function startAmend(id) {
+      var d = find(state.decisions, id);
+      if (!d) return;
+      amend.hidden = false;
+      document.getElementById("amend-id").value = d.id;
+      document.getElementById("amend-version").value = d.version;
+      document.getElementById("amend-text").value = d.text;
+      document.getElementById("amend-kind").value = d.kind;
+      text("amend-title", T.amend + ": " + fmt(T.decision_n, { n: d.number }));
+      note("amend-note", "");
+      document.getElementById("amend-text").focus();
+    }
+    document.getElementById("amend-cancel").addEventListener("click", function () { amend.hidden = true; });
+    amend.addEventListener("submit", function (e) {
+      e.preventDefault();
+      run("decision.amend", {
+        decision_id: Number(amend.elements.decision_id.value),
+        base_version: Number(amend.elements.base_version.value),
+        text: amend.elements.text.value,
+        kind: amend.elements.kind.value
+      }, "amend-note").then(function (ack) { if (ack.ok) amend.hidden = true; });
+    });
+
+    var actionForm = document.getElementById("action-form");
+    actionForm.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var f = actionForm.elements;
+      run("action.create", {
+        decision_id: f.decision_id.value,
+        title: f.title.value,
+        organization_id: f.organization_id.value,
+        person_id: f.person_id.value,
+        locus: f.locus.value,
+        due_on: f.due_on.value
+      }, "action-note").then(function (ack) {
+        if (!ack.ok) return;
+        f.title.value = f.locus.value = f.due_on.value = "";
+        note("action-note", T.action_saved);
+      });
+    });
+
+    var agendaForm = document.getElementById("agenda-form");
+    if (agendaForm) {
+      agendaForm.addEventListener("submit", function (e) {
+        e.preventDefault();
+        run("agenda.add", { title: agendaForm.elements.title.value, planned_minutes: Number(agendaForm.elements.planned_minutes.value) }, "agenda-note").then(function (ack) {
+          if (!ack.ok) return;
+          agendaForm.elements.title.value = "";
+          note("agenda-note", T.saved);
+        });
+      });
+    }
+
+    // --- buttons: one listener for every button the lists draw ---------------------------
+
+    function move(id, by) {
+      var ids = state.agenda.map(function (i) { return i.id; });
+      var at = ids.indexOf(id);
+      var to = at + by;
+      if (at < 0 || to < 0 || to >= ids.length) return;
+      ids.splice(at, 1);
+      ids.splice(to, 0, id);
+      run("agenda.reorder", { item_ids: ids });
+    }
+
+    root.addEventListener("click", function (e) {
+      var b = e.target.closest("button[data-cmd], button[data-act]");
+      if (!b || !state) return;
+      var cmd = b.getAttribute("data-cmd");
+      if (cmd) {
+        if (cmd === "close" && !window.confirm(T.confirm_close)) return;
+        run(cmd, {});
+        return;
+      }
+      var id = Number(b.getAttribute("data-id"));
+      switch (b.getAttribute("data-act")) {
+        case "activate": run("item.activate", { item_id: id }); break;
+        case "up": move(id, -1); break;
+        case "down": move(id, 1); break;
+        case "floor": run("floor.give", { request_id: id }); break;
+        case "withdraw": run("speaker.withdraw", { request_id: id }); break;
+        case "amend": startAmend(id); break;
+        case "action":
+          document.getElementById("action-decision").value = String(id);
+          document.getElementById("action-title").focus();
+          break;
+      }
+    });
+
+    // --- the connections ----------------------------------------------------------------
+
+    var conn = document.getElementById("live-conn");
+    var client = L.connect({
+      namespace: root.getAttribute("data-namespace"),
+      auth: L.data(root, "auth"),
+      key: root.getAttribute("data-key"),
+      onChange: function (s) { state = s; draw(); },
+      onStatus: function (on) {
+        conn.textContent = on ? T.connected : T.disconnected;
+        conn.setAttribute("data-on", on ? "1" : "0");
+      },
+      onPresence: function (p) { lastPresence = p; drawPresence(); }
+    });
+    window.setInterval(function () { L.tickTimers(client, root); }, 1000);
+
+    var checkin = root.getAttribute("data-checkin");
+    if (checkin) {
+      var counts = window.io(checkin, { auth: { meeting: L.data(root, "auth").meeting }, transports: ["websocket", "polling"] });
+      counts.on("counts", drawCounts);
+    }
+  });
+})();

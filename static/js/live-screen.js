@@ -1,0 +1,92 @@
+// meetcoord projector (templates/live/projector.html): the current item, who speaks and
+// their time, the decisions so far and attendance per site, in big type. Read-only.
+(function () {
+  "use strict";
+  var L = window.MeetcoordLive;
+  if (!L) return;
+  var el = L.el, text = L.text, fill = L.fill, fmt = L.fmt, find = L.find;
+
+  L.onReady(function () {
+    var root = document.getElementById("live");
+    if (!root || typeof window.io !== "function") return;
+    var T = L.data(root, "strings") || {};
+    var sites = L.data(root, "sites") || [];
+    var locale = root.getAttribute("data-locale");
+
+    function siteName(id) {
+      var s = id === null || id === undefined ? null : find(sites, id);
+      return s ? s.name : T.online;
+    }
+
+    function draw(state) {
+      var st = state.room.state;
+      var badge = text("live-state", T["state_" + st]);
+      badge.setAttribute("data-state", st);
+
+      var item = state.room.current_item_id ? find(state.agenda, state.room.current_item_id) : null;
+      var index = item ? state.agenda.indexOf(item) : -1;
+      text("screen-item", item ? item.title : T.no_item);
+      text("screen-progress", item ? "· " + fmt(T.item_of, { n: index + 1, total: state.agenda.length }) : "");
+      L.setTimer(document.getElementById("screen-item-timer"), item ? state.room.item_timer : null);
+
+      var speaking = state.speakers.filter(function (s) { return s.status === "speaking"; })[0];
+      text("screen-speaker", speaking ? speaking.name : T.nobody_speaking);
+      text("screen-speaker-site", speaking ? (speaking.site || T.online) + (speaking.organization ? " · " + speaking.organization : "") : "");
+      L.setTimer(document.getElementById("screen-speaker-timer"), speaking ? speaking.timer : null);
+
+      var decisions = state.decisions.slice().reverse(); // newest first: the room reads the top
+      fill("screen-decisions", decisions.length ? decisions.map(function (d) {
+        var votes = d.kind === "vote" && d.tallies.length ? el("p", { class: "screen-votes" }, [
+          T["for"] + " " + d.totals["for"] + " · " + T.against + " " + d.totals.against + " · " + T.abstain + " " + d.totals.abstain,
+          el("span", { class: "screen-votes-sites", text: d.tallies.map(function (t) {
+            return siteName(t.site_id) + ": " + t["for"] + "/" + t.against + "/" + t.abstain;
+          }).join(" · ") })
+        ]) : null;
+        return el("li", { class: "screen-decision", "data-id": d.id, value: d.number }, [
+          el("p", { class: "screen-decision-text", text: d.text }),
+          el("p", { class: "screen-decision-kind" }, [el("span", { class: "badge", text: T["kind_" + d.kind] }),
+            d.version > 1 ? " " + fmt(T.version, { n: d.version }) : null]),
+          votes
+        ]);
+      }) : [el("li", { class: "screen-empty", text: T.no_decisions })]);
+      L.tickTimers(client, root);
+    }
+
+    function drawCounts(c) {
+      document.getElementById("screen-attendance").hidden = false;
+      fill("screen-sites", (c.sites || []).map(function (s) {
+        return el("li", {}, [el("span", { text: s.name }), el("strong", { text: s.present + " / " + s.invited })]);
+      }));
+      var q = document.getElementById("screen-quorum");
+      if (c.quorum) {
+        q.setAttribute("data-met", c.quorum.met ? "1" : "0");
+        q.textContent = (c.quorum.met ? T.quorum_met : T.quorum_not) + " · " + T.total + " " + c.total;
+      }
+    }
+
+    var conn = document.getElementById("live-conn");
+    var client = L.connect({
+      namespace: root.getAttribute("data-namespace"),
+      auth: L.data(root, "auth"),
+      key: root.getAttribute("data-key"),
+      onChange: function (state) { draw(state); },
+      onStatus: function (on) {
+        conn.textContent = on ? T.connected : T.disconnected;
+        conn.setAttribute("data-on", on ? "1" : "0");
+      }
+    });
+
+    var zone = root.getAttribute("data-zone");
+    var clock = document.getElementById("screen-time");
+    function tick() {
+      L.tickTimers(client, root);
+      clock.textContent = L.timeIn(new Date(client.now()).toISOString(), zone, "", locale).slice(0, 5);
+    }
+    tick();
+    window.setInterval(tick, 1000);
+
+    // Attendance: the same counts the kiosk shows (staff session or this site's coordinator).
+    var counts = window.io(root.getAttribute("data-checkin"), { auth: { site: root.getAttribute("data-site-code") }, transports: ["websocket", "polling"] });
+    counts.on("counts", drawCounts);
+  });
+})();

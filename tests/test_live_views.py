@@ -1,0 +1,207 @@
+"""The live room's pages: who may open the console, a projector, the phone view; the links
+that lead there; the phone page's byte budget; the snapshot's additions for the pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from meetcoord.meetings import invitations, links, services
+from tests.helpers import text
+from tests.live_support import LiveRakor, command, connect, events
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+PHONE_BUDGET = 30_000  # bytes: the page, its stylesheet and scripts, without socket.io
+_ASSETS = re.compile(r'(?:src|href)="/static/([^"?]+)')
+
+
+@pytest.fixture
+def rakor() -> LiveRakor:
+    return LiveRakor()
+
+
+def _auth(html: str) -> dict:
+    match = re.search(r"data-auth='([^']*)'", html)
+    assert match, "page has no data-auth"
+    return json.loads(match.group(1))
+
+
+def token(inv) -> str:
+    return links.personal_token(inv)
+
+
+# --- the console --------------------------------------------------------------------------
+
+
+def test_staff_open_the_console(client, auth, rakor):
+    auth.login(user=rakor.staff)
+    response = client.get(f"/meetings/{rakor.meeting.id}/live")
+    assert response.status_code == 200
+    html = text(response)
+    assert "Konsol rapat" in html
+    assert _auth(html) == {"meeting": rakor.meeting.id}  # the session cookie is the credential
+    assert 'data-checkin="/checkin"' in html  # staff see attendance and quorum
+    assert "Kantor Gubernur Maluku" in html
+    assert f"/projector/{rakor.other_site.code}" in html
+    assert 'data-cmd="close"' in html
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_viewer_account_may_not_run_the_meeting(client, auth, rakor):
+    auth.login("viewer")
+    assert client.get(f"/meetings/{rakor.meeting.id}/live").status_code == 403
+
+
+def test_the_console_asks_an_anonymous_visitor_to_sign_in(client, rakor):
+    response = client.get(f"/meetings/{rakor.meeting.id}/live")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_an_unknown_meeting_has_no_console(client, auth, rakor):
+    auth.login(user=rakor.staff)
+    assert client.get("/meetings/999999/live").status_code == 404
+
+
+def test_the_chair_and_the_minute_taker_open_the_console_from_their_link(client, rakor):
+    chair = client.get(f"/i/{token(rakor.chair)}/console")
+    assert chair.status_code == 200
+    html = text(chair)
+    assert _auth(html) == {"meeting": rakor.meeting.id, "token": token(rakor.chair)}
+    assert 'data-can-run="1"' in html
+    assert 'data-cmd="open"' in html
+    assert "data-checkin" not in html  # /checkin serves staff sessions only
+    assert chair.headers["Referrer-Policy"] == "no-referrer"
+
+    notes = client.get(f"/i/{token(rakor.minute_taker)}/console")
+    assert notes.status_code == 200
+    html = text(notes)
+    assert 'data-can-run="0"' in html
+    assert 'data-cmd="open"' not in html  # records, does not run
+    assert 'id="decision-form"' in html
+
+
+@pytest.mark.parametrize("who", ["participant", "coordinator", "ambon_participant"])
+def test_other_invitees_may_not_open_the_console(client, rakor, who):
+    inv = getattr(rakor, who)
+    assert client.get(f"/i/{token(inv)}/console").status_code == 403
+
+
+def test_a_forged_or_withdrawn_link_opens_nothing(client, rakor):
+    assert client.get("/i/forged-token/console").status_code == 404
+    assert client.get("/i/forged-token/live").status_code == 404
+    chair_token = token(rakor.chair)
+    invitations.withdraw_invitation(rakor.staff, rakor.chair)
+    assert client.get(f"/i/{chair_token}/console").status_code == 404
+    assert client.get(f"/i/{chair_token}/live").status_code == 404
+
+
+def test_a_cancelled_meeting_has_no_live_pages(client, auth, rakor):
+    services.cancel_meeting(rakor.staff, rakor.meeting)
+    assert client.get(f"/i/{token(rakor.participant)}/live").status_code == 404
+    assert client.get(f"/i/{token(rakor.chair)}/console").status_code == 404
+    auth.login(user=rakor.staff)
+    assert client.get(f"/meetings/{rakor.meeting.id}/live").status_code == 404
+    assert client.get(f"/projector/{rakor.site.code}").status_code == 404
+
+
+# --- the projector ------------------------------------------------------------------------
+
+
+def test_staff_open_any_sites_projector(client, auth, rakor):
+    auth.login(user=rakor.staff)
+    response = client.get(f"/projector/{rakor.other_site.code}")
+    assert response.status_code == 200
+    html = text(response)
+    assert _auth(html) == {"meeting": rakor.meeting.id, "site": rakor.other_site.id}
+    assert "Kantor Gubernur Maluku" in html
+    assert "WIT" in html
+    assert f'data-site-code="{rakor.other_site.code}"' in html
+
+
+def test_a_coordinator_opens_only_their_own_sites_projector(client, rakor):
+    client.get(f"/i/{token(rakor.coordinator)}")  # the browser now holds the link
+    assert client.get(f"/projector/{rakor.other_site.code}").status_code == 200
+    refused = client.get(f"/projector/{rakor.site.code}")
+    assert refused.status_code == 302  # not theirs: sign in as staff, or nothing
+    assert "/login" in refused.headers["Location"]
+
+
+def test_a_participant_or_a_viewer_gets_no_projector(client, auth, rakor):
+    client.get(f"/i/{token(rakor.ambon_participant)}")
+    assert client.get(f"/projector/{rakor.other_site.code}").status_code == 302
+    auth.login("viewer")
+    assert client.get(f"/projector/{rakor.other_site.code}").status_code == 403
+    assert client.get("/projector/NOSUCHCODE").status_code == 404
+
+
+# --- the phone ----------------------------------------------------------------------------
+
+
+def test_every_invitee_follows_on_the_phone(client, rakor):
+    for inv in (rakor.participant, rakor.ambon_participant, rakor.coordinator, rakor.chair):
+        response = client.get(f"/i/{token(inv)}/live")
+        assert response.status_code == 200
+        html = text(response)
+        assert _auth(html) == {"meeting": rakor.meeting.id, "token": token(inv)}
+        assert f'data-invitation="{inv.id}"' in html
+        assert "Minta bicara" in html
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert f"/i/{token(rakor.chair)}/console" in text(client.get(f"/i/{token(rakor.chair)}/live"))
+    assert "/console" not in text(client.get(f"/i/{token(rakor.participant)}/live"))
+
+
+def test_the_phone_page_stays_within_its_byte_budget(client, rakor):
+    response = client.get(f"/i/{token(rakor.ambon_participant)}/live")
+    html = response.get_data()
+    assets = _ASSETS.findall(response.get_data(as_text=True))
+    assert "js/live-client.js" in assets
+    assert "js/live-phone.js" in assets
+    assert "css/app.css" not in assets  # the whole site's stylesheet is too heavy here
+    total = len(html) + sum(
+        (STATIC / path).stat().st_size for path in assets if not path.startswith("vendor/")
+    )
+    assert total < PHONE_BUDGET, f"{total} bytes"
+
+
+# --- links to the pages -------------------------------------------------------------------
+
+
+def test_the_meeting_page_links_to_the_console_and_each_projector(client, auth, rakor):
+    auth.login(user=rakor.staff)
+    html = text(client.get(f"/meetings/{rakor.meeting.id}"))
+    assert f"/meetings/{rakor.meeting.id}/live" in html
+    for site in rakor.meeting.sites:
+        assert f"/projector/{site.code}" in html
+
+
+def test_the_personal_page_links_to_the_live_view_and_the_console_for_the_chair(client, rakor):
+    page = text(client.get(f"/i/{token(rakor.participant)}"))
+    assert f"/i/{token(rakor.participant)}/live" in page
+    assert "/console" not in page
+    chair_page = text(client.get(f"/i/{token(rakor.chair)}"))
+    assert f"/i/{token(rakor.chair)}/console" in chair_page
+    notes_page = text(client.get(f"/i/{token(rakor.minute_taker)}"))
+    assert f"/i/{token(rakor.minute_taker)}/console" in notes_page
+
+
+# --- what the snapshot adds for the pages -------------------------------------------------
+
+
+def test_the_snapshot_carries_earlier_wordings_and_the_server_clock(app, rakor):
+    chair = connect(app, rakor.chair)
+    command(chair, "open")
+    ack = command(chair, "decision.record", text="Rapat berikutnya di Tambolaka")
+    command(chair, "decision.amend", decision_id=ack["id"], base_version=1, text="Di Waikabubak")
+    [snap] = events(connect(app, rakor.participant), "snapshot")
+    assert [d["text"] for d in snap["decisions"]] == ["Di Waikabubak"]
+    [earlier] = snap["revisions"]
+    assert earlier["decision_id"] == ack["id"]
+    assert earlier["version"] == 1
+    assert earlier["text"] == "Rapat berikutnya di Tambolaka"
+    assert earlier["replaced_by"] == "Ir. Yohanes Bili, M.Si."
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", snap["server_time"])

@@ -7,9 +7,14 @@ from typing import Any
 
 from flask import Flask
 
-from meetcoord.extensions import socketio
-from meetcoord.meetings import invitations, links
-from meetcoord.meetings.models import Invitation, InviteeRole
+from meetcoord.accounts.models import Role
+from meetcoord.accounts.services import create_token
+from meetcoord.extensions import db, socketio
+from meetcoord.live import state
+from meetcoord.live.actors import LiveActor
+from meetcoord.live.models import MeetingEvent
+from meetcoord.meetings import agenda, invitations, links
+from meetcoord.meetings.models import AgendaItem, Invitation, InviteeRole, Meeting
 from tests import factories
 from tests.kiosk_support import Rakor
 
@@ -27,6 +32,8 @@ class LiveRakor(Rakor):
 
     def __init__(self, title: str = "Rakor Pangan") -> None:
         super().__init__(title)
+        # The three host-site participants, taken before the others join the list.
+        self.participants = [Rakor.invitee(self, n) for n in range(3)]
         self.chair = self._invite("Ir. Yohanes Bili, M.Si.", InviteeRole.CHAIR, self.site.id)
         self.minute_taker = self._invite("Maria Kaka", InviteeRole.MINUTE_TAKER, self.site.id)
         self.coordinator = self._invite(
@@ -35,7 +42,27 @@ class LiveRakor(Rakor):
         self.ambon_participant = self._invite(
             "Peserta Ambon", InviteeRole.PARTICIPANT, self.other_site.id
         )
-        self.participant = self.invitee(0)
+        self.participant = self.participants[0]
+
+    def invitee(self, n: int) -> Invitation:
+        """The n-th participant at the host site (not the chair, who sorts first)."""
+        return self.participants[n]
+
+    @property
+    def staff_actor(self) -> LiveActor:
+        """The secretariat, acting through the services directly (to set a scene)."""
+        return LiveActor(user=self.staff)
+
+    def add_items(self, *titles: str) -> list[AgendaItem]:
+        """Agenda items prepared before the meeting, as the secretariat does."""
+        return [
+            agenda.add_agenda_item(
+                self.staff,
+                self.meeting,
+                {"title": t, "planned_minutes": 20, "kind": "discussion"},
+            )
+            for t in titles
+        ]
 
     def _invite(self, name: str, role: InviteeRole, site_id: int | None) -> Invitation:
         person = factories.person(name=name)
@@ -63,3 +90,30 @@ def events(client: Any, name: str = "event") -> list[Any]:
 def command(client: Any, name: str, **data: Any) -> dict[str, Any]:
     data.setdefault("nonce", nonce())
     return client.emit(name, data, namespace=NAMESPACE, callback=True)
+
+
+def account_client(app: Flask, meeting_id: int, role: Role | str = Role.SECRETARIAT) -> Any:
+    """A /live client for a staff or viewer account, through a bearer token."""
+    user = factories.user(role)
+    _token, secret = create_token(None, user, "live")
+    client = connect(app, meeting=meeting_id, bearer=secret)
+    client.user = user
+    return client
+
+
+def fingerprint(meeting_id: int) -> dict[str, Any]:
+    """Everything a command could change: the snapshot, plus the length of the log."""
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, meeting_id)
+    events = db.session.query(MeetingEvent).filter_by(meeting_id=meeting_id).count()
+    return {"events": events, "snapshot": state.snapshot(meeting)}
+
+
+def assert_unchanged(meeting_id: int, before: dict[str, Any]) -> None:
+    """Nothing a refused command could have touched has changed (one key at a time)."""
+    after = fingerprint(meeting_id)
+    assert after["events"] == before["events"], "the log grew"
+    for key, value in before["snapshot"].items():
+        if key == "server_time":  # the clock, for clients to correct theirs
+            continue
+        assert after["snapshot"][key] == value, key

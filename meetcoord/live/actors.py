@@ -89,6 +89,18 @@ class LiveActor:
         if not self.may(power, site):
             raise PermissionDenied(_DENIED[power])
 
+    def require_somewhere(self, power: Power) -> None:
+        """Refuse at once whoever holds ``power`` at no site at all.
+
+        Checked before the room's state or the command's data is looked at, so someone
+        who may not use a command learns nothing from the refusal; the site itself is
+        checked with :meth:`require` once it is known.
+        """
+        inv = self.invitation
+        coordinator = inv is not None and inv.role is InviteeRole.SITE_COORDINATOR
+        if not (self.may(power) or (power is Power.TALLY and coordinator)):
+            raise PermissionDenied(_DENIED[power])
+
     def coordinates(self, site: MeetingSite | None) -> bool:
         inv = self.invitation
         return (

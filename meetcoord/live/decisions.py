@@ -197,6 +197,7 @@ def set_tally(
     """Votes counted at one site; a coordinator only for their own site."""
 
     def body(cmd: Command) -> None:
+        cmd.actor.require_somewhere(Power.TALLY)
         require_running(cmd)
         decision = _decision(cmd, data.get("decision_id"))
         _set_tally(cmd, decision, data)

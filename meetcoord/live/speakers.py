@@ -53,6 +53,7 @@ def request_floor(
     """Ask for the floor for oneself, or (coordinator, staff) for ``invitation_id``."""
 
     def body(cmd: Command) -> int:
+        cmd.actor.require(Power.SPEAK)  # a seat, or staff
         require_running(cmd)
         target = cmd.actor.invitation
         if data.get("invitation_id") not in (None, ""):
@@ -92,6 +93,7 @@ def withdraw_request(
     actor: LiveActor, meeting_id: int, request_id: Any, nonce: Any = None
 ) -> tuple[int, None]:
     def body(cmd: Command) -> None:
+        cmd.actor.require(Power.SPEAK)
         request = _request(cmd, request_id)
         own = cmd.actor.invitation is not None and cmd.actor.invitation.id == request.invitation_id
         if not (own or cmd.actor.may(Power.RUN) or cmd.actor.coordinates(request.site)):

@@ -9,6 +9,7 @@
   var HELLO_MS = 20000; // heartbeat: the site's link is alive
   var GAP_MS = 2000; // a hole in the seqs this old asks the server again
   var ACK_MS = 8000; // no answer by then: send the same command (same nonce) again
+  var clients = []; // every connection of this page (the browser tests look in)
 
   function nonce() {
     var c = window.crypto;
@@ -275,6 +276,7 @@
     };
 
     if (client.state) window.setTimeout(function () { changed(null); }, 0);
+    clients.push(client);
     return client;
   }
 
@@ -383,6 +385,7 @@
   }
 
   window.MeetcoordLive = {
+    clients: clients,
     connect: connect,
     el: el,
     text: text,

@@ -26,7 +26,7 @@
       var item = state.room.current_item_id ? find(state.agenda, state.room.current_item_id) : null;
       var index = item ? state.agenda.indexOf(item) : -1;
       text("screen-item", item ? item.title : T.no_item);
-      text("screen-progress", item ? "· " + fmt(T.item_of, { n: index + 1, total: state.agenda.length }) : "");
+      text("screen-progress", item ? "· " + (index + 1) + "/" + state.agenda.length : "");
       L.setTimer(document.getElementById("screen-item-timer"), item ? state.room.item_timer : null);
 
       var speaking = state.speakers.filter(function (s) { return s.status === "speaking"; })[0];

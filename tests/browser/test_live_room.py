@@ -1,0 +1,246 @@
+"""The live room in three browsers on the real (eventlet) server: the chair's console (from
+the chair's personal link), the projector at site A (a secretariat session) and a
+participant's phone at site B. The chair opens the meeting and records a decision, and
+both others show it; the participant asks for the floor and the chair sees the request in
+the queue labelled with site B, gives the floor, and everyone sees who is speaking.
+
+The scene is seeded in the server's database by this module run as a script (same
+database, same secret key, so the personal links it prints are the ones the server
+accepts)::
+
+    python -m tests.browser.test_live_room   →   {"chair": "/i/…", ...}
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD
+from tests.support import PROJECT_ROOT, ServerProcess
+
+pytestmark = pytest.mark.browser
+
+
+def seed() -> dict[str, Any]:
+    import secrets
+
+    from meetcoord import create_app
+    from meetcoord.accounts.models import Role, User
+    from meetcoord.directory.models import Person, StakeholderCategory, Venue
+    from meetcoord.extensions import db
+    from meetcoord.meetings import agenda, invitations, links, services
+
+    app = create_app()
+    with app.app_context():
+        tag = secrets.token_hex(3)
+        editor = User(email=f"live-{tag}@bappeda.example.go.id", name="Seed", role=Role.SECRETARIAT)
+        editor.set_password(secrets.token_hex(16))
+        wita = Venue(name=f"Aula Bappeda SBD {tag}", timezone="Asia/Makassar", capacity=80)
+        wit = Venue(name=f"Kantor Gubernur Maluku {tag}", timezone="Asia/Jayapura", capacity=80)
+        chair = Person(name="Ir. Yohanes Bili, M.Si.", category=StakeholderCategory.GOVERNMENT)
+        member = Person(name=f"Peserta Ambon {tag}", category=StakeholderCategory.GOVERNMENT)
+        db.session.add_all([editor, wita, wit, chair, member])
+        db.session.flush()
+        meeting = services.create_meeting(
+            editor,
+            {
+                "title": f"Rakor Pangan {tag}",
+                "kind": "coordination",
+                "host_venue_id": wita.id,
+                "start_at": "2030-03-15T09:00",
+                "end_at": "2030-03-15T12:00",
+            },
+        )
+        services.add_site(editor, meeting, {"venue_id": wit.id})
+        site_a, site_b = meeting.sites
+        for title in ("Pembukaan", "Data stunting per desa"):
+            agenda.add_agenda_item(
+                editor, meeting, {"title": title, "planned_minutes": 20, "kind": "discussion"}
+            )
+        invitations.invite(
+            editor, meeting, {"person_ids": [chair.id], "role": "chair", "site_id": site_a.id}
+        )
+        invitations.invite(editor, meeting, {"person_ids": [member.id], "site_id": site_b.id})
+        services.schedule_meeting(editor, meeting)
+        by_person = {inv.person_id: inv for inv in meeting.invitations}
+        return {
+            "meeting_id": meeting.id,
+            "site_a": site_a.code,
+            "site_a_id": site_a.id,
+            "site_b_name": wit.name,
+            "chair": f"/i/{links.personal_token(by_person[chair.id])}",
+            "member": f"/i/{links.personal_token(by_person[member.id])}",
+            "member_name": member.name,
+        }
+
+
+def seed_server(server: ServerProcess) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.browser.test_live_room"],
+        env=dict(server.env),
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+DROP_NEXT_EVENT = """() => {
+  const socket = window.MeetcoordLive.clients[0].socket;
+  const [deliver] = socket.listeners("event");
+  socket.off("event");
+  window.__dropped = 0;
+  socket.on("event", (env) => {
+    if (window.__dropped === 0) { window.__dropped = 1; return; }
+    deliver(env);
+  });
+}"""
+
+
+def _csp_errors(tab: Any, into: list[str]) -> None:
+    tab.on("console", lambda m: into.append(m.text) if m.type == "error" else None)
+
+
+def test_chair_projector_and_phone_follow_one_room(
+    page: Any, browser: Any, live_server: ServerProcess
+) -> None:
+    from playwright.sync_api import expect
+
+    scene = seed_server(live_server)
+    errors: list[str] = []
+
+    def context() -> Any:
+        ctx = browser.new_context(base_url=live_server.base_url, locale="id-ID")
+        ctx.set_default_timeout(15_000)
+        return ctx
+
+    # The chair, from the personal link; no account.
+    chair_ctx = context()
+    phone_ctx = context()
+    try:
+        chair = chair_ctx.new_page()
+        _csp_errors(chair, errors)
+        chair.goto(f"{scene['chair']}/console")
+        expect(chair.locator("#live-conn")).to_have_text("Terhubung")
+        expect(chair.locator("#live-state")).to_have_text("Belum dibuka")
+
+        # The projector at site A: the secretariat signed in on the room's computer.
+        projector = page
+        _csp_errors(projector, errors)
+        projector.goto("/login")
+        projector.fill("#email", SECRETARIAT_EMAIL)
+        projector.fill("#password", SECRETARIAT_PASSWORD)
+        projector.get_by_role("button", name="Masuk").click()
+        projector.wait_for_url(lambda url: "/login" not in url)
+        projector.goto(f"/projector/{scene['site_a']}")
+        expect(projector.locator("#live-conn")).to_have_text("Terhubung")
+
+        # A participant's phone at site B.
+        phone = phone_ctx.new_page()
+        _csp_errors(phone, errors)
+        phone.set_viewport_size({"width": 390, "height": 844})
+        phone.goto(f"{scene['member']}/live")
+        expect(phone.locator("#live-conn")).to_have_text("Terhubung")
+        expect(phone.locator("#ph-request")).to_be_disabled()  # the meeting is not open yet
+
+        # The console sees the projector's link at site A.
+        site_a = chair.locator(f'#live-sites li[data-site-id="{scene["site_a_id"]}"] [data-link]')
+        expect(site_a).to_contain_text("1 layar")
+
+        # Open, start the first item.
+        chair.get_by_role("button", name="Buka rapat").click()
+        for tab in (chair, projector, phone):
+            expect(tab.locator("#live-state")).to_have_text("Berlangsung")
+        chair.locator("#live-agenda li").first.get_by_role("button", name="Aktifkan").click()
+        expect(projector.locator("#screen-item")).to_have_text("Pembukaan")
+        expect(phone.locator("#ph-item")).to_have_text("Pembukaan")
+        expect(projector.locator("#screen-item-timer")).to_contain_text("19:")  # of 20 minutes
+
+        # A decision by vote, with site A's tally; both others show it.
+        text = "Data stunting dipadankan per desa sebelum Musrenbang kecamatan"
+        chair.fill("#decision-text", text)
+        chair.select_option("#decision-kind", "vote")
+        row = chair.locator(f'#decision-tallies tr[data-site-id="{scene["site_a_id"]}"]')
+        row.locator('input[data-key="for"]').fill("12")
+        row.locator('input[data-key="against"]').fill("2")
+        row.locator('input[data-key="abstain"]').fill("1")
+        expect(chair.locator("#tally-for")).to_have_text("12")
+        chair.get_by_role("button", name="Catat kesepakatan").click()
+        expect(chair.locator("#decision-note")).to_have_text("Kesepakatan tercatat.")
+        expect(projector.locator("#screen-decisions")).to_contain_text(text)
+        expect(projector.locator("#screen-decisions")).to_contain_text("Setuju 12")
+        expect(phone.locator("#ph-decision-list")).to_contain_text(text)
+
+        # The participant asks for the floor; the chair sees it, labelled with site B.
+        phone.get_by_role("button", name="Minta bicara").click()
+        expect(phone.locator("#ph-mine")).to_have_text("Anda nomor 1 dalam antrean bicara.")
+        request = chair.locator("#live-queue li").filter(has_text=scene["member_name"])
+        expect(request.locator(".live-site")).to_have_text(scene["site_b_name"])
+        request.get_by_role("button", name="Beri kesempatan").click()
+        expect(phone.locator("#ph-mine")).to_have_text("Anda sedang berbicara.")
+        expect(projector.locator("#screen-speaker")).to_have_text(scene["member_name"])
+        expect(projector.locator("#screen-speaker-site")).to_contain_text(scene["site_b_name"])
+        expect(projector.locator("#screen-speaker-timer")).to_contain_text(":")
+
+        # A reload resumes from sessionStorage and the server's replay: nothing is lost.
+        phone.reload()
+        expect(phone.locator("#live-conn")).to_have_text("Terhubung")
+        expect(phone.locator("#ph-decision-list")).to_contain_text(text)
+        expect(phone.locator("#ph-mine")).to_have_text("Anda sedang berbicara.")
+
+        # An event lost on the way leaves a hole in the seqs: within ~2 s the phone asks
+        # again from its last seq, and applies what it missed in order, each once.
+        phone.evaluate(DROP_NEXT_EVENT)
+        chair.fill("#decision-text", "Rapat berikutnya di Waikabubak")
+        chair.get_by_role("button", name="Catat kesepakatan").click()
+        expect(projector.locator("#screen-decisions li")).to_have_count(2)
+        chair.fill("#decision-text", "Dinas Kesehatan menyiapkan data per desa")
+        chair.get_by_role("button", name="Catat kesepakatan").click()
+        decisions = phone.locator("#ph-decision-list li")
+        expect(decisions).to_have_count(3)
+        expect(decisions.nth(1)).to_contain_text("Rapat berikutnya di Waikabubak")
+        assert phone.evaluate("window.__dropped") == 1
+
+        # Notes carry a version: a save on a stale version is refused with the server's
+        # message, and the text the minute-taker typed stays in the box.
+        staff = page.context.new_page()
+        _csp_errors(staff, errors)
+        staff.goto(f"/meetings/{scene['meeting_id']}/live")
+        expect(staff.locator("#live-conn")).to_have_text("Terhubung")
+        chair.fill("#notes-text", "Kepala Bappeda membuka rapat.")
+        chair.get_by_role("button", name="Simpan catatan").click()
+        expect(staff.locator("#notes-text")).to_have_value("Kepala Bappeda membuka rapat.")
+        staff.fill("#notes-text", "Versi sekretariat")
+        chair.fill("#notes-text", "Kepala Bappeda membuka rapat pukul 09.10.")
+        chair.get_by_role("button", name="Simpan catatan").click()
+        expect(chair.locator("#notes-version")).to_have_text("Catatan versi 2")
+        staff.get_by_role("button", name="Simpan catatan").click()
+        expect(staff.locator("#notes-note")).to_contain_text("sudah diubah")
+        expect(staff.locator("#notes-text")).to_have_value("Versi sekretariat")
+
+        # Closing asks first.
+        chair.once("dialog", lambda dialog: dialog.dismiss())
+        chair.get_by_role("button", name="Tutup rapat").click()
+        expect(chair.locator("#live-state")).to_have_text("Berlangsung")
+        chair.once("dialog", lambda dialog: dialog.accept())
+        chair.get_by_role("button", name="Tutup rapat").click()
+        for tab in (chair, projector, phone, staff):
+            expect(tab.locator("#live-state")).to_have_text("Ditutup")
+        expect(projector.locator("#screen-speaker")).to_have_text("Belum ada yang berbicara.")
+
+        assert not [e for e in errors if "Content Security Policy" in e], errors
+    finally:
+        chair_ctx.close()
+        phone_ctx.close()
+
+
+if __name__ == "__main__":
+    print(json.dumps(seed()))

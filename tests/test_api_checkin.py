@@ -10,9 +10,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import event, select
 
 from meetcoord.checkin import keys
 from meetcoord.checkin.models import Attendance, CheckinConflict
+from meetcoord.extensions import db
 from meetcoord.meetings import invitations, services
 from tests import factories
 from tests.helpers import count
@@ -79,6 +81,121 @@ def test_redeem_then_retry_then_already(client, headers, meeting):
     assert ok(redeem(client, headers, site, {"credential": text, "nonce": "a1"})) == first
     again = ok(redeem(client, headers, site, {"credential": text, "nonce": "a2"}))
     assert (again["status"], again["reason"]) == ("already", "already_checked_in")
+    assert count(Attendance) == 1
+
+
+def test_redeem_answers_the_person_card_and_a_code_in_any_case(client, headers, meeting):
+    dinas = factories.organization(name="Dinas Kesehatan Provinsi NTB")
+    person = meeting.invitations[2].person
+    person.organization_id, person.position = dinas.id, "Kepala Seksi"
+    db.session.commit()
+    text = keys.credential_for(meeting.invitations[2])
+    code = meeting.sites[0].code.upper()
+    response = client.post(
+        f"{API}/checkin/sites/{code}/redeem",
+        json={"credential": text, "nonce": "c"},
+        headers=headers,
+    )
+    body = ok(response)
+    assert body["status"] == "checked_in"
+    assert body["person"] == {
+        "name": person.name,
+        "organization": "Dinas Kesehatan Provinsi NTB",
+        "position": "Kepala Seksi",
+        "role": "participant",
+        "invitation_id": meeting.invitations[2].id,
+    }
+    assert body["message"] == f"Selamat datang, {person.name}."
+    attendance = db.session.get(Attendance, body["attendance_id"])
+    assert attendance.person_id == person.id
+    assert attendance.site_id == meeting.sites[0].id
+    assert attendance.recorded_by_id is not None
+    assert attendance.method.value == "desk"
+
+
+def test_a_scan_is_one_read_for_the_token_one_for_the_scan_and_two_inserts(
+    client, headers, meeting, monkeypatch
+):
+    """The desk's common case stays cheap: no ORM loads of the site, meeting or invitation."""
+    from meetcoord.checkin import live
+
+    site = meeting.sites[0]
+    text = keys.credential_for(meeting.invitations[0])
+    ok(redeem(client, headers, site, {"credential": text, "nonce": "w"}))  # token last-used
+    text = keys.credential_for(meeting.invitations[1])
+    path = f"{API}/checkin/sites/{site.code}/redeem"
+    monkeypatch.setattr(live, "counts_changed", lambda meeting_id: None)  # reads the counts
+    statements: list[str] = []
+
+    def log(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            statements.append(" ".join(statement.split()[:3]))
+
+    engine = db.session.get_bind()
+    event.listen(engine, "before_cursor_execute", log)
+    try:
+        body = ok(client.post(path, json={"credential": text, "nonce": "s"}, headers=headers))
+    finally:
+        event.remove(engine, "before_cursor_execute", log)
+    assert body["status"] == "checked_in"
+    assert [s.split()[0] for s in statements] == ["SELECT", "SELECT", "INSERT", "INSERT"]
+    assert statements[2:] == ["INSERT INTO attendances", "INSERT INTO checkin_nonces"]
+
+
+def test_a_nonce_used_again_for_another_person_gets_the_first_answer(client, headers, meeting):
+    site = meeting.sites[0]
+    first = ok(
+        redeem(
+            client,
+            headers,
+            site,
+            {"credential": keys.credential_for(meeting.invitations[0]), "nonce": "n"},
+        )
+    )
+    other = keys.credential_for(meeting.invitations[1])
+    assert ok(redeem(client, headers, site, {"credential": other, "nonce": "n"})) == first
+    assert count(Attendance) == 1  # the second person's row was rolled back with the nonce
+
+
+def test_scanned_at_is_the_attendance_time(client, headers, meeting):
+    text = keys.credential_for(meeting.invitations[0])
+    at = "2024-03-15T09:05:00+08:00"
+    body = ok(
+        redeem(
+            client, headers, meeting.sites[1], {"credential": text, "nonce": "t", "scanned_at": at}
+        )
+    )
+    assert (body["status"], body["at"], body["site"]) == (
+        "checked_in",
+        at,
+        "Kantor Gubernur Maluku",
+    )
+    attendance = db.session.get(Attendance, body["attendance_id"])
+    assert attendance.checked_in_at == datetime(2024, 3, 15, 1, 5, tzinfo=UTC)
+
+
+def test_a_meeting_not_open_refuses(client, headers, staff, meeting):
+    services.cancel_meeting(staff[0], meeting)
+    text = keys.credential_for(meeting.invitations[0])
+    body = ok(redeem(client, headers, meeting.sites[0], {"credential": text, "nonce": "x"}))
+    assert (body["status"], body["reason"]) == ("refused", "meeting_not_open")
+    assert count(Attendance) == 0
+
+
+def test_a_revoked_token_is_refused_on_the_next_scan(client, staff, meeting):
+    from meetcoord.accounts.models import ApiToken
+    from meetcoord.accounts.services import revoke_token
+
+    user, headers = staff
+    site = meeting.sites[0]
+    text = keys.credential_for(meeting.invitations[0])
+    assert ok(redeem(client, headers, site, {"credential": text, "nonce": "1"}))["status"] == (
+        "checked_in"
+    )
+    token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
+    revoke_token(None, token)
+    text = keys.credential_for(meeting.invitations[1])
+    problem(redeem(client, headers, site, {"credential": text, "nonce": "2"}), 401)
     assert count(Attendance) == 1
 
 

@@ -25,6 +25,7 @@ from meetcoord.checkin.selfservice import site_by_code
 from meetcoord.checkin.services import (
     CheckinResult,
     DeskActor,
+    redeem_at_code,
     redeem_credential,
 )
 from meetcoord.core.errors import NotFound
@@ -74,12 +75,13 @@ class Redeem(MethodView):
     @blp.response(200, s.CheckinResultSchema)
     @problems(blp, *SCAN)
     def post(self, data: dict[str, Any], site_code: str) -> dict[str, Any]:
+        desk = _desk()
+        credential, nonce, scanned_at = data["credential"], data["nonce"], data["scanned_at"]
+        admitted = redeem_at_code(desk, site_code, credential, nonce, scanned_at=scanned_at)
+        if admitted is not None:  # the common case, without loading the site first
+            return _answer(admitted)
         site = _site(site_code)
-        return _answer(
-            redeem_credential(
-                _desk(), site, data["credential"], data["nonce"], scanned_at=data["scanned_at"]
-            )
-        )
+        return _answer(redeem_credential(desk, site, credential, nonce, scanned_at=scanned_at))
 
 
 @blp.route("/sites/<site_code>/offline")

@@ -44,6 +44,12 @@ def meeting_key(server_key: str, salt: str) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(seed)
 
 
+@functools.lru_cache(maxsize=256)
+def meeting_public_key(server_key: str, salt: str) -> Ed25519PublicKey:
+    """The meeting's public key, built once per meeting and process (not per scan)."""
+    return meeting_key(server_key, salt).public_key()
+
+
 def public_key_b64(key: Ed25519PrivateKey) -> str:
     """The raw 32-byte public key, base64url: what a desk keeps to verify offline."""
     raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
@@ -84,11 +90,17 @@ def parse(text: str) -> tuple[Credential, bytes, bytes]:
     return Credential(meeting_id, invitation_id), payload, signature
 
 
-def verify(text: str, public_key: Ed25519PublicKey) -> Credential:
-    """The credential if its signature holds under ``public_key`` (the meeting's)."""
-    credential, payload, signature = parse(text)
+def signature_holds(payload: bytes, signature: bytes, public_key: Ed25519PublicKey) -> bool:
     try:
         public_key.verify(signature, payload)
     except InvalidSignature:
-        raise CredentialError("bad_signature") from None
+        return False
+    return True
+
+
+def verify(text: str, public_key: Ed25519PublicKey) -> Credential:
+    """The credential if its signature holds under ``public_key`` (the meeting's)."""
+    credential, payload, signature = parse(text)
+    if not signature_holds(payload, signature, public_key):
+        raise CredentialError("bad_signature")
     return credential

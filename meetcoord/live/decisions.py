@@ -29,7 +29,7 @@ from meetcoord.live.models import (
     DecisionTally,
     ItemNote,
 )
-from meetcoord.live.services import item_of, require_running
+from meetcoord.live.services import item_of, require_running, whole_number
 from meetcoord.meetings.models import MeetingSite
 
 TEXT_MAX = 5000
@@ -58,10 +58,8 @@ def _kind(data: Mapping[str, Any]) -> DecisionKind:
 
 
 def _decision(cmd: Command, decision_id: Any) -> Decision:
-    try:
-        decision = db.session.get(Decision, int(decision_id))
-    except (TypeError, ValueError):
-        decision = None
+    wanted = whole_number(decision_id)
+    decision = db.session.get(Decision, wanted) if wanted is not None else None
     if decision is None or decision.meeting_id != cmd.meeting.id:
         raise _invalid("decision_id", _l("Kesepakatan tidak ada dalam rapat ini."))
     return decision
@@ -71,21 +69,16 @@ def _site(cmd: Command, site_id: Any) -> MeetingSite | None:
     """A site of this meeting, or None for the online participants."""
     if site_id in (None, "", "online"):
         return None
-    try:
-        site = db.session.get(MeetingSite, int(site_id))
-    except (TypeError, ValueError):
-        site = None
+    wanted = whole_number(site_id)
+    site = db.session.get(MeetingSite, wanted) if wanted is not None else None
     if site is None or site.meeting_id != cmd.meeting.id:
         raise _invalid("site_id", _l("Lokasi tidak ada dalam rapat ini."))
     return site
 
 
 def _count(value: Any, field: str) -> int:
-    try:
-        number = int(value or 0)
-    except (TypeError, ValueError):
-        number = -1
-    if not 0 <= number <= VOTES_MAX:
+    number = 0 if value in (None, "") else whole_number(value)
+    if number is None or not 0 <= number <= VOTES_MAX:
         raise _invalid(field, _l("Jumlah suara harus bilangan 0 atau lebih."))
     return number
 
@@ -163,7 +156,10 @@ def amend_decision(
         require_running(cmd)
         decision = _decision(cmd, data.get("decision_id"))
         text, kind = _text(data), _kind(data)
-        if str(data.get("base_version")) != str(decision.version):
+        base = whole_number(data.get("base_version"))
+        if base is None:
+            raise _invalid("base_version", _l("Versi dasar perubahan tidak ada."))
+        if base != decision.version:
             raise Conflict(
                 _l(
                     "Kesepakatan ini sudah diubah orang lain (versi %(v)s); "
@@ -225,7 +221,10 @@ def save_notes(
         if note is None:
             note = ItemNote(agenda_item_id=item.id, text="", version=0)
             db.session.add(note)
-        if str(data.get("base_version", 0)) != str(note.version):
+        base = whole_number(data.get("base_version", 0))
+        if base is None:
+            raise _invalid("base_version", _l("Versi dasar perubahan tidak ada."))
+        if base != note.version:
             raise Conflict(
                 _l(
                     "Catatan ini sudah diubah (versi %(v)s) oleh %(who)s; "
@@ -263,18 +262,14 @@ def create_action(
         require_running(cmd)
         decision = _decision(cmd, data.get("decision_id"))
         title = _text(data, "title")
-        try:
-            organization = db.session.get(Organization, int(data.get("organization_id")))
-        except (TypeError, ValueError):
-            organization = None
+        org_id = whole_number(data.get("organization_id"))
+        organization = db.session.get(Organization, org_id) if org_id is not None else None
         if organization is None:
             raise _invalid("organization_id", _l("Pilih instansi (OPD) penanggung jawab."))
         person = None
         if data.get("person_id") not in (None, ""):
-            try:
-                person = db.session.get(Person, int(data["person_id"]))
-            except (TypeError, ValueError):
-                person = None
+            person_id = whole_number(data["person_id"])
+            person = db.session.get(Person, person_id) if person_id is not None else None
             if person is None:
                 raise _invalid("person_id", _l("Orang tidak dikenal."))
         locus = str(data.get("locus") or "").strip() or None

@@ -24,11 +24,32 @@ from meetcoord.meetings.models import AgendaItem, AgendaKind, MeetingStatus
 TITLE_MAX = 300
 
 
+def whole_number(value: Any) -> int | None:
+    """An integer sent as a JSON number or as digits; None for anything else.
+
+    ``int()`` alone takes ``True`` as 1, ``2.5`` as 2 and ``" 7"`` as 7, so a client's bug
+    would act on the wrong row or count instead of being told.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
 def require_running(cmd: Command, *, paused_ok: bool = True) -> None:
     """Commands that change the record need an open (or paused) meeting."""
+    if cmd.meeting.status is MeetingStatus.CANCELLED:
+        # Cancelled while clients were connected: the room takes no more commands.
+        raise Conflict(_CANCELLED)
     allowed = {RoomState.OPEN, RoomState.PAUSED} if paused_ok else {RoomState.OPEN}
     if cmd.room.state not in allowed:
         raise Conflict(_STATE_MESSAGES[cmd.room.state])
+
+
+_CANCELLED = _l("Rapat ini dibatalkan.")
 
 
 _STATE_MESSAGES = {
@@ -41,6 +62,8 @@ _STATE_MESSAGES = {
 
 def _transition(cmd: Command, to: RoomState, frm: set[RoomState], type_: str) -> None:
     cmd.actor.require(Power.RUN)
+    if cmd.meeting.status is MeetingStatus.CANCELLED:
+        raise Conflict(_CANCELLED)
     if cmd.room.state not in frm:
         raise Conflict(_STATE_MESSAGES[cmd.room.state])
     now = utcnow()
@@ -84,22 +107,24 @@ def resume_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tupl
 
 def close_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
     def body(cmd: Command) -> None:
-        _transition(cmd, RoomState.CLOSED, {RoomState.OPEN, RoomState.PAUSED}, "meeting.closed")
-        # Whoever still holds the floor stops speaking when the meeting closes.
         from meetcoord.live.speakers import end_current_turn
 
+        cmd.actor.require(Power.RUN)
+        require_running(cmd)
+        # Whoever still holds the floor stops speaking first, so a client applying the
+        # events in order never sees a closed meeting with someone speaking.
         end_current_turn(cmd)
+        _transition(cmd, RoomState.CLOSED, {RoomState.OPEN, RoomState.PAUSED}, "meeting.closed")
 
     return log.run(meeting_id, actor, nonce, body)
 
 
 def item_of(cmd: Command, item_id: Any, field: str = "item_id") -> AgendaItem:
-    try:
-        wanted = int(item_id)
-    except (TypeError, ValueError):
+    wanted = whole_number(item_id)
+    if wanted is None:
         raise ValidationError(
             _l("Pilih mata acara."), errors=field_errors(**{field: _l("Pilih mata acara.")})
-        ) from None
+        )
     item = db.session.get(AgendaItem, wanted)
     if item is None or item.meeting_id != cmd.meeting.id:
         raise ValidationError(
@@ -107,6 +132,20 @@ def item_of(cmd: Command, item_id: Any, field: str = "item_id") -> AgendaItem:
             errors=field_errors(**{field: _l("Mata acara tidak ada dalam rapat ini.")}),
         )
     return item
+
+
+def _make_current(cmd: Command, item: AgendaItem) -> None:
+    """``item`` becomes the current one; its timer starts now."""
+    cmd.room.current_item = item
+    cmd.room.current_item_id = item.id
+    cmd.room.item_started_at = utcnow()
+    cmd.append(
+        "item.activated",
+        {
+            "item_id": item.id,
+            "timer": state.timer(cmd.room.item_started_at, item.planned_minutes * 60),
+        },
+    )
 
 
 def activate_item(
@@ -117,17 +156,7 @@ def activate_item(
     def body(cmd: Command) -> None:
         cmd.actor.require(Power.RUN)
         require_running(cmd, paused_ok=False)
-        item = item_of(cmd, item_id)
-        cmd.room.current_item = item
-        cmd.room.current_item_id = item.id
-        cmd.room.item_started_at = utcnow()
-        cmd.append(
-            "item.activated",
-            {
-                "item_id": item.id,
-                "timer": state.timer(cmd.room.item_started_at, item.planned_minutes * 60),
-            },
-        )
+        _make_current(cmd, item_of(cmd, item_id))
 
     return log.run(meeting_id, actor, nonce, body)
 
@@ -142,19 +171,11 @@ def next_item(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[int
         ids = [item.id for item in items]
         current = cmd.room.current_item_id
         index = ids.index(current) + 1 if current in ids else 0
+        if not items:
+            raise Conflict(_l("Agenda rapat masih kosong."))
         if index >= len(items):
             raise Conflict(_l("Ini mata acara terakhir."))
-        item = items[index]
-        cmd.room.current_item = item
-        cmd.room.current_item_id = item.id
-        cmd.room.item_started_at = utcnow()
-        cmd.append(
-            "item.activated",
-            {
-                "item_id": item.id,
-                "timer": state.timer(cmd.room.item_started_at, item.planned_minutes * 60),
-            },
-        )
+        _make_current(cmd, items[index])
 
     return log.run(meeting_id, actor, nonce, body)
 
@@ -177,11 +198,9 @@ def add_item(
         if not title or len(title) > TITLE_MAX:
             message = _l("Judul mata acara wajib diisi (paling banyak 300 karakter).")
             raise ValidationError(message, errors=field_errors(title=message))
-        try:
-            minutes = int(data.get("planned_minutes") or 15)
-        except (TypeError, ValueError):
-            minutes = 0
-        if not 0 < minutes <= 600:
+        raw = data.get("planned_minutes")
+        minutes = 15 if raw in (None, "") else whole_number(raw)
+        if minutes is None or not 0 < minutes <= 600:
             message = _l("Durasi harus 1–600 menit.")
             raise ValidationError(message, errors=field_errors(planned_minutes=message))
         position = max((i.position for i in cmd.meeting.agenda), default=0) + 1
@@ -208,11 +227,9 @@ def reorder_items(
         cmd.actor.require(Power.RUN)
         require_running(cmd)
         items = {item.id: item for item in cmd.meeting.agenda}
-        try:
-            wanted = [int(i) for i in item_ids]
-        except (TypeError, ValueError):
-            wanted = []
-        if sorted(wanted) != sorted(items):
+        given = item_ids if isinstance(item_ids, list) else []
+        wanted = [whole_number(i) for i in given]
+        if None in wanted or sorted(wanted) != sorted(items):  # type: ignore[type-var]
             message = _l("Urutan harus memuat setiap mata acara tepat satu kali.")
             raise ValidationError(message, errors=field_errors(item_ids=message))
         for position, item_id in enumerate(wanted, start=1):

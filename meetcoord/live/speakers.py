@@ -20,7 +20,7 @@ from meetcoord.live import log, state
 from meetcoord.live.actors import LiveActor, Power
 from meetcoord.live.log import Command
 from meetcoord.live.models import SpeakerRequest, SpeakerStatus
-from meetcoord.live.services import require_running
+from meetcoord.live.services import require_running, whole_number
 from meetcoord.meetings.models import Invitation
 
 SECONDS_MAX = 3600
@@ -37,10 +37,8 @@ def _open_request(cmd: Command, invitation_id: int) -> SpeakerRequest | None:
 
 
 def _request(cmd: Command, request_id: Any) -> SpeakerRequest:
-    try:
-        found = db.session.get(SpeakerRequest, int(request_id))
-    except (TypeError, ValueError):
-        found = None
+    wanted = whole_number(request_id)
+    found = db.session.get(SpeakerRequest, wanted) if wanted is not None else None
     if found is None or found.meeting_id != cmd.meeting.id:
         message = _l("Permintaan bicara tidak ditemukan.")
         raise ValidationError(message, errors=field_errors(request_id=message))
@@ -57,10 +55,8 @@ def request_floor(
         require_running(cmd)
         target = cmd.actor.invitation
         if data.get("invitation_id") not in (None, ""):
-            try:
-                target = db.session.get(Invitation, int(data["invitation_id"]))
-            except (TypeError, ValueError):
-                target = None
+            wanted = whole_number(data["invitation_id"])
+            target = db.session.get(Invitation, wanted) if wanted is not None else None
             if target is None or target.meeting_id != cmd.meeting.id or target.withdrawn_at:
                 message = _l("Peserta tidak diundang ke rapat ini.")
                 raise ValidationError(message, errors=field_errors(invitation_id=message))
@@ -132,11 +128,9 @@ def give_floor(
         request = _request(cmd, data.get("request_id"))
         if request.status is not SpeakerStatus.WAITING:
             raise Conflict(_l("Permintaan ini tidak lagi menunggu."))
-        try:
-            seconds = int(data.get("seconds") or state.SPEAKER_SECONDS)
-        except (TypeError, ValueError):
-            seconds = 0
-        if not 0 < seconds <= SECONDS_MAX:
+        raw = data.get("seconds")
+        seconds = state.SPEAKER_SECONDS if raw in (None, "") else whole_number(raw)
+        if seconds is None or not 0 < seconds <= SECONDS_MAX:
             message = _l("Waktu bicara harus 1–3600 detik.")
             raise ValidationError(message, errors=field_errors(seconds=message))
         end_current_turn(cmd)

@@ -155,6 +155,16 @@ def test_every_invitee_follows_on_the_phone(client, rakor):
     assert "/console" not in text(client.get(f"/i/{token(rakor.participant)}/live"))
 
 
+def test_a_coordinators_phone_raises_hands_for_people_at_their_site_only(client, rakor):
+    html = text(client.get(f"/i/{token(rakor.coordinator)}/live"))
+    raise_form = html[html.index('id="ph-raise"') :]
+    raise_form = raise_form[: raise_form.index("</form>")]
+    assert f'value="{rakor.ambon_participant.id}"' in raise_form
+    assert f'value="{rakor.coordinator.id}"' not in raise_form  # asks for themself above
+    assert f'value="{rakor.participant.id}"' not in raise_form  # another site
+    assert 'id="ph-raise"' not in text(client.get(f"/i/{token(rakor.ambon_participant)}/live"))
+
+
 def test_the_phone_page_stays_within_its_byte_budget(client, rakor):
     response = client.get(f"/i/{token(rakor.ambon_participant)}/live")
     html = response.get_data()

@@ -128,6 +128,7 @@ def phone_strings() -> dict[str, str]:
         "queue_position": _("Anda nomor %(n)s dalam antrean bicara."),
         "you_speak": _("Anda sedang berbicara."),
         "requested": _("Permintaan bicara terkirim."),
+        "raised": _("Permintaan bicara untuk %(name)s terkirim."),
         "done": _("selesai"),
     }
 
@@ -256,6 +257,19 @@ def projector(site_code: str) -> Any:
 def phone(token: str) -> Any:
     invitation = _personal(token)
     meeting = invitation.meeting
+    # A site coordinator raises hands for the people at their site.
+    at_site = []
+    if invitation.role is InviteeRole.SITE_COORDINATOR and invitation.site_id is not None:
+        at_site = sorted(
+            (
+                inv
+                for inv in meeting.invitations
+                if inv.site_id == invitation.site_id
+                and inv.withdrawn_at is None
+                and inv.id != invitation.id
+            ),
+            key=lambda inv: inv.stand_in_name or inv.person.name,
+        )
     response = make_response(
         render_template(
             "live/phone.html",
@@ -265,6 +279,7 @@ def phone(token: str) -> Any:
             auth={"meeting": meeting.id, "token": token},
             namespace=NAMESPACE,
             console=invitation.role in CONSOLE_ROLES,
+            at_site=at_site,
             strings=phone_strings(),
         )
     )

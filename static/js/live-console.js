@@ -29,6 +29,7 @@
 
     // Every command goes through here: the answer's message is shown where it belongs.
     function run(name, data, noteId) {
+      if (noteId) note(noteId, "");
       return client.send(name, data || {}).then(function (ack) {
         if (!ack.ok) {
           var message = fmt(T.failed, { message: ack.error && ack.error.message });
@@ -243,10 +244,9 @@
 
     // --- decisions, votes, amendments, follow-up actions --------------------------------
 
-    var kind = document.getElementById("decision-kind");
-    var tallies = document.getElementById("decision-tallies");
-    function tallyRows() {
-      return Array.prototype.map.call(tallies.querySelectorAll("tbody tr"), function (row) {
+    // A vote's tallies: one row per site plus online, totals summed as the user types.
+    function tallyRows(box) {
+      return Array.prototype.map.call(box.querySelectorAll("tbody tr"), function (row) {
         var out = { site_id: row.getAttribute("data-site-id"), any: false };
         Array.prototype.forEach.call(row.querySelectorAll("input"), function (input) {
           out[input.getAttribute("data-key")] = Number(input.value || 0);
@@ -255,34 +255,47 @@
         return out;
       });
     }
-    function sumTallies() {
-      var rows = tallyRows();
+    function sumTallies(box) {
+      var rows = tallyRows(box);
       ["for", "against", "abstain"].forEach(function (k) {
-        text("tally-" + k, rows.reduce(function (n, r) { return n + (r[k] || 0); }, 0));
+        text(box.querySelector('[data-total="' + k + '"]'), rows.reduce(function (n, r) { return n + (r[k] || 0); }, 0));
       });
     }
-    kind.addEventListener("change", function () { tallies.hidden = kind.value !== "vote"; });
-    tallies.addEventListener("input", sumTallies);
+    function tallyBody(r) {
+      return { site_id: r.site_id, "for": r["for"], against: r.against, abstain: r.abstain };
+    }
+    function voteForm(kindSelect, box) {
+      kindSelect.addEventListener("change", function () { box.hidden = kindSelect.value !== "vote"; });
+      box.addEventListener("input", function () { sumTallies(box); });
+    }
+
+    var kind = document.getElementById("decision-kind");
+    var tallies = document.getElementById("decision-tallies");
+    voteForm(kind, tallies);
 
     document.getElementById("decision-form").addEventListener("submit", function (e) {
       e.preventDefault();
       var form = e.target;
       var body = { text: form.elements.text.value, kind: kind.value };
       if (kind.value === "vote") {
-        body.tallies = tallyRows().filter(function (r) { return r.any; }).map(function (r) {
-          return { site_id: r.site_id, "for": r["for"], against: r.against, abstain: r.abstain };
-        });
+        body.tallies = tallyRows(tallies).filter(function (r) { return r.any; }).map(tallyBody);
       }
       run("decision.record", body, "decision-note").then(function (ack) {
         if (!ack.ok) return;
         form.reset();
         tallies.hidden = true;
-        sumTallies();
+        sumTallies(tallies);
         note("decision-note", T.recorded);
       });
     });
 
+    // Amending: new wording (the old one is kept by the server) and, for a vote, the
+    // tallies per site, each changed row sent on its own (decision.tally).
     var amend = document.getElementById("amend-form");
+    var amendKind = document.getElementById("amend-kind");
+    var amendTallies = document.getElementById("amend-tallies");
+    voteForm(amendKind, amendTallies);
+
     function startAmend(id) {
       var d = find(state.decisions, id);
       if (!d) return;
@@ -290,20 +303,55 @@
       document.getElementById("amend-id").value = d.id;
       document.getElementById("amend-version").value = d.version;
       document.getElementById("amend-text").value = d.text;
-      document.getElementById("amend-kind").value = d.kind;
+      amendKind.value = d.kind;
+      amendTallies.hidden = d.kind !== "vote";
+      Array.prototype.forEach.call(amendTallies.querySelectorAll("tbody tr"), function (row) {
+        var key = row.getAttribute("data-site-id");
+        var t = d.tallies.filter(function (x) { return String(x.site_id === null ? "online" : x.site_id) === key; })[0];
+        Array.prototype.forEach.call(row.querySelectorAll("input"), function (input) {
+          input.value = t ? t[input.getAttribute("data-key")] : "";
+        });
+      });
+      sumTallies(amendTallies);
       text("amend-title", T.amend + ": " + fmt(T.decision_n, { n: d.number }));
       note("amend-note", "");
       document.getElementById("amend-text").focus();
     }
     document.getElementById("amend-cancel").addEventListener("click", function () { amend.hidden = true; });
+
+    function tallyChanged(d, r) {
+      var t = d.tallies.filter(function (x) { return String(x.site_id === null ? "online" : x.site_id) === r.site_id; })[0];
+      if (!t) return r.any;
+      return t["for"] !== r["for"] || t.against !== r.against || t.abstain !== r.abstain;
+    }
+
     amend.addEventListener("submit", function (e) {
       e.preventDefault();
-      run("decision.amend", {
-        decision_id: Number(amend.elements.decision_id.value),
+      var id = Number(amend.elements.decision_id.value);
+      var d = find(state.decisions, id);
+      var body = {
+        decision_id: id,
         base_version: Number(amend.elements.base_version.value),
         text: amend.elements.text.value,
-        kind: amend.elements.kind.value
-      }, "amend-note").then(function (ack) { if (ack.ok) amend.hidden = true; });
+        kind: amendKind.value
+      };
+      var reworded = !d || body.text !== d.text || body.kind !== d.kind || body.base_version !== d.version;
+      var first = reworded ? run("decision.amend", body, "amend-note") : Promise.resolve({ ok: true });
+      first.then(function (ack) {
+        if (!ack.ok) return ack;
+        if (body.kind !== "vote") return ack;
+        var rows = tallyRows(amendTallies).filter(function (r) { return d && tallyChanged(d, r); });
+        return rows.reduce(function (chain, r) {
+          return chain.then(function (prev) {
+            if (!prev.ok) return prev;
+            var data = tallyBody(r);
+            data.decision_id = id;
+            return run("decision.tally", data, "amend-note");
+          });
+        }, Promise.resolve(ack));
+      }).then(function (ack) {
+        if (ack.ok) amend.hidden = true;
+      });
     });
 
     var actionForm = document.getElementById("action-form");

@@ -59,18 +59,27 @@
       L.tickTimers(client, root);
     }
 
-    function send(name, body) {
+    function send(name, body, done) {
       busy = true;
       if (state) draw();
       client.send(name, body).then(function (ack) {
         busy = false;
         var box = text("ph-error", ack.ok ? "" : fmt(T.failed, { message: ack.error && ack.error.message }));
         box.hidden = ack.ok;
+        if (ack.ok && done) text("ph-raise-note", done);
         if (state) draw();
       });
     }
 
     request.addEventListener("click", function () { send("speaker.request", {}); });
+    var raise = document.getElementById("ph-raise");
+    if (raise) {
+      raise.addEventListener("submit", function (e) {
+        e.preventDefault();
+        var who = raise.elements.invitation_id;
+        send("speaker.request", { invitation_id: who.value }, fmt(T.raised, { name: who.options[who.selectedIndex].text }));
+      });
+    }
     withdraw.addEventListener("click", function () {
       var own = mine();
       if (own) send("speaker.withdraw", { request_id: own.id });

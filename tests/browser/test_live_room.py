@@ -72,6 +72,7 @@ def seed() -> dict[str, Any]:
             "meeting_id": meeting.id,
             "site_a": site_a.code,
             "site_a_id": site_a.id,
+            "site_b_id": site_b.id,
             "site_b_name": wit.name,
             "chair": f"/i/{links.personal_token(by_person[chair.id])}",
             "member": f"/i/{links.personal_token(by_person[member.id])}",
@@ -101,6 +102,23 @@ DROP_NEXT_EVENT = """() => {
   socket.on("event", (env) => {
     if (window.__dropped === 0) { window.__dropped = 1; return; }
     deliver(env);
+  });
+}"""
+
+
+LOSE_NEXT_ACK = """() => {
+  const socket = window.MeetcoordLive.clients[0].socket;
+  const timeout = socket.timeout.bind(socket);
+  window.__sent = [];
+  let lose = true;
+  socket.timeout = (ms) => ({
+    emit(name, data, ack) {
+      window.__sent.push(data.nonce);
+      if (!lose) return timeout(ms).emit(name, data, ack);
+      lose = false;
+      timeout(ms).emit(name, data, () => {});  // the server answers; the answer is lost
+      setTimeout(() => ack(new Error("operation has timed out")), 300);
+    },
   });
 }"""
 
@@ -172,12 +190,24 @@ def test_chair_projector_and_phone_follow_one_room(
         row.locator('input[data-key="for"]').fill("12")
         row.locator('input[data-key="against"]').fill("2")
         row.locator('input[data-key="abstain"]').fill("1")
-        expect(chair.locator("#tally-for")).to_have_text("12")
+        expect(chair.locator('#decision-tallies [data-total="for"]')).to_have_text("12")
         chair.get_by_role("button", name="Catat kesepakatan").click()
         expect(chair.locator("#decision-note")).to_have_text("Kesepakatan tercatat.")
         expect(projector.locator("#screen-decisions")).to_contain_text(text)
         expect(projector.locator("#screen-decisions")).to_contain_text("Setuju 12")
         expect(phone.locator("#ph-decision-list")).to_contain_text(text)
+
+        # Site B's votes come in later: the chair amends the tallies; totals follow.
+        chair.locator("#live-decisions li").first.get_by_role("button", name="Ubah").click()
+        row_b = chair.locator(f'#amend-tallies tr[data-site-id="{scene["site_b_id"]}"]')
+        row_b.locator('input[data-key="for"]').fill("3")
+        expect(chair.locator('#amend-tallies [data-total="for"]')).to_have_text("15")
+        chair.get_by_role("button", name="Simpan perubahan").click()
+        expect(chair.locator("#amend-form")).to_be_hidden()
+        expect(projector.locator("#screen-decisions")).to_contain_text("Setuju 15")
+        site_b_votes = f"{scene['site_b_name']}: 3/0/0"
+        expect(projector.locator("#screen-decisions")).to_contain_text(site_b_votes)
+        expect(phone.locator("#ph-decision-list")).to_contain_text("15/2/1")
 
         # The participant asks for the floor; the chair sees it, labelled with site B.
         phone.get_by_role("button", name="Minta bicara").click()
@@ -208,6 +238,20 @@ def test_chair_projector_and_phone_follow_one_room(
         expect(decisions).to_have_count(3)
         expect(decisions.nth(1)).to_contain_text("Rapat berikutnya di Waikabubak")
         assert phone.evaluate("window.__dropped") == 1
+
+        # An answer lost on the way: the console sends the command again with the same
+        # nonce, and the server records it once.
+        chair.evaluate(LOSE_NEXT_ACK)
+        chair.fill("#decision-text", "Satu kali saja")
+        chair.get_by_role("button", name="Catat kesepakatan").click()
+        chair.wait_for_function("() => window.__sent.length >= 2")
+        expect(chair.locator("#decision-note")).to_have_text("Kesepakatan tercatat.")
+        sent = chair.evaluate("window.__sent")
+        assert len(sent) == 2, sent
+        assert sent[0] == sent[1], sent
+        expect(phone.locator("#ph-decision-list li")).to_have_count(4)
+        once = projector.locator("#screen-decisions li", has_text="Satu kali saja")
+        expect(once).to_have_count(1)
 
         # Notes carry a version: a save on a stale version is refused with the server's
         # message, and the text the minute-taker typed stays in the box.

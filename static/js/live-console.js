@@ -410,7 +410,10 @@
         case "activate": run("item.activate", { item_id: id }); break;
         case "up": move(id, -1); break;
         case "down": move(id, 1); break;
-        case "floor": run("floor.give", { request_id: id }); break;
+        case "floor":
+          var minutes = Number((document.getElementById("floor-minutes") || {}).value) || 3;
+          run("floor.give", { request_id: id, seconds: Math.round(minutes * 60) });
+          break;
         case "withdraw": run("speaker.withdraw", { request_id: id }); break;
         case "amend": startAmend(id); break;
         case "action":

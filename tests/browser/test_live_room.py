@@ -123,6 +123,12 @@ LOSE_NEXT_ACK = """() => {
 }"""
 
 
+STORED_SEQ = """() => {
+  const key = document.getElementById("live").dataset.key;
+  return JSON.parse(window.sessionStorage.getItem(key)).seq;
+}"""
+
+
 def _csp_errors(tab: Any, into: list[str]) -> None:
     tab.on("console", lambda m: into.append(m.text) if m.type == "error" else None)
 
@@ -221,22 +227,38 @@ def test_chair_projector_and_phone_follow_one_room(
         expect(projector.locator("#screen-speaker-timer")).to_contain_text(":")
 
         # A reload resumes from sessionStorage and the server's replay: nothing is lost.
+        kept = phone.evaluate(STORED_SEQ)
+        assert kept > 0
         phone.reload()
         expect(phone.locator("#live-conn")).to_have_text("Terhubung")
         expect(phone.locator("#ph-decision-list")).to_contain_text(text)
         expect(phone.locator("#ph-mine")).to_have_text("Anda sedang berbicara.")
+
+        # The projector's link drops; two decisions are recorded meanwhile. Reconnecting
+        # sends the seq it holds (auth is a function), and the server replays the two.
+        projector.evaluate("() => window.MeetcoordLive.clients[0].socket.disconnect()")
+        expect(projector.locator("#live-conn")).to_have_text("Terputus — menyambung ulang…")
+        for missed in ("Lokus: Desa Kalembu Ndara Mane", "Lokus: Desa Weelonda"):
+            chair.fill("#decision-text", missed)
+            chair.get_by_role("button", name="Catat kesepakatan").click()
+            expect(phone.locator("#ph-decision-list")).to_contain_text(missed)
+        expect(projector.locator("#screen-decisions li")).to_have_count(1)
+        projector.evaluate("() => window.MeetcoordLive.clients[0].socket.connect()")
+        expect(projector.locator("#live-conn")).to_have_text("Terhubung")
+        expect(projector.locator("#screen-decisions li")).to_have_count(3)
+        expect(projector.locator("#screen-decisions li").first).to_contain_text("Weelonda")
 
         # An event lost on the way leaves a hole in the seqs: within ~2 s the phone asks
         # again from its last seq, and applies what it missed in order, each once.
         phone.evaluate(DROP_NEXT_EVENT)
         chair.fill("#decision-text", "Rapat berikutnya di Waikabubak")
         chair.get_by_role("button", name="Catat kesepakatan").click()
-        expect(projector.locator("#screen-decisions li")).to_have_count(2)
+        expect(projector.locator("#screen-decisions li")).to_have_count(4)
         chair.fill("#decision-text", "Dinas Kesehatan menyiapkan data per desa")
         chair.get_by_role("button", name="Catat kesepakatan").click()
         decisions = phone.locator("#ph-decision-list li")
-        expect(decisions).to_have_count(3)
-        expect(decisions.nth(1)).to_contain_text("Rapat berikutnya di Waikabubak")
+        expect(decisions).to_have_count(5)
+        expect(decisions.nth(3)).to_contain_text("Rapat berikutnya di Waikabubak")
         assert phone.evaluate("window.__dropped") == 1
 
         # An answer lost on the way: the console sends the command again with the same
@@ -249,7 +271,7 @@ def test_chair_projector_and_phone_follow_one_room(
         sent = chair.evaluate("window.__sent")
         assert len(sent) == 2, sent
         assert sent[0] == sent[1], sent
-        expect(phone.locator("#ph-decision-list li")).to_have_count(4)
+        expect(phone.locator("#ph-decision-list li")).to_have_count(6)
         once = projector.locator("#screen-decisions li", has_text="Satu kali saja")
         expect(once).to_have_count(1)
 

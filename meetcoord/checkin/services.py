@@ -9,7 +9,8 @@ one "already checked in", never two rows. Counts go to kiosks only after the com
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -51,7 +52,18 @@ class CheckinResult:
         return self.status in ("checked_in", "checked_out")
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # By hand: dataclasses.asdict deep-copies field by field, and every scan builds
+        # this twice (the nonce's stored answer and the response).
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "message": self.message,
+            "person": dict(self.person) if self.person is not None else None,
+            "site": self.site,
+            "at": self.at,
+            "attendance_id": self.attendance_id,
+            "extra": copy.deepcopy(self.extra) if self.extra else {},
+        }
 
 
 @dataclass(frozen=True)

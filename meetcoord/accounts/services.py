@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from meetcoord.accounts.models import ApiToken, Role, User
@@ -90,20 +91,25 @@ def create_token(actor: User | None, user: User, name: str) -> tuple[ApiToken, s
     return token, secret
 
 
-# Built once: building the select and its joinedload on every API request cost more than
-# running it (SQLAlchemy caches the compiled form, not the construct).
-_TOKEN_WITH_USER = (
-    select(ApiToken)
-    .where(ApiToken.token_hash == bindparam("token_hash"))
-    .options(joinedload(ApiToken.user))
-)
+@cache
+def _token_with_user() -> Select[tuple[ApiToken]]:
+    """Built once: building the select and its joinedload on every API request cost more
+    than running it (SQLAlchemy caches the compiled form, not the construct). Built on
+    first use, not at import: ``joinedload`` configures every mapper, and at import time
+    some models (defined in modules imported later) do not exist yet.
+    """
+    return (
+        select(ApiToken)
+        .where(ApiToken.token_hash == bindparam("token_hash"))
+        .options(joinedload(ApiToken.user))
+    )
 
 
 def user_for_token(secret: str) -> User | None:
     """The active user behind a bearer token, recording when it was last used."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(_TOKEN_WITH_USER, {"token_hash": hash_token(secret)})
+    token = db.session.scalar(_token_with_user(), {"token_hash": hash_token(secret)})
     if token is None or token.is_revoked or not token.user.is_active:
         return None
     # "Last used" is for people reviewing their tokens, to the minute: writing it on every

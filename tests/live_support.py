@@ -117,3 +117,40 @@ def assert_unchanged(meeting_id: int, before: dict[str, Any]) -> None:
         if key == "server_time":  # the clock, for clients to correct theirs
             continue
         assert after["snapshot"][key] == value, key
+
+
+# --- a meeting for real server processes ------------------------------------------------
+
+
+def seed_for_server(out_path: str) -> None:
+    """Create the Rakor with an agenda in the database the environment names, and write
+    the meeting id and the personal tokens to ``out_path`` as JSON.
+
+    Runs in its own process (``python -m tests.live_support seed out.json``) with the
+    server's environment, so the tokens derive from the server's key, and the test
+    process's own app and session are not involved.
+    """
+    import json
+
+    from meetcoord import create_app
+
+    app = create_app()
+    with app.app_context():
+        rakor = LiveRakor()
+        items = rakor.add_items("Pembukaan", "Ketahanan pangan", "Lain-lain")
+        db.session.commit()
+        roles = ("chair", "minute_taker", "coordinator", "participant", "ambon_participant")
+        seeded = {
+            "meeting": rakor.meeting.id,
+            "items": [item.id for item in items],
+            "tokens": {role: links.personal_token(getattr(rakor, role)) for role in roles},
+        }
+    with open(out_path, "w", encoding="utf-8") as out:
+        json.dump(seeded, out)
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:2] == ["seed"]:
+        seed_for_server(sys.argv[2])

@@ -69,14 +69,20 @@ def init_security(app: Flask) -> None:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
+    hsts = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
     @app.after_request
     def set_headers(response: Response) -> Response:
+        # One pass over the response's headers, not a setdefault per header: a missing
+        # header is a KeyError inside werkzeug's Headers, raised and caught each time.
+        headers = response.headers
+        present = {name.lower() for name, _value in headers.items()}
         for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if app.config["SESSION_COOKIE_SECURE"]:
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
-        if request.endpoint and not request.endpoint.startswith("static"):
-            response.headers.setdefault("Cache-Control", "no-store")
+            if name.lower() not in present:
+                headers.add(name, value)
+        if app.config["SESSION_COOKIE_SECURE"] and hsts[0].lower() not in present:
+            headers.add(*hsts)
+        endpoint = request.endpoint
+        if endpoint and not endpoint.startswith("static") and "cache-control" not in present:
+            headers.add("Cache-Control", "no-store")
         return response

@@ -81,7 +81,11 @@ class Redeem(MethodView):
         if admitted is not None:  # the common case, without loading the site first
             return _answer(admitted)
         site = _site(site_code)
-        return _answer(redeem_credential(desk, site, credential, nonce, scanned_at=scanned_at))
+        # redeem_at_code has tried the common case already: not a second time.
+        result = redeem_credential(
+            desk, site, credential, nonce, scanned_at=scanned_at, fast_path=False
+        )
+        return _answer(result)
 
 
 @blp.route("/sites/<site_code>/offline")

@@ -260,11 +260,17 @@ def redeem_credential(
     *,
     scanned_at: datetime | None = None,
     offline: bool = False,
+    fast_path: bool = True,
 ) -> CheckinResult:
+    """``fast_path=False``: the caller already tried ``_fast_admit`` (``redeem_at_code``)."""
     nonce = _check_nonce(nonce)
     if not desk.may_operate(site):
         raise PermissionDenied(_("Anda hanya dapat mencatat kehadiran di lokasi Anda sendiri."))
-    if not offline and (admitted := _fast_admit(desk, site.code, text, nonce, scanned_at)):
+    if (
+        fast_path
+        and not offline
+        and (admitted := _fast_admit(desk, site.code, text, nonce, scanned_at))
+    ):
         return admitted
     if (replay := _replay(site.meeting_id, nonce)) is not None:
         return replay

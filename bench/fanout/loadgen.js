@@ -3,7 +3,7 @@
 //
 //   node loadgen.js --url http://127.0.0.1:PORT --setup setup.json [--procs 2]
 //                   [--decisions 20] [--gap-ms 100] [--concurrency 50] [--pid SERVER_PID]
-//                   [--deflate on|off]
+//                   [--deflate on|off] [--trace on]
 //
 // setup.json (written by bench_fanout.py's seeding): {meeting_id, chair: {token, ...},
 // clients: [{token, site_id, ...}, ...]}. The JSON report goes to stdout, progress to stderr.
@@ -64,6 +64,7 @@ function parseArgs(argv) {
     else if (key === "--concurrency") args.concurrency = Number(value);
     else if (key === "--pid") args.pid = Number(value);
     else if (key === "--deflate") args.deflate = value !== "off";
+    else if (key === "--trace") args.trace = value === "on";
     else if (key === "--worker") (args.worker = true), (i -= 1);
     else throw new Error(`unknown argument ${key}`);
   }
@@ -344,6 +345,11 @@ async function coordinator(args) {
       return got.length >= procs ? got : null;
     }, args.fanoutTimeoutMs);
     if (!done) timeouts.push(i + 1);
+    if (args.trace) {
+      // CLOCK_MONOTONIC seconds, the clock of Python's time.monotonic() in the server.
+      const at = (Number(base) / 1e6 + emitted[i]) / 1000;
+      log(`decision ${i + 1} emitted at monotonic ${at.toFixed(3)} s, all delivered: ${!!done}`);
+    }
     await sleep(args.gapMs);
   }
   const decisionsSeconds = (ms() - decisionsStarted) / 1000;

@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import g, request
+from flask import current_app, g, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room
 
@@ -222,6 +223,10 @@ class LiveNamespace(Namespace):
                     "fields": {k: [str(m) for m in v] for k, v in exc.errors.items()},
                 },
             }
+        except Exception:
+            # A bug, not the client's fault; still an answer, so no console waits forever.
+            current_app.logger.exception("live command failed")
+            return _error("internal_error", str(_l("Terjadi kesalahan di server.")))
         answer: dict[str, Any] = {"ok": True, "seq": seq}
         if result is not None:
             answer["id"] = result

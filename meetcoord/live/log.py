@@ -5,6 +5,10 @@ processes cannot hand out the same seq), answers a repeated nonce with the first
 lets the service change the data and :func:`append` events, commits, and only then
 broadcasts. If the commit fails nothing is sent; if the broadcast fails the events are
 still in the log and every client gets them on its next reconnect.
+
+A transaction the database turns away for the moment (SQLite's "database is locked" when
+real threads write at once; a dropped PostgreSQL connection) is run again from the start,
+a few times, and then answered with ``busy``: the client always gets an ack.
 """
 
 from __future__ import annotations
@@ -16,10 +20,10 @@ from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import Conflict, NotFound, ValidationError
+from meetcoord.core.errors import Conflict, NotFound, ServiceError, ValidationError
 from meetcoord.extensions import db, socketio
 from meetcoord.live import chain
 from meetcoord.live.actors import LiveActor
@@ -28,7 +32,15 @@ from meetcoord.meetings.models import Meeting
 
 NAMESPACE = "/live"
 NONCE_MAX = 64
+ATTEMPTS = 3  # runs of one command when the database turns a transaction away
 T = TypeVar("T")
+
+
+class Busy(ServiceError):
+    """The database kept turning the command away; nothing was written. Send it again."""
+
+    status = 503
+    code = "busy"
 
 
 def room(meeting_id: int) -> str:
@@ -54,6 +66,7 @@ class Command:
     events: list[dict[str, Any]] = field(default_factory=list)
     rows: list[MeetingEvent] = field(default_factory=list)
     replayed_seq: int | None = None  # set when the nonce was seen before
+    committing: bool = False  # the commit was sent: a failure now leaves it unknown
 
     @property
     def seq(self) -> int:
@@ -142,6 +155,7 @@ def command(meeting_id: int, actor: LiveActor, nonce: Any = None) -> Iterator[Co
             return
         # The nonce marks the command's last event: a retry answers with that seq.
         cmd.rows[-1].nonce = nonce
+        cmd.committing = True
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -161,12 +175,26 @@ def publish(events: list[dict[str, Any]]) -> None:
 def run(
     meeting_id: int, actor: LiveActor, nonce: Any, body: Callable[[Command], T]
 ) -> tuple[int, T | None]:
-    """``command`` for callers that want (seq, result); a replay returns (seq, None)."""
-    with command(meeting_id, actor, nonce) as cmd:
-        if cmd.replayed_seq is not None:
-            return cmd.replayed_seq, None
-        result = body(cmd)
-    return cmd.seq, result
+    """``command`` for callers that want (seq, result); a replay returns (seq, None).
+
+    ``body`` runs again, in a fresh transaction, when the database turns the transaction
+    away. Not when the commit itself failed without a nonce: it may have committed, and
+    only a nonce could tell a second run that it had.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        cmd: Command | None = None
+        try:
+            with command(meeting_id, actor, nonce) as cmd:
+                if cmd.replayed_seq is not None:
+                    return cmd.replayed_seq, None
+                result = body(cmd)
+            return cmd.seq, result
+        except OperationalError:
+            unsure = cmd is not None and cmd.committing and cmd.nonce is None
+            if unsure or attempt == ATTEMPTS:
+                raise Busy(_l("Server sedang sibuk; kirim perintah itu sekali lagi.")) from None
+            socketio.sleep(0.01 * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 # --- reading ----------------------------------------------------------------------------

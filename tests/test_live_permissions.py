@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from meetcoord.accounts.models import Role
+from meetcoord.accounts.services import revoke_token
 from meetcoord.extensions import db
 from meetcoord.live import decisions, services, speakers
 from meetcoord.live.events import COMMANDS
@@ -40,6 +41,7 @@ ROLES = (
     "viewer",  # a staff account with Role.VIEWER: watches only
     "withdrawn_chair",  # the chair, whose invitation is withdrawn while connected
     "deactivated_staff",  # a secretariat account switched off while connected
+    "revoked_staff",  # a secretariat account whose API token is revoked while connected
 )
 
 
@@ -182,7 +184,7 @@ CASES: dict[str, Case] = {
 
 def client_for(app: Any, rakor: LiveRakor, role: str) -> Any:
     meeting_id = rakor.meeting.id
-    if role in ("staff", "deactivated_staff"):
+    if role in ("staff", "deactivated_staff", "revoked_staff"):
         return account_client(app, meeting_id, Role.SECRETARIAT)
     if role == "viewer":
         return account_client(app, meeting_id, Role.VIEWER)
@@ -197,12 +199,16 @@ def client_for(app: Any, rakor: LiveRakor, role: str) -> Any:
 
 
 def end_access(rakor: LiveRakor, role: str, client: Any) -> None:
-    """After connecting: the chair's invitation is withdrawn, the account switched off."""
+    """After connecting: the invitation is withdrawn, the account switched off, the token
+    revoked."""
     if role == "withdrawn_chair":
         withdraw_invitation(rakor.staff, rakor.chair)
     elif role == "deactivated_staff":
         client.user.is_active_account = False
         db.session.commit()
+    elif role == "revoked_staff":
+        [token] = client.user.tokens
+        revoke_token(rakor.staff, token)
 
 
 def test_the_table_covers_every_command() -> None:

@@ -14,6 +14,7 @@ from meetcoord.actions.models import Action
 from meetcoord.extensions import db
 from meetcoord.live.models import Decision, DecisionRevision, ItemNote, LiveRoom, RoomState
 from meetcoord.meetings import services as meeting_services
+from meetcoord.meetings.invitations import withdraw_invitation
 from meetcoord.meetings.models import MeetingStatus
 from tests import factories
 from tests.helpers import count
@@ -364,6 +365,15 @@ def test_floor_end_and_close_end_the_current_turn(chair, rakor):
     assert [e["type"] for e in events(chair)][-2:] == ["speaker.done", "meeting.closed"]
     snapshot = fingerprint(rakor.meeting.id)["snapshot"]
     assert [s["status"] for s in snapshot["speakers"]] == []
+
+
+def test_no_floor_for_someone_whose_invitation_was_withdrawn(chair, rakor):
+    request_id = command(connect(chair.app, rakor.participant), "speaker.request")["id"]
+    withdraw_invitation(rakor.staff, rakor.participant)
+    before = fingerprint(rakor.meeting.id)
+    refused(command(chair, "floor.give", request_id=request_id), "conflict")
+    assert_unchanged(rakor.meeting.id, before)
+    assert command(chair, "speaker.withdraw", request_id=request_id)["ok"]  # off the queue
 
 
 @pytest.mark.parametrize("seconds", [0, -5, 3601, "lama", 1.5])

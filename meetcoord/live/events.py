@@ -9,8 +9,8 @@ minute-taker and coordinators, the staff room), then receives every event after
 
 Commands are socket events named in :data:`COMMANDS`, each ``{"nonce": ..., ...}``,
 answered by an ack ``{"ok": true, "seq": n}`` or ``{"ok": false, "error": {...}}``.
-The actor is loaded again for every command, so a withdrawn invitation or a deactivated
-account stops acting at once.
+The actor is loaded again for every command, so a withdrawn invitation, a deactivated
+account or a revoked API token stops acting at once, even on a connection still open.
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room
+from sqlalchemy import select
 
-from meetcoord.accounts.models import User
+from meetcoord.accounts.models import ApiToken, User
 from meetcoord.accounts.services import user_for_token
 from meetcoord.checkin import link_cookie
 from meetcoord.core.errors import ServiceError
+from meetcoord.core.tokens import hash_token
 from meetcoord.extensions import db, socketio
 from meetcoord.live import decisions, log, presence, services, speakers, state
 from meetcoord.live.actors import LiveActor
@@ -82,9 +84,24 @@ def _actor_for(auth: Mapping[str, Any], meeting: Meeting) -> LiveActor | None:
     return LiveActor(invitation=invitation) if invitation is not None else None
 
 
+def _token_id(auth: Mapping[str, Any]) -> int | None:
+    """The API token a connection came in with, to check it is still valid later."""
+    bearer = auth.get("bearer")
+    if not isinstance(bearer, str) or not bearer:
+        return None
+    return db.session.scalar(select(ApiToken.id).where(ApiToken.token_hash == hash_token(bearer)))
+
+
 def _reload(
-    conn: presence.Connection, user_id: int | None, invitation_id: int | None
+    conn: presence.Connection,
+    user_id: int | None,
+    invitation_id: int | None,
+    token_id: int | None,
 ) -> LiveActor | None:
+    if token_id is not None:
+        token = db.session.get(ApiToken, token_id)
+        if token is None or token.is_revoked:
+            return None
     if user_id is not None:
         user = db.session.get(User, user_id)
         return LiveActor(user=user) if user is not None and user.is_active else None
@@ -119,8 +136,8 @@ def catch_up(meeting: Meeting, last_seq: int | None) -> None:
 
 
 class LiveNamespace(Namespace):
-    # sid → (user id, invitation id): the actor is reloaded for each command.
-    identities: dict[str, tuple[int | None, int | None]] = {}
+    # sid → (user id, invitation id, API token id): the actor is reloaded for each command.
+    identities: dict[str, tuple[int | None, int | None, int | None]] = {}
 
     def on_connect(self, auth: Any = None) -> bool:
         g.pop("_login_user", None)  # judge this handshake's own cookies
@@ -143,6 +160,7 @@ class LiveNamespace(Namespace):
         self.identities[sid] = (
             actor.user.id if actor.user else None,
             actor.invitation.id if actor.invitation else None,
+            _token_id(auth) if actor.user is not None else None,
         )
         emit(
             "welcome",

@@ -128,6 +128,8 @@ def give_floor(
         request = _request(cmd, data.get("request_id"))
         if request.status is not SpeakerStatus.WAITING:
             raise Conflict(_l("Permintaan ini tidak lagi menunggu."))
+        if request.invitation.withdrawn_at is not None:
+            raise Conflict(_l("Undangan peserta ini sudah ditarik; hapus dari antrean."))
         raw = data.get("seconds")
         seconds = state.SPEAKER_SECONDS if raw in (None, "") else whole_number(raw)
         if seconds is None or not 0 < seconds <= SECONDS_MAX:

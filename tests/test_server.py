@@ -76,6 +76,38 @@ def test_server_serves_indonesian_login_page(start_server: StartServer, mode: st
     assert_serves_socketio(server)
 
 
+def websocket_handshake(server: ServerProcess) -> str:
+    """The response head to a Socket.IO websocket upgrade that offers compression."""
+    import base64
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(server.base_url)
+    key = base64.b64encode(os.urandom(16)).decode()
+    request = (
+        "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+        f"Host: {parts.netloc}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n"
+    )
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(request.encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = conn.recv(4096)
+            assert chunk, f"connection closed after {head!r}"
+            head += chunk
+    return head.split(b"\r\n\r\n")[0].decode("latin-1")
+
+
+@pytest.mark.parametrize("mode", ["eventlet", "gevent"])
+def test_websockets_are_not_compressed(start_server: StartServer, mode: str) -> None:
+    """Per-client compression cost more than it saved (see server._no_websocket_compression)."""
+    head = websocket_handshake(start_server(MEETCOORD_ASYNC_MODE=mode))
+    assert head.startswith("HTTP/1.1 101"), head
+    assert "sec-websocket-extensions" not in head.lower(), head
+
+
 def test_server_refuses_bad_configuration(tmp_path: Path) -> None:
     server = ServerProcess(server_env(f"sqlite:///{tmp_path / 'x.db'}"), tmp_path / "bad.log")
     server.env["MEETCOORD_ASYNC_MODE"] = "tornado"

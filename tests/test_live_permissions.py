@@ -312,3 +312,22 @@ def test_refusal_comes_before_the_meeting_state_is_told(app: Any, stage: str, ro
     ]:
         ack = command(phone, name, **data)
         assert ack["error"]["code"] == "forbidden", (name, ack)
+
+
+def test_a_nonce_answers_only_whoever_sent_it(app: Any) -> None:
+    """Replaying the chair's nonce gets a participant neither the seq nor a change."""
+    rakor = LiveRakor()
+    build(rakor, "open")
+    chair, phone = connect(app, rakor.chair), connect(app, rakor.participant)
+    first = command(chair, "decision.record", nonce="ketua-1", text="Disepakati")
+    assert first["ok"]
+    before = fingerprint(rakor.meeting.id)
+    ack = command(phone, "decision.record", nonce="ketua-1", text="Disepakati")
+    assert ack["ok"] is False
+    assert "seq" not in ack
+    assert_unchanged(rakor.meeting.id, before)
+    # The chair's own retry still gets the first answer.
+    assert command(chair, "decision.record", nonce="ketua-1", text="x") == {
+        "ok": True,
+        "seq": first["seq"],
+    }

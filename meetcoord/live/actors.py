@@ -43,6 +43,14 @@ class LiveActor:
         return "?"
 
     @property
+    def ids(self) -> tuple[int | None, int | None]:
+        """(user id, invitation id): who this is, as the event log records it."""
+        return (
+            self.user.id if self.user is not None else None,
+            self.invitation.id if self.invitation is not None else None,
+        )
+
+    @property
     def is_staff(self) -> bool:
         return self.user is not None and self.user.role in (Role.ADMIN, Role.SECRETARIAT)
 

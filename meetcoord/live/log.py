@@ -139,13 +139,19 @@ def command(meeting_id: int, actor: LiveActor, nonce: Any = None) -> Iterator[Co
         meeting, live_room = lock_room(meeting_id)
         cmd = Command(meeting=meeting, room=live_room, actor=actor, nonce=nonce)
         if nonce is not None:
-            seen = db.session.scalar(
-                select(MeetingEvent.seq).where(
-                    MeetingEvent.meeting_id == meeting_id, MeetingEvent.nonce == nonce
-                )
-            )
+            seen = db.session.execute(
+                select(
+                    MeetingEvent.seq,
+                    MeetingEvent.actor_user_id,
+                    MeetingEvent.actor_invitation_id,
+                ).where(MeetingEvent.meeting_id == meeting_id, MeetingEvent.nonce == nonce)
+            ).first()
             if seen is not None:
-                cmd.replayed_seq = seen
+                # A nonce answers only whoever sent it first: anyone else (a clash, or a
+                # participant probing) learns nothing and changes nothing.
+                if (seen.actor_user_id, seen.actor_invitation_id) != actor.ids:
+                    raise Conflict(_l("Nonce perintah ini sudah dipakai; buat yang baru."))
+                cmd.replayed_seq = seen.seq
                 db.session.rollback()
                 yield cmd
                 return

@@ -143,6 +143,7 @@ def seed_for_server(out_path: str) -> None:
         seeded = {
             "meeting": rakor.meeting.id,
             "items": [item.id for item in items],
+            "sites": [rakor.site.id, rakor.other_site.id],
             "tokens": {role: links.personal_token(getattr(rakor, role)) for role in roles},
         }
     with open(out_path, "w", encoding="utf-8") as out:

@@ -53,12 +53,14 @@ class LiveClient:
         self.role = role
         self.events: list[dict[str, Any]] = []
         self.snapshots: list[dict[str, Any]] = []
+        self.presence: list[dict[str, Any]] = []
         self.welcome: dict[str, Any] | None = None
         self._changed = threading.Condition()
         # No automatic reconnection: the tests decide when and with which last seq.
         self.sio = socketio.Client(reconnection=False)
         self.sio.on("event", self._on("events"), namespace=NAMESPACE)
         self.sio.on("snapshot", self._on("snapshots"), namespace=NAMESPACE)
+        self.sio.on("presence", self._on("presence"), namespace=NAMESPACE)
         self.sio.on("welcome", self._on_welcome, namespace=NAMESPACE)
         auth: dict[str, Any] = {"meeting": seeded["meeting"], "token": seeded["tokens"][role]}
         if last_seq is not None:
@@ -364,6 +366,27 @@ def test_two_server_processes_share_events_through_redis(tmp_path, servers, clie
             assert numbers == list(range(1, 22))  # numbered in seq order
             verified = run_cli(env, "audit", "verify", str(seeded["meeting"]))
             assert "22 events, chain intact" in verified
+
+            # Link health counts every process's connections: the Ambon coordinator on
+            # process two shows on the chair's console on process one, and stays there
+            # when process one sends its counts again.
+            ambon = str(seeded["sites"][1])
+
+            def seen(count: int) -> Callable[[], bool]:
+                def check() -> bool:
+                    last = chair.presence[-1] if chair.presence else {}
+                    sites = last.get("sites", {})
+                    return (
+                        last.get("connections") == count
+                        and sites.get(ambon, {}).get("coordinators") == 1
+                    )
+
+                return check
+
+            clients(two, seeded, "coordinator")
+            chair.wait_until(seen(5), "5 connections with Ambon's coordinator")
+            clients(one, seeded, "participant", last_seq=22)  # process one sends again
+            chair.wait_until(seen(6), "6 connections with Ambon's coordinator")
         finally:
             for server in (one, two):
                 server.stop()  # before the database is dropped

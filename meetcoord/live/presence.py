@@ -1,15 +1,21 @@
 """Link health: which sites have a screen or a coordinator connected, and when last heard.
 
 Ephemeral (DESIGN §5): kept in this process's memory, sent to the staff room with no seq,
-at most twice a second per meeting. With several server processes each one reports the
-connections it holds; a site is connected when any process says so.
+at most twice a second per meeting. With several server processes (a Redis message queue)
+each one also keeps its own counts in a Redis hash per meeting and sends the sum over all
+processes: were each to send only its own, a console would flip between one process's
+view and another's. A process refreshes its entry every ``REFRESH`` seconds; the entry of
+a process that died is ignored once it is ``STALE``.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from flask import Flask, current_app
@@ -19,6 +25,9 @@ from meetcoord.live import chain
 from meetcoord.live.log import NAMESPACE, staff_room
 
 INTERVAL = 0.5
+REFRESH = 10.0  # seconds between re-sending a meeting's counts (and this process's entry)
+STALE = 3 * REFRESH  # an entry not refreshed for this long belongs to a dead process
+SOURCE = uuid.uuid4().hex  # this process, in the shared Redis hash
 
 
 @dataclass
@@ -36,6 +45,7 @@ _connections: dict[str, Connection] = {}
 _pending: set[int] = set()
 _last_sent: dict[int, float] = {}
 _flushing = False
+_refreshing = False
 
 
 def joined(sid: str, conn: Connection) -> None:
@@ -64,23 +74,77 @@ def connection(sid: str) -> Connection | None:
     return _connections.get(sid)
 
 
-def summary(meeting_id: int) -> dict[str, Any]:
+def _site_entry() -> dict[str, Any]:
+    return {"screens": 0, "coordinators": 0, "connected": 0, "last_heard_at": None}
+
+
+def _add(sites: dict[str, dict[str, Any]], key: str, part: dict[str, Any]) -> None:
+    entry = sites.setdefault(key, _site_entry())
+    for name in ("screens", "coordinators", "connected"):
+        entry[name] += part[name]
+    heard_at = part["last_heard_at"]
+    if heard_at is not None and (entry["last_heard_at"] or "") < heard_at:
+        entry["last_heard_at"] = heard_at
+
+
+def local_summary(meeting_id: int) -> dict[str, Any]:
     """Per site (key "online" for no site): screens, coordinators, people, last heard."""
     sites: dict[str, dict[str, Any]] = {}
     with _lock:
         conns = [c for c in _connections.values() if c.meeting_id == meeting_id]
     for conn in conns:
         key = str(conn.site_id) if conn.site_id is not None else "online"
-        entry = sites.setdefault(
-            key, {"screens": 0, "coordinators": 0, "connected": 0, "last_heard_at": None}
+        _add(
+            sites,
+            key,
+            {
+                "screens": int(conn.is_screen),
+                "coordinators": int(conn.role == "site_coordinator"),
+                "connected": 1,
+                "last_heard_at": chain.timestamp_epoch(conn.last_heard),
+            },
         )
-        entry["connected"] += 1
-        entry["screens"] += int(conn.is_screen)
-        entry["coordinators"] += int(conn.role == "site_coordinator")
-        heard_at = chain.timestamp_epoch(conn.last_heard)
-        if entry["last_heard_at"] is None or heard_at > entry["last_heard_at"]:
-            entry["last_heard_at"] = heard_at
     return {"meeting": meeting_id, "sites": sites, "connections": len(conns)}
+
+
+@cache
+def _redis(url: str) -> Any:
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=2)
+
+
+def _shared() -> Any:
+    url = current_app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    return _redis(url) if url else None
+
+
+def summary(meeting_id: int) -> dict[str, Any]:
+    """This meeting's link health over every server process."""
+    mine = local_summary(meeting_id)
+    client = _shared()
+    if client is None:
+        return mine
+    key = f"meetcoord:live:presence:{meeting_id}"
+    now = time.time()
+    pipe = client.pipeline()
+    pipe.hset(key, SOURCE, json.dumps({"at": now, **mine}))
+    pipe.expire(key, int(STALE * 2))
+    pipe.hgetall(key)
+    try:
+        entries = pipe.execute()[-1]
+    except Exception:  # Redis away for a moment: what this process knows is still true
+        current_app.logger.warning("presence: Redis unavailable", exc_info=True)
+        return mine
+    total: dict[str, Any] = {"meeting": meeting_id, "sites": {}, "connections": 0}
+    for raw in entries.values():
+        part = json.loads(raw)
+        if now - part.get("at", 0) > STALE:
+            continue  # a process that stopped refreshing: it is gone
+        total["connections"] += part["connections"]
+        for site_key, site in part["sites"].items():
+            _add(total["sites"], site_key, site)
+    return total
 
 
 def changed(meeting_id: int) -> None:
@@ -91,14 +155,42 @@ def changed(meeting_id: int) -> None:
         return
     with _lock:
         _pending.add(meeting_id)
-        if _flushing:
+        start_refresh = not _refreshing and bool(app.config.get("SOCKETIO_MESSAGE_QUEUE"))
+        if _flushing and not start_refresh:
             return
-        _flushing = True
-    socketio.start_background_task(_flush, app)
+        start_flush, _flushing = not _flushing, True
+    if start_flush:
+        socketio.start_background_task(_flush, app)
+    if start_refresh:
+        _start_refresh(app)
 
 
 def _emit(meeting_id: int) -> None:
     socketio.emit("presence", summary(meeting_id), to=staff_room(meeting_id), namespace=NAMESPACE)
+
+
+def _start_refresh(app: Flask) -> None:
+    global _refreshing
+    with _lock:
+        if _refreshing:
+            return
+        _refreshing = True
+    socketio.start_background_task(_refresh, app)
+
+
+def _refresh(app: Flask) -> None:
+    """Every ``REFRESH`` s: re-send the counts of each meeting this process serves.
+
+    That keeps this process's entry fresh, drops a dead process's, and moves "last
+    heard" on the consoles. Runs for the life of the process (a Redis queue only).
+    """
+    while True:
+        socketio.sleep(REFRESH)
+        with _lock:
+            meetings = {c.meeting_id for c in _connections.values()}
+        for meeting_id in meetings:
+            with app.app_context():
+                changed(meeting_id)
 
 
 def _flush(app: Flask) -> None:
@@ -114,6 +206,10 @@ def _flush(app: Flask) -> None:
                 _flushing = False
                 return
         for meeting_id in due:
-            _emit(meeting_id)
+            with app.app_context():
+                try:
+                    _emit(meeting_id)
+                except Exception:  # Redis away for a moment: the next change sends again
+                    app.logger.exception("presence for meeting %s not sent", meeting_id)
         if not due:
             socketio.sleep(INTERVAL / 5)

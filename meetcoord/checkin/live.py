@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from meetcoord.extensions import socketio
+from meetcoord.live import log as live_log
 
 NAMESPACE = "/checkin"
 INTERVAL = 0.5
@@ -76,4 +77,9 @@ def emit_counts(app: Flask, meeting_id: int) -> dict[str, Any] | None:
         # connection is the database turn (core.db.Turns), not to be held while emitting.
         db.session.remove()
         socketio.emit("counts", payload, to=room(meeting_id), namespace=NAMESPACE)
+        # The live room's staff (chair and minute-taker included, through their personal
+        # links, which /checkin does not accept) see attendance and quorum on the console.
+        socketio.emit(
+            "counts", payload, to=live_log.staff_room(meeting_id), namespace=live_log.NAMESPACE
+        )
         return payload

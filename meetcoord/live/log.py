@@ -6,6 +6,13 @@ lets the service change the data and :func:`append` events, commits, and only th
 broadcasts. If the commit fails nothing is sent; if the broadcast fails the events are
 still in the log and every client gets them on its next reconnect.
 
+With several server processes (a Redis message queue) a command holds a per-meeting Redis
+lock from before its transaction until its events are published: each process publishes
+after its own commit, and without the lock seq 5 committed through one process could
+reach Redis ahead of seq 4 committed a moment earlier through another. The lock only
+orders; when Redis does not grant it in time the command goes ahead unordered (clients
+put events in seq order themselves, DESIGN §5).
+
 A transaction the database turns away for the moment (SQLite's "database is locked" when
 real threads write at once; a dropped PostgreSQL connection) is run again from the start,
 a few times, and then answered with ``busy``: the client always gets an ack.
@@ -13,11 +20,14 @@ a few times, and then answered with ``busy``: the client always gets an ack.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, TypeVar
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -33,6 +43,8 @@ from meetcoord.meetings.models import Meeting
 NAMESPACE = "/live"
 NONCE_MAX = 64
 ATTEMPTS = 3  # runs of one command when the database turns a transaction away
+ORDER_WAIT = 5.0  # seconds a command waits for the meeting's ordering lock
+ORDER_HOLD = 10.0  # the lock lapses after this, should its holder die
 T = TypeVar("T")
 
 
@@ -173,9 +185,70 @@ def command(meeting_id: int, actor: LiveActor, nonce: Any = None) -> Iterator[Co
 
 
 def publish(events: list[dict[str, Any]]) -> None:
-    """Broadcast committed events to the meeting's room (through Redis when configured)."""
-    for env in events:
-        socketio.emit("event", env, to=room(env["meeting"]), namespace=NAMESPACE)
+    """Broadcast committed events to the meeting's room (through Redis when configured).
+
+    A failure here is logged, not raised: the command is committed and its ack must say
+    so; clients that missed the broadcast get the events on their next reconnect.
+    """
+    try:
+        for env in events:
+            socketio.emit("event", env, to=room(env["meeting"]), namespace=NAMESPACE)
+    except Exception:
+        current_app.logger.exception("live: events committed but not broadcast")
+
+
+@cache
+def _redis(url: str) -> Any:
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=2)
+
+
+def shared_redis() -> Any:
+    """The Redis of the message queue, when several processes share one; else None."""
+    url = current_app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    return _redis(url) if url else None
+
+
+def shared_key(*parts: Any) -> str:
+    """A Redis key of this deployment: deployments (or test runs) that share a Redis
+    but not a database must not count each other's connections or wait on each
+    other's locks, and their meeting ids overlap."""
+    url = str(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    deployment = hashlib.sha256(url.encode()).hexdigest()[:12]
+    return ":".join(["meetcoord", deployment, *map(str, parts)])
+
+
+@contextmanager
+def in_order(meeting_id: int) -> Iterator[None]:
+    """Hold the meeting's ordering lock (several processes on PostgreSQL) around a command.
+
+    Not on SQLite: one process serves it, and its green threads already take turns with
+    the database (``core.db``); a lock taken after that turn could deadlock against it.
+    """
+    client = shared_redis()
+    if client is None or db.engine.dialect.name == "sqlite":
+        yield
+        return
+    lock = client.lock(
+        shared_key("live-order", meeting_id),
+        timeout=ORDER_HOLD,
+        sleep=0.002,
+        blocking_timeout=ORDER_WAIT,
+    )
+    try:
+        held = lock.acquire()
+    except Exception:
+        current_app.logger.warning("live: no ordering lock from Redis", exc_info=True)
+        held = False
+    try:
+        yield
+    finally:
+        if held:
+            try:
+                lock.release()
+            except Exception:  # it lapsed (ORDER_HOLD): someone else may hold it now
+                current_app.logger.warning("live: ordering lock lapsed", exc_info=True)
 
 
 def run(
@@ -190,7 +263,7 @@ def run(
     for attempt in range(1, ATTEMPTS + 1):
         cmd: Command | None = None
         try:
-            with command(meeting_id, actor, nonce) as cmd:
+            with in_order(meeting_id), command(meeting_id, actor, nonce) as cmd:
                 if cmd.replayed_seq is not None:
                     return cmd.replayed_seq, None
                 result = body(cmd)

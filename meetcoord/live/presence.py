@@ -15,14 +15,13 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from flask import Flask, current_app
 
 from meetcoord.extensions import socketio
 from meetcoord.live import chain
-from meetcoord.live.log import NAMESPACE, staff_room
+from meetcoord.live.log import NAMESPACE, shared_key, shared_redis, staff_room
 
 INTERVAL = 0.5
 REFRESH = 10.0  # seconds between re-sending a meeting's counts (and this process's entry)
@@ -107,25 +106,13 @@ def local_summary(meeting_id: int) -> dict[str, Any]:
     return {"meeting": meeting_id, "sites": sites, "connections": len(conns)}
 
 
-@cache
-def _redis(url: str) -> Any:
-    import redis
-
-    return redis.Redis.from_url(url, socket_timeout=2)
-
-
-def _shared() -> Any:
-    url = current_app.config.get("SOCKETIO_MESSAGE_QUEUE")
-    return _redis(url) if url else None
-
-
 def summary(meeting_id: int) -> dict[str, Any]:
     """This meeting's link health over every server process."""
     mine = local_summary(meeting_id)
-    client = _shared()
+    client = shared_redis()
     if client is None:
         return mine
-    key = f"meetcoord:live:presence:{meeting_id}"
+    key = shared_key("live-presence", meeting_id)
     now = time.time()
     pipe = client.pipeline()
     pipe.hset(key, SOURCE, json.dumps({"at": now, **mine}))

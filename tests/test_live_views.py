@@ -43,7 +43,10 @@ def test_staff_open_the_console(client, auth, rakor):
     html = text(response)
     assert "Konsol rapat" in html
     assert _auth(html) == {"meeting": rakor.meeting.id}  # the session cookie is the credential
-    assert 'data-checkin="/checkin"' in html  # staff see attendance and quorum
+    # Attendance and quorum come over /live (the staff room's counts): one socket, not two.
+    assert "data-checkin" not in html
+    assert html.count("data-count>—<") == len(rakor.meeting.sites)
+    assert 'id="live-quorum"' in html
     assert "Kantor Gubernur Maluku" in html
     assert f"/projector/{rakor.other_site.code}" in html
     assert 'data-cmd="close"' in html
@@ -73,7 +76,8 @@ def test_the_chair_and_the_minute_taker_open_the_console_from_their_link(client,
     assert _auth(html) == {"meeting": rakor.meeting.id, "token": token(rakor.chair)}
     assert 'data-can-run="1"' in html
     assert 'data-cmd="open"' in html
-    assert "data-checkin" not in html  # /checkin serves staff sessions only
+    assert "data-checkin" not in html
+    assert html.count("data-count>—<") == len(rakor.meeting.sites)  # counts over /live
     assert chair.headers["Referrer-Policy"] == "no-referrer"
 
     notes = client.get(f"/i/{token(rakor.minute_taker)}/console")
@@ -119,7 +123,8 @@ def test_staff_open_any_sites_projector(client, auth, rakor):
     assert _auth(html) == {"meeting": rakor.meeting.id, "site": rakor.other_site.id}
     assert "Kantor Gubernur Maluku" in html
     assert "WIT" in html
-    assert f'data-site-code="{rakor.other_site.code}"' in html
+    assert "data-checkin" not in html  # attendance arrives on the /live socket
+    assert 'id="screen-sites"' in html
 
 
 def test_a_coordinator_opens_only_their_own_sites_projector(client, rakor):
@@ -165,8 +170,43 @@ def test_a_coordinators_phone_raises_hands_for_people_at_their_site_only(client,
     assert 'id="ph-raise"' not in text(client.get(f"/i/{token(rakor.ambon_participant)}/live"))
 
 
+def _tally_site(html: str) -> dict | None:
+    match = re.search(r"data-tally-site='([^']*)'", html)
+    return json.loads(match.group(1)) if match else None
+
+
+def test_only_a_coordinators_phone_records_votes_and_only_for_their_site(client, rakor):
+    html = text(client.get(f"/i/{token(rakor.coordinator)}/live"))
+    assert _tally_site(html) == {"id": rakor.other_site.id, "name": "Kantor Gubernur Maluku"}
+    assert "Simpan suara" in html  # the form's words come with the page (data-strings)
+    for inv in (rakor.participant, rakor.ambon_participant, rakor.chair, rakor.minute_taker):
+        other = text(client.get(f"/i/{token(inv)}/live"))
+        assert _tally_site(other) is None
+        assert "Simpan suara" not in other
+
+
+def test_the_tally_the_coordinators_phone_sends_counts_only_at_their_site(app, rakor):
+    chair = connect(app, rakor.chair)
+    command(chair, "open")
+    vote = command(chair, "decision.record", text="Lumbung pangan desa", kind="vote")
+    phone = connect(app, rakor.coordinator)
+    events(chair)
+    # What live-phone.js sends: the inputs' text, the coordinator's own site.
+    body = {"decision_id": vote["id"], "for": "5", "against": "1", "abstain": ""}
+    ack = command(phone, "decision.tally", site_id=rakor.other_site.id, **body)
+    assert ack["ok"] is True
+    [tallied] = [e for e in events(chair) if e["type"] == "decision.tallied"]
+    assert tallied["data"]["decision"]["totals"] == {"for": 5, "against": 1, "abstain": 0}
+    refused = command(phone, "decision.tally", site_id=rakor.site.id, **body)
+    assert refused["ok"] is False
+    assert "lokasinya sendiri" in refused["error"]["message"]  # shown as the server says
+    wrong = command(phone, "decision.tally", site_id=rakor.other_site.id, **{**body, "for": "-1"})
+    assert wrong["ok"] is False
+    assert wrong["error"]["message"] == "Jumlah suara harus bilangan 0 atau lebih."
+
+
 def test_the_phone_page_stays_within_its_byte_budget(client, rakor):
-    response = client.get(f"/i/{token(rakor.ambon_participant)}/live")
+    response = client.get(f"/i/{token(rakor.coordinator)}/live")  # the heaviest: with tallies
     html = response.get_data()
     assets = _ASSETS.findall(response.get_data(as_text=True))
     assert "js/live-client.js" in assets

@@ -23,7 +23,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from meetcoord.checkin import kiosk_views, link_cookie
-from meetcoord.checkin import live as checkin_live
 from meetcoord.checkin.selfservice import site_by_code
 from meetcoord.core.db import utcnow
 from meetcoord.core.timezones import zone_label
@@ -133,6 +132,15 @@ def phone_strings() -> dict[str, str]:
     }
 
 
+def tally_strings() -> dict[str, str]:
+    """Only a site coordinator's phone records votes: the others do without these."""
+    return {
+        "tally_title": _("Suara di %(site)s"),
+        "tally_save": _("Simpan suara"),
+        "tally_saved": _("Suara tercatat."),
+    }
+
+
 # --- access -------------------------------------------------------------------------------
 
 
@@ -195,8 +203,7 @@ def _console(meeting: Meeting, invitation: Invitation | None) -> Any:
         people=people,
         auth=auth,
         namespace=NAMESPACE,
-        # Attendance counts come from /checkin, which serves staff sessions only.
-        checkin_namespace=checkin_live.NAMESPACE if _is_staff() else None,
+        # Attendance and quorum arrive as ``counts`` on /live, sent to the staff room.
         strings=console_strings(),
     )
 
@@ -244,7 +251,6 @@ def projector(site_code: str) -> Any:
         sites=_sites(meeting),
         auth={"meeting": meeting.id, "site": site.id},
         namespace=NAMESPACE,
-        checkin_namespace=checkin_live.NAMESPACE,
         strings=screen_strings(),
     )
 
@@ -257,9 +263,15 @@ def projector(site_code: str) -> Any:
 def phone(token: str) -> Any:
     invitation = _personal(token)
     meeting = invitation.meeting
-    # A site coordinator raises hands for the people at their site.
+    # A site coordinator raises hands for the people at their site, and records the votes
+    # counted there.
     at_site = []
+    tally_site = None
+    strings = phone_strings()
     if invitation.role is InviteeRole.SITE_COORDINATOR and invitation.site_id is not None:
+        site = invitation.site
+        tally_site = {"id": site.id, "name": site.venue.name}
+        strings.update(tally_strings())
         at_site = sorted(
             (
                 inv
@@ -280,7 +292,8 @@ def phone(token: str) -> Any:
             namespace=NAMESPACE,
             console=invitation.role in CONSOLE_ROLES,
             at_site=at_site,
-            strings=phone_strings(),
+            tally_site=tally_site,
+            strings=strings,
         )
     )
     link_cookie.remember(request, response, token)

@@ -108,7 +108,8 @@
   }
 
   /* options: namespace, auth {meeting, token?, site?}, key (sessionStorage), and callbacks
-     onChange(state, env|null), onStatus(connected), onWelcome(w), onPresence(p). */
+     onChange(state, env|null), onStatus(connected), onWelcome(w), onPresence(p),
+     onCounts(c): attendance and quorum, sent to the staff room only (no seq: ephemeral). */
   function connect(options) {
     var saved = load(options.key);
     var client = {
@@ -116,6 +117,7 @@
       seq: saved ? saved.seq : 0,
       offset: saved && typeof saved.offset === "number" ? saved.offset : null,
       welcome: null,
+      counts: null,
       connected: false
     };
     var buffer = {};
@@ -229,6 +231,11 @@
       if (options.onWelcome) options.onWelcome(w);
     });
     socket.on("presence", function (p) { if (options.onPresence) options.onPresence(p); });
+    socket.on("counts", function (c) {
+      if (!c || String(c.meeting) !== String(options.auth.meeting)) return;
+      client.counts = c;
+      if (options.onCounts) options.onCounts(c);
+    });
 
     socket.on("connect", function () {
       status(true);

@@ -179,6 +179,8 @@
       });
     }
 
+    // Attendance and quorum: the counts the server sends this page's /live socket (the
+    // staff room) whenever someone checks in or out. Until the first, each site shows "—".
     function drawCounts(c) {
       (c.sites || []).forEach(function (s) {
         if (s.site_id === null) return;
@@ -187,6 +189,7 @@
       });
       var q = document.getElementById("live-quorum");
       if (q && c.quorum) {
+        q.hidden = false;
         q.setAttribute("data-met", c.quorum.met ? "1" : "0");
         q.textContent = (c.quorum.met ? T.quorum_met : T.quorum_not) + " · " + T.total + ": " + c.total;
       }
@@ -435,14 +438,9 @@
         conn.textContent = on ? T.connected : T.disconnected;
         conn.setAttribute("data-on", on ? "1" : "0");
       },
-      onPresence: function (p) { lastPresence = p; drawPresence(); }
+      onPresence: function (p) { lastPresence = p; drawPresence(); },
+      onCounts: drawCounts
     });
     window.setInterval(function () { L.tickTimers(client, root); }, 1000);
-
-    var checkin = root.getAttribute("data-checkin");
-    if (checkin) {
-      var counts = window.io(checkin, { auth: { meeting: L.data(root, "auth").meeting }, transports: ["websocket", "polling"] });
-      counts.on("counts", drawCounts);
-    }
   });
 })();

@@ -45,11 +45,7 @@
       withdraw.hidden = !own || own.status !== "waiting";
       withdraw.disabled = busy;
 
-      fill("ph-decision-list", state.decisions.length ? state.decisions.map(function (d) {
-        return el("li", { value: d.number, "data-id": d.id }, [
-          d.text, " ", el("small", { text: "(" + T["kind_" + d.kind] + (d.kind === "vote" && d.tallies.length ? ": " + d.totals["for"] + "/" + d.totals.against + "/" + d.totals.abstain : "") + ")" })
-        ]);
-      }) : [el("li", { class: "ph-muted", text: T.no_decisions })]);
+      drawDecisions();
 
       fill("ph-agenda-list", state.agenda.map(function (a, i) {
         return el("li", { "aria-current": a === item ? "step" : null, "data-done": index > i ? "1" : null }, [
@@ -58,6 +54,85 @@
       }));
       L.tickTimers(client, root);
     }
+
+    // Decisions are updated in place, not redrawn: a coordinator typing their site's
+    // tally keeps the focus and the numbers while other events arrive.
+    var list = document.getElementById("ph-decision-list");
+    var rows = {}; // decision id → {li, body, small, form}
+    var tallySite = L.data(root, "tally-site"); // a coordinator's own site: {id, name}
+    var KEYS = ["for", "against", "abstain"];
+
+    function drawDecisions() {
+      var ds = state.decisions;
+      if (!ds.length) {
+        rows = {};
+        fill(list, [el("li", { class: "ph-muted", text: T.no_decisions })]);
+        return;
+      }
+      var kept = {};
+      ds.forEach(function (d, i) {
+        var row = rows[d.id];
+        if (!row) {
+          row = { body: el("span"), small: el("small") };
+          row.li = el("li", { "data-id": d.id }, [row.body, " ", row.small]);
+        }
+        kept[d.id] = row;
+        row.li.value = d.number;
+        text(row.body, d.text);
+        text(row.small, "(" + T["kind_" + d.kind] + (d.kind === "vote" && d.tallies.length ? ": " + d.totals["for"] + "/" + d.totals.against + "/" + d.totals.abstain : "") + ")");
+        if (tallySite) tallyForm(row, d);
+        if (list.children[i] !== row.li) list.insertBefore(row.li, list.children[i] || null);
+      });
+      rows = kept;
+      while (list.children.length > ds.length) list.removeChild(list.lastChild);
+    }
+
+    // A vote's tally at the coordinator's own site, prefilled with the current numbers.
+    function tallyForm(row, d) {
+      var f = row.form;
+      if (d.kind !== "vote") {
+        if (f) f.hidden = true;
+        return;
+      }
+      if (!f) {
+        f = row.form = el("form", { class: "ph-tally", "data-id": d.id, novalidate: true }, [
+          el("p", { text: fmt(T.tally_title, { site: tallySite.name }) })
+        ].concat(KEYS.map(function (k) {
+          return el("label", {}, [T[k], el("input", { type: "number", name: k, min: 0, step: 1, inputmode: "numeric" })]);
+        }), [
+          el("button", { type: "submit", class: "ph-button ph-quiet", text: T.tally_save }),
+          el("p", { class: "ph-error", role: "alert", hidden: true }),
+          el("p", { class: "ph-mine", role: "status" })
+        ]));
+        row.li.appendChild(f);
+      }
+      f.hidden = false;
+      if (f.dirty || f.busy || client.seq < (f.seq || 0)) return; // keep what was sent till it's back
+      var mine = d.tallies.filter(function (t) { return t.site_id === tallySite.id; })[0];
+      KEYS.forEach(function (k) { f.elements[k].value = mine ? mine[k] : ""; });
+    }
+
+    list.addEventListener("input", function (e) {
+      if (e.target.form) e.target.form.dirty = true;
+    });
+    list.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var f = e.target;
+      var error = f.querySelector(".ph-error"), done = f.querySelector(".ph-mine"), button = f.querySelector("button");
+      var body = { decision_id: Number(f.getAttribute("data-id")), site_id: tallySite.id };
+      KEYS.forEach(function (k) { body[k] = f.elements[k].value.trim(); });
+      f.busy = button.disabled = true;
+      text(done, "");
+      client.send("decision.tally", body).then(function (ack) {
+        f.busy = button.disabled = false;
+        text(error, ack.ok ? "" : fmt(T.failed, { message: ack.error && ack.error.message })).hidden = ack.ok;
+        if (!ack.ok) return;
+        f.dirty = false;
+        f.seq = ack.seq;
+        text(done, T.tally_saved);
+        if (state) draw();
+      });
+    });
 
     function send(name, body, done) {
       busy = true;

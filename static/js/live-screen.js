@@ -52,13 +52,15 @@
       L.tickTimers(client, root);
     }
 
+    // Attendance: the counts /live sends the staff room (this screen is staff or the site's
+    // coordinator), one socket for everything; "—" per site until the first.
     function drawCounts(c) {
-      document.getElementById("screen-attendance").hidden = false;
       fill("screen-sites", (c.sites || []).map(function (s) {
         return el("li", {}, [el("span", { text: s.name }), el("strong", { text: s.present + " / " + s.invited })]);
       }));
       var q = document.getElementById("screen-quorum");
       if (c.quorum) {
+        q.hidden = false;
         q.setAttribute("data-met", c.quorum.met ? "1" : "0");
         q.textContent = (c.quorum.met ? T.quorum_met : T.quorum_not) + " · " + T.total + " " + c.total;
       }
@@ -73,7 +75,8 @@
       onStatus: function (on) {
         conn.textContent = on ? T.connected : T.disconnected;
         conn.setAttribute("data-on", on ? "1" : "0");
-      }
+      },
+      onCounts: drawCounts
     });
 
     var zone = root.getAttribute("data-zone");
@@ -84,9 +87,5 @@
     }
     tick();
     window.setInterval(tick, 1000);
-
-    // Attendance: the same counts the kiosk shows (staff session or this site's coordinator).
-    var counts = window.io(root.getAttribute("data-checkin"), { auth: { site: root.getAttribute("data-site-code") }, transports: ["websocket", "polling"] });
-    counts.on("counts", drawCounts);
   });
 })();

@@ -2,7 +2,9 @@
 the chair's personal link), the projector at site A (a secretariat session) and a
 participant's phone at site B. The chair opens the meeting and records a decision, and
 both others show it; the participant asks for the floor and the chair sees the request in
-the queue labelled with site B, gives the floor, and everyone sees who is speaking.
+the queue labelled with site B, gives the floor, and everyone sees who is speaking. A
+check-in at site B's desk reaches the chair's console (attendance over /live, one socket),
+and site B's coordinator enters the site's vote tally from their phone.
 
 The scene is seeded in the server's database by this module run as a script (same
 database, same secret key, so the personal links it prints are the ones the server
@@ -14,6 +16,7 @@ accepts)::
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from typing import Any
@@ -31,6 +34,7 @@ def seed() -> dict[str, Any]:
 
     from meetcoord import create_app
     from meetcoord.accounts.models import Role, User
+    from meetcoord.checkin import keys
     from meetcoord.directory.models import Person, StakeholderCategory, Venue
     from meetcoord.extensions import db
     from meetcoord.meetings import agenda, invitations, links, services
@@ -44,7 +48,10 @@ def seed() -> dict[str, Any]:
         wit = Venue(name=f"Kantor Gubernur Maluku {tag}", timezone="Asia/Jayapura", capacity=80)
         chair = Person(name="Ir. Yohanes Bili, M.Si.", category=StakeholderCategory.GOVERNMENT)
         member = Person(name=f"Peserta Ambon {tag}", category=StakeholderCategory.GOVERNMENT)
-        db.session.add_all([editor, wita, wit, chair, member])
+        coordinator = Person(
+            name=f"Koordinator Ambon {tag}", category=StakeholderCategory.GOVERNMENT
+        )
+        db.session.add_all([editor, wita, wit, chair, member, coordinator])
         db.session.flush()
         meeting = services.create_meeting(
             editor,
@@ -66,17 +73,25 @@ def seed() -> dict[str, Any]:
             editor, meeting, {"person_ids": [chair.id], "role": "chair", "site_id": site_a.id}
         )
         invitations.invite(editor, meeting, {"person_ids": [member.id], "site_id": site_b.id})
+        invitations.invite(
+            editor,
+            meeting,
+            {"person_ids": [coordinator.id], "role": "site_coordinator", "site_id": site_b.id},
+        )
         services.schedule_meeting(editor, meeting)
         by_person = {inv.person_id: inv for inv in meeting.invitations}
         return {
             "meeting_id": meeting.id,
             "site_a": site_a.code,
             "site_a_id": site_a.id,
+            "site_b": site_b.code,
             "site_b_id": site_b.id,
             "site_b_name": wit.name,
             "chair": f"/i/{links.personal_token(by_person[chair.id])}",
             "member": f"/i/{links.personal_token(by_person[member.id])}",
             "member_name": member.name,
+            "member_card": keys.credential_for(by_person[member.id]),
+            "coordinator": f"/i/{links.personal_token(by_person[coordinator.id])}",
         }
 
 
@@ -133,6 +148,14 @@ def _csp_errors(tab: Any, into: list[str]) -> None:
     tab.on("console", lambda m: into.append(m.text) if m.type == "error" else None)
 
 
+def _frames_sent(tab: Any, into: list[str]) -> None:
+    """Every Socket.IO frame the tab sends (a namespace's connect is ``40/<ns>,…``)."""
+    tab.on(
+        "websocket",
+        lambda ws: ws.on("framesent", lambda payload: into.append(str(payload))),
+    )
+
+
 def test_chair_projector_and_phone_follow_one_room(
     page: Any, browser: Any, live_server: ServerProcess
 ) -> None:
@@ -149,9 +172,12 @@ def test_chair_projector_and_phone_follow_one_room(
     # The chair, from the personal link; no account.
     chair_ctx = context()
     phone_ctx = context()
+    coordinator_ctx = context()
+    frames: list[str] = []
     try:
         chair = chair_ctx.new_page()
         _csp_errors(chair, errors)
+        _frames_sent(chair, frames)
         chair.goto(f"{scene['chair']}/console")
         expect(chair.locator("#live-conn")).to_have_text("Terhubung")
         expect(chair.locator("#live-state")).to_have_text("Belum dibuka")
@@ -159,6 +185,7 @@ def test_chair_projector_and_phone_follow_one_room(
         # The projector at site A: the secretariat signed in on the room's computer.
         projector = page
         _csp_errors(projector, errors)
+        _frames_sent(projector, frames)
         projector.goto("/login")
         projector.fill("#email", SECRETARIAT_EMAIL)
         projector.fill("#password", SECRETARIAT_PASSWORD)
@@ -178,6 +205,27 @@ def test_chair_projector_and_phone_follow_one_room(
         # The console sees the projector's link at site A.
         site_a = chair.locator(f'#live-sites li[data-site-id="{scene["site_a_id"]}"] [data-link]')
         expect(site_a).to_contain_text("1 layar")
+
+        # Attendance over /live: the secretariat checks the participant in at site B's
+        # desk; the chair's console (a personal link, which /checkin would refuse) and the
+        # projector show it, each on its one /live socket.
+        count_b = chair.locator(f'#live-sites li[data-site-id="{scene["site_b_id"]}"] [data-count]')
+        # "—" until the first counts (or none yet checked in, once sent on connect).
+        expect(count_b).to_have_text(re.compile(r"^(—|0/2 hadir)$"))
+        desk = page.context.new_page()
+        _csp_errors(desk, errors)
+        desk.goto(f"/desk/{scene['site_b']}")
+        expect(desk.locator("#desk")).to_have_attribute("data-ready", "1")
+        desk.locator("#desk-code").fill(scene["member_card"])
+        desk.locator("#desk-code").press("Enter")
+        expect(desk.locator("#desk-result-name")).to_have_text(scene["member_name"])
+        expect(count_b).to_have_text("1/2 hadir")  # the participant and the coordinator
+        expect(chair.locator("#live-quorum")).to_contain_text("Jumlah: 1")
+        expect(projector.locator("#screen-sites")).to_contain_text("1 / 2")
+        expect(projector.locator("#screen-quorum")).to_contain_text("Jumlah 1")
+        desk.close()
+        assert chair.evaluate("window.MeetcoordLive.clients.length") == 1
+        assert not [f for f in frames if f.startswith("40/checkin")], frames
 
         # Open, start the first item.
         chair.get_by_role("button", name="Buka rapat").click()
@@ -214,6 +262,39 @@ def test_chair_projector_and_phone_follow_one_room(
         site_b_votes = f"{scene['site_b_name']}: 3/0/0"
         expect(projector.locator("#screen-decisions")).to_contain_text(site_b_votes)
         expect(phone.locator("#ph-decision-list")).to_contain_text("15/2/1")
+
+        # Site B's coordinator records the site's tally from their phone: the form shows
+        # the current numbers, a wrong one is refused with the server's message, and the
+        # totals change on the console, the projector and the phones.
+        coordinator = coordinator_ctx.new_page()
+        _csp_errors(coordinator, errors)
+        coordinator.set_viewport_size({"width": 390, "height": 844})
+        coordinator.goto(f"{scene['coordinator']}/live")
+        expect(coordinator.locator("#live-conn")).to_have_text("Terhubung")
+        expect(phone.locator(".ph-tally")).to_have_count(0)  # a participant records no votes
+        tally = coordinator.locator("#ph-decision-list li").first.locator("form.ph-tally")
+        expect(tally).to_contain_text(f"Suara di {scene['site_b_name']}")
+        expect(tally.locator('input[name="for"]')).to_have_value("3")
+        expect(tally.locator('input[name="against"]')).to_have_value("0")
+        tally.locator('input[name="against"]').fill("-1")
+        tally.get_by_role("button", name="Simpan suara").click()
+        expect(tally.locator(".ph-error")).to_have_text(
+            "Gagal: Jumlah suara harus bilangan 0 atau lebih."
+        )
+        tally.locator('input[name="for"]').fill("5")
+        tally.locator('input[name="against"]').fill("1")
+        tally.locator('input[name="abstain"]').fill("2")
+        tally.get_by_role("button", name="Simpan suara").click()
+        expect(tally.locator(".ph-mine")).to_have_text("Suara tercatat.")
+        expect(tally.locator(".ph-error")).to_be_hidden()
+        first = chair.locator("#live-decisions li.live-decision").first
+        expect(first.locator("tr.live-total td")).to_have_text(["17", "3", "3"])
+        expect(projector.locator("#screen-decisions")).to_contain_text("Setuju 17")
+        site_b_votes = f"{scene['site_b_name']}: 5/1/2"
+        expect(projector.locator("#screen-decisions")).to_contain_text(site_b_votes)
+        expect(phone.locator("#ph-decision-list")).to_contain_text("17/3/3")
+        expect(coordinator.locator("#ph-decision-list")).to_contain_text("17/3/3")
+        expect(tally.locator('input[name="for"]')).to_have_value("5")
 
         # The participant asks for the floor; the chair sees it, labelled with site B.
         phone.get_by_role("button", name="Minta bicara").click()
@@ -306,6 +387,7 @@ def test_chair_projector_and_phone_follow_one_room(
     finally:
         chair_ctx.close()
         phone_ctx.close()
+        coordinator_ctx.close()
 
 
 if __name__ == "__main__":

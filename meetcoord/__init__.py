@@ -61,6 +61,9 @@ def _init_extensions(app: Flask) -> None:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"] or None,
+        # Per deployment: on the default channel, installations sharing a Redis would
+        # deliver each other's "meeting:<id>" broadcasts.
+        channel=f"meetcoord-{app.config['DEPLOYMENT_ID']}",
         cors_allowed_origins=[],
     )
 

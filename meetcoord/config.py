@@ -8,7 +8,9 @@ variable, the bad value and what was expected.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import timedelta
@@ -118,6 +120,13 @@ def _text(name: str, raw: str) -> str:
     return raw.strip()
 
 
+def _deployment_id(name: str, raw: str) -> str:
+    value = raw.strip()
+    if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", value):
+        raise ConfigError(f"{name}={raw!r}: expected 1-40 letters, digits, '-' or '_'")
+    return value
+
+
 def _mail_address(name: str, raw: str) -> str:
     """A bare address for the SMTP envelope and From header; ``localhost`` is allowed."""
     from email_validator import EmailNotValidError, validate_email
@@ -146,6 +155,9 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI", _database_url, None),
     ("ASYNC_MODE", "SOCKETIO_ASYNC_MODE", _choice(ASYNC_MODES), "eventlet"),
     ("SOCKETIO_QUEUE", "SOCKETIO_MESSAGE_QUEUE", _redis_url, ""),
+    # The deployment's name on a shared Redis (queue channel, keys); derived from the
+    # database URL when unset, so two installations on one Redis never mix their meetings.
+    ("DEPLOYMENT_ID", "DEPLOYMENT_ID", _deployment_id, ""),
     ("HOST", "SERVER_HOST", _text, "127.0.0.1"),
     ("PORT", "SERVER_PORT", _int(1, 65535), "5000"),
     # How many reverse proxies (nginx) stand in front and set X-Forwarded-*; 0 = none.
@@ -259,6 +271,9 @@ def load_config(
             config["SECRET_KEY"] = _instance_secret_key(instance_path)
     elif len(config["SECRET_KEY"]) < 32:
         raise ConfigError("MEETCOORD_SECRET_KEY: must be at least 32 characters long")
+    if not config["DEPLOYMENT_ID"]:
+        url = str(config["SQLALCHEMY_DATABASE_URI"])
+        config["DEPLOYMENT_ID"] = hashlib.sha256(url.encode()).hexdigest()[:12]
     if config["WORKER"] is None:
         config["WORKER"] = "off" if env == "testing" else "inprocess"
     if config["SMTP_USERNAME"] and not config["SMTP_PASSWORD"]:

@@ -18,6 +18,7 @@ from tests.support import throwaway_app
     [
         ("MEETCOORD_PORT", "http"),
         ("MEETCOORD_PORT", "70000"),
+        ("MEETCOORD_DEPLOYMENT_ID", "bappeda ntt"),
         ("MEETCOORD_ASYNC_MODE", "tornado"),
         ("MEETCOORD_DATABASE_URL", "mysql://root@localhost/meetcoord"),
         ("MEETCOORD_SECRET_KEY", "pendek"),
@@ -126,3 +127,19 @@ def test_proxy_count_is_validated(monkeypatch, tmp_path):
     monkeypatch.setenv("MEETCOORD_PROXY_COUNT", "lots")
     with pytest.raises(ConfigError, match="MEETCOORD_PROXY_COUNT"):
         load_config(instance_path=tmp_path)
+
+
+def test_deployment_id_comes_from_the_database_unless_set(tmp_path: Path) -> None:
+    """Two installations on one Redis must not share a Socket.IO channel or keys."""
+    one = load_config(
+        environ={"MEETCOORD_DATABASE_URL": "sqlite:////srv/a.db"}, instance_path=tmp_path
+    )
+    two = load_config(
+        environ={"MEETCOORD_DATABASE_URL": "sqlite:////srv/b.db"}, instance_path=tmp_path
+    )
+    assert one["DEPLOYMENT_ID"] != two["DEPLOYMENT_ID"]
+    named = load_config(
+        environ={"MEETCOORD_DATABASE_URL": "sqlite:////srv/a.db", "MEETCOORD_DEPLOYMENT_ID": "ntt"},
+        instance_path=tmp_path,
+    )
+    assert named["DEPLOYMENT_ID"] == "ntt"

@@ -131,6 +131,7 @@ def test_server_on_postgres_with_redis_queue_and_rate_limits(start_server: Start
             MEETCOORD_ASYNC_MODE="eventlet",
             MEETCOORD_SOCKETIO_QUEUE=redis_url,
             MEETCOORD_RATELIMIT_STORAGE_URL=redis_url,
+            MEETCOORD_DEPLOYMENT_ID=f"test-{os.getpid()}",
         )
         try:
             status, _headers, body = http_get(server.base_url + "/healthz")
@@ -141,10 +142,11 @@ def test_server_on_postgres_with_redis_queue_and_rate_limits(start_server: Start
             try:
                 # After the first connection the Socket.IO manager subscribes to its channel.
                 deadline = time.monotonic() + 10
-                while not (channels := client.pubsub_channels(b"*socketio*")):
+                channel = f"meetcoord-test-{os.getpid()}".encode()
+                while not (channels := client.pubsub_channels(channel)):
                     assert time.monotonic() < deadline, "no Socket.IO channel on the queue"
                     time.sleep(0.1)
-                assert channels == [b"flask-socketio"]
+                assert channels == [channel]  # this deployment's own channel
                 # A login attempt is counted in the Redis rate-limit storage.
                 client.delete(*client.keys("*LIMITER*") or [b"none"])
                 browser = http_opener()

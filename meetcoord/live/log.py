@@ -20,7 +20,6 @@ a few times, and then answered with ``busy``: the client always gets an ack.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -214,9 +213,7 @@ def shared_key(*parts: Any) -> str:
     """A Redis key of this deployment: deployments (or test runs) that share a Redis
     but not a database must not count each other's connections or wait on each
     other's locks, and their meeting ids overlap."""
-    url = str(current_app.config["SQLALCHEMY_DATABASE_URI"])
-    deployment = hashlib.sha256(url.encode()).hexdigest()[:12]
-    return ":".join(["meetcoord", deployment, *map(str, parts)])
+    return ":".join(["meetcoord", current_app.config["DEPLOYMENT_ID"], *map(str, parts)])
 
 
 @contextmanager

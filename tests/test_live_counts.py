@@ -28,3 +28,25 @@ def test_a_check_in_updates_the_counts_on_the_chairs_console(app):
     assert "quorum" in counts
     # Counts are for the people running the meeting, not every phone.
     assert events(participant, "counts") == []
+
+
+def test_the_console_gets_the_counts_when_it_connects_and_phones_do_not(app):
+    rakor = LiveRakor()
+    [counts] = events(connect(app, rakor.chair, last_seq=0), "counts")
+    assert counts["meeting"] == rakor.meeting.id
+    assert counts["total"] == 0
+    assert {s["site_id"] for s in counts["sites"]} >= {rakor.site.id, rakor.other_site.id}
+    assert events(connect(app, rakor.participant, last_seq=0), "counts") == []
+
+
+def test_a_heartbeat_moves_last_heard_on_the_console(app):
+    rakor = LiveRakor()
+    chair = connect(app, rakor.chair, last_seq=0)
+    screen = connect(app, rakor.coordinator, last_seq=0, site=rakor.other_site.id)
+    events(chair, "presence")
+    screen.emit("hello", {}, namespace="/live")
+    [health] = events(chair, "presence")
+    ambon = health["sites"][str(rakor.other_site.id)]
+    assert ambon["screens"] == 1
+    assert ambon["coordinators"] == 1
+    assert ambon["last_heard_at"].endswith("Z")

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from meetcoord.accounts.models import ApiToken, User
 from meetcoord.accounts.services import user_for_token
 from meetcoord.checkin import link_cookie
+from meetcoord.checkin.counts import presence as attendance
 from meetcoord.core.errors import ServiceError
 from meetcoord.core.tokens import hash_token
 from meetcoord.extensions import db, socketio
@@ -185,6 +186,8 @@ class LiveNamespace(Namespace):
         )
         if actor.sees_staff_room:
             emit("presence", presence.summary(meeting.id))
+            # Attendance and quorum now; later changes come from checkin.live (coalesced).
+            emit("counts", {"meeting": meeting.id, **attendance(meeting).as_dict()})
         return True
 
     def on_disconnect(self, reason: Any = None) -> None:
@@ -193,8 +196,11 @@ class LiveNamespace(Namespace):
         presence.left(sid)
 
     def on_hello(self, data: Any = None) -> None:
-        """A heartbeat from a screen: the site's link is alive."""
-        presence.heard(request.sid)  # type: ignore[attr-defined]
+        """A heartbeat: the site's link is alive; consoles see "last heard" move on
+        (coalesced to two updates a second per meeting however many phones say hello)."""
+        conn = presence.heard(request.sid)  # type: ignore[attr-defined]
+        if conn is not None:
+            presence.changed(conn.meeting_id)
 
     def on_resync(self, data: Any = None) -> None:
         """A client that saw a gap asks again from its last seq."""

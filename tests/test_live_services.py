@@ -359,10 +359,13 @@ def test_floor_end_and_close_end_the_current_turn(chair, rakor):
     assert last_event(chair, "speaker.done")["data"]["speaker"]["id"] == request_id
 
     again = command(connect(chair.app, rakor.invitee(1)), "speaker.request")["id"]
+    waiting = command(connect(chair.app, rakor.invitee(2)), "speaker.request")["id"]
     command(chair, "floor.give", request_id=again)
     events(chair)
     command(chair, "close")
-    assert [e["type"] for e in events(chair)][-2:] == ["speaker.done", "meeting.closed"]
+    closing = events(chair)
+    assert [e["type"] for e in closing] == ["speaker.done", "speaker.withdrawn", "meeting.closed"]
+    assert closing[1]["data"]["speaker"]["id"] == waiting
     snapshot = fingerprint(rakor.meeting.id)["snapshot"]
     assert [s["status"] for s in snapshot["speakers"]] == []
 

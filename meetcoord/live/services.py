@@ -107,13 +107,14 @@ def resume_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tupl
 
 def close_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
     def body(cmd: Command) -> None:
-        from meetcoord.live.speakers import end_current_turn
+        from meetcoord.live.speakers import close_queue, end_current_turn
 
         cmd.actor.require(Power.RUN)
         require_running(cmd)
-        # Whoever still holds the floor stops speaking first, so a client applying the
-        # events in order never sees a closed meeting with someone speaking.
+        # Whoever still holds the floor stops speaking first, and the queue empties, so a
+        # client applying the events in order never sees a closed meeting with speakers.
         end_current_turn(cmd)
+        close_queue(cmd)
         _transition(cmd, RoomState.CLOSED, {RoomState.OPEN, RoomState.PAUSED}, "meeting.closed")
 
     return log.run(meeting_id, actor, nonce, body)

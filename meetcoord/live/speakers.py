@@ -117,6 +117,22 @@ def end_current_turn(cmd: Command) -> None:
         cmd.append("speaker.done", {"speaker": state.speaker_dict(request)})
 
 
+def close_queue(cmd: Command) -> None:
+    """When the meeting closes, whoever still waits for the floor will not get it (logged)."""
+    waiting = db.session.scalars(
+        select(SpeakerRequest)
+        .where(
+            SpeakerRequest.meeting_id == cmd.meeting.id,
+            SpeakerRequest.status == SpeakerStatus.WAITING,
+        )
+        .order_by(SpeakerRequest.requested_at, SpeakerRequest.id)
+    ).all()
+    for request in waiting:
+        request.status = SpeakerStatus.WITHDRAWN
+        request.ended_at = utcnow()
+        cmd.append("speaker.withdrawn", {"speaker": state.speaker_dict(request)})
+
+
 def give_floor(
     actor: LiveActor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
 ) -> tuple[int, None]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import warnings
+from collections import deque
 from typing import Any
 
 # 2026-11-22: eventlet (the brief's default server) announces it is in bugfix-only mode on
@@ -29,19 +30,85 @@ elif MODE == "gevent":
     monkey.patch_all()
 
 
-def _yield_first(wsgi_app: Any) -> Any:
-    """Let every connection that is waiting go first: requests served in arrival order.
+class ArrivalOrder:
+    """Start requests one per turn of eventlet's hub, in the order they were read.
+
+    eventlet's hub runs every timer that is due in one pass and only then polls the
+    sockets. A plain ``sleep(0)`` at the start of each request (so that a keep-alive
+    connection whose next request is already there cannot keep the server to itself)
+    therefore served requests in passes: a greenthread whose client had answered within
+    a fraction of a millisecond read its next request straight away and joined the next
+    pass, while a request that arrived a moment later waited for the poll after the
+    current pass and went to the end of the next one. In the ``checkin`` bench (50 desks,
+    about 2 ms a request) such a request waited for up to 96 others, two full rounds of
+    the 50 desks instead of one: p50 about 100 ms, p99 250-300 ms. Here each request
+    waits in one queue, and the hub starts one of them per turn, polling the sockets
+    between two: a request's place is the order in which it reached the server, within
+    one request's time, whatever its client's round trip.
+
+    The turn is only the start: a request that then waits for I/O lets the next one go.
+    """
+
+    def __init__(self) -> None:
+        self._waiting: deque[Any] = deque()
+        self._scheduled = False
+
+    def wait_turn(self) -> None:
+        from eventlet import hubs
+        from greenlet import getcurrent
+
+        hub, me = hubs.get_hub(), getcurrent()
+        if me is hub.greenlet:  # not a request's greenthread: nothing to wait for
+            return
+        self._waiting.append(me)
+        if not self._scheduled:
+            self._scheduled = True
+            hub.schedule_call_global(0, self._start_next)
+        try:
+            hub.switch()  # back here when _start_next switches to this greenthread
+        except BaseException:
+            if me in self._waiting:  # killed while waiting (shutdown)
+                self._waiting.remove(me)
+            raise
+
+    def _start_next(self) -> None:
+        """A timer, in the hub: start the longest-waiting request; the next one next turn."""
+        from eventlet import hubs
+
+        self._scheduled = False
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if waiter.dead:
+                continue
+            if self._waiting:
+                # Timers added while the hub fires timers wait for its next pass, which
+                # comes after a poll: requests read meanwhile queue behind this one.
+                self._scheduled = True
+                hubs.get_hub().schedule_call_global(0, self._start_next)
+            waiter.switch()
+            return
+
+
+def _yield_first(wsgi_app: Any, mode: str = "eventlet") -> Any:
+    """Let every request that is waiting go first: requests served in arrival order.
 
     A green thread reads the next request of a keep-alive connection without yielding
     when it has already arrived, so a client that answers quickly kept the server to
     itself while other desks' requests waited: in the ``checkin`` bench (50 desks) most
-    answers took 10 ms and some two seconds. One switch at the start of each request
-    puts it behind the ones already waiting; it costs microseconds.
+    answers took 10 ms and some two seconds. Under eventlet each request first takes its
+    place in :class:`ArrivalOrder`; under gevent it yields once (``sleep(0)``).
     """
     from meetcoord.extensions import socketio
 
+    if mode == "eventlet":
+        wait_turn = ArrivalOrder().wait_turn
+    else:
+
+        def wait_turn() -> None:
+            socketio.sleep(0)
+
     def middleware(environ: dict[str, Any], start_response: Any) -> Any:
-        socketio.sleep(0)
+        wait_turn()
         return wsgi_app(environ, start_response)
 
     return middleware
@@ -86,7 +153,7 @@ def main() -> None:
     gc.set_threshold(50_000, 20, 20)
     app.wsgi_app = _no_websocket_compression(app.wsgi_app)  # type: ignore[method-assign]
     if mode in ("eventlet", "gevent"):
-        app.wsgi_app = _yield_first(app.wsgi_app)  # type: ignore[method-assign]
+        app.wsgi_app = _yield_first(app.wsgi_app, mode)  # type: ignore[method-assign]
     host, port = app.config["SERVER_HOST"], app.config["SERVER_PORT"]
     print(f"meetcoord: serving on http://{host}:{port}/ ({mode})", flush=True)
     if app.config["WORKER"] == "inprocess":

@@ -2,7 +2,7 @@
 // Connects to /live, keeps the room's state from the snapshot plus events applied strictly
 // in seq order, survives reloads (sessionStorage) and reconnects (auth sends last_seq),
 // and sends commands with a nonce, retried with the same nonce until acknowledged.
-// Exposes window.MeetcoordLive = {connect, el, text, fill, fmt, tickTimers, timeIn}.
+// Exposes window.MeetcoordLive = {connect, el, text, fill, fmt, tickTimers, timeIn, quorum}.
 (function () {
   "use strict";
 
@@ -391,8 +391,22 @@
     }
   }
 
+  // The quorum line from a counts message: "none" when the meeting has no quorum rule (no
+  // share of members and no site minimum), so a screen never says "quorum met" for nobody.
+  function quorum(c, T) {
+    var rule = c.quorum && (c.quorum.required !== null ||
+      (c.sites || []).some(function (s) { return s.minimum !== null; }));
+    if (!rule) return { state: "none", text: T.total + ": " + c.total };
+    var need = c.quorum.required !== null ? " / " + c.quorum.required : "";
+    return {
+      state: c.quorum.met ? "1" : "0",
+      text: (c.quorum.met ? T.quorum_met : T.quorum_not) + " · " + T.total + ": " + c.total + need
+    };
+  }
+
   window.MeetcoordLive = {
     clients: clients,
+    quorum: quorum,
     connect: connect,
     el: el,
     text: text,

@@ -190,8 +190,9 @@
       var q = document.getElementById("live-quorum");
       if (q && c.quorum) {
         q.hidden = false;
-        q.setAttribute("data-met", c.quorum.met ? "1" : "0");
-        q.textContent = (c.quorum.met ? T.quorum_met : T.quorum_not) + " · " + T.total + ": " + c.total;
+        var line = L.quorum(c, T);
+        q.setAttribute("data-met", line.state);
+        q.textContent = line.text;
       }
     }
 

@@ -61,8 +61,9 @@
       var q = document.getElementById("screen-quorum");
       if (c.quorum) {
         q.hidden = false;
-        q.setAttribute("data-met", c.quorum.met ? "1" : "0");
-        q.textContent = (c.quorum.met ? T.quorum_met : T.quorum_not) + " · " + T.total + " " + c.total;
+        var line = L.quorum(c, T);
+        q.setAttribute("data-met", line.state);
+        q.textContent = line.text;
       }
     }
 

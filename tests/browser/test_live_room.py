@@ -222,7 +222,10 @@ def test_chair_projector_and_phone_follow_one_room(
         expect(count_b).to_have_text("1/2 hadir")  # the participant and the coordinator
         expect(chair.locator("#live-quorum")).to_contain_text("Jumlah: 1")
         expect(projector.locator("#screen-sites")).to_contain_text("1 / 2")
-        expect(projector.locator("#screen-quorum")).to_contain_text("Jumlah 1")
+        expect(projector.locator("#screen-quorum")).to_contain_text("Jumlah: 1")
+        # No quorum rule in this meeting: the screens say how many, never "quorum met".
+        expect(projector.locator("#screen-quorum")).to_have_attribute("data-met", "none")
+        expect(chair.locator("#live-quorum")).not_to_contain_text("Kuorum")
         desk.close()
         assert chair.evaluate("window.MeetcoordLive.clients.length") == 1
         assert not [f for f in frames if f.startswith("40/checkin")], frames

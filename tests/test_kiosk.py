@@ -13,7 +13,7 @@ from PIL import Image
 
 from meetcoord.checkin import selfservice
 from meetcoord.checkin.models import Attendance
-from meetcoord.extensions import socketio
+from meetcoord.extensions import db, socketio
 from meetcoord.meetings import links
 from tests.helpers import count, text
 from tests.kiosk_support import Rakor, hidden_fields, open_personal_link, phone, post_from
@@ -187,3 +187,15 @@ def test_staff_screens_join_by_meeting_id(app, client, auth, rakor):
     assert first["meeting"] == rakor.meeting.id
     assert first["quorum"]["met"] in (True, False)
     sio.disconnect(namespace="/checkin")
+
+
+def test_the_kiosk_shows_no_quorum_line_when_the_meeting_sets_none(app, client, auth, rakor):
+    """Without a share of members or a site minimum, "Kuorum tercapai" would say nothing."""
+    auth.login(user=rakor.staff)
+    html = text(client.get(f"/kiosk/{rakor.site.code}"))
+    assert re.search(r'<p class="kiosk-quorum" id="kiosk-quorum"[^>]* hidden[\s>]', html)
+    rakor.meeting.quorum_percent = 50
+    db.session.commit()
+    html = text(client.get(f"/kiosk/{rakor.site.code}"))
+    assert not re.search(r'<p class="kiosk-quorum" id="kiosk-quorum"[^>]* hidden[\s>]', html)
+    assert "Kuorum belum tercapai" in html

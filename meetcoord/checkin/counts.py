@@ -37,6 +37,11 @@ class Presence:
     quorum_base: int = 0  # forum members, or invitees when there is no forum
 
     @property
+    def has_rule(self) -> bool:
+        """A share of members or a site minimum is set; without one "met" says nothing."""
+        return self.quorum_required is not None or any(s.minimum is not None for s in self.sites)
+
+    @property
     def quorum_met(self) -> bool:
         overall = self.quorum_required is None or self.total >= self.quorum_required
         return overall and all(site.meets_minimum for site in self.sites)
@@ -45,6 +50,7 @@ class Presence:
         return {
             "total": self.total,
             "quorum": {
+                "rule": self.has_rule,
                 "required": self.quorum_required,
                 "base": self.quorum_base,
                 "met": self.quorum_met,

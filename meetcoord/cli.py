@@ -2,7 +2,7 @@
 
 ``meetcoord db upgrade`` (Flask-Migrate), ``meetcoord create-admin``,
 ``meetcoord create-token``, ``meetcoord demo load``, ``meetcoord serve``,
-``meetcoord worker``, ``meetcoord audit verify <meeting>``.
+``meetcoord worker``, ``meetcoord audit verify <meeting>``, ``meetcoord init`` (signing CA).
 """
 
 from __future__ import annotations
@@ -196,8 +196,42 @@ def audit_verify(meeting_id: int) -> None:
     sys.exit(1)
 
 
+@click.command("init")
+@with_appcontext
+def init() -> None:
+    """Create what a new installation needs that is not in the database: the signing CA.
+
+    Idempotent: an existing CA is left as it is (and its passphrase checked).
+    """
+    from cryptography.hazmat.primitives import hashes
+    from flask import current_app
+
+    from meetcoord.minutes.ca import CAError, ca_dir, ca_exists, create_ca, load_ca
+
+    config = current_app.config
+    instance = config["INSTANCE_PATH"]
+    passphrase = config.get("CA_PASSPHRASE")
+    try:
+        if ca_exists(instance):
+            authority = load_ca(instance, passphrase)
+            action = "exists, left as it is"
+        else:
+            authority = create_ca(instance, passphrase, config["INSTITUTION_NAME"])
+            action = "created"
+    except CAError as exc:
+        raise click.ClickException(str(exc)) from None
+    cert = authority.certificate
+    fingerprint = cert.fingerprint(hashes.SHA256()).hex(":").upper()
+    click.echo(f"signing CA {action}: {ca_dir(instance)}")
+    click.echo(f"  subject  {cert.subject.rfc4514_string()}")
+    click.echo(f"  valid    until {cert.not_valid_after_utc:%Y-%m-%d} (UTC)")
+    click.echo(f"  SHA-256  {fingerprint}")
+    if action == "created":
+        click.echo("  keep MEETCOORD_CA_PASSPHRASE safe: without it nothing can be signed")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (create_admin, create_user, create_token, demo, serve, worker, audit):
+    for command in (create_admin, create_user, create_token, demo, serve, worker, audit, init):
         app.cli.add_command(command)
 
 

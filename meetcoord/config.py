@@ -143,6 +143,14 @@ def _mail_address(name: str, raw: str) -> str:
     return value
 
 
+def _ca_passphrase(name: str, raw: str) -> str:
+    """The signing CA's key passphrase (minutes.ca); short ones fall to a guessing attack."""
+    value = raw.strip()
+    if value and len(value) < 12:
+        raise ConfigError(f"{name}: must be at least 12 characters long")
+    return value
+
+
 MAIL_TRANSPORTS = ("smtp", "console", "file")
 SMTP_SECURITY = ("none", "starttls", "ssl")
 WORKER_MODES = ("inprocess", "off")
@@ -203,6 +211,10 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     # means off, so that no test starts a worker thread without asking for one.
     ("WORKER", "WORKER", _choice(WORKER_MODES), None),
     ("WORKER_INTERVAL", "WORKER_INTERVAL", _int(1, 3600), "2"),
+    # Opens the private key of the deployment's signing CA under instance/ca/ (created by
+    # `meetcoord init`), which issues each signatory of the minutes a certificate. Without
+    # it nothing can be signed; a copied instance folder alone signs nothing.
+    ("CA_PASSPHRASE", "CA_PASSPHRASE", _ca_passphrase, ""),
 )
 
 

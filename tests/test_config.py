@@ -143,3 +143,28 @@ def test_deployment_id_comes_from_the_database_unless_set(tmp_path: Path) -> Non
         instance_path=tmp_path,
     )
     assert named["DEPLOYMENT_ID"] == "ntt"
+
+
+def test_ca_passphrase_is_optional_but_not_short(tmp_path: Path) -> None:
+    assert load_config(environ={}, instance_path=tmp_path)["CA_PASSPHRASE"] == ""
+    with pytest.raises(ConfigError, match="MEETCOORD_CA_PASSPHRASE"):
+        load_config(environ={"MEETCOORD_CA_PASSPHRASE": "pendek"}, instance_path=tmp_path)
+    config = load_config(
+        environ={"MEETCOORD_CA_PASSPHRASE": "cukup-panjang-2026"}, instance_path=tmp_path
+    )
+    assert config["CA_PASSPHRASE"] == "cukup-panjang-2026"
+
+
+def test_ca_passphrase_check_fails_fast_when_a_ca_exists(tmp_path: Path) -> None:
+    from meetcoord.minutes.ca import check_ca_passphrase, create_ca
+
+    check_ca_passphrase(tmp_path, None)  # no CA yet: nothing to open, `meetcoord init` makes it
+    create_ca(tmp_path, "sandi-ca-yang-benar", "BAPPEDA Kab. Sumba Barat Daya")
+    check_ca_passphrase(tmp_path, "sandi-ca-yang-benar")
+    with pytest.raises(ConfigError, match="MEETCOORD_CA_PASSPHRASE: must be set"):
+        check_ca_passphrase(tmp_path, "")
+    with pytest.raises(ConfigError, match="MEETCOORD_CA_PASSPHRASE: does not open"):
+        check_ca_passphrase(tmp_path, "sandi-ca-yang-salah")
+    (tmp_path / "ca" / "ca-cert.pem").unlink()
+    with pytest.raises(ConfigError, match="incomplete"):
+        check_ca_passphrase(tmp_path, "sandi-ca-yang-benar")

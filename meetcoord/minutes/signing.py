@@ -320,6 +320,8 @@ def sign_pdf(
     the empty fields the others will sign. Without ``certify`` the signature goes into the
     field ``field_name``, which must be there and empty when the document is certified.
     Nothing is produced when anything is wrong: each refusal is a :class:`ValidationError`.
+    ``now`` only moves the certificate-validity check (tests); the signing time is the
+    clock's. CPU-bound (~50 ms): call it from a background task, never a socket handler.
     """
     check_certificate_time(signer.certificate, now)
     state = _inspect(pdf_bytes, field_name)

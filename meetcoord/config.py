@@ -294,6 +294,10 @@ def load_config(
         config["BASE_URL"] = f"http://{config['SERVER_HOST']}:{config['SERVER_PORT']}"
     if config["SESSION_COOKIE_SECURE"] is None:
         config["SESSION_COOKIE_SECURE"] = env == "production"
+    # A signing CA that exists must open now, not when a chair signs after a long meeting.
+    from meetcoord.minutes.ca import check_ca_passphrase
+
+    check_ca_passphrase(instance_path, config["CA_PASSPHRASE"] or None)
 
     config.update(
         TESTING=env == "testing",

@@ -168,3 +168,15 @@ def test_ca_passphrase_check_fails_fast_when_a_ca_exists(tmp_path: Path) -> None
     (tmp_path / "ca" / "ca-cert.pem").unlink()
     with pytest.raises(ConfigError, match="incomplete"):
         check_ca_passphrase(tmp_path, "sandi-ca-yang-benar")
+
+
+def test_the_service_does_not_start_with_a_wrong_ca_passphrase(tmp_path: Path) -> None:
+    from meetcoord.minutes.ca import create_ca
+
+    create_ca(tmp_path, "sandi-ca-yang-benar", "BAPPEDA Kab. Sumba Barat Daya")
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    environ = {"MEETCOORD_DATABASE_URL": url, "MEETCOORD_CA_PASSPHRASE": "sandi-ca-yang-salah"}
+    with pytest.raises(ConfigError, match="MEETCOORD_CA_PASSPHRASE: does not open"):
+        load_config(environ=environ, instance_path=tmp_path)
+    environ["MEETCOORD_CA_PASSPHRASE"] = "sandi-ca-yang-benar"
+    assert load_config(environ=environ, instance_path=tmp_path)["CA_PASSPHRASE"]

@@ -30,6 +30,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from meetcoord.config import ConfigError
 from meetcoord.core.errors import ValidationError
 from meetcoord.minutes import ca as ca_module
 from meetcoord.minutes.ca import CertificateAuthority, create_ca, issue_signer
@@ -528,9 +529,10 @@ def test_init_creates_the_ca_once_and_checks_the_passphrase(tmp_path: Path) -> N
     assert "exists, left as it is" in again.output
     assert key.read_bytes() == kept
 
-    result = run_init(throwaway_app(instance, url, CA_PASSPHRASE="bukan-sandi-yang-benar"))
-    assert result.exit_code != 0
-    assert "MEETCOORD_CA_PASSPHRASE: does not open" in result.output
+    # With a CA in place a wrong passphrase stops the application from being built at all
+    # (config fails fast), so neither the service nor `meetcoord init` runs with it.
+    with pytest.raises(ConfigError, match="MEETCOORD_CA_PASSPHRASE: does not open"):
+        throwaway_app(instance, url, CA_PASSPHRASE="bukan-sandi-yang-benar")
 
     result = run_init(throwaway_app(tmp_path / "other", url, CA_PASSPHRASE=""))
     assert result.exit_code != 0

@@ -1,0 +1,151 @@
+"""Minutes (notulen) composition, rendering and the snapshot read from a real meeting.
+
+Composition is pure (no app); the PDF is re-opened with pypdf and its QR codes decoded with
+zxing-cpp; ``minutes_data`` is built from a meeting driven through the /live commands.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from meetcoord.minutes.compose import (
+    ActionData,
+    AgendaData,
+    AttendeeData,
+    DecisionData,
+    MinutesData,
+    SiteAttendance,
+    SiteData,
+    TallyData,
+    compose_minutes,
+)
+
+
+def sample(attendees: int = 3) -> MinutesData:
+    """Rakor hosted in Tambolaka (WITA) linked with Ambon (WIT) and online participants."""
+    return MinutesData(
+        institution="Badan Perencanaan Pembangunan Daerah Kabupaten Sumba Barat Daya",
+        address="Jl. Weetebula No. 1, Tambolaka",
+        title="Rapat Koordinasi Ketahanan Pangan",
+        kind="coordination",
+        start_at=datetime(2024, 3, 15, 1, 0, tzinfo=UTC),
+        end_at=datetime(2024, 3, 15, 4, 0, tzinfo=UTC),
+        host_zone="Asia/Makassar",
+        sites=[
+            SiteData("Aula Bappeda SBD", "Asia/Makassar", "Tambolaka"),
+            SiteData("Kantor Gubernur Maluku", "Asia/Jayapura", "Ambon"),
+        ],
+        chair="Ir. Yohanes Bili, M.Si.",
+        minute_taker="Ama' Lede",
+        attendance=[
+            SiteAttendance(
+                "Aula Bappeda SBD", 5, {"Pemerintah": 4, "LSM": 1}, {"male": 3, "female": 2}
+            ),
+            SiteAttendance(
+                "Kantor Gubernur Maluku",
+                2,
+                {"Pemerintah": 1, "Akademisi": 1},
+                {"female": 1, "unknown": 1},
+            ),
+        ],
+        agenda=[
+            AgendaData(
+                2,
+                "Ketahanan pangan",
+                "Kadis Ketahanan Pangan",
+                "Paparan stok beras.\n\nTanya jawab.",
+            ),
+            AgendaData(1, "Pembukaan", None, "Dibuka oleh pimpinan rapat."),
+        ],
+        decisions=[
+            DecisionData(
+                1,
+                "Anggaran cadangan pangan dinaikkan",
+                "vote",
+                2,
+                [
+                    TallyData("Aula Bappeda SBD", 20, 3, 1),
+                    TallyData("Kantor Gubernur Maluku", 9, 4, 0),
+                ],
+            ),
+            DecisionData(2, "Rapat lanjutan bulan Mei", "consensus", 2),
+        ],
+        actions=[
+            ActionData(
+                "Salurkan 5 ton beras",
+                "Dinas Sosial SBD",
+                "José Ramos-Horta",
+                "Desa Kalena Wanno",
+                date(2024, 4, 30),
+                1,
+            ),
+            ActionData("Data desa rawan pangan", "Bappeda SBD"),
+        ],
+        attendees=[
+            AttendeeData(
+                name=["José Ramos-Horta", "Ama' Lede", "Théo Rumbekwan"][n % 3],
+                organization="Dinas Sosial SBD",
+                position="Kepala Bidang",
+                site="Aula Bappeda SBD" if n % 2 == 0 else "Kantor Gubernur Maluku",
+                time_in="09.05 WITA" if n % 2 == 0 else "10.05 WIT",
+                gender_short="L",
+                category="Pemerintah",
+            )
+            for n in range(attendees)
+        ],
+    )
+
+
+# --- composition (pure) -------------------------------------------------------------------
+
+
+def test_day_and_times_are_indonesian_with_each_site_zone():
+    doc = compose_minutes(sample())
+    assert doc.heading == "NOTULEN RAPAT"
+    assert doc.day == "Jumat, 15 Maret 2024"
+    assert doc.kind_label == "Rapat Koordinasi"
+    assert [(s.name, s.day, s.time, s.zone_label) for s in doc.sites] == [
+        ("Aula Bappeda SBD", "Jumat, 15 Maret 2024", "09.00–12.00 WITA", "WITA"),
+        ("Kantor Gubernur Maluku", "Jumat, 15 Maret 2024", "10.00–13.00 WIT", "WIT"),
+    ]
+    assert doc.chair == "Ir. Yohanes Bili, M.Si."
+    assert doc.minute_taker == "Ama' Lede"
+
+
+def test_attendance_totals_by_category_and_gender():
+    doc = compose_minutes(sample())
+    assert doc.totals.total == 7
+    assert doc.totals.by_category == {"Pemerintah": 5, "LSM": 1, "Akademisi": 1}
+    assert doc.totals.by_gender == {"male": 3, "female": 3, "unknown": 1}
+    assert doc.categories == ["Pemerintah", "LSM", "Akademisi"]
+    assert doc.participants == "7 orang (Aula Bappeda SBD: 5, Kantor Gubernur Maluku: 2)"
+
+
+def test_agenda_decisions_and_actions():
+    doc = compose_minutes(sample())
+    assert [item.title for item in doc.agenda] == ["Pembukaan", "Ketahanan pangan"]
+    vote, consensus = doc.decisions
+    assert vote.kind_label == "Pemungutan suara"
+    assert vote.agenda_title == "Ketahanan pangan"
+    assert vote.total is not None
+    assert (vote.total.votes_for, vote.total.votes_against, vote.total.abstentions) == (29, 7, 1)
+    assert consensus.kind_label == "Mufakat"
+    assert consensus.total is None
+    first, second = doc.actions
+    assert (first.number, first.agency, first.locus, first.due) == (
+        1,
+        "Dinas Sosial SBD (José Ramos-Horta)",
+        "Desa Kalena Wanno",
+        "30 April 2024",
+    )
+    assert (second.locus, second.due) == ("-", "-")
+
+
+def test_no_chair_and_no_attendance_still_compose():
+    data = sample(0)
+    data = MinutesData(**{**data.__dict__, "chair": None, "attendance": [], "decisions": []})
+    doc = compose_minutes(data)
+    assert doc.chair == "-"
+    assert doc.totals.total == 0
+    assert doc.totals.by_gender == {"male": 0, "female": 0, "unknown": 0}
+    assert doc.participants == "0 orang"

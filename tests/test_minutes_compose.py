@@ -6,7 +6,11 @@ zxing-cpp; ``minutes_data`` is built from a meeting driven through the /live com
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
+
+import pypdf
+import zxingcpp
 
 from meetcoord.minutes.compose import (
     ActionData,
@@ -18,6 +22,13 @@ from meetcoord.minutes.compose import (
     SiteData,
     TallyData,
     compose_minutes,
+)
+from meetcoord.minutes.render import (
+    CHAIR,
+    MINUTE_TAKER,
+    SIGNATURE_SIZE,
+    render_minutes,
+    render_minutes_pdf,
 )
 
 
@@ -149,3 +160,66 @@ def test_no_chair_and_no_attendance_still_compose():
     assert doc.totals.total == 0
     assert doc.totals.by_gender == {"male": 0, "female": 0, "unknown": 0}
     assert doc.participants == "0 orang"
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+VERIFY_URL = "https://rapat.example.id/verify/3f9a1c"
+
+
+def _reader(pdf: bytes) -> pypdf.PdfReader:
+    return pypdf.PdfReader(io.BytesIO(pdf))
+
+
+def test_pdf_has_title_unicode_names_zones_and_page_numbers():
+    rendered = render_minutes(compose_minutes(sample(60)), verify_url=VERIFY_URL)
+    reader = _reader(rendered.pdf)
+    pages = [page.extract_text() for page in reader.pages]
+    assert rendered.pages == len(pages) > 1
+    text = "\n".join(pages)
+    for expected in (
+        "NOTULEN RAPAT",
+        "Jumat, 15 Maret 2024",
+        "09.00–12.00 WITA",
+        "10.00–13.00 WIT",
+        "Ama' Lede",
+        "José Ramos-Horta",
+        "Théo Rumbekwan",
+        "Rencana tindak lanjut",
+        "Penanggung jawab (OPD)",
+        "30 April 2024",
+        "Lampiran: Daftar hadir",
+    ):
+        assert expected in text, expected
+    for n, page in enumerate(pages, start=1):
+        assert f"Halaman {n} dari {len(pages)}" in page
+        assert VERIFY_URL in page
+    fonts = [f.get_object() for f in reader.pages[0]["/Resources"]["/Font"].values()]
+    embedded = [f for f in fonts if "/FontFile2" in f.get("/FontDescriptor", {})]
+    assert embedded, "the Unicode TrueType font is embedded"
+
+
+def test_every_page_carries_a_qr_that_decodes_to_the_verify_url():
+    pdf = render_minutes_pdf(compose_minutes(sample(60)), verify_url=VERIFY_URL)
+    for page in _reader(pdf).pages:
+        images = page.images
+        assert len(images) == 1
+        decoded = zxingcpp.read_barcodes(images[0].image)
+        assert [code.text for code in decoded] == [VERIFY_URL]
+
+
+def test_signature_boxes_are_reported_blank_on_their_page():
+    rendered = render_minutes(compose_minutes(sample(3)), verify_url=VERIFY_URL)
+    chair = rendered.box_for(CHAIR)
+    taker = rendered.box_for(MINUTE_TAKER)
+    assert chair.page == taker.page < rendered.pages - 1  # before the appendix
+    width, height = (round(v, 1) for v in SIGNATURE_SIZE)
+    for found in (chair, taker):
+        x1, y1, x2, y2 = found.box
+        assert (round(x2 - x1, 1), round(y2 - y1, 1)) == (width, height)
+        assert 0 < x1 < x2 < 595
+        assert 0 < y1 < y2 < 842
+    assert taker.box[2] < chair.box[0]  # minute-taker left, chair right
+    page = _reader(rendered.pdf).pages[chair.page].extract_text()
+    assert "Pimpinan rapat," in page
+    assert "Notulis," in page

@@ -192,7 +192,8 @@ def filename(meeting_id: int, attendance: AttendanceList, fmt: str) -> str:
 # --- PDF --------------------------------------------------------------------------------
 
 
-def _register_font() -> None:
+def register_fonts() -> None:
+    """Embed the Unicode font once per process; the minutes and other PDFs reuse it."""
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
     regular, bold = next(
@@ -391,7 +392,7 @@ def to_pdf(
 ) -> bytes:
     """One daftar hadir per part (a site, online, or the combined list), each on new pages;
     with ``combined`` a last recapitulation of the whole meeting's totals."""
-    _register_font()
+    register_fonts()
     st = _styles()
     parts = list(parts)
     story: list[Any] = []

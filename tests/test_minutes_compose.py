@@ -12,6 +12,9 @@ from datetime import UTC, date, datetime
 import pypdf
 import zxingcpp
 
+from meetcoord.checkin import keys
+from meetcoord.checkin.services import DeskActor, redeem_credential
+from meetcoord.meetings.models import InviteeRole
 from meetcoord.minutes.compose import (
     ActionData,
     AgendaData,
@@ -30,6 +33,9 @@ from meetcoord.minutes.render import (
     render_minutes,
     render_minutes_pdf,
 )
+from meetcoord.minutes.sources import minutes_data
+from tests import factories
+from tests.live_support import LiveRakor, command, connect
 
 
 def sample(attendees: int = 3) -> MinutesData:
@@ -223,3 +229,93 @@ def test_signature_boxes_are_reported_blank_on_their_page():
     page = _reader(rendered.pdf).pages[chair.page].extract_text()
     assert "Pimpinan rapat," in page
     assert "Notulis," in page
+
+
+# --- the snapshot from a real meeting -------------------------------------------------------
+
+
+def test_minutes_data_from_a_meeting_run_live(app):
+    rakor = LiveRakor()
+    items = [item.id for item in rakor.add_items("Pembukaan", "Ketahanan pangan")]
+    ama = rakor._invite("Ama' Lede", InviteeRole.PARTICIPANT, rakor.other_site.id)
+    chair = connect(app, rakor.chair)
+    assert command(chair, "open")["ok"]
+    assert command(chair, "item.activate", item_id=items[1])["ok"]
+    note = command(chair, "notes.save", item_id=items[1], text="Paparan stok.", base_version=0)
+    assert note["ok"], note
+    vote = command(
+        chair,
+        "decision.record",
+        text="Anggaran cadangan pangan dinaikkan",
+        kind="vote",
+        tallies=[
+            {"site_id": rakor.site.id, "for": 20, "against": 3, "abstain": 1},
+            {"site_id": rakor.other_site.id, "for": 9, "against": 4, "abstain": 0},
+            {"site_id": None, "for": 5, "against": 0, "abstain": 2},
+        ],
+    )
+    assert vote["ok"], vote
+    org = factories.organization(name="Dinas Sosial SBD")
+    jose = factories.person(name="José Ramos", organization_id=org.id)
+    action = command(
+        chair,
+        "action.create",
+        decision_id=vote["id"],
+        title="Salurkan 5 ton beras",
+        organization_id=org.id,
+        person_id=jose.id,
+        locus="Desa Kalena Wanno",
+        due_on="2024-04-30",
+    )
+    assert action["ok"], action
+    desk = DeskActor(user=rakor.staff)
+    at = datetime(2024, 3, 15, 1, 5, tzinfo=UTC)
+    for n, (site, inv) in enumerate(
+        [(rakor.site, rakor.chair), (rakor.site, rakor.participant), (rakor.other_site, ama)]
+    ):
+        redeem_credential(desk, site, keys.credential_for(inv), f"m{n}", scanned_at=at)
+
+    data = minutes_data(rakor.meeting, institution="Bappeda SBD", address="Tambolaka")
+    assert data.chair == "Ir. Yohanes Bili, M.Si."
+    assert data.minute_taker == "Maria Kaka"
+    assert [(s.name, s.zone) for s in data.sites] == [
+        ("Aula Bappeda SBD", "Asia/Makassar"),
+        ("Kantor Gubernur Maluku", "Asia/Jayapura"),
+    ]
+    assert [(a.site, a.total) for a in data.attendance] == [
+        ("Aula Bappeda SBD", 2),
+        ("Kantor Gubernur Maluku", 1),
+    ]
+    assert [(i.number, i.title, i.notes) for i in data.agenda] == [
+        (1, "Pembukaan", ""),
+        (2, "Ketahanan pangan", "Paparan stok."),
+    ]
+    [decision] = data.decisions
+    assert (decision.kind, decision.agenda_number) == ("vote", 2)
+    assert {t.site: t.votes_for for t in decision.tallies} == {
+        "Aula Bappeda SBD": 20,
+        "Kantor Gubernur Maluku": 9,
+        "Daring": 5,
+    }
+    [act] = data.actions
+    assert (act.agency, act.person, act.locus, act.due_on, act.decision_number) == (
+        "Dinas Sosial SBD",
+        "José Ramos",
+        "Desa Kalena Wanno",
+        date(2024, 4, 30),
+        1,
+    )
+    assert {a.name for a in data.attendees} >= {"Ama' Lede", "Ir. Yohanes Bili, M.Si."}
+
+    doc = compose_minutes(data)
+    assert [s.time for s in doc.sites] == ["09.00–12.00 WITA", "10.00–13.00 WIT"]
+    assert doc.decisions[0].total is not None
+    assert doc.decisions[0].total.votes_for == 34
+    assert doc.totals.total == 3
+    text = "\n".join(
+        p.extract_text() for p in _reader(render_minutes_pdf(doc, verify_url=VERIFY_URL)).pages
+    )
+    flat = " ".join(text.split())  # table cells wrap
+    assert "Ama' Lede" in flat
+    assert "Dinas Sosial SBD (José Ramos)" in flat
+    assert "Halaman 1 dari" in flat

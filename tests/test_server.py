@@ -247,3 +247,55 @@ def test_requests_start_in_arrival_order_under_eventlet() -> None:
         *("W1", "W2", "W3", "W4", "W5"),
         *("W1'", "R", "W2'", "W3'", "W4'", "W5'"),
     ]
+
+
+class TricklingInput:
+    """A request body arriving in pieces, like a desk's headers and body in two packets."""
+
+    def __init__(self, pieces: list[bytes], fail: bool = False):
+        self.pieces, self.fail, self.reads = list(pieces), fail, 0
+
+    def read(self, size: int = -1) -> bytes:
+        self.reads += 1
+        if not self.pieces:
+            if self.fail:
+                raise OSError("connection reset")
+            return b""
+        piece = self.pieces.pop(0)
+        assert size >= len(piece)
+        return piece
+
+
+def test_small_bodies_are_read_before_the_request_queues(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app looks up the bearer token (a database turn under SQLite) before its view
+    reads the body; a body still on its way must not keep the database from others."""
+    import importlib
+
+    monkeypatch.setenv("MEETCOORD_ASYNC_MODE", "threading")  # import without patching
+    server = importlib.import_module("meetcoord.server")
+
+    body = json.dumps({"credential": "MC1.x", "nonce": "n-1"}).encode()
+    stream = TricklingInput([body[:10], body[10:]])
+    environ = {"CONTENT_LENGTH": str(len(body)), "wsgi.input": stream}
+    server._read_body(environ)
+    assert stream.reads == 2
+    assert not stream.pieces
+    assert environ["wsgi.input"].read() == body
+
+    gone = TricklingInput([body[:10]], fail=True)
+    environ = {"CONTENT_LENGTH": str(len(body)), "wsgi.input": gone}
+    server._read_body(environ)
+    assert environ["wsgi.input"].read() == body[:10]  # the app sees a short body
+
+    for untouched in (
+        {"CONTENT_LENGTH": str(server.PREREAD_MAX + 1)},  # a staff upload streams as before
+        {"CONTENT_LENGTH": "", "HTTP_TRANSFER_ENCODING": "chunked"},
+        {"CONTENT_LENGTH": "12", "HTTP_TRANSFER_ENCODING": "chunked"},
+        {"CONTENT_LENGTH": "nonsense"},
+        {},
+    ):
+        stream = TricklingInput([b"x" * 12])
+        environ = {**untouched, "wsgi.input": stream}
+        server._read_body(environ)
+        assert environ["wsgi.input"] is stream
+        assert stream.reads == 0

@@ -15,6 +15,7 @@ import zxingcpp
 from meetcoord.checkin import keys
 from meetcoord.checkin.services import DeskActor, redeem_credential
 from meetcoord.meetings.models import InviteeRole
+from meetcoord.minutes.ca import create_ca
 from meetcoord.minutes.compose import (
     ActionData,
     AgendaData,
@@ -33,7 +34,9 @@ from meetcoord.minutes.render import (
     render_minutes,
     render_minutes_pdf,
 )
+from meetcoord.minutes.signing import SignatureField, sign_pdf, signer_from_ca
 from meetcoord.minutes.sources import minutes_data
+from meetcoord.minutes.verify import verify_pdf
 from tests import factories
 from tests.live_support import LiveRakor, command, connect
 
@@ -319,3 +322,38 @@ def test_minutes_data_from_a_meeting_run_live(app):
     assert "Ama' Lede" in flat
     assert "Dinas Sosial SBD (José Ramos)" in flat
     assert "Halaman 1 dari" in flat
+
+
+def test_signatures_land_in_the_reported_blank_boxes(tmp_path):
+    """The signing step can place both stamps where the renderer left room."""
+    rendered = render_minutes(compose_minutes(sample(60)), verify_url=VERIFY_URL)
+    chair_box, taker_box = rendered.box_for(CHAIR), rendered.box_for(MINUTE_TAKER)
+    authority = create_ca(tmp_path, "kata-sandi-uji-notulen", "Bappeda SBD")
+    common = {
+        "reason": "Menyetujui notulen rapat",
+        "location": "Tambolaka",
+        "zone": "Asia/Makassar",
+    }
+    chair = signer_from_ca(authority, name="Ir. Yohanes Bili", institution="Bappeda", role="Ketua")
+    first = sign_pdf(
+        rendered.pdf,
+        chair,
+        field_name="pimpinan",
+        role="Pimpinan rapat",
+        certify=True,
+        page=chair_box.page,
+        box=chair_box.box,
+        later_fields=[SignatureField("notulis", "Notulis", page=taker_box.page, box=taker_box.box)],
+        **common,
+    )
+    taker = signer_from_ca(authority, name="Ama' Lede", institution="Bappeda", role="Notulis")
+    second = sign_pdf(first, taker, field_name="notulis", role="Notulis", certify=False, **common)
+    report = verify_pdf(second, [authority.certificate])
+    assert len(report.signatures) == 2
+    assert not report.modified
+    page = _reader(second).pages[chair_box.page]
+    rects = sorted(
+        tuple(round(float(v), 1) for v in a.get_object()["/Rect"]) for a in page["/Annots"]
+    )
+    expected = sorted(tuple(round(v, 1) for v in b.box) for b in (chair_box, taker_box))
+    assert rects == expected

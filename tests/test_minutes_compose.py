@@ -357,3 +357,22 @@ def test_signatures_land_in_the_reported_blank_boxes(tmp_path):
     )
     expected = sorted(tuple(round(v, 1) for v in b.box) for b in (chair_box, taker_box))
     assert rects == expected
+
+
+def test_an_empty_meeting_and_a_missing_logo_still_render():
+    data = sample(0)
+    data = MinutesData(
+        **{
+            **data.__dict__,
+            "logo": "/tidak/ada/logo.png",
+            "attendance": [],
+            "agenda": [],
+            "decisions": [],
+            "actions": [],
+        }
+    )
+    rendered = render_minutes(compose_minutes(data), verify_url=VERIFY_URL)
+    text = " ".join(p.extract_text() for p in _reader(rendered.pdf).pages)
+    assert "Tidak ada rencana tindak lanjut." in text
+    assert "Belum ada peserta yang tercatat hadir." in text
+    assert {b.role for b in rendered.signature_boxes} == {CHAIR, MINUTE_TAKER}

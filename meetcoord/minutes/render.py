@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -175,15 +176,12 @@ def _letterhead(doc: MinutesDocument) -> list[Any]:
     if doc.address:
         lines.append(_p(doc.address, "address"))
     block: list[Any] = lines
-    if doc.logo:
-        try:
-            logo = Image(doc.logo, width=20 * mm, height=20 * mm)
-        except OSError:  # a missing or unreadable logo must not stop the minutes
-            logo = None
-        if logo is not None:
-            head = Table([[logo, lines]], colWidths=[24 * mm, None])
-            head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-            block = [head]
+    if doc.logo and Path(doc.logo).is_file():  # a missing logo must not stop the minutes
+        head = Table(
+            [[Image(doc.logo, width=20 * mm, height=20 * mm), lines]], colWidths=[24 * mm, None]
+        )
+        head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        block = [head]
     rule = Table([[""]], colWidths=["100%"], rowHeights=[1.5 * mm])
     rule.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 2, colors.black)]))
     return [*block, rule, Spacer(1, 5 * mm)]

@@ -372,7 +372,7 @@ def test_an_empty_meeting_and_a_missing_logo_still_render():
         }
     )
     rendered = render_minutes(compose_minutes(data), verify_url=VERIFY_URL)
-    text = " ".join(p.extract_text() for p in _reader(rendered.pdf).pages)
+    text = " ".join(" ".join(p.extract_text().split()) for p in _reader(rendered.pdf).pages)
     assert "Tidak ada rencana tindak lanjut." in text
     assert "Belum ada peserta yang tercatat hadir." in text
     assert {b.role for b in rendered.signature_boxes} == {CHAIR, MINUTE_TAKER}

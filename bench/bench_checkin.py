@@ -33,10 +33,8 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -46,6 +44,9 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))  # the runner loads this file by path
+sys.path.insert(0, str(PROJECT_ROOT / "bench"))
+
+import support  # noqa: E402
 
 N = 500
 CLIENTS = 50
@@ -154,87 +155,6 @@ def setup(out_path: Path, n: int = N) -> None:
 # --- the run ------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _left(deadline: float) -> float:
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise TimeoutError("bench checkin: over its deadline")
-    return left
-
-
-def _server_env(tmp: Path, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEETCOORD_")}
-    env.update(
-        MEETCOORD_ENV="development",
-        MEETCOORD_ASYNC_MODE="eventlet",
-        MEETCOORD_WORKER="off",
-        MEETCOORD_MAIL_TRANSPORT="console",
-        MEETCOORD_DATABASE_URL=f"sqlite:///{tmp / 'checkin.db'}",
-        MEETCOORD_SECRET_KEY=secrets.token_hex(32),
-        MEETCOORD_HOST="127.0.0.1",
-        MEETCOORD_PORT=str(port),
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def _run(cmd: list[str], env: dict[str, str], deadline: float, what: str) -> None:
-    result = subprocess.run(  # noqa: S603 - our own commands (meetcoord, this file)
-        cmd,
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=_left(deadline),
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"{what} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
-
-
-def _meetcoord() -> list[str]:
-    script = Path(sys.executable).with_name("meetcoord")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-m", "flask", "--app", "meetcoord:create_app"]
-
-
-def _wait_healthy(proc: subprocess.Popen[bytes], port: int, log: Path, deadline: float) -> None:
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}:\n{_tail(log)}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return
-            conn.close()
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"server not healthy in time:\n{_tail(log)}")
-        time.sleep(0.2)
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc), 0.0 where that is unavailable."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _tail(log: Path) -> str:
-    return log.read_text(errors="replace")[-3000:] if log.exists() else ""
-
-
 class Desk(threading.Thread):
     """One desk: a keep-alive connection, redeeming its share of the credentials."""
 
@@ -308,12 +228,6 @@ class Desk(threading.Thread):
             self.conn.close()
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))
-    return ordered[index]  # nearest-rank
-
-
 def _measure(port: int, data: dict, deadline: float) -> dict[str, Any]:
     token, people = data["token"], data["people"]
     warm = Desk(port, token, [], threading.Barrier(1))
@@ -385,40 +299,32 @@ def _verify(db_path: Path, data: dict, results: list) -> dict[str, int]:
 def run() -> dict[str, float]:
     deadline = time.monotonic() + DEADLINE_SECONDS
     tmp = Path(tempfile.mkdtemp(prefix="meetcoord-bench-checkin-"))
-    port = _free_port()
-    env = _server_env(tmp, port)
+    port = support.free_port()
+    env = support.server_env(tmp / "checkin.db", port)
     log = tmp / "server.log"
-    proc: subprocess.Popen[bytes] | None = None
+    server = support.meetcoord_server(env, log)
     keep = bool(os.environ.get("BENCH_KEEP"))
     try:
-        _run([*_meetcoord(), "db", "upgrade"], env, deadline, "meetcoord db upgrade")
+        support.run_checked(
+            [*support.meetcoord_command(), "db", "upgrade"], env, deadline, "meetcoord db upgrade"
+        )
         setup_out = tmp / "setup.json"
-        _run(
+        support.run_checked(
             [sys.executable, str(Path(__file__).resolve()), "--setup", str(setup_out)],
             env,
             deadline,
             "bench setup",
         )
         data = json.loads(setup_out.read_text())
-        with log.open("wb") as handle:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "meetcoord.server"],
-                env=env,
-                cwd=PROJECT_ROOT,
-                stdin=subprocess.DEVNULL,
-                stdout=handle,
-                stderr=subprocess.STDOUT,
-            )
-        _wait_healthy(proc, port, log, min(deadline, time.monotonic() + 60))
+        server.start(min(deadline, time.monotonic() + 60))
         load_before = os.getloadavg()  # a shared machine: other work skews the figures
-        cpu_before = _cpu_seconds(proc.pid), time.process_time()
+        cpu_before = support.cpu_seconds(server.pid), time.process_time()
         measured = _measure(port, data, deadline)
-        server_cpu = _cpu_seconds(proc.pid) - cpu_before[0]
+        server_cpu = support.cpu_seconds(server.pid) - cpu_before[0]
         client_cpu = time.process_time() - cpu_before[1]
         checks = _verify(tmp / "checkin.db", data, measured["results"])
         latencies = measured["latencies"]
-        if proc.poll() is not None:
-            raise RuntimeError(f"server died during the run:\n{_tail(log)}")
+        server.check_alive()
         ENV.update(
             load_average_before=[round(x, 2) for x in load_before],
             load_average_after=[round(x, 2) for x in os.getloadavg()],
@@ -440,10 +346,10 @@ def run() -> dict[str, float]:
         checked_in = measured["statuses"].get("checked_in", 0)
         if checked_in != N:
             keep = True
-            ENV["server_log_tail"] = _tail(log)
+            ENV["server_log_tail"] = support.tail(log)
         return {
             "per_s": round(len(latencies) / measured["wall"], 1),
-            "p99_ms": round(_percentile(latencies, 0.99), 1),
+            "p99_ms": round(support.percentile(latencies, 0.99), 1),
             "p50_ms": round(statistics.median(latencies), 1),
             "max_ms": round(max(latencies), 1),
             "lost": checks["lost"],
@@ -456,13 +362,7 @@ def run() -> dict[str, float]:
         keep = True
         raise
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+        server.stop()
         if keep:
             print(f"bench checkin: scratch kept for inspection: {tmp}", file=sys.stderr)
         else:

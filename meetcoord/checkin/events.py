@@ -18,10 +18,9 @@ from flask_socketio import Namespace, emit, join_room
 from meetcoord.checkin import link_cookie, live, selfservice
 from meetcoord.checkin.counts import presence
 from meetcoord.checkin.services import DeskActor
-from meetcoord.extensions import db, socketio
+from meetcoord.core.sockets import register_namespace
+from meetcoord.extensions import db
 from meetcoord.meetings.models import Meeting
-
-_registered = False
 
 
 def _meeting_for(auth: Any) -> Meeting | None:
@@ -61,14 +60,5 @@ class CheckinNamespace(Namespace):
 
 
 def register() -> None:
-    """Once per process: ``socketio`` is one object shared by every app (tests make two)."""
-    global _registered
-    if _registered:
-        return
-    handler = CheckinNamespace(live.NAMESPACE)
-    socketio.on_namespace(handler)
-    # Before any init_app the handler is queued for every app; if a server existed
-    # already, on_namespace bound it to that one only: queue it for later apps too.
-    if handler not in socketio.namespace_handlers:
-        socketio.namespace_handlers.append(handler)
-    _registered = True
+    """Once per process, before ``init_app`` (see :func:`register_namespace`)."""
+    register_namespace(CheckinNamespace(live.NAMESPACE))

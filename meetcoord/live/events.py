@@ -29,15 +29,15 @@ from meetcoord.accounts.services import user_for_token
 from meetcoord.checkin import link_cookie
 from meetcoord.checkin.counts import presence as attendance
 from meetcoord.core.errors import ServiceError
+from meetcoord.core.sockets import register_namespace
 from meetcoord.core.tokens import hash_token
-from meetcoord.extensions import db, socketio
+from meetcoord.extensions import db
 from meetcoord.live import decisions, log, presence, services, speakers, state
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.invitations import invitation_by_token
 from meetcoord.meetings.models import Invitation, Meeting, MeetingStatus
 
 REPLAY_MAX = 500  # further behind than this, a client gets a snapshot instead
-_registered = False
 
 Handler = Callable[[LiveActor, int, Mapping[str, Any]], tuple[int, Any]]
 
@@ -262,12 +262,5 @@ def _error(code: str, message: str) -> dict[str, Any]:
 
 
 def register() -> None:
-    """Once per process: ``socketio`` is one object shared by every app (tests make two)."""
-    global _registered
-    if _registered:
-        return
-    handler = LiveNamespace(log.NAMESPACE)
-    socketio.on_namespace(handler)
-    if handler not in socketio.namespace_handlers:
-        socketio.namespace_handlers.append(handler)
-    _registered = True
+    """Once per process, before ``init_app`` (see :func:`register_namespace`)."""
+    register_namespace(LiveNamespace(log.NAMESPACE))

@@ -33,6 +33,7 @@ from reportlab.pdfgen.canvas import Canvas
 from meetcoord.config import ConfigError
 from meetcoord.core.errors import ValidationError
 from meetcoord.minutes import ca as ca_module
+from meetcoord.minutes.asyncsafe import call_blocking
 from meetcoord.minutes.ca import CertificateAuthority, create_ca, issue_signer
 from meetcoord.minutes.signing import (
     SignatureField,
@@ -144,7 +145,7 @@ def test_chair_certifies_then_minute_taker_signs_both_valid_and_intact(
     chair, taker = reader.embedded_signatures
     context = pyhanko_context(authority.certificate)
     for embedded in (chair, taker):
-        status = validate_pdf_signature(embedded, context)
+        status = call_blocking(validate_pdf_signature, embedded, context)
         assert status.bottom_line, status.pretty_print_details()
         assert status.intact
         assert status.valid
@@ -538,3 +539,24 @@ def test_init_creates_the_ca_once_and_checks_the_passphrase(tmp_path: Path) -> N
     assert result.exit_code != 0
     assert "MEETCOORD_CA_PASSPHRASE: must be set" in result.output
     assert not (tmp_path / "other" / "ca").exists()
+
+
+def test_signing_and_verifying_work_inside_a_running_event_loop(
+    authority: CertificateAuthority,
+) -> None:
+    """pyHanko's blocking API starts its own loop; a host running one (Playwright's sync
+    API, an asyncio worker) must not make every signature fail."""
+    import asyncio
+    import threading
+
+    async def inside() -> Any:
+        _first, second = sign_both(authority, minutes_pdf())
+        return verify_pdf(second, [authority.certificate])
+
+    # In a thread of its own: this thread may run a loop already (the browser tests').
+    reports: list[Any] = []
+    worker = threading.Thread(target=lambda: reports.append(asyncio.run(inside())))
+    worker.start()
+    worker.join(timeout=60)
+    assert reports, "signing inside the loop raised"
+    assert reports[0].ok, reports[0]

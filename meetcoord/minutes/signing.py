@@ -53,6 +53,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from meetcoord.core.errors import ValidationError, field_errors
 from meetcoord.core.timezones import format_time_in_zone, to_zone
+from meetcoord.minutes.asyncsafe import call_blocking
 from meetcoord.minutes.ca import CertificateAuthority, IssuedKey, common_name, issue_signer
 
 Box = tuple[float, float, float, float]
@@ -363,7 +364,10 @@ def sign_pdf(
     pdf_signer = signers.PdfSigner(
         meta, signer.signer, stamp_style=_stamp_style(lines, zone), new_field_spec=new_field
     )
-    output = pdf_signer.sign_pdf(
-        writer, existing_fields_only=state.exists, appearance_text_params=params
+    output = call_blocking(
+        pdf_signer.sign_pdf,
+        writer,
+        existing_fields_only=state.exists,
+        appearance_text_params=params,
     )
     return output.getvalue()

@@ -38,6 +38,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from meetcoord.minutes.asyncsafe import call_blocking
+
 logger = logging.getLogger(__name__)
 
 # The file-level judgement per signature (pyHanko's SignatureCoverageLevel, lower case).
@@ -239,7 +241,7 @@ def _report(
         logger.info("unreadable signature %s: %s", field_name, exc)
         return _broken(field_name, f"signature unreadable: {exc}")
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = call_blocking(validate_pdf_signature, embedded, context)
     except Exception as exc:
         logger.info("signature %s failed validation: %s", field_name, exc)
         return SignatureReport(

@@ -7,22 +7,16 @@ one update every half second, each carrying the latest counts, not sixty.
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
+from meetcoord.core.sockets import Coalescer
 from meetcoord.extensions import socketio
 from meetcoord.live import log as live_log
 
 NAMESPACE = "/checkin"
 INTERVAL = 0.5
-
-_lock = threading.Lock()
-_pending: set[int] = set()
-_last_sent: dict[int, float] = {}
-_flushing = False
 
 
 def room(meeting_id: int) -> str:
@@ -31,36 +25,7 @@ def room(meeting_id: int) -> str:
 
 def counts_changed(meeting_id: int) -> None:
     """Called after a commit that changed attendance; the counts follow within 0.5 s."""
-    global _flushing
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config["TESTING"]:
-        # Tests share one database connection with their thread; emit in it, right away.
-        emit_counts(app, meeting_id)
-        return
-    with _lock:
-        _pending.add(meeting_id)
-        if _flushing:
-            return
-        _flushing = True
-    socketio.start_background_task(_flush, app)
-
-
-def _flush(app: Flask) -> None:
-    global _flushing
-    while True:
-        with _lock:
-            now = time.monotonic()
-            due = [m for m in _pending if now - _last_sent.get(m, 0.0) >= INTERVAL]
-            for meeting_id in due:
-                _pending.discard(meeting_id)
-                _last_sent[meeting_id] = now
-            if not due and not _pending:
-                _flushing = False
-                return
-        for meeting_id in due:
-            emit_counts(app, meeting_id)
-        if not due:
-            socketio.sleep(INTERVAL / 5)
+    _signals.changed(meeting_id)
 
 
 def emit_counts(app: Flask, meeting_id: int) -> dict[str, Any] | None:
@@ -83,3 +48,6 @@ def emit_counts(app: Flask, meeting_id: int) -> dict[str, Any] | None:
             "counts", payload, to=live_log.staff_room(meeting_id), namespace=live_log.NAMESPACE
         )
         return payload
+
+
+_signals = Coalescer(emit_counts, INTERVAL)

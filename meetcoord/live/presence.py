@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from meetcoord.core.sockets import Coalescer
 from meetcoord.extensions import socketio
 from meetcoord.live import chain
 from meetcoord.live.log import NAMESPACE, shared_key, shared_redis, staff_room
@@ -41,9 +42,6 @@ class Connection:
 
 _lock = threading.Lock()
 _connections: dict[str, Connection] = {}
-_pending: set[int] = set()
-_last_sent: dict[int, float] = {}
-_flushing = False
 _refreshing = False
 
 
@@ -135,20 +133,10 @@ def summary(meeting_id: int) -> dict[str, Any]:
 
 
 def changed(meeting_id: int) -> None:
-    global _flushing
+    """This meeting's link health changed: the staff room hears within ``INTERVAL``."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config["TESTING"]:
-        _emit(meeting_id)
-        return
-    with _lock:
-        _pending.add(meeting_id)
-        start_refresh = not _refreshing and bool(app.config.get("SOCKETIO_MESSAGE_QUEUE"))
-        if _flushing and not start_refresh:
-            return
-        start_flush, _flushing = not _flushing, True
-    if start_flush:
-        socketio.start_background_task(_flush, app)
-    if start_refresh:
+    _signals.changed(meeting_id)
+    if app.config.get("SOCKETIO_MESSAGE_QUEUE") and not _refreshing:
         _start_refresh(app)
 
 
@@ -180,23 +168,4 @@ def _refresh(app: Flask) -> None:
                 changed(meeting_id)
 
 
-def _flush(app: Flask) -> None:
-    global _flushing
-    while True:
-        with _lock:
-            now = time.monotonic()
-            due = [m for m in _pending if now - _last_sent.get(m, 0.0) >= INTERVAL]
-            for meeting_id in due:
-                _pending.discard(meeting_id)
-                _last_sent[meeting_id] = now
-            if not due and not _pending:
-                _flushing = False
-                return
-        for meeting_id in due:
-            with app.app_context():
-                try:
-                    _emit(meeting_id)
-                except Exception:  # Redis away for a moment: the next change sends again
-                    app.logger.exception("presence for meeting %s not sent", meeting_id)
-        if not due:
-            socketio.sleep(INTERVAL / 5)
+_signals = Coalescer(lambda app, meeting_id: _emit(meeting_id), INTERVAL)

@@ -122,6 +122,22 @@ def demo_logins() -> None:
     click.echo(f"Demo logins (http://{host}:{port}/login):")
     for login in DEMO_LOGINS:
         click.echo(f"  {login.role:<12} {login.email:<32} {login.password}")
+    from meetcoord.demo.meetings import find_demo_meeting, invitation_with
+    from meetcoord.meetings import links
+    from meetcoord.meetings.models import InviteeRole
+
+    meeting = find_demo_meeting()
+    if meeting is None:
+        return
+    base = f"http://{host}:{port}"
+    click.echo(f"Demo meeting: {meeting.title} ({base}/meetings/{meeting.id})")
+    for role, label, page in (
+        (InviteeRole.CHAIR, "chair's console", "/console"),
+        (InviteeRole.PARTICIPANT, "a participant's phone", "/live"),
+    ):
+        invitation = invitation_with(meeting, role)
+        if invitation is not None:
+            click.echo(f"  {label:<22} {base}/i/{links.personal_token(invitation)}{page}")
 
 
 @click.command("serve")

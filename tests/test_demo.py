@@ -191,3 +191,32 @@ def test_demo_emails_are_unique():
     assert email_for("Dr. Baiq Rika Ayu Febrilia, M.E.", "unram.example") == (
         "baiq.rika.ayu.febrilia@unram.example"
     )
+
+
+def test_the_demo_meeting_is_ready_to_run_live_and_mails_nobody(demo, runner, client):
+    """`make run` gives a newcomer a meeting to open in the live room straight away."""
+    import re
+
+    from meetcoord.core.outbox import OutboxMessage
+    from meetcoord.demo.meetings import TITLE, find_demo_meeting
+    from meetcoord.meetings.models import InviteeRole, MeetingStatus
+
+    meeting = find_demo_meeting()
+    assert demo["meetings"] == 1
+    assert meeting.status is MeetingStatus.SCHEDULED
+    assert [s.venue.zone_label for s in meeting.sites] == ["WITA", "WITA", "WIB"]
+    assert len(meeting.agenda) == 3
+    roles = Counter(i.role for i in meeting.invitations)
+    assert roles[InviteeRole.CHAIR] == 1
+    assert roles[InviteeRole.MINUTE_TAKER] == 1
+    assert len(meeting.invitations) == 24  # Forum BangKIT
+    assert _count(OutboxMessage) == 0  # demo addresses lead nowhere: nothing queued
+
+    result = runner.invoke(args=["demo", "logins"])
+    assert TITLE in result.output
+    console = re.search(r"chair's console\s+http://[^/]+(/i/\S+/console)", result.output)
+    phone = re.search(r"a participant's phone\s+http://[^/]+(/i/\S+/live)", result.output)
+    assert console
+    assert phone
+    assert client.get(console.group(1)).status_code == 200
+    assert client.get(phone.group(1)).status_code == 200

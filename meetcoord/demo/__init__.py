@@ -83,6 +83,7 @@ class _Loader:
             "forums": 0,
             "forum members": 0,
             "venues": 0,
+            "meetings": 0,
         }
         self.orgs: dict[str, Organization] = {}
         self.domains: dict[str, str] = {}
@@ -176,13 +177,21 @@ class _Loader:
                 directory.save_venue(self.actor, data)
                 self.created["venues"] += 1
 
+    def meeting(self) -> None:
+        from meetcoord.demo.meetings import create_demo_meeting, find_demo_meeting
+
+        if find_demo_meeting() is None and self.actor is not None:
+            create_demo_meeting(self.actor, self.forums["bangkit"])
+            self.created["meetings"] += 1
+
 
 def load_demo() -> dict[str, int]:
-    """Create the demo accounts and directory; returns how many rows of each were created."""
+    """Create the demo accounts, directory and meeting; returns how many of each were made."""
     loader = _Loader()
     loader.users()
     loader.organizations()
     loader.forums_()
     loader.people()
     loader.venues()
+    loader.meeting()
     return loader.created

@@ -230,8 +230,13 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-class _NumberedCanvas(Canvas):
-    """Two passes over the pages so each can say "Halaman x dari y"."""
+class PagedCanvas(Canvas):
+    """Holds the pages back until their count is known, then stamps each (:meth:`stamp`):
+    reportlab draws a page before it knows how many follow, and "Halaman x dari y" needs
+    both. Documents that stamp more (the minutes' QR) override :meth:`stamp`."""
+
+    footer_y = 8 * mm
+    footer_right = 15 * mm
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -245,13 +250,16 @@ class _NumberedCanvas(Canvas):
         total = len(self._pages)
         for page in self._pages:
             self.__dict__.update(page)
-            self.setFont(FONT, 8)
-            width, _height = self._pagesize
-            self.drawRightString(
-                width - 15 * mm, 8 * mm, f"Halaman {self._pageNumber} dari {total}"
-            )
+            self.stamp(total)
             super().showPage()
         super().save()
+
+    def stamp(self, total: int) -> None:
+        width, _height = self._pagesize
+        self.setFont(FONT, 8)
+        self.drawRightString(
+            width - self.footer_right, self.footer_y, f"Halaman {self._pageNumber} dari {total}"
+        )
 
 
 GRID = [
@@ -416,5 +424,5 @@ def to_pdf(
         title=f"Daftar hadir — {parts[0].meeting_title}" if parts else "Daftar hadir",
         author=institution,
     )
-    doc.build(story, canvasmaker=_NumberedCanvas)
+    doc.build(story, canvasmaker=PagedCanvas)
     return out.getvalue()

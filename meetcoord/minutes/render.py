@@ -41,7 +41,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from meetcoord.checkin.exports import FONT, FONT_BOLD, register_fonts
+from meetcoord.checkin.exports import FONT, FONT_BOLD, PagedCanvas, register_fonts
 from meetcoord.minutes.compose import DecisionLine, MinutesDocument
 
 CHAIR = "chair"
@@ -98,34 +98,18 @@ class _SignatureArea(Flowable):
 
 
 def _numbered_canvas(url: str, qr: ImageReader) -> type[Canvas]:
-    """A canvas that holds pages back until the count is known, then stamps each with
-    "Halaman x dari y", the QR and the verification URL."""
+    """Each page stamped with "Halaman x dari y", the QR and the verification URL."""
 
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
+    class MinutesCanvas(PagedCanvas):
+        footer_y, footer_right = 9 * mm, MARGIN
 
-        def showPage(self) -> None:  # reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
+        def stamp(self, total: int) -> None:
+            self.drawImage(qr, MARGIN, 6 * mm, QR_SIZE, QR_SIZE)
+            self.setFont(FONT, 6.5)
+            self.drawString(MARGIN + QR_SIZE + 2 * mm, 9 * mm, f"Verifikasi: {url}")
+            super().stamp(total)
 
-        def save(self) -> None:
-            total = len(self._pages)
-            for page in self._pages:
-                self.__dict__.update(page)
-                width, _height = self._pagesize
-                self.drawImage(qr, MARGIN, 6 * mm, QR_SIZE, QR_SIZE)
-                self.setFont(FONT, 6.5)
-                self.drawString(MARGIN + QR_SIZE + 2 * mm, 9 * mm, f"Verifikasi: {url}")
-                self.setFont(FONT, 8)
-                self.drawRightString(
-                    width - MARGIN, 9 * mm, f"Halaman {self._pageNumber} dari {total}"
-                )
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
+    return MinutesCanvas
 
 
 def _style(name: str, size: float = 10, *, bold: bool = False, align: int = 0) -> ParagraphStyle:

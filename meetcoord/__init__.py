@@ -6,6 +6,7 @@ message when its configuration is wrong.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from flask import Flask
 
     overrides = dict(config or {})
-    instance_path = Path(overrides.pop("INSTANCE_PATH", PROJECT_ROOT / "instance"))
+    # MEETCOORD_INSTANCE_PATH: where the database, secret key and signing CA live.
+    default_instance = os.environ.get("MEETCOORD_INSTANCE_PATH") or PROJECT_ROOT / "instance"
+    instance_path = Path(overrides.pop("INSTANCE_PATH", default_instance)).resolve()
     app = Flask(
         __name__,
         instance_path=str(instance_path),
@@ -82,6 +85,9 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.live.views import bp as live_bp
     from meetcoord.meetings.participant_views import bp as participant_bp
     from meetcoord.meetings.views import bp as meetings_bp
+    from meetcoord.minutes.personal_views import bp as personal_documents_bp
+    from meetcoord.minutes.verify_views import bp as verify_bp
+    from meetcoord.minutes.views import bp as documents_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -95,6 +101,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(selfcheckin_bp)
     app.register_blueprint(desk_bp)
     app.register_blueprint(live_bp)
+    app.register_blueprint(documents_bp)
+    app.register_blueprint(personal_documents_bp)
+    app.register_blueprint(verify_bp)
     init_api(app)
 
 

@@ -120,6 +120,33 @@ def _text(name: str, raw: str) -> str:
     return raw.strip()
 
 
+def _logo(name: str, raw: str) -> str:
+    value = raw.strip()
+    if value and not Path(value).is_file():
+        raise ConfigError(f"{name}: no such file {value!r} (a PNG or JPEG for the letterhead)")
+    return value
+
+
+def _pem_file(name: str, raw: str) -> str:
+    value = raw.strip()
+    if value and (
+        not Path(value).is_file() or b"BEGIN CERTIFICATE" not in Path(value).read_bytes()
+    ):
+        raise ConfigError(f"{name}: {value!r} is not a PEM file of CA certificates")
+    return value
+
+
+def _letter_pattern(name: str, raw: str) -> str:
+    from meetcoord.core.errors import ValidationError
+    from meetcoord.minutes.letter import validate_letter_pattern
+
+    try:
+        validate_letter_pattern(raw.strip())
+    except ValidationError as exc:
+        raise ConfigError(f"{name}: {exc.message}") from None
+    return raw.strip()
+
+
 def _deployment_id(name: str, raw: str) -> str:
     value = raw.strip()
     if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", value):
@@ -190,6 +217,14 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     ("CSV_MAX_BYTES", "CSV_MAX_BYTES", _int(1024, 50 * 1024 * 1024), str(2 * 1024 * 1024)),
     ("CSV_MAX_ROWS", "CSV_MAX_ROWS", _int(1, 100_000), "5000"),
     ("INSTITUTION_NAME", "INSTITUTION_NAME", _text, "Badan Perencanaan Pembangunan Daerah"),
+    # The letterhead of every document (notulen, berita acara, surat undangan).
+    ("INSTITUTION_ADDRESS", "INSTITUTION_ADDRESS", _text, ""),
+    ("INSTITUTION_LOGO", "INSTITUTION_LOGO", _logo, ""),
+    ("INSTITUTION_CITY", "INSTITUTION_CITY", _text, ""),  # "Tambolaka, 15 Maret 2024"
+    # Outgoing letter numbers: {seq} runs per year; also {year}, {month}, {month_roman}.
+    ("LETTER_NUMBER_PATTERN", "LETTER_NUMBER_PATTERN", _letter_pattern, "005/{seq}/BAPPEDA/{year}"),
+    ("LETTER_SIGNER_NAME", "LETTER_SIGNER_NAME", _text, ""),
+    ("LETTER_SIGNER_POSITION", "LETTER_SIGNER_POSITION", _text, "Kepala Bappeda"),
     # The address people reach this service at: personal links in mails and calendars.
     ("BASE_URL", "BASE_URL", _base_url, None),
     ("UPLOAD_MAX_BYTES", "UPLOAD_MAX_BYTES", _int(1024, 50 * 1024 * 1024), str(5 * 1024 * 1024)),
@@ -215,6 +250,9 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     # `meetcoord init`), which issues each signatory of the minutes a certificate. Without
     # it nothing can be signed; a copied instance folder alone signs nothing.
     ("CA_PASSPHRASE", "CA_PASSPHRASE", _ca_passphrase, ""),
+    # More CA certificates the verification page trusts (PEM), e.g. a national e-signature
+    # CA whose certificates signatories bring as PKCS#12 files.
+    ("TRUST_ROOTS", "TRUST_ROOTS", _pem_file, ""),
 )
 
 

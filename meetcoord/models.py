@@ -23,6 +23,14 @@ from meetcoord.meetings.models import (
     MeetingSite,
     Series,
 )
+from meetcoord.minutes.models import (
+    Document,
+    DocumentComment,
+    DocumentFile,
+    DocumentSignatory,
+    DocumentStep,
+    LetterSequence,
+)
 
 __all__ = [
     "Action",
@@ -36,10 +44,16 @@ __all__ = [
     "Decision",
     "DecisionRevision",
     "DecisionTally",
+    "Document",
+    "DocumentComment",
+    "DocumentFile",
+    "DocumentSignatory",
+    "DocumentStep",
     "Forum",
     "ForumMember",
     "Invitation",
     "ItemNote",
+    "LetterSequence",
     "LiveRoom",
     "Meeting",
     "MeetingEvent",

@@ -237,9 +237,11 @@ def run_worker(
                 log.exception("mail: delivery pass failed")
                 db.session.rollback()
                 report = DeliveryReport(connection_error="internal error")
+            rendered = _render_documents()
         if once:
             break
-        if report.handled >= limit and report.connection_error is None:
+        busy = report.handled >= limit and report.connection_error is None
+        if busy or rendered >= RENDER_BATCH:
             continue
         waited = 0.0
         while waited < interval and not stop():
@@ -247,6 +249,21 @@ def run_worker(
             sleep(step)
             waited += step
     return report
+
+
+RENDER_BATCH = 5  # documents per pass: mail waits at most this many renderings (~0.3 s each)
+
+
+def _render_documents() -> int:
+    """Render frozen documents waiting for their PDF (``minutes.jobs``); never raises."""
+    from meetcoord.minutes.jobs import render_due
+
+    try:
+        return render_due(RENDER_BATCH)
+    except Exception:
+        log.exception("documents: rendering pass failed")
+        db.session.rollback()
+        return 0
 
 
 # --- the secretariat's view of the outbox -------------------------------------------------

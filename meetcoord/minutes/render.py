@@ -12,163 +12,48 @@ stamps later, so the renderer reports where the blank boxes landed (0-based page
 PDF-space box, as ``SignerSpec`` takes them). The font is the same embedded Unicode font
 as the attendance list (``checkin.exports.register_fonts``), so "Ama' Lede" and "José"
 render. Labels are plain Indonesian: the minutes are a formal Indonesian document.
+
+The letterhead, footer, styles and signature areas live in ``meetcoord.minutes.layout``,
+shared with the agreement record, the addendum and the invitation letter.
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
-import qrcode
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    Flowable,
-    Image,
-    KeepTogether,
-    PageBreak,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
-from meetcoord.checkin.exports import FONT, FONT_BOLD, PagedCanvas, register_fonts
+from meetcoord.checkin.exports import FONT, FONT_BOLD
 from meetcoord.minutes.compose import DecisionLine, MinutesDocument
+from meetcoord.minutes.layout import (
+    SIGNATURE_SIZE,
+    RenderedDocument,
+    RenderedMinutes,
+    SignatureBox,
+    build_pdf,
+    letterhead,
+    qr_image,
+    signature_block,
+)
+from meetcoord.minutes.layout import grid as _grid
+from meetcoord.minutes.layout import para as _p
+
+__all__ = [
+    "CHAIR",
+    "MINUTE_TAKER",
+    "SIGNATURE_SIZE",
+    "RenderedDocument",
+    "RenderedMinutes",
+    "SignatureBox",
+    "qr_image",
+    "render_minutes",
+    "render_minutes_pdf",
+]
 
 CHAIR = "chair"
 MINUTE_TAKER = "minute_taker"
-SIGNATURE_SIZE = (70 * mm, 26 * mm)  # the blank area a visible stamp is placed in
-QR_SIZE = 16 * mm
-MARGIN = 18 * mm
 GENDER_HEAD = {"male": "L", "female": "P", "unknown": "?"}
-
-
-@dataclass(frozen=True)
-class SignatureBox:
-    """Where a signatory's stamp goes: ``page`` 0-based, ``box`` (x1, y1, x2, y2) in points."""
-
-    role: str
-    page: int
-    box: tuple[float, float, float, float]
-
-
-@dataclass(frozen=True)
-class RenderedMinutes:
-    pdf: bytes
-    pages: int
-    signature_boxes: list[SignatureBox] = field(default_factory=list)
-
-    def box_for(self, role: str) -> SignatureBox:
-        return next(b for b in self.signature_boxes if b.role == role)
-
-
-def qr_image(url: str) -> Any:
-    """The verification QR as a PIL image; the same image is drawn on every page."""
-    return qrcode.make(
-        url, error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4
-    ).get_image()
-
-
-class _SignatureArea(Flowable):
-    """A blank box of fixed size that notes where it was drawn (page and PDF coordinates)."""
-
-    def __init__(self, role: str, found: list[SignatureBox]) -> None:
-        super().__init__()
-        self.role = role
-        self.found = found
-        self.width, self.height = SIGNATURE_SIZE
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return self.width, self.height
-
-    def draw(self) -> None:
-        x, y = self.canv.absolutePosition(0, 0)
-        page = self.canv.getPageNumber() - 1
-        box = (round(x, 2), round(y, 2), round(x + self.width, 2), round(y + self.height, 2))
-        self.found.append(SignatureBox(self.role, page, box))
-
-
-def _numbered_canvas(url: str, qr: ImageReader) -> type[Canvas]:
-    """Each page stamped with "Halaman x dari y", the QR and the verification URL."""
-
-    class MinutesCanvas(PagedCanvas):
-        footer_y, footer_right = 9 * mm, MARGIN
-
-        def stamp(self, total: int) -> None:
-            self.drawImage(qr, MARGIN, 6 * mm, QR_SIZE, QR_SIZE)
-            self.setFont(FONT, 6.5)
-            self.drawString(MARGIN + QR_SIZE + 2 * mm, 9 * mm, f"Verifikasi: {url}")
-            super().stamp(total)
-
-    return MinutesCanvas
-
-
-def _style(name: str, size: float = 10, *, bold: bool = False, align: int = 0) -> ParagraphStyle:
-    return ParagraphStyle(
-        name,
-        fontName=FONT_BOLD if bold else FONT,
-        fontSize=size,
-        leading=size * 1.3,
-        alignment=align,
-    )
-
-
-ST = {
-    "body": _style("body"),
-    "cell": _style("cell", 8.5),
-    "head": _style("head", 8.5, bold=True, align=1),
-    "institution": _style("institution", 14, bold=True, align=1),
-    "address": _style("address", 9, align=1),
-    "title": _style("title", 14, bold=True, align=1),
-    "subtitle": _style("subtitle", 11, bold=True, align=1),
-    "section": _style("section", 11, bold=True),  # kept with what follows it
-    "center": _style("center", 10, align=1),
-}
-ST["section"].keepWithNext = True
-ST["section"].spaceAfter = 1 * mm
-GRID = [
-    ("FONTNAME", (0, 0), (-1, -1), FONT),
-    ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
-    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-]
-
-
-def _p(text: str | None, style: str = "body") -> Paragraph:
-    """Escaped text; line breaks in notes are kept."""
-    return Paragraph(escape(text or "").replace("\n", "<br/>"), ST[style])
-
-
-def _grid(rows: list[list[Any]], widths: list[float], extra: list | None = None) -> Table:
-    table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle([*GRID, *(extra or [])]))
-    return table
-
-
-def _letterhead(doc: MinutesDocument) -> list[Any]:
-    lines: list[Any] = [_p(doc.institution.upper(), "institution")]
-    if doc.address:
-        lines.append(_p(doc.address, "address"))
-    block: list[Any] = lines
-    if doc.logo and Path(doc.logo).is_file():  # a missing logo must not stop the minutes
-        head = Table(
-            [[Image(doc.logo, width=20 * mm, height=20 * mm), lines]], colWidths=[24 * mm, None]
-        )
-        head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-        block = [head]
-    rule = Table([[""]], colWidths=["100%"], rowHeights=[1.5 * mm])
-    rule.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 2, colors.black)]))
-    return [*block, rule, Spacer(1, 5 * mm)]
 
 
 def _meeting_block(doc: MinutesDocument) -> list[Any]:
@@ -289,17 +174,13 @@ def _actions(doc: MinutesDocument) -> list[Any]:
     return [Spacer(1, 4 * mm), _p("Rencana tindak lanjut", "section"), table]
 
 
-def _signatures(doc: MinutesDocument, found: list[SignatureBox]) -> Any:
+def _signatures(doc: MinutesDocument) -> Any:
     """Chair on the right, minute-taker on the left, as on printed minutes."""
-
-    def block(label: str, name: str, role: str) -> list[Any]:
-        return [_p(label, "center"), _SignatureArea(role, found), _p(name, "center")]
-
     table = Table(
         [
             [
-                block("Notulis,", doc.minute_taker, MINUTE_TAKER),
-                block("Pimpinan rapat,", doc.chair, CHAIR),
+                signature_block(["Notulis,"], doc.minute_taker, MINUTE_TAKER, name_style="center"),
+                signature_block(["Pimpinan rapat,"], doc.chair, CHAIR, name_style="center"),
             ]
         ],
         colWidths=[87 * mm, 87 * mm],
@@ -341,33 +222,19 @@ def _appendix(doc: MinutesDocument) -> list[Any]:
 
 def render_minutes(doc: MinutesDocument, *, verify_url: str) -> RenderedMinutes:
     """The PDF, its page count and where the blank signature boxes are."""
-    register_fonts()
-    found: list[SignatureBox] = []
     story: list[Any] = [
-        *_letterhead(doc),
+        *letterhead(doc.institution, doc.address, doc.logo),
         *_meeting_block(doc),
         *_attendance_summary(doc),
         *_agenda(doc),
         *_decisions(doc),
         *_actions(doc),
-        _signatures(doc, found),
+        _signatures(doc),
         *_appendix(doc),
     ]
-    out = io.BytesIO()
-    template = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=15 * mm,
-        bottomMargin=26 * mm,  # room for the QR and the page number
-        title=f"Notulen — {doc.title}",
-        author=doc.institution,
+    return build_pdf(
+        story, title=f"Notulen — {doc.title}", author=doc.institution, verify_url=verify_url
     )
-    qr = ImageReader(qr_image(verify_url))
-    template.build(story, canvasmaker=_numbered_canvas(verify_url, qr))
-    pages = template.page
-    return RenderedMinutes(out.getvalue(), pages, found)
 
 
 def render_minutes_pdf(doc: MinutesDocument, *, verify_url: str) -> bytes:

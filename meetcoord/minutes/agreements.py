@@ -1,0 +1,176 @@
+"""Berita acara kesepakatan: what the parties (agencies) agreed, signed by each in turn.
+
+The secretariat names the parties by picking one invitee per agency (the representative
+who will sign through their personal link) and writes the agreed points, by default the
+decisions the live room recorded. Finalising freezes it like the minutes; the parties
+then sign in the order listed, the first certifying.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from meetcoord.core.errors import ValidationError
+from meetcoord.extensions import db
+from meetcoord.live.actors import LiveActor
+from meetcoord.live.models import Decision
+from meetcoord.meetings.models import Invitation, Meeting, MeetingStatus
+from meetcoord.minutes.agreement import AgreementData, PartyData
+from meetcoord.minutes.models import Document, DocumentKind, DocumentSignatory
+from meetcoord.minutes.snapshot import to_json
+from meetcoord.minutes.sources import minutes_data
+from meetcoord.minutes.workflow import (
+    _check_version,
+    _paragraphs,
+    _require_not_frozen,
+    _require_staff,
+    freeze,
+    institution,
+    log_step,
+)
+
+MAX_PARTIES = 60
+
+
+def default_points(meeting: Meeting) -> list[str]:
+    """The decisions recorded in the live room, as a starting point for the points."""
+    return list(
+        db.session.scalars(
+            select(Decision.text).where(Decision.meeting_id == meeting.id).order_by(Decision.number)
+        )
+    )
+
+
+def party_candidates(meeting: Meeting) -> list[Invitation]:
+    """Invitees who can represent an agency: current, with an organization."""
+    return [
+        inv
+        for inv in meeting.invitations
+        if inv.withdrawn_at is None and inv.person.organization is not None
+    ]
+
+
+def _parties(meeting: Meeting, invitation_ids: Any) -> list[Invitation]:
+    by_id = {inv.id: inv for inv in party_candidates(meeting)}
+    try:
+        ids = [int(x) for x in invitation_ids or []]
+    except (TypeError, ValueError):
+        ids = []
+    chosen = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+    message = None
+    if len(chosen) < 2:
+        message = _l("Pilih paling sedikit dua pihak (wakil instansi yang diundang).")
+    elif len(chosen) != len(ids) or len(chosen) > MAX_PARTIES:
+        message = _l("Ada pihak yang tidak diundang ke rapat ini atau dipilih dua kali.")
+    else:
+        orgs = [inv.person.organization_id for inv in chosen]
+        if len(set(orgs)) != len(orgs):
+            message = _l("Setiap instansi diwakili satu orang saja.")
+    if message is not None:
+        raise ValidationError(message, errors={"parties": [message]})
+    return chosen
+
+
+def _data(meeting: Meeting, parties: list[Invitation], points: list[str], place: str) -> dict:
+    base = minutes_data(meeting)
+    return to_json(
+        AgreementData(
+            **institution(),
+            title=f"Kesepakatan {meeting.title}"[:300],
+            number=None,
+            meeting_title=meeting.title,
+            start_at=meeting.start_at,
+            host_zone=base.host_zone,
+            place=place,
+            sites=base.sites,
+            parties=[
+                PartyData(
+                    inv.person.organization.name,
+                    inv.stand_in_name or inv.person.name,
+                    inv.stand_in_position or inv.person.position,
+                )
+                for inv in parties
+            ],
+            points=points,
+        )
+    )
+
+
+def create_agreement(
+    actor: LiveActor, meeting: Meeting, party_ids: Any, points: Any = None
+) -> Document:
+    _require_staff(actor)
+    if meeting.status not in (MeetingStatus.LIVE, MeetingStatus.CLOSED):
+        raise ValidationError(
+            _l("Berita acara dibuat untuk rapat yang sedang atau sudah berlangsung."),
+            errors={"meeting": [_l("Rapat belum berlangsung.")]},
+        )
+    parties = _parties(meeting, party_ids)
+    lines = _paragraphs(points if points else default_points(meeting), "points")
+    host = meeting.sites[0].venue.name if meeting.sites else meeting.title
+    document = Document(
+        meeting_id=meeting.id,
+        kind=DocumentKind.AGREEMENT,
+        title=f"Berita Acara Kesepakatan {meeting.title}"[:300],
+        content=_data(meeting, parties, lines, host),
+        created_by_id=actor.user.id if actor.user is not None else None,
+    )
+    document.content["party_invitations"] = [inv.id for inv in parties]
+    db.session.add(document)
+    log_step(document, "created", actor, {"parties": len(parties)})
+    db.session.commit()
+    return document
+
+
+def edit_agreement(actor: LiveActor, document: Document, data: dict[str, Any]) -> Document:
+    _require_staff(actor)
+    _require_not_frozen(document)
+    _check_version(document, data.get("version"))
+    content = dict(document.content)
+    if "points" in data:
+        content["points"] = _paragraphs(data["points"], "points")
+    if "parties" in data:
+        parties = _parties(document.meeting, data["parties"])
+        fresh = _data(document.meeting, parties, content["points"], content["place"])
+        content["parties"] = fresh["parties"]
+        content["party_invitations"] = [inv.id for inv in parties]
+    document.content = content
+    document.version += 1
+    log_step(document, "edited", actor)
+    db.session.commit()
+    return document
+
+
+def finalise_agreement(actor: LiveActor, document: Document, version: Any = None) -> Document:
+    """Freeze it; the parties sign in the order listed (the first certifies)."""
+    from meetcoord.minutes.agreement import party_label
+
+    _require_staff(actor)
+    _require_not_frozen(document)
+    _check_version(document, version)
+    ids = document.content.get("party_invitations") or []
+    invitations = {inv.id: inv for inv in party_candidates(document.meeting)}
+    missing = [i for i in ids if i not in invitations]
+    if missing or len(ids) < 2:
+        message = _l("Ada pihak yang undangannya sudah ditarik. Pilih ulang para pihak.")
+        raise ValidationError(message, errors={"parties": [message]})
+    signatories = []
+    for n, inv_id in enumerate(ids, start=1):
+        inv = invitations[inv_id]
+        org = inv.person.organization.name
+        signatories.append(
+            DocumentSignatory(
+                position=n,
+                role=f"party-{n}",
+                role_label=f"{party_label(n)} ({org})"[:200],
+                invitation_id=inv.id,
+                name=(inv.stand_in_name or inv.person.name)[:200],
+                organization=org[:300],
+            )
+        )
+    freeze(document, signatories, actor)
+    db.session.commit()
+    return document

@@ -1,0 +1,117 @@
+"""Surat undangan for the scheduling step, numbered from the yearly letter sequence.
+
+The number comes from ``MEETCOORD_LETTER_NUMBER_PATTERN`` (``005/{seq}/BAPPEDA/{year}``)
+and a per-year counter row that is locked while it is taken, so two secretariats issuing
+letters at once never get the same number, and a refused letter uses none (the counter
+moves in the letter's own transaction). The letter is frozen at once (its number is
+given out) and rendered by the worker like every document; a changed meeting gets a new
+letter with a new number, as a paper office would issue one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from meetcoord.core.errors import Conflict
+from meetcoord.extensions import db
+from meetcoord.live.actors import LiveActor
+from meetcoord.meetings.models import Meeting, MeetingStatus
+from meetcoord.minutes.letter import (
+    InvitationLetterData,
+    LetterSite,
+    format_letter_number,
+)
+from meetcoord.minutes.models import Document, DocumentKind, LetterSequence
+from meetcoord.minutes.snapshot import to_json
+from meetcoord.minutes.workflow import _require_staff, _today, freeze, institution, log_step
+
+SCOPE = "invitation_letter"
+MAX_RECIPIENT_AGENCIES = 200
+
+
+def next_number(scope: str, year: int) -> int:
+    """Take the next number of ``year`` (in the caller's transaction; the row is locked)."""
+    row = db.session.scalars(
+        select(LetterSequence)
+        .where(LetterSequence.scope == scope, LetterSequence.year == year)
+        .with_for_update()
+    ).first()
+    if row is None:
+        row = LetterSequence(scope=scope, year=year, last_value=0)
+        db.session.add(row)
+    row.last_value += 1
+    db.session.flush()
+    return row.last_value
+
+
+def letter_data(meeting: Meeting, number: str, issued_on: date) -> InvitationLetterData:
+    agencies = sorted(
+        {
+            inv.person.organization.name
+            for inv in meeting.invitations
+            if inv.withdrawn_at is None and inv.person.organization is not None
+        }
+    )
+    sites = [
+        LetterSite(
+            name=site.venue.name,
+            address=", ".join(x for x in (site.venue.address, site.venue.city) if x) or None,
+            zone=site.venue.timezone,
+            start_at=meeting.start_at,
+            end_at=meeting.end_at,
+        )
+        for site in meeting.sites
+    ]
+    config = current_app.config
+    return InvitationLetterData(
+        **institution(),
+        number=number,
+        issued_on=issued_on,
+        place=config.get("INSTITUTION_CITY") or (sites[0].name if sites else ""),
+        recipients=agencies[:MAX_RECIPIENT_AGENCIES],
+        subject=f"Undangan {meeting.title}"[:300],
+        title=meeting.title,
+        purpose=meeting.purpose,
+        sites=sites,
+        agenda=[item.title for item in meeting.agenda],
+        online_url=meeting.online_url,
+        signer_name=config.get("LETTER_SIGNER_NAME"),
+        signer_position=config.get("LETTER_SIGNER_POSITION"),
+        contact=config.get("MAIL_FROM"),
+    )
+
+
+def issue_invitation_letter(actor: LiveActor, meeting: Meeting) -> Document:
+    """Number, freeze and queue the rendering of the meeting's invitation letter."""
+    _require_staff(actor)
+    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.CLOSED):
+        raise Conflict(_l("Surat undangan dibuat untuk rapat yang belum berlangsung."))
+    if not any(inv.withdrawn_at is None for inv in meeting.invitations):
+        raise Conflict(_l("Belum ada undangan: tambahkan peserta lebih dulu."))
+    zone = meeting.sites[0].venue.timezone if meeting.sites else "Asia/Jakarta"
+    issued_on = _today(zone)
+    seq = next_number(SCOPE, issued_on.year)
+    number = format_letter_number(
+        current_app.config["LETTER_NUMBER_PATTERN"],
+        seq=seq,
+        year=issued_on.year,
+        month=issued_on.month,
+    )
+    document = Document(
+        meeting_id=meeting.id,
+        kind=DocumentKind.INVITATION_LETTER,
+        number=number,
+        title=f"Surat Undangan {number}"[:300],
+        content=to_json(letter_data(meeting, number, issued_on)),
+        created_by_id=actor.user.id if actor.user is not None else None,
+    )
+    db.session.add(document)
+    db.session.flush()
+    log_step(document, "created", actor, {"number": number})
+    freeze(document, [], actor)
+    db.session.commit()
+    return document

@@ -1,0 +1,294 @@
+"""The invitation letter (Surat Undangan) and its letter number; pure, no database.
+
+Agencies act on an official letter, not on an e-mail: a Bappeda invites the OPD to a
+coordination meeting with a numbered letter in the formal layout (place and date of
+issue, Nomor / Sifat / Lampiran / Perihal, "Kepada Yth.", the body, the signature).
+Each linked site is listed with the day and the time on its own clock and zone label
+("09.00–12.00 WITA", "08.00–11.00 WIB"), because a reader in Jakarta must not have to
+convert a Tambolaka time. More than eight addressees go to an appendix page ("Daftar
+terlampir"), as do long agendas, so the first page stays one letter.
+
+The letter number follows the institution's own numbering scheme, configured as a
+pattern ("005/{seq}/BAPPEDA/{year}"). The pattern is parsed with ``string.Formatter``
+and only four known placeholders are filled — never evaluated — so an administrator's
+typo is a validation message, not an exception or code execution.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from babel.dates import format_date
+from flask_babel import lazy_gettext as _l
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
+
+from meetcoord.core.errors import ValidationError, field_errors
+from meetcoord.core.timezones import format_long_date
+from meetcoord.minutes.agreement import spell_number
+from meetcoord.minutes.compose import ONLINE, time_range
+from meetcoord.minutes.layout import (
+    CONTENT_WIDTH_MM,
+    PLAIN,
+    ROMAN_MONTHS,
+    RenderedDocument,
+    build_pdf,
+    fields,
+    grid,
+    letterhead,
+    numbered,
+    para,
+    signature_block,
+)
+
+DEFAULT_LETTER_PATTERN = "005/{seq}/BAPPEDA/{year}"
+MAX_LETTER_NUMBER = 60
+PLACEHOLDERS = ("seq", "year", "month", "month_roman")
+_DEFAULT_SPECS = {"seq": "03d", "year": "d", "month": "02d", "month_roman": ""}
+MAX_INLINE_RECIPIENTS = 8
+MAX_INLINE_AGENDA = 8
+SENDER = "sender"
+CLOSING = (
+    "Demikian undangan ini disampaikan, atas perhatian dan kehadirannya diucapkan terima kasih."
+)
+
+BAD_PATTERN = _l("Pola nomor surat tidak valid.")
+UNBALANCED = _l("Kurung kurawal pada pola nomor surat tidak seimbang.")
+UNKNOWN_PLACEHOLDER = _l(
+    "Pola nomor surat hanya boleh memakai {seq}, {year}, {month} dan {month_roman}."
+)
+MISSING_SEQ_YEAR = _l("Pola nomor surat harus memuat {seq} dan {year}.")
+TOO_LONG = _l("Nomor surat yang dihasilkan lebih dari 60 karakter.")
+
+
+def _refusal(message: Any) -> ValidationError:
+    """The specific reason both as the message (config start-up prints it) and the field's."""
+    return ValidationError(message, errors=field_errors(letter_pattern=message))
+
+
+def _parts(pattern: str) -> list[tuple[str, str | None, str]]:
+    """(literal, placeholder, format spec) triples; a syntax error is a ValidationError."""
+    try:
+        parsed = list(string.Formatter().parse(pattern))
+    except ValueError:
+        raise _refusal(UNBALANCED) from None
+    out: list[tuple[str, str | None, str]] = []
+    for literal, name, spec, conversion in parsed:
+        if name is None:
+            out.append((literal, None, ""))
+            continue
+        if name not in PLACEHOLDERS or conversion or "{" in (spec or ""):
+            raise _refusal(UNKNOWN_PLACEHOLDER)
+        out.append((literal, name, spec or ""))
+    return out
+
+
+def format_letter_number(pattern: str, *, seq: int, year: int, month: int) -> str:
+    """ "005/023/BAPPEDA/2024": the pattern filled; ``{seq}`` is 3 digits unless specified."""
+    values: dict[str, Any] = {
+        "seq": seq,
+        "year": year,
+        "month": month,
+        "month_roman": ROMAN_MONTHS[month - 1],
+    }
+    text = []
+    for literal, name, spec in _parts(pattern):
+        text.append(literal)
+        if name is not None:
+            try:
+                text.append(format(values[name], spec or _DEFAULT_SPECS[name]))
+            except ValueError:  # "{seq:abc}", "{month_roman:03d}"
+                raise _refusal(BAD_PATTERN) from None
+    return "".join(text)
+
+
+def validate_letter_pattern(pattern: str) -> None:
+    """Refuse a pattern that cannot number letters well, before it is saved.
+
+    The longest plausible number (sequence 9999, December) must stay within 60 characters,
+    the width of the Nomor line and of the database column.
+    """
+    names = {name for _literal, name, _spec in _parts(pattern) if name}
+    if not {"seq", "year"} <= names:
+        raise _refusal(MISSING_SEQ_YEAR)
+    if len(format_letter_number(pattern, seq=9999, year=2099, month=12)) > MAX_LETTER_NUMBER:
+        raise _refusal(TOO_LONG)
+
+
+@dataclass(frozen=True)
+class LetterSite:
+    name: str
+    address: str | None
+    zone: str  # IANA
+    start_at: datetime  # UTC, aware
+    end_at: datetime
+    online: bool = False
+
+
+@dataclass(frozen=True)
+class InvitationLetterData:
+    """Everything the invitation letter prints, as plain values."""
+
+    institution: str
+    address: str | None
+    logo: str | None
+    number: str
+    issued_on: date
+    place: str  # city of issue, e.g. "Tambolaka"
+    recipients: list[str]  # agency names
+    subject: str  # "Undangan Rapat Koordinasi …"
+    title: str
+    purpose: str | None
+    sites: list[LetterSite]
+    agenda: list[str]
+    online_url: str | None
+    signer_name: str | None
+    signer_position: str | None
+    contact: str | None
+
+
+def _attachments(data: InvitationLetterData) -> list[str]:
+    out = []
+    if len(data.recipients) > MAX_INLINE_RECIPIENTS:
+        out.append("recipients")
+    if len(data.agenda) > MAX_INLINE_AGENDA:
+        out.append("agenda")
+    return out
+
+
+def _lampiran(data: InvitationLetterData) -> str:
+    """ "-" or "1 (satu) berkas": the appendix pages travel as one attachment."""
+    return f"1 ({spell_number(1)}) berkas" if _attachments(data) else "-"
+
+
+def _heading(data: InvitationLetterData) -> list[Any]:
+    issued = format_date(data.issued_on, "d MMMM y", locale="id")
+    block = fields(
+        [
+            ("Nomor", data.number),
+            ("Sifat", "Biasa"),
+            ("Lampiran", _lampiran(data)),
+            ("Perihal", para(data.subject, "bold")),
+        ],
+        label_width=22,
+    )
+    return [para(f"{data.place}, {issued}", "right"), Spacer(1, 3 * mm), block]
+
+
+def _addressees(data: InvitationLetterData) -> list[Any]:
+    if "recipients" in _attachments(data):
+        names: Any = para("Bapak/Ibu pimpinan instansi (Daftar terlampir)")
+    elif len(data.recipients) == 1:
+        names = para(data.recipients[0])
+    else:
+        names = numbered(data.recipients, indent=6, style_name="body")
+    place = Table([[para("di –"), ""], ["", para("Tempat")]], colWidths=[8 * mm, None])
+    place.setStyle(TableStyle([*PLAIN, ("SPAN", (0, 0), (1, 0))]))
+    return [Spacer(1, 5 * mm), para("Kepada Yth."), names, place, Spacer(1, 5 * mm)]
+
+
+def _venue(site: LetterSite, online_url: str | None) -> str:
+    if site.online:
+        return f"{ONLINE}: {online_url}" if online_url else ONLINE
+    return f"{site.name}, {site.address}" if site.address else site.name
+
+
+def _schedule(data: InvitationLetterData) -> Table:
+    """One row per site: its day and time on its own clock, and where to come."""
+    rows: list[list[Any]] = [
+        [para(h, "head") for h in ("Lokasi", "Hari/tanggal", "Waktu", "Tempat")]
+    ]
+    for s in data.sites:
+        rows.append(
+            [
+                para(s.name, "cell"),
+                para(format_long_date(s.start_at, s.zone), "cell"),
+                para(time_range(s.start_at, s.end_at, s.zone), "cell"),
+                para(_venue(s, data.online_url), "cell"),
+            ]
+        )
+    return grid(rows, [40, 40, 32, CONTENT_WIDTH_MM - 112])
+
+
+def _body(data: InvitationLetterData) -> list[Any]:
+    reason = f"Dalam rangka {data.purpose.rstrip('.')}, b" if data.purpose else "B"
+    out: list[Any] = [
+        para("Dengan hormat,"),
+        Spacer(1, 2 * mm),
+        para(
+            f"{reason}ersama ini kami mengundang Bapak/Ibu atau pejabat yang mewakili untuk "
+            f"menghadiri {data.title}, yang akan dilaksanakan pada:",
+            "justify",
+        ),
+        Spacer(1, 2 * mm),
+        _schedule(data),
+    ]
+    has_online_site = any(s.online for s in data.sites)
+    if data.online_url and not has_online_site:
+        out += [Spacer(1, 2 * mm), para(f"Tautan rapat daring: {data.online_url}")]
+    out += [Spacer(1, 3 * mm), para("Acara:", "bold")]
+    if "agenda" in _attachments(data):
+        out.append(para("Susunan acara sebagaimana terlampir."))
+    else:
+        out.append(numbered(data.agenda or ["-"], indent=6))
+    if data.contact:
+        out += [
+            Spacer(1, 3 * mm),
+            para(f"Informasi lebih lanjut dapat menghubungi {data.contact}.", "justify"),
+        ]
+    return out
+
+
+def _signature(data: InvitationLetterData) -> Any:
+    """Right half of the page, as Indonesian letters sign."""
+    labels = [f"{data.signer_position},"] if data.signer_position else []
+    block = signature_block(labels, data.signer_name or "-", SENDER)
+    half = CONTENT_WIDTH_MM / 2 * mm
+    table = Table([["", block]], colWidths=[half, half])
+    table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+    return KeepTogether([Spacer(1, 3 * mm), para(CLOSING, "justify"), Spacer(1, 6 * mm), table])
+
+
+def _appendix(data: InvitationLetterData) -> list[Any]:
+    parts = _attachments(data)
+    if not parts:
+        return []
+    out: list[Any] = [
+        PageBreak(),
+        para("Lampiran Surat Undangan", "title"),
+        para(f"Nomor: {data.number}", "center"),
+        para(f"Perihal: {data.subject}", "center"),
+        Spacer(1, 5 * mm),
+    ]
+    if "recipients" in parts:
+        rows: list[list[Any]] = [[para("No", "head"), para("Instansi yang diundang", "head")]]
+        rows += [[str(n), para(r, "cell")] for n, r in enumerate(data.recipients, start=1)]
+        out += [para("Daftar undangan", "section"), grid(rows, [12, CONTENT_WIDTH_MM - 12])]
+    if "agenda" in parts:
+        out += [Spacer(1, 5 * mm), para("Susunan acara", "section"), numbered(data.agenda)]
+    return out
+
+
+def letter_story(data: InvitationLetterData) -> list[Any]:
+    """The flowables of the letter, appendix included."""
+    return [
+        *letterhead(data.institution, data.address, data.logo),
+        *_heading(data),
+        *_addressees(data),
+        *_body(data),
+        _signature(data),
+        *_appendix(data),
+    ]
+
+
+def render_invitation_letter(data: InvitationLetterData, *, verify_url: str) -> RenderedDocument:
+    """The PDF, its page count and the sender's blank signature box (``sender``)."""
+    return build_pdf(
+        letter_story(data),
+        title=f"Surat Undangan — {data.subject}",
+        author=data.institution,
+        verify_url=verify_url,
+    )

@@ -1,0 +1,93 @@
+"""Documents through a personal link: read and comment, edit (minute-taker), sign.
+
+The link is the credential (DESIGN §6), so these pages carry the participant pages'
+private headers and rate limit; a document of another meeting is the same plain 404 as
+a forged link.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, url_for
+
+from meetcoord.extensions import db
+from meetcoord.live.actors import LiveActor
+from meetcoord.meetings import invitations
+from meetcoord.meetings.participant_views import PRIVATE_HEADERS, personal_limit
+from meetcoord.minutes import workflow
+from meetcoord.minutes.models import Document
+from meetcoord.minutes.views import pdf_response
+from meetcoord.minutes.views_support import attempt, render_page
+
+bp = Blueprint("personal_documents", __name__)
+
+STEPS = ("edit", "circulate", "finalise", "comment", "sign", "addendum")
+
+
+@bp.after_request
+def private_headers(response: Response) -> Response:
+    for name, value in PRIVATE_HEADERS.items():
+        response.headers[name] = value
+    return response
+
+
+def _load(token: str, document_id: int) -> tuple[LiveActor, Document]:
+    invitation = invitations.invitation_by_token(token)
+    document = db.session.get(Document, document_id)
+    if document is None or document.meeting_id != invitation.meeting_id:
+        abort(404)
+    actor = LiveActor(invitation=invitation)
+    if not workflow.may_read(actor, document):
+        abort(404)
+    return actor, document
+
+
+def _url(token: str, document: Document) -> Any:
+    def url(step: str | None = None, **args: Any) -> str:
+        if step is None:
+            return url_for("personal_documents.detail", token=token, document_id=document.id)
+        if step == "pdf":
+            return url_for("personal_documents.pdf", token=token, document_id=document.id, **args)
+        return url_for("personal_documents.step", token=token, document_id=document.id, step=step)
+
+    return url
+
+
+@bp.get("/i/<token>/documents/<int:document_id>")
+@personal_limit
+def detail(token: str, document_id: int) -> Any:
+    actor, document = _load(token, document_id)
+    return render_page(actor, document, _url(token, document), personal=True)
+
+
+@bp.post("/i/<token>/documents/<int:document_id>/<step>")
+@personal_limit
+def step(token: str, document_id: int, step: str) -> Any:
+    if step not in STEPS:
+        abort(404)
+    actor, document = _load(token, document_id)
+    done, refused = attempt(actor, document, step)
+    if refused is not None:
+        actor, document = _load(token, document_id)
+        return render_page(
+            actor,
+            document,
+            _url(token, document),
+            message=refused.message,
+            errors=refused.errors,
+            status=refused.status,
+            personal=True,
+        )
+    assert done is not None
+    flash(done[0], "success")
+    return redirect(url_for("personal_documents.detail", token=token, document_id=done[1]))
+
+
+@bp.get("/i/<token>/documents/<int:document_id>/pdf")
+@personal_limit
+def pdf(token: str, document_id: int) -> Response:
+    from flask import request
+
+    _actor, document = _load(token, document_id)
+    return pdf_response(document, request.args.get("revision", type=int))

@@ -1,0 +1,104 @@
+"""What the public verification page answers: is this file ours, final, signed, intact?
+
+Anyone may ask, with the hash from a page's QR (the frozen content's name), a file's
+SHA-256, or the file itself. The answer combines two things: the signatures as the file
+itself proves them (``verify.verify_pdf``, trusting our CA and any extra roots from
+config), and the register: whether this exact file is one we issued, and whether it is
+the final version (every required signature in) or an earlier one.
+
+For a registered file, certificates are judged at the time the file was registered, so
+a signature stays trusted after the signer's two-year certificate has run out (the
+register is the proof of when it was made; there is no timestamp authority here).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from meetcoord.extensions import db
+from meetcoord.minutes.ca import ca_exists, load_ca_certificate
+from meetcoord.minutes.models import Document, DocumentFile, DocumentStatus
+from meetcoord.minutes.verify import DocumentReport, verify_pdf
+
+HASH_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class Verification:
+    document: Document | None  # the registered document, if any
+    file: DocumentFile | None  # the registered file the answer is about, if any
+    report: DocumentReport | None  # the file's own signatures (None: nothing to check yet)
+    uploaded: bool = False
+
+    @property
+    def registered(self) -> bool:
+        return self.file is not None
+
+    @property
+    def is_final(self) -> bool:
+        """This is the last registered file of a fully signed (or unsigned-only) document."""
+        doc, f = self.document, self.file
+        if doc is None or f is None or not doc.files or doc.files[-1].id != f.id:
+            return False
+        if doc.signatories:
+            return doc.status in (DocumentStatus.SIGNED, DocumentStatus.DISTRIBUTED)
+        return doc.is_frozen
+
+    @property
+    def missing_signatures(self) -> int:
+        if self.document is None or self.file is None:
+            return 0
+        return max(0, len(self.document.signatories) - self.file.revision)
+
+
+def trust_roots() -> list[Any]:
+    roots: list[Any] = []
+    instance = current_app.config["INSTANCE_PATH"]
+    if ca_exists(instance):
+        roots.append(load_ca_certificate(instance))
+    extra = current_app.config.get("TRUST_ROOTS")
+    if extra:
+        roots.append(Path(extra).read_bytes())
+    return roots
+
+
+def is_hash(value: str) -> bool:
+    return len(value) == HASH_LENGTH and all(c in "0123456789abcdef" for c in value)
+
+
+def _check(pdf: bytes, moment: datetime | None) -> DocumentReport:
+    from meetcoord.core.offload import off_hub
+
+    return off_hub(verify_pdf, pdf, trust_roots(), moment=moment)
+
+
+def lookup(code: str) -> Verification | None:
+    """By the QR's content hash (newest file of that document) or by a file's SHA-256."""
+    code = code.lower()
+    if not is_hash(code):
+        return None
+    document = db.session.scalars(select(Document).where(Document.verify_code == code)).first()
+    if document is not None:
+        newest = document.current_file
+        report = _check(newest.pdf, newest.created_at) if newest is not None else None
+        return Verification(document, newest, report)
+    found = db.session.scalars(select(DocumentFile).where(DocumentFile.sha256 == code)).first()
+    if found is None:
+        return None
+    return Verification(found.document, found, _check(found.pdf, found.created_at))
+
+
+def check_upload(pdf: bytes) -> Verification:
+    """An uploaded file: its own signatures, and whether we registered exactly these bytes."""
+    digest = hashlib.sha256(pdf).hexdigest()
+    found = db.session.scalars(select(DocumentFile).where(DocumentFile.sha256 == digest)).first()
+    moment = found.created_at if found is not None else None
+    report = _check(pdf, moment)
+    return Verification(found.document if found else None, found, report, uploaded=True)

@@ -1,0 +1,235 @@
+"""What the document pages share, for staff (``/documents/<id>``) and personal links.
+
+The same page serves the secretariat, the minute-taker, a signatory and any attendee; what
+it offers depends on the actor (``page_context``). Every step posts to
+``…/documents/<id>/<step>``; :func:`perform` parses the form and calls the one service for
+that step. A refusal re-renders the page with the message and the submitted text kept,
+with the service's status; nothing is changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from meetcoord.core.errors import ServiceError, ValidationError
+from meetcoord.core.timezones import get_zone, zone_label
+from meetcoord.extensions import db
+from meetcoord.live.actors import LiveActor
+from meetcoord.minutes import agreements, signatures, workflow
+from meetcoord.minutes.models import Document, DocumentKind, DocumentStatus, RenderState
+
+TEMPLATE = "documents/document.html"
+PKCS12_MAX = 64 * 1024  # far below werkzeug's 500 KB spool: an upload never touches disk
+
+KIND_LABELS = {
+    DocumentKind.MINUTES: _l("Notulen"),
+    DocumentKind.ADDENDUM: _l("Adendum notulen"),
+    DocumentKind.AGREEMENT: _l("Berita acara kesepakatan"),
+    DocumentKind.INVITATION_LETTER: _l("Surat undangan"),
+}
+STATUS_LABELS = {
+    DocumentStatus.DRAFT: _l("Draf"),
+    DocumentStatus.CIRCULATED: _l("Diedarkan untuk komentar"),
+    DocumentStatus.FINAL: _l("Final, menunggu tanda tangan"),
+    DocumentStatus.SIGNED: _l("Ditandatangani"),
+    DocumentStatus.DISTRIBUTED: _l("Ditandatangani dan dibagikan"),
+}
+STEP_LABELS = {
+    "created": _l("Dibuat"),
+    "edited": _l("Diubah"),
+    "circulated": _l("Diedarkan untuk komentar"),
+    "deadline_moved": _l("Batas komentar diubah"),
+    "commented": _l("Komentar masuk"),
+    "finalised": _l("Difinalkan (isi dibekukan)"),
+    "rendered": _l("PDF disusun"),
+    "render_failed": _l("Penyusunan PDF gagal"),
+    "render_requested": _l("PDF diminta disusun ulang"),
+    "signed": _l("Ditandatangani"),
+    "completed": _l("Semua tanda tangan lengkap"),
+    "distributed": _l("Dibagikan lewat surel"),
+    "addendum": _l("Adendum dibuat"),
+}
+
+
+def host_zone(document: Document) -> str:
+    return str(document.content.get("host_zone") or current_app.config["HOME_TIMEZONE"])
+
+
+def parse_deadline(raw: str | None, zone: str) -> datetime | None:
+    """``2026-11-25T16:00`` from a datetime-local input, read in the meeting's host zone."""
+    if not raw:
+        return None
+    try:
+        naive = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValidationError(
+            _l("Tanggal dan jam tidak valid."),
+            errors={"deadline": [_l("Gunakan format tanggal dan jam yang valid.")]},
+        ) from None
+    return naive.replace(tzinfo=get_zone(zone)) if naive.tzinfo is None else naive
+
+
+def capabilities(actor: LiveActor, document: Document) -> dict[str, Any]:
+    editable = workflow.may_edit(actor, document) and not document.is_frozen
+    mine = None
+    if actor.invitation is not None:
+        mine = next(
+            (s for s in document.signatories if s.invitation_id == actor.invitation.id), None
+        )
+    next_up = document.next_signatory
+    is_minutes = document.kind is DocumentKind.MINUTES
+    return {
+        "edit": editable and document.kind is not DocumentKind.INVITATION_LETTER,
+        "edit_agreement": editable and document.kind is DocumentKind.AGREEMENT and actor.is_staff,
+        "circulate": editable and is_minutes,
+        "finalise": editable
+        and (document.status is DocumentStatus.CIRCULATED or not is_minutes)
+        and (actor.is_staff or document.kind is not DocumentKind.AGREEMENT),
+        "comment": actor.invitation is not None and document.status is DocumentStatus.CIRCULATED,
+        "read_comments": workflow.may_edit(actor, document),
+        "sign": mine is not None
+        and mine.signed_at is None
+        and document.status is DocumentStatus.FINAL
+        and next_up is not None
+        and next_up.id == mine.id
+        and document.render_state is RenderState.READY,
+        "my_signatory": mine,
+        "addendum": is_minutes
+        and workflow.may_edit(actor, document)
+        and document.status in (DocumentStatus.SIGNED, DocumentStatus.DISTRIBUTED),
+        "rerender": actor.is_staff and document.render_state is RenderState.FAILED,
+    }
+
+
+def render_page(
+    actor: LiveActor,
+    document: Document,
+    url: Callable[..., str],
+    *,
+    message: Any = None,
+    errors: dict[str, list[Any]] | None = None,
+    status: int = 200,
+    **extra: Any,
+) -> tuple[str, int]:
+    zone = host_zone(document)
+    can = capabilities(actor, document)
+    comments = (
+        document.comments
+        if can["read_comments"]
+        else [
+            c
+            for c in document.comments
+            if actor.invitation is not None and c.invitation_id == actor.invitation.id
+        ]
+    )
+    candidates = agreements.party_candidates(document.meeting) if can["edit_agreement"] else []
+    html = render_template(
+        TEMPLATE,
+        document=document,
+        content=document.content,
+        can=can,
+        url=url,
+        zone=zone,
+        zone_name=zone_label(zone),
+        kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+        step_labels=STEP_LABELS,
+        comments=comments,
+        candidates=candidates,
+        message=message,
+        errors=errors or {},
+        submitted=request.form if request.method == "POST" else {},
+        **extra,
+    )
+    return html, status
+
+
+def perform(actor: LiveActor, document: Document, step: str) -> tuple[str, int]:
+    """Carry out ``step`` from the posted form: (success message, document to show next)."""
+    if step == "addendum":
+        addendum = workflow.create_addendum(actor, document, request.form.get("corrections", ""))
+        return _("Adendum dibuat: %(title)s", title=addendum.title), addendum.id
+    return _perform(actor, document, step), document.id
+
+
+def _perform(actor: LiveActor, document: Document, step: str) -> str:
+    form = request.form
+    if step == "edit":
+        if document.kind is DocumentKind.MINUTES:
+            notes = {
+                key.removeprefix("notes-"): value
+                for key, value in form.items()
+                if key.startswith("notes-")
+            }
+            workflow.edit_minutes(
+                actor,
+                document,
+                {"version": form.get("version"), "notes": notes, "refresh": "refresh" in form},
+            )
+        elif document.kind is DocumentKind.ADDENDUM:
+            workflow.edit_addendum(
+                actor,
+                document,
+                {"version": form.get("version"), "corrections": form.get("corrections", "")},
+            )
+        else:
+            agreements.edit_agreement(
+                actor,
+                document,
+                {
+                    "version": form.get("version"),
+                    "points": form.get("points", ""),
+                    "parties": form.getlist("parties"),
+                },
+            )
+        return _("Perubahan tersimpan.")
+    if step == "circulate":
+        deadline = parse_deadline(form.get("deadline"), host_zone(document))
+        queued = workflow.circulate(actor, document, deadline)
+        return _("Notulen diedarkan; %(n)d surel menunggu dikirim.", n=queued)
+    if step == "finalise":
+        if document.kind is DocumentKind.AGREEMENT:
+            agreements.finalise_agreement(actor, document, form.get("version"))
+        else:
+            workflow.finalise(actor, document, form.get("version"))
+        return _("Dokumen difinalkan. PDF sedang disusun; tanda tangan dapat dimulai sesudahnya.")
+    if step == "comment":
+        workflow.add_comment(actor, document, form.get("body"), form.get("section"))
+        return _("Komentar Anda terkirim ke notulis dan sekretariat.")
+    if step == "sign":
+        return _sign(actor, document)
+    if step == "render":
+        workflow.request_render(actor, document)
+        return _("PDF akan disusun ulang.")
+    raise ValidationError(_l("Langkah tidak dikenal."))
+
+
+def _sign(actor: LiveActor, document: Document) -> str:
+    pkcs12 = None
+    passphrase = None
+    if request.form.get("key") == "pkcs12":
+        upload = request.files.get("certificate")
+        data = upload.stream.read(PKCS12_MAX + 1) if upload and upload.filename else b""
+        if not data or len(data) > PKCS12_MAX:
+            message = _l("Pilih berkas sertifikat PKCS#12 (.p12/.pfx) Anda, paling besar 64 KB.")
+            raise ValidationError(message, errors={"certificate": [message]})
+        pkcs12, passphrase = data, request.form.get("passphrase", "")
+    signatures.sign(actor, document.id, pkcs12=pkcs12, passphrase=passphrase)
+    return _("Tanda tangan Anda tersimpan.")
+
+
+def attempt(
+    actor: LiveActor, document: Document, step: str
+) -> tuple[tuple[str, int] | None, ServiceError | None]:
+    """((message, document id to show), None) or (None, the refusal), rolled back."""
+    try:
+        return perform(actor, document, step), None
+    except ServiceError as exc:
+        db.session.rollback()
+        return None, exc

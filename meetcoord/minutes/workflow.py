@@ -1,0 +1,471 @@
+"""The minutes' life: draft → circulated → final, and the addendum that corrects them.
+
+Services take the actor explicitly (a staff account, or a person acting through the
+personal link of their invitation: ``live.actors.LiveActor``) and own the commit. The
+minute-taker and the secretariat edit and move the document; every attendee may comment
+while it circulates; nobody changes it once it is final: the first signature certifies
+that exact content, so a correction is an addendum that names the original.
+
+Signing and distribution are in ``minutes.signatures``; rendering in ``minutes.jobs``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from meetcoord.core.db import utcnow
+from meetcoord.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from meetcoord.core.errors import field_errors as fe
+from meetcoord.extensions import db
+from meetcoord.live.actors import LiveActor
+from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingStatus
+from meetcoord.minutes.models import (
+    Document,
+    DocumentComment,
+    DocumentKind,
+    DocumentSignatory,
+    DocumentStatus,
+    DocumentStep,
+    RenderState,
+)
+from meetcoord.minutes.snapshot import content_hash, to_json
+from meetcoord.minutes.sources import minutes_data
+
+NOTES_MAX = 20_000
+COMMENT_MAX = 4_000
+
+FROZEN_REFUSAL = _l("Dokumen ini sudah final dan tidak dapat diubah. Untuk koreksi, buat adendum.")
+ROLE_LABELS = {
+    "chair": "Pimpinan rapat",
+    "minute_taker": "Notulis",
+}
+
+
+# --- who may do what ----------------------------------------------------------------------
+
+
+def _holds(actor: LiveActor, meeting_id: int, roles: set[InviteeRole]) -> bool:
+    inv = actor.invitation
+    return (
+        inv is not None
+        and inv.meeting_id == meeting_id
+        and inv.withdrawn_at is None
+        and inv.role in roles
+    )
+
+
+def may_edit(actor: LiveActor, document: Document) -> bool:
+    """The secretariat, and the minute-taker of the meeting (for its minutes and addenda)."""
+    if actor.is_staff:
+        return True
+    if document.kind not in (DocumentKind.MINUTES, DocumentKind.ADDENDUM):
+        return False
+    return _holds(actor, document.meeting_id, {InviteeRole.MINUTE_TAKER})
+
+
+def may_read(actor: LiveActor, document: Document) -> bool:
+    """Staff and any current invitee of the meeting (the circulated draft is theirs to read)."""
+    if actor.user is not None:
+        return True  # every account may read; viewers are read-only
+    inv = actor.invitation
+    return inv is not None and inv.meeting_id == document.meeting_id and inv.withdrawn_at is None
+
+
+def _require_edit(actor: LiveActor, document: Document) -> None:
+    if not may_edit(actor, document):
+        raise PermissionDenied(_l("Hanya notulis dan sekretariat yang boleh mengubah notulen."))
+
+
+def _require_staff(actor: LiveActor) -> None:
+    if not actor.is_staff:
+        raise PermissionDenied(_l("Hanya sekretariat yang boleh membuat dokumen ini."))
+
+
+def _require_not_frozen(document: Document) -> None:
+    if document.is_frozen:
+        raise Conflict(FROZEN_REFUSAL)
+
+
+# --- the log -----------------------------------------------------------------------------
+
+
+def log_step(
+    document: Document, step: str, actor: LiveActor | None, detail: dict[str, Any] | None = None
+) -> DocumentStep:
+    """Add a step to the document's log, in the caller's transaction."""
+    user_id, invitation_id = actor.ids if actor is not None else (None, None)
+    row = DocumentStep(
+        step=step,
+        actor=(actor.label if actor is not None else "sistem")[:200],
+        user_id=user_id,
+        invitation_id=invitation_id,
+        detail=detail,
+    )
+    document.steps.append(row)
+    return row
+
+
+# --- loading -----------------------------------------------------------------------------
+
+
+def get_document(document_id: int, *, lock: bool = False) -> Document:
+    stmt = select(Document).where(Document.id == document_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    document = db.session.scalars(stmt).first()
+    if document is None:
+        raise NotFound(_l("Dokumen tidak ditemukan."))
+    return document
+
+
+def meeting_documents(meeting: Meeting) -> list[Document]:
+    return list(
+        db.session.scalars(
+            select(Document).where(Document.meeting_id == meeting.id).order_by(Document.id)
+        )
+    )
+
+
+def _check_version(document: Document, version: Any) -> None:
+    if version is None:
+        return
+    try:
+        given = int(version)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            _l("Versi tidak valid."), errors=fe(version=_l("Versi tidak valid."))
+        ) from None
+    if given != document.version:
+        raise Conflict(
+            _l(
+                "Notulen sudah diubah orang lain (versi %(current)s). Muat ulang halaman; "
+                "teks Anda tetap di formulir.",
+                current=document.version,
+            )
+        )
+
+
+# --- minutes -----------------------------------------------------------------------------
+
+
+def start_minutes(actor: LiveActor, meeting: Meeting) -> Document:
+    """The draft minutes of a closed meeting, from what the live room recorded."""
+    if not (actor.is_staff or _holds(actor, meeting.id, {InviteeRole.MINUTE_TAKER})):
+        raise PermissionDenied(_l("Hanya notulis dan sekretariat yang boleh menyusun notulen."))
+    if meeting.status is not MeetingStatus.CLOSED:
+        raise Conflict(_l("Notulen disusun setelah rapat ditutup."))
+    existing = db.session.scalars(
+        select(Document).where(
+            Document.meeting_id == meeting.id, Document.kind == DocumentKind.MINUTES
+        )
+    ).first()
+    if existing is not None:
+        raise Conflict(_l("Rapat ini sudah punya notulen."))
+    document = Document(
+        meeting_id=meeting.id,
+        kind=DocumentKind.MINUTES,
+        title=f"Notulen {meeting.title}"[:300],
+        content=to_json(minutes_data(meeting)),
+        created_by_id=actor.user.id if actor.user is not None else None,
+    )
+    db.session.add(document)
+    log_step(document, "created", actor)
+    db.session.commit()
+    return document
+
+
+def edit_minutes(actor: LiveActor, document: Document, data: dict[str, Any]) -> Document:
+    """Change the discussion notes per agenda item; ``data["version"]`` guards lost edits.
+
+    ``data["notes"]`` maps the agenda number to its text. Decisions and actions are what
+    the live room recorded; ``refresh`` takes them (and attendance) again from the meeting.
+    """
+    _require_edit(actor, document)
+    _require_not_frozen(document)
+    if document.kind is not DocumentKind.MINUTES:
+        raise Conflict(_l("Hanya notulen yang punya catatan per agenda."))
+    _check_version(document, data.get("version"))
+    notes = data.get("notes") or {}
+    if not isinstance(notes, dict):
+        raise ValidationError(_l("Catatan tidak valid."), errors=fe(notes=_l("Harus berupa peta.")))
+    content = dict(document.content)
+    if data.get("refresh"):
+        fresh = to_json(minutes_data(document.meeting))
+        kept = {a["number"]: a["notes"] for a in content["agenda"]}
+        for item in fresh["agenda"]:
+            item["notes"] = kept.get(item["number"], item["notes"])
+        content = fresh
+    agenda = [dict(a) for a in content["agenda"]]
+    numbers = {str(a["number"]) for a in agenda}
+    errors: dict[str, list[Any]] = {}
+    for key, text in notes.items():
+        if str(key) not in numbers:
+            errors[f"notes.{key}"] = [_l("Tidak ada agenda bernomor ini.")]
+        elif not isinstance(text, str) or len(text) > NOTES_MAX:
+            errors[f"notes.{key}"] = [
+                _l("Catatan paling panjang %(n)s karakter.", n=f"{NOTES_MAX:,}".replace(",", "."))
+            ]
+    if errors:
+        raise ValidationError(_l("Periksa catatan yang ditandai."), errors=errors)
+    changed = []
+    for item in agenda:
+        text = notes.get(str(item["number"]), notes.get(item["number"]))
+        if text is not None and text.strip() != item["notes"]:
+            item["notes"] = text.strip().replace("\r\n", "\n")
+            changed.append(item["number"])
+    content["agenda"] = agenda
+    document.content = content
+    document.version += 1
+    log_step(document, "edited", actor, {"agenda": changed, "refresh": bool(data.get("refresh"))})
+    db.session.commit()
+    return document
+
+
+def _parse_deadline(value: Any, now: datetime) -> datetime:
+    if not isinstance(value, datetime):
+        raise ValidationError(
+            _l("Batas waktu komentar wajib diisi."),
+            errors=fe(deadline=_l("Isi tanggal dan jam batas komentar.")),
+        )
+    if value.tzinfo is None:
+        raise ValueError("the deadline must be aware (the form converts from the zone shown)")
+    if value <= now:
+        raise ValidationError(
+            _l("Batas waktu komentar harus di masa depan."),
+            errors=fe(deadline=_l("Harus setelah saat ini.")),
+        )
+    return value
+
+
+def circulate(actor: LiveActor, document: Document, deadline: Any) -> int:
+    """Open the draft to every attendee's comments until ``deadline``; mail them the link.
+
+    Returns how many mails were queued. Circulating again moves the deadline (and mails
+    nobody twice: only the first circulation mails).
+    """
+    from meetcoord.minutes.mailing import queue_circulation
+
+    _require_edit(actor, document)
+    _require_not_frozen(document)
+    now = utcnow()
+    deadline = _parse_deadline(deadline, now)
+    first = document.status is DocumentStatus.DRAFT
+    document.status = DocumentStatus.CIRCULATED
+    document.comment_deadline_at = deadline
+    document.circulated_at = document.circulated_at or now
+    queued = queue_circulation(document) if first else 0
+    log_step(
+        document,
+        "circulated" if first else "deadline_moved",
+        actor,
+        {"deadline": deadline.isoformat(), "mails": queued},
+    )
+    db.session.commit()
+    return queued
+
+
+def add_comment(actor: LiveActor, document: Document, body: Any, section: Any = None) -> None:
+    """An invitee's comment on circulated minutes, until the deadline."""
+    if actor.invitation is None or not may_read(actor, document):
+        raise PermissionDenied(_l("Komentar diberikan oleh peserta rapat lewat tautan pribadi."))
+    if document.status is not DocumentStatus.CIRCULATED:
+        raise Conflict(_l("Notulen tidak sedang diedarkan untuk komentar."))
+    if document.comment_deadline_at and utcnow() > document.comment_deadline_at:
+        raise Conflict(_l("Batas waktu komentar sudah lewat."))
+    text = (body or "").strip() if isinstance(body, str) else ""
+    if not text or len(text) > COMMENT_MAX:
+        raise ValidationError(
+            _l("Komentar wajib diisi, paling panjang %(n)s karakter.", n="4.000"),
+            errors=fe(body=_l("Isi komentar Anda (paling panjang 4.000 karakter).")),
+        )
+    place = (section or "").strip()[:200] if isinstance(section, str) else ""
+    inv = actor.invitation
+    comment = DocumentComment(
+        invitation_id=inv.id, author=actor.label[:200], section=place or None, body=text
+    )
+    document.comments.append(comment)
+    log_step(document, "commented", actor, {"section": place or None})
+    db.session.commit()
+
+
+# --- freezing ----------------------------------------------------------------------------
+
+
+def _signatory(position: int, role: str, label: str, invitation: Invitation) -> DocumentSignatory:
+    """A signatory is an invitation: they sign through their personal link."""
+    person = invitation.person
+    return DocumentSignatory(
+        position=position,
+        role=role,
+        role_label=label[:200],
+        invitation_id=invitation.id,
+        name=(invitation.stand_in_name or person.name)[:200],
+        organization=person.organization.name if person.organization else None,
+    )
+
+
+def _role_invitation(meeting: Meeting, role: InviteeRole) -> Invitation | None:
+    return next((i for i in meeting.invitations if i.role is role and i.withdrawn_at is None), None)
+
+
+def _minutes_signatories(meeting: Meeting) -> list[DocumentSignatory]:
+    chair = _role_invitation(meeting, InviteeRole.CHAIR)
+    taker = _role_invitation(meeting, InviteeRole.MINUTE_TAKER)
+    missing = [
+        label
+        for label, inv in ((_l("pimpinan rapat"), chair), (_l("notulis"), taker))
+        if inv is None
+    ]
+    if missing:
+        raise Conflict(
+            _l(
+                "Tetapkan %(who)s di daftar undangan sebelum notulen difinalkan.",
+                who=", ".join(str(m) for m in missing),
+            )
+        )
+    return [
+        _signatory(1, "chair", ROLE_LABELS["chair"], chair),
+        _signatory(2, "minute_taker", ROLE_LABELS["minute_taker"], taker),
+    ]
+
+
+def freeze(
+    document: Document, signatories: list[DocumentSignatory], actor: LiveActor | None
+) -> Document:
+    """Name the content by its hash, fix who signs in which order, queue the rendering."""
+    now = utcnow()
+    document.status = DocumentStatus.FINAL
+    document.finalised_at = now
+    document.verify_code = content_hash(
+        document.kind.value, document.meeting_id, document.id, document.content
+    )
+    document.signatories = signatories
+    document.render_state = RenderState.PENDING
+    document.render_error = None
+    log_step(
+        document,
+        "finalised",
+        actor,
+        {"verify_code": document.verify_code, "signatories": [s.name for s in signatories]},
+    )
+    return document
+
+
+def finalise(actor: LiveActor, document: Document, version: Any = None) -> Document:
+    """Freeze the minutes (after circulation) or an addendum; rendering follows in the worker."""
+    _require_edit(actor, document)
+    _require_not_frozen(document)
+    _check_version(document, version)
+    if document.kind is DocumentKind.MINUTES:
+        if document.status is not DocumentStatus.CIRCULATED:
+            raise Conflict(_l("Edarkan notulen untuk komentar peserta sebelum difinalkan."))
+        signatories = _minutes_signatories(document.meeting)
+    elif document.kind is DocumentKind.ADDENDUM:
+        signatories = _minutes_signatories(document.meeting)
+    else:
+        raise Conflict(_l("Dokumen ini difinalkan dari halamannya sendiri."))
+    freeze(document, signatories, actor)
+    db.session.commit()
+    return document
+
+
+# --- addendum ----------------------------------------------------------------------------
+
+
+def create_addendum(actor: LiveActor, original: Document, corrections: Any) -> Document:
+    """A correction of signed minutes: its own document that names the original."""
+    from meetcoord.minutes.addendum import AddendumData
+
+    _require_edit(actor, original)
+    if original.kind is not DocumentKind.MINUTES or original.status not in (
+        DocumentStatus.SIGNED,
+        DocumentStatus.DISTRIBUTED,
+    ):
+        raise Conflict(_l("Adendum dibuat untuk notulen yang sudah ditandatangani."))
+    lines = _paragraphs(corrections)
+    count = db.session.scalars(select(Document.id).where(Document.parent_id == original.id)).all()
+    data = original.content
+    addendum = AddendumData(
+        institution=data["institution"],
+        address=data.get("address"),
+        logo=data.get("logo"),
+        number=len(count) + 1,
+        original_title=data["title"],
+        original_date=datetime.fromisoformat(data["start_at"]),
+        host_zone=data["host_zone"],
+        original_reference=original.verify_code or "",
+        original_sha256=original.sha256 or "",
+        corrections=lines,
+        chair=data.get("chair"),
+        minute_taker=data.get("minute_taker"),
+        issued_on=_today(data["host_zone"]),
+    )
+    document = Document(
+        meeting_id=original.meeting_id,
+        kind=DocumentKind.ADDENDUM,
+        parent_id=original.id,
+        title=f"Adendum {len(count) + 1} {original.title}"[:300],
+        content=to_json(addendum),
+        created_by_id=actor.user.id if actor.user is not None else None,
+    )
+    db.session.add(document)
+    log_step(document, "created", actor, {"original": original.id})
+    log_step(original, "addendum", actor, {"title": document.title})
+    db.session.commit()
+    return document
+
+
+def edit_addendum(actor: LiveActor, document: Document, data: dict[str, Any]) -> Document:
+    _require_edit(actor, document)
+    _require_not_frozen(document)
+    _check_version(document, data.get("version"))
+    content = dict(document.content)
+    content["corrections"] = _paragraphs(data.get("corrections"))
+    document.content = content
+    document.version += 1
+    log_step(document, "edited", actor)
+    db.session.commit()
+    return document
+
+
+def _paragraphs(value: Any, field: str = "corrections") -> list[str]:
+    text = value if isinstance(value, str) else "\n".join(value or [])
+    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+    if not lines or len(text) > NOTES_MAX:
+        raise ValidationError(
+            _l("Isi paling sedikit satu butir (satu per baris)."),
+            errors={field: [_l("Isi paling sedikit satu butir (satu per baris).")]},
+        )
+    return lines
+
+
+def _today(zone: str) -> date:
+    from zoneinfo import ZoneInfo
+
+    return utcnow().astimezone(ZoneInfo(zone)).date()
+
+
+def institution() -> dict[str, Any]:
+    config = current_app.config
+    return {
+        "institution": config["INSTITUTION_NAME"],
+        "address": config.get("INSTITUTION_ADDRESS"),
+        "logo": config.get("INSTITUTION_LOGO"),
+    }
+
+
+def request_render(actor: LiveActor, document: Document) -> Document:
+    """Ask the worker to render a frozen document again after a failure."""
+    _require_staff(actor)
+    if document.render_state is not RenderState.FAILED:
+        raise Conflict(_l("PDF dokumen ini tidak gagal disusun."))
+    document.render_state = RenderState.PENDING
+    document.render_error = None
+    log_step(document, "render_requested", actor)
+    db.session.commit()
+    return document

@@ -26,7 +26,10 @@ STAMP_DEV := $(VENV)/.stamp-install-dev
 
 # `make run` is for a person at a laptop: development mode (plain-HTTP session cookies,
 # request log), eventlet, 127.0.0.1:5000 — each overridable from the environment.
+# The signing CA's passphrase for `make run` only: set your own (MEETCOORD_CA_PASSPHRASE) for
+# anything beyond a laptop demo — see deploy/README.md.
 RUN_ENV := MEETCOORD_ENV=$${MEETCOORD_ENV:-development} \
+	MEETCOORD_CA_PASSPHRASE="$${MEETCOORD_CA_PASSPHRASE:-make-run-demo-only-passphrase}" \
 	MEETCOORD_ASYNC_MODE=$${MEETCOORD_ASYNC_MODE:-eventlet} \
 	MEETCOORD_HOST=$${MEETCOORD_HOST:-127.0.0.1} \
 	MEETCOORD_PORT=$${MEETCOORD_PORT:-5000}
@@ -71,6 +74,7 @@ i18n: install
 run: install catalogs
 	@mkdir -p instance
 	$(RUN_ENV) $(BIN)/meetcoord db upgrade
+	@$(RUN_ENV) $(BIN)/meetcoord init
 	$(RUN_ENV) $(BIN)/meetcoord demo load --if-empty
 	@$(RUN_ENV) $(BIN)/meetcoord demo logins
 	$(RUN_ENV) exec $(BIN)/meetcoord serve

@@ -94,6 +94,8 @@ def _page(
         )
     rsvp_form.set_sites(meeting)
     from meetcoord.checkin import kiosk_views
+    from meetcoord.minutes.views_support import KIND_LABELS, STATUS_LABELS
+    from meetcoord.minutes.workflow import documents_for
 
     return render_template(
         "participant/invitation.html",
@@ -118,6 +120,8 @@ def _page(
         kiosk_sites=kiosk_views.coordinator_sites(invitation),
         credential_qr=desk_views.credential_qr(invitation),
         desk_sites=desk_views.coordinator_sites(invitation),
+        documents=documents_for(invitation),
+        document_labels=(KIND_LABELS, STATUS_LABELS),
     ), status
 
 

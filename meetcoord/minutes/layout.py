@@ -112,13 +112,20 @@ def numbered_canvas(url: str, qr: ImageReader, found: list[SignatureBox]) -> typ
     """
 
     class DocumentCanvas(PagedCanvas):
-        footer_y, footer_right = 9 * mm, MARGIN
+        # The page number sits above the URL line: a verification URL (64-hex hash) on a
+        # real domain runs past the middle of the page.
+        footer_y, footer_right = 15 * mm, MARGIN
         signature_boxes = found
 
         def stamp(self, total: int) -> None:
             self.drawImage(qr, MARGIN, 6 * mm, QR_SIZE, QR_SIZE)
+            left = MARGIN + QR_SIZE + 2 * mm
             self.setFont(FONT, 6.5)
-            self.drawString(MARGIN + QR_SIZE + 2 * mm, 9 * mm, f"Verifikasi: {url}")
+            self.drawString(
+                left, 11 * mm, "Periksa keaslian dokumen: pindai kode QR atau buka alamat ini"
+            )
+            self.setFont(FONT, 6)
+            self.drawString(left, 8.3 * mm, url)
             super().stamp(total)
 
     return DocumentCanvas

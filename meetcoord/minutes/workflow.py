@@ -469,3 +469,13 @@ def request_render(actor: LiveActor, document: Document) -> Document:
     log_step(document, "render_requested", actor)
     db.session.commit()
     return document
+
+
+def documents_for(invitation: Invitation) -> list[Document]:
+    """What a personal page lists: everything past the draft, drafts for their editor."""
+    actor = LiveActor(invitation=invitation)
+    return [
+        d
+        for d in meeting_documents(invitation.meeting)
+        if d.status is not DocumentStatus.DRAFT or may_edit(actor, d)
+    ]

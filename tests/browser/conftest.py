@@ -31,14 +31,21 @@ CHROMIUM_ARGS = [
 
 SECRETARIAT_EMAIL = "sekretariat.uji@bappeda-sbd.go.id"
 SECRETARIAT_PASSWORD = "rahasia-peramban-123"
+CA_PASSPHRASE = "kata-sandi-ca-peramban-2026"
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """An eventlet server on a fresh SQLite database with one secretariat account."""
     tmp = tmp_path_factory.mktemp("browser")
-    env = server_env(f"sqlite:///{tmp / 'browser.db'}", MEETCOORD_ASYNC_MODE="eventlet")
+    env = server_env(
+        f"sqlite:///{tmp / 'browser.db'}",
+        MEETCOORD_ASYNC_MODE="eventlet",
+        MEETCOORD_INSTANCE_PATH=str(tmp / "instance"),
+        MEETCOORD_CA_PASSPHRASE=CA_PASSPHRASE,
+    )
     run_cli(env, "db", "upgrade")
+    run_cli(env, "init")  # the signing CA, as a new installation makes it
     run_cli(
         env,
         *("create-user", "--email", SECRETARIAT_EMAIL, "--name", "Maria Kaka Bili"),

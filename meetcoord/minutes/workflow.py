@@ -143,7 +143,7 @@ def _check_version(document: Document, version: Any) -> None:
     if given != document.version:
         raise Conflict(
             _l(
-                "Notulen sudah diubah orang lain (versi %(current)s). Muat ulang halaman; "
+                "Dokumen sudah diubah orang lain (versi %(current)s). Muat ulang halaman; "
                 "teks Anda tetap di formulir.",
                 current=document.version,
             )

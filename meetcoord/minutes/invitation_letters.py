@@ -15,6 +15,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from meetcoord.core.errors import Conflict
 from meetcoord.extensions import db
@@ -35,14 +36,21 @@ MAX_RECIPIENT_AGENCIES = 200
 
 def next_number(scope: str, year: int) -> int:
     """Take the next number of ``year`` (in the caller's transaction; the row is locked)."""
-    row = db.session.scalars(
+    query = (
         select(LetterSequence)
         .where(LetterSequence.scope == scope, LetterSequence.year == year)
         .with_for_update()
-    ).first()
+    )
+    row = db.session.scalars(query).first()
     if row is None:
-        row = LetterSequence(scope=scope, year=year, last_value=0)
-        db.session.add(row)
+        # The year's first letter: two secretariats may both try to create the row; the
+        # unique (scope, year) lets one win, and the other then locks the winner's row.
+        try:
+            with db.session.begin_nested():
+                db.session.add(LetterSequence(scope=scope, year=year, last_value=0))
+        except IntegrityError:
+            pass
+        row = db.session.scalars(query).one()
     row.last_value += 1
     db.session.flush()
     return row.last_value

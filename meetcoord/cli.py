@@ -152,7 +152,9 @@ def serve() -> None:
 @click.option("--limit", default=50, show_default=True, help="Messages per pass.")
 @with_appcontext
 def worker(once: bool, limit: int) -> None:
-    """Deliver the mail outbox as its own process (set MEETCOORD_WORKER=off on web servers).
+    """Deliver the mail outbox and render documents as its own process.
+
+    Set MEETCOORD_WORKER=off on the web servers when this runs.
 
     SIGTERM and SIGINT let the message being sent finish, then the worker exits.
     """

@@ -1,5 +1,9 @@
 """The outbox worker: delivers due mail, retries with backoff, never loses a message.
 
+It is also the background worker for documents: after each mail pass it renders frozen
+documents waiting for their PDF (``minutes.jobs``), so a request or a socket handler
+never renders.
+
 Rules, and why:
 
 - Each message is claimed, sent and marked ``sent`` in **its own transaction**, committed

@@ -50,6 +50,9 @@ def _init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    from meetcoord.core.uploads import init_uploads
+
+    init_uploads(app)  # per-view body limits, applied before the CSRF check parses forms
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -100,8 +100,11 @@ def test_circulation_mails_every_invitee_and_takes_comments_until_the_deadline(r
     doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
     with pytest.raises(ValidationError):
         workflow.circulate(rakor.staff_actor, doc, datetime.now(UTC) - timedelta(hours=1))
-    with pytest.raises(Conflict, match="tidak sedang diedarkan"):
+    # Before circulation the draft is not theirs to read, let alone comment on.
+    with pytest.raises(PermissionDenied):
         workflow.add_comment(rakor.actor(rakor.participant), doc, "Mohon dikoreksi")
+    assert not workflow.may_read(rakor.actor(rakor.participant), doc)
+    assert workflow.may_read(rakor.actor(rakor.minute_taker), doc)
     queued = workflow.circulate(rakor.staff_actor, doc, later())
     invited = [i for i in rakor.meeting.invitations if i.person.email and not i.withdrawn_at]
     assert queued == len(invited) > 0

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, url_for
 
+from meetcoord.core.uploads import body_limit
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings import invitations
@@ -18,7 +19,7 @@ from meetcoord.meetings.participant_views import PRIVATE_HEADERS, personal_limit
 from meetcoord.minutes import workflow
 from meetcoord.minutes.models import Document
 from meetcoord.minutes.views import pdf_response
-from meetcoord.minutes.views_support import attempt, render_page
+from meetcoord.minutes.views_support import attempt, render_page, sign_body_limit
 
 bp = Blueprint("personal_documents", __name__)
 
@@ -62,6 +63,7 @@ def detail(token: str, document_id: int) -> Any:
 
 
 @bp.post("/i/<token>/documents/<int:document_id>/<step>")
+@body_limit(sign_body_limit)
 @personal_limit
 def step(token: str, document_id: int, step: str) -> Any:
     if step not in STEPS:

@@ -325,7 +325,10 @@ def verify_pdf(
         embedded = list(reader.embedded_signatures)
     except Exception as exc:
         logger.info("unreadable PDF %s: %s", digest[:12], exc)
-        return DocumentReport(sha256=digest, readable=False, problem=str(exc))
+        # A signed file damaged past reading still carries its signature dictionaries:
+        # that is a modified file, not merely something that is not a PDF.
+        lost = pdf_bytes.count(b"/ByteRange")
+        return DocumentReport(sha256=digest, readable=False, problem=str(exc), lost_signatures=lost)
     reports = tuple(_report(sig, context, pdf_bytes, roots) for sig in embedded)
     # Each signature dictionary has one /ByteRange; a count above what the reader found
     # means the structure was changed so that a signature no longer shows.

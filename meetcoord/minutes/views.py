@@ -14,13 +14,20 @@ from flask_login import login_required
 
 from meetcoord.core.errors import ServiceError
 from meetcoord.core.forms import current_actor
+from meetcoord.core.uploads import body_limit
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.models import Meeting
 from meetcoord.minutes import agreements, invitation_letters, workflow
 from meetcoord.minutes.models import Document, DocumentFile, DocumentKind
 from meetcoord.minutes.signatures import filename
-from meetcoord.minutes.views_support import KIND_LABELS, STATUS_LABELS, attempt, render_page
+from meetcoord.minutes.views_support import (
+    KIND_LABELS,
+    STATUS_LABELS,
+    attempt,
+    render_page,
+    sign_body_limit,
+)
 
 bp = Blueprint("documents", __name__)
 
@@ -116,6 +123,7 @@ def detail(document_id: int) -> Any:
 
 
 @bp.post("/documents/<int:document_id>/<step>")
+@body_limit(sign_body_limit)
 @login_required
 def step(document_id: int, step: str) -> Any:
     if step not in STEPS:

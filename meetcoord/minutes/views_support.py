@@ -26,6 +26,14 @@ from meetcoord.minutes.models import Document, DocumentKind, DocumentStatus, Ren
 
 TEMPLATE = "documents/document.html"
 PKCS12_MAX = 64 * 1024  # far below werkzeug's 500 KB spool: an upload never touches disk
+# The whole sign request: the certificate, the passphrase, the CSRF token and the framing.
+SIGN_BODY_MAX = PKCS12_MAX + 16 * 1024
+
+
+def sign_body_limit(view_args: dict[str, Any]) -> int | None:
+    """For ``core.uploads.body_limit``: a sign request larger than this is refused unread."""
+    return SIGN_BODY_MAX if view_args.get("step") == "sign" else None
+
 
 KIND_LABELS = {
     DocumentKind.MINUTES: _l("Notulen"),

@@ -69,11 +69,17 @@ def may_edit(actor: LiveActor, document: Document) -> bool:
 
 
 def may_read(actor: LiveActor, document: Document) -> bool:
-    """Staff and any current invitee of the meeting (the circulated draft is theirs to read)."""
+    """Accounts, and current invitees of the meeting once the draft is circulated.
+
+    Before circulation the draft is the minute-taker's work in progress: only its editors
+    see it (document ids are sequential, so a participant could otherwise guess one).
+    """
     if actor.user is not None:
         return True  # every account may read; viewers are read-only
     inv = actor.invitation
-    return inv is not None and inv.meeting_id == document.meeting_id and inv.withdrawn_at is None
+    if inv is None or inv.meeting_id != document.meeting_id or inv.withdrawn_at is not None:
+        return False
+    return document.status is not DocumentStatus.DRAFT or may_edit(actor, document)
 
 
 def _require_edit(actor: LiveActor, document: Document) -> None:
@@ -474,8 +480,4 @@ def request_render(actor: LiveActor, document: Document) -> Document:
 def documents_for(invitation: Invitation) -> list[Document]:
     """What a personal page lists: everything past the draft, drafts for their editor."""
     actor = LiveActor(invitation=invitation)
-    return [
-        d
-        for d in meeting_documents(invitation.meeting)
-        if d.status is not DocumentStatus.DRAFT or may_edit(actor, d)
-    ]
+    return [d for d in meeting_documents(invitation.meeting) if may_read(actor, d)]

@@ -86,7 +86,15 @@ def init_api(app: Flask) -> None:
         from meetcoord.directory.api import blueprints as directory_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
         from meetcoord.meetings.api_participant import participant_blp
+        from meetcoord.minutes.api import blueprints as document_blueprints
+        from meetcoord.minutes.api import public_blueprints as public_document_blueprints
 
-        for blp in [*directory_blueprints, *meeting_blueprints, *checkin_blueprints]:
+        for blp in [
+            *directory_blueprints,
+            *meeting_blueprints,
+            *checkin_blueprints,
+            *document_blueprints,
+        ]:
             register_api_blueprint(blp)
-        register_public_api_blueprint(participant_blp)
+        for blp in [participant_blp, *public_document_blueprints]:
+            register_public_api_blueprint(blp)

@@ -1,0 +1,417 @@
+"""Documents as JSON under ``/api/v1``: minutes, addenda, agreements, invitation letters.
+
+Three doors, one set of services. Accounts (bearer token or session) work on a meeting's
+documents; a person without an account reads, comments, edits (the minute-taker) and
+signs through their personal link, whose token is the credential and which carries the
+participant API's rate limit and private headers; anyone may verify a file by its hash
+or by uploading it. Handlers parse, call the service the page calls, and show the
+document as this reader may see it: every rule and every message is the service's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import Response, current_app, url_for
+from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
+from meetcoord.core.errors import Conflict, NotFound, ServiceError, ValidationError
+from meetcoord.core.pagination import Page
+from meetcoord.core.uploads import body_limit
+from meetcoord.extensions import limiter
+from meetcoord.live.actors import LiveActor
+from meetcoord.meetings.invitations import invitation_by_token
+from meetcoord.meetings.models import Meeting
+from meetcoord.meetings.participant_views import personal_limit, private_headers
+from meetcoord.meetings.services import get_meeting
+from meetcoord.minutes import agreements, invitation_letters, signatures, verification, workflow
+from meetcoord.minutes import schemas as s
+from meetcoord.minutes.models import Document, DocumentKind
+from meetcoord.minutes.views import pdf_response
+from meetcoord.minutes.views_support import PKCS12_MAX, SIGN_BODY_MAX
+
+READ = (401, 404)
+WRITE = (400, 401, 403, 404, 409, 422)
+PERSONAL_READ = (404, 429)
+PERSONAL_WRITE = (400, 403, 404, 409, 422, 429)
+PUBLIC = [{}]  # OpenAPI: no security scheme; the token in the path is the secret
+LOCATION_HEADER = {
+    "Location": {"description": "URL data yang baru dibuat.", "schema": {"type": "string"}}
+}
+PDF = {"type": "string", "format": "binary"}
+VERIFY_LIMIT = "30 per minute;300 per hour"  # as the verification page
+NOT_FOUND = _l("Dokumen tidak ditemukan.")
+UNKNOWN_FIELD = _l("Kolom tidak dikenal.")
+# What a PATCH may change, per kind (``version`` always); an invitation letter is frozen.
+EDITABLE: dict[DocumentKind, tuple[frozenset[str], Callable[..., Document]]] = {
+    DocumentKind.MINUTES: (frozenset({"notes", "refresh"}), workflow.edit_minutes),
+    DocumentKind.ADDENDUM: (frozenset({"corrections"}), workflow.edit_addendum),
+    DocumentKind.AGREEMENT: (frozenset({"points", "parties"}), agreements.edit_agreement),
+}
+
+
+class TooLarge(ServiceError):
+    status = 413
+    code = "content_too_large"
+
+
+blp = ApiBlueprint(
+    "documents_api",
+    __name__,
+    description="Dokumen rapat: notulen, adendum, berita acara kesepakatan, surat undangan.",
+)
+personal_blp = s.MultipartBlueprint(
+    "personal_documents_api",
+    __name__,
+    url_prefix="/i",
+    description="Dokumen lewat tautan pribadi: baca, komentari, ubah (notulis), tanda tangani.",
+)
+verify_blp = ApiBlueprint(
+    "verify_api",
+    __name__,
+    url_prefix="/verify",
+    description="Verifikasi publik: apakah berkas ini terdaftar, final, utuh dan sah.",
+)
+personal_limit(personal_blp)  # one budget with the participant pages and API
+personal_blp.after_request(private_headers)
+limiter.limit(VERIFY_LIMIT)(verify_blp)
+
+
+# --- shared steps (both doors) -------------------------------------------------------------
+
+
+def _only(data: Mapping[str, Any], allowed: frozenset[str]) -> None:
+    """Refuse fields that belong to another kind of document, rather than ignore them."""
+    extra = sorted(set(data) - allowed)
+    if extra:
+        message = _l("Data yang dikirim tidak valid.")
+        raise ValidationError(message, errors={name: [UNKNOWN_FIELD] for name in extra})
+
+
+def edit(actor: LiveActor, document: Document, data: dict[str, Any]) -> Document:
+    if document.kind not in EDITABLE:
+        raise Conflict(workflow.FROZEN_REFUSAL)
+    allowed, service = EDITABLE[document.kind]
+    _only(data, allowed | {"version"})
+    return service(actor, document, data)
+
+
+def finalise(actor: LiveActor, document: Document, version: int) -> Document:
+    if document.kind is DocumentKind.AGREEMENT:
+        return agreements.finalise_agreement(actor, document, version)
+    return workflow.finalise(actor, document, version)
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+def _actor() -> LiveActor:
+    return LiveActor(user=current_user._get_current_object())
+
+
+def _show(document: Document, status: int = 200) -> tuple[s.DocumentView, int]:
+    def pdf_url(revision: int) -> str:
+        return url_for("documents_api.DocumentPdf", id=document.id, revision=revision)
+
+    return s.document_view(_actor(), document, pdf_url), status
+
+
+@blp.route("/meetings/<int:id>/documents")
+class MeetingDocuments(MethodView):
+    @blp.doc(summary="Dokumen rapat", description="Urut pembuatan; saring jenis dan status.")
+    @blp.arguments(s.DocumentListArgs, location="query")
+    @blp.response(200, page_schema(s.DocumentSummarySchema))
+    @problems(blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Page[Document]:
+        found = [
+            d
+            for d in workflow.meeting_documents(get_meeting(id))
+            if args.get("kind") in (None, d.kind.value)
+            and args.get("status") in (None, d.status.value)
+        ]
+        per_page = args["per_page"]
+        page = min(args["page"], max(1, -(-len(found) // per_page)))
+        items = found[(page - 1) * per_page : page * per_page]
+        return Page(items=items, page=page, per_page=per_page, total=len(found))
+
+    @blp.doc(
+        summary="Buat dokumen",
+        description="Notulen (rapat sudah ditutup), berita acara (`parties`, `points`) atau "
+        "surat undangan (langsung bernomor dan final).",
+    )
+    @blp.arguments(s.DocumentCreateSchema)
+    @blp.response(201, s.DocumentSchema, headers=LOCATION_HEADER)
+    @problems(blp, *WRITE)
+    def post(self, data: dict[str, Any], id: int) -> Any:
+        meeting, actor, kind = get_meeting(id), _actor(), data.pop("kind")
+        document = _create(actor, meeting, kind, data)
+        view, status = _show(document, 201)
+        return view, status, {"Location": url_for("documents_api.DocumentItem", id=document.id)}
+
+
+def _create(actor: LiveActor, meeting: Meeting, kind: str, data: dict[str, Any]) -> Document:
+    if kind == DocumentKind.AGREEMENT.value:
+        _only(data, frozenset({"parties", "points"}))
+        return agreements.create_agreement(actor, meeting, data.get("parties"), data.get("points"))
+    _only(data, frozenset())
+    if kind == DocumentKind.MINUTES.value:
+        return workflow.start_minutes(actor, meeting)
+    return invitation_letters.issue_invitation_letter(actor, meeting)
+
+
+@blp.route("/documents/<int:id>")
+class DocumentItem(MethodView):
+    @blp.doc(
+        summary="Satu dokumen",
+        description="Status, versi, hash, penanda tangan, berkas per revisi, langkah; "
+        "komentar bagi yang boleh mengubah.",
+    )
+    @blp.response(200, s.DocumentSchema)
+    @problems(blp, *READ)
+    def get(self, id: int) -> Any:
+        return _show(workflow.get_document(id))
+
+    @blp.doc(
+        summary="Ubah dokumen",
+        description="Notulen: `notes`, `refresh`; adendum: `corrections`; berita acara: "
+        "`points`, `parties`. `version` wajib: versi basi → 409.",
+    )
+    @blp.arguments(s.DocumentPatchSchema)
+    @blp.response(200, s.DocumentSchema)
+    @problems(blp, *WRITE)
+    def patch(self, data: dict[str, Any], id: int) -> Any:
+        return _show(edit(_actor(), workflow.get_document(id), data))
+
+
+@blp.route("/documents/<int:id>/circulate")
+class DocumentCirculate(MethodView):
+    @blp.doc(summary="Edarkan notulen", description="Peserta berkomentar sampai batas waktu.")
+    @blp.arguments(s.CirculateSchema)
+    @blp.response(200, s.DocumentSchema)
+    @problems(blp, *WRITE)
+    def post(self, data: dict[str, Any], id: int) -> Any:
+        document = workflow.get_document(id)
+        workflow.circulate(_actor(), document, data["deadline"])
+        return _show(document)
+
+
+@blp.route("/documents/<int:id>/finalise")
+class DocumentFinalise(MethodView):
+    @blp.doc(summary="Finalkan dokumen", description="Isi dibekukan; PDF disusun di latar.")
+    @blp.arguments(s.FinaliseSchema)
+    @blp.response(200, s.DocumentSchema)
+    @problems(blp, *WRITE)
+    def post(self, data: dict[str, Any], id: int) -> Any:
+        return _show(finalise(_actor(), workflow.get_document(id), data["version"]))
+
+
+@blp.route("/documents/<int:id>/addenda")
+class DocumentAddenda(MethodView):
+    @blp.doc(summary="Buat adendum", description="Koreksi notulen yang sudah ditandatangani.")
+    @blp.arguments(s.AddendumCreateSchema)
+    @blp.response(201, s.DocumentSchema, headers=LOCATION_HEADER)
+    @problems(blp, *WRITE)
+    def post(self, data: dict[str, Any], id: int) -> Any:
+        original = workflow.get_document(id)
+        addendum = workflow.create_addendum(_actor(), original, data["corrections"])
+        view, status = _show(addendum, 201)
+        return view, status, {"Location": url_for("documents_api.DocumentItem", id=addendum.id)}
+
+
+@blp.route("/documents/<int:id>/render")
+class DocumentRender(MethodView):
+    @blp.doc(summary="Susun ulang PDF", description="Setelah penyusunan gagal (sekretariat).")
+    @blp.response(202, s.DocumentSchema)
+    @problems(blp, *WRITE)
+    def post(self, id: int) -> Any:
+        return _show(workflow.request_render(_actor(), workflow.get_document(id)), 202)
+
+
+@blp.route("/documents/<int:id>/pdf")
+class DocumentPdf(MethodView):
+    @blp.doc(summary="Unduh PDF", description="Bawaan: revisi terbaru; `revision=0` tanpa tanda.")
+    @blp.arguments(s.PdfArgs, location="query")
+    @blp.response(200, PDF, content_type="application/pdf")
+    @problems(blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Response:
+        return pdf_response(workflow.get_document(id), args.get("revision"))
+
+
+# --- personal link --------------------------------------------------------------------------
+
+
+def _load(token: str, id: int) -> tuple[LiveActor, Document]:
+    """The link's holder and a document their personal page lists; else the same 404.
+
+    A draft is listed to its editors only, so another attendee cannot open it by its id.
+    """
+    invitation = invitation_by_token(token)
+    document = next((d for d in workflow.documents_for(invitation) if d.id == id), None)
+    if document is None:
+        raise NotFound(NOT_FOUND)
+    return LiveActor(invitation=invitation), document
+
+
+def _show_personal(token: str, actor: LiveActor, document: Document) -> s.DocumentView:
+    def pdf_url(revision: int) -> str:
+        return url_for(
+            "personal_documents_api.PersonalPdf", token=token, id=document.id, revision=revision
+        )
+
+    return s.document_view(actor, document, pdf_url)
+
+
+@personal_blp.route("/<token>/documents")
+class PersonalDocuments(MethodView):
+    @personal_blp.doc(
+        summary="Dokumen rapat saya", description="Draf hanya bagi notulis.", security=PUBLIC
+    )
+    @personal_blp.response(200, s.DocumentSummarySchema(many=True))
+    @problems(personal_blp, *PERSONAL_READ)
+    def get(self, token: str) -> list[Document]:
+        return workflow.documents_for(invitation_by_token(token))
+
+
+@personal_blp.route("/<token>/documents/<int:id>")
+class PersonalDocument(MethodView):
+    @personal_blp.doc(summary="Satu dokumen (tautan pribadi)", security=PUBLIC)
+    @personal_blp.response(200, s.DocumentSchema)
+    @problems(personal_blp, *PERSONAL_READ)
+    def get(self, token: str, id: int) -> s.DocumentView:
+        return _show_personal(token, *_load(token, id))
+
+    @personal_blp.doc(
+        summary="Ubah notulen (notulis)",
+        description="Sama dengan PATCH /documents/{id}.",
+        security=PUBLIC,
+    )
+    @personal_blp.arguments(s.DocumentPatchSchema)
+    @personal_blp.response(200, s.DocumentSchema)
+    @problems(personal_blp, *PERSONAL_WRITE)
+    def patch(self, data: dict[str, Any], token: str, id: int) -> s.DocumentView:
+        actor, document = _load(token, id)
+        return _show_personal(token, actor, edit(actor, document, data))
+
+
+@personal_blp.route("/<token>/documents/<int:id>/circulate")
+class PersonalCirculate(MethodView):
+    @personal_blp.doc(summary="Edarkan notulen (notulis)", security=PUBLIC)
+    @personal_blp.arguments(s.CirculateSchema)
+    @personal_blp.response(200, s.DocumentSchema)
+    @problems(personal_blp, *PERSONAL_WRITE)
+    def post(self, data: dict[str, Any], token: str, id: int) -> s.DocumentView:
+        actor, document = _load(token, id)
+        workflow.circulate(actor, document, data["deadline"])
+        return _show_personal(token, actor, document)
+
+
+@personal_blp.route("/<token>/documents/<int:id>/finalise")
+class PersonalFinalise(MethodView):
+    @personal_blp.doc(summary="Finalkan notulen (notulis)", security=PUBLIC)
+    @personal_blp.arguments(s.FinaliseSchema)
+    @personal_blp.response(200, s.DocumentSchema)
+    @problems(personal_blp, *PERSONAL_WRITE)
+    def post(self, data: dict[str, Any], token: str, id: int) -> s.DocumentView:
+        actor, document = _load(token, id)
+        return _show_personal(token, actor, finalise(actor, document, data["version"]))
+
+
+@personal_blp.route("/<token>/documents/<int:id>/comments")
+class PersonalComments(MethodView):
+    @personal_blp.doc(
+        summary="Beri komentar", description="Selama notulen diedarkan.", security=PUBLIC
+    )
+    @personal_blp.arguments(s.NewCommentSchema)
+    @personal_blp.response(201, s.DocumentSchema)
+    @problems(personal_blp, *PERSONAL_WRITE)
+    def post(self, data: dict[str, Any], token: str, id: int) -> Any:
+        actor, document = _load(token, id)
+        workflow.add_comment(actor, document, data["body"], data.get("section"))
+        return _show_personal(token, actor, document), 201
+
+
+@personal_blp.route("/<token>/documents/<int:id>/sign")
+class PersonalSign(MethodView):
+    @personal_blp.doc(
+        summary="Tanda tangani",
+        description="Sesuai urutan penanda tangan. Tanpa `certificate`, CA instansi "
+        "menerbitkan sertifikat untuk tanda tangan ini; berkas PKCS#12 tidak disimpan.",
+        security=PUBLIC,
+    )
+    @body_limit(lambda _args: SIGN_BODY_MAX)  # refused unread: never spooled to disk
+    @personal_blp.arguments(s.SignSchema, location="multipart")
+    @personal_blp.response(200, s.DocumentSchema)
+    @problems(personal_blp, 400, 403, 404, 409, 413, 422, 429)
+    def post(self, data: dict[str, Any], token: str, id: int) -> s.DocumentView:
+        actor, document = _load(token, id)
+        pkcs12 = passphrase = None
+        upload = data.get("certificate")
+        if upload is not None:
+            pkcs12 = upload.stream.read(PKCS12_MAX + 1)
+            if len(pkcs12) > PKCS12_MAX:
+                message = _l(
+                    "Pilih berkas sertifikat PKCS#12 (.p12/.pfx) Anda, paling besar 64 KB."
+                )
+                raise ValidationError(message, errors={"certificate": [message]})
+            passphrase = data.get("passphrase", "")
+        signed = signatures.sign(actor, document.id, pkcs12=pkcs12, passphrase=passphrase)
+        return _show_personal(token, actor, signed)
+
+
+@personal_blp.route("/<token>/documents/<int:id>/pdf")
+class PersonalPdf(MethodView):
+    @personal_blp.doc(summary="Unduh PDF (tautan pribadi)", security=PUBLIC)
+    @personal_blp.arguments(s.PdfArgs, location="query")
+    @personal_blp.response(200, PDF, content_type="application/pdf")
+    @problems(personal_blp, 404, 422, 429)
+    def get(self, args: dict[str, Any], token: str, id: int) -> Response:
+        return pdf_response(_load(token, id)[1], args.get("revision"))
+
+
+# --- public verification ---------------------------------------------------------------------
+
+
+@verify_blp.route("/<code>")
+class VerifyByHash(MethodView):
+    @verify_blp.doc(
+        summary="Verifikasi dengan hash",
+        description="Hash dari QR (isi beku: berkas terbaru) atau SHA-256 sebuah berkas.",
+        security=PUBLIC,
+    )
+    @verify_blp.response(200, s.VerificationSchema)
+    @problems(verify_blp, 404, 429)
+    def get(self, code: str) -> dict[str, Any]:
+        result = verification.lookup(code)
+        if result is None:
+            raise NotFound(NOT_FOUND)
+        return s.verification_view(result)
+
+
+@verify_blp.route("")
+class VerifyUpload(MethodView):
+    @verify_blp.doc(
+        summary="Verifikasi berkas",
+        description="Tanda tangan di dalam berkas dan apakah berkas persis ini terdaftar. "
+        "Berkas tidak disimpan.",
+        security=PUBLIC,
+    )
+    @verify_blp.arguments(s.VerifyUploadSchema, location="files")
+    @verify_blp.response(200, s.VerificationSchema)
+    @problems(verify_blp, 400, 413, 422, 429)
+    def post(self, files: dict[str, Any]) -> dict[str, Any]:
+        limit = current_app.config["UPLOAD_MAX_BYTES"]
+        data = files["file"].stream.read(limit + 1)
+        if not data:
+            message = _l("Pilih berkas PDF yang akan diperiksa.")
+            raise ValidationError(message, errors={"file": [message]})
+        if len(data) > limit:
+            raise TooLarge(_l("Berkas terlalu besar (paling besar %(mb)s MB).", mb=limit // 2**20))
+        return s.verification_view(verification.check_upload(data))
+
+
+blueprints = [blp]
+public_blueprints = [personal_blp, verify_blp]

@@ -138,6 +138,19 @@ def demo_logins() -> None:
         invitation = invitation_with(meeting, role)
         if invitation is not None:
             click.echo(f"  {label:<22} {base}/i/{links.personal_token(invitation)}{page}")
+    from meetcoord.demo.past_meeting import find_past_meeting, minutes_of
+
+    past = find_past_meeting()
+    minutes = minutes_of(past) if past is not None else None
+    if past is None or minutes is None:
+        return
+    click.echo(f"Past meeting, draft minutes (notulen draf): {past.title}")
+    label = "secretariat documents"
+    click.echo(f"  {label:<22} {base}/meetings/{past.id}/documents")
+    taker = invitation_with(past, InviteeRole.MINUTE_TAKER)
+    if taker is not None:
+        label, token = "minute-taker's minutes", links.personal_token(taker)
+        click.echo(f"  {label:<22} {base}/i/{token}/documents/{minutes.id}")
 
 
 @click.command("serve")

@@ -202,7 +202,7 @@ def test_the_demo_meeting_is_ready_to_run_live_and_mails_nobody(demo, runner, cl
     from meetcoord.meetings.models import InviteeRole, MeetingStatus
 
     meeting = find_demo_meeting()
-    assert demo["meetings"] == 1
+    assert demo["meetings"] == 2  # this one and last week's (below)
     assert meeting.status is MeetingStatus.SCHEDULED
     assert [s.venue.zone_label for s in meeting.sites] == ["WITA", "WITA", "WIB"]
     assert len(meeting.agenda) == 3
@@ -220,3 +220,169 @@ def test_the_demo_meeting_is_ready_to_run_live_and_mails_nobody(demo, runner, cl
     assert phone
     assert client.get(console.group(1)).status_code == 200
     assert client.get(phone.group(1)).status_code == 200
+
+
+# --- last week's meeting, held and closed, with draft minutes ------------------------------
+
+
+def _past():
+    from meetcoord.demo.past_meeting import find_past_meeting, minutes_of
+
+    meeting = find_past_meeting()
+    assert meeting is not None
+    return meeting, minutes_of(meeting)
+
+
+def test_last_weeks_meeting_was_held_through_the_live_room(demo):
+    from datetime import timedelta
+
+    from meetcoord.actions.models import Action
+    from meetcoord.checkin.models import Attendance, CheckinMethod
+    from meetcoord.core.db import utcnow
+    from meetcoord.core.timezones import to_zone
+    from meetcoord.live.log import verify_chain
+    from meetcoord.live.models import Decision, DecisionKind, ItemNote, LiveRoom, RoomState
+    from meetcoord.meetings.models import InviteeRole, MeetingStatus
+
+    meeting, _minutes = _past()
+    assert demo["meetings"] == 2
+    assert meeting.status is MeetingStatus.CLOSED
+    assert "Stunting" in meeting.title
+    assert meeting.forum.short_name == "Forum BangKIT"
+    assert meeting.end_at <= utcnow() - timedelta(days=5)  # last week, not today
+    assert utcnow() - meeting.start_at < timedelta(days=14)
+    host, linked = meeting.sites
+    assert host.venue.name == "Aula Bappeda Sumba Barat Daya, Tambolaka"
+    assert linked.venue.name == "Kantor Yayasan BaKTI, Makassar"
+    assert len(meeting.agenda) == 3
+    assert len(meeting.invitations) == 24
+    roles = {i.role: i.person.name for i in meeting.invitations}
+    assert roles[InviteeRole.CHAIR].startswith("Yohanes Bili Kaka")
+    assert roles[InviteeRole.MINUTE_TAKER].startswith("Maria Goreti Lende")
+
+    room = db.session.scalar(select(LiveRoom).where(LiveRoom.meeting_id == meeting.id))
+    assert room.state is RoomState.CLOSED
+    assert verify_chain(meeting.id).ok
+    items = [item.id for item in meeting.agenda]
+    notes = db.session.scalars(select(ItemNote).where(ItemNote.agenda_item_id.in_(items))).all()
+    assert len(notes) == 2
+    assert all(len(note.text) > 200 for note in notes)
+
+    decisions = db.session.scalars(
+        select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.number)
+    ).all()
+    assert [d.number for d in decisions] == [1, 2, 3]
+    vote = next(d for d in decisions if d.kind is DecisionKind.VOTE)
+    (tally,) = vote.tallies
+    assert tally.site_id == host.id
+    assert (tally.votes_for, tally.votes_against, tally.abstentions) == (15, 1, 2)
+
+    actions = db.session.scalars(select(Action).where(Action.meeting_id == meeting.id)).all()
+    assert len(actions) == 2
+    assert {a.organization.short_name for a in actions} == {
+        "Dinkes SBD",
+        "Dinas Ketahanan Pangan SBD",
+    }
+    for action in actions:
+        assert action.decision_id == vote.id
+        assert action.locus.startswith("Desa ")
+        assert action.due_on > to_zone(meeting.start_at, "Asia/Makassar").date()
+        assert action.person is not None
+
+    # the host desk's scans, uploaded with the time each was made
+    attendances = db.session.scalars(
+        select(Attendance).where(Attendance.meeting_id == meeting.id)
+    ).all()
+    assert len(attendances) == 18
+    assert {a.site_id for a in attendances} == {host.id}
+    assert {a.method for a in attendances} == {CheckinMethod.DESK_OFFLINE}
+    for attendance in attendances:
+        local = to_zone(attendance.checked_in_at, "Asia/Makassar")
+        assert local.date() == to_zone(meeting.start_at, "Asia/Makassar").date()
+        assert (8, 30) <= (local.hour, local.minute) <= (9, 10)
+
+
+def test_last_weeks_minutes_are_a_draft_with_the_notes_and_decisions(demo):
+    from meetcoord.demo import DEMO_LOGINS
+    from meetcoord.minutes.models import DocumentStatus
+
+    meeting, minutes = _past()
+    assert demo["documents"] == 1
+    assert minutes is not None
+    assert minutes.status is DocumentStatus.DRAFT
+    secretariat = next(login for login in DEMO_LOGINS if login.email.startswith("bappeda.sbd"))
+    assert minutes.created_by.email == secretariat.email
+    content = minutes.content
+    assert content["title"] == meeting.title
+    assert content["agenda"][0]["notes"] == ""
+    assert "e-PPGBM" in content["agenda"][1]["notes"]
+    assert "desa lokus" in content["agenda"][2]["notes"]
+    assert len(content["decisions"]) == 3
+    assert any("Desa Karuni" in d["text"] for d in content["decisions"])
+    vote = next(d for d in content["decisions"] if d["kind"] == "vote")
+    assert vote["tallies"][0]["votes_for"] == 15
+    assert {a["locus"] for a in content["actions"]} == {
+        "Desa Karuni, Kecamatan Loura",
+        "Desa Waimangura, Kecamatan Wewewa Barat",
+    }
+    assert sum(part["total"] for part in content["attendance"]) == 18
+    assert content["minute_taker"].startswith("Maria Goreti Lende")
+
+
+def test_the_demo_queues_no_mail(demo):
+    from meetcoord.core.outbox import OutboxMessage
+
+    assert _count(OutboxMessage) == 0
+
+
+def test_loading_twice_leaves_the_past_meeting_as_it_was(demo):
+    from meetcoord.actions.models import Action
+    from meetcoord.checkin.models import Attendance
+    from meetcoord.live.models import Decision, MeetingEvent
+    from meetcoord.meetings.models import Meeting
+    from meetcoord.minutes.models import Document, DocumentStep
+
+    models = (Meeting, MeetingEvent, Decision, Action, Attendance, Document, DocumentStep)
+    before = [_count(model) for model in models]
+    again = load_demo()
+    assert again["meetings"] == again["documents"] == 0
+    assert [_count(model) for model in models] == before
+
+
+def test_cli_prints_the_past_meetings_document_links_and_they_open(demo, runner, app, auth):
+    import re
+
+    from meetcoord.demo import DEMO_LOGINS
+
+    meeting, minutes = _past()
+    result = runner.invoke(args=["demo", "logins"])
+    assert result.exit_code == 0, result.output
+    assert meeting.title in result.output
+    page = re.search(
+        r"secretariat documents\s+http://[^/]+(/meetings/\d+/documents)\s", result.output
+    )
+    mine = re.search(
+        r"minute-taker's minutes\s+http://[^/]+(/i/\S+/documents/(\d+))\s", result.output
+    )
+    assert page
+    assert mine
+    assert page.group(1) == f"/meetings/{meeting.id}/documents"
+    assert int(mine.group(2)) == minutes.id
+
+    # the documents page, logged in as the demo secretariat (through the login form)
+    secretariat = next(login for login in DEMO_LOGINS if login.email.startswith("bappeda.sbd"))
+    client = auth.client
+    token = auth.token_from(client.get("/login").get_data(as_text=True))
+    response = client.post(
+        "/login",
+        data={"email": secretariat.email, "password": secretariat.password, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    response = client.get(page.group(1))
+    assert response.status_code == 200
+    assert minutes.title in response.get_data(as_text=True)
+
+    # the minute-taker's personal link needs no account
+    response = app.test_client().get(mine.group(1))
+    assert response.status_code == 200
+    assert "e-PPGBM" in response.get_data(as_text=True)

@@ -84,6 +84,7 @@ class _Loader:
             "forum members": 0,
             "venues": 0,
             "meetings": 0,
+            "documents": 0,
         }
         self.orgs: dict[str, Organization] = {}
         self.domains: dict[str, str] = {}
@@ -184,6 +185,27 @@ class _Loader:
             create_demo_meeting(self.actor, self.forums["bangkit"])
             self.created["meetings"] += 1
 
+    def past_meeting(self) -> None:
+        from meetcoord.demo.past_meeting import (
+            SECRETARIAT_EMAIL,
+            find_past_meeting,
+            hold_past_meeting,
+            minutes_of,
+            start_draft,
+        )
+        from meetcoord.meetings.models import MeetingStatus
+
+        staff = accounts.find_by_email(SECRETARIAT_EMAIL)
+        if staff is None:
+            return
+        meeting = find_past_meeting()
+        if meeting is None:
+            meeting = hold_past_meeting(staff, self.forums["bangkit"])
+            self.created["meetings"] += 1
+        if meeting.status is MeetingStatus.CLOSED and minutes_of(meeting) is None:
+            start_draft(staff, meeting)
+            self.created["documents"] += 1
+
 
 def load_demo() -> dict[str, int]:
     """Create the demo accounts, directory and meeting; returns how many of each were made."""
@@ -194,4 +216,5 @@ def load_demo() -> dict[str, int]:
     loader.people()
     loader.venues()
     loader.meeting()
+    loader.past_meeting()
     return loader.created

@@ -8,7 +8,8 @@ invitations: demo addresses lead nowhere, and `make run` would print two dozen m
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -35,26 +36,49 @@ def find_demo_meeting() -> Meeting | None:
 
 
 def create_demo_meeting(actor: User, forum: Forum) -> Meeting:
-    venues = {v.name: v for v in db.session.scalars(select(Venue))}
     today = datetime.now(get_zone("Asia/Makassar")).date()
     monday = today + timedelta(days=7 - today.weekday())
+    return forum_meeting(
+        actor,
+        forum,
+        title=TITLE,
+        purpose="Menyepakati rencana aksi OPD untuk desa binaan program BangKIT.",
+        day=monday,
+        linked=LINKED,
+        agenda_rows=AGENDA,
+    )
+
+
+def forum_meeting(
+    actor: User,
+    forum: Forum,
+    *,
+    title: str,
+    purpose: str,
+    day: date,
+    linked: Sequence[str],
+    agenda_rows: Sequence[tuple[str, int, str]],
+) -> Meeting:
+    """A forum's meeting 09.00–12.00 WITA at the Tambolaka hall, every member invited there
+    (the forum's chair and secretary as chair and minute-taker), marked scheduled unmailed."""
+    venues = {v.name: v for v in db.session.scalars(select(Venue))}
     meeting = services.create_meeting(
         actor,
         {
-            "title": TITLE,
+            "title": title,
             "kind": "coordination",
-            "purpose": "Menyepakati rencana aksi OPD untuk desa binaan program BangKIT.",
+            "purpose": purpose,
             "host_venue_id": venues[HOST].id,
             "forum_id": forum.id,
-            "start_at": f"{monday.isoformat()}T09:00",
-            "end_at": f"{monday.isoformat()}T12:00",
+            "start_at": f"{day.isoformat()}T09:00",
+            "end_at": f"{day.isoformat()}T12:00",
         },
     )
-    for name in LINKED:
+    for name in linked:
         services.add_site(actor, meeting, {"venue_id": venues[name].id})
-    for title, minutes, kind in AGENDA:
+    for item_title, minutes, kind in agenda_rows:
         agenda.add_agenda_item(
-            actor, meeting, {"title": title, "planned_minutes": minutes, "kind": kind}
+            actor, meeting, {"title": item_title, "planned_minutes": minutes, "kind": kind}
         )
     host = meeting.sites[0].id
     roles = {ForumRole.CHAIR: InviteeRole.CHAIR, ForumRole.SECRETARY: InviteeRole.MINUTE_TAKER}
@@ -64,7 +88,7 @@ def create_demo_meeting(actor: User, forum: Forum) -> Meeting:
             actor, meeting, {"person_ids": [member.person_id], "role": role.value, "site_id": host}
         )
     meeting.status = MeetingStatus.SCHEDULED  # not services.schedule_meeting: no mail
-    audit.record(actor, "schedule", meeting, f"demo meeting scheduled (not mailed): {TITLE}")
+    audit.record(actor, "schedule", meeting, f"demo meeting scheduled (not mailed): {title}")
     services.commit()
     return meeting
 

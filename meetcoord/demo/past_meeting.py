@@ -26,16 +26,14 @@ from meetcoord.accounts.models import User
 from meetcoord.checkin import keys
 from meetcoord.checkin.offline import upload_offline
 from meetcoord.checkin.services import DeskActor
-from meetcoord.core import audit
 from meetcoord.core.timezones import get_zone
-from meetcoord.demo.meetings import HOST, invitation_with
-from meetcoord.directory.models import Forum, ForumRole, Organization, Venue
+from meetcoord.demo.meetings import forum_meeting, invitation_with
+from meetcoord.directory.models import Forum, Organization
 from meetcoord.extensions import db
 from meetcoord.live import decisions
 from meetcoord.live import services as live
 from meetcoord.live.actors import LiveActor
-from meetcoord.meetings import agenda, invitations, services
-from meetcoord.meetings.models import InviteeRole, Meeting, MeetingStatus
+from meetcoord.meetings.models import InviteeRole, Meeting
 from meetcoord.minutes import workflow
 from meetcoord.minutes.models import Document, DocumentKind
 
@@ -143,35 +141,15 @@ def start_draft(staff: User, meeting: Meeting) -> Document:
 
 
 def _schedule(staff: User, forum: Forum, day: date) -> Meeting:
-    venues = {v.name: v for v in db.session.scalars(select(Venue))}
-    meeting = services.create_meeting(
+    return forum_meeting(
         staff,
-        {
-            "title": TITLE,
-            "kind": "coordination",
-            "purpose": PURPOSE,
-            "host_venue_id": venues[HOST].id,
-            "forum_id": forum.id,
-            "start_at": f"{day.isoformat()}T09:00",
-            "end_at": f"{day.isoformat()}T12:00",
-        },
+        forum,
+        title=TITLE,
+        purpose=PURPOSE,
+        day=day,
+        linked=[LINKED],
+        agenda_rows=AGENDA,
     )
-    services.add_site(staff, meeting, {"venue_id": venues[LINKED].id})
-    for title, minutes, kind in AGENDA:
-        agenda.add_agenda_item(
-            staff, meeting, {"title": title, "planned_minutes": minutes, "kind": kind}
-        )
-    host = meeting.sites[0].id
-    roles = {ForumRole.CHAIR: InviteeRole.CHAIR, ForumRole.SECRETARY: InviteeRole.MINUTE_TAKER}
-    for member in forum.members:
-        role = roles.get(member.role, InviteeRole.PARTICIPANT)
-        invitations.invite(
-            staff, meeting, {"person_ids": [member.person_id], "role": role.value, "site_id": host}
-        )
-    meeting.status = MeetingStatus.SCHEDULED  # not services.schedule_meeting: no mail
-    audit.record(staff, "schedule", meeting, f"demo meeting scheduled (not mailed): {TITLE}")
-    services.commit()
-    return meeting
 
 
 def _check_in(staff: User, meeting: Meeting, day: date) -> None:

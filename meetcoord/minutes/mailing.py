@@ -48,6 +48,17 @@ def _message(to: str, name: str, subject: str, body: str) -> EmailMessage:
     return message
 
 
+def _queue(kind: str, document: Document, message: EmailMessage, to: str) -> None:
+    outbox.enqueue(
+        kind=kind,
+        recipient=to,
+        subject=str(message["Subject"]),
+        message=message.as_bytes(),
+        ref_type="document",
+        ref_id=document.id,
+    )
+
+
 def _invitees(document: Document) -> list[Invitation]:
     return [
         inv for inv in document.meeting.invitations if inv.withdrawn_at is None and inv.person.email
@@ -78,14 +89,7 @@ def queue_circulation(document: Document) -> int:
         message = _message(
             inv.person.email, inv.person.name, f"Mohon tanggapan: {document.title}", body
         )
-        outbox.enqueue(
-            kind="circulation",
-            recipient=inv.person.email,
-            subject=str(message["Subject"]),
-            message=message.as_bytes(),
-            ref_type="document",
-            ref_id=document.id,
-        )
+        _queue("circulation", document, message, inv.person.email)
         queued += 1
     return queued
 
@@ -122,13 +126,6 @@ def queue_distribution(document: Document, pdf: bytes, filename: str) -> int:
         )
         message = _message(email, name, f"{words}: {document.title}", body)
         message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
-        outbox.enqueue(
-            kind="distribution",
-            recipient=email,
-            subject=str(message["Subject"]),
-            message=message.as_bytes(),
-            ref_type="document",
-            ref_id=document.id,
-        )
+        _queue("distribution", document, message, email)
         queued += 1
     return queued

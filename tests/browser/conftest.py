@@ -8,7 +8,10 @@ tests skip, or fail under ``MEETCOORD_TEST_REQUIRE_SERVICES=1``.
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -97,3 +100,23 @@ def page(browser: Any, live_server: ServerProcess, request: pytest.FixtureReques
             tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
             (ARTIFACTS / f"{name}.server.log").write_text(live_server.log())
         context.close()
+
+
+def seed_server(server: ServerProcess, module: str) -> dict[str, Any]:
+    """Run ``python -m <module>`` against the server's database; its last line is JSON.
+
+    A browser test seeds its scene in a process of its own with the server's environment
+    (same database, same secret key), so the personal links it prints are the ones the
+    server accepts.
+    """
+    result = subprocess.run(
+        [sys.executable, "-m", module],
+        env=dict(server.env),
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])

@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD
-from tests.support import PROJECT_ROOT, ServerProcess
+from tests.browser.conftest import SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD, seed_server
+from tests.support import ServerProcess
 
 pytestmark = pytest.mark.browser
 
@@ -95,20 +93,6 @@ def seed() -> dict[str, Any]:
         }
 
 
-def seed_server(server: ServerProcess) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.browser.test_live_room"],
-        env=dict(server.env),
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 DROP_NEXT_EVENT = """() => {
   const socket = window.MeetcoordLive.clients[0].socket;
   const [deliver] = socket.listeners("event");
@@ -161,7 +145,7 @@ def test_chair_projector_and_phone_follow_one_room(
 ) -> None:
     from playwright.sync_api import expect
 
-    scene = seed_server(live_server)
+    scene = seed_server(live_server, "tests.browser.test_live_room")
     errors: list[str] = []
 
     def context() -> Any:

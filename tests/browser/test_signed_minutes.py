@@ -14,15 +14,13 @@ as a script, on the server's database::
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD
-from tests.support import PROJECT_ROOT, ServerProcess
+from tests.browser.conftest import SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD, seed_server
+from tests.support import ServerProcess
 
 pytestmark = pytest.mark.browser
 
@@ -103,20 +101,6 @@ def seed() -> dict[str, Any]:
         }
 
 
-def seed_server(server: ServerProcess) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.browser.test_signed_minutes"],
-        env=dict(server.env),
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def _errors(tab: Any, into: list[str]) -> None:
     tab.on("console", lambda m: into.append(m.text) if m.type == "error" else None)
 
@@ -137,7 +121,7 @@ def test_close_circulate_finalise_sign_in_order_and_verify(
 ) -> None:
     from playwright.sync_api import expect
 
-    scene = seed_server(live_server)
+    scene = seed_server(live_server, "tests.browser.test_signed_minutes")
     errors: list[str] = []
     contexts = []
 

@@ -25,6 +25,11 @@ from tests.support import throwaway_app
         ("MEETCOORD_ENV", "staging"),
         ("MEETCOORD_SOCKETIO_QUEUE", "amqp://guest@localhost//"),
         ("MEETCOORD_SESSION_COOKIE_SECURE", "kadang"),
+        ("MEETCOORD_LETTER_NUMBER_PATTERN", "005/BAPPEDA/{year}"),  # no {seq}
+        ("MEETCOORD_LETTER_NUMBER_PATTERN", "005/{seq}/{tahun}"),  # unknown placeholder
+        ("MEETCOORD_LETTER_NUMBER_PATTERN", "005/{seq/{year}"),  # unbalanced
+        ("MEETCOORD_INSTITUTION_LOGO", "/tidak/ada/logo.png"),
+        ("MEETCOORD_TRUST_ROOTS", "/tidak/ada/ca.pem"),
     ],
 )
 def test_bad_value_raises_config_error_naming_the_variable(
@@ -180,3 +185,35 @@ def test_the_service_does_not_start_with_a_wrong_ca_passphrase(tmp_path: Path) -
         load_config(environ=environ, instance_path=tmp_path)
     environ["MEETCOORD_CA_PASSPHRASE"] = "sandi-ca-yang-benar"
     assert load_config(environ=environ, instance_path=tmp_path)["CA_PASSPHRASE"]
+
+
+def test_letter_pattern_error_says_what_is_wrong(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"MEETCOORD_LETTER_NUMBER_PATTERN: .*\{seq\}"):
+        load_config(
+            environ={"MEETCOORD_LETTER_NUMBER_PATTERN": "005/BAPPEDA/{year}"},
+            instance_path=tmp_path,
+        )
+    config = load_config(
+        environ={"MEETCOORD_LETTER_NUMBER_PATTERN": "B-{seq:04d}/UND/{month_roman}/{year}"},
+        instance_path=tmp_path,
+    )
+    assert config["LETTER_NUMBER_PATTERN"] == "B-{seq:04d}/UND/{month_roman}/{year}"
+
+
+def test_trust_roots_must_be_a_pem_file_of_certificates(tmp_path: Path) -> None:
+    not_pem = tmp_path / "roots.txt"
+    not_pem.write_text("bukan sertifikat")
+    with pytest.raises(ConfigError, match="MEETCOORD_TRUST_ROOTS"):
+        load_config(environ={"MEETCOORD_TRUST_ROOTS": str(not_pem)}, instance_path=tmp_path)
+
+
+def test_instance_path_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from meetcoord import create_app
+
+    monkeypatch.setenv("MEETCOORD_INSTANCE_PATH", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("MEETCOORD_ENV", "testing")
+    app = create_app()
+    assert app.instance_path == str((tmp_path / "elsewhere").resolve())
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("elsewhere/meetcoord.db")

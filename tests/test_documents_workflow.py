@@ -322,3 +322,53 @@ def test_a_signatory_whose_invitation_was_withdrawn_cannot_sign(rakor):
     db.session.refresh(rakor.chair)
     with pytest.raises(PermissionDenied):
         signatures.sign(LiveActor(invitation=rakor.chair), doc.id)
+
+
+def test_the_background_worker_renders_pending_documents(app, rakor):
+    """One pass of the worker loop (in-process under `make run`, or `meetcoord worker`)
+    delivers the mail and then renders what was finalised; nothing else renders."""
+    from meetcoord.core.worker import run_worker
+
+    doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
+    workflow.circulate(rakor.staff_actor, doc, later())
+    workflow.finalise(rakor.staff_actor, doc)
+    assert doc.render_state is RenderState.PENDING
+    run_worker(app, once=True, sleep=lambda seconds: None)
+    db.session.expire_all()
+    doc = db.session.get(Document, doc.id)
+    assert doc.render_state is RenderState.READY
+    assert [f.revision for f in doc.files] == [0]
+    sent = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "circulation"))
+    assert {m.status.value for m in sent} == {"sent"}
+
+
+def test_a_registered_file_stays_trusted_after_the_signers_certificates_expire(app, rakor):
+    """Our CA issues two-year certificates; the minutes must still verify in year five.
+    Judged now + 3 years the certificates have expired; the register judges a file it
+    issued at the moment it registered it."""
+    from meetcoord.minutes import verification
+
+    doc = final_minutes(rakor)
+    signatures.sign(rakor.actor(rakor.chair), doc.id)
+    signatures.sign(rakor.actor(rakor.minute_taker), doc.id)
+    db.session.refresh(doc)
+    final = doc.files[-1]
+    roots = [ensure_ca(app).certificate]
+    later_report = verify_pdf(final.pdf, roots, moment=datetime.now(UTC) + timedelta(days=3 * 365))
+    assert not later_report.ok
+    assert not any(s.trusted for s in later_report.signatures)
+    seen: list[Any] = []
+    real = verification.verify_pdf
+
+    def at_registration(pdf: bytes, trust: Any, *, moment: Any = None) -> Any:
+        seen.append(moment)
+        return real(pdf, trust, moment=moment)
+
+    verification.verify_pdf = at_registration
+    try:
+        result = verification.check_upload(final.pdf)
+    finally:
+        verification.verify_pdf = real
+    assert seen == [final.created_at]
+    assert result.is_final
+    assert result.report.ok

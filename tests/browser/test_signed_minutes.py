@@ -168,6 +168,7 @@ def test_close_circulate_finalise_sign_in_order_and_verify(
             "Data stunting 2029 dari 11 puskesmas sudah masuk."
         )
         taker.fill("#deadline", "2030-03-20T16:00")
+        taker.once("dialog", lambda dialog: dialog.accept())  # it mails every invitee
         taker.get_by_role("button", name="Edarkan ke peserta").click()
         expect(taker.locator(".flashes")).to_contain_text("diedarkan")
         expect(taker.locator("#komentar")).to_contain_text("WITA")

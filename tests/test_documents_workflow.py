@@ -15,7 +15,7 @@ from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
-from meetcoord.minutes import signatures, workflow
+from meetcoord.minutes import rules, signatures, workflow
 from meetcoord.minutes.models import Document, DocumentStatus, RenderState
 from meetcoord.minutes.verify import verify_pdf
 from tests.documents_support import ClosedRakor, ensure_ca, rendered
@@ -103,8 +103,8 @@ def test_circulation_mails_every_invitee_and_takes_comments_until_the_deadline(r
     # Before circulation the draft is not theirs to read, let alone comment on.
     with pytest.raises(PermissionDenied):
         workflow.add_comment(rakor.actor(rakor.participant), doc, "Mohon dikoreksi")
-    assert not workflow.may_read(rakor.actor(rakor.participant), doc)
-    assert workflow.may_read(rakor.actor(rakor.minute_taker), doc)
+    assert not rules.may_read(rakor.actor(rakor.participant), doc)
+    assert rules.may_read(rakor.actor(rakor.minute_taker), doc)
     queued = workflow.circulate(rakor.staff_actor, doc, later())
     invited = [i for i in rakor.meeting.invitations if i.person.email and not i.withdrawn_at]
     assert queued == len(invited) > 0

@@ -94,8 +94,8 @@ def _page(
         )
     rsvp_form.set_sites(meeting)
     from meetcoord.checkin import kiosk_views
+    from meetcoord.minutes.rules import documents_for
     from meetcoord.minutes.views_support import KIND_LABELS, STATUS_LABELS
-    from meetcoord.minutes.workflow import documents_for
 
     return render_template(
         "participant/invitation.html",

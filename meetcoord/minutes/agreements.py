@@ -20,17 +20,17 @@ from meetcoord.live.models import Decision
 from meetcoord.meetings.models import Invitation, Meeting, MeetingStatus
 from meetcoord.minutes.agreement import AgreementData, PartyData
 from meetcoord.minutes.models import Document, DocumentKind, DocumentSignatory
-from meetcoord.minutes.snapshot import to_json
-from meetcoord.minutes.sources import minutes_data
-from meetcoord.minutes.workflow import (
-    _check_version,
-    _paragraphs,
-    _require_not_frozen,
-    _require_staff,
+from meetcoord.minutes.rules import (
+    check_version,
     freeze,
     institution,
     log_step,
+    paragraphs,
+    require_not_frozen,
+    require_staff,
 )
+from meetcoord.minutes.snapshot import to_json
+from meetcoord.minutes.sources import minutes_data
 
 MAX_PARTIES = 60
 
@@ -102,14 +102,14 @@ def _data(meeting: Meeting, parties: list[Invitation], points: list[str], place:
 def create_agreement(
     actor: LiveActor, meeting: Meeting, party_ids: Any, points: Any = None
 ) -> Document:
-    _require_staff(actor)
+    require_staff(actor)
     if meeting.status not in (MeetingStatus.LIVE, MeetingStatus.CLOSED):
         raise ValidationError(
             _l("Berita acara dibuat untuk rapat yang sedang atau sudah berlangsung."),
             errors={"meeting": [_l("Rapat belum berlangsung.")]},
         )
     parties = _parties(meeting, party_ids)
-    lines = _paragraphs(points if points else default_points(meeting), "points")
+    lines = paragraphs(points if points else default_points(meeting), "points")
     host = meeting.sites[0].venue.name if meeting.sites else meeting.title
     document = Document(
         meeting_id=meeting.id,
@@ -126,12 +126,12 @@ def create_agreement(
 
 
 def edit_agreement(actor: LiveActor, document: Document, data: dict[str, Any]) -> Document:
-    _require_staff(actor)
-    _require_not_frozen(document)
-    _check_version(document, data.get("version"))
+    require_staff(actor)
+    require_not_frozen(document)
+    check_version(document, data.get("version"))
     content = dict(document.content)
     if "points" in data:
-        content["points"] = _paragraphs(data["points"], "points")
+        content["points"] = paragraphs(data["points"], "points")
     if "parties" in data:
         parties = _parties(document.meeting, data["parties"])
         fresh = _data(document.meeting, parties, content["points"], content["place"])
@@ -148,9 +148,9 @@ def finalise_agreement(actor: LiveActor, document: Document, version: Any = None
     """Freeze it; the parties sign in the order listed (the first certifies)."""
     from meetcoord.minutes.agreement import party_label
 
-    _require_staff(actor)
-    _require_not_frozen(document)
-    _check_version(document, version)
+    require_staff(actor)
+    require_not_frozen(document)
+    check_version(document, version)
     ids = document.content.get("party_invitations") or []
     invitations = {inv.id: inv for inv in party_candidates(document.meeting)}
     missing = [i for i in ids if i not in invitations]

@@ -28,7 +28,14 @@ from meetcoord.meetings.invitations import invitation_by_token
 from meetcoord.meetings.models import Meeting
 from meetcoord.meetings.participant_views import personal_limit, private_headers
 from meetcoord.meetings.services import get_meeting
-from meetcoord.minutes import agreements, invitation_letters, signatures, verification, workflow
+from meetcoord.minutes import (
+    agreements,
+    invitation_letters,
+    rules,
+    signatures,
+    verification,
+    workflow,
+)
 from meetcoord.minutes import schemas as s
 from meetcoord.minutes.models import Document, DocumentKind
 from meetcoord.minutes.views import pdf_response
@@ -94,7 +101,7 @@ def _only(data: Mapping[str, Any], allowed: frozenset[str]) -> None:
 
 def edit(actor: LiveActor, document: Document, data: dict[str, Any]) -> Document:
     if document.kind not in EDITABLE:
-        raise Conflict(workflow.FROZEN_REFUSAL)
+        raise Conflict(rules.FROZEN_REFUSAL)
     allowed, service = EDITABLE[document.kind]
     _only(data, allowed | {"version"})
     return service(actor, document, data)
@@ -129,7 +136,7 @@ class MeetingDocuments(MethodView):
     def get(self, args: dict[str, Any], id: int) -> Page[Document]:
         found = [
             d
-            for d in workflow.meeting_documents(get_meeting(id))
+            for d in rules.meeting_documents(get_meeting(id))
             if args.get("kind") in (None, d.kind.value)
             and args.get("status") in (None, d.status.value)
         ]
@@ -173,7 +180,7 @@ class DocumentItem(MethodView):
     @blp.response(200, s.DocumentSchema)
     @problems(blp, *READ)
     def get(self, id: int) -> Any:
-        return _show(workflow.get_document(id))
+        return _show(rules.get_document(id))
 
     @blp.doc(
         summary="Ubah dokumen",
@@ -184,7 +191,7 @@ class DocumentItem(MethodView):
     @blp.response(200, s.DocumentSchema)
     @problems(blp, *WRITE)
     def patch(self, data: dict[str, Any], id: int) -> Any:
-        return _show(edit(_actor(), workflow.get_document(id), data))
+        return _show(edit(_actor(), rules.get_document(id), data))
 
 
 @blp.route("/documents/<int:id>/circulate")
@@ -194,7 +201,7 @@ class DocumentCirculate(MethodView):
     @blp.response(200, s.DocumentSchema)
     @problems(blp, *WRITE)
     def post(self, data: dict[str, Any], id: int) -> Any:
-        document = workflow.get_document(id)
+        document = rules.get_document(id)
         workflow.circulate(_actor(), document, data["deadline"])
         return _show(document)
 
@@ -206,7 +213,7 @@ class DocumentFinalise(MethodView):
     @blp.response(200, s.DocumentSchema)
     @problems(blp, *WRITE)
     def post(self, data: dict[str, Any], id: int) -> Any:
-        return _show(finalise(_actor(), workflow.get_document(id), data["version"]))
+        return _show(finalise(_actor(), rules.get_document(id), data["version"]))
 
 
 @blp.route("/documents/<int:id>/addenda")
@@ -216,7 +223,7 @@ class DocumentAddenda(MethodView):
     @blp.response(201, s.DocumentSchema, headers=LOCATION_HEADER)
     @problems(blp, *WRITE)
     def post(self, data: dict[str, Any], id: int) -> Any:
-        original = workflow.get_document(id)
+        original = rules.get_document(id)
         addendum = workflow.create_addendum(_actor(), original, data["corrections"])
         view, status = _show(addendum, 201)
         return view, status, {"Location": url_for("documents_api.DocumentItem", id=addendum.id)}
@@ -228,7 +235,7 @@ class DocumentRender(MethodView):
     @blp.response(202, s.DocumentSchema)
     @problems(blp, *WRITE)
     def post(self, id: int) -> Any:
-        return _show(workflow.request_render(_actor(), workflow.get_document(id)), 202)
+        return _show(workflow.request_render(_actor(), rules.get_document(id)), 202)
 
 
 @blp.route("/documents/<int:id>/pdf")
@@ -238,7 +245,7 @@ class DocumentPdf(MethodView):
     @blp.response(200, PDF, content_type="application/pdf")
     @problems(blp, 401, 404, 422)
     def get(self, args: dict[str, Any], id: int) -> Response:
-        return pdf_response(workflow.get_document(id), args.get("revision"))
+        return pdf_response(rules.get_document(id), args.get("revision"))
 
 
 # --- personal link --------------------------------------------------------------------------
@@ -250,7 +257,7 @@ def _load(token: str, id: int) -> tuple[LiveActor, Document]:
     A draft is listed to its editors only, so another attendee cannot open it by its id.
     """
     invitation = invitation_by_token(token)
-    document = next((d for d in workflow.documents_for(invitation) if d.id == id), None)
+    document = next((d for d in rules.documents_for(invitation) if d.id == id), None)
     if document is None:
         raise NotFound(NOT_FOUND)
     return LiveActor(invitation=invitation), document
@@ -273,7 +280,7 @@ class PersonalDocuments(MethodView):
     @personal_blp.response(200, s.DocumentSummarySchema(many=True))
     @problems(personal_blp, *PERSONAL_READ)
     def get(self, token: str) -> list[Document]:
-        return workflow.documents_for(invitation_by_token(token))
+        return rules.documents_for(invitation_by_token(token))
 
 
 @personal_blp.route("/<token>/documents/<int:id>")

@@ -27,8 +27,8 @@ from meetcoord.minutes.letter import (
     format_letter_number,
 )
 from meetcoord.minutes.models import Document, DocumentKind, LetterSequence
+from meetcoord.minutes.rules import freeze, institution, log_step, require_staff, today_in
 from meetcoord.minutes.snapshot import to_json
-from meetcoord.minutes.workflow import _require_staff, _today, freeze, institution, log_step
 
 SCOPE = "invitation_letter"
 MAX_RECIPIENT_AGENCIES = 200
@@ -95,13 +95,13 @@ def letter_data(meeting: Meeting, number: str, issued_on: date) -> InvitationLet
 
 def issue_invitation_letter(actor: LiveActor, meeting: Meeting) -> Document:
     """Number, freeze and queue the rendering of the meeting's invitation letter."""
-    _require_staff(actor)
+    require_staff(actor)
     if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.CLOSED):
         raise Conflict(_l("Surat undangan dibuat untuk rapat yang belum berlangsung."))
     if not any(inv.withdrawn_at is None for inv in meeting.invitations):
         raise Conflict(_l("Belum ada undangan: tambahkan peserta lebih dulu."))
     zone = meeting.sites[0].venue.timezone if meeting.sites else "Asia/Jakarta"
-    issued_on = _today(zone)
+    issued_on = today_in(zone)
     seq = next_number(SCOPE, issued_on.year)
     number = format_letter_number(
         current_app.config["LETTER_NUMBER_PATTERN"],

@@ -23,8 +23,8 @@ from meetcoord.extensions import db
 from meetcoord.meetings.links import absolute
 from meetcoord.minutes.layout import RenderedDocument
 from meetcoord.minutes.models import Document, DocumentFile, DocumentKind, RenderState
+from meetcoord.minutes.rules import log_step
 from meetcoord.minutes.snapshot import from_json
-from meetcoord.minutes.workflow import log_step
 
 log = logging.getLogger("meetcoord.minutes")
 

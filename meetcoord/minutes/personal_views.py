@@ -16,7 +16,7 @@ from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings import invitations
 from meetcoord.meetings.participant_views import PRIVATE_HEADERS, personal_limit
-from meetcoord.minutes import workflow
+from meetcoord.minutes import rules
 from meetcoord.minutes.models import Document
 from meetcoord.minutes.views import pdf_response
 from meetcoord.minutes.views_support import attempt, render_page, sign_body_limit
@@ -39,7 +39,7 @@ def _load(token: str, document_id: int) -> tuple[LiveActor, Document]:
     if document is None or document.meeting_id != invitation.meeting_id:
         abort(404)
     actor = LiveActor(invitation=invitation)
-    if not workflow.may_read(actor, document):
+    if not rules.may_read(actor, document):
         abort(404)
     return actor, document
 

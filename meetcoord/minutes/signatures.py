@@ -37,7 +37,7 @@ from meetcoord.minutes.models import (
     DocumentStatus,
     RenderState,
 )
-from meetcoord.minutes.workflow import log_step
+from meetcoord.minutes.rules import log_step
 
 LOCATION_DEFAULT = "Indonesia"
 FILENAMES = {
@@ -133,7 +133,7 @@ def sign(
     ``now`` moves only the certificate-validity check (tests with expired certificates).
     Every refusal raises before anything is kept.
     """
-    from meetcoord.minutes.workflow import get_document
+    from meetcoord.minutes.rules import get_document
 
     document = get_document(document_id)
     check_signable(document)

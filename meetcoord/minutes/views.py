@@ -18,7 +18,7 @@ from meetcoord.core.uploads import body_limit
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.models import Meeting
-from meetcoord.minutes import agreements, invitation_letters, workflow
+from meetcoord.minutes import agreements, invitation_letters, rules, workflow
 from meetcoord.minutes.models import Document, DocumentFile, DocumentKind
 from meetcoord.minutes.signatures import filename
 from meetcoord.minutes.views_support import (
@@ -78,7 +78,7 @@ def _index_page(
         render_template(
             "documents/index.html",
             meeting=meeting,
-            documents=workflow.meeting_documents(meeting),
+            documents=rules.meeting_documents(meeting),
             kind_labels=KIND_LABELS,
             status_labels=STATUS_LABELS,
             is_staff=actor.is_staff,

@@ -21,7 +21,7 @@ from meetcoord.core.errors import ServiceError, ValidationError
 from meetcoord.core.timezones import get_zone, zone_label
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
-from meetcoord.minutes import agreements, signatures, workflow
+from meetcoord.minutes import agreements, rules, signatures, workflow
 from meetcoord.minutes.models import Document, DocumentKind, DocumentStatus, RenderState
 
 TEMPLATE = "documents/document.html"
@@ -84,7 +84,7 @@ def parse_deadline(raw: str | None, zone: str) -> datetime | None:
 
 
 def capabilities(actor: LiveActor, document: Document) -> dict[str, Any]:
-    editable = workflow.may_edit(actor, document) and not document.is_frozen
+    editable = rules.may_edit(actor, document) and not document.is_frozen
     mine = None
     if actor.invitation is not None:
         mine = next(
@@ -100,7 +100,7 @@ def capabilities(actor: LiveActor, document: Document) -> dict[str, Any]:
         and (document.status is DocumentStatus.CIRCULATED or not is_minutes)
         and (actor.is_staff or document.kind is not DocumentKind.AGREEMENT),
         "comment": actor.invitation is not None and document.status is DocumentStatus.CIRCULATED,
-        "read_comments": workflow.may_edit(actor, document),
+        "read_comments": rules.may_edit(actor, document),
         "sign": mine is not None
         and mine.signed_at is None
         and document.status is DocumentStatus.FINAL
@@ -109,7 +109,7 @@ def capabilities(actor: LiveActor, document: Document) -> dict[str, Any]:
         and document.render_state is RenderState.READY,
         "my_signatory": mine,
         "addendum": is_minutes
-        and workflow.may_edit(actor, document)
+        and rules.may_edit(actor, document)
         and document.status in (DocumentStatus.SIGNED, DocumentStatus.DISTRIBUTED),
         "rerender": actor.is_staff and document.render_state is RenderState.FAILED,
     }

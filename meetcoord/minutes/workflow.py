@@ -11,15 +11,14 @@ Signing and distribution are in ``minutes.signatures``; rendering in ``minutes.j
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.errors import field_errors as fe
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
@@ -30,16 +29,26 @@ from meetcoord.minutes.models import (
     DocumentKind,
     DocumentSignatory,
     DocumentStatus,
-    DocumentStep,
     RenderState,
 )
-from meetcoord.minutes.snapshot import content_hash, to_json
+from meetcoord.minutes.rules import (
+    NOTES_MAX,
+    check_version,
+    freeze,
+    holds_role,
+    log_step,
+    may_read,
+    paragraphs,
+    require_edit,
+    require_not_frozen,
+    require_staff,
+    today_in,
+)
+from meetcoord.minutes.snapshot import to_json
 from meetcoord.minutes.sources import minutes_data
 
-NOTES_MAX = 20_000
 COMMENT_MAX = 4_000
 
-FROZEN_REFUSAL = _l("Dokumen ini sudah final dan tidak dapat diubah. Untuk koreksi, buat adendum.")
 ROLE_LABELS = {
     "chair": "Pimpinan rapat",
     "minute_taker": "Notulis",
@@ -49,111 +58,10 @@ ROLE_LABELS = {
 # --- who may do what ----------------------------------------------------------------------
 
 
-def _holds(actor: LiveActor, meeting_id: int, roles: set[InviteeRole]) -> bool:
-    inv = actor.invitation
-    return (
-        inv is not None
-        and inv.meeting_id == meeting_id
-        and inv.withdrawn_at is None
-        and inv.role in roles
-    )
-
-
-def may_edit(actor: LiveActor, document: Document) -> bool:
-    """The secretariat, and the minute-taker of the meeting (for its minutes and addenda)."""
-    if actor.is_staff:
-        return True
-    if document.kind not in (DocumentKind.MINUTES, DocumentKind.ADDENDUM):
-        return False
-    return _holds(actor, document.meeting_id, {InviteeRole.MINUTE_TAKER})
-
-
-def may_read(actor: LiveActor, document: Document) -> bool:
-    """Accounts, and current invitees of the meeting once the draft is circulated.
-
-    Before circulation the draft is the minute-taker's work in progress: only its editors
-    see it (document ids are sequential, so a participant could otherwise guess one).
-    """
-    if actor.user is not None:
-        return True  # every account may read; viewers are read-only
-    inv = actor.invitation
-    if inv is None or inv.meeting_id != document.meeting_id or inv.withdrawn_at is not None:
-        return False
-    return document.status is not DocumentStatus.DRAFT or may_edit(actor, document)
-
-
-def _require_edit(actor: LiveActor, document: Document) -> None:
-    if not may_edit(actor, document):
-        raise PermissionDenied(_l("Hanya notulis dan sekretariat yang boleh mengubah notulen."))
-
-
-def _require_staff(actor: LiveActor) -> None:
-    if not actor.is_staff:
-        raise PermissionDenied(_l("Hanya sekretariat yang boleh membuat dokumen ini."))
-
-
-def _require_not_frozen(document: Document) -> None:
-    if document.is_frozen:
-        raise Conflict(FROZEN_REFUSAL)
-
-
 # --- the log -----------------------------------------------------------------------------
 
 
-def log_step(
-    document: Document, step: str, actor: LiveActor | None, detail: dict[str, Any] | None = None
-) -> DocumentStep:
-    """Add a step to the document's log, in the caller's transaction."""
-    user_id, invitation_id = actor.ids if actor is not None else (None, None)
-    row = DocumentStep(
-        step=step,
-        actor=(actor.label if actor is not None else "sistem")[:200],
-        user_id=user_id,
-        invitation_id=invitation_id,
-        detail=detail,
-    )
-    document.steps.append(row)
-    return row
-
-
 # --- loading -----------------------------------------------------------------------------
-
-
-def get_document(document_id: int, *, lock: bool = False) -> Document:
-    stmt = select(Document).where(Document.id == document_id)
-    if lock:
-        stmt = stmt.with_for_update()
-    document = db.session.scalars(stmt).first()
-    if document is None:
-        raise NotFound(_l("Dokumen tidak ditemukan."))
-    return document
-
-
-def meeting_documents(meeting: Meeting) -> list[Document]:
-    return list(
-        db.session.scalars(
-            select(Document).where(Document.meeting_id == meeting.id).order_by(Document.id)
-        )
-    )
-
-
-def _check_version(document: Document, version: Any) -> None:
-    if version is None:
-        return
-    try:
-        given = int(version)
-    except (TypeError, ValueError):
-        raise ValidationError(
-            _l("Versi tidak valid."), errors=fe(version=_l("Versi tidak valid."))
-        ) from None
-    if given != document.version:
-        raise Conflict(
-            _l(
-                "Dokumen sudah diubah orang lain (versi %(current)s). Muat ulang halaman; "
-                "teks Anda tetap di formulir.",
-                current=document.version,
-            )
-        )
 
 
 # --- minutes -----------------------------------------------------------------------------
@@ -161,7 +69,7 @@ def _check_version(document: Document, version: Any) -> None:
 
 def start_minutes(actor: LiveActor, meeting: Meeting) -> Document:
     """The draft minutes of a closed meeting, from what the live room recorded."""
-    if not (actor.is_staff or _holds(actor, meeting.id, {InviteeRole.MINUTE_TAKER})):
+    if not (actor.is_staff or holds_role(actor, meeting.id, {InviteeRole.MINUTE_TAKER})):
         raise PermissionDenied(_l("Hanya notulis dan sekretariat yang boleh menyusun notulen."))
     if meeting.status is not MeetingStatus.CLOSED:
         raise Conflict(_l("Notulen disusun setelah rapat ditutup."))
@@ -191,11 +99,11 @@ def edit_minutes(actor: LiveActor, document: Document, data: dict[str, Any]) -> 
     ``data["notes"]`` maps the agenda number to its text. Decisions and actions are what
     the live room recorded; ``refresh`` takes them (and attendance) again from the meeting.
     """
-    _require_edit(actor, document)
-    _require_not_frozen(document)
+    require_edit(actor, document)
+    require_not_frozen(document)
     if document.kind is not DocumentKind.MINUTES:
         raise Conflict(_l("Hanya notulen yang punya catatan per agenda."))
-    _check_version(document, data.get("version"))
+    check_version(document, data.get("version"))
     notes = data.get("notes") or {}
     if not isinstance(notes, dict):
         raise ValidationError(_l("Catatan tidak valid."), errors=fe(notes=_l("Harus berupa peta.")))
@@ -256,8 +164,8 @@ def circulate(actor: LiveActor, document: Document, deadline: Any) -> int:
     """
     from meetcoord.minutes.mailing import queue_circulation
 
-    _require_edit(actor, document)
-    _require_not_frozen(document)
+    require_edit(actor, document)
+    require_not_frozen(document)
     now = utcnow()
     deadline = _parse_deadline(deadline, now)
     first = document.status is DocumentStatus.DRAFT
@@ -340,33 +248,11 @@ def _minutes_signatories(meeting: Meeting) -> list[DocumentSignatory]:
     ]
 
 
-def freeze(
-    document: Document, signatories: list[DocumentSignatory], actor: LiveActor | None
-) -> Document:
-    """Name the content by its hash, fix who signs in which order, queue the rendering."""
-    now = utcnow()
-    document.status = DocumentStatus.FINAL
-    document.finalised_at = now
-    document.verify_code = content_hash(
-        document.kind.value, document.meeting_id, document.id, document.content
-    )
-    document.signatories = signatories
-    document.render_state = RenderState.PENDING
-    document.render_error = None
-    log_step(
-        document,
-        "finalised",
-        actor,
-        {"verify_code": document.verify_code, "signatories": [s.name for s in signatories]},
-    )
-    return document
-
-
 def finalise(actor: LiveActor, document: Document, version: Any = None) -> Document:
     """Freeze the minutes (after circulation) or an addendum; rendering follows in the worker."""
-    _require_edit(actor, document)
-    _require_not_frozen(document)
-    _check_version(document, version)
+    require_edit(actor, document)
+    require_not_frozen(document)
+    check_version(document, version)
     if document.kind is DocumentKind.MINUTES:
         if document.status is not DocumentStatus.CIRCULATED:
             raise Conflict(_l("Edarkan notulen untuk komentar peserta sebelum difinalkan."))
@@ -387,13 +273,13 @@ def create_addendum(actor: LiveActor, original: Document, corrections: Any) -> D
     """A correction of signed minutes: its own document that names the original."""
     from meetcoord.minutes.addendum import AddendumData
 
-    _require_edit(actor, original)
+    require_edit(actor, original)
     if original.kind is not DocumentKind.MINUTES or original.status not in (
         DocumentStatus.SIGNED,
         DocumentStatus.DISTRIBUTED,
     ):
         raise Conflict(_l("Adendum dibuat untuk notulen yang sudah ditandatangani."))
-    lines = _paragraphs(corrections)
+    lines = paragraphs(corrections)
     count = db.session.scalars(select(Document.id).where(Document.parent_id == original.id)).all()
     data = original.content
     addendum = AddendumData(
@@ -409,7 +295,7 @@ def create_addendum(actor: LiveActor, original: Document, corrections: Any) -> D
         corrections=lines,
         chair=data.get("chair"),
         minute_taker=data.get("minute_taker"),
-        issued_on=_today(data["host_zone"]),
+        issued_on=today_in(data["host_zone"]),
     )
     document = Document(
         meeting_id=original.meeting_id,
@@ -427,11 +313,11 @@ def create_addendum(actor: LiveActor, original: Document, corrections: Any) -> D
 
 
 def edit_addendum(actor: LiveActor, document: Document, data: dict[str, Any]) -> Document:
-    _require_edit(actor, document)
-    _require_not_frozen(document)
-    _check_version(document, data.get("version"))
+    require_edit(actor, document)
+    require_not_frozen(document)
+    check_version(document, data.get("version"))
     content = dict(document.content)
-    content["corrections"] = _paragraphs(data.get("corrections"))
+    content["corrections"] = paragraphs(data.get("corrections"))
     document.content = content
     document.version += 1
     log_step(document, "edited", actor)
@@ -439,35 +325,9 @@ def edit_addendum(actor: LiveActor, document: Document, data: dict[str, Any]) ->
     return document
 
 
-def _paragraphs(value: Any, field: str = "corrections") -> list[str]:
-    text = value if isinstance(value, str) else "\n".join(value or [])
-    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
-    if not lines or len(text) > NOTES_MAX:
-        raise ValidationError(
-            _l("Isi paling sedikit satu butir (satu per baris)."),
-            errors={field: [_l("Isi paling sedikit satu butir (satu per baris).")]},
-        )
-    return lines
-
-
-def _today(zone: str) -> date:
-    from zoneinfo import ZoneInfo
-
-    return utcnow().astimezone(ZoneInfo(zone)).date()
-
-
-def institution() -> dict[str, Any]:
-    config = current_app.config
-    return {
-        "institution": config["INSTITUTION_NAME"],
-        "address": config.get("INSTITUTION_ADDRESS"),
-        "logo": config.get("INSTITUTION_LOGO"),
-    }
-
-
 def request_render(actor: LiveActor, document: Document) -> Document:
     """Ask the worker to render a frozen document again after a failure."""
-    _require_staff(actor)
+    require_staff(actor)
     if document.render_state is not RenderState.FAILED:
         raise Conflict(_l("PDF dokumen ini tidak gagal disusun."))
     document.render_state = RenderState.PENDING
@@ -475,9 +335,3 @@ def request_render(actor: LiveActor, document: Document) -> Document:
     log_step(document, "render_requested", actor)
     db.session.commit()
     return document
-
-
-def documents_for(invitation: Invitation) -> list[Document]:
-    """What a personal page lists: everything past the draft, drafts for their editor."""
-    actor = LiveActor(invitation=invitation)
-    return [d for d in meeting_documents(invitation.meeting) if may_read(actor, d)]

@@ -88,6 +88,7 @@ def init_api(app: Flask) -> None:
         from meetcoord.meetings.api_participant import participant_blp
         from meetcoord.minutes.api import blueprints as document_blueprints
         from meetcoord.minutes.api import public_blueprints as public_document_blueprints
+        from meetcoord.minutes.api_verify import verify_blp
 
         for blp in [
             *directory_blueprints,
@@ -96,5 +97,5 @@ def init_api(app: Flask) -> None:
             *document_blueprints,
         ]:
             register_api_blueprint(blp)
-        for blp in [participant_blp, *public_document_blueprints]:
+        for blp in [participant_blp, *public_document_blueprints, verify_blp]:
             register_public_api_blueprint(blp)

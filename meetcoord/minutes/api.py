@@ -13,16 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Response, current_app, url_for
+from flask import Response, url_for
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
-from meetcoord.core.errors import Conflict, NotFound, ServiceError, ValidationError
+from meetcoord.core.errors import Conflict, NotFound, ValidationError
 from meetcoord.core.pagination import Page
 from meetcoord.core.uploads import body_limit
-from meetcoord.extensions import limiter
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.invitations import invitation_by_token
 from meetcoord.meetings.models import Meeting
@@ -33,7 +32,6 @@ from meetcoord.minutes import (
     invitation_letters,
     rules,
     signatures,
-    verification,
     workflow,
 )
 from meetcoord.minutes import schemas as s
@@ -50,7 +48,6 @@ LOCATION_HEADER = {
     "Location": {"description": "URL data yang baru dibuat.", "schema": {"type": "string"}}
 }
 PDF = {"type": "string", "format": "binary"}
-VERIFY_LIMIT = "30 per minute;300 per hour"  # as the verification page
 NOT_FOUND = _l("Dokumen tidak ditemukan.")
 UNKNOWN_FIELD = _l("Kolom tidak dikenal.")
 # What a PATCH may change, per kind (``version`` always); an invitation letter is frozen.
@@ -59,11 +56,6 @@ EDITABLE: dict[DocumentKind, tuple[frozenset[str], Callable[..., Document]]] = {
     DocumentKind.ADDENDUM: (frozenset({"corrections"}), workflow.edit_addendum),
     DocumentKind.AGREEMENT: (frozenset({"points", "parties"}), agreements.edit_agreement),
 }
-
-
-class TooLarge(ServiceError):
-    status = 413
-    code = "content_too_large"
 
 
 blp = ApiBlueprint(
@@ -77,15 +69,8 @@ personal_blp = s.MultipartBlueprint(
     url_prefix="/i",
     description="Dokumen lewat tautan pribadi: baca, komentari, ubah (notulis), tanda tangani.",
 )
-verify_blp = ApiBlueprint(
-    "verify_api",
-    __name__,
-    url_prefix="/verify",
-    description="Verifikasi publik: apakah berkas ini terdaftar, final, utuh dan sah.",
-)
 personal_limit(personal_blp)  # one budget with the participant pages and API
 personal_blp.after_request(private_headers)
-limiter.limit(VERIFY_LIMIT)(verify_blp)
 
 
 # --- shared steps (both doors) -------------------------------------------------------------
@@ -379,46 +364,5 @@ class PersonalPdf(MethodView):
         return pdf_response(_load(token, id)[1], args.get("revision"))
 
 
-# --- public verification ---------------------------------------------------------------------
-
-
-@verify_blp.route("/<code>")
-class VerifyByHash(MethodView):
-    @verify_blp.doc(
-        summary="Verifikasi dengan hash",
-        description="Hash dari QR (isi beku: berkas terbaru) atau SHA-256 sebuah berkas.",
-        security=PUBLIC,
-    )
-    @verify_blp.response(200, s.VerificationSchema)
-    @problems(verify_blp, 404, 429)
-    def get(self, code: str) -> dict[str, Any]:
-        result = verification.lookup(code)
-        if result is None:
-            raise NotFound(NOT_FOUND)
-        return s.verification_view(result)
-
-
-@verify_blp.route("")
-class VerifyUpload(MethodView):
-    @verify_blp.doc(
-        summary="Verifikasi berkas",
-        description="Tanda tangan di dalam berkas dan apakah berkas persis ini terdaftar. "
-        "Berkas tidak disimpan.",
-        security=PUBLIC,
-    )
-    @verify_blp.arguments(s.VerifyUploadSchema, location="files")
-    @verify_blp.response(200, s.VerificationSchema)
-    @problems(verify_blp, 400, 413, 422, 429)
-    def post(self, files: dict[str, Any]) -> dict[str, Any]:
-        limit = current_app.config["UPLOAD_MAX_BYTES"]
-        data = files["file"].stream.read(limit + 1)
-        if not data:
-            message = _l("Pilih berkas PDF yang akan diperiksa.")
-            raise ValidationError(message, errors={"file": [message]})
-        if len(data) > limit:
-            raise TooLarge(_l("Berkas terlalu besar (paling besar %(mb)s MB).", mb=limit // 2**20))
-        return s.verification_view(verification.check_upload(data))
-
-
 blueprints = [blp]
-public_blueprints = [personal_blp, verify_blp]
+public_blueprints = [personal_blp]

@@ -66,7 +66,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         skip_or_fail(f"{CHROMIUM} is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait as long as actions do. The suite shares two cores with the server,
+    # its worker and up to four browser contexts: a resync that takes 2 s on a quiet
+    # machine (test_live_room) took over 5 s, expect's default, in a loaded CI run.
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(

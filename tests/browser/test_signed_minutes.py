@@ -121,9 +121,6 @@ def test_close_circulate_finalise_sign_in_order_and_verify(
 ) -> None:
     from playwright.sync_api import expect
 
-    # Each step is a page load on a server that may share two cores with the rest of the
-    # suite (and renders PDFs in between): give assertions the actions' patience.
-    expect.set_options(timeout=20_000)
     scene = seed_server(live_server, "tests.browser.test_signed_minutes")
     errors: list[str] = []
     contexts = []

@@ -532,3 +532,17 @@ def test_many_recipients_go_to_an_appendix(authority):
     )
     report = verify_pdf(signed, [authority.certificate])
     assert [s.intact for s in report.signatures] == [True]
+
+
+@pytest.mark.parametrize(
+    ("purpose", "expected"),
+    [
+        ("Menyepakati rencana aksi OPD.", "Dalam rangka menyepakati rencana aksi OPD, b"),
+        ("RPJMD perlu diselaraskan", "Dalam rangka RPJMD perlu diselaraskan, b"),
+        ("BangKIT triwulan IV", "Dalam rangka BangKIT triwulan IV, b"),
+    ],
+)
+def test_the_purpose_reads_as_part_of_the_letters_sentence(purpose: str, expected: str) -> None:
+    from meetcoord.minutes.letter import _mid_sentence
+
+    assert f"Dalam rangka {_mid_sentence(purpose.rstrip('.'))}, b" == expected

@@ -214,7 +214,7 @@ def _schedule(data: InvitationLetterData) -> Table:
 
 
 def _body(data: InvitationLetterData) -> list[Any]:
-    reason = f"Dalam rangka {data.purpose.rstrip('.')}, b" if data.purpose else "B"
+    reason = f"Dalam rangka {_mid_sentence(data.purpose.rstrip('.'))}, b" if data.purpose else "B"
     out: list[Any] = [
         para("Dengan hormat,"),
         Spacer(1, 2 * mm),
@@ -270,6 +270,15 @@ def _appendix(data: InvitationLetterData) -> list[Any]:
     if "agenda" in parts:
         out += [Spacer(1, 5 * mm), para("Susunan acara", "section"), numbered(data.agenda)]
     return out
+
+
+def _mid_sentence(text: str) -> str:
+    """ "Menyepakati rencana …" after "Dalam rangka": lower-case the first letter, but
+    leave an acronym ("OPD", "RPJMD") or a name ("Forum BangKIT") as it is written."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[1:].islower():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def letter_story(data: InvitationLetterData) -> list[Any]:

@@ -337,6 +337,26 @@ def test_participant_reads_and_comments_through_the_personal_link(
     assert state(doc_id) == before
 
 
+def test_after_the_deadline_the_comment_form_gives_way_to_a_notice(
+    app: Flask, staff: Any, rakor: ClosedRakor
+) -> None:
+    doc_id = circulated_minutes(staff, rakor)
+    participant = Link(app, rakor.participant)
+    assert 'action="' + participant.url(doc_id) + '/comment"' in participant.get(doc_id).get_data(
+        as_text=True
+    )
+    doc = reload(doc_id)
+    doc.comment_deadline_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    page = participant.get(doc_id)
+    assert "/comment" not in page.get_data(as_text=True)
+    assert "Batas waktu komentar sudah lewat." in text_of(page)
+    # The service refuses a late comment that was typed before the deadline passed.
+    late = participant.post(doc_id, "comment", {"body": "Terlambat sedikit."})
+    assert late.status_code == 409
+    assert reload(doc_id).comments == []
+
+
 def test_a_link_of_another_meeting_or_a_forged_link_finds_nothing(
     app: Flask, staff: Any, rakor: ClosedRakor
 ) -> None:

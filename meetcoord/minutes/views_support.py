@@ -17,6 +17,7 @@ from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from meetcoord.core.db import utcnow
 from meetcoord.core.errors import ServiceError, ValidationError
 from meetcoord.core.timezones import get_zone, zone_label
 from meetcoord.extensions import db
@@ -99,7 +100,9 @@ def capabilities(actor: LiveActor, document: Document) -> dict[str, Any]:
         "finalise": editable
         and (document.status is DocumentStatus.CIRCULATED or not is_minutes)
         and (actor.is_staff or document.kind is not DocumentKind.AGREEMENT),
-        "comment": actor.invitation is not None and document.status is DocumentStatus.CIRCULATED,
+        "comment": actor.invitation is not None
+        and document.status is DocumentStatus.CIRCULATED
+        and not (document.comment_deadline_at and utcnow() > document.comment_deadline_at),
         "read_comments": rules.may_edit(actor, document),
         "sign": mine is not None
         and mine.signed_at is None
@@ -149,6 +152,7 @@ def render_page(
         status_labels=STATUS_LABELS,
         step_labels=STEP_LABELS,
         comments=comments,
+        actor_is_invitee=actor.invitation is not None,
         candidates=candidates,
         message=message,
         errors=errors or {},

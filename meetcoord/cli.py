@@ -147,10 +147,14 @@ def demo_logins() -> None:
     click.echo(f"Past meeting, draft minutes (notulen draf): {past.title}")
     label = "secretariat documents"
     click.echo(f"  {label:<22} {base}/meetings/{past.id}/documents")
-    taker = invitation_with(past, InviteeRole.MINUTE_TAKER)
-    if taker is not None:
-        label, token = "minute-taker's minutes", links.personal_token(taker)
-        click.echo(f"  {label:<22} {base}/i/{token}/documents/{minutes.id}")
+    for role, label in (
+        (InviteeRole.MINUTE_TAKER, "minute-taker's minutes"),
+        (InviteeRole.CHAIR, "chair, once circulated"),  # reads, then signs first
+    ):
+        invitation = invitation_with(past, role)
+        if invitation is not None:
+            token = links.personal_token(invitation)
+            click.echo(f"  {label:<22} {base}/i/{token}/documents/{minutes.id}")
 
 
 @click.command("serve")

@@ -364,8 +364,13 @@ def test_cli_prints_the_past_meetings_document_links_and_they_open(demo, runner,
     mine = re.search(
         r"minute-taker's minutes\s+http://[^/]+(/i/\S+/documents/(\d+))\s", result.output
     )
+    chair = re.search(
+        r"chair, once circulated\s+http://[^/]+(/i/\S+/documents/(\d+))\s", result.output
+    )
     assert page
     assert mine
+    assert chair
+    assert chair.group(1) != mine.group(1)
     assert page.group(1) == f"/meetings/{meeting.id}/documents"
     assert int(mine.group(2)) == minutes.id
 
@@ -386,3 +391,5 @@ def test_cli_prints_the_past_meetings_document_links_and_they_open(demo, runner,
     response = app.test_client().get(mine.group(1))
     assert response.status_code == 200
     assert "e-PPGBM" in response.get_data(as_text=True)
+    # the chair's link to the same draft: not theirs to read until it is circulated
+    assert app.test_client().get(chair.group(1)).status_code == 404

@@ -25,7 +25,7 @@ from meetcoord.meetings.models import Invitation
 from meetcoord.minutes import ca as ca_module
 from meetcoord.minutes import invitation_letters, workflow
 from meetcoord.minutes.models import Document
-from meetcoord.minutes.views_support import PKCS12_MAX
+from meetcoord.minutes.signatures import PKCS12_MAX
 from tests import factories
 from tests.documents_support import ClosedRakor, ensure_ca, rendered
 from tests.live_support import LiveRakor

@@ -10,7 +10,7 @@ document as this reader may see it: every rule and every message is the service'
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Response, url_for
@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
-from meetcoord.core.errors import Conflict, NotFound, ValidationError
+from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.pagination import Page
 from meetcoord.core.uploads import body_limit
 from meetcoord.live.actors import LiveActor
@@ -32,12 +32,12 @@ from meetcoord.minutes import (
     invitation_letters,
     rules,
     signatures,
+    steps,
     workflow,
 )
 from meetcoord.minutes import schemas as s
 from meetcoord.minutes.models import Document, DocumentKind
 from meetcoord.minutes.views import pdf_response
-from meetcoord.minutes.views_support import PKCS12_MAX, SIGN_BODY_MAX
 
 READ = (401, 404)
 WRITE = (400, 401, 403, 404, 409, 422)
@@ -50,12 +50,6 @@ LOCATION_HEADER = {
 PDF = {"type": "string", "format": "binary"}
 NOT_FOUND = _l("Dokumen tidak ditemukan.")
 UNKNOWN_FIELD = _l("Kolom tidak dikenal.")
-# What a PATCH may change, per kind (``version`` always); an invitation letter is frozen.
-EDITABLE: dict[DocumentKind, tuple[frozenset[str], Callable[..., Document]]] = {
-    DocumentKind.MINUTES: (frozenset({"notes", "refresh"}), workflow.edit_minutes),
-    DocumentKind.ADDENDUM: (frozenset({"corrections"}), workflow.edit_addendum),
-    DocumentKind.AGREEMENT: (frozenset({"points", "parties"}), agreements.edit_agreement),
-}
 
 
 blp = ApiBlueprint(
@@ -85,17 +79,13 @@ def _only(data: Mapping[str, Any], allowed: frozenset[str]) -> None:
 
 
 def edit(actor: LiveActor, document: Document, data: dict[str, Any]) -> Document:
-    if document.kind not in EDITABLE:
-        raise Conflict(rules.FROZEN_REFUSAL)
-    allowed, service = EDITABLE[document.kind]
-    _only(data, allowed | {"version"})
-    return service(actor, document, data)
+    allowed = steps.editable_fields(document)
+    if allowed:
+        _only(data, allowed)
+    return steps.edit(actor, document, data)
 
 
-def finalise(actor: LiveActor, document: Document, version: int) -> Document:
-    if document.kind is DocumentKind.AGREEMENT:
-        return agreements.finalise_agreement(actor, document, version)
-    return workflow.finalise(actor, document, version)
+finalise = steps.finalise
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -334,7 +324,7 @@ class PersonalSign(MethodView):
         "menerbitkan sertifikat untuk tanda tangan ini; berkas PKCS#12 tidak disimpan.",
         security=PUBLIC,
     )
-    @body_limit(lambda _args: SIGN_BODY_MAX)  # refused unread: never spooled to disk
+    @body_limit(lambda _args: signatures.SIGN_BODY_MAX)  # refused unread: never spooled to disk
     @personal_blp.arguments(s.SignSchema, location="multipart")
     @personal_blp.response(200, s.DocumentSchema)
     @problems(personal_blp, 400, 403, 404, 409, 413, 422, 429)
@@ -343,12 +333,7 @@ class PersonalSign(MethodView):
         pkcs12 = passphrase = None
         upload = data.get("certificate")
         if upload is not None:
-            pkcs12 = upload.stream.read(PKCS12_MAX + 1)
-            if len(pkcs12) > PKCS12_MAX:
-                message = _l(
-                    "Pilih berkas sertifikat PKCS#12 (.p12/.pfx) Anda, paling besar 64 KB."
-                )
-                raise ValidationError(message, errors={"certificate": [message]})
+            pkcs12 = signatures.read_certificate(upload.stream)
             passphrase = data.get("passphrase", "")
         signed = signatures.sign(actor, document.id, pkcs12=pkcs12, passphrase=passphrase)
         return _show_personal(token, actor, signed)

@@ -14,7 +14,7 @@ same moment cannot both extend the same revision, and nothing is kept from a ref
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from cryptography import x509
 from flask import current_app
@@ -40,6 +40,11 @@ from meetcoord.minutes.models import (
 from meetcoord.minutes.rules import log_step
 
 LOCATION_DEFAULT = "Indonesia"
+PKCS12_MAX = 64 * 1024  # far below werkzeug's 500 KB spool: an upload never touches disk
+# A whole sign request: the certificate, the passphrase, the CSRF token and the framing.
+# ``core.uploads.body_limit`` refuses a larger one before anything parses it.
+SIGN_BODY_MAX = PKCS12_MAX + 16 * 1024
+CERTIFICATE_REQUIRED = _l("Pilih berkas sertifikat PKCS#12 (.p12/.pfx) Anda, paling besar 64 KB.")
 FILENAMES = {
     "minutes": "notulen",
     "addendum": "adendum-notulen",
@@ -50,6 +55,14 @@ FILENAMES = {
 
 def filename(document: Document) -> str:
     return f"{FILENAMES.get(document.kind.value, 'dokumen')}-{document.meeting_id}.pdf"
+
+
+def read_certificate(stream: BinaryIO | None) -> bytes:
+    """The uploaded PKCS#12 file, at most ``PKCS12_MAX`` bytes, read into memory only."""
+    data = stream.read(PKCS12_MAX + 1) if stream is not None else b""
+    if not data or len(data) > PKCS12_MAX:
+        raise ValidationError(CERTIFICATE_REQUIRED, errors={"certificate": [CERTIFICATE_REQUIRED]})
+    return data
 
 
 def signatory_for(actor: LiveActor, document: Document) -> DocumentSignatory:

@@ -25,7 +25,7 @@ import hashlib
 import io
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -244,20 +244,12 @@ def _report(
         status = call_blocking(validate_pdf_signature, embedded, context)
     except Exception as exc:
         logger.info("signature %s failed validation: %s", field_name, exc)
-        return SignatureReport(
-            field_name=field_name,
+        return replace(
+            _broken(field_name, str(exc)),
             signer_name=signer_name or "",
             role=role,
-            signed_at=None,
             issuer=issuer,
             certifying=certifying,
-            intact=False,
-            valid=False,
-            trusted=False,
-            coverage="unclear",
-            modification_level=None,
-            changes_permitted=False,
-            problem=str(exc),
         )
     intact = bool(status.intact)
     coverage = status.coverage.name.lower() if status.coverage is not None else "unclear"

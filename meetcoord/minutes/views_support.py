@@ -22,18 +22,15 @@ from meetcoord.core.errors import ServiceError, ValidationError
 from meetcoord.core.timezones import get_zone, zone_label
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
-from meetcoord.minutes import agreements, rules, signatures, workflow
+from meetcoord.minutes import agreements, rules, signatures, steps, workflow
 from meetcoord.minutes.models import Document, DocumentKind, DocumentStatus, RenderState
 
 TEMPLATE = "documents/document.html"
-PKCS12_MAX = 64 * 1024  # far below werkzeug's 500 KB spool: an upload never touches disk
-# The whole sign request: the certificate, the passphrase, the CSRF token and the framing.
-SIGN_BODY_MAX = PKCS12_MAX + 16 * 1024
 
 
 def sign_body_limit(view_args: dict[str, Any]) -> int | None:
     """For ``core.uploads.body_limit``: a sign request larger than this is refused unread."""
-    return SIGN_BODY_MAX if view_args.get("step") == "sign" else None
+    return signatures.SIGN_BODY_MAX if view_args.get("step") == "sign" else None
 
 
 KIND_LABELS = {
@@ -173,43 +170,14 @@ def perform(actor: LiveActor, document: Document, step: str) -> tuple[str, int]:
 def _perform(actor: LiveActor, document: Document, step: str) -> str:
     form = request.form
     if step == "edit":
-        if document.kind is DocumentKind.MINUTES:
-            notes = {
-                key.removeprefix("notes-"): value
-                for key, value in form.items()
-                if key.startswith("notes-")
-            }
-            workflow.edit_minutes(
-                actor,
-                document,
-                {"version": form.get("version"), "notes": notes, "refresh": "refresh" in form},
-            )
-        elif document.kind is DocumentKind.ADDENDUM:
-            workflow.edit_addendum(
-                actor,
-                document,
-                {"version": form.get("version"), "corrections": form.get("corrections", "")},
-            )
-        else:
-            agreements.edit_agreement(
-                actor,
-                document,
-                {
-                    "version": form.get("version"),
-                    "points": form.get("points", ""),
-                    "parties": form.getlist("parties"),
-                },
-            )
+        steps.edit(actor, document, _edit_form(document))
         return _("Perubahan tersimpan.")
     if step == "circulate":
         deadline = parse_deadline(form.get("deadline"), host_zone(document))
         queued = workflow.circulate(actor, document, deadline)
         return _("Notulen diedarkan; %(n)d surel menunggu dikirim.", n=queued)
     if step == "finalise":
-        if document.kind is DocumentKind.AGREEMENT:
-            agreements.finalise_agreement(actor, document, form.get("version"))
-        else:
-            workflow.finalise(actor, document, form.get("version"))
+        steps.finalise(actor, document, form.get("version"))
         return _("Dokumen difinalkan. PDF sedang disusun; tanda tangan dapat dimulai sesudahnya.")
     if step == "comment":
         workflow.add_comment(actor, document, form.get("body"), form.get("section"))
@@ -222,16 +190,32 @@ def _perform(actor: LiveActor, document: Document, step: str) -> str:
     raise ValidationError(_l("Langkah tidak dikenal."))
 
 
+def _edit_form(document: Document) -> dict[str, Any]:
+    """The edit form's fields as the kind's service takes them."""
+    form = request.form
+    data: dict[str, Any] = {"version": form.get("version")}
+    if document.kind is DocumentKind.MINUTES:
+        data["notes"] = {
+            key.removeprefix("notes-"): value
+            for key, value in form.items()
+            if key.startswith("notes-")
+        }
+        data["refresh"] = "refresh" in form
+    elif document.kind is DocumentKind.ADDENDUM:
+        data["corrections"] = form.get("corrections", "")
+    elif document.kind is DocumentKind.AGREEMENT:
+        data["points"] = form.get("points", "")
+        data["parties"] = form.getlist("parties")
+    return data
+
+
 def _sign(actor: LiveActor, document: Document) -> str:
     pkcs12 = None
     passphrase = None
     if request.form.get("key") == "pkcs12":
         upload = request.files.get("certificate")
-        data = upload.stream.read(PKCS12_MAX + 1) if upload and upload.filename else b""
-        if not data or len(data) > PKCS12_MAX:
-            message = _l("Pilih berkas sertifikat PKCS#12 (.p12/.pfx) Anda, paling besar 64 KB.")
-            raise ValidationError(message, errors={"certificate": [message]})
-        pkcs12, passphrase = data, request.form.get("passphrase", "")
+        pkcs12 = signatures.read_certificate(upload.stream if upload and upload.filename else None)
+        passphrase = request.form.get("passphrase", "")
     signatures.sign(actor, document.id, pkcs12=pkcs12, passphrase=passphrase)
     return _("Tanda tangan Anda tersimpan.")
 

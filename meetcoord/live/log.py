@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from socketio import PubSubManager
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -183,17 +184,49 @@ def command(meeting_id: int, actor: LiveActor, nonce: Any = None) -> Iterator[Co
     publish(cmd.events)
 
 
+# Marks a broadcast that no Socket.IO host owns, so that every host, the sending one too,
+# delivers it from the message queue (see :func:`publish`).
+QUEUE_SENDER = "meetcoord-live-log"
+
+
 def publish(events: list[dict[str, Any]]) -> None:
     """Broadcast committed events to the meeting's room (through Redis when configured).
+
+    With a message queue, python-socketio's ``emit`` hands the event to this process's own
+    clients at once and to the other processes through Redis. Then seq 5, published
+    through process one, can still sit in process two's listener while process two
+    (holding the lock next) hands seq 6 to its own clients directly: they would see 6
+    before 5 (found by the two-process CI test). So events go through the queue only, and
+    every process delivers them in the one order Redis publishes them in, which the lock
+    makes seq order.
 
     A failure here is logged, not raised: the command is committed and its ack must say
     so; clients that missed the broadcast get the events on their next reconnect.
     """
+    manager = socketio.server.manager if socketio.server is not None else None
     try:
         for env in events:
-            socketio.emit("event", env, to=room(env["meeting"]), namespace=NAMESPACE)
+            if isinstance(manager, PubSubManager):
+                manager._publish(_queue_message(env))
+            else:
+                socketio.emit("event", env, to=room(env["meeting"]), namespace=NAMESPACE)
     except Exception:
         current_app.logger.exception("live: events committed but not broadcast")
+
+
+def _queue_message(env: dict[str, Any]) -> dict[str, Any]:
+    """An ``emit`` message as python-socketio's pub/sub managers exchange them (5.x)."""
+    return {
+        "method": "emit",
+        "event": "event",
+        "data": [env],
+        "binary": False,
+        "namespace": NAMESPACE,
+        "room": room(env["meeting"]),
+        "skip_sid": None,
+        "callback": None,
+        "host_id": QUEUE_SENDER,
+    }
 
 
 @cache

@@ -291,9 +291,9 @@ def test_clone_and_series(editor, meeting):
         series.create_series(editor, copy, "FREQ=MONTHLY")
 
 
-def test_series_update_shifts_the_rest_but_not_an_edited_occurrence(editor, venues):
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
-    first = services.create_meeting(
+def evaluation(editor, venues, start: datetime) -> Meeting:
+    """A two-hour evaluation hosted at the WIT venue: the first of a series."""
+    return services.create_meeting(
         editor,
         {
             "title": "Evaluasi 1 OPD 1 Desa",
@@ -303,6 +303,11 @@ def test_series_update_shifts_the_rest_but_not_an_edited_occurrence(editor, venu
             "end_at": (start + timedelta(hours=2)).isoformat(),
         },
     )
+
+
+def test_series_update_shifts_the_rest_but_not_an_edited_occurrence(editor, venues):
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
+    first = evaluation(editor, venues, start)
     made = series.create_series(editor, first, "FREQ=MONTHLY;INTERVAL=3;COUNT=4")
     own = made.meetings[2]
     services.update_meeting(
@@ -359,17 +364,7 @@ def test_series_update_checks_input_even_with_nothing_left(editor, meeting):
 
 def scheduled_series(editor, venues, people: int = 3):
     """A quarterly series of three scheduled occurrences (each mailed to ``people``)."""
-    start = datetime(2031, 1, 14, 1, 0, tzinfo=UTC)  # 10.00 WIT, well in the future
-    first = services.create_meeting(
-        editor,
-        {
-            "title": "Evaluasi 1 OPD 1 Desa",
-            "kind": "evaluation",
-            "host_venue_id": venues["WIT"].id,
-            "start_at": start.isoformat(),
-            "end_at": (start + timedelta(hours=2)).isoformat(),
-        },
-    )
+    first = evaluation(editor, venues, datetime(2031, 1, 14, 1, 0, tzinfo=UTC))  # 10.00 WIT
     invitees = [factories.person().id for _ in range(people)]
     invitations.invite(editor, first, {"person_ids": invitees})
     made = series.create_series(editor, first, "FREQ=MONTHLY;INTERVAL=3;COUNT=3")

@@ -364,7 +364,7 @@ def test_series_update_checks_input_even_with_nothing_left(editor, meeting):
 
 def scheduled_series(editor, venues, people: int = 3):
     """A quarterly series of three scheduled occurrences (each mailed to ``people``)."""
-    first = evaluation(editor, venues, datetime(2031, 1, 14, 1, 0, tzinfo=UTC))  # 10.00 WIT
+    first = evaluation(editor, venues, datetime(2036, 1, 15, 1, 0, tzinfo=UTC))  # 10.00 WIT
     invitees = [factories.person().id for _ in range(people)]
     invitations.invite(editor, first, {"person_ids": invitees})
     made = series.create_series(editor, first, "FREQ=MONTHLY;INTERVAL=3;COUNT=3")
@@ -383,7 +383,7 @@ def mailed_about(meeting: Meeting, since: int) -> list[OutboxMessage]:
     [
         {"title": "Evaluasi 1 OPD 1 Desa (bersama DPRD)"},
         {"online_url": "https://meet.example.id/evaluasi-khusus"},
-        {"start_at": "2031-04-15T10:00"},
+        {"start_at": "2036-04-16T10:00"},
     ],
 )
 def test_an_occurrence_edited_on_its_own_is_an_exception_series_edits_leave_alone(
@@ -403,8 +403,8 @@ def test_an_occurrence_edited_on_its_own_is_an_exception_series_edits_leave_alon
         {
             "title": "Evaluasi Triwulan 1 OPD 1 Desa",
             "online_url": "https://meet.example.id/evaluasi",
-            "start_at": "2031-01-14T13:00",  # every occurrence three hours later
-            "end_at": "2031-01-14T15:00",
+            "start_at": "2036-01-15T13:00",  # every occurrence three hours later
+            "end_at": "2036-01-15T15:00",
         },
     )
     assert changed == [first, last]
@@ -439,7 +439,7 @@ def test_a_calendar_shows_each_occurrence_once_with_the_exceptions_own_details(
     made = scheduled_series(editor, venues, people=1)
     own = made.meetings[1]
     services.update_meeting(editor, own, {"title": "Evaluasi bersama DPRD"})
-    series.update_series(editor, made, {"start_at": "2031-01-14T11:00"})
+    series.update_series(editor, made, {"start_at": "2036-01-15T11:00"})
     person = own.invitations[0].person
 
     feed = urlsplit(links.feed_url(invitations.feed_for(person))).path

@@ -34,6 +34,7 @@ from meetcoord.meetings import invitations, recurrence
 from meetcoord.meetings.cleaning import clean_meeting
 from meetcoord.meetings.models import AgendaItem, Meeting, MeetingSite, MeetingStatus, Series
 from meetcoord.meetings.services import apply_changes, commit, require_editor, zone_for
+from meetcoord.meetings.zones import host_zone
 
 
 def _copy(actor: User | None, source: Meeting, start_at: datetime) -> Meeting:
@@ -88,7 +89,7 @@ def create_series(actor: User | None, first: Meeting, rule: str) -> Series:
     require_editor(actor)
     if first.series_id is not None:
         raise Conflict(_l("Rapat ini sudah bagian dari seri."))
-    zone = first.host_venue.timezone if first.host_venue else "Asia/Jakarta"
+    zone = host_zone(first)
     try:
         starts = recurrence.occurrences(rule, first.start_at, zone)
     except recurrence.RecurrenceError as exc:

@@ -140,6 +140,32 @@ def test_person_crud_shows_organization_name(client: Any, editor: dict[str, str]
     assert count(Person) == 0
 
 
+def test_person_zone_is_their_own_or_their_organizations_region(
+    client: Any, editor: dict[str, str]
+) -> None:
+    maluku = factories.organization(name="Bappeda Provinsi Maluku", region="Provinsi Maluku")
+    body = {"name": "Ongky Latuconsina", "category": "government", "organization_id": maluku.id}
+    created = client.post(f"{API}/people", json=body, headers=editor)
+    assert created.status_code == 201, created.get_data(as_text=True)
+    person = created.get_json()
+    assert (person["timezone"], person["zone"], person["zone_label"]) == (
+        None,
+        "Asia/Jayapura",
+        "WIT",
+    )
+    url = created.headers["Location"]
+    moved = client.patch(url, json={"timezone": "WIB"}, headers=editor).get_json()
+    assert (moved["timezone"], moved["zone"], moved["zone_label"]) == (
+        "Asia/Jakarta",
+        "Asia/Jakarta",
+        "WIB",
+    )
+    problem(client.patch(url, json={"timezone": "Asia/Ambon"}, headers=editor), 422)
+    assert client.get(url, headers=editor).get_json()["timezone"] == "Asia/Jakarta"
+    cleared = client.patch(url, json={"timezone": None}, headers=editor).get_json()
+    assert (cleared["timezone"], cleared["zone"]) == (None, "Asia/Jayapura")
+
+
 def test_forum_crud_and_members(client: Any, editor: dict[str, str]) -> None:
     body = {
         "name": "Forum BangKIT Sumba Barat Daya",
@@ -222,6 +248,9 @@ BAD_CREATES = [
     ("people", {"name": "Maria", "category": "ngo", "has_disability": "mungkin"}, "has_disability"),
     ("people", {"name": "Maria", "category": "ngo", "email": "bukan-email"}, "email"),
     ("people", {"name": "Maria", "category": "ngo", "organization_id": 999999}, "organization_id"),
+    ("people", {"name": "Maria", "category": "ngo", "timezone": "Mars/Olympus"}, "timezone"),
+    ("people", {"name": "Maria", "category": "ngo", "timezone": 9}, "timezone"),
+    ("people", {"name": "Maria", "category": "ngo", "zone": "Asia/Jayapura"}, "zone"),
     ("forums", {"name": "Forum X", "decree_date": "kemarin"}, "decree_date"),
     ("forums", {"name": None}, "name"),
     ("venues", {"name": "Aula", "timezone": "Asia/Mataram"}, "timezone"),

@@ -114,8 +114,11 @@ def test_invitation_parses_with_expected_properties():
     assert attendee.params["CN"] == "Ni Luh Putu Ayu D'Souza"
     assert attendee.params["ROLE"] == "REQ-PARTICIPANT"
     assert attendee.params["PARTSTAT"] == "NEEDS-ACTION"
-    assert attendee.params["RSVP"] == "TRUE"
+    # No calendar reply is read, so none is asked for; the answer goes through the link.
+    assert attendee.params["RSVP"] == "FALSE"
     text = str(vevent["DESCRIPTION"])
+    assert "Konfirmasi kehadiran hanya lewat tautan pribadi Anda" in text
+    assert "tidak sampai ke panitia" in text
     assert "Maksud dan tujuan: Menyepakati rencana tindak lanjut; lintas lokasi." in text
     assert "09.00 WITA — Pembukaan (Kepala BAPPEDA, 15 menit)" in text
     assert "09.15 WITA — Paparan capaian program (45 menit)" in text

@@ -142,6 +142,20 @@ def test_bodies_have_local_time_other_sites_link_and_agenda(zone: str, local: st
     assert mail.recipient.location in plain
 
 
+def test_invitation_asks_for_no_calendar_reply_and_says_where_to_answer():
+    """The service reads no iTIP REPLY: the calendar asks for none (RSVP=FALSE) and the
+    text points to the personal link instead of the calendar's accept button.
+    """
+    parsed = roundtrip(compose_invitation(make_mail()))
+    for kind in ("plain", "html"):
+        body = parsed.get_body((kind,)).get_content()
+        assert "Jawablah lewat tautan ini" in body
+        assert "tombol terima/tolak di aplikasi kalender tidak sampai ke panitia" in body
+    for part in calendar_parts(parsed):
+        event = Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0]
+        assert event["ATTENDEE"].params["RSVP"] == "FALSE"
+
+
 def test_html_is_escaped():
     mail = InvitationMail(
         make_event(title="Rapat <Evaluasi> & Sinkronisasi"),

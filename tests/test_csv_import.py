@@ -99,3 +99,27 @@ def test_oversized_and_too_many_rows(editor):
         import_people(editor, big, max_bytes=len(big), max_rows=100)
     assert "100" in caught.value.report.file_errors[0]
     assert people_count() == 0
+
+
+def test_zone_column_takes_labels_or_iana_names_and_refuses_others(editor):
+    raw = (
+        b"nama;kategori;zona\n"
+        b"Ongky Latuconsina;pemerintah;WIT\n"
+        b"Baiq Nurul Aini;tokoh perempuan;Asia/Makassar\n"
+        b"Lalu Zaini;tokoh masyarakat;\n"
+        b"Siti Rahma;pemerintah;Bumi/Bulan\n"
+    )
+    with pytest.raises(CsvImportError) as caught:
+        import_people(editor, raw, **LIMITS)
+    (row,) = caught.value.report.row_errors
+    assert row.line == 5
+    assert "Zona waktu tidak dikenal" in row.errors["timezone"][0]
+    assert people_count() == 0
+
+    import_people(editor, raw.rsplit(b"Siti", 1)[0], **LIMITS)
+    zones = dict(db.session.execute(select(Person.name, Person.timezone)).all())
+    assert zones == {
+        "Ongky Latuconsina": "Asia/Jayapura",
+        "Baiq Nurul Aini": "Asia/Makassar",
+        "Lalu Zaini": None,
+    }

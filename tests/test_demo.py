@@ -127,6 +127,18 @@ def test_people_are_realistic(demo):
         assert "lorem" not in (person.name + person.position).lower()
 
 
+def test_every_demo_person_reads_times_in_their_agencys_zone(demo):
+    """No demo person sets a zone: each follows their agency's region."""
+    people = db.session.scalars(select(Person)).all()
+    assert all(person.timezone is None and person.zone for person in people)
+    labels = Counter(
+        (person.organization.region, person.zone_label) for person in people if person.organization
+    )
+    for region, label in labels:
+        expected = "WIT" if "Maluku" in region else "WIB" if "Jakarta" in region else "WITA"
+        assert label == expected, region
+
+
 @pytest.mark.parametrize(
     ("venue", "label"),
     [

@@ -339,6 +339,24 @@ def test_person_create_edit_delete(client, auth, editor):
     assert db.session.get(Person, person.id) is None
 
 
+def test_person_form_sets_and_clears_their_zone(client, auth, editor):
+    org = factories.organization(name="Bappeda Kabupaten Uji", region="Kota Kupang, NTT")
+    form = text(client.get("/directory/people/new"))
+    assert "— ikuti wilayah organisasi —" in form
+    assert '<option value="Asia/Jayapura">WIT — Asia/Jayapura</option>' in form
+    data = {"name": "Yakobus Tefa", "category": "government", "organization_id": str(org.id)}
+    created = auth.post("/directory/people/new", {**data, "timezone": "Asia/Jayapura"})
+    assert created.status_code == 302
+    person = db.session.scalar(select(Person).where(Person.name == "Yakobus Tefa"))
+    assert (person.timezone, person.zone_label) == ("Asia/Jayapura", "WIT")
+    edit = text(client.get(f"/directory/people/{person.id}/edit"))
+    assert '<option selected value="Asia/Jayapura">' in edit
+    cleared = auth.post(f"/directory/people/{person.id}/edit", {**data, "timezone": ""})
+    assert cleared.status_code == 302
+    db.session.refresh(person)
+    assert (person.timezone, person.zone_label) == (None, "WITA")  # Kupang, NTT
+
+
 @pytest.mark.parametrize(
     ("data", "status", "errors"),
     [
@@ -347,6 +365,11 @@ def test_person_create_edit_delete(client, auth, editor):
         ({"name": "A", "category": "raja"}, 422, {"category": "Nilai tidak dikenal"}),
         ({"name": "A", "category": "government", "gender": "x"}, 422, {"gender": "tidak dikenal"}),
         ({"name": "A", "category": "government", "email": "dup@example.go.id"}, 409, {"email": ""}),
+        (
+            {"name": "A", "category": "government", "timezone": "Asia/Ambon"},
+            422,
+            {"timezone": "Zona waktu tidak dikenal"},
+        ),
     ],
 )
 def test_person_bad_input(client, auth, editor, data, status, errors):
@@ -457,7 +480,8 @@ def test_import_template_downloads_with_the_header(client, editor):
     assert response.mimetype == "text/csv"
     body = response.get_data().decode("utf-8-sig")
     assert (
-        body.strip() == "nama;jabatan;organisasi;email;telepon;jenis_kelamin;kategori;disabilitas"
+        body.strip()
+        == "nama;jabatan;organisasi;email;telepon;jenis_kelamin;kategori;disabilitas;zona"
     )
     page = text(client.get("/directory/people/import"))
     assert 'enctype="multipart/form-data"' in page
@@ -465,12 +489,16 @@ def test_import_template_downloads_with_the_header(client, editor):
 
 
 def test_import_people_from_the_template(client, auth, editor):
-    factories.organization(name="Bappeda Sumba Barat Daya", short_name="Bappeda SBD")
+    factories.organization(
+        name="Bappeda Sumba Barat Daya",
+        short_name="Bappeda SBD",
+        region="Kabupaten Sumba Barat Daya, Nusa Tenggara Timur",
+    )
     header = client.get("/directory/people/import/template.csv").get_data()
     rows = (
         b"Yohanes Bili;Kepala Bappeda;Bappeda SBD;yohanes@sbd.go.id;0813-1111-2222;"
-        b"L;pemerintah;\r\n"
-        b"Maria Goreti;Ketua PKK;;;;P;tokoh perempuan;ya\r\n"
+        b"L;pemerintah;;\r\n"
+        b"Maria Goreti;Ketua PKK;;;;P;tokoh perempuan;ya;WIT\r\n"
     )
     response = upload(auth, header + rows)
     assert response.status_code == 302
@@ -478,6 +506,9 @@ def test_import_people_from_the_template(client, auth, editor):
     maria = db.session.scalar(select(Person).where(Person.name == "Maria Goreti"))
     assert maria.has_disability is True
     assert maria.category is StakeholderCategory.WOMEN_LEADER
+    assert maria.timezone == "Asia/Jayapura"  # "WIT" in the zona column, stored as IANA
+    yohanes = db.session.scalar(select(Person).where(Person.name == "Yohanes Bili"))
+    assert (yohanes.timezone, yohanes.zone) == (None, "Asia/Makassar")  # from the region
 
 
 def test_import_bad_rows_show_the_report_and_import_nothing(client, auth, editor):

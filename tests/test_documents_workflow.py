@@ -96,6 +96,23 @@ def test_minutes_wait_for_the_meeting_to_close(app):
         workflow.start_minutes(open_rakor.staff_actor, open_rakor.meeting)
 
 
+def test_circulation_mail_gives_the_deadline_in_each_readers_zone(rakor):
+    doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
+    # 16.00 WITA at the host in Tambolaka is 17.00 WIT for the invitee in Ambon.
+    workflow.circulate(rakor.staff_actor, doc, datetime(2031, 1, 14, 8, 0, tzinfo=UTC))
+    bodies = {
+        m.recipient: message_from_bytes(m.message).get_payload(decode=True).decode()
+        for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "circulation")
+        )
+    }
+    assert (
+        "Batas waktu komentar: 14-01-2031 17.00 WIT."
+        in bodies[rakor.ambon_participant.person.email]
+    )
+    assert "Batas waktu komentar: 14-01-2031 16.00 WITA." in bodies[rakor.participant.person.email]
+
+
 def test_circulation_mails_every_invitee_and_takes_comments_until_the_deadline(rakor):
     doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
     with pytest.raises(ValidationError):

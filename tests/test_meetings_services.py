@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from icalendar import Calendar
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.extensions import db
-from meetcoord.meetings import agenda, conflicts, invitations, series, services
+from meetcoord.meetings import agenda, conflicts, invitations, links, series, services
 from meetcoord.meetings.models import InviteeRole, Meeting, MeetingStatus
 from tests import factories
 
@@ -290,9 +291,9 @@ def test_clone_and_series(editor, meeting):
         series.create_series(editor, copy, "FREQ=MONTHLY")
 
 
-def test_series_update_shifts_the_rest_but_not_an_edited_occurrence(editor, venues):
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
-    first = services.create_meeting(
+def evaluation(editor, venues, start: datetime) -> Meeting:
+    """A two-hour evaluation hosted at the WIT venue: the first of a series."""
+    return services.create_meeting(
         editor,
         {
             "title": "Evaluasi 1 OPD 1 Desa",
@@ -302,6 +303,11 @@ def test_series_update_shifts_the_rest_but_not_an_edited_occurrence(editor, venu
             "end_at": (start + timedelta(hours=2)).isoformat(),
         },
     )
+
+
+def test_series_update_shifts_the_rest_but_not_an_edited_occurrence(editor, venues):
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
+    first = evaluation(editor, venues, start)
     made = series.create_series(editor, first, "FREQ=MONTHLY;INTERVAL=3;COUNT=4")
     own = made.meetings[2]
     services.update_meeting(
@@ -354,3 +360,104 @@ def test_series_update_checks_input_even_with_nothing_left(editor, meeting):
     with pytest.raises(ValidationError):
         series.update_series(editor, made, {"kind": "pesta"})
     assert series.update_series(editor, made, {"title": "Rakor"}) == []
+
+
+def scheduled_series(editor, venues, people: int = 3):
+    """A quarterly series of three scheduled occurrences (each mailed to ``people``)."""
+    first = evaluation(editor, venues, datetime(2036, 1, 15, 1, 0, tzinfo=UTC))  # 10.00 WIT
+    invitees = [factories.person().id for _ in range(people)]
+    invitations.invite(editor, first, {"person_ids": invitees})
+    made = series.create_series(editor, first, "FREQ=MONTHLY;INTERVAL=3;COUNT=3")
+    for meeting in made.meetings:
+        services.schedule_meeting(editor, meeting)
+    return made
+
+
+def mailed_about(meeting: Meeting, since: int) -> list[OutboxMessage]:
+    ids = {inv.id for inv in meeting.invitations}
+    return [m for m in outbox() if m.id > since and m.ref_id in ids]
+
+
+@pytest.mark.parametrize(
+    "own_change",
+    [
+        {"title": "Evaluasi 1 OPD 1 Desa (bersama DPRD)"},
+        {"online_url": "https://meet.example.id/evaluasi-khusus"},
+        {"start_at": "2036-04-16T10:00"},
+    ],
+)
+def test_an_occurrence_edited_on_its_own_is_an_exception_series_edits_leave_alone(
+    editor, venues, own_change
+):
+    made = scheduled_series(editor, venues)
+    first, own, last = made.meetings
+    services.update_meeting(editor, own, own_change)
+    assert own.is_series_exception
+    assert len(mailed_about(own, 0)) == 3 + 3  # invited, then told of its own change
+    own_state = (own.title, own.online_url, own.start_at, own.end_at, own.sequence)
+    before = max(m.id for m in outbox())
+
+    changed = series.update_series(
+        editor,
+        made,
+        {
+            "title": "Evaluasi Triwulan 1 OPD 1 Desa",
+            "online_url": "https://meet.example.id/evaluasi",
+            "start_at": "2036-01-15T13:00",  # every occurrence three hours later
+            "end_at": "2036-01-15T15:00",
+        },
+    )
+    assert changed == [first, last]
+    assert (own.title, own.online_url, own.start_at, own.end_at, own.sequence) == own_state
+    assert own.is_series_exception
+    assert mailed_about(own, before) == []  # nothing happened to them: no mail
+    for meeting in (first, last):
+        assert meeting.title == "Evaluasi Triwulan 1 OPD 1 Desa"
+        assert not meeting.is_series_exception  # moved with its series, not on its own
+        assert [m.kind for m in mailed_about(meeting, before)] == ["update"] * 3
+
+
+def test_a_place_edit_makes_an_exception_but_a_non_calendar_edit_does_not(editor, venues):
+    made = scheduled_series(editor, venues, people=1)
+    _, own, other = made.meetings
+    services.update_meeting(editor, other, {"kind": "coordination"})
+    assert not other.is_series_exception  # nobody's calendar shows the kind
+    services.update_meeting(editor, own, {"host_venue_id": venues["WITA"].id})
+    assert own.is_series_exception
+    series.update_series(editor, made, {"host_venue_id": venues["WIB"].id})
+    assert own.host_venue_id == venues["WITA"].id
+    assert other.host_venue_id == venues["WIB"].id
+
+
+def test_a_calendar_shows_each_occurrence_once_with_the_exceptions_own_details(
+    client, editor, venues
+):
+    """What a calendar client sees of a series: one VEVENT per occurrence (its own UID,
+    its own invitations and personal links), no RRULE to expand into duplicates, and the
+    occurrence edited on its own with its own title and time after a series edit.
+    """
+    made = scheduled_series(editor, venues, people=1)
+    own = made.meetings[1]
+    services.update_meeting(editor, own, {"title": "Evaluasi bersama DPRD"})
+    series.update_series(editor, made, {"start_at": "2036-01-15T11:00"})
+    person = own.invitations[0].person
+
+    feed = urlsplit(links.feed_url(invitations.feed_for(person))).path
+    cal = Calendar.from_ical(client.get(feed).data)
+    events = list(cal.walk("VEVENT"))
+    assert [str(e["UID"]) for e in events] == [m.uid for m in made.meetings]
+    assert len({str(e["UID"]) for e in events}) == 3
+    assert not any("RRULE" in e or "RECURRENCE-ID" in e or "EXDATE" in e for e in events)
+    assert [str(e["SUMMARY"]) for e in events] == [
+        "Evaluasi 1 OPD 1 Desa",
+        "Evaluasi bersama DPRD",
+        "Evaluasi 1 OPD 1 Desa",
+    ]
+    assert [e.decoded("DTSTART").hour for e in events] == [11, 10, 11]  # WIT wall clock
+    assert {e["DTSTART"].params["TZID"] for e in events} == {"Asia/Jayapura"}
+    # each occurrence's own invitation file holds that occurrence alone
+    for meeting in made.meetings:
+        token = links.personal_token(meeting.invitations[0])
+        (event,) = Calendar.from_ical(client.get(f"/i/{token}/invite.ics").data).walk("VEVENT")
+        assert str(event["UID"]) == meeting.uid
+        assert "RRULE" not in event

@@ -580,6 +580,34 @@ def test_make_series_with_rule_builder_and_edit_series(client, auth, editor, ven
     assert series.meetings[2].start_at == datetime(2030, 9, 10, 2, tzinfo=UTC)
 
 
+def test_an_occurrence_saved_unchanged_follows_its_series_and_one_edited_does_not(
+    client, auth, editor, venues
+):
+    from meetcoord.meetings import series as series_services
+
+    first = make_meeting(editor, venues["WITA"])
+    made = series_services.create_series(editor, first, "FREQ=MONTHLY;COUNT=3")
+    own = made.meetings[1]
+    page = text(client.get(f"/meetings/{own.id}/edit"))
+    start = re.search(r'name="start_at"[^>]*value="([^"]+)"', page).group(1)
+    end = re.search(r'name="end_at"[^>]*value="([^"]+)"', page).group(1)
+    unchanged = meeting_form(
+        venues["WITA"], title=own.title, purpose="", online_url="", start_at=start, end_at=end
+    )
+    assert auth.post(f"/meetings/{own.id}/edit", unchanged).status_code == 302
+    assert not own.is_series_exception  # saving the form as it was edits nothing
+    edited = {**unchanged, "title": "Rakor BangKIT bersama DPRD"}
+    assert auth.post(f"/meetings/{own.id}/edit", edited).status_code == 302
+    assert own.is_series_exception
+    assert "diubah sendiri" in text(client.get(f"/meetings/{own.id}"))
+    auth.post(f"/meetings/series/{made.id}/edit", {"title": "Rakor Triwulan BangKIT"})
+    assert [m.title for m in made.meetings] == [
+        "Rakor Triwulan BangKIT",
+        "Rakor BangKIT bersama DPRD",
+        "Rakor Triwulan BangKIT",
+    ]
+
+
 def test_unknown_meeting_is_404(client, editor):
     assert client.get("/meetings/999999").status_code == 404
     assert client.get("/meetings/series/999999/edit").status_code == 404

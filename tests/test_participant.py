@@ -6,6 +6,8 @@ address (the personal-link rate limit counts per address and lives for the whole
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import itertools
 from datetime import UTC, datetime
@@ -506,3 +508,99 @@ def test_viewer_does_not_see_the_feed_address(auth, setup):
     html = auth.client.get(f"/directory/organizations/{setup.org.id}").get_data(as_text=True)
     assert "Kalender langganan" not in html
     assert db.session.scalar(select(func.count()).select_from(Meeting)) >= 1
+
+
+# --- every reader in their own zone -----------------------------------------------------
+
+
+def mail_parts(row: OutboxMessage) -> dict[str, str]:
+    """text/plain, text/html and text/calendar of a queued invitation, decoded."""
+    message = email.message_from_bytes(row.message, policy=email.policy.default)
+    return {
+        part.get_content_type(): part.get_payload(decode=True).decode("utf-8")
+        for part in message.walk()
+        if part.get_content_maintype() == "text"
+    }
+
+
+def ambon_online(setup: Setup) -> Invitation:
+    """An online invitee whose agency is in Maluku (WIT): no zone of their own."""
+    maluku = factories.organization(name="Bappeda Provinsi Maluku Uji", region="Provinsi Maluku")
+    return setup.invite(None, factories.person(name="Ongky Latuconsina", organization=maluku))
+
+
+def test_online_invitee_reads_every_surface_in_their_own_zone(visitor, setup):
+    """Hosted at 10.00 WITA: an online reader from Ambon is told 11.00 WIT everywhere."""
+    ambon = ambon_online(setup)
+    setup.schedule()
+
+    # the invitation mail: text, HTML and its calendar part
+    (row,) = [m for m in mails() if m.recipient == ambon.person.email]
+    parts = mail_parts(row)
+    for body in (parts["text/plain"], parts["text/html"]):
+        assert "Jumat, 15 Maret 2024, 11.00–13.00 WIT" in body
+        assert "11.15 WIT — Diskusi rencana aksi (60 menit)" in body
+        assert "12.00 WITA" not in body  # the host's end time, never theirs
+    for cal in (
+        parse(parts["text/calendar"].encode()),
+        parse(visitor.get(url(ambon, "/invite.ics")).data),
+    ):
+        event = next(iter(cal.walk("VEVENT")))
+        assert event["DTSTART"].params["TZID"] == "Asia/Jayapura"
+        assert event.decoded("DTSTART").hour == 11
+        assert event.decoded("DTSTART").astimezone(UTC) == START_UTC
+        assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Asia/Jayapura"]
+        assert "11.00–13.00 WIT" in str(event["DESCRIPTION"])
+
+    # the personal page, with its agenda and its Google Calendar link
+    html = visitor.get(url(ambon)).get_data(as_text=True)
+    assert "11.00 WIT – 13.00 WIT" in html
+    assert "11.15 WIT" in html
+    assert "ctz=Asia%2FJayapura" in html
+
+    # the phone during the meeting
+    phone = visitor.get(url(ambon, "/live")).get_data(as_text=True)
+    assert "Jumat, 15 Maret 2024, 11.00 WIT – 13.00 WIT" in phone
+
+    # the participant API
+    seen = visitor.get(f"/api/v1/invitations/by-token/{links.personal_token(ambon)}").get_json()
+    assert seen["zone"] == "Asia/Jayapura"
+    assert seen["times"][0]["label"] == "WIT"
+
+    # and their own calendar feed
+    (event,) = parse(visitor.get(feed_path(ambon.person)).data).walk("VEVENT")
+    assert event["DTSTART"].params["TZID"] == "Asia/Jayapura"
+    assert "11.00–13.00 WIT" in str(event["DESCRIPTION"])
+    assert str(event["LOCATION"]) == "Daring: https://meet.example.id/bangkit"
+
+
+def test_a_persons_own_zone_wins_over_their_agencys_region(visitor, setup):
+    ambon = ambon_online(setup)
+    ambon.person.timezone = "Asia/Jakarta"  # works from Jakarta this year
+    html = visitor.get(url(ambon)).get_data(as_text=True)
+    assert "09.00 WIB – 11.00 WIB" in html
+    assert "11.00 WIT – 13.00 WIT" not in html
+
+
+def test_a_site_invitee_reads_their_sites_zone_whatever_their_own(visitor, setup):
+    setup.papua.person.timezone = "Asia/Jakarta"  # lives in Jakarta, sits in Jayapura
+    html = visitor.get(url(setup.papua)).get_data(as_text=True)
+    assert "11.00 WIT – 13.00 WIT" in html
+
+
+def test_person_feed_uses_their_own_site_not_the_hosts(visitor, setup):
+    setup.schedule()
+    (event,) = parse(visitor.get(feed_path(setup.jakarta.person)).data).walk("VEVENT")
+    assert event["DTSTART"].params["TZID"] == "Asia/Jakarta"
+    assert event.decoded("DTSTART").hour == 9
+    assert str(event["LOCATION"]).startswith("Gedung Bappenas")
+    assert "Aula BAPPEDA NTB" not in str(event["LOCATION"])
+    assert "09.00–11.00 WIB" in str(event["DESCRIPTION"])
+    assert links.personal_url(setup.jakarta) not in str(event.to_ical().decode())
+
+
+def test_organization_feed_reads_in_the_organizations_region_zone(visitor, setup):
+    setup.org.region = "Provinsi Papua"
+    setup.schedule()
+    (event,) = parse(visitor.get(feed_path(setup.org)).data).walk("VEVENT")
+    assert event["DTSTART"].params["TZID"] == "Asia/Jayapura"

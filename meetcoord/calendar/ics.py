@@ -109,6 +109,10 @@ def invitation_calendar(event: EventData, recipient: Recipient, method: Method) 
         url=recipient.personal_url,
     )
     if recipient.email:  # someone reached by letter or chat downloads the file without one
+        # RSVP=FALSE: the service reads no calendar replies. An "accept" pressed in Outlook
+        # would go to a mailbox nobody reads, so nobody is asked for one; the answer is
+        # given on the personal link (DESCRIPTION, URL), which also takes the site or
+        # online choice and a stand-in that an iTIP REPLY cannot carry.
         vevent.add(
             "attendee",
             _address(
@@ -116,7 +120,7 @@ def invitation_calendar(event: EventData, recipient: Recipient, method: Method) 
                 recipient.name,
                 ROLE=recipient.ical_role,
                 PARTSTAT=recipient.partstat,
-                RSVP="FALSE" if cancelled else "TRUE",
+                RSVP="FALSE",
                 CUTYPE="INDIVIDUAL",
             ),
         )

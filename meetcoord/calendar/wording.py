@@ -21,6 +21,13 @@ from meetcoord.core.timezones import (
 
 LOCALE = "id"
 
+# Calendar replies are not read (the .ics asks for none): every surface says where to answer.
+ANSWER_HERE = (
+    "Konfirmasi kehadiran hanya lewat tautan pribadi Anda, bukan tombol terima/tolak di "
+    "aplikasi kalender (jawaban itu tidak sampai ke panitia). Di tautan ini juga: ganti "
+    "lokasi atau daring, tunjuk perwakilan, kode QR"
+)
+
 
 @lru_cache(maxsize=4096)
 def time_at(moment: datetime, zone: str) -> str:
@@ -112,10 +119,7 @@ def description(event: EventData, recipient: Recipient | None = None) -> str:
     if event.online_url and (recipient is None or not recipient.is_online):
         parts.append(f"Tautan daring: {event.online_url}")
     if recipient is not None:
-        parts.append(
-            "Tautan pribadi (konfirmasi kehadiran, ganti lokasi, kode QR): "
-            f"{recipient.personal_url}"
-        )
+        parts.append(f"{ANSWER_HERE}:\n{recipient.personal_url}")
     elif event.url:
         parts.append(f"Rincian: {event.url}")
     return "\n".join(parts)

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from meetcoord.core.cleaning import Collector
 from meetcoord.directory.models import Gender, OrgKind, OrgLevel, StakeholderCategory
+from meetcoord.directory.regions import parse_zone
 
 # Words people write in a CSV or say in a form for each enum value, beyond the value itself.
 ALIASES: dict[type[StrEnum], dict[str, str]] = {
@@ -88,7 +89,24 @@ def clean_person(data: Mapping[str, Any], *, partial: bool = False) -> dict[str,
     c.choice("gender", Gender)
     c.choice("category", StakeholderCategory, required=not partial or "category" in data)
     c.flag("has_disability")
+    _person_zone(c, "timezone")
     return c.done(_l("Data orang tidak valid."))
+
+
+def _person_zone(c: Collector, field: str) -> None:
+    """Optional: an IANA name or WIB/WITA/WIT, stored as the IANA name; empty clears it
+    (the person then reads times in their organization's region's zone).
+    """
+    if field not in c.data:
+        return
+    value = c.raw(field)
+    if value is None or value == "":
+        c.out[field] = None
+    elif not isinstance(value, str) or parse_zone(value) is None:
+        message = _l("Zona waktu tidak dikenal; isi WIB, WITA, WIT atau nama IANA (Asia/Makassar).")
+        c.fail(field, message)
+    else:
+        c.out[field] = parse_zone(value)
 
 
 def clean_forum(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:

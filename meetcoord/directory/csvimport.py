@@ -35,6 +35,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "gender": ("jenis_kelamin", "jk", "gender"),
     "category": ("kategori", "category"),
     "has_disability": ("disabilitas", "disability", "has_disability"),
+    "timezone": ("zona", "zona_waktu", "timezone"),
 }
 REQUIRED_HEADERS = ("name", "category")
 TEMPLATE_HEADER = [names[0] for names in HEADERS.values()]

@@ -80,6 +80,7 @@ def options(pairs: Any) -> list[Any]:
 
 NONE_PAIR = ("", _l("— tidak ada —"))
 PICK_PAIR = ("", _l("— pilih —"))
+FROM_REGION_PAIR = ("", _l("— ikuti wilayah organisasi —"))
 
 
 def enum_choices(labels: dict[Any, Any], *, blank: tuple[str, Any] | None = PICK_PAIR) -> list:
@@ -115,6 +116,12 @@ class PersonForm(DirectoryForm):
         _l("Kategori pemangku kepentingan"), choices=enum_choices(CATEGORY_LABELS)
     )
     has_disability = BooleanField(_l("Penyandang disabilitas"))
+    # For online attendance: the zone their meeting times are shown in.
+    timezone = SelectField(_l("Zona waktu"), choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = options([FROM_REGION_PAIR, *zone_choices()])
 
 
 class ForumForm(DirectoryForm):

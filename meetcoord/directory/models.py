@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetcoord.core.db import TimestampMixin, str_enum
 from meetcoord.core.timezones import zone_label
+from meetcoord.directory.regions import zone_for_region
 from meetcoord.extensions import db
 
 
@@ -96,6 +97,23 @@ class Organization(TimestampMixin, db.Model):
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
     )
 
+    @property
+    def zone(self) -> str | None:
+        """The zone of the province its region names, else its parent's (None if unknown).
+
+        Derived, not stored: correcting an organization's region corrects its people's
+        default zone with it.
+        """
+        org: Organization | None = self
+        for _ in range(8):  # a parent chain is short; a cycle must not loop forever
+            if org is None:
+                return None
+            zone = zone_for_region(org.region)
+            if zone:
+                return zone
+            org = org.parent
+        return None
+
     def __str__(self) -> str:
         return self.name
 
@@ -114,6 +132,9 @@ class Person(TimestampMixin, db.Model):
     gender: Mapped[Gender | None] = mapped_column(str_enum(Gender, 10))
     category: Mapped[StakeholderCategory] = mapped_column(str_enum(StakeholderCategory))
     has_disability: Mapped[bool] = mapped_column(default=False)
+    # The zone this person reads times in (IANA) when they attend online; None means "the
+    # zone of their organization's region" (see ``zone``).
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
     organization: Mapped[Organization | None] = relationship(back_populates="people")
     memberships: Mapped[list[ForumMember]] = relationship(
@@ -121,6 +142,18 @@ class Person(TimestampMixin, db.Model):
     )
 
     __table_args__ = (Index("ix_people_name", "name"),)
+
+    @property
+    def zone(self) -> str | None:
+        """Their own zone if set, else their organization's region's; None if neither."""
+        if self.timezone:
+            return self.timezone
+        return self.organization.zone if self.organization is not None else None
+
+    @property
+    def zone_label(self) -> str | None:
+        zone = self.zone
+        return zone_label(zone) if zone else None
 
     def __str__(self) -> str:
         return self.name

@@ -107,6 +107,14 @@ class PersonSchema(ApiSchema):
         _values(StakeholderCategory), required=True, metadata={"description": "Unsur."}
     )
     has_disability = Bool()
+    timezone = _optional_text(
+        description="Zona waktu orang ini untuk rapat daring: nama IANA atau WIB/WITA/WIT; "
+        "kosong (null) = zona wilayah organisasinya.",
+        example="Asia/Jayapura",
+    )
+    # The zone they are shown times in: their own, else their organization's region's.
+    zone = _derived(lambda person: person.zone, "string", nullable=True)
+    zone_label = _derived(lambda person: person.zone_label, "string", nullable=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
@@ -120,7 +128,8 @@ class PeopleImportSchema(ApiSchema):
         required=True,
         metadata={
             "description": "CSV UTF-8 (pemisah , atau ;) dengan kolom nama, jabatan, "
-            "organisasi, email, telepon, jenis_kelamin, kategori, disabilitas."
+            "organisasi, email, telepon, jenis_kelamin, kategori, disabilitas, zona "
+            "(WIB/WITA/WIT atau nama IANA; kosong = zona wilayah organisasi)."
         },
     )
 

@@ -29,6 +29,7 @@ from meetcoord.meetings.schemas import (
     _values,
     local_times,
 )
+from meetcoord.meetings.zones import reader_zone
 
 # --- schemas ----------------------------------------------------------------------------
 
@@ -41,14 +42,6 @@ class RsvpSchema(ApiSchema):
         allow_none=True,
         metadata={"description": "'online', atau id lokasi rapat ini (sebagai teks)."},
     )
-
-
-def _zone_of(invitation: Any) -> str:
-    """The participant's zone: their site's, or the host's when they attend online."""
-    if invitation.site is not None:
-        return str(invitation.site.venue.timezone)
-    host = invitation.meeting.host_venue
-    return str(host.timezone) if host else "Asia/Jakarta"
 
 
 class ParticipantSiteSchema(ApiSchema):
@@ -89,9 +82,9 @@ class ParticipantInvitationSchema(ApiSchema):
     site_name = _derived(
         lambda inv: inv.site.venue.name if inv.site else None, "string", nullable=True
     )
-    zone = _derived(_zone_of, "string")
+    zone = _derived(reader_zone, "string")
     times = Computed(
-        lambda inv: local_times(inv.meeting.start_at, [_zone_of(inv)]),
+        lambda inv: local_times(inv.meeting.start_at, [reader_zone(inv)]),
         fields.Nested(LocalTimeSchema),
         metadata={"description": "Mulai rapat di zona peserta."},
     )

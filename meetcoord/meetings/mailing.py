@@ -9,6 +9,7 @@ inviting a forum of 200 waits for the rendering, so it must stay cheap.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import timedelta
 
 from flask import current_app
@@ -25,6 +26,7 @@ from meetcoord.calendar.data import (
 from meetcoord.core import outbox
 from meetcoord.meetings import links
 from meetcoord.meetings.models import Invitation, Meeting, MeetingSite, MeetingStatus
+from meetcoord.meetings.zones import DEFAULT_ZONE, reader_zone
 
 KINDS = {"REQUEST": "invitation", "CANCEL": "cancellation"}
 WEST_TO_EAST = {"Asia/Jakarta": 0, "Asia/Pontianak": 0, "Asia/Makassar": 1, "Asia/Jayapura": 2}
@@ -55,7 +57,7 @@ def event_data(meeting: Meeting) -> EventData:
         title=meeting.title,
         start_at=meeting.start_at,
         end_at=meeting.end_at,
-        zone=host.timezone if host else (zones[0] if zones else "Asia/Jakarta"),
+        zone=host.timezone if host else (zones[0] if zones else DEFAULT_ZONE),
         organizer=organizer(),
         purpose=meeting.purpose or "",
         location=_place(host_site) if host_site else (meeting.online_url or ""),
@@ -68,13 +70,15 @@ def event_data(meeting: Meeting) -> EventData:
 
 
 def recipient(invitation: Invitation, event: EventData) -> Recipient:
+    """The invitee as their mail, calendar file, page and links address them: in their
+    own zone (``zones.reader_zone``), at their own site or online.
+    """
     site = invitation.site
     person = invitation.person
-    zone = site.venue.timezone if site else event.zone
     return Recipient(
         name=person.name,
         email=person.email or "",
-        zone=zone,
+        zone=reader_zone(invitation),
         personal_url=links.personal_url(invitation),
         role=invitation.role.value,
         site_name=site.venue.name if site else None,
@@ -83,6 +87,14 @@ def recipient(invitation: Invitation, event: EventData) -> Recipient:
         # a meeting-wide change and a personal one (a new site) both raise it
         sequence=invitation.meeting.sequence + invitation.sequence,
     )
+
+
+def reader_event(invitation: Invitation, event: EventData) -> EventData:
+    """The meeting as this invitee's calendar feed shows it: in their zone, at their site
+    (the online link when they attend online), not the host's.
+    """
+    site = invitation.site
+    return replace(event, zone=reader_zone(invitation), location=_place(site) if site else "")
 
 
 def _queue(invitations: Iterable[Invitation], method: Method) -> int:

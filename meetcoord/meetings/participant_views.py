@@ -31,7 +31,7 @@ from meetcoord.calendar.wording import event_zones
 from meetcoord.core.errors import Conflict, ServiceError, ValidationError
 from meetcoord.directory.models import Organization, Person
 from meetcoord.extensions import db, limiter
-from meetcoord.meetings import invitations, links, mailing, services
+from meetcoord.meetings import feeds, invitations, links, mailing, services, zones
 from meetcoord.meetings.links import personal_link_limit
 from meetcoord.meetings.models import Invitation, MeetingStatus
 from meetcoord.meetings.participant_forms import (
@@ -237,13 +237,18 @@ def letter(token: str) -> Response:
 @feed_own_limit
 def feed(token: str) -> Response:
     calendar_feed = invitations.feed_by_token(token)
-    meetings = services.search_people_meetings(invitations.feed_people(calendar_feed))
     owner = calendar_feed.person or calendar_feed.organization
     body = feed_ics(
-        [mailing.event_data(meeting) for meeting in meetings],
+        feeds.feed_events(calendar_feed),
         name=_("Rapat: %(name)s", name=owner.name) if owner else None,
     )
     return Response(body, content_type="text/calendar; charset=utf-8")
+
+
+@bp.app_template_filter("reader_zone")
+def reader_zone_filter(invitation: Invitation) -> str:
+    """``invitation|reader_zone`` for any page a participant reads (the live phone too)."""
+    return zones.reader_zone(invitation)
 
 
 @bp.app_context_processor

@@ -3,6 +3,17 @@
 A series is made from a first meeting and an RFC 5545 rule; every occurrence is its own
 meeting (its own UID in calendars), linked to the series with its original start so that
 one occurrence can be moved on its own while the rest follow the series.
+
+An occurrence whose title, time, place, online link or purpose is edited on its own
+(``services.update_meeting``) becomes an exception, like an RFC 5545 instance overridden by
+RECURRENCE-ID: later series edits leave it alone *whole* — a flag, not per-field overrides,
+because an occurrence moved to another day for a holiday must not be pulled back by a
+series-wide shift of the hour either, and because "this one is on its own now" is one fact
+the secretariat can see on the series page, where per-field rules would need explaining.
+
+Calendars get one VEVENT per occurrence, not one RRULE: each occurrence has its own
+invitations (people, sites, RSVPs, stand-ins, check-in credentials differ), its own
+personal links and its own SEQUENCE, and is scheduled, moved or cancelled on its own.
 """
 
 from __future__ import annotations
@@ -23,6 +34,7 @@ from meetcoord.meetings import invitations, recurrence
 from meetcoord.meetings.cleaning import clean_meeting
 from meetcoord.meetings.models import AgendaItem, Meeting, MeetingSite, MeetingStatus, Series
 from meetcoord.meetings.services import apply_changes, commit, require_editor, zone_for
+from meetcoord.meetings.zones import host_zone
 
 
 def _copy(actor: User | None, source: Meeting, start_at: datetime) -> Meeting:
@@ -77,7 +89,7 @@ def create_series(actor: User | None, first: Meeting, rule: str) -> Series:
     require_editor(actor)
     if first.series_id is not None:
         raise Conflict(_l("Rapat ini sudah bagian dari seri."))
-    zone = first.host_venue.timezone if first.host_venue else "Asia/Jakarta"
+    zone = host_zone(first)
     try:
         starts = recurrence.occurrences(rule, first.start_at, zone)
     except recurrence.RecurrenceError as exc:
@@ -103,6 +115,9 @@ def create_series(actor: User | None, first: Meeting, rule: str) -> Series:
 
 def update_series(actor: User | None, series: Series, data: Mapping[str, Any]) -> list[Meeting]:
     """Apply a change to every occurrence not yet held and not edited on its own.
+
+    Exceptions (``is_series_exception``) are skipped entirely: nothing of theirs changes
+    and their invitees get no update mail for a change that did not happen to them.
 
     A new start time is applied as a shift: moving the series from 09.00 to 10.00 moves
     each remaining occurrence by an hour, keeping its own date. All or nothing: one
@@ -132,7 +147,6 @@ def update_series(actor: User | None, series: Series, data: Mapping[str, Any]) -
         if new_end is not None:
             changes["end_at"] = recurrence.shift(meeting.end_at, old_end, new_end)
         apply_changes(actor, meeting, changes)
-        meeting.is_series_exception = False  # moved with its series, not on its own
     if "title" in values:
         series.title = values["title"]
     audit.record(actor, "update_series", series, f"series {series.title}: {len(targets)} meetings")

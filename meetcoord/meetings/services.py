@@ -132,13 +132,17 @@ def update_meeting(actor: User | None, meeting: Meeting, data: Mapping[str, Any]
     """Change a meeting; if its time or place moved, everyone invited gets an update."""
     require_editor(actor)
     values = clean_meeting(data, zone_for(data, meeting), partial=True)
-    apply_changes(actor, meeting, values)
+    changed = apply_changes(actor, meeting, values)
+    if meeting.series_id is not None and changed & set(CALENDAR_FIELDS):
+        # Edited on its own: from now on an exception (RFC 5545 RECURRENCE-ID) that series
+        # edits leave alone, whole (see series.update_series).
+        meeting.is_series_exception = True
     commit()
     return meeting
 
 
-def apply_changes(actor: User | None, meeting: Meeting, values: Mapping[str, Any]) -> bool:
-    """Write cleaned changes into the session (the caller commits); True if anything moved."""
+def apply_changes(actor: User | None, meeting: Meeting, values: Mapping[str, Any]) -> set[str]:
+    """Write cleaned changes into the session (the caller commits); the fields that moved."""
     if meeting.status in (MeetingStatus.CLOSED, MeetingStatus.CANCELLED):
         raise Conflict(_l("Rapat yang sudah selesai atau dibatalkan tidak dapat diubah."))
     host = _require(Venue, values.get("host_venue_id"), "host_venue_id")
@@ -149,13 +153,11 @@ def apply_changes(actor: User | None, meeting: Meeting, values: Mapping[str, Any
     _check_times(values.get("start_at", meeting.start_at), values.get("end_at", meeting.end_at))
     changed = {key: value for key, value in values.items() if getattr(meeting, key) != value}
     if not changed:
-        return False
+        return set()
     for key, value in changed.items():
         setattr(meeting, key, value)
     if host is not None and all(site.venue_id != host.id for site in meeting.sites):
         meeting.sites.append(MeetingSite(venue=host))
-    if meeting.series_id is not None and ("start_at" in changed or "end_at" in changed):
-        meeting.is_series_exception = True
     if any(key in CALENDAR_FIELDS for key in changed) and meeting.status in ACTIVE:
         meeting.sequence += 1
         mailing.queue_meeting_update(meeting)
@@ -166,7 +168,7 @@ def apply_changes(actor: User | None, meeting: Meeting, values: Mapping[str, Any
         f"meeting: {meeting.title}",
         {key: str(value) for key, value in changed.items()},
     )
-    return True
+    return set(changed)
 
 
 def schedule_meeting(actor: User | None, meeting: Meeting) -> Meeting:

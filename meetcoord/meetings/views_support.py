@@ -29,6 +29,7 @@ from meetcoord.meetings.conflicts import find_conflicts
 from meetcoord.meetings.invitations import site_counts
 from meetcoord.meetings.models import Meeting, MeetingStatus
 from meetcoord.meetings.services import require_editor as _require_editor
+from meetcoord.meetings.zones import host_zone
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -100,10 +101,6 @@ def meeting_zones(meeting: Meeting) -> list[str]:
         return meeting.start_at.astimezone(get_zone(name)).utcoffset() or timedelta(0)
 
     return sorted(names, key=lambda name: (offset(name), name))
-
-
-def host_zone(meeting: Meeting) -> str:
-    return meeting.host_venue.timezone if meeting.host_venue else "Asia/Jakarta"
 
 
 def local_input(moment: datetime | None, zone: str) -> str:

@@ -24,6 +24,7 @@ from meetcoord.directory.models import Person
 from meetcoord.extensions import db
 from meetcoord.meetings.links import absolute, personal_url
 from meetcoord.meetings.models import Invitation
+from meetcoord.meetings.zones import reader_zone
 from meetcoord.minutes.models import Document
 
 KIND_WORDS = {
@@ -65,10 +66,10 @@ def _invitees(document: Document) -> list[Invitation]:
     ]
 
 
-def _deadline_text(document: Document) -> str:
+def _deadline_text(document: Document, zone: str) -> str:
+    """The comment deadline as this reader reads it (``zones.reader_zone``)."""
     if document.comment_deadline_at is None:
         return "-"
-    zone = document.content.get("host_zone", "Asia/Jakarta")
     local = document.comment_deadline_at.astimezone(ZoneInfo(zone))
     return f"{local:%d-%m-%Y %H.%M} {zone_label(zone, local)}"
 
@@ -76,8 +77,8 @@ def _deadline_text(document: Document) -> str:
 def queue_circulation(document: Document) -> int:
     """One mail per invitee with an address: the draft is open for comments until …"""
     queued = 0
-    deadline = _deadline_text(document)
     for inv in _invitees(document):
+        deadline = _deadline_text(document, reader_zone(inv))
         link = personal_url(inv) + f"/documents/{document.id}"
         body = (
             f"Yth. {inv.person.name},\n\n"

@@ -6,13 +6,19 @@ with tallies, an action, close), so the minutes are composed from real records.
 
 from __future__ import annotations
 
+import re
+from email import message_from_bytes
+from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 
 from meetcoord.live.actors import LiveActor
+from meetcoord.meetings.models import Invitation
 from meetcoord.minutes import ca as ca_module
+from meetcoord.minutes import signatures
 from meetcoord.minutes.jobs import render_due
 from meetcoord.minutes.models import Document
 from tests import factories
@@ -74,3 +80,46 @@ def rendered(document: Document) -> Document:
 
     db.session.refresh(document)
     return document
+
+
+def mailed_code(invitation: Invitation) -> str:
+    """The newest signing code the outbox holds for ``invitation``'s own address.
+
+    The code is in the mail's body only (never in a page or an API answer), so a test
+    reads it the way the signatory does: from their mailbox.
+    """
+    from meetcoord.core.outbox import OutboxMessage
+    from meetcoord.extensions import db
+
+    row = db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.kind == "signing_code",
+            OutboxMessage.recipient == invitation.person.email,
+        )
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    assert row is not None, f"no signing code mailed to {invitation.person.email}"
+    return code_in(row.message)
+
+
+def code_in(raw: bytes) -> str:
+    """The six digits on their own line in a signing-code mail."""
+    body = message_from_bytes(raw, policy=default_policy).get_body()
+    assert body is not None
+    match = re.search(r"^\s+(\d{6})\s*$", body.get_content(), re.M)
+    assert match, "no code in the mail"
+    return match.group(1)
+
+
+def sign_with_code(invitation: Invitation, document_id: int) -> Document:
+    """Sign as ``invitation``'s holder would: ask for the code, read the mail, type it in."""
+    actor = LiveActor(invitation=invitation)
+    signatures.request_code(actor, document_id)
+    return signatures.sign(actor, document_id, code=mailed_code(invitation))
+
+
+def attend(*invitations: Invitation) -> None:
+    """Put these invitees on their meeting's attendance (checked in by hand at the desk)."""
+    for invitation in invitations:
+        factories.attendance(invitation)

@@ -27,14 +27,21 @@ from meetcoord.minutes import invitation_letters, workflow
 from meetcoord.minutes.models import Document
 from meetcoord.minutes.signatures import PKCS12_MAX
 from tests import factories
-from tests.documents_support import ClosedRakor, attend, ensure_ca, mailed_code, rendered
+from tests.documents_support import (
+    EARLY_CLOSE,
+    ClosedRakor,
+    attend,
+    ensure_ca,
+    final_minutes,
+    mailed_code,
+    rendered,
+)
 from tests.live_support import LiveRakor
 
 API = "/api/v1"
 PROBLEM = "application/problem+json"
 WITA = timezone(timedelta(hours=8))
 P12_PASSWORD = "sandi-sertifikat-maria"
-EARLY = "Semua peserta menyetujui rancangan di akhir rapat."
 _addresses = itertools.count(1)
 
 
@@ -129,14 +136,6 @@ def new_minutes(client: Any, rakor: ClosedRakor, editor: dict[str, str]) -> int:
     return int(created["id"])
 
 
-def final_minutes(rakor: ClosedRakor) -> Document:
-    """Set the scene through the services: finalised and rendered, ready to sign."""
-    doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
-    workflow.circulate(rakor.staff_actor, doc, datetime.now(UTC) + timedelta(days=3))
-    workflow.finalise(rakor.staff_actor, doc, early_close=EARLY)
-    return rendered(doc)
-
-
 def with_code(client: Any, url: str, invitation: Invitation) -> dict[str, Any]:
     """Ask for a signing code through the link, and read it in the signatory's own mail."""
     sent = ok(client.post(f"{url}/sign-code"), 202)
@@ -194,7 +193,9 @@ def test_minutes_from_draft_to_verified_through_the_api(app, client, rakor, edit
     ]
 
     final = ok(
-        client.post(f"{url}/finalise", json={"version": 2, "early_close": EARLY}, headers=editor)
+        client.post(
+            f"{url}/finalise", json={"version": 2, "early_close": EARLY_CLOSE}, headers=editor
+        )
     )
     assert (final["status"], final["render_state"]) == ("final", "pending")
     assert len(final["verify_code"]) == 64
@@ -404,7 +405,7 @@ def test_a_failed_rendering_is_retried_through_the_api(client, rakor, editor, mo
 
     doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
     workflow.circulate(rakor.staff_actor, doc, datetime.now(UTC) + timedelta(days=3))
-    workflow.finalise(rakor.staff_actor, doc, early_close=EARLY)
+    workflow.finalise(rakor.staff_actor, doc, early_close=EARLY_CLOSE)
     monkeypatch.setattr(jobs, "render_document", lambda *args: 1 / 0)
     rendered(doc)
     monkeypatch.undo()

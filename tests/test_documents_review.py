@@ -9,7 +9,6 @@ parties of a berita acara are people who were there.
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,9 +27,9 @@ from meetcoord.minutes.models import Document, DocumentStatus
 from tests import factories
 from tests.documents_support import ClosedRakor, attend, ensure_ca, rendered, sign_with_code
 from tests.helpers import text
+from tests.kiosk_support import phone
 from tests.test_documents_views import Link, reload, state
 
-_addresses = itertools.count(1)
 REASON = "Pimpinan meminta notulen segera untuk rapat anggaran besok."
 
 
@@ -175,9 +174,7 @@ def test_the_pages_show_who_answered_and_ask_the_secretariat_for_a_reason(
 def test_the_api_refuses_an_early_finalise_without_a_reason(
     app: Flask, api_token: Any, rakor: ClosedRakor
 ) -> None:
-    client = app.test_client()
-    n = next(_addresses)
-    client.environ_base["REMOTE_ADDR"] = f"10.99.{n // 256 % 256}.{n % 256}"
+    client = phone(app)
     _user, headers = api_token("secretariat")
     doc = circulated(rakor)
     url = f"/api/v1/documents/{doc.id}"

@@ -10,14 +10,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from meetcoord.core.errors import ValidationError
 from meetcoord.minutes.ca import CertificateAuthority, create_ca, issue_signer
 from meetcoord.minutes.trust import chains_to, check_own_certificate, name_words, names_match
+from tests.documents_support import self_signed
 
 PASSPHRASE = "kata-sandi-ca-uji-2026"
 
@@ -76,22 +73,6 @@ def stranger(tmp_path_factory: pytest.TempPathFactory) -> CertificateAuthority:
     return create_ca(tmp_path_factory.mktemp("stranger"), PASSPHRASE, "Lembaga Lain")
 
 
-def self_signed(name: str) -> x509.Certificate:
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.now(UTC)
-    return (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-
-
 def test_a_certificate_chains_only_to_the_roots_it_was_issued_under(
     ours: CertificateAuthority, stranger: CertificateAuthority, tmp_path: Path
 ) -> None:
@@ -113,14 +94,14 @@ def test_a_certificate_chains_only_to_the_roots_it_was_issued_under(
 
 
 def test_a_self_signed_ketua_rapat_is_refused_as_untrusted(ours: CertificateAuthority) -> None:
-    forged = self_signed("Ketua Rapat")
+    forged, _key = self_signed("Ketua Rapat")
     with pytest.raises(ValidationError, match="penerbitnya tidak termasuk") as caught:
         check_own_certificate(
             forged, [], signatory_name="Ir. Yohanes Bili, M.Si.", roots=[ours.certificate]
         )
     assert "certificate" in caught.value.errors
     # Even when it claims the right name and offers itself as its own chain.
-    named = self_signed("YOHANES BILI")
+    named, _key = self_signed("YOHANES BILI")
     with pytest.raises(ValidationError, match="penerbitnya tidak termasuk"):
         check_own_certificate(
             named, [named], signatory_name="Ir. Yohanes Bili, M.Si.", roots=[ours.certificate]

@@ -8,17 +8,14 @@ row and the verification page record which factor was used.
 from __future__ import annotations
 
 import io
-import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 from flask import Flask
 from sqlalchemy import select
 
@@ -27,29 +24,27 @@ from meetcoord.core.outbox import OutboxMessage
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.links import personal_token
-from meetcoord.minutes import codes, signatures, workflow
+from meetcoord.minutes import codes, signatures
 from meetcoord.minutes.ca import CertificateAuthority, create_ca, issue_signer
-from meetcoord.minutes.models import Document, DocumentStatus, SignatureFactor, SigningCode
-from tests.documents_support import ClosedRakor, ensure_ca, mailed_code, rendered
+from meetcoord.minutes.models import DocumentStatus, SignatureFactor, SigningCode
+from tests.documents_support import (
+    ClosedRakor,
+    ensure_ca,
+    final_minutes,
+    mailed_code,
+    self_signed,
+)
 from tests.helpers import text
 from tests.kiosk_support import phone
 from tests.test_documents_views import Link, reload, state, trust
 
 P12_PASSWORD = "sandi-sertifikat-uji"
-_addresses = itertools.count(1)
 
 
 @pytest.fixture
 def rakor(app: Flask) -> ClosedRakor:
     ensure_ca(app)
     return ClosedRakor(app)
-
-
-def final_minutes(rakor: ClosedRakor) -> Document:
-    doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
-    workflow.circulate(rakor.staff_actor, doc, datetime.now(UTC) + timedelta(days=3))
-    workflow.finalise(rakor.staff_actor, doc, early_close="Semua setuju di rapat.")
-    return rendered(doc)
 
 
 def chair(rakor: ClosedRakor) -> LiveActor:
@@ -77,21 +72,7 @@ def p12(certificate: x509.Certificate, key: Any, chain: list[x509.Certificate]) 
 
 
 def self_signed_p12(name: str) -> bytes:
-    """What anyone can make in a minute: a certificate that says whatever it likes."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=365))
-        .sign(key, hashes.SHA256())
-    )
-    return p12(certificate, key, [])
+    return p12(*self_signed(name), [])
 
 
 def issued_p12(authority: CertificateAuthority, name: str) -> bytes:
@@ -356,10 +337,7 @@ def test_without_an_address_the_page_says_so_and_offers_the_certificate(
 
 @pytest.fixture
 def api(app: Flask) -> Any:
-    client = app.test_client()
-    n = next(_addresses)
-    client.environ_base["REMOTE_ADDR"] = f"10.88.{n // 256 % 256}.{n % 256}"
-    return client
+    return phone(app)  # an address of its own: rate limits never leak between tests
 
 
 def test_the_api_asks_for_a_code_and_signs_only_with_it(api: Any, rakor: ClosedRakor) -> None:

@@ -8,13 +8,12 @@ from __future__ import annotations
 import io
 import re
 import tempfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from meetcoord.minutes import workflow
 from meetcoord.minutes.ca import create_ca
 from meetcoord.minutes.verdict import (
     MODIFIED,
@@ -24,7 +23,7 @@ from meetcoord.minutes.verdict import (
     trust_verdict,
 )
 from meetcoord.minutes.verify import SignatureReport
-from tests.documents_support import ClosedRakor, ensure_ca, rendered, sign_with_code
+from tests.documents_support import ClosedRakor, ensure_ca, final_minutes, sign_with_code
 from tests.helpers import text
 from tests.kiosk_support import phone
 
@@ -67,10 +66,7 @@ def signed(app: Flask) -> tuple[ClosedRakor, bytes]:
     assert app.config["HOME_TIMEZONE"] == "Asia/Jakarta"  # the server's own zone is WIB
     rakor = ClosedRakor(app)
     assert rakor.site.venue.timezone == "Asia/Makassar"
-    doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
-    workflow.circulate(rakor.staff_actor, doc, datetime.now(UTC) + timedelta(days=3))
-    workflow.finalise(rakor.staff_actor, doc, early_close="Semua setuju di rapat.")
-    rendered(doc)
+    doc = final_minutes(rakor)
     sign_with_code(rakor.chair, doc.id)
     signed = sign_with_code(rakor.minute_taker, doc.id)
     return rakor, signed.files[-1].pdf

@@ -155,9 +155,11 @@ def check_code(signatory: DocumentSignatory, code: str | None) -> int:
         raise _refuse(EXPIRED)
     if hmac.compare_digest(live.code_hash, _digest(signatory.id, typed)):
         return live.id
-    live.attempts += 1
-    left = MAX_TRIES - live.attempts
-    db.session.commit()  # the wrong try counts even though the signature is refused
+    # Counted in the database (attempts = attempts + 1), so two guesses sent at the same
+    # moment both count; committed, so the try counts although the signature is refused.
+    live.attempts = SigningCode.attempts + 1
+    db.session.commit()
+    left = MAX_TRIES - live.attempts  # read back after the commit
     if left <= 0:
         raise _refuse(DEAD)
     raise _refuse(_l("Kode salah. Sisa %(n)d kali percobaan untuk kode ini.", n=left))

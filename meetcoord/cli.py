@@ -155,6 +155,12 @@ def demo_logins() -> None:
         if invitation is not None:
             token = links.personal_token(invitation)
             click.echo(f"  {label:<22} {base}/i/{token}/documents/{minutes.id}")
+    click.echo(
+        "  Finalising before the comment deadline: as the secretariat, with a reason.\n"
+        "  Signing asks for a one-time code mailed to the signatory; with the console mail\n"
+        "  transport (make run's default) the mail, code included, is printed in the\n"
+        "  server's output."
+    )
 
 
 @click.command("serve")

@@ -30,6 +30,7 @@ from meetcoord.minutes.models import (
     DocumentSignatory,
     DocumentStep,
     LetterSequence,
+    SigningCode,
 )
 
 __all__ = [
@@ -63,6 +64,7 @@ __all__ = [
     "Person",
     "Role",
     "Series",
+    "SigningCode",
     "SpeakerRequest",
     "User",
     "Venue",

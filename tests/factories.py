@@ -9,6 +9,8 @@ import itertools
 from typing import Any
 
 from meetcoord.accounts.models import Role, User
+from meetcoord.checkin.models import Attendance, CheckinMethod
+from meetcoord.core.db import utcnow
 from meetcoord.directory.models import (
     Forum,
     ForumMember,
@@ -22,6 +24,7 @@ from meetcoord.directory.models import (
     Venue,
 )
 from meetcoord.extensions import db
+from meetcoord.meetings.models import Invitation
 
 _seq = itertools.count(1)
 PASSWORD = "rahasia-uji-123"
@@ -78,3 +81,18 @@ def venue(**fields: Any) -> Venue:
     fields.setdefault("timezone", "Asia/Makassar")
     fields.setdefault("capacity", 60)
     return _add(Venue(**fields))
+
+
+def attendance(invitation: Invitation, **fields: Any) -> Attendance:
+    """``invitation``'s person checked in (by hand, at their site or online)."""
+    fields.setdefault("method", CheckinMethod.MANUAL)
+    fields.setdefault("checked_in_at", utcnow())
+    fields.setdefault("site_id", invitation.site_id)
+    return _add(
+        Attendance(
+            meeting_id=invitation.meeting_id,
+            person_id=invitation.person_id,
+            invitation_id=invitation.id,
+            **fields,
+        )
+    )

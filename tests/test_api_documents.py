@@ -27,7 +27,15 @@ from meetcoord.minutes import invitation_letters, workflow
 from meetcoord.minutes.models import Document
 from meetcoord.minutes.signatures import PKCS12_MAX
 from tests import factories
-from tests.documents_support import ClosedRakor, ensure_ca, rendered
+from tests.documents_support import (
+    EARLY_CLOSE,
+    ClosedRakor,
+    attend,
+    ensure_ca,
+    final_minutes,
+    mailed_code,
+    rendered,
+)
 from tests.live_support import LiveRakor
 
 API = "/api/v1"
@@ -128,12 +136,15 @@ def new_minutes(client: Any, rakor: ClosedRakor, editor: dict[str, str]) -> int:
     return int(created["id"])
 
 
-def final_minutes(rakor: ClosedRakor) -> Document:
-    """Set the scene through the services: finalised and rendered, ready to sign."""
-    doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
-    workflow.circulate(rakor.staff_actor, doc, datetime.now(UTC) + timedelta(days=3))
-    workflow.finalise(rakor.staff_actor, doc)
-    return rendered(doc)
+def with_code(client: Any, url: str, invitation: Invitation) -> dict[str, Any]:
+    """Ask for a signing code through the link, and read it in the signatory's own mail."""
+    sent = ok(client.post(f"{url}/sign-code"), 202)
+    assert sent["sent_to"].endswith(invitation.person.email.split("@")[1])
+    return multipart(code=mailed_code(invitation))
+
+
+def with_code_again(invitation: Invitation) -> dict[str, Any]:
+    return multipart(code=mailed_code(invitation))
 
 
 def flip(data: bytes, offset: int) -> bytes:
@@ -181,14 +192,19 @@ def test_minutes_from_draft_to_verified_through_the_api(app, client, rakor, edit
         ("Agenda 2", "Mohon tambahkan stok jagung.")
     ]
 
-    final = ok(client.post(f"{url}/finalise", json={"version": 2}, headers=editor))
+    final = ok(
+        client.post(
+            f"{url}/finalise", json={"version": 2, "early_close": EARLY_CLOSE}, headers=editor
+        )
+    )
     assert (final["status"], final["render_state"]) == ("final", "pending")
     assert len(final["verify_code"]) == 64
     assert [s["role"] for s in final["signatories"]] == ["chair", "minute_taker"]
     rendered(db.session.get(Document, doc_id))
 
     # The chair signs first, with a certificate our CA issues for this signature.
-    chair = ok(client.post(f"{link(rakor.chair, doc_id)}/sign", **multipart()))
+    chair_url = link(rakor.chair, doc_id)
+    chair = ok(client.post(f"{chair_url}/sign", **with_code(client, chair_url, rakor.chair)))
     assert chair["status"] == "final"
     assert chair["signatories"][0]["signed_at"] is not None
     assert chair["signatories"][0]["key_source"] == "ca"
@@ -305,6 +321,14 @@ def test_edit_refusals_are_problems_and_change_nothing(client, rakor, editor, vi
         client.post(f"{link(rakor.participant, doc_id)}/comments", json={"body": " "}), 422
     )
     assert "body" in empty["errors"]
+    # Before the deadline, with nobody's answer in, the minute-taker cannot close the round.
+    waiting = problem(client.post(f"{taker}/finalise", json={"version": 3}), 409, "early_close")
+    assert "belum menanggapi" in waiting["detail"]
+    early = {"version": 3, "early_close": "Sudah cukup."}
+    problem(client.post(f"{taker}/finalise", json=early), 403)  # the secretariat's call
+    doc = db.session.get(Document, doc_id)
+    doc.comment_deadline_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
     assert ok(client.post(f"{taker}/finalise", json={"version": 3}))["status"] == "final"
     late = {"body": "Terlambat."}
     problem(client.post(f"{link(rakor.participant, doc_id)}/comments", json=late), 409)
@@ -330,13 +354,15 @@ def test_signing_refusals_are_problems_and_change_nothing(app, client, rakor):
     problem(client.post(f"{API}/i/bukan-token-asli/documents/{doc.id}/sign", **multipart()), 404)
     assert state(doc.id) == before
 
-    assert ok(client.post(f"{chair}/sign", **multipart()))["signatories"][0]["signed_at"]
-    problem(client.post(f"{chair}/sign", **multipart()), 409)  # once only
+    code = with_code(client, chair, rakor.chair)
+    assert ok(client.post(f"{chair}/sign", **code))["signatories"][0]["signed_at"]
+    problem(client.post(f"{chair}/sign", **with_code_again(rakor.chair)), 409)  # once only
 
 
 def test_agreement_and_addendum_through_the_api(client, rakor, editor):
     # The chair represents a second agency, so the berita acara has two parties.
     rakor.chair.person.organization_id = factories.organization(name="Bappeda Maluku").id
+    attend(rakor.participant, rakor.chair)
     db.session.commit()
     url = f"{API}/meetings/{rakor.meeting.id}/documents"
     problem(client.post(url, json={"kind": "agreement", "parties": [rakor.chair.id]},
@@ -358,10 +384,10 @@ def test_agreement_and_addendum_through_the_api(client, rakor, editor):
     problem(client.get(f"{url}?kind=notulen", headers=editor), 422, "kind")
 
     doc = final_minutes(rakor)
-    from meetcoord.minutes import signatures
+    from tests.documents_support import sign_with_code
 
-    signatures.sign(rakor.actor(rakor.chair), doc.id)
-    signatures.sign(rakor.actor(rakor.minute_taker), doc.id)
+    sign_with_code(rakor.chair, doc.id)
+    sign_with_code(rakor.minute_taker, doc.id)
     response = client.post(
         f"{API}/documents/{doc.id}/addenda",
         json={"corrections": ["Tenggat menjadi 20 Desember 2026."]},
@@ -379,7 +405,7 @@ def test_a_failed_rendering_is_retried_through_the_api(client, rakor, editor, mo
 
     doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
     workflow.circulate(rakor.staff_actor, doc, datetime.now(UTC) + timedelta(days=3))
-    workflow.finalise(rakor.staff_actor, doc)
+    workflow.finalise(rakor.staff_actor, doc, early_close=EARLY_CLOSE)
     monkeypatch.setattr(jobs, "render_document", lambda *args: 1 / 0)
     rendered(doc)
     monkeypatch.undo()
@@ -433,6 +459,8 @@ EXPECTED = {
     f"{P}/{{id}}/circulate": {"post": {"200", "422"}},
     f"{P}/{{id}}/finalise": {"post": {"200", "409"}},
     f"{P}/{{id}}/comments": {"post": {"201", "409", "422", "429"}},
+    f"{P}/{{id}}/no-comment": {"post": {"200", "403", "409", "429"}},
+    f"{P}/{{id}}/sign-code": {"post": {"202", "403", "409", "422", "429"}},
     f"{P}/{{id}}/sign": {"post": {"200", "403", "409", "413", "422", "429"}},
     f"{P}/{{id}}/pdf": {"get": {"200", "404"}},
     f"{API}/verify/{{code}}": {"get": {"200", "404", "429"}},
@@ -454,6 +482,7 @@ def test_openapi_documents_every_document_endpoint(client):
     sign = spec["paths"][f"{P}/{{id}}/sign"]["post"]["requestBody"]["content"]
     assert list(sign) == ["multipart/form-data"]
     fields = spec["components"]["schemas"]["Sign"]["properties"]
+    assert fields["code"]["type"] == "string"
     assert fields["certificate"]["format"] == "binary"
     assert fields["passphrase"]["type"] == "string"
     pdf = spec["paths"][f"{D}/pdf"]["get"]["responses"]["200"]["content"]

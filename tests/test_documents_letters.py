@@ -24,7 +24,7 @@ from meetcoord.meetings.models import Invitation
 from meetcoord.minutes.letter import ROMAN_MONTHS
 from meetcoord.minutes.models import Document, DocumentKind, DocumentStatus, RenderState
 from tests import factories
-from tests.documents_support import ClosedRakor, ensure_ca, rendered
+from tests.documents_support import ClosedRakor, attend, ensure_ca, rendered
 from tests.kiosk_support import Rakor, phone
 from tests.test_documents_views import Link, document_id_from, reload, state, text_of
 
@@ -54,6 +54,8 @@ def rakor(app: Flask) -> ClosedRakor:
         (closed.coordinator, "Bappeda Provinsi Maluku"),
     ):
         invitation.person.organization_id = factories.organization(name=name).id
+    # Everyone came but the third participant, who declined and never checked in.
+    attend(closed.participants[0], closed.participants[1], closed.chair, closed.coordinator)
     db.session.commit()
     return closed
 
@@ -86,11 +88,11 @@ def test_the_documents_page_offers_every_agency_representative_as_a_party(
     assert page.status_code == 200
     body = page.get_data(as_text=True)
     offered = set(re.findall(r'name="parties" value="(\d+)"', body))
-    expected = {
-        str(inv.id) for inv in rakor.meeting.invitations if inv.person.organization is not None
-    }
+    present = {rakor.participants[0], rakor.participants[1], rakor.chair, rakor.coordinator}
+    expected = {str(inv.id) for inv in present}
     assert offered == expected
     assert str(rakor.ambon_participant.id) not in offered  # no agency, cannot be a party
+    assert str(rakor.participants[2].id) not in offered  # never came, cannot be a party
     # The points start from the decisions the live room recorded.
     assert "Cadangan pangan daerah dinaikkan 10 persen" in text_of(page)
 
@@ -181,7 +183,7 @@ def test_agreement_is_signed_by_the_parties_in_order_and_verifies_as_final(
         select(db.func.count()).select_from(OutboxMessage).where(OutboxMessage.ref_id == doc_id)
     )
     for n, link in enumerate(links, start=1):
-        response = link.post(doc_id, "sign", {"key": "ca"})
+        response = link.sign(doc_id)
         assert response.status_code == 302, text_of(response)[:800]
         assert [s.signed_at is not None for s in reload(doc_id).signatories] == [
             i < n for i in range(3)

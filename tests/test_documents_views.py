@@ -30,13 +30,15 @@ from meetcoord.meetings.models import Invitation
 from meetcoord.minutes import ca as ca_module
 from meetcoord.minutes.ca import CertificateAuthority, create_ca
 from meetcoord.minutes.models import Document, DocumentKind, DocumentStatus, RenderState
-from tests.documents_support import ClosedRakor, ensure_ca, rendered
+from tests.documents_support import ClosedRakor, ensure_ca, mailed_code, rendered
 from tests.kiosk_support import Rakor, phone
 from tests.test_minutes_signing import P12_PASSWORD, PASSPHRASE, WriteWatch, listing, p12_for
 
 CHAIR_NAME = "Ir. Yohanes Bili, M.Si."
 TAKER_NAME = "Maria Kaka"
 TEXTAREA = r'<textarea id="{key}" name="{key}"[^>]*>(.*?)</textarea>'
+# The secretariat closes the comment round at once (these scenes need no comments).
+EARLY = "Semua peserta menyetujui rancangan di akhir rapat."
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -98,6 +100,7 @@ class Link:
 
     def __init__(self, app: Flask, invitation: Invitation) -> None:
         self.client: FlaskClient = phone(app)
+        self.invitation = invitation
         self.token = personal_token(invitation)
         self.csrf: str | None = None
 
@@ -117,6 +120,13 @@ class Link:
             self.get(document_id)
         payload = {"csrf_token": self.csrf, **(data or {})}
         return self.client.post(self.url(document_id, step), data=payload)
+
+    def sign(self, document_id: int) -> Any:
+        """Ask for the code, read it in this person's own mail, and sign with it."""
+        asked = self.post(document_id, "code")
+        assert asked.status_code == 302, text_of(asked)[:800]
+        code = mailed_code(self.invitation)
+        return self.post(document_id, "sign", {"key": "code", "code": code})
 
 
 @pytest.fixture
@@ -149,7 +159,9 @@ def circulated_minutes(staff: Any, rakor: ClosedRakor) -> int:
 def final_minutes(staff: Any, rakor: ClosedRakor) -> int:
     """Circulated, finalised by the secretariat and rendered by the worker."""
     doc_id = circulated_minutes(staff, rakor)
-    response = staff.post(f"/documents/{doc_id}/finalise", {"version": reload(doc_id).version})
+    response = staff.post(
+        f"/documents/{doc_id}/finalise", {"version": reload(doc_id).version, "early_close": EARLY}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
     rendered(reload(doc_id))
     return doc_id
@@ -158,7 +170,7 @@ def final_minutes(staff: Any, rakor: ClosedRakor) -> int:
 def signed_minutes(app: Flask, staff: Any, rakor: ClosedRakor) -> int:
     doc_id = final_minutes(staff, rakor)
     for who in (rakor.chair, rakor.minute_taker):
-        response = Link(app, who).post(doc_id, "sign", {"key": "ca"})
+        response = Link(app, who).sign(doc_id)
         assert response.status_code == 302, text_of(response)[:800]
     return doc_id
 
@@ -433,7 +445,7 @@ def test_finalise_render_download_and_sign_in_order(
     app: Flask, staff: Any, rakor: ClosedRakor
 ) -> None:
     doc_id = circulated_minutes(staff, rakor)
-    finalised = staff.post(f"/documents/{doc_id}/finalise", {"version": "1"})
+    finalised = staff.post(f"/documents/{doc_id}/finalise", {"version": "1", "early_close": EARLY})
     assert finalised.status_code == 302
     doc = reload(doc_id)
     assert (doc.status, doc.render_state) == (DocumentStatus.FINAL, RenderState.PENDING)
@@ -481,7 +493,7 @@ def test_finalise_render_download_and_sign_in_order(
     assert outsider.status_code == 403
     assert state(doc_id) == before
 
-    first = chair.post(doc_id, "sign", {"key": "ca"})
+    first = chair.sign(doc_id)
     assert first.status_code == 302
     assert first.headers["Location"].endswith(chair.url(doc_id))
     doc = reload(doc_id)
@@ -492,7 +504,7 @@ def test_finalise_render_download_and_sign_in_order(
     assert "doc-sign-form" not in chair.get(doc_id).get_data(as_text=True)
     assert "doc-sign-form" in taker.get(doc_id).get_data(as_text=True)
 
-    second = taker.post(doc_id, "sign", {"key": "ca"})
+    second = taker.sign(doc_id)
     assert second.status_code == 302
     doc = reload(doc_id)
     assert doc.status is DocumentStatus.DISTRIBUTED
@@ -506,7 +518,7 @@ def test_finalise_render_download_and_sign_in_order(
     page = text_of(staff.client.get(f"/documents/{doc_id}"))
     assert "Ditandatangani dan dibagikan" in page
     assert page.count("ditandatangani") >= 2
-    assert page.count(f"(sertifikat dari {issuer})") == 2
+    assert page.count(f"(sertifikat dari {issuer}; kode sekali pakai ke surel)") == 2
     assert "giliran menandatangani" not in page
     latest = staff.client.get(f"/documents/{doc_id}/pdf")
     assert hashlib.sha256(latest.data).hexdigest() == doc.sha256
@@ -536,6 +548,15 @@ def national_ca(tmp_path_factory: pytest.TempPathFactory) -> CertificateAuthorit
     return create_ca(tmp_path_factory.mktemp("national-views"), PASSPHRASE, "Balai Sertifikasi Uji")
 
 
+def trust(app: Flask, authority: CertificateAuthority, folder: Path, monkeypatch: Any) -> None:
+    """Make ``authority`` a configured trust root (``MEETCOORD_TRUST_ROOTS``)."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    pem = folder / "trust-roots.pem"
+    pem.write_bytes(authority.certificate.public_bytes(Encoding.PEM))
+    monkeypatch.setitem(app.config, "TRUST_ROOTS", str(pem))
+
+
 def upload(p12: bytes, passphrase: str, name: str = "kunci.p12") -> dict[str, Any]:
     return {"key": "pkcs12", "certificate": (io.BytesIO(p12), name), "passphrase": passphrase}
 
@@ -561,7 +582,8 @@ def test_wrong_passphrase_is_refused_beside_the_field_then_the_right_one_signs_i
     doc_id = final_minutes(staff, rakor)
     chair = Link(app, rakor.chair)
     chair.get(doc_id)
-    p12 = p12_for(national_ca)
+    p12 = p12_for(national_ca, name="YOHANES BILI")  # the chair, titles aside
+    trust(app, national_ca, tmp_path, monkeypatch)
 
     before = state(doc_id)
     wrong = sign_upload(chair, doc_id, upload(p12, "bukan-sandinya"))
@@ -680,7 +702,7 @@ def test_verify_pages_after_the_chair_and_after_both_signed(
     app: Flask, staff: Any, rakor: ClosedRakor
 ) -> None:
     doc_id = final_minutes(staff, rakor)
-    assert Link(app, rakor.chair).post(doc_id, "sign", {"key": "ca"}).status_code == 302
+    assert Link(app, rakor.chair).sign(doc_id).status_code == 302
     code = reload(doc_id).verify_code
     assert code is not None
     assert len(code) == 64
@@ -694,7 +716,7 @@ def test_verify_pages_after_the_chair_and_after_both_signed(
     assert "ASLI dan FINAL" not in shown
     assert CHAIR_NAME in shown
 
-    assert Link(app, rakor.minute_taker).post(doc_id, "sign", {"key": "ca"}).status_code == 302
+    assert Link(app, rakor.minute_taker).sign(doc_id).status_code == 302
     doc = reload(doc_id)
     final = public.get(f"/verify/{code}")
     assert final.status_code == 200
@@ -837,9 +859,11 @@ def test_addendum_from_the_staff_page_refers_to_the_signed_minutes(
 
 
 def signed_minutes_from_circulated(app: Flask, staff: Any, rakor: ClosedRakor, doc_id: int) -> int:
-    response = staff.post(f"/documents/{doc_id}/finalise", {"version": reload(doc_id).version})
+    response = staff.post(
+        f"/documents/{doc_id}/finalise", {"version": reload(doc_id).version, "early_close": EARLY}
+    )
     assert response.status_code == 302
     rendered(reload(doc_id))
     for who in (rakor.chair, rakor.minute_taker):
-        assert Link(app, who).post(doc_id, "sign", {"key": "ca"}).status_code == 302
+        assert Link(app, who).sign(doc_id).status_code == 302
     return doc_id

@@ -16,15 +16,19 @@ from meetcoord.core.outbox import OutboxMessage
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
 from meetcoord.minutes import rules, signatures, workflow
-from meetcoord.minutes.models import Document, DocumentStatus, RenderState
+from meetcoord.minutes.models import Document, DocumentStatus, RenderState, SignatureFactor
 from meetcoord.minutes.verify import verify_pdf
-from tests.documents_support import ClosedRakor, ensure_ca, rendered
+from tests.documents_support import ClosedRakor, ensure_ca, mailed_code, rendered, sign_with_code
 
 
 @pytest.fixture
 def rakor(app: Any) -> ClosedRakor:
     ensure_ca(app)
     return ClosedRakor(app)
+
+
+# The secretariat closes the comment round at once (the scenes here need no comments).
+EARLY = "Semua peserta menyetujui rancangan di akhir rapat."
 
 
 def later(days: int = 3) -> datetime:
@@ -48,7 +52,7 @@ def snapshot(document: Document) -> dict[str, Any]:
 def final_minutes(rakor: ClosedRakor) -> Document:
     doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
     workflow.circulate(rakor.actor(rakor.minute_taker), doc, later())
-    workflow.finalise(rakor.actor(rakor.minute_taker), doc)
+    workflow.finalise(rakor.staff_actor, doc, early_close=EARLY)
     return rendered(doc)
 
 
@@ -149,8 +153,9 @@ def test_circulation_mails_every_invitee_and_takes_comments_until_the_deadline(r
 def test_finalising_freezes_and_editing_frozen_minutes_is_refused(rakor):
     doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
     with pytest.raises(Conflict, match="Edarkan"):
-        workflow.finalise(rakor.staff_actor, doc)
+        workflow.finalise(rakor.staff_actor, doc, early_close=EARLY)
     workflow.circulate(rakor.staff_actor, doc, later())
+    doc.comment_deadline_at = datetime.now(UTC) - timedelta(minutes=1)  # the round is over
     workflow.finalise(rakor.actor(rakor.minute_taker), doc)
     assert doc.status is DocumentStatus.FINAL
     assert doc.render_state is RenderState.PENDING
@@ -177,7 +182,7 @@ def test_finalising_freezes_and_editing_frozen_minutes_is_refused(rakor):
 def test_rendering_runs_in_the_worker_and_registers_the_unsigned_file(rakor):
     doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
     workflow.circulate(rakor.staff_actor, doc, later())
-    workflow.finalise(rakor.staff_actor, doc)
+    workflow.finalise(rakor.staff_actor, doc, early_close=EARLY)
     assert doc.files == []
     rendered(doc)
     assert doc.render_state is RenderState.READY
@@ -193,11 +198,11 @@ def test_rendering_runs_in_the_worker_and_registers_the_unsigned_file(rakor):
 
 def test_signed_in_order_then_distributed_with_the_pdf(app, rakor):
     doc = final_minutes(rakor)
-    signatures.sign(rakor.actor(rakor.chair), doc.id)
+    sign_with_code(rakor.chair, doc.id)
     db.session.refresh(doc)
     assert doc.status is DocumentStatus.FINAL
     assert len(doc.files) == 2
-    signatures.sign(rakor.actor(rakor.minute_taker), doc.id)
+    sign_with_code(rakor.minute_taker, doc.id)
     db.session.refresh(doc)
     assert doc.status is DocumentStatus.DISTRIBUTED
     assert [f.revision for f in doc.files] == [0, 1, 2]
@@ -207,7 +212,20 @@ def test_signed_in_order_then_distributed_with_the_pdf(app, rakor):
     assert not report.modified
     assert report.signatures[0].certifying
     steps = [s.step for s in doc.steps]
-    assert steps[-4:] == ["signed", "signed", "completed", "distributed"]
+    assert steps[-6:] == [
+        "code_sent",
+        "signed",
+        "code_sent",
+        "signed",
+        "completed",
+        "distributed",
+    ]
+    signed = [s.detail for s in doc.steps if s.step == "signed"]
+    assert [(d["role"], d["factor"]) for d in signed] == [
+        ("chair", "email_code"),
+        ("minute_taker", "email_code"),
+    ]
+    assert [s.factor for s in doc.signatories] == [SignatureFactor.EMAIL_CODE] * 2
     mails = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.kind == "distribution")
     ).all()
@@ -222,11 +240,11 @@ def test_signed_in_order_then_distributed_with_the_pdf(app, rakor):
 def test_signing_refusals_change_nothing(app, rakor):
     doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
     with pytest.raises(Conflict, match="Dokumen belum final"):
-        signatures.sign(rakor.actor(rakor.chair), doc.id)
+        sign_with_code(rakor.chair, doc.id)
     workflow.circulate(rakor.staff_actor, doc, later())
-    workflow.finalise(rakor.staff_actor, doc)
+    workflow.finalise(rakor.staff_actor, doc, early_close=EARLY)
     with pytest.raises(Conflict, match="PDF masih disiapkan"):
-        signatures.sign(rakor.actor(rakor.chair), doc.id)
+        sign_with_code(rakor.chair, doc.id)
     rendered(doc)
     before = snapshot(doc)
     # Not a required signatory: a participant, the coordinator, the secretariat.
@@ -237,21 +255,27 @@ def test_signing_refusals_change_nothing(app, rakor):
         signatures.sign(rakor.staff_actor, doc.id)
     # Out of order: the minute-taker before the chair.
     with pytest.raises(Conflict, match="Belum giliran Anda"):
-        signatures.sign(rakor.actor(rakor.minute_taker), doc.id)
+        sign_with_code(rakor.minute_taker, doc.id)
     # The chair's own certificate file with a wrong passphrase, or an incomplete one.
     with pytest.raises(ValidationError, match="kata sandi salah") as refused:
         signatures.sign(rakor.actor(rakor.chair), doc.id, pkcs12=b"\x30\x03junk", passphrase="x")
     assert "passphrase" in refused.value.errors
     # An expired certificate: our CA's two-year certificate, judged three years on.
+    signatures.request_code(rakor.actor(rakor.chair), doc.id)
+    code = mailed_code(rakor.chair)
+    before = snapshot(doc)
     with pytest.raises(ValidationError, match="kedaluwarsa"):
         signatures.sign(
-            rakor.actor(rakor.chair), doc.id, now=datetime.now(UTC) + timedelta(days=3 * 365)
+            rakor.actor(rakor.chair),
+            doc.id,
+            code=code,
+            now=datetime.now(UTC) + timedelta(days=3 * 365),
         )
     db.session.rollback()
     assert snapshot(doc) == before
-    signatures.sign(rakor.actor(rakor.chair), doc.id)
+    signatures.sign(rakor.actor(rakor.chair), doc.id, code=code)  # the code was not spent
     with pytest.raises(Conflict, match="sudah menandatangani"):
-        signatures.sign(rakor.actor(rakor.chair), doc.id)
+        signatures.sign(rakor.actor(rakor.chair), doc.id, code=code)
 
 
 def test_a_signature_on_a_revision_someone_else_extended_is_refused(app, rakor):
@@ -266,10 +290,12 @@ def test_a_signature_on_a_revision_someone_else_extended_is_refused(app, rakor):
         db.session.commit()
         return real_keep(*args, **kwargs)
 
+    signatures.request_code(actor, doc.id)
+    code = mailed_code(rakor.chair)
     signatures._keep = racing_keep
     try:
         with pytest.raises(Conflict, match="orang lain"):
-            signatures.sign(actor, doc.id)
+            signatures.sign(actor, doc.id, code=code)
     finally:
         signatures._keep = real_keep
     db.session.expire_all()
@@ -280,8 +306,8 @@ def test_addendum_refers_to_the_signed_original_and_is_signed_again(app, rakor):
     doc = final_minutes(rakor)
     with pytest.raises(Conflict, match="sudah ditandatangani"):
         workflow.create_addendum(rakor.staff_actor, doc, "Koreksi")
-    signatures.sign(rakor.actor(rakor.chair), doc.id)
-    signatures.sign(rakor.actor(rakor.minute_taker), doc.id)
+    sign_with_code(rakor.chair, doc.id)
+    sign_with_code(rakor.minute_taker, doc.id)
     db.session.refresh(doc)
     with pytest.raises(ValidationError):
         workflow.create_addendum(rakor.staff_actor, doc, "  \n ")
@@ -297,8 +323,8 @@ def test_addendum_refers_to_the_signed_original_and_is_signed_again(app, rakor):
     assert len(addendum.content["corrections"]) == 2
     workflow.finalise(rakor.staff_actor, addendum)
     rendered(addendum)
-    signatures.sign(rakor.actor(rakor.chair), addendum.id)
-    signatures.sign(rakor.actor(rakor.minute_taker), addendum.id)
+    sign_with_code(rakor.chair, addendum.id)
+    sign_with_code(rakor.minute_taker, addendum.id)
     db.session.refresh(addendum)
     assert addendum.status is DocumentStatus.DISTRIBUTED
     report = verify_pdf(addendum.files[-1].pdf, [ensure_ca(app).certificate])
@@ -313,7 +339,7 @@ def test_a_failed_rendering_is_reported_and_can_be_retried(rakor, monkeypatch):
 
     doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
     workflow.circulate(rakor.staff_actor, doc, later())
-    workflow.finalise(rakor.staff_actor, doc)
+    workflow.finalise(rakor.staff_actor, doc, early_close=EARLY)
 
     def broken(*args: Any) -> Any:
         raise RuntimeError("font hilang")
@@ -348,7 +374,7 @@ def test_the_background_worker_renders_pending_documents(app, rakor):
 
     doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
     workflow.circulate(rakor.staff_actor, doc, later())
-    workflow.finalise(rakor.staff_actor, doc)
+    workflow.finalise(rakor.staff_actor, doc, early_close=EARLY)
     assert doc.render_state is RenderState.PENDING
     run_worker(app, once=True, sleep=lambda seconds: None)
     db.session.expire_all()
@@ -366,8 +392,8 @@ def test_a_registered_file_stays_trusted_after_the_signers_certificates_expire(a
     from meetcoord.minutes import verification
 
     doc = final_minutes(rakor)
-    signatures.sign(rakor.actor(rakor.chair), doc.id)
-    signatures.sign(rakor.actor(rakor.minute_taker), doc.id)
+    sign_with_code(rakor.chair, doc.id)
+    sign_with_code(rakor.minute_taker, doc.id)
     db.session.refresh(doc)
     final = doc.files[-1]
     roots = [ensure_ca(app).certificate]

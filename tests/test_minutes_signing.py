@@ -379,10 +379,14 @@ def national_ca(tmp_path_factory: pytest.TempPathFactory) -> CertificateAuthorit
 
 
 def p12_for(
-    authority: CertificateAuthority, *, now: datetime | None = None, days: int = 365
+    authority: CertificateAuthority,
+    *,
+    now: datetime | None = None,
+    days: int = 365,
+    name: str = CHAIR,
 ) -> bytes:
     issued = issue_signer(
-        authority, name=CHAIR, institution=INSTITUTION, role="Kepala", now=now, days=days
+        authority, name=name, institution=INSTITUTION, role="Kepala", now=now, days=days
     )
     return pkcs12.serialize_key_and_certificates(
         b"theo",

@@ -46,6 +46,9 @@ for sub, key in (("sites", "site_id"), ("agenda", "item_id"), ("invitations", "i
         "delete": {"204", "401", "403", "404"},
     }
 EXPECTED[f"{M}/agenda/order"] = {"put": {"200"} | WRITE}
+EXPECTED[f"{M}/invitations/{{invitation_id}}/resend-link"] = {
+    "post": {"202", "401", "403", "404", "409", "422", "429"}
+}
 EXPECTED[f"{M}/conflicts"] = {"get": {"200"} | READ}
 EXPECTED[f"{M}/counts"] = {"get": {"200"} | READ}
 CHECKIN_SCAN = {"200", "401", "403", "404", "422"}

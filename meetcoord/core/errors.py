@@ -46,6 +46,13 @@ class PermissionDenied(ServiceError):
     code = "forbidden"
 
 
+class TooManyRequests(ServiceError):
+    """Asked again too soon for something that must be paced (a code, a mail to a person)."""
+
+    status = 429
+    code = "too_many_requests"
+
+
 def field_errors(**fields: Any) -> dict[str, list[Any]]:
     """``field_errors(email="taken")`` → ``{"email": ["taken"]}``."""
     return {name: [message] for name, message in fields.items()}

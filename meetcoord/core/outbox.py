@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr, make_msgid
 
+from flask import current_app
 from sqlalchemy import Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -69,3 +73,21 @@ def enqueue(
     )
     db.session.add(row)
     return row
+
+
+def text_message(to: str, name: str, subject: str, body: str) -> EmailMessage:
+    """A plain-text mail from the institution to one person, in Indonesian.
+
+    For the short notices every feature sends (circulation, a signing code, a personal
+    link sent again); invitations with calendar files are composed by ``calendar``.
+    """
+    config = current_app.config
+    message = EmailMessage(policy=SMTP)
+    message["From"] = formataddr((config["INSTITUTION_NAME"], config["MAIL_FROM"]))
+    message["To"] = formataddr((name, to))
+    message["Subject"] = subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(domain="meetcoord")
+    message["Content-Language"] = "id"
+    message.set_content(body)
+    return message

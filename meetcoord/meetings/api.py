@@ -30,6 +30,7 @@ from meetcoord.meetings import invitations as invitation_services
 from meetcoord.meetings import schemas as s
 from meetcoord.meetings import series as series_services
 from meetcoord.meetings import services
+from meetcoord.meetings.api_links import links_blp
 from meetcoord.meetings.conflicts import Conflict, find_conflicts
 from meetcoord.meetings.models import AgendaItem, Invitation, Meeting, MeetingSite, Series
 
@@ -389,4 +390,4 @@ class Counts(MethodView):
         return s.counts_of(services.get_meeting(id))
 
 
-blueprints: list[ApiBlueprint] = [blp, series_blp]
+blueprints: list[ApiBlueprint] = [blp, series_blp, links_blp]

@@ -1,5 +1,6 @@
 """Invitees: a person, a whole organization or a whole forum, each with a role and a site
-or online; change someone's role or site; withdraw an invitation after a confirmation."""
+or online; change someone's role or site; withdraw an invitation after a confirmation;
+mail someone their own personal link again (staff never see it: ``meetings.resend``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from meetcoord.core.errors import Conflict, NotFound, ValidationError
+from meetcoord.core.errors import Conflict, NotFound, ServiceError, ValidationError
 from meetcoord.core.forms import save_form
-from meetcoord.meetings import forms, invitations, services
+from meetcoord.meetings import forms, invitations, resend, services
 from meetcoord.meetings.models import Invitation, Meeting
 from meetcoord.meetings.views_support import (
     actor,
@@ -40,6 +41,16 @@ def _invitation(meeting: Meeting, invitation_id: int) -> Invitation:
     if found is None:
         raise NotFound(_("Undangan tidak ditemukan."))
     return found
+
+
+def _confirm(meeting: Meeting, **texts: Any) -> Any:
+    """The confirmation page of an invitee action (title, question, button[, button_class])."""
+    return render_template(
+        "meetings/confirm.html",
+        form=forms.ConfirmForm(),
+        cancel_url=url_for("meetings.detail", meeting_id=meeting.id, _anchor="invitees"),
+        **texts,
+    )
 
 
 def _back(meeting: Meeting) -> Any:
@@ -102,8 +113,8 @@ def invitation_withdraw(meeting_id: int, invitation_id: int) -> Any:
         invitations.withdraw_invitation(actor(), found)
         flash(_("Undangan %(name)s ditarik.", name=found.person.name), "success")
         return _back(meeting)
-    return render_template(
-        "meetings/confirm.html",
+    return _confirm(
+        meeting,
         title=_("Tarik undangan ini?"),
         question=_(
             "Undangan %(name)s untuk %(title)s ditarik: tautan pribadinya tidak berlaku lagi "
@@ -112,6 +123,42 @@ def invitation_withdraw(meeting_id: int, invitation_id: int) -> Any:
             title=meeting.title,
         ),
         button=_("Ya, tarik undangan"),
-        form=forms.ConfirmForm(),
-        cancel_url=url_for("meetings.detail", meeting_id=meeting.id, _anchor="invitees"),
+    )
+
+
+@bp.route("/<int:meeting_id>/invitations/<int:invitation_id>/resend-link", methods=["GET", "POST"])
+@login_required
+def invitation_resend_link(meeting_id: int, invitation_id: int) -> Any:
+    """GET asks for confirmation; POST mails the invitee their own link (never shown here)."""
+    meeting = services.get_meeting(meeting_id)
+    found = _invitation(meeting, invitation_id)
+    require_editor()
+    if request.method == "POST":
+        try:
+            address = resend.resend_link(actor(), found)
+        except ServiceError as exc:
+            loose = [str(m) for messages in exc.errors.values() for m in messages]
+            loose = [m for m in loose if m != str(exc.message)]
+            return render_detail(meeting, exc.status, message=str(exc.message), loose_errors=loose)
+        flash(
+            _(
+                "Tautan pribadi %(name)s dikirim ulang ke %(email)s.",
+                name=found.person.name,
+                email=address,
+            ),
+            "success",
+        )
+        return _back(meeting)
+    return _confirm(
+        meeting,
+        title=_("Kirim ulang tautan pribadi?"),
+        question=_(
+            "Tautan pribadi %(name)s untuk %(title)s dikirim lewat surel ke alamatnya sendiri "
+            "(%(email)s). Tautan itu tidak ditampilkan di sini.",
+            name=found.person.name,
+            title=meeting.title,
+            email=found.person.email or "-",
+        ),
+        button=_("Ya, kirim ulang tautan"),
+        button_class="",
     )

@@ -23,7 +23,7 @@ from meetcoord.directory import services as directory
 from meetcoord.directory.forms import NONE_PAIR, PICK_PAIR, options
 from meetcoord.directory.models import Forum, Organization, Person, Venue
 from meetcoord.extensions import db
-from meetcoord.meetings import forms, links
+from meetcoord.meetings import forms
 from meetcoord.meetings.agenda import agenda_schedule
 from meetcoord.meetings.conflicts import find_conflicts
 from meetcoord.meetings.invitations import site_counts
@@ -191,9 +191,6 @@ def render_detail(meeting: Meeting, status: int = 200, **bound: Any) -> Any:
         "slots": slots,
         "agenda_end": slots[-1].end_at if slots else None,
         "invitations": invitations,
-        "personal_urls": (
-            {inv.id: links.personal_url(inv) for inv in invitations} if editing else {}
-        ),
         "can_edit": editing,
         "mail_totals": mail_totals,
         "mail_latest": mail_latest,

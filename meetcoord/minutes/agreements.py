@@ -4,6 +4,12 @@ The secretariat names the parties by picking one invitee per agency (the represe
 who will sign through their personal link) and writes the agreed points, by default the
 decisions the live room recorded. Finalising freezes it like the minutes; the parties
 then sign in the order listed, the first certifying.
+
+A party is someone who was there (issue 11): an invitee with an attendance at the meeting
+(checked in at a site or online), whoever came for them as a stand-in signing in the
+stand-in's name. Someone who declined and never checked in agreed to nothing, so they
+are refused when the parties are set (created, edited, finalised) and again when signing,
+in case an attendance was removed in between.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from meetcoord.core.errors import ValidationError
+from meetcoord.checkin.models import Attendance
+from meetcoord.core.errors import PermissionDenied, ValidationError
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
 from meetcoord.live.models import Decision
@@ -44,24 +51,52 @@ def default_points(meeting: Meeting) -> list[str]:
     )
 
 
+def attendances(meeting: Meeting) -> dict[int, Attendance]:
+    """Who was there: each attendance of the meeting by person (walk-ins included)."""
+    rows = db.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))
+    return {row.person_id: row for row in rows}
+
+
+def _representative(inv: Invitation) -> bool:
+    return inv.withdrawn_at is None and inv.person.organization is not None
+
+
 def party_candidates(meeting: Meeting) -> list[Invitation]:
-    """Invitees who can represent an agency: current, with an organization."""
-    return [
-        inv
-        for inv in meeting.invitations
-        if inv.withdrawn_at is None and inv.person.organization is not None
-    ]
+    """Invitees who can represent an agency: current, with an organization, and present."""
+    present = attendances(meeting)
+    return [inv for inv in meeting.invitations if _representative(inv) and inv.person_id in present]
+
+
+def attendee_name(inv: Invitation, attendance: Attendance | None) -> tuple[str, str | None]:
+    """(name, position) of whoever came for this invitation: the stand-in, if one came."""
+    if attendance is not None and attendance.stand_in_name:
+        return attendance.stand_in_name, attendance.stand_in_position
+    if inv.stand_in_name:
+        return inv.stand_in_name, inv.stand_in_position
+    return inv.person.name, inv.person.position
+
+
+def _absent(inv: Invitation) -> Any:
+    return _l(
+        "%(name)s tidak tercatat hadir di rapat ini, jadi tidak dapat menjadi pihak: para "
+        "pihak berita acara adalah peserta yang hadir (atau wakilnya).",
+        name=inv.person.name,
+    )
 
 
 def _parties(meeting: Meeting, invitation_ids: Any) -> list[Invitation]:
-    by_id = {inv.id: inv for inv in party_candidates(meeting)}
+    present = attendances(meeting)
+    by_id = {inv.id: inv for inv in meeting.invitations if _representative(inv)}
     try:
         ids = [int(x) for x in invitation_ids or []]
     except (TypeError, ValueError):
         ids = []
     chosen = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+    absent = [inv for inv in chosen if inv.person_id not in present]
     message = None
-    if len(chosen) < 2:
+    if absent:
+        message = _absent(absent[0])
+    elif len(chosen) < 2:
         message = _l("Pilih paling sedikit dua pihak (wakil instansi yang diundang).")
     elif len(chosen) != len(ids) or len(chosen) > MAX_PARTIES:
         message = _l("Ada pihak yang tidak diundang ke rapat ini atau dipilih dua kali.")
@@ -76,6 +111,7 @@ def _parties(meeting: Meeting, invitation_ids: Any) -> list[Invitation]:
 
 def _data(meeting: Meeting, parties: list[Invitation], points: list[str], place: str) -> dict:
     base = minutes_data(meeting)
+    present = attendances(meeting)
     return to_json(
         AgreementData(
             **institution(),
@@ -88,15 +124,27 @@ def _data(meeting: Meeting, parties: list[Invitation], points: list[str], place:
             sites=base.sites,
             parties=[
                 PartyData(
-                    inv.person.organization.name,
-                    inv.stand_in_name or inv.person.name,
-                    inv.stand_in_position or inv.person.position,
+                    inv.person.organization.name, *attendee_name(inv, present.get(inv.person_id))
                 )
                 for inv in parties
             ],
             points=points,
         )
     )
+
+
+def check_party_present(document: Document, signatory: DocumentSignatory) -> None:
+    """At signing: a party of an agreement must (still) be on the meeting's attendance."""
+    inv = signatory.invitation
+    if document.kind is not DocumentKind.AGREEMENT or inv is None:
+        return
+    if inv.person_id not in attendances(document.meeting):
+        raise PermissionDenied(
+            _l(
+                "Anda tidak tercatat hadir di rapat ini. Berita acara ditandatangani para "
+                "pihak yang hadir (atau wakilnya); hubungi sekretariat."
+            )
+        )
 
 
 def create_agreement(
@@ -152,14 +200,15 @@ def finalise_agreement(actor: LiveActor, document: Document, version: Any = None
     require_not_frozen(document)
     check_version(document, version)
     ids = document.content.get("party_invitations") or []
-    invitations = {inv.id: inv for inv in party_candidates(document.meeting)}
+    invitations = {inv.id: inv for inv in document.meeting.invitations if _representative(inv)}
     missing = [i for i in ids if i not in invitations]
     if missing or len(ids) < 2:
         message = _l("Ada pihak yang undangannya sudah ditarik. Pilih ulang para pihak.")
         raise ValidationError(message, errors={"parties": [message]})
+    parties = _parties(document.meeting, ids)  # each one still present
+    present = attendances(document.meeting)
     signatories = []
-    for n, inv_id in enumerate(ids, start=1):
-        inv = invitations[inv_id]
+    for n, inv in enumerate(parties, start=1):
         org = inv.person.organization.name
         signatories.append(
             DocumentSignatory(
@@ -167,7 +216,7 @@ def finalise_agreement(actor: LiveActor, document: Document, version: Any = None
                 role=f"party-{n}",
                 role_label=f"{party_label(n)} ({org})"[:200],
                 invitation_id=inv.id,
-                name=(inv.stand_in_name or inv.person.name)[:200],
+                name=attendee_name(inv, present.get(inv.person_id))[0][:200],
                 organization=org[:300],
             )
         )

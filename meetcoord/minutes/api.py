@@ -30,6 +30,7 @@ from meetcoord.meetings.services import get_meeting
 from meetcoord.minutes import (
     agreements,
     invitation_letters,
+    review,
     rules,
     signatures,
     steps,
@@ -188,7 +189,8 @@ class DocumentFinalise(MethodView):
     @blp.response(200, s.DocumentSchema)
     @problems(blp, *WRITE)
     def post(self, data: dict[str, Any], id: int) -> Any:
-        return _show(finalise(_actor(), rules.get_document(id), data["version"]))
+        document = rules.get_document(id)
+        return _show(finalise(_actor(), document, data["version"], data.get("early_close")))
 
 
 @blp.route("/documents/<int:id>/addenda")
@@ -299,7 +301,8 @@ class PersonalFinalise(MethodView):
     @problems(personal_blp, *PERSONAL_WRITE)
     def post(self, data: dict[str, Any], token: str, id: int) -> s.DocumentView:
         actor, document = _load(token, id)
-        return _show_personal(token, actor, finalise(actor, document, data["version"]))
+        done = finalise(actor, document, data["version"], data.get("early_close"))
+        return _show_personal(token, actor, done)
 
 
 @personal_blp.route("/<token>/documents/<int:id>/comments")
@@ -316,12 +319,45 @@ class PersonalComments(MethodView):
         return _show_personal(token, actor, document), 201
 
 
+@personal_blp.route("/<token>/documents/<int:id>/no-comment")
+class PersonalNoComment(MethodView):
+    @personal_blp.doc(
+        summary="Tidak ada tanggapan",
+        description="Menyatakan tidak ada komentar atas notulen yang diedarkan: tanggapan "
+        "yang dihitung bila notulen difinalkan sebelum batas komentar.",
+        security=PUBLIC,
+    )
+    @personal_blp.response(200, s.DocumentSchema)
+    @problems(personal_blp, 403, 404, 409, 429)
+    def post(self, token: str, id: int) -> s.DocumentView:
+        actor, document = _load(token, id)
+        review.no_comment(actor, document)
+        return _show_personal(token, actor, document)
+
+
+@personal_blp.route("/<token>/documents/<int:id>/sign-code")
+class PersonalSignCode(MethodView):
+    @personal_blp.doc(
+        summary="Minta kode tanda tangan",
+        description="Kode sekali pakai (6 angka, 10 menit, 5 kali coba) dikirim ke alamat "
+        "surel penanda tangan saja, tidak pernah dalam jawaban ini. Permintaan baru membatalkan "
+        "kode sebelumnya; dibatasi per penanda tangan (429).",
+        security=PUBLIC,
+    )
+    @personal_blp.response(202, s.CodeSentSchema)
+    @problems(personal_blp, 403, 404, 409, 422, 429)
+    def post(self, token: str, id: int) -> Any:
+        actor, document = _load(token, id)
+        return signatures.request_code(actor, document.id)
+
+
 @personal_blp.route("/<token>/documents/<int:id>/sign")
 class PersonalSign(MethodView):
     @personal_blp.doc(
         summary="Tanda tangani",
-        description="Sesuai urutan penanda tangan. Tanpa `certificate`, CA instansi "
-        "menerbitkan sertifikat untuk tanda tangan ini; berkas PKCS#12 tidak disimpan.",
+        description="Sesuai urutan penanda tangan, dengan faktor kedua: `code` dari surel "
+        "(CA instansi menerbitkan sertifikat untuk tanda tangan ini) atau `certificate` "
+        "PKCS#12 Anda sendiri (tidak disimpan). Tautan saja tidak cukup.",
         security=PUBLIC,
     )
     @body_limit(lambda _args: signatures.SIGN_BODY_MAX)  # refused unread: never spooled to disk
@@ -330,12 +366,13 @@ class PersonalSign(MethodView):
     @problems(personal_blp, 400, 403, 404, 409, 413, 422, 429)
     def post(self, data: dict[str, Any], token: str, id: int) -> s.DocumentView:
         actor, document = _load(token, id)
-        pkcs12 = passphrase = None
         upload = data.get("certificate")
         if upload is not None:
             pkcs12 = signatures.read_certificate(upload.stream)
             passphrase = data.get("passphrase", "")
-        signed = signatures.sign(actor, document.id, pkcs12=pkcs12, passphrase=passphrase)
+            signed = signatures.sign(actor, document.id, pkcs12=pkcs12, passphrase=passphrase)
+        else:
+            signed = signatures.sign(actor, document.id, code=data.get("code"))
         return _show_personal(token, actor, signed)
 
 

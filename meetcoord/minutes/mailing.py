@@ -8,17 +8,14 @@ or an SMTP server that is down delays them but never loses or doubles them.
 
 from __future__ import annotations
 
+from datetime import datetime
 from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, formataddr, make_msgid
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from meetcoord.checkin.models import Attendance
 from meetcoord.core import outbox
-from meetcoord.core.db import utcnow
 from meetcoord.core.timezones import zone_label
 from meetcoord.directory.models import Person
 from meetcoord.extensions import db
@@ -33,20 +30,6 @@ KIND_WORDS = {
     "agreement": "Berita acara kesepakatan",
     "invitation_letter": "Surat undangan",
 }
-
-
-def _message(to: str, name: str, subject: str, body: str) -> EmailMessage:
-    message = EmailMessage(policy=SMTP)
-    message["From"] = formataddr(
-        (current_app.config["INSTITUTION_NAME"], current_app.config["MAIL_FROM"])
-    )
-    message["To"] = formataddr((name, to))
-    message["Subject"] = subject
-    message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(domain="meetcoord")
-    message["Content-Language"] = "id"
-    message.set_content(body)
-    return message
 
 
 def _queue(kind: str, document: Document, message: EmailMessage, to: str) -> None:
@@ -87,7 +70,7 @@ def queue_circulation(document: Document) -> int:
             f"Batas waktu komentar: {deadline}.\n\n"
             "Tautan ini khusus untuk Anda; jangan diteruskan.\n"
         )
-        message = _message(
+        message = outbox.text_message(
             inv.person.email, inv.person.name, f"Mohon tanggapan: {document.title}", body
         )
         _queue("circulation", document, message, inv.person.email)
@@ -125,8 +108,32 @@ def queue_distribution(document: Document, pdf: bytes, filename: str) -> int:
             f"Keaslian berkas dapat diperiksa di {verify}\n"
             f"SHA-256 berkas: {document.sha256}\n"
         )
-        message = _message(email, name, f"{words}: {document.title}", body)
+        message = outbox.text_message(email, name, f"{words}: {document.title}", body)
         message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
         _queue("distribution", document, message, email)
         queued += 1
     return queued
+
+
+def queue_signing_code(
+    document: Document, role_label: str, to: str, name: str, code: str, expires_at: datetime
+) -> None:
+    """The one-time signing code, to the signatory's own address only.
+
+    The code is in the body alone: the outbox page shows subjects and recipients, and the
+    subject must tell the secretariat nothing that signs.
+    """
+    zone = document.content.get("host_zone", "Asia/Jakarta")
+    local = expires_at.astimezone(ZoneInfo(zone))
+    body = (
+        f"Yth. {name},\n\n"
+        f"Kode untuk menandatangani {document.title} sebagai {role_label}:\n\n"
+        f"    {code}\n\n"
+        f"Kode ini berlaku sampai pukul {local:%H.%M} {zone_label(zone, local)} dan hanya "
+        "untuk satu tanda tangan. Jangan berikan kode ini kepada siapa pun, termasuk "
+        "sekretariat.\n\n"
+        "Bila Anda tidak meminta kode ini, orang lain memegang tautan pribadi Anda: "
+        "abaikan surel ini dan beri tahu sekretariat.\n"
+    )
+    message = outbox.text_message(to, name, f"Kode tanda tangan: {document.title}", body)
+    _queue("signing_code", document, message, to)

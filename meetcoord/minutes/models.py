@@ -50,6 +50,18 @@ class DocumentStatus(enum.StrEnum):
 FROZEN = frozenset({DocumentStatus.FINAL, DocumentStatus.SIGNED, DocumentStatus.DISTRIBUTED})
 
 
+class SignatureFactor(enum.StrEnum):
+    """What, besides the personal link, proved that the signatory themselves signed.
+
+    A personal link can be forwarded or read over a shoulder, so it never signs alone
+    (DESIGN §6): the signatory also holds a one-time code mailed to their own address, or
+    their own certificate (PKCS#12) that chains to a trusted root in their own name.
+    """
+
+    EMAIL_CODE = "email_code"  # kode sekali pakai ke surel
+    OWN_CERTIFICATE = "own_certificate"  # sertifikat sendiri
+
+
 class RenderState(enum.StrEnum):
     NONE = "none"  # nothing to render yet (draft)
     PENDING = "pending"  # the worker will render it
@@ -145,6 +157,8 @@ class DocumentSignatory(db.Model):
     box: Mapped[list[float] | None] = mapped_column(JSON)
     signed_at: Mapped[datetime | None]
     key_source: Mapped[str | None] = mapped_column(String(10))  # ca | pkcs12
+    # The second factor of this signature; NULL for signatures made before it existed.
+    factor: Mapped[SignatureFactor | None] = mapped_column(str_enum(SignatureFactor, 20))
     certificate_subject: Mapped[str | None] = mapped_column(String(300))
     certificate_issuer: Mapped[str | None] = mapped_column(String(300))
     certificate_serial: Mapped[str | None] = mapped_column(String(80))
@@ -156,6 +170,28 @@ class DocumentSignatory(db.Model):
         UniqueConstraint("document_id", "position"),
         UniqueConstraint("document_id", "role"),
     )
+
+
+class SigningCode(db.Model):
+    """A one-time code mailed to a signatory, kept only as a keyed hash (``minutes.codes``).
+
+    Valid for ten minutes, for one signature, and dead after five wrong tries; a new
+    request replaces the one before. The rows also pace the requests.
+    """
+
+    __tablename__ = "signing_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signatory_id: Mapped[int] = mapped_column(
+        ForeignKey("document_signatories.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)  # wrong tries so far
+    used_at: Mapped[datetime | None]  # signed with it, or replaced by a newer code
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    signatory: Mapped[DocumentSignatory] = relationship()
 
 
 class DocumentFile(db.Model):

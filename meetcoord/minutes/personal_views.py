@@ -23,7 +23,7 @@ from meetcoord.minutes.views_support import attempt, render_page, sign_body_limi
 
 bp = Blueprint("personal_documents", __name__)
 
-STEPS = ("edit", "circulate", "finalise", "comment", "sign", "addendum")
+STEPS = ("edit", "circulate", "finalise", "comment", "no_comment", "code", "sign", "addendum")
 
 
 @bp.after_request

@@ -11,7 +11,7 @@ prepares that before the schema dumps it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from flask import current_app
@@ -37,7 +37,9 @@ from meetcoord.minutes.models import (
     DocumentKind,
     DocumentStatus,
     RenderState,
+    SignatureFactor,
 )
+from meetcoord.minutes.verdict import VERDICTS
 from meetcoord.minutes.verification import Verification
 from meetcoord.minutes.views_support import capabilities
 
@@ -129,6 +131,14 @@ class CirculateSchema(ApiSchema):
 
 class FinaliseSchema(ApiSchema):
     version = Int(required=True, metadata={"description": "Versi yang difinalkan; basi → 409."})
+    early_close = Text(
+        allow_none=True,
+        metadata={
+            "description": "Notulen yang diedarkan, sebelum batas komentar dan belum semua "
+            "peserta menanggapi: alasan sekretariat menutup masa komentar lebih awal "
+            "(dicatat di riwayat). Tanpa alasan → 409."
+        },
+    )
 
 
 class AddendumCreateSchema(ApiSchema):
@@ -141,10 +151,18 @@ class NewCommentSchema(ApiSchema):
 
 
 class SignSchema(ApiSchema):
+    """One second factor: ``code`` (mailed by ``sign-code``) or ``certificate``."""
+
+    code = Text(
+        metadata={
+            "description": "Kode 6 angka yang dikirim ke surel penanda tangan (POST "
+            "…/sign-code); CA instansi lalu menerbitkan sertifikat untuk tanda tangan ini."
+        }
+    )
     certificate = File(
         metadata={
-            "description": "Opsional: berkas PKCS#12 (.p12/.pfx) Anda, paling besar 64 KB, "
-            "dibaca di memori saja. Tanpa berkas, CA instansi menerbitkan sertifikat."
+            "description": "Atau: berkas PKCS#12 (.p12/.pfx) Anda sendiri, paling besar 64 KB, "
+            "dibaca di memori saja; harus berantai ke CA yang dipercaya dan atas nama Anda."
         }
     )
     passphrase = Text(metadata={"description": "Kata sandi berkas PKCS#12."})
@@ -164,6 +182,13 @@ class VerifyUploadSchema(ApiSchema):
 # --- responses --------------------------------------------------------------------------
 
 
+class CodeSentSchema(ApiSchema):
+    sent_to = fields.String(
+        attribute="to", metadata={"description": "Alamat surel tujuan kode, disamarkan."}
+    )
+    expires_at = fields.DateTime(metadata={"description": "Kode berlaku sampai (UTC)."})
+
+
 class SignatorySchema(ApiSchema):
     position = fields.Integer()
     role = fields.String()
@@ -173,6 +198,13 @@ class SignatorySchema(ApiSchema):
     signed_at = fields.DateTime(allow_none=True)
     issuer = fields.String(attribute="certificate_issuer", allow_none=True)
     key_source = fields.String(allow_none=True, metadata={"enum": ["ca", "pkcs12", None]})
+    factor = fields.String(
+        allow_none=True,
+        metadata={
+            "enum": [*(f.value for f in SignatureFactor), None],
+            "description": "Faktor kedua: kode sekali pakai ke surel, atau sertifikat sendiri.",
+        },
+    )
 
 
 class DocumentFileSchema(ApiSchema):
@@ -206,7 +238,11 @@ class DocumentCapabilitiesSchema(ApiSchema):
     edit_agreement = fields.Boolean()
     circulate = fields.Boolean()
     finalise = fields.Boolean()
+    close_early = fields.Boolean(
+        metadata={"description": "Finalkan sekarang hanya dengan alasan `early_close`."}
+    )
     comment = fields.Boolean()
+    no_comment = fields.Boolean(metadata={"description": "Boleh menyatakan tidak ada tanggapan."})
     read_comments = fields.Boolean()
     sign = fields.Boolean()
     addendum = fields.Boolean()
@@ -269,6 +305,16 @@ class SignatureCheckSchema(ApiSchema):
     certifying = fields.Boolean()
     changes_permitted = fields.Boolean()
     ok = fields.Boolean()
+    verdict = fields.String(
+        metadata={
+            "enum": list(VERDICTS),
+            "description": "Penilaian sertifikat: modified = diubah setelah ditandatangani.",
+        }
+    )
+    factor = fields.String(
+        allow_none=True,
+        metadata={"description": "Bukti penanda tangan menurut register kami (null: bukan)."},
+    )
 
 
 class VerificationSchema(ApiSchema):
@@ -345,5 +391,17 @@ def verification_view(result: Verification) -> dict[str, Any]:
         "modified": report.modified if report is not None else False,
         "sha256": report.sha256 if report is not None else (found.sha256 if found else None),
         "document": document,
-        "signatures": list(report.signatures) if report is not None else [],
+        "signatures": [
+            {
+                **asdict(sig),
+                "ok": sig.ok,
+                "verdict": verdict,
+                "factor": signer.factor.value if signer is not None and signer.factor else None,
+            }
+            for sig, verdict, signer in zip(
+                report.signatures, result.verdicts, result.signers, strict=True
+            )
+        ]
+        if report is not None
+        else [],
     }

@@ -1,9 +1,15 @@
 """Signing a frozen document in order, and distributing it once the last signature is in.
 
 A signatory signs through their personal link: the chair first (certifying), then the
-minute-taker, or each party of an agreement in turn. The key is a certificate our CA
-issues for this one signing, or the signatory's own PKCS#12 file, opened in memory for
-this call only (the bytes and passphrase live in local variables and are never written).
+minute-taker, or each party of an agreement in turn. The link alone never signs (issue
+11): the signatory also proves who they are with a second factor, recorded on their row
+and in the document's history —
+
+- a one-time code mailed to their own address (``minutes.codes``); the key is then a
+  certificate our CA issues for this one signing; or
+- their own PKCS#12 file, opened in memory for this call only (the bytes and passphrase
+  live in local variables and are never written), whose certificate must chain to a
+  trusted root and name the signatory (``minutes.trust``).
 
 The signature itself (~0.1 s of CPU) runs off the green-thread hub and outside any
 database transaction. Before the new file is kept, the document row is locked and its
@@ -26,7 +32,8 @@ from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.offload import off_hub
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
-from meetcoord.minutes import signing
+from meetcoord.minutes import codes, signing, trust
+from meetcoord.minutes.agreements import check_party_present
 from meetcoord.minutes.ca import common_name, load_ca
 from meetcoord.minutes.jobs import register_file
 from meetcoord.minutes.mailing import queue_distribution
@@ -36,8 +43,9 @@ from meetcoord.minutes.models import (
     DocumentSignatory,
     DocumentStatus,
     RenderState,
+    SignatureFactor,
 )
-from meetcoord.minutes.rules import log_step
+from meetcoord.minutes.rules import get_document, log_step
 
 LOCATION_DEFAULT = "Indonesia"
 PKCS12_MAX = 64 * 1024  # far below werkzeug's 500 KB spool: an upload never touches disk
@@ -101,15 +109,29 @@ def check_turn(document: Document, mine: DocumentSignatory) -> None:
         )
 
 
-def _signer(
-    mine: DocumentSignatory, pkcs12: bytes | None, passphrase: str | None
+def _own_key(
+    mine: DocumentSignatory, pkcs12: bytes, passphrase: str | None, now: datetime | None
 ) -> signing.SignerKey:
-    if pkcs12 is not None:
-        if not pkcs12:
-            raise ValidationError(
-                _l("Berkas sertifikat kosong."), errors={"certificate": [_l("Berkas kosong.")]}
-            )
-        return signing.signer_from_pkcs12(pkcs12, passphrase)
+    """The signatory's own certificate: opened, in date, trusted, and in their name."""
+    from meetcoord.minutes.verification import trust_roots
+
+    if not pkcs12:
+        raise ValidationError(
+            _l("Berkas sertifikat kosong."), errors={"certificate": [_l("Berkas kosong.")]}
+        )
+    key = signing.signer_from_pkcs12(pkcs12, passphrase)
+    signing.check_certificate_time(key.certificate, now)
+    trust.check_own_certificate(
+        key.certificate,
+        list(key.signer.cert_registry),  # the chain the file itself carries
+        signatory_name=mine.name,
+        roots=trust_roots(),
+        moment=now,
+    )
+    return key
+
+
+def _ca_key(mine: DocumentSignatory) -> signing.SignerKey:
     config = current_app.config
     authority = load_ca(current_app.instance_path, config["CA_PASSPHRASE"] or None)
     return signing.signer_from_ca(
@@ -118,6 +140,22 @@ def _signer(
         institution=mine.organization or config["INSTITUTION_NAME"],
         role=mine.role_label,
     )
+
+
+def _ready(actor: LiveActor, document_id: int) -> tuple[Document, DocumentSignatory]:
+    """The document and the actor's place in it, when it is their turn to sign."""
+    document = get_document(document_id)
+    check_signable(document)
+    mine = signatory_for(actor, document)
+    check_turn(document, mine)
+    check_party_present(document, mine)
+    return document, mine
+
+
+def request_code(actor: LiveActor, document_id: int) -> codes.CodeSent:
+    """Mail the signatory whose turn it is a one-time code (to their address only)."""
+    document, mine = _ready(actor, document_id)
+    return codes.issue(actor, document, mine)
 
 
 def _later_fields(document: Document, mine: DocumentSignatory) -> list[signing.SignatureField]:
@@ -137,28 +175,31 @@ def sign(
     actor: LiveActor,
     document_id: int,
     *,
+    code: str | None = None,
     pkcs12: bytes | None = None,
     passphrase: str | None = None,
     now: datetime | None = None,
 ) -> Document:
     """Add the actor's signature; the last one distributes the document (outbox).
 
-    ``now`` moves only the certificate-validity check (tests with expired certificates).
-    Every refusal raises before anything is kept.
+    The second factor is ``pkcs12`` (their own certificate) when given, else ``code`` (the
+    one-time code mailed to them). ``now`` moves only the certificate-validity check
+    (tests with expired certificates). Every refusal raises before anything is kept
+    except a wrong code's count (see ``codes.check_code``).
     """
-    from meetcoord.minutes.rules import get_document
-
-    document = get_document(document_id)
-    check_signable(document)
-    mine = signatory_for(actor, document)
-    check_turn(document, mine)
+    document, mine = _ready(actor, document_id)
+    code_id = None
+    if pkcs12 is not None:
+        key, factor = _own_key(mine, pkcs12, passphrase, now), SignatureFactor.OWN_CERTIFICATE
+    else:
+        code_id = codes.check_code(mine, code)
+        key, factor = _ca_key(mine), SignatureFactor.EMAIL_CODE
+    signing.check_certificate_time(key.certificate, now)
     current = document.current_file
     assert current is not None  # check_turn made sure
     base_sha, base_pdf = current.sha256, current.pdf
     first = mine.position == 1
     zone = document.content.get("host_zone", "Asia/Jakarta")
-    key = _signer(mine, pkcs12, passphrase)
-    signing.check_certificate_time(key.certificate, now)
     args: dict[str, Any] = {
         "field_name": mine.role,
         "role": mine.role_label,
@@ -173,7 +214,7 @@ def sign(
     }
     db.session.commit()  # end the read: no transaction is held while signing
     signed_pdf = off_hub(signing.sign_pdf, base_pdf, key, **args)
-    return _keep(actor, document_id, mine.id, base_sha, signed_pdf, key, pkcs12 is not None)
+    return _keep(actor, document_id, mine.id, base_sha, signed_pdf, key, factor, code_id)
 
 
 def _keep(
@@ -183,7 +224,8 @@ def _keep(
     base_sha: str,
     signed_pdf: bytes,
     key: signing.SignerKey,
-    own_key: bool,
+    factor: SignatureFactor,
+    code_id: int | None,
 ) -> Document:
     document = db.session.scalars(
         select(Document).where(Document.id == document_id).with_for_update()
@@ -191,12 +233,19 @@ def _keep(
     if document.sha256 != base_sha:
         db.session.rollback()
         raise Conflict(_l("Dokumen baru saja ditandatangani orang lain. Muat ulang dan coba lagi."))
+    if code_id is not None:
+        try:
+            codes.consume(code_id)  # under the document's lock: one signature per code
+        except Conflict:
+            db.session.rollback()
+            raise
     mine = next(s for s in document.signatories if s.id == signatory_id)
     certificate: x509.Certificate = key.certificate
     pages = document.current_file.pages if document.current_file else 0
     register_file(document, signed_pdf, pages)
     mine.signed_at = utcnow()
-    mine.key_source = "pkcs12" if own_key else "ca"
+    mine.key_source = "pkcs12" if factor is SignatureFactor.OWN_CERTIFICATE else "ca"
+    mine.factor = factor
     mine.certificate_subject = common_name(certificate.subject)[:300]
     mine.certificate_issuer = common_name(certificate.issuer)[:300]
     mine.certificate_serial = format(certificate.serial_number, "x")[:80]
@@ -207,6 +256,7 @@ def _keep(
         {
             "role": mine.role,
             "key": mine.key_source,
+            "factor": factor.value,
             "issuer": mine.certificate_issuer,
             "sha256": document.sha256,
         },

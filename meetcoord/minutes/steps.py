@@ -38,7 +38,10 @@ def edit(actor: LiveActor, document: Document, data: dict[str, Any]) -> Document
     return entry[1](actor, document, data)
 
 
-def finalise(actor: LiveActor, document: Document, version: Any = None) -> Document:
+def finalise(
+    actor: LiveActor, document: Document, version: Any = None, early_close: Any = None
+) -> Document:
+    """``early_close``: the secretariat's reason to end the comment round before its time."""
     if document.kind is DocumentKind.AGREEMENT:
         return agreements.finalise_agreement(actor, document, version)
-    return workflow.finalise(actor, document, version)  # refuses what is not its kind
+    return workflow.finalise(actor, document, version, early_close)  # refuses other kinds

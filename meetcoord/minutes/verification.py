@@ -9,22 +9,29 @@ the final version (every required signature in) or an earlier one.
 For a registered file, certificates are judged at the time the file was registered, so
 a signature stays trusted after the signer's two-year certificate has run out (the
 register is the proof of when it was made; there is no timestamp authority here).
+
+Each signature is also matched to our register's signatory row by its certificate's
+serial, even in a file that was changed afterwards: the row says which second factor
+signed (a mailed code or one's own certificate) and whose document it was, so times are
+shown in that document's zone (a WITA document in WITA) rather than the server's.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
 from flask import current_app
 from sqlalchemy import select
 
 from meetcoord.extensions import db
-from meetcoord.minutes.ca import ca_exists, load_ca_certificate
-from meetcoord.minutes.models import Document, DocumentFile, DocumentStatus
+from meetcoord.minutes.ca import ca_exists, common_name, load_ca_certificate
+from meetcoord.minutes.models import Document, DocumentFile, DocumentSignatory, DocumentStatus
+from meetcoord.minutes.verdict import trust_verdict
 from meetcoord.minutes.verify import DocumentReport, verify_pdf
 
 HASH_LENGTH = 64
@@ -36,6 +43,11 @@ class Verification:
     file: DocumentFile | None  # the registered file the answer is about, if any
     report: DocumentReport | None  # the file's own signatures (None: nothing to check yet)
     uploaded: bool = False
+    # Per signature in the report: our register's signatory row (None: not ours), and the
+    # verdict on its certificate (``minutes.verdict``).
+    signers: tuple[DocumentSignatory | None, ...] = ()
+    verdicts: tuple[str, ...] = ()
+    zone: str = "Asia/Jakarta"  # the document's zone, for every time shown
 
     @property
     def registered(self) -> bool:
@@ -69,6 +81,39 @@ def trust_roots() -> list[Any]:
     return roots
 
 
+def root_names(roots: list[Any]) -> set[str]:
+    """The names of the issuers we trust, as a signature report names its issuer."""
+    certificates: list[x509.Certificate] = []
+    for root in roots:
+        if isinstance(root, bytes):
+            certificates.extend(x509.load_pem_x509_certificates(root))
+        else:
+            certificates.append(root)
+    return {common_name(c.subject) for c in certificates}
+
+
+def _signers(report: DocumentReport) -> tuple[DocumentSignatory | None, ...]:
+    serials = [s.serial for s in report.signatures if s.serial]
+    rows = db.session.scalars(
+        select(DocumentSignatory).where(DocumentSignatory.certificate_serial.in_(serials))
+    ).all()
+    by_serial = {(row.certificate_serial, row.certificate_issuer): row for row in rows}
+    return tuple(by_serial.get((s.serial, s.issuer)) for s in report.signatures)
+
+
+def _complete(answer: Verification) -> Verification:
+    """Add what our register knows about the file's signatures: rows, verdicts, zone."""
+    report = answer.report
+    signers = _signers(report) if report is not None else ()
+    owner = answer.document or next((row.document for row in signers if row is not None), None)
+    zone = (owner.content.get("host_zone") if owner is not None else None) or current_app.config[
+        "HOME_TIMEZONE"
+    ]
+    known = root_names(trust_roots()) if report is not None else set()
+    verdicts = tuple(trust_verdict(s, known) for s in report.signatures) if report else ()
+    return replace(answer, signers=signers, verdicts=verdicts, zone=str(zone))
+
+
 def is_hash(value: str) -> bool:
     return len(value) == HASH_LENGTH and all(c in "0123456789abcdef" for c in value)
 
@@ -88,11 +133,11 @@ def lookup(code: str) -> Verification | None:
     if document is not None:
         newest = document.current_file
         report = _check(newest.pdf, newest.created_at) if newest is not None else None
-        return Verification(document, newest, report)
+        return _complete(Verification(document, newest, report))
     found = db.session.scalars(select(DocumentFile).where(DocumentFile.sha256 == code)).first()
     if found is None:
         return None
-    return Verification(found.document, found, _check(found.pdf, found.created_at))
+    return _complete(Verification(found.document, found, _check(found.pdf, found.created_at)))
 
 
 def check_upload(pdf: bytes) -> Verification:
@@ -101,4 +146,5 @@ def check_upload(pdf: bytes) -> Verification:
     found = db.session.scalars(select(DocumentFile).where(DocumentFile.sha256 == digest)).first()
     moment = found.created_at if found is not None else None
     report = _check(pdf, moment)
-    return Verification(found.document if found else None, found, report, uploaded=True)
+    document = found.document if found else None
+    return _complete(Verification(document, found, report, uploaded=True))

@@ -62,6 +62,7 @@ class SignatureReport:
     modification_level: str | None  # after it: none, lta_updates, form_filling, ..., other
     changes_permitted: bool  # later changes are ones its signer allowed (e.g. signing)
     problem: str | None = None
+    serial: str | None = None  # the signer certificate's serial (hex): finds our register's row
 
     @property
     def covers_whole_file(self) -> bool:
@@ -250,6 +251,7 @@ def _report(
             role=role,
             issuer=issuer,
             certifying=certifying,
+            serial=format(cert.serial_number, "x"),
         )
     intact = bool(status.intact)
     coverage = status.coverage.name.lower() if status.coverage is not None else "unclear"
@@ -276,6 +278,7 @@ def _report(
         modification_level=level.name.lower() if level is not None else None,
         changes_permitted=bool(status.docmdp_ok) if status.docmdp_ok is not None else True,
         problem=problem,
+        serial=format(cert.serial_number, "x"),
     )
 
 

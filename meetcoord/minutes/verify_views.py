@@ -15,7 +15,8 @@ from flask_babel import lazy_gettext as _l
 
 from meetcoord.extensions import limiter
 from meetcoord.minutes import verification
-from meetcoord.minutes.views_support import KIND_LABELS, STATUS_LABELS
+from meetcoord.minutes.verdict import WORDS
+from meetcoord.minutes.views_support import FACTOR_LABELS, KIND_LABELS, STATUS_LABELS
 
 bp = Blueprint("verify", __name__)
 
@@ -29,6 +30,8 @@ def _page(result: verification.Verification | None, status: int = 200, **extra: 
             result=result,
             kind_labels=KIND_LABELS,
             status_labels=STATUS_LABELS,
+            factor_labels=FACTOR_LABELS,
+            verdict_words=WORDS,
             **extra,
         ),
         status,

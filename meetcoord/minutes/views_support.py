@@ -22,8 +22,15 @@ from meetcoord.core.errors import ServiceError, ValidationError
 from meetcoord.core.timezones import get_zone, zone_label
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
-from meetcoord.minutes import agreements, rules, signatures, steps, workflow
-from meetcoord.minutes.models import Document, DocumentKind, DocumentStatus, RenderState
+from meetcoord.minutes import agreements, codes, review, rules, signatures, steps, workflow
+from meetcoord.minutes.models import (
+    Document,
+    DocumentKind,
+    DocumentSignatory,
+    DocumentStatus,
+    RenderState,
+    SignatureFactor,
+)
 
 TEMPLATE = "documents/document.html"
 
@@ -46,16 +53,23 @@ STATUS_LABELS = {
     DocumentStatus.SIGNED: _l("Ditandatangani"),
     DocumentStatus.DISTRIBUTED: _l("Ditandatangani dan dibagikan"),
 }
+FACTOR_LABELS = {
+    SignatureFactor.EMAIL_CODE: _l("kode sekali pakai ke surel"),
+    SignatureFactor.OWN_CERTIFICATE: _l("sertifikat sendiri"),
+}
 STEP_LABELS = {
     "created": _l("Dibuat"),
     "edited": _l("Diubah"),
     "circulated": _l("Diedarkan untuk komentar"),
     "deadline_moved": _l("Batas komentar diubah"),
     "commented": _l("Komentar masuk"),
+    "no_comment": _l("Tidak ada tanggapan"),
+    "early_close": _l("Masa komentar ditutup lebih awal"),
     "finalised": _l("Difinalkan (isi dibekukan)"),
     "rendered": _l("PDF disusun"),
     "render_failed": _l("Penyusunan PDF gagal"),
     "render_requested": _l("PDF diminta disusun ulang"),
+    "code_sent": _l("Kode tanda tangan dikirim ke surel penanda tangan"),
     "signed": _l("Ditandatangani"),
     "completed": _l("Semua tanda tangan lengkap"),
     "distributed": _l("Dibagikan lewat surel"),
@@ -90,16 +104,33 @@ def capabilities(actor: LiveActor, document: Document) -> dict[str, Any]:
         )
     next_up = document.next_signatory
     is_minutes = document.kind is DocumentKind.MINUTES
+    circulated = document.status is DocumentStatus.CIRCULATED
+    reviewing = is_minutes and circulated and rules.may_edit(actor, document)
+    state = review.comment_round(document) if reviewing else None
+    waiting = state is not None and not state.may_close
+    finalise = (
+        editable
+        and (circulated or not is_minutes)
+        and (actor.is_staff or document.kind is not DocumentKind.AGREEMENT)
+        and (actor.is_staff or not waiting)
+    )
+    comment = (
+        actor.invitation is not None
+        and circulated
+        and not (document.comment_deadline_at and utcnow() > document.comment_deadline_at)
+    )
+    answered = actor.invitation is not None and any(
+        s.step in review.ANSWERS and s.invitation_id == actor.invitation.id for s in document.steps
+    )
     return {
         "edit": editable and document.kind is not DocumentKind.INVITATION_LETTER,
         "edit_agreement": editable and document.kind is DocumentKind.AGREEMENT and actor.is_staff,
         "circulate": editable and is_minutes,
-        "finalise": editable
-        and (document.status is DocumentStatus.CIRCULATED or not is_minutes)
-        and (actor.is_staff or document.kind is not DocumentKind.AGREEMENT),
-        "comment": actor.invitation is not None
-        and document.status is DocumentStatus.CIRCULATED
-        and not (document.comment_deadline_at and utcnow() > document.comment_deadline_at),
+        "finalise": finalise,
+        "close_early": finalise and waiting,
+        "comment_round": state,
+        "comment": comment,
+        "no_comment": comment and not answered,
         "read_comments": rules.may_edit(actor, document),
         "sign": mine is not None
         and mine.signed_at is None
@@ -108,11 +139,18 @@ def capabilities(actor: LiveActor, document: Document) -> dict[str, Any]:
         and next_up.id == mine.id
         and document.render_state is RenderState.READY,
         "my_signatory": mine,
+        "code_to": _code_to(mine),
         "addendum": is_minutes
         and rules.may_edit(actor, document)
         and document.status in (DocumentStatus.SIGNED, DocumentStatus.DISTRIBUTED),
         "rerender": actor.is_staff and document.render_state is RenderState.FAILED,
     }
+
+
+def _code_to(mine: DocumentSignatory | None) -> str | None:
+    """Where a signing code would go, masked ("p*******2@example.go.id"); None: nowhere."""
+    address = codes.signatory_email(mine) if mine is not None else None
+    return codes.mask_email(address) if address else None
 
 
 def render_page(
@@ -148,6 +186,7 @@ def render_page(
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
         step_labels=STEP_LABELS,
+        factor_labels=FACTOR_LABELS,
         comments=comments,
         actor_is_invitee=actor.invitation is not None,
         candidates=candidates,
@@ -177,11 +216,19 @@ def _perform(actor: LiveActor, document: Document, step: str) -> str:
         queued = workflow.circulate(actor, document, deadline)
         return _("Notulen diedarkan; %(n)d surel menunggu dikirim.", n=queued)
     if step == "finalise":
-        steps.finalise(actor, document, form.get("version"))
+        steps.finalise(actor, document, form.get("version"), form.get("early_close"))
         return _("Dokumen difinalkan. PDF sedang disusun; tanda tangan dapat dimulai sesudahnya.")
+    if step == "no_comment":
+        review.no_comment(actor, document)
+        return _("Tercatat: Anda tidak punya tanggapan atas rancangan ini.")
     if step == "comment":
         workflow.add_comment(actor, document, form.get("body"), form.get("section"))
         return _("Komentar Anda terkirim ke notulis dan sekretariat.")
+    if step == "code":
+        sent = signatures.request_code(actor, document.id)
+        return _(
+            "Kode dikirim ke %(to)s; berlaku 10 menit. Masukkan kode itu di bawah.", to=sent.to
+        )
     if step == "sign":
         return _sign(actor, document)
     if step == "render":
@@ -210,13 +257,14 @@ def _edit_form(document: Document) -> dict[str, Any]:
 
 
 def _sign(actor: LiveActor, document: Document) -> str:
-    pkcs12 = None
-    passphrase = None
-    if request.form.get("key") == "pkcs12":
+    """Sign with the chosen second factor: the mailed code (default) or one's own PKCS#12."""
+    form = request.form
+    if form.get("key") == "pkcs12":
         upload = request.files.get("certificate")
         pkcs12 = signatures.read_certificate(upload.stream if upload and upload.filename else None)
-        passphrase = request.form.get("passphrase", "")
-    signatures.sign(actor, document.id, pkcs12=pkcs12, passphrase=passphrase)
+        signatures.sign(actor, document.id, pkcs12=pkcs12, passphrase=form.get("passphrase", ""))
+    else:
+        signatures.sign(actor, document.id, code=form.get("code"))
     return _("Tanda tangan Anda tersimpan.")
 
 

@@ -23,6 +23,7 @@ from meetcoord.core.errors import field_errors as fe
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingStatus
+from meetcoord.minutes import review
 from meetcoord.minutes.models import (
     Document,
     DocumentComment,
@@ -37,7 +38,6 @@ from meetcoord.minutes.rules import (
     freeze,
     holds_role,
     log_step,
-    may_read,
     paragraphs,
     require_edit,
     require_not_frozen,
@@ -185,12 +185,7 @@ def circulate(actor: LiveActor, document: Document, deadline: Any) -> int:
 
 def add_comment(actor: LiveActor, document: Document, body: Any, section: Any = None) -> None:
     """An invitee's comment on circulated minutes, until the deadline."""
-    if actor.invitation is None or not may_read(actor, document):
-        raise PermissionDenied(_l("Komentar diberikan oleh peserta rapat lewat tautan pribadi."))
-    if document.status is not DocumentStatus.CIRCULATED:
-        raise Conflict(_l("Notulen tidak sedang diedarkan untuk komentar."))
-    if document.comment_deadline_at and utcnow() > document.comment_deadline_at:
-        raise Conflict(_l("Batas waktu komentar sudah lewat."))
+    inv = review.require_answering(actor, document)
     text = (body or "").strip() if isinstance(body, str) else ""
     if not text or len(text) > COMMENT_MAX:
         raise ValidationError(
@@ -198,7 +193,6 @@ def add_comment(actor: LiveActor, document: Document, body: Any, section: Any = 
             errors=fe(body=_l("Isi komentar Anda (paling panjang 4.000 karakter).")),
         )
     place = (section or "").strip()[:200] if isinstance(section, str) else ""
-    inv = actor.invitation
     comment = DocumentComment(
         invitation_id=inv.id, author=actor.label[:200], section=place or None, body=text
     )
@@ -248,8 +242,14 @@ def _minutes_signatories(meeting: Meeting) -> list[DocumentSignatory]:
     ]
 
 
-def finalise(actor: LiveActor, document: Document, version: Any = None) -> Document:
-    """Freeze the minutes (after circulation) or an addendum; rendering follows in the worker."""
+def finalise(
+    actor: LiveActor, document: Document, version: Any = None, early_close: Any = None
+) -> Document:
+    """Freeze the minutes (after circulation) or an addendum; rendering follows in the worker.
+
+    Circulated minutes close their comment round first (``review.early_close``): after the
+    deadline, when everyone asked has answered, or early with the secretariat's reason.
+    """
     require_edit(actor, document)
     require_not_frozen(document)
     check_version(document, version)
@@ -257,6 +257,9 @@ def finalise(actor: LiveActor, document: Document, version: Any = None) -> Docum
         if document.status is not DocumentStatus.CIRCULATED:
             raise Conflict(_l("Edarkan notulen untuk komentar peserta sebelum difinalkan."))
         signatories = _minutes_signatories(document.meeting)
+        closed_early = review.early_close(actor, document, early_close)
+        if closed_early is not None:
+            log_step(document, "early_close", actor, closed_early)
     elif document.kind is DocumentKind.ADDENDUM:
         signatories = _minutes_signatories(document.meeting)
     else:

@@ -1,8 +1,7 @@
 // meetcoord meeting page: progressive enhancement only. Without this file the ↑/↓ buttons
-// reorder the agenda and the personal links can be selected and copied by hand.
+// reorder the agenda.
 //  - #agenda-list items can be dragged; the whole new order is posted to the reorder
-//    endpoint (data-reorder-url) with the CSRF token, and the planned times are updated;
-//  - [data-copy] buttons copy the personal link of their row.
+//    endpoint (data-reorder-url) with the CSRF token, and the planned times are updated.
 (function () {
   "use strict";
 
@@ -99,31 +98,8 @@
     });
   }
 
-  function enableCopy(button) {
-    var field = document.getElementById(button.getAttribute("data-copy"));
-    if (!field) return;
-    button.hidden = false;
-    var label = button.textContent;
-    button.addEventListener("click", function () {
-      field.select();
-      var done = function () {
-        button.textContent = button.getAttribute("data-copied") || label;
-        window.setTimeout(function () { button.textContent = label; }, 2000);
-      };
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(field.value).then(done, function () {});
-      } else if (document.execCommand && document.execCommand("copy")) {
-        done();
-      }
-    });
-  }
-
   onReady(function () {
     var list = document.getElementById("agenda-list");
     if (list && list.getAttribute("data-reorder-url") && window.fetch) enableDrag(list);
-    document.querySelectorAll("button[data-copy]").forEach(enableCopy);
-    document.querySelectorAll("input.copy-field").forEach(function (field) {
-      field.addEventListener("focus", function () { field.select(); });
-    });
   });
 })();

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +129,28 @@ def seed_server(server: ServerProcess, module: str) -> dict[str, Any]:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def newest_mail(server: ServerProcess, kind: str, recipient: str | None = None) -> EmailMessage:
+    """The newest outbox message of ``kind`` (to ``recipient``) in the server's database.
+
+    A personal link or a signing code is shown on no page (issue 11); a test reads it the
+    way its recipient does, from the mail (the console transport prints the same bytes).
+    """
+    path = server.env["MEETCOORD_DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        row = conn.execute(
+            "SELECT message FROM outbox_messages WHERE kind = ? AND (? IS NULL OR recipient = ?)"
+            " ORDER BY id DESC LIMIT 1",
+            (kind, recipient, recipient),
+        ).fetchone()
+    assert row is not None, f"no {kind} mail to {recipient or 'anyone'}"
+    message = message_from_bytes(row[0], policy=default_policy)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def mail_text(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    return str(body.get_content())

@@ -2,11 +2,13 @@
 
 the chair closes the meeting from the console; the secretariat starts the minutes; the
 minute-taker writes the notes and circulates them through their personal link; a
-participant comments; the secretariat finalises; the background worker renders the PDF;
-the chair signs, then the minute-taker (out of order is refused); the verification page
-says the file is the registered final version with both signatures intact, for the QR's
-hash and for the downloaded file uploaded back. The scene is seeded by this module run
-as a script, on the server's database::
+participant comments; the secretariat closes the comment period early with a reason and
+finalises; the background worker renders the PDF; the chair signs, then the minute-taker
+(out of order is refused), each with a one-time code read from their own mail; the
+verification page says the file is the registered final version with both signatures
+intact and signed with a mailed code, for the QR's hash and for the downloaded file
+uploaded back, and "modified after signing" (in WITA) for a changed copy. The scene is
+seeded by this module run as a script, on the server's database::
 
     python -m tests.browser.test_signed_minutes   →   {"chair": "/i/…", ...}
 """
@@ -14,12 +16,19 @@ as a script, on the server's database::
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD, seed_server
+from tests.browser.conftest import (
+    SECRETARIAT_EMAIL,
+    SECRETARIAT_PASSWORD,
+    mail_text,
+    newest_mail,
+    seed_server,
+)
 from tests.support import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -98,6 +107,7 @@ def seed() -> dict[str, Any]:
                 role: f"/i/{links.personal_token(by_person[person.id])}"
                 for role, person in people.items()
             },
+            "emails": {role: person.email for role, person in people.items()},
         }
 
 
@@ -114,6 +124,20 @@ def _open_document(tab: Any, personal_link: str) -> None:
     expect(documents).to_be_visible()
     documents.get_by_role("link").first.click()
     expect(tab.locator("h1")).to_contain_text("Notulen")
+
+
+def _sign_with_mailed_code(tab: Any, server: ServerProcess, email: str, role: str) -> None:
+    from playwright.sync_api import expect
+
+    tab.locator(".doc-code-form button").click()
+    expect(tab.locator(".flashes")).to_contain_text("Kode dikirim ke")
+    mail = mail_text(newest_mail(server, "signing_code", email))
+    found = re.search(r"^\s+(\d{6})\s*$", mail, re.M)
+    assert found, "no code in the mail"
+    assert found.group(1) not in tab.locator("main").inner_text()  # never shown on the page
+    tab.fill("#code", found.group(1))
+    tab.once("dialog", lambda dialog: dialog.accept())
+    tab.get_by_role("button", name=f"Tandatangani sebagai {role}").click()
 
 
 def test_close_circulate_finalise_sign_in_order_and_verify(
@@ -183,12 +207,15 @@ def test_close_circulate_finalise_sign_in_order_and_verify(
         participant.get_by_role("button", name="Kirim komentar").click()
         expect(participant.locator(".flashes")).to_contain_text("Komentar Anda terkirim")
 
-        # 5. The secretariat sees the comment and finalises (asked first).
+        # 5. The secretariat sees the comment and, before the deadline with answers still
+        # missing, closes the comment period early with a reason (asked first).
         staff.goto(document_url)
         expect(staff.locator("#komentar")).to_contain_text("Desa Weepangali")
         expect(staff.locator("#komentar")).to_contain_text(PARTICIPANT)
+        expect(staff.locator("#finalkan")).to_contain_text("1 dari 2 peserta")
+        staff.fill("#early_close", "Pimpinan meminta notulen sebelum rapat anggaran.")
         staff.once("dialog", lambda dialog: dialog.accept())
-        staff.get_by_role("button", name="Finalkan dokumen").click()
+        staff.get_by_role("button", name="Tutup masa komentar dan finalkan").click()
         expect(staff.locator("h1")).to_contain_text("Final")
         # The worker renders in the background; the page reloads itself until it is ready.
         expect(staff.get_by_role("link", name="Unduh PDF")).to_be_visible(timeout=30_000)
@@ -198,13 +225,13 @@ def test_close_circulate_finalise_sign_in_order_and_verify(
         _open_document(taker, scene["minute_taker"])
         expect(taker.locator("#tanda-tangan")).to_contain_text(f"setelah {CHAIR}")
         expect(taker.get_by_role("button", name="Tandatangani sebagai Notulis")).to_have_count(0)
+        # The link alone does not sign: each asks for a one-time code, which goes to their
+        # own mailbox (read here from the server's outbox) and is typed in.
         _open_document(chair, scene["chair"])
-        chair.once("dialog", lambda dialog: dialog.accept())
-        chair.get_by_role("button", name="Tandatangani sebagai Pimpinan rapat").click()
+        _sign_with_mailed_code(chair, live_server, scene["emails"]["chair"], "Pimpinan rapat")
         expect(chair.locator(".flashes")).to_contain_text("Tanda tangan Anda tersimpan")
         taker.reload()
-        taker.once("dialog", lambda dialog: dialog.accept())
-        taker.get_by_role("button", name="Tandatangani sebagai Notulis").click()
+        _sign_with_mailed_code(taker, live_server, scene["emails"]["minute_taker"], "Notulis")
         expect(taker.locator(".flashes")).to_contain_text("Tanda tangan Anda tersimpan")
         expect(taker.locator("h1")).to_contain_text("dibagikan")
 
@@ -222,6 +249,9 @@ def test_close_circulate_finalise_sign_in_order_and_verify(
         expect(staff.locator(".verify-signature")).to_have_count(2)
         expect(staff.locator(".verify-signature").nth(0)).to_contain_text(CHAIR)
         expect(staff.locator(".verify-signature").nth(1)).to_contain_text(MINUTE_TAKER)
+        expect(staff.locator(".signature-factor")).to_have_text(
+            ["kode sekali pakai ke surel", "kode sekali pakai ke surel"]
+        )
 
         # Anyone, without a login, uploads the downloaded file and a changed copy.
         visitor = person_tab()
@@ -238,6 +268,10 @@ def test_close_circulate_finalise_sign_in_order_and_verify(
         visitor.set_input_files("#file", str(changed))
         visitor.get_by_role("button", name="Periksa").click()
         expect(visitor.locator(".verify-verdict")).to_contain_text("DIUBAH")
+        expect(visitor.locator(".verify-signature").first).to_contain_text(
+            "diubah setelah ditandatangani"
+        )
+        expect(visitor.locator(".verify-signature").first).to_contain_text("WITA")
 
         assert not [e for e in errors if "Content Security Policy" in e], errors
     finally:

@@ -6,7 +6,7 @@ which second factor each signature used. Signatures made before this revision ke
 ``factor`` NULL ("not recorded").
 
 Revision ID: 0ab11926791a
-Revises: 006575a376fb
+Revises: b2e010095f15
 Create Date: 2026-12-03 07:44:46.234840
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0ab11926791a'
-down_revision = '006575a376fb'
+down_revision = 'b2e010095f15'
 branch_labels = None
 depends_on = None
 

@@ -3,6 +3,7 @@ agenda, invitees, status actions, series; bad input, viewers and CSRF."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest

@@ -1,7 +1,8 @@
 """The ``meetcoord`` command: Flask's CLI plus our own administrative commands.
 
 ``meetcoord db upgrade`` (Flask-Migrate), ``meetcoord create-admin``,
-``meetcoord create-token``, ``meetcoord demo load``, ``meetcoord serve``,
+``meetcoord create-token``, ``meetcoord tokens list|revoke``, ``meetcoord demo load``,
+``meetcoord serve``,
 ``meetcoord worker``, ``meetcoord audit verify <meeting>``, ``meetcoord init`` (signing CA).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from typing import Any
 
 import click
 from flask import Flask
@@ -73,23 +75,83 @@ def _create_user(email: str, name: str, password: str | None, role: str) -> None
     click.echo(f"created {user.role.value} {user.email} (id {user.id})")
 
 
-@click.command("create-token")
-@click.option("--email", required=True, help="The account the token acts as.")
-@click.option("--name", required=True, help="What the token is for, e.g. 'sync script'.")
-@with_appcontext
-def create_token(email: str, name: str) -> None:
-    """Issue an API token; it is printed once and only its hash is stored."""
+def _account(email: str) -> Any:
     from meetcoord.accounts import services
 
     user = services.find_by_email(email)
     if user is None:
         click.echo(f"error: no account with email {email}", err=True)
         raise SystemExit(2)
+    return user
+
+
+@click.command("create-token")
+@click.option("--email", required=True, help="The account the token acts as.")
+@click.option("--name", required=True, help="What the token is for, e.g. 'sync script'.")
+@click.option(
+    "--days", type=int, default=None, help="Valid this many days (default: until revoked)."
+)
+@with_appcontext
+def create_token(email: str, name: str, days: int | None) -> None:
+    """Issue an API token; it is printed once and only its hash is stored."""
+    from meetcoord.accounts import services
+
     try:
-        _token, secret = services.create_token(None, user, name)
+        _token, secret = services.create_token(None, _account(email), name, days=days)
     except ServiceError as exc:
         _fail(exc)
     click.echo(secret)
+
+
+@click.group("tokens")
+def tokens() -> None:
+    """List and revoke API tokens."""
+
+
+@tokens.command("list")
+@click.option("--email", default=None, help="Only this account's tokens.")
+@with_appcontext
+def tokens_list(email: str | None) -> None:
+    """Every token (or one account's): id, prefix, account, state, expiry, last use (UTC)."""
+    from sqlalchemy import select
+
+    from meetcoord.accounts.models import ApiToken
+    from meetcoord.extensions import db
+
+    stmt = select(ApiToken).order_by(ApiToken.id)
+    if email is not None:
+        stmt = stmt.where(ApiToken.user_id == _account(email).id)
+
+    def when(moment: Any) -> str:
+        return f"{moment:%Y-%m-%d %H:%M}" if moment is not None else "-"
+
+    rows = list(db.session.scalars(stmt))
+    click.echo(
+        f"{'id':>5}  {'prefix':<12} {'account':<32} {'state':<8} {'expires (UTC)':<17} "
+        f"{'last used (UTC)':<17} name"
+    )
+    for token in rows:
+        click.echo(
+            f"{token.id:>5}  {token.prefix + '…':<12} {token.user.email:<32} {token.state:<8} "
+            f"{when(token.expires_at):<17} {when(token.last_used_at):<17} {token.name}"
+        )
+    click.echo(f"{len(rows)} tokens")
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+def tokens_revoke(token_id: int) -> None:
+    """Revoke token TOKEN_ID (see `tokens list`): it stops working at once."""
+    from meetcoord.accounts import services
+    from meetcoord.accounts.models import ApiToken
+    from meetcoord.extensions import db
+
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise click.ClickException(f"no token {token_id}")
+    services.revoke_token(None, token)
+    click.echo(f"revoked token {token.id} ({token.prefix}…) of {token.user.email}")
 
 
 @click.group("demo")
@@ -272,7 +334,17 @@ def init() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (create_admin, create_user, create_token, demo, serve, worker, audit, init):
+    for command in (
+        create_admin,
+        create_user,
+        create_token,
+        tokens,
+        demo,
+        serve,
+        worker,
+        audit,
+        init,
+    ):
         app.cli.add_command(command)
 
 

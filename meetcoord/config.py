@@ -9,11 +9,14 @@ variable, the bad value and what was expected.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import secrets
+from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +181,72 @@ def _ca_passphrase(name: str, raw: str) -> str:
     return value
 
 
+# Words that placeholders carry and random keys never do (deploy/meetcoord.env.example
+# ships "CHANGE-ME-…"): such a key is refused at start instead of signing every session.
+_PLACEHOLDER_WORDS = (
+    "change",
+    "replace",
+    "example",
+    "placeholder",
+    "secret",
+    "fixme",
+    "insert",
+    "sample",
+    "dummy",
+    "default",
+    "generate",
+    "password",
+)
+_GENERATE_KEY = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+
+
+def _estimated_bits(value: str) -> float:
+    """Shannon entropy of the key's own characters, times its length: a rough upper bound
+    of how hard it is to guess (a random 32-character hex key scores 89 to 125)."""
+    counts = Counter(value)
+    return -sum(n * math.log2(n / len(value)) for n in counts.values())
+
+
+def check_secret_key(name: str, value: str) -> str:
+    """Refuse a short, placeholder or patterned key: it signs sessions, CSRF tokens,
+    personal links and check-in codes, so whoever guesses it can forge them all."""
+    if len(value) < 32:
+        raise ConfigError(
+            f"{name}: must be at least 32 characters long; generate one with: {_GENERATE_KEY}"
+        )
+    # Spelled as placeholders are (change, CHANGE, Change): a random key with mixed case
+    # contains such a word far less often than one in a million.
+    word = next(
+        (w for w in _PLACEHOLDER_WORDS if any(f in value for f in (w, w.upper(), w.title()))),
+        None,
+    )
+    if word is not None:
+        raise ConfigError(
+            f"{name}: looks like a placeholder (it contains {word!r}), not a random key; "
+            f"generate one with: {_GENERATE_KEY}"
+        )
+    # Limits far below what random keys reach (32 hex characters: at least 9 distinct,
+    # 88 bits, 17 of 31 steps to a neighbouring character), far above "aaaa…", "abab…",
+    # "0123456789abcdef0123…" or "abcdefghijklmnopqrstuvwxyz…".
+    steps = sum(abs(ord(b) - ord(a)) <= 1 for a, b in pairwise(value))
+    periodic = (value + value).find(value, 1) < len(value)
+    if (
+        len(set(value)) < 6
+        or _estimated_bits(value) < 64
+        or periodic
+        or steps * 4 > 3 * (len(value) - 1)
+    ):
+        raise ConfigError(
+            f"{name}: too predictable (repeated or sequential characters), not a random key; "
+            f"generate one with: {_GENERATE_KEY}"
+        )
+    return value
+
+
+def _secret_key(name: str, raw: str) -> str:
+    return check_secret_key(name, raw.strip())
+
+
 MAIL_TRANSPORTS = ("smtp", "console", "file")
 SMTP_SECURITY = ("none", "starttls", "ssl")
 WORKER_MODES = ("inprocess", "off")
@@ -200,6 +269,14 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     ("PROXY_COUNT", "PROXY_COUNT", _int(0, 5), "0"),
     ("RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URI", _limiter_storage, "memory://"),
     ("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", _rate_limit, "10 per minute;50 per hour"),
+    # Failed sign-ins per account (its normalised e-mail address), from any address; past
+    # it the account refuses every attempt until the window ends (accounts.throttle).
+    (
+        "LOGIN_ACCOUNT_RATE_LIMIT",
+        "LOGIN_ACCOUNT_RATE_LIMIT",
+        _rate_limit,
+        "10 per 15 minutes;50 per day",
+    ),
     # Personal links (pages and API together), per client address.
     (
         "PERSONAL_LINK_RATE_LIMIT",
@@ -229,7 +306,7 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     ("BASE_URL", "BASE_URL", _base_url, None),
     ("UPLOAD_MAX_BYTES", "UPLOAD_MAX_BYTES", _int(1024, 50 * 1024 * 1024), str(5 * 1024 * 1024)),
     ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_SECURE", _bool, None),
-    ("SECRET_KEY", "SECRET_KEY", _text, None),
+    ("SECRET_KEY", "SECRET_KEY", _secret_key, None),
     # Mail: the outbox is drained by a worker (core.worker) through one transport.
     # `console` prints mail instead of sending it, `file` writes instance/mail/<id>.eml.
     ("MAIL_TRANSPORT", "MAIL_TRANSPORT", _choice(MAIL_TRANSPORTS), "console"),
@@ -318,9 +395,12 @@ def load_config(
         if env == "testing":
             config["SECRET_KEY"] = secrets.token_hex(32)
         else:
-            config["SECRET_KEY"] = _instance_secret_key(instance_path)
-    elif len(config["SECRET_KEY"]) < 32:
-        raise ConfigError("MEETCOORD_SECRET_KEY: must be at least 32 characters long")
+            key_file = instance_path / "secret_key"
+            config["SECRET_KEY"] = check_secret_key(
+                str(key_file), _instance_secret_key(instance_path)
+            )
+    else:
+        check_secret_key("MEETCOORD_SECRET_KEY", config["SECRET_KEY"])
     if not config["DEPLOYMENT_ID"]:
         url = str(config["SQLALCHEMY_DATABASE_URI"])
         config["DEPLOYMENT_ID"] = hashlib.sha256(url.encode()).hexdigest()[:12]

@@ -182,6 +182,17 @@ class AuthActions:
     def logout(self) -> Any:
         return self.post("/logout")
 
+    def change_password(self, current: str, new: str, confirm: str | None = None) -> Any:
+        """Post the signed-in person's own password change form."""
+        return self.post(
+            "/account/password",
+            {
+                "current_password": current,
+                "new_password": new,
+                "confirm_password": new if confirm is None else confirm,
+            },
+        )
+
 
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:

@@ -41,7 +41,7 @@ def test_duplicate_email_refused():
             None,
             email="STAF@bappeda.example.go.id",
             name="B",
-            password="0123456789",
+            password="Waikabubak-2026",
             role="viewer",
         )
 

@@ -71,7 +71,12 @@ def test_duplicate_email_is_refused(client, auth):
     existing = factories.user()
     response = auth.post(
         "/admin/users/new",
-        {"email": existing.email.upper(), "name": "X", "role": "viewer", "password": "0123456789"},
+        {
+            "email": existing.email.upper(),
+            "name": "X",
+            "role": "viewer",
+            "password": "Waikabubak-2026",
+        },
     )
     assert response.status_code == 409
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import stat
 from pathlib import Path
 
@@ -78,11 +79,12 @@ def test_secret_key_file_is_private_and_reused(tmp_path: Path) -> None:
 
 
 def test_explicit_secret_key_writes_no_file(tmp_path: Path) -> None:
+    key = secrets.token_hex(32)
     config = load_config(
-        environ={"MEETCOORD_ENV": "production", "MEETCOORD_SECRET_KEY": "k" * 40},
+        environ={"MEETCOORD_ENV": "production", "MEETCOORD_SECRET_KEY": key},
         instance_path=tmp_path,
     )
-    assert config["SECRET_KEY"] == "k" * 40
+    assert config["SECRET_KEY"] == key
     assert not (tmp_path / "secret_key").exists()
 
 
@@ -217,3 +219,49 @@ def test_instance_path_comes_from_the_environment(
     app = create_app()
     assert app.instance_path == str((tmp_path / "elsewhere").resolve())
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("elsewhere/meetcoord.db")
+
+
+def _example_value(variable: str) -> str:
+    example = Path(__file__).resolve().parent.parent / "deploy" / "meetcoord.env.example"
+    for line in example.read_text().splitlines():
+        if line.startswith(f"{variable}="):
+            return line.split("=", 1)[1]
+    raise AssertionError(f"{variable} not in {example}")
+
+
+def test_the_placeholder_key_of_the_env_example_is_refused_at_start(tmp_path: Path) -> None:
+    """Copying deploy/meetcoord.env.example without filling it in must not start."""
+    environ = {"MEETCOORD_SECRET_KEY": _example_value("MEETCOORD_SECRET_KEY")}
+    with pytest.raises(ConfigError, match="MEETCOORD_SECRET_KEY: looks like a placeholder"):
+        load_config(environ=environ, instance_path=tmp_path)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "k" * 40,
+        "0123456789abcdef" * 2,
+        "abcdefghijklmnopqrstuvwxyz0123456789",
+        "abab" * 10,
+        "your-secret-key-goes-here-0123456789",
+        "REPLACE_WITH_64_RANDOM_HEX_CHARACTERS_PLEASE_OK",
+        "Kunci-Rahasia-Default-Bappeda-NTB-2026",
+        "1111111111111111111111111111111122222222",
+    ],
+)
+def test_placeholder_or_patterned_secret_keys_are_refused(tmp_path: Path, key: str) -> None:
+    with pytest.raises(ConfigError, match="MEETCOORD_SECRET_KEY") as caught:
+        load_config(environ={"MEETCOORD_SECRET_KEY": key}, instance_path=tmp_path)
+    assert "secrets.token_hex(32)" in str(caught.value)  # says how to make a good one
+
+
+def test_random_keys_as_documented_are_accepted(tmp_path: Path) -> None:
+    for key in [secrets.token_hex(32), secrets.token_hex(16), secrets.token_urlsafe(32)] * 50:
+        config = load_config(environ={"MEETCOORD_SECRET_KEY": key}, instance_path=tmp_path)
+        assert config["SECRET_KEY"] == key
+
+
+def test_a_placeholder_written_into_the_instance_key_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret_key").write_text("CHANGE-ME-64-hex-characters-from-secrets-token-hex")
+    with pytest.raises(ConfigError, match="secret_key: looks like a placeholder"):
+        load_config(environ={"MEETCOORD_ENV": "development"}, instance_path=tmp_path)

@@ -4,6 +4,7 @@ started like `make run`, two workers on PostgreSQL, and the mail settings.
 
 from __future__ import annotations
 
+import secrets
 import signal
 import subprocess
 import time
@@ -201,7 +202,7 @@ def test_smtp_login_needs_a_password(tmp_path: Path) -> None:
 
 def test_worker_runs_in_process_by_default_but_never_in_tests_unasked(tmp_path: Path) -> None:
     def worker(**environ: str) -> str:
-        environ.setdefault("MEETCOORD_SECRET_KEY", "k" * 40)
+        environ.setdefault("MEETCOORD_SECRET_KEY", secrets.token_hex(32))
         return load_config(environ=environ, instance_path=tmp_path)["WORKER"]
 
     assert worker(MEETCOORD_ENV="development") == "inprocess"

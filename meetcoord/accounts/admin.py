@@ -13,11 +13,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from meetcoord.accounts import sessions
 from meetcoord.accounts.models import Role, User
-from meetcoord.accounts.services import MIN_PASSWORD_LENGTH
+from meetcoord.accounts.services import check_new_password, require_admin, revoke_all_tokens
 from meetcoord.core import audit
 from meetcoord.core.audit import AuditEntry
-from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError, field_errors
+from meetcoord.core.errors import Conflict, ValidationError, field_errors
 from meetcoord.core.pagination import LIKE_ESCAPE, ListQuery, Page, like_pattern, paginate
 from meetcoord.extensions import db
 
@@ -27,11 +28,6 @@ USER_SORTS = {
     "role": User.role,
     "last_login_at": User.last_login_at,
 }
-
-
-def require_admin(actor: User | None) -> None:
-    if actor is None or not actor.is_admin():
-        raise PermissionDenied(_l("Hanya administrator yang boleh melakukan ini."))
 
 
 def list_users(actor: User, query: ListQuery) -> Page[User]:
@@ -103,25 +99,45 @@ def update_user(actor: User, user: User, data: Mapping[str, Any]) -> User:
     }
     for key, value in changes.items():
         setattr(user, key, value)
+    summary = f"user {user.email}"
+    if diff.keys() & {"role", "is_active_account"}:
+        # What a sign-in may do was decided at sign-in: a new role, or an account
+        # switched off (and perhaps on again later), starts from a fresh sign-in.
+        summary += f"; {sessions.end_all(user)} sign-ins ended"
     if diff:
-        audit.record(actor, "update", user, f"user {user.email}", diff)
+        audit.record(actor, "update", user, summary, diff)
     db.session.commit()
     return user
 
 
 def reset_password(actor: User, user: User, password: str) -> User:
+    """Set a new password for someone; all their sign-ins end and their API tokens die.
+
+    A reset is what happens when an account is lost or taken over: whoever holds a
+    cookie or a token made with the old password must lose it.
+    """
     require_admin(actor)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            _l("Data akun tidak valid."),
-            errors=field_errors(
-                password=_l("Kata sandi minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH)
-            ),
-        )
+    check_new_password(password)
     user.set_password(password)
-    audit.record(actor, "reset_password", user, f"user {user.email}: password reset")
+    ended = sessions.end_all(user)  # the actor's own too, when it is their account
+    revoked = revoke_all_tokens(user)
+    audit.record(
+        actor,
+        "reset_password",
+        user,
+        f"user {user.email}: password reset; {ended} sign-ins ended, {revoked} API tokens revoked",
+    )
     db.session.commit()
     return user
+
+
+def end_sign_ins(actor: User, user: User) -> int:
+    """Sign ``user`` out everywhere (a lost laptop)."""
+    require_admin(actor)
+    ended = sessions.end_all(user)
+    audit.record(actor, "end_sessions", user, f"user {user.email}: {ended} sign-ins ended")
+    db.session.commit()
+    return ended
 
 
 def list_audit(actor: User, query: ListQuery) -> Page[AuditEntry]:

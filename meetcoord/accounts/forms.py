@@ -1,4 +1,4 @@
-"""Account forms: signing in, and the administrator's account pages."""
+"""Account forms: signing in, one's own password, and the administrator's account pages."""
 
 from __future__ import annotations
 
@@ -52,4 +52,30 @@ class UserEditForm(ServiceForm):
 class PasswordResetForm(ServiceForm):
     password = PasswordField(
         _l("Kata sandi baru"), render_kw={"autocomplete": "new-password", "maxlength": 200}
+    )
+
+
+class PasswordChangeForm(ServiceForm):
+    current_password = PasswordField(
+        _l("Kata sandi saat ini"),
+        render_kw={"autocomplete": "current-password", "maxlength": 200},
+    )
+    new_password = PasswordField(
+        _l("Kata sandi baru"), render_kw={"autocomplete": "new-password", "maxlength": 200}
+    )
+    confirm_password = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        render_kw={"autocomplete": "new-password", "maxlength": 200},
+    )
+
+
+class TokenCreateForm(ServiceForm):
+    name = StringField(
+        _l("Untuk apa token ini"),
+        render_kw={"maxlength": 100, "placeholder": _l("mis. sinkronisasi SIPD")},
+    )
+    days = StringField(
+        _l("Berlaku (hari)"),
+        render_kw={"inputmode": "numeric", "maxlength": 4},
+        description=_l("Kosongkan bila berlaku sampai dicabut."),
     )

@@ -1,37 +1,59 @@
-"""Account operations: creating users, checking passwords, issuing and checking tokens."""
+"""Account operations: creating users, signing in, passwords, issuing and checking tokens."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
+from meetcoord.accounts import sessions, throttle
 from meetcoord.accounts.models import ApiToken, Role, User
+from meetcoord.accounts.passwords import dummy_hash, password_problems, verify_password
 from meetcoord.core import audit
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError, field_errors
+from meetcoord.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+    field_errors,
+)
 from meetcoord.core.tokens import hash_token, new_token
 from meetcoord.core.validation import normalise_email
 from meetcoord.extensions import db
 
-MIN_PASSWORD_LENGTH = 10
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 TOKEN_PREFIX = "mc_"  # noqa: S105 - a public marker in front of the secret, not a secret
+MAX_TOKEN_DAYS = 3650
+
+
+def require_admin(actor: User | None) -> None:
+    if actor is None or not actor.is_admin():
+        raise PermissionDenied(_l("Hanya administrator yang boleh melakukan ini."))
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    return db.session.scalar(
+        select(User).where(func.lower(User.email) == throttle.account_key(email))
+    )
+
+
+def check_new_password(password: str) -> None:
+    """Refuse a password that :func:`passwords.password_problems` finds fault with."""
+    problems = password_problems(password)
+    if problems:
+        raise ValidationError(_l("Data akun tidak valid."), errors={"password": list(problems)})
 
 
 def create_user(
     actor: User | None, *, email: str, name: str, password: str, role: Role | str
 ) -> User:
     """Create an account; ``actor`` None means the installation itself (the CLI)."""
-    if actor is not None and not actor.is_admin():
-        raise PermissionDenied(_l("Hanya administrator yang boleh melakukan ini."))
+    if actor is not None:
+        require_admin(actor)
     errors: dict[str, list[object]] = {}
     try:
         email = normalise_email(email)
@@ -39,10 +61,9 @@ def create_user(
         errors.update(exc.errors)
     if not name.strip():
         errors.setdefault("name", []).append(_l("Nama wajib diisi."))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors.setdefault("password", []).append(
-            _l("Kata sandi minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH)
-        )
+    problems = password_problems(password)
+    if problems:
+        errors["password"] = list(problems)
     try:
         role = Role(role)
     except ValueError:
@@ -63,30 +84,134 @@ def create_user(
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user when email and password match an active account, else None."""
+def _verified(email: str, password: str) -> User | None:
+    """The active account whose password this is, else None.
+
+    Exactly one password hash is checked whatever the answer: the account's, or a dummy
+    made the same way when no active account has this address, so that the time taken
+    does not tell which addresses have accounts.
+    """
     user = find_by_email(email)
-    if user is None or not user.is_active or not user.check_password(password):
+    if user is None or not user.is_active:
+        verify_password(dummy_hash(), password)
+        return None
+    if not verify_password(user.password_hash, password):
         return None
     user.last_login_at = utcnow()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user when email and password match an active account, else None."""
+    user = _verified(email, password)
+    if user is not None:
+        db.session.commit()
+    return user
+
+
+def sign_in(email: str, password: str, *, remember: bool) -> User | None:
+    """Check the password and open a sign-in (``sessions``); None when it does not match.
+
+    Raises ``throttle.LoginLocked`` when this account has had too many failed attempts:
+    then no password is checked at all, the right one included.
+    """
+    throttle.check(email)
+    user = _verified(email, password)
+    if user is None:
+        throttle.failed(email)
+        return None
+    sessions.start(user, remember=remember)
     db.session.commit()
     return user
 
 
-def create_token(actor: User | None, user: User, name: str) -> tuple[ApiToken, str]:
-    """Issue a token; the secret is returned once and only its hash is kept."""
+def sign_out(user: User) -> None:
+    """End the sign-in ``user`` came with (its cookies, and any copy of them)."""
+    sessions.end(user)
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str, confirm: str) -> User:
+    """A signed-in person sets a new password for their own account.
+
+    Their other sign-ins and their API tokens end (whoever else held them must not keep
+    the access the old password gave); this sign-in goes on under a new key
+    (``sessions.renew``: the caller puts it in the cookies with ``login_user``). A wrong
+    current password counts as a failed sign-in of the account (``throttle``).
+    """
+    throttle.check(user.email)  # a stolen session must not become a password oracle
+    errors: dict[str, list[object]] = {}
+    if not verify_password(user.password_hash, current):
+        throttle.failed(user.email)
+        errors["current_password"] = [_l("Kata sandi saat ini salah.")]
+    problems = password_problems(new)
+    if problems:
+        errors["new_password"] = list(problems)
+    elif new != confirm:
+        errors["confirm_password"] = [_l("Ulangi kata sandi baru yang sama persis.")]
+    elif new == current:
+        errors["new_password"] = [_l("Kata sandi baru harus berbeda dari yang lama.")]
+    if errors:
+        raise ValidationError(_l("Kata sandi tidak diganti."), errors=errors)
+    user.set_password(new)
+    ended = sessions.renew(user)
+    revoked = revoke_all_tokens(user)
+    audit.record(
+        user,
+        "change_password",
+        user,
+        f"user {user.email}: password changed; {ended} other sign-ins ended, "
+        f"{revoked} API tokens revoked",
+    )
+    db.session.commit()
+    return user
+
+
+# --- API tokens -------------------------------------------------------------------------
+
+
+def _token_days(raw: int | str | None) -> int | None:
+    """``days`` as a form or the CLI gives it: empty means no expiry."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    text = str(raw).strip()
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_TOKEN_DAYS:
+        raise ValueError(text)
+    return int(text)
+
+
+def create_token(
+    actor: User | None, user: User, name: str, *, days: int | str | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a token, valid ``days`` days or until revoked; the secret is returned once
+    and only its hash is kept."""
+    if actor is not None:
+        require_admin(actor)
+    errors: dict[str, list[object]] = {}
     if not name.strip():
-        raise ValidationError(
-            _l("Nama token wajib diisi."),
-            errors=field_errors(name=_l("Wajib diisi.")),
-        )
+        errors["name"] = [_l("Wajib diisi.")]
+    valid_days: int | None = None
+    try:
+        valid_days = _token_days(days)
+    except ValueError:
+        errors["days"] = [
+            _l("Isi bilangan bulat %(low)d sampai %(high)d.", low=1, high=MAX_TOKEN_DAYS)
+        ]
+    if errors:
+        raise ValidationError(_l("Token tidak dibuat."), errors=errors)
     secret = new_token(TOKEN_PREFIX)
+    expires_at = utcnow() + timedelta(days=valid_days) if valid_days is not None else None
     token = ApiToken(
-        user=user, name=name.strip()[:100], token_hash=hash_token(secret), prefix=secret[:10]
+        user=user,
+        name=name.strip()[:100],
+        token_hash=hash_token(secret),
+        prefix=secret[:10],
+        expires_at=expires_at,
     )
     db.session.add(token)
     db.session.flush()
-    audit.record(actor, "create", token, f"api token {token.prefix}… for {user.email}")
+    until = f", expires {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else ""
+    audit.record(actor, "create", token, f"api token {token.prefix}… for {user.email}{until}")
     db.session.commit()
     return token, secret
 
@@ -106,16 +231,16 @@ def _token_with_user() -> Select[tuple[ApiToken]]:
 
 
 def user_for_token(secret: str) -> User | None:
-    """The active user behind a bearer token, recording when it was last used."""
+    """The active user behind a usable bearer token, recording when it was last used."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token = db.session.scalar(_token_with_user(), {"token_hash": hash_token(secret)})
-    if token is None or token.is_revoked or not token.user.is_active:
+    now = utcnow()
+    if token is None or not token.is_usable(now) or not token.user.is_active:
         return None
     # "Last used" is for people reviewing their tokens, to the minute: writing it on every
     # request made each API call a write transaction (a desk scanning 60 people a minute
     # paid a commit per scan just for this), and the commit expired the user it returns.
-    now = utcnow()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY:
         token.last_used_at = now
         user = token.user
@@ -125,7 +250,59 @@ def user_for_token(secret: str) -> User | None:
     return token.user
 
 
+def still_signed_in(user_id: int, *, token_id: int | None, login_id: int | None) -> User | None:
+    """The account behind a long-lived connection, if what let it in still stands.
+
+    The live room checks this before every command of a connection opened with a bearer
+    token (``token_id``) or a sign-in's cookies (``login_id``): a revoked or expired token,
+    an ended sign-in or a deactivated account stops acting at once.
+    """
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        return None
+    if token_id is not None:
+        token = db.session.get(ApiToken, token_id)
+        if token is None or token.user_id != user_id or not token.is_usable():
+            return None
+    if login_id is not None and not sessions.is_live(login_id, user_id):
+        return None
+    return user
+
+
+def tokens_of(actor: User, owner: User | None) -> list[ApiToken]:
+    """``owner``'s tokens (every account's when None, administrators only), newest first."""
+    if owner is None or owner.id != actor.id:
+        require_admin(actor)
+    stmt = select(ApiToken).options(joinedload(ApiToken.user))
+    if owner is not None:
+        stmt = stmt.where(ApiToken.user_id == owner.id)
+    return list(db.session.scalars(stmt.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def token_for(actor: User, token_id: int) -> ApiToken:
+    """A token the actor may see: their own, or any for an administrator."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or (token.user_id != actor.id and not actor.is_admin()):
+        raise NotFound(_l("Token tidak ditemukan."))
+    return token
+
+
 def revoke_token(actor: User | None, token: ApiToken) -> None:
-    token.revoked_at = utcnow()
-    audit.record(actor, "revoke", token, f"api token {token.prefix}…")
+    """Revoke one token (again is harmless: the first time stays on record)."""
+    if actor is not None and token.user_id != actor.id:
+        require_admin(actor)
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(actor, "revoke", token, f"api token {token.prefix}…")
     db.session.commit()
+
+
+def revoke_all_tokens(user: User, now: datetime | None = None) -> int:
+    """Revoke every live token of ``user``; the caller records and commits."""
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

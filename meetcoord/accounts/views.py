@@ -1,4 +1,4 @@
-"""Login and logout."""
+"""Signing in and out, and changing one's own password."""
 
 from __future__ import annotations
 
@@ -8,31 +8,39 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from meetcoord.accounts.forms import LoginForm
-from meetcoord.accounts.services import authenticate
+from meetcoord.accounts import services
+from meetcoord.accounts.forms import LoginForm, PasswordChangeForm
+from meetcoord.accounts.throttle import LoginLocked
+from meetcoord.core.forms import current_actor, save_form
+from meetcoord.core.security import redirect_back
 from meetcoord.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("core.index")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login() -> Any:
+    home = url_for("core.index")
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect_back(request.args.get("next"), home)
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data or "", form.password.data or "")
+        remember = bool(form.remember.data)
+        try:
+            user = services.sign_in(
+                form.email.data or "", form.password.data or "", remember=remember
+            )
+        except LoginLocked as exc:
+            return (
+                render_template("accounts/login.html", form=form, locked=exc.message),
+                exc.status,
+                {"Retry-After": str(exc.retry_after)},
+            )
         if user is not None:
-            login_user(user, remember=bool(form.remember.data))
+            login_user(user, remember=remember)
             flash(_("Selamat datang, %(name)s.", name=user.name), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect_back(request.args.get("next"), home)
         flash(_("Email atau kata sandi salah."), "error")
         return render_template("accounts/login.html", form=form), 401
     status = 400 if form.errors else 200
@@ -42,6 +50,38 @@ def login() -> Any:
 @bp.post("/logout")
 @login_required
 def logout() -> Any:
+    services.sign_out(current_actor())
     logout_user()
     flash(_("Anda sudah keluar."), "info")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def change_password() -> Any:
+    form = PasswordChangeForm()
+    status, message, loose = 200, None, []
+    if form.is_submitted():
+        saved, message, loose, status = save_form(
+            form,
+            lambda actor, values: services.change_password(
+                actor,
+                values["current_password"] or "",
+                values["new_password"] or "",
+                values["confirm_password"] or "",
+            ),
+        )
+        if saved is not None:
+            login_user(saved, remember=saved.login_remember)  # this sign-in's new key
+            flash(
+                _(
+                    "Kata sandi diganti. Sesi Anda di perangkat lain sudah diakhiri dan "
+                    "token API akun ini dicabut."
+                ),
+                "success",
+            )
+            return redirect(url_for("core.index"))
+    return render_template(
+        "accounts/password.html", form=form, message=message, loose_errors=loose
+    ), status

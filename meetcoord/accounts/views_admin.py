@@ -1,4 +1,4 @@
-"""Administrator pages: staff accounts and the audit trail."""
+"""Administrator pages: staff accounts, their sign-ins and API tokens, and the audit trail."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from meetcoord.accounts import admin, services
+from meetcoord.accounts import admin, services, sessions
 from meetcoord.accounts.forms import (
     ROLE_LABELS,
     PasswordResetForm,
+    TokenCreateForm,
     UserCreateForm,
     UserEditForm,
 )
-from meetcoord.accounts.models import User
+from meetcoord.accounts.models import ApiToken, User
 from meetcoord.core.errors import NotFound
 from meetcoord.core.forms import current_actor, save_form
 from meetcoord.core.pagination import ListQuery
@@ -88,26 +89,36 @@ def _user(user_id: int) -> User:
     return user
 
 
+def _user_page(user: User, status: int = 200, **forms: Any) -> Any:
+    """The account page: its settings, password, sign-ins and API tokens."""
+    return render_template(
+        "admin/user_edit.html",
+        user=user,
+        form=forms.get("form") or UserEditForm(obj=user),
+        password_form=forms.get("password_form") or PasswordResetForm(),
+        token_form=forms.get("token_form") or TokenCreateForm(),
+        message=forms.get("message"),
+        loose_errors=forms.get("loose_errors", []),
+        new_secret=forms.get("new_secret"),
+        tokens=services.tokens_of(current_actor(), user),
+        live_sign_ins=sessions.count_live(user),
+        zone=current_app.config["HOME_TIMEZONE"],
+    ), status
+
+
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_edit(user_id: int) -> Any:
     user = _user(user_id)
     form = UserEditForm(obj=user)
-    status, message, loose = 200, None, []
-    if form.is_submitted():
-        saved, message, loose, status = save_form(
-            form, lambda actor, values: admin.update_user(actor, user, values)
-        )
-        if saved is not None:
-            flash(_("Akun %(email)s tersimpan.", email=saved.email), "success")
-            return redirect(url_for("admin.users"))
-    return render_template(
-        "admin/user_edit.html",
-        user=user,
-        form=form,
-        message=message,
-        loose_errors=loose,
-        password_form=PasswordResetForm(),
-    ), status
+    if not form.is_submitted():
+        return _user_page(user, form=form)
+    saved, message, loose, status = save_form(
+        form, lambda actor, values: admin.update_user(actor, user, values)
+    )
+    if saved is None:
+        return _user_page(user, status, form=form, message=message, loose_errors=loose)
+    flash(_("Akun %(email)s tersimpan.", email=saved.email), "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.post("/users/<int:user_id>/password")
@@ -115,18 +126,53 @@ def user_password(user_id: int) -> Any:
     user = _user(user_id)
     form = PasswordResetForm()
     saved, message, loose, status = save_form(
-        form, lambda actor, values: admin.reset_password(actor, user, values["password"])
+        form, lambda actor, values: admin.reset_password(actor, user, values["password"] or "")
     )
     if saved is None:
-        return render_template(
-            "admin/user_edit.html",
-            user=user,
-            form=UserEditForm(obj=user),
-            password_form=form,
-            message=message,
-            loose_errors=loose,
-        ), status
-    flash(_("Kata sandi %(email)s diganti.", email=user.email), "success")
+        return _user_page(user, status, password_form=form, message=message, loose_errors=loose)
+    flash(
+        _(
+            "Kata sandi %(email)s diganti; semua sesinya diakhiri dan token API-nya dicabut.",
+            email=user.email,
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+def user_sessions_end(user_id: int) -> Any:
+    user = _user(user_id)
+    ended = admin.end_sign_ins(current_actor(), user)
+    flash(_("%(n)d sesi %(email)s diakhiri.", n=ended, email=user.email), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/tokens")
+def user_token_new(user_id: int) -> Any:
+    user = _user(user_id)
+    form = TokenCreateForm()
+    saved, message, loose, status = save_form(
+        form,
+        lambda actor, values: services.create_token(
+            actor, user, values["name"] or "", days=values["days"]
+        ),
+    )
+    if saved is None:
+        return _user_page(user, status, token_form=form, message=message, loose_errors=loose)
+    _token, secret = saved
+    # Shown once, on this page, never stored: the answer is not cached (no-store).
+    return _user_page(user, 201, new_secret=secret)
+
+
+@bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+def user_token_revoke(user_id: int, token_id: int) -> Any:
+    user = _user(user_id)
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(_("Token tidak ditemukan."))
+    services.revoke_token(current_actor(), token)
+    flash(_("Token %(prefix)s… dicabut.", prefix=token.prefix), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 

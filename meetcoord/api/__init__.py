@@ -82,6 +82,7 @@ def init_api(app: Flask) -> None:
     )
     app.extensions["meetcoord_api"] = the_api
     with app.app_context():
+        from meetcoord.accounts.api import blueprints as account_blueprints
         from meetcoord.checkin.api import blueprints as checkin_blueprints
         from meetcoord.directory.api import blueprints as directory_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
@@ -91,6 +92,7 @@ def init_api(app: Flask) -> None:
         from meetcoord.minutes.api_verify import verify_blp
 
         for blp in [
+            *account_blueprints,
             *directory_blueprints,
             *meeting_blueprints,
             *checkin_blueprints,

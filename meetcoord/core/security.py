@@ -1,4 +1,4 @@
-"""Sessions, bearer tokens and the HTTP headers every response carries.
+"""Sessions, bearer tokens, redirects and the HTTP headers every response carries.
 
 The Content-Security-Policy allows scripts and styles only from our own origin: no inline
 script, no CDN. Government networks are often closed, and a page that works offline at a
@@ -7,10 +7,13 @@ site desk must not depend on anything but this server.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import unicodedata
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, redirect, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from meetcoord.extensions import db, login_manager
+from meetcoord.extensions import login_manager
 
 CSP = "; ".join(
     (
@@ -38,9 +41,42 @@ HEADERS = {
 }
 
 
+# Control and format characters (tab, line feed, zero-width …) and line separators.
+_UNSAFE_IN_TARGET = frozenset({"Cc", "Cf", "Zl", "Zp"})
+MAX_TARGET_LENGTH = 2000
+
+
+def is_safe_target(target: str | None) -> bool:
+    """Whether ``target`` is a path on this site that no browser reads as another site.
+
+    Only ``/path`` with no scheme and no host passes. Browsers drop tabs and line breaks
+    inside a URL and read ``\\`` as ``/``, so ``/<TAB>/evil.example`` and ``/\\evil.example``
+    both become ``//evil.example``, an address on another host: any control character or
+    backslash is refused. (A line break would also make Werkzeug refuse the Location
+    header with a 500.)
+    """
+    if not target or len(target) > MAX_TARGET_LENGTH:
+        return False
+    if "\\" in target or any(unicodedata.category(ch) in _UNSAFE_IN_TARGET for ch in target):
+        return False
+    if not target.startswith("/") or target.startswith("//"):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def redirect_back(target: str | None, fallback: str) -> Response:
+    """Redirect to a user-supplied ``target`` (``next=``) when it is safe, else ``fallback``.
+
+    The one door for every redirect whose target comes from the request.
+    """
+    return redirect(target if target is not None and is_safe_target(target) else fallback)
+
+
 def init_security(app: Flask) -> None:
     from meetcoord.accounts.models import User
     from meetcoord.accounts.services import user_for_token
+    from meetcoord.accounts.sessions import user_for_key
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "warning"
@@ -49,11 +85,10 @@ def init_security(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        try:
-            return db.session.get(User, int(user_id))
-        except ValueError:
-            return None
+    def load_user(login_key: str) -> User | None:
+        # The cookies name a sign-in, not an account (accounts.sessions): a sign-in that
+        # ended (logout, new password, new role, deactivation) loads no one.
+        return user_for_key(login_key) if isinstance(login_key, str) else None
 
     @login_manager.request_loader
     def load_user_from_bearer(req) -> User | None:  # type: ignore[no-untyped-def]

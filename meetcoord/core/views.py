@@ -23,6 +23,7 @@ from meetcoord.api import API_PREFIX
 from meetcoord.api.problems import flatten_errors, problem_response
 from meetcoord.core.errors import ServiceError, ValidationError
 from meetcoord.core.i18n import LANGUAGES
+from meetcoord.core.security import redirect_back
 from meetcoord.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -43,10 +44,7 @@ def set_language() -> Response:
         if current_user.is_authenticated and current_user.locale != code:
             current_user.locale = code
             db.session.commit()
-    target = request.form.get("next") or url_for("core.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.index")  # never redirect off-site
-    return redirect(target)
+    return redirect_back(request.form.get("next"), url_for("core.index"))
 
 
 @bp.get("/healthz")

@@ -24,8 +24,8 @@ from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room
 from sqlalchemy import select
 
-from meetcoord.accounts.models import ApiToken, User
-from meetcoord.accounts.services import user_for_token
+from meetcoord.accounts.models import ApiToken
+from meetcoord.accounts.services import still_signed_in, user_for_token
 from meetcoord.checkin import link_cookie
 from meetcoord.checkin.counts import presence as attendance
 from meetcoord.core.errors import ServiceError
@@ -98,14 +98,12 @@ def _reload(
     user_id: int | None,
     invitation_id: int | None,
     token_id: int | None,
+    login_id: int | None,
 ) -> LiveActor | None:
-    if token_id is not None:
-        token = db.session.get(ApiToken, token_id)
-        if token is None or token.is_revoked:
-            return None
     if user_id is not None:
-        user = db.session.get(User, user_id)
-        return LiveActor(user=user) if user is not None and user.is_active else None
+        # A revoked or expired token, an ended sign-in, a deactivated account: refused.
+        user = still_signed_in(user_id, token_id=token_id, login_id=login_id)
+        return LiveActor(user=user) if user is not None else None
     if invitation_id is not None:
         inv = db.session.get(Invitation, invitation_id)
         if inv is None or inv.withdrawn_at is not None:
@@ -137,8 +135,9 @@ def catch_up(meeting: Meeting, last_seq: int | None) -> None:
 
 
 class LiveNamespace(Namespace):
-    # sid → (user id, invitation id, API token id): the actor is reloaded for each command.
-    identities: dict[str, tuple[int | None, int | None, int | None]] = {}
+    # sid → (user id, invitation id, API token id, sign-in id): the actor is reloaded for
+    # each command.
+    identities: dict[str, tuple[int | None, int | None, int | None, int | None]] = {}
 
     def on_connect(self, auth: Any = None) -> bool:
         g.pop("_login_user", None)  # judge this handshake's own cookies
@@ -158,10 +157,12 @@ class LiveNamespace(Namespace):
         screen_site = _as_int(auth.get("site"))
         if screen_site is not None and not any(s.id == screen_site for s in meeting.sites):
             screen_site = None
+        token_id = _token_id(auth) if actor.user is not None else None
         self.identities[sid] = (
             actor.user.id if actor.user else None,
             actor.invitation.id if actor.invitation else None,
-            _token_id(auth) if actor.user is not None else None,
+            token_id,
+            actor.user.login_id if actor.user is not None and token_id is None else None,
         )
         emit(
             "welcome",

@@ -6,7 +6,7 @@ made before this revision name no row: everyone signs in once more after the upg
 api_tokens.expires_at is NULL (no expiry) for existing tokens.
 
 Revision ID: efa273d46e7a
-Revises: 006575a376fb
+Revises: 0ab11926791a
 Create Date: 2026-12-03 07:53:17.920978
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'efa273d46e7a'
-down_revision = '006575a376fb'
+down_revision = '0ab11926791a'
 branch_labels = None
 depends_on = None
 

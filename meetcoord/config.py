@@ -228,6 +228,11 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     # The address people reach this service at: personal links in mails and calendars.
     ("BASE_URL", "BASE_URL", _base_url, None),
     ("UPLOAD_MAX_BYTES", "UPLOAD_MAX_BYTES", _int(1024, 50 * 1024 * 1024), str(5 * 1024 * 1024)),
+    # What one parse of a stranger's file (a PDF to verify, a PKCS#12 to sign with) may
+    # cost in its sandboxed child process (core.sandbox): CPU seconds, and memory it may
+    # add in MB. It is killed beyond them; the wall-clock limit is 3 × the CPU plus 2 s.
+    ("SANDBOX_CPU_SECONDS", "SANDBOX_CPU_SECONDS", _int(1, 120), "5"),
+    ("SANDBOX_MEMORY_MB", "SANDBOX_MEMORY_MB", _int(64, 16384), "512"),
     ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_SECURE", _bool, None),
     ("SECRET_KEY", "SECRET_KEY", _text, None),
     # Mail: the outbox is drained by a worker (core.worker) through one transport.

@@ -102,8 +102,10 @@ def check_turn(document: Document, mine: DocumentSignatory) -> None:
 
 
 def _signer(
-    mine: DocumentSignatory, pkcs12: bytes | None, passphrase: str | None
+    subject: dict[str, str], pkcs12: bytes | None, passphrase: str | None
 ) -> signing.SignerKey:
+    """The key: the signatory's own PKCS#12 (opened in the sandbox), or one our CA issues
+    for ``subject`` (the signatory's name, institution and role, read before the commit)."""
     if pkcs12 is not None:
         if not pkcs12:
             raise ValidationError(
@@ -112,12 +114,7 @@ def _signer(
         return signing.signer_from_pkcs12(pkcs12, passphrase)
     config = current_app.config
     authority = load_ca(current_app.instance_path, config["CA_PASSPHRASE"] or None)
-    return signing.signer_from_ca(
-        authority,
-        name=mine.name,
-        institution=mine.organization or config["INSTITUTION_NAME"],
-        role=mine.role_label,
-    )
+    return signing.signer_from_ca(authority, **subject)
 
 
 def _later_fields(document: Document, mine: DocumentSignatory) -> list[signing.SignatureField]:
@@ -157,8 +154,11 @@ def sign(
     base_sha, base_pdf = current.sha256, current.pdf
     first = mine.position == 1
     zone = document.content.get("host_zone", "Asia/Jakarta")
-    key = _signer(mine, pkcs12, passphrase)
-    signing.check_certificate_time(key.certificate, now)
+    subject = {
+        "name": mine.name,
+        "institution": mine.organization or current_app.config["INSTITUTION_NAME"],
+        "role": mine.role_label,
+    }
     args: dict[str, Any] = {
         "field_name": mine.role,
         "role": mine.role_label,
@@ -171,7 +171,11 @@ def sign(
         "later_fields": _later_fields(document, mine) if first else (),
         "now": now,
     }
-    db.session.commit()  # end the read: no transaction is held while signing
+    # End the read: no transaction (under eventlet on SQLite, nobody else's turn) is held
+    # while an uploaded certificate is opened or the PDF signed.
+    db.session.commit()
+    key = _signer(subject, pkcs12, passphrase)
+    signing.check_certificate_time(key.certificate, now)
     signed_pdf = off_hub(signing.sign_pdf, base_pdf, key, **args)
     return _keep(actor, document_id, mine.id, base_sha, signed_pdf, key, pkcs12 is not None)
 

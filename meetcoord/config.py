@@ -120,10 +120,35 @@ def _text(name: str, raw: str) -> str:
     return raw.strip()
 
 
+LOGO_MAX_SIDE = 4096  # printed 18 mm wide: 600 dpi needs 425 pixels
+
+
 def _logo(name: str, raw: str) -> str:
+    """A PNG or JPEG of sane size: every document's rendering decodes it again, and a
+    20,000-pixel square (a few KB compressed) would cost each one seconds and a GB."""
+    import warnings
+
+    from PIL import Image
+
     value = raw.strip()
-    if value and not Path(value).is_file():
+    if not value:
+        return value
+    if not Path(value).is_file():
         raise ConfigError(f"{name}: no such file {value!r} (a PNG or JPEG for the letterhead)")
+    too_large = f"{name}: {value!r} is too large; at most {LOGO_MAX_SIDE} pixels a side"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(value) as image:  # reads the header only
+                kind, (width, height) = image.format, image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ConfigError(too_large) from None
+    except (OSError, ValueError):
+        kind, width, height = None, 0, 0
+    if kind not in ("PNG", "JPEG"):
+        raise ConfigError(f"{name}: {value!r} is not a PNG or JPEG image")
+    if max(width, height) > LOGO_MAX_SIDE:
+        raise ConfigError(too_large)
     return value
 
 

@@ -249,6 +249,16 @@ class _Child:
         os.set_blocking(self.to_child, False)
         self.ready = False
 
+    def wait_ready(self) -> bool:
+        """Until the child has imported its modules and said so (``R``); False if it died."""
+        if not self.ready:
+            try:
+                said = _read_ready(self.from_child, 1, time.monotonic() + STARTUP_SECONDS)
+            except TimeoutError:
+                said = b""
+            self.ready = said == b"R"
+        return self.ready
+
     def alive(self) -> bool:
         return self.proc.poll() is None
 
@@ -323,9 +333,14 @@ def _shutdown() -> None:
         _pool.shutdown()
 
 
-def warm_up() -> None:
-    """Start the spare child now rather than at the first upload (server start)."""
-    _the_pool().refill()
+def warm_up(*, wait: bool = False) -> None:
+    """Start the spare child now rather than at the first upload (server start); with
+    ``wait``, until it is ready (tests that time a task, not a child's start)."""
+    pool = _the_pool()
+    pool.refill()
+    if wait:
+        for child in list(pool.spares):
+            child.wait_ready()
 
 
 def run(
@@ -362,11 +377,7 @@ def run(
 
 def _exchange(child: _Child, request: bytes, payload: bytes, limits: Limits) -> Any:
     started = time.monotonic()
-    try:
-        ready = _read_ready(child.from_child, 1, started + STARTUP_SECONDS)
-    except TimeoutError:
-        ready = b""
-    if ready != b"R":
+    if not child.wait_ready():
         raise Busy("the child did not start")  # its error went to the server's log
     try:
         deadline = time.monotonic() + limits.wall_seconds

@@ -123,10 +123,35 @@ def _text(name: str, raw: str) -> str:
     return raw.strip()
 
 
+LOGO_MAX_SIDE = 4096  # printed 18 mm wide: 600 dpi needs 425 pixels
+
+
 def _logo(name: str, raw: str) -> str:
+    """A PNG or JPEG of sane size: every document's rendering decodes it again, and a
+    20,000-pixel square (a few KB compressed) would cost each one seconds and a GB."""
+    import warnings
+
+    from PIL import Image
+
     value = raw.strip()
-    if value and not Path(value).is_file():
+    if not value:
+        return value
+    if not Path(value).is_file():
         raise ConfigError(f"{name}: no such file {value!r} (a PNG or JPEG for the letterhead)")
+    too_large = f"{name}: {value!r} is too large; at most {LOGO_MAX_SIDE} pixels a side"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(value) as image:  # reads the header only
+                kind, (width, height) = image.format, image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ConfigError(too_large) from None
+    except (OSError, ValueError):
+        kind, width, height = None, 0, 0
+    if kind not in ("PNG", "JPEG"):
+        raise ConfigError(f"{name}: {value!r} is not a PNG or JPEG image")
+    if max(width, height) > LOGO_MAX_SIDE:
+        raise ConfigError(too_large)
     return value
 
 
@@ -305,6 +330,11 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     # The address people reach this service at: personal links in mails and calendars.
     ("BASE_URL", "BASE_URL", _base_url, None),
     ("UPLOAD_MAX_BYTES", "UPLOAD_MAX_BYTES", _int(1024, 50 * 1024 * 1024), str(5 * 1024 * 1024)),
+    # What one parse of a stranger's file (a PDF to verify, a PKCS#12 to sign with) may
+    # cost in its sandboxed child process (core.sandbox): CPU seconds, and memory it may
+    # add in MB. It is killed beyond them; the wall-clock limit is 3 × the CPU plus 2 s.
+    ("SANDBOX_CPU_SECONDS", "SANDBOX_CPU_SECONDS", _int(1, 120), "5"),
+    ("SANDBOX_MEMORY_MB", "SANDBOX_MEMORY_MB", _int(64, 16384), "512"),
     ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_SECURE", _bool, None),
     ("SECRET_KEY", "SECRET_KEY", _secret_key, None),
     # Mail: the outbox is drained by a worker (core.worker) through one transport.

@@ -190,6 +190,10 @@ def main() -> None:
     app.wsgi_app = _no_websocket_compression(app.wsgi_app)  # type: ignore[method-assign]
     if mode in ("eventlet", "gevent"):
         app.wsgi_app = _yield_first(app.wsgi_app, mode)  # type: ignore[method-assign]
+    # The first stranger's file need not wait for a sandbox child to import pyHanko.
+    from meetcoord.core.sandbox import warm_up
+
+    warm_up()
     host, port = app.config["SERVER_HOST"], app.config["SERVER_PORT"]
     print(f"meetcoord: serving on http://{host}:{port}/ ({mode})", flush=True)
     if app.config["WORKER"] == "inprocess":

@@ -117,6 +117,24 @@ def run_cli(env: Mapping[str, str], *args: str, timeout: float = 120) -> str:
     return result.stdout
 
 
+def run_seed(env: Mapping[str, str], module: str, out: Path, timeout: float = 300) -> Any:
+    """``python -m <module> seed <out>`` in the server's environment (threading mode, so
+    that tokens derive from the server's key); what it wrote to ``out``, as JSON."""
+    import json
+
+    result = subprocess.run(
+        [sys.executable, "-m", module, "seed", str(out)],
+        env={**env, "MEETCOORD_ASYNC_MODE": "threading"},
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(out.read_text())
+
+
 def http_opener() -> urllib.request.OpenerDirector:
     """An opener that keeps cookies, like a browser session (for CSRF-protected forms)."""
     return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))

@@ -265,3 +265,38 @@ def test_a_placeholder_written_into_the_instance_key_file_is_refused(tmp_path: P
     (tmp_path / "secret_key").write_text("CHANGE-ME-64-hex-characters-from-secrets-token-hex")
     with pytest.raises(ConfigError, match="secret_key: looks like a placeholder"):
         load_config(environ={"MEETCOORD_ENV": "development"}, instance_path=tmp_path)
+
+
+def png_header(path: Path, width: int, height: int) -> Path:
+    """A PNG whose header declares ``width`` × ``height`` (all a reader looks at first)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b""))
+    return path
+
+
+def test_the_letterhead_logo_must_be_a_png_or_jpeg_of_sane_size(tmp_path: Path) -> None:
+    from PIL import Image
+
+    def load(path: Path) -> dict:
+        return load_config(
+            environ={"MEETCOORD_INSTITUTION_LOGO": str(path)}, instance_path=tmp_path
+        )
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (300, 300), "navy").save(logo)
+    assert load(logo)["INSTITUTION_LOGO"] == str(logo)
+    text = tmp_path / "bukan-logo.png"
+    text.write_text("<html>bukan gambar</html>")
+    with pytest.raises(ConfigError, match="not a PNG or JPEG"):
+        load(text)
+    for side in (5_000, 20_000):  # over the bound; a decompression bomb for Pillow
+        with pytest.raises(ConfigError, match="too large; at most 4096 pixels"):
+            load(png_header(tmp_path / f"raksasa-{side}.png", side, side))

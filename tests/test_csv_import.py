@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import func, select
 
-from meetcoord.directory.csvimport import CsvImportError, import_people
+from meetcoord.directory.csvimport import CsvImportError, guess_delimiter, import_people
 from meetcoord.directory.models import Gender, Person, StakeholderCategory
 from meetcoord.extensions import db
 from tests import factories
@@ -123,3 +125,23 @@ def test_zone_column_takes_labels_or_iana_names_and_refuses_others(editor):
         "Baiq Nurul Aini": "Asia/Makassar",
         "Lalu Zaini": None,
     }
+
+
+def test_a_hostile_header_line_is_refused_at_once(editor):
+    """csv.Sniffer's quote guessing is quadratic: 48 KB of ``,'a`` took it ~9 s (2 MB: hours)."""
+    raw = b"nama,kategori" + b",'a" * 16_000 + b"\nA,pemerintah\n"
+    started = time.perf_counter()
+    with pytest.raises(CsvImportError) as caught:
+        import_people(editor, raw, max_bytes=2 * 1024 * 1024, max_rows=100)
+    assert time.perf_counter() - started < 1.0
+    assert caught.value.report.file_errors  # unknown columns, listed briefly
+    assert len(caught.value.report.file_errors[0]) < 1000
+    assert people_count() == 0
+
+
+@pytest.mark.parametrize(
+    ("header", "delimiter"),
+    [("nama;kategori", ";"), ("nama,kategori", ","), ("nama\tkategori", "\t"), ("nama", ",")],
+)
+def test_the_delimiter_is_the_header_rows_separator(header, delimiter):
+    assert guess_delimiter(header) == delimiter

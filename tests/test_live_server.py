@@ -16,11 +16,8 @@ run as ``python -m meetcoord.server``, exactly as ``meetcoord serve`` does.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -31,7 +28,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import postgres_url, skip_or_fail
-from tests.support import PROJECT_ROOT, ServerProcess, run_cli, server_env, throwaway_postgres
+from tests.support import (
+    ServerProcess,
+    run_cli,
+    run_seed,
+    server_env,
+    throwaway_postgres,
+)
 
 NAMESPACE = "/live"
 TIMEOUT = 15.0
@@ -159,18 +162,7 @@ def prepare(database_url: str, tmp_path: Path, **settings: str) -> tuple[dict[st
     """Migrate and seed ``database_url``; the server environment and the seeded ids."""
     env = server_env(database_url, MEETCOORD_WORKER="off", **settings)
     run_cli(env, "db", "upgrade")
-    out = tmp_path / "seeded.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.live_support", "seed", str(out)],
-        env={**env, "MEETCOORD_ASYNC_MODE": "threading"},
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return env, json.loads(out.read_text())
+    return env, run_seed(env, "tests.live_support", tmp_path / "seeded.json", timeout=120)
 
 
 def assert_each_once_in_order(client: LiveClient, first: int, last: int) -> None:

@@ -215,6 +215,7 @@ PROBLEM_DESCRIPTIONS: dict[int, str] = {
     409: "Bentrok dengan data lain: duplikat, atau masih dirujuk data lain.",
     413: "Berkas terlalu besar.",
     422: "Data tidak valid; `errors` memetakan kolom ke pesannya.",
+    503: "Layanan sedang sibuk memeriksa berkas lain; coba lagi sebentar lagi.",
 }
 
 

@@ -36,6 +36,32 @@ from meetcoord.meetings.models import AgendaItem, Meeting, MeetingSite, MeetingS
 from meetcoord.meetings.services import apply_changes, commit, require_editor, zone_for
 from meetcoord.meetings.zones import host_zone
 
+# What each recurrence.RecurrenceError code tells the person who wrote the rule.
+RULE_MESSAGES: dict[str, Any] = {
+    "syntax": _l(
+        "Tulis aturan sebagai NAMA=NILAI dipisah titik koma, "
+        "misalnya FREQ=MONTHLY;BYDAY=2TU;COUNT=4."
+    ),
+    "unknown_part": _l("Bagian %(part)s tidak dikenal atau tidak didukung."),
+    "time_part": _l("%(part)s tidak dipakai: jam setiap rapat mengikuti rapat pertama."),
+    "duplicate_part": _l("Bagian %(part)s disebut lebih dari sekali."),
+    "bad_value": _l("Nilai %(part)s tidak valid."),
+    "frequency": _l("FREQ harus DAILY, WEEKLY, MONTHLY atau YEARLY."),
+    "unbounded": _l("Aturan harus memuat COUNT atau UNTIL."),
+    "count_and_until": _l("Pakai COUNT atau UNTIL, tidak keduanya."),
+    "too_many": _l("Paling banyak %(n)d rapat dalam satu seri."),
+    "too_far": _l("Seri paling lama %(years)d tahun sejak rapat pertama."),
+    "none": _l(
+        "Aturan ini tidak menghasilkan rapat lain dalam %(years)d tahun setelah rapat pertama."
+    ),
+    "unusable": _l("Aturan pengulangan ini tidak dapat dipakai."),
+}
+
+
+def rule_message(error: recurrence.RecurrenceError) -> Any:
+    message = RULE_MESSAGES.get(error.code, RULE_MESSAGES["unusable"])
+    return message % error.params if error.params else message
+
 
 def _copy(actor: User | None, source: Meeting, start_at: datetime) -> Meeting:
     duration = source.end_at - source.start_at
@@ -94,7 +120,7 @@ def create_series(actor: User | None, first: Meeting, rule: str) -> Series:
         starts = recurrence.occurrences(rule, first.start_at, zone)
     except recurrence.RecurrenceError as exc:
         raise ValidationError(
-            _l("Aturan pengulangan tidak valid."), errors={"rrule": [str(exc)]}
+            _l("Aturan pengulangan tidak valid."), errors={"rrule": [rule_message(exc)]}
         ) from None
     series = Series(title=first.title, rrule=rule.strip(), timezone=zone, forum_id=first.forum_id)
     db.session.add(series)

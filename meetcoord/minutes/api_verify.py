@@ -62,7 +62,7 @@ class VerifyUpload(MethodView):
     )
     @verify_blp.arguments(s.VerifyUploadSchema, location="files")
     @verify_blp.response(200, s.VerificationSchema)
-    @problems(verify_blp, 400, 413, 422, 429)
+    @problems(verify_blp, 400, 413, 422, 429, 503)
     def post(self, files: dict[str, Any]) -> dict[str, Any]:
         limit = current_app.config["UPLOAD_MAX_BYTES"]
         data = files["file"].stream.read(limit + 1)

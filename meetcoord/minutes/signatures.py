@@ -110,9 +110,11 @@ def check_turn(document: Document, mine: DocumentSignatory) -> None:
 
 
 def _own_key(
-    mine: DocumentSignatory, pkcs12: bytes, passphrase: str | None, now: datetime | None
+    signatory_name: str, pkcs12: bytes, passphrase: str | None, now: datetime | None
 ) -> signing.SignerKey:
-    """The signatory's own certificate: opened, in date, trusted, and in their name."""
+    """The signatory's own certificate: opened (in the sandbox), in date, trusted, and in
+    their name. Called after the read transaction ended: nothing here touches the database.
+    """
     from meetcoord.minutes.verification import trust_roots
 
     if not pkcs12:
@@ -124,22 +126,19 @@ def _own_key(
     trust.check_own_certificate(
         key.certificate,
         list(key.signer.cert_registry),  # the chain the file itself carries
-        signatory_name=mine.name,
+        signatory_name=signatory_name,
         roots=trust_roots(),
         moment=now,
     )
     return key
 
 
-def _ca_key(mine: DocumentSignatory) -> signing.SignerKey:
+def _ca_key(subject: dict[str, str]) -> signing.SignerKey:
+    """A certificate our CA issues for ``subject`` (name, institution, role: read before
+    the commit)."""
     config = current_app.config
     authority = load_ca(current_app.instance_path, config["CA_PASSPHRASE"] or None)
-    return signing.signer_from_ca(
-        authority,
-        name=mine.name,
-        institution=mine.organization or config["INSTITUTION_NAME"],
-        role=mine.role_label,
-    )
+    return signing.signer_from_ca(authority, **subject)
 
 
 def _ready(actor: LiveActor, document_id: int) -> tuple[Document, DocumentSignatory]:
@@ -188,18 +187,18 @@ def sign(
     except a wrong code's count (see ``codes.check_code``).
     """
     document, mine = _ready(actor, document_id)
-    code_id = None
-    if pkcs12 is not None:
-        key, factor = _own_key(mine, pkcs12, passphrase, now), SignatureFactor.OWN_CERTIFICATE
-    else:
-        code_id = codes.check_code(mine, code)
-        key, factor = _ca_key(mine), SignatureFactor.EMAIL_CODE
-    signing.check_certificate_time(key.certificate, now)
+    code_id = codes.check_code(mine, code) if pkcs12 is None else None
     current = document.current_file
     assert current is not None  # check_turn made sure
     base_sha, base_pdf = current.sha256, current.pdf
     first = mine.position == 1
     zone = document.content.get("host_zone", "Asia/Jakarta")
+    signatory_id, signatory_name = mine.id, mine.name
+    subject = {
+        "name": mine.name,
+        "institution": mine.organization or current_app.config["INSTITUTION_NAME"],
+        "role": mine.role_label,
+    }
     args: dict[str, Any] = {
         "field_name": mine.role,
         "role": mine.role_label,
@@ -212,9 +211,17 @@ def sign(
         "later_fields": _later_fields(document, mine) if first else (),
         "now": now,
     }
-    db.session.commit()  # end the read: no transaction is held while signing
+    # End the read: no transaction (under eventlet on SQLite, nobody else's turn) is held
+    # while an uploaded certificate is opened or the PDF signed.
+    db.session.commit()
+    if pkcs12 is not None:
+        key = _own_key(signatory_name, pkcs12, passphrase, now)
+        factor = SignatureFactor.OWN_CERTIFICATE
+    else:
+        key, factor = _ca_key(subject), SignatureFactor.EMAIL_CODE
+    signing.check_certificate_time(key.certificate, now)
     signed_pdf = off_hub(signing.sign_pdf, base_pdf, key, **args)
-    return _keep(actor, document_id, mine.id, base_sha, signed_pdf, key, factor, code_id)
+    return _keep(actor, document_id, signatory_id, base_sha, signed_pdf, key, factor, code_id)
 
 
 def _keep(

@@ -20,8 +20,8 @@ accented names and apostrophes render; to keep signing fast the Latin ranges are
 of the font once per process.
 
 Signers come from the deployment's CA (:func:`signer_from_ca`) or from a PKCS#12 file a
-signatory uploads (:func:`signer_from_pkcs12`); that file is parsed in memory, used for
-this one signature and never written anywhere.
+signatory uploads (:func:`signer_from_pkcs12`); that file is parsed in the sandbox, used
+for this one signature and never written anywhere.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from typing import Any
 from babel.dates import format_date
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.serialization import pkcs12
 from flask_babel import lazy_gettext as _l
 from pyhanko.keys import load_private_key_from_pemder_data
 from pyhanko.keys.pemder import load_certs_from_pemder_data
@@ -51,8 +50,10 @@ from pyhanko.sign.signers.pdf_cms import SimpleSigner
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from meetcoord.core import sandbox
 from meetcoord.core.errors import ValidationError, field_errors
 from meetcoord.core.timezones import format_time_in_zone, to_zone
+from meetcoord.minutes import untrusted
 from meetcoord.minutes.asyncsafe import call_blocking
 from meetcoord.minutes.ca import CertificateAuthority, IssuedKey, common_name, issue_signer
 
@@ -72,6 +73,10 @@ WRONG_PASSPHRASE = _l(
     "Berkas sertifikat (PKCS#12) tidak dapat dibuka: kata sandi salah atau berkas rusak."
 )
 INCOMPLETE_PKCS12 = _l("Berkas sertifikat harus berisi kunci privat dan sertifikat penanda tangan.")
+COSTLY_PKCS12 = _l(
+    "Berkas sertifikat (PKCS#12) ini meminta terlalu banyak putaran penurunan kunci untuk "
+    "dibuka. Ekspor ulang dengan pengaturan bawaan aplikasi Anda."
+)
 NOT_YET_VALID = _l("Sertifikat penanda tangan belum berlaku.")
 EXPIRED = _l("Sertifikat penanda tangan sudah kedaluwarsa.")
 UNREADABLE_PDF = _l("Berkas PDF tidak dapat dibaca.")
@@ -242,17 +247,20 @@ def signer_from_ca(
 def signer_from_pkcs12(data: bytes, passphrase: str | None) -> SignerKey:
     """A signatory's own PKCS#12 (.p12/.pfx) file, opened in memory and never stored.
 
-    A wrong passphrase, a damaged file or one without a key and certificate is a
+    The file is opened in the sandbox (:mod:`.untrusted`): its key-derivation rounds are
+    bounded first, and the key comes back as DER over a pipe. A wrong passphrase, a
+    damaged file, one without a key and certificate, or one too costly to open is a
     :class:`ValidationError` that names the upload, so the person can try again.
     """
-    secret = passphrase.encode("utf-8") if passphrase else None
     try:
-        key, certificate, extra = pkcs12.load_key_and_certificates(data, secret)
-    except (ValueError, TypeError):
+        key_der, certificate, chain = untrusted.open_pkcs12_untrusted(data, passphrase)
+    except (sandbox.TooSlow, sandbox.TooBig):
+        raise _refusal(COSTLY_PKCS12, "certificate") from None
+    except sandbox.Unreadable:
         raise _refusal(WRONG_PASSPHRASE, "passphrase") from None
-    if key is None or certificate is None:
+    if key_der is None or certificate is None:
         raise _refusal(INCOMPLETE_PKCS12, "certificate")
-    return SignerKey(_pyhanko_signer(_der_key(key), certificate, list(extra)), certificate)
+    return SignerKey(_pyhanko_signer(key_der, certificate, chain), certificate)
 
 
 def check_certificate_time(certificate: x509.Certificate, now: datetime | None = None) -> None:

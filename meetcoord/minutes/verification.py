@@ -14,6 +14,11 @@ Each signature is also matched to our register's signatory row by its certificat
 serial, even in a file that was changed afterwards: the row says which second factor
 signed (a mailed code or one's own certificate) and whose document it was, so times are
 shown in that document's zone (a WITA document in WITA) rather than the server's.
+
+An uploaded file whose bytes we did not register is a stranger's: it is checked in the
+sandbox (:mod:`.untrusted`), bounded in size, CPU and memory, and one too costly to check
+is refused with 422. Before any file is checked the read transaction is ended, so no
+database connection (under eventlet on SQLite: nobody else's turn) waits on a parse.
 """
 
 from __future__ import annotations
@@ -25,12 +30,18 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetcoord.core import sandbox
+from meetcoord.core.errors import ValidationError
+from meetcoord.core.offload import off_hub
 from meetcoord.extensions import db
 from meetcoord.minutes.ca import ca_exists, common_name, load_ca_certificate
 from meetcoord.minutes.models import Document, DocumentFile, DocumentSignatory, DocumentStatus
+from meetcoord.minutes.untrusted import verify_untrusted
 from meetcoord.minutes.verdict import trust_verdict
 from meetcoord.minutes.verify import DocumentReport, verify_pdf
 
@@ -118,10 +129,29 @@ def is_hash(value: str) -> bool:
     return len(value) == HASH_LENGTH and all(c in "0123456789abcdef" for c in value)
 
 
-def _check(pdf: bytes, moment: datetime | None) -> DocumentReport:
-    from meetcoord.core.offload import off_hub
+COSTLY = _l(
+    "Berkas ini tidak dapat diperiksa: strukturnya terlalu besar atau terlalu rumit "
+    "untuk sebuah dokumen rapat."
+)
 
+
+def _check(pdf: bytes, moment: datetime | None) -> DocumentReport:
+    """A file we registered (these very bytes): checked here, off the hub."""
+    db.session.commit()  # end the read: no connection is held while the file is checked
     return off_hub(verify_pdf, pdf, trust_roots(), moment=moment)
+
+
+def _check_stranger(pdf: bytes) -> DocumentReport:
+    """A file we did not issue: in the sandbox, refused when too costly to check."""
+    db.session.commit()  # end the read: no connection is held while the file is checked
+    roots = [
+        root.public_bytes(serialization.Encoding.PEM) if not isinstance(root, bytes) else root
+        for root in trust_roots()
+    ]
+    try:
+        return verify_untrusted(pdf, roots)
+    except (sandbox.TooSlow, sandbox.TooBig) as exc:
+        raise ValidationError(COSTLY, errors={"file": [COSTLY]}) from exc
 
 
 def lookup(code: str) -> Verification | None:
@@ -144,7 +174,7 @@ def check_upload(pdf: bytes) -> Verification:
     """An uploaded file: its own signatures, and whether we registered exactly these bytes."""
     digest = hashlib.sha256(pdf).hexdigest()
     found = db.session.scalars(select(DocumentFile).where(DocumentFile.sha256 == digest)).first()
-    moment = found.created_at if found is not None else None
-    report = _check(pdf, moment)
-    document = found.document if found else None
-    return _complete(Verification(document, found, report, uploaded=True))
+    if found is None:
+        return _complete(Verification(None, None, _check_stranger(pdf), uploaded=True))
+    report = _check(pdf, found.created_at)
+    return _complete(Verification(found.document, found, report, uploaded=True))

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 
+from meetcoord.core.errors import ServiceError
 from meetcoord.extensions import limiter
 from meetcoord.minutes import verification
 from meetcoord.minutes.verdict import WORDS
@@ -65,4 +66,8 @@ def upload() -> Any:
         return _page(
             None, 413, error=_l("Berkas terlalu besar (paling besar %(mb)s MB).", mb=limit // 2**20)
         )
-    return _page(verification.check_upload(data), filename=upload.filename)
+    try:
+        result = verification.check_upload(data)
+    except ServiceError as exc:  # too costly to check, or every checker busy
+        return _page(None, exc.status, error=exc.message)
+    return _page(result, filename=upload.filename)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, make_msgid
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from meetcoord.checkin.models import Attendance
 from meetcoord.core import outbox
 from meetcoord.core.db import utcnow
+from meetcoord.core.mail import header_text, mailbox
 from meetcoord.core.timezones import zone_label
 from meetcoord.directory.models import Person
 from meetcoord.extensions import db
@@ -36,11 +37,11 @@ KIND_WORDS = {
 
 def _message(to: str, name: str, subject: str, body: str) -> EmailMessage:
     message = EmailMessage(policy=SMTP)
-    message["From"] = formataddr(
-        (current_app.config["INSTITUTION_NAME"], current_app.config["MAIL_FROM"])
+    message["From"] = mailbox(
+        current_app.config["INSTITUTION_NAME"], current_app.config["MAIL_FROM"]
     )
-    message["To"] = formataddr((name, to))
-    message["Subject"] = subject
+    message["To"] = mailbox(name, to)
+    message["Subject"] = header_text(subject)
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain="meetcoord")
     message["Content-Language"] = "id"

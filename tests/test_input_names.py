@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from meetcoord.accounts.models import User
 from meetcoord.core.cleaning import clean_line, clean_text, name_key
 from meetcoord.core.mail import header_text, mailbox
 from meetcoord.core.outbox import OutboxMessage
@@ -175,6 +176,23 @@ def test_a_name_through_the_page_is_stored_clean(auth: Any, dirty: str) -> None:
     assert (person.name, person.position) == ("Maria Kaka", "Maria Kaka")
 
 
+def test_an_account_name_through_the_admin_page_is_stored_clean(auth: Any) -> None:
+    auth.login("admin")
+    form = {
+        "email": "siti@bappeda.example.go.id",
+        "name": "Siti\r\nAminah\x00",
+        "role": "secretariat",
+        "password": "kata-sandi-panjang-sekali",
+    }
+    assert auth.post("/admin/users/new", form).status_code == 302
+    account = db.session.scalar(select(User).where(User.email == form["email"]))
+    assert account.name == "Siti Aminah"
+    edit = auth.post(f"/admin/users/{account.id}", {"name": "Siti\u2028A.", "role": "viewer"})
+    assert edit.status_code == 302
+    db.session.refresh(account)
+    assert account.name == "Siti A."
+
+
 def test_a_name_through_the_csv_import_is_stored_clean(client: Any, editor: dict) -> None:
     rows = ['"Maria\nKaka",ngo', '"Yohanes\r\nBili",ngo', "Ani\u2028Lende,ngo"]
     raw = ("nama,kategori\n" + "\n".join(rows) + "\n").encode()
@@ -207,7 +225,7 @@ def test_circulation_with_a_dirty_name_stored_before_the_fix(
     ensure_ca(app)
     rakor = ClosedRakor(app)
     person = rakor.participant.person
-    person.name = "Maria\nKaka\r\nBcc: mata-mata@example.org\x00"
+    person.name = "Maria\nKaka\r\nBcc: mata-mata@example.org\x07"
     rakor.meeting.title = "Rakor\u2028Pangan\nSBD"
     db.session.commit()
     created = client.post(

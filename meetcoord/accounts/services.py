@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from meetcoord.accounts.models import ApiToken, Role, User
 from meetcoord.core import audit
+from meetcoord.core.cleaning import clean_line
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError, field_errors
 from meetcoord.core.tokens import hash_token, new_token
@@ -37,7 +38,8 @@ def create_user(
         email = normalise_email(email)
     except ValidationError as exc:
         errors.update(exc.errors)
-    if not name.strip():
+    name = clean_line(str(name or ""))
+    if not name:
         errors.setdefault("name", []).append(_l("Nama wajib diisi."))
     if len(password) < MIN_PASSWORD_LENGTH:
         errors.setdefault("password", []).append(
@@ -54,7 +56,7 @@ def create_user(
             _l("Email sudah terdaftar."),
             errors=field_errors(email=_l("Email sudah dipakai akun lain.")),
         )
-    user = User(email=email, name=name.strip(), role=Role(role))
+    user = User(email=email, name=name, role=Role(role))
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

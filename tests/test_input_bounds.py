@@ -24,6 +24,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from meetcoord.checkin import selfservice
 from meetcoord.extensions import db
 from meetcoord.meetings import agenda, invitations, links, series, services
 from meetcoord.meetings.models import Meeting
@@ -35,7 +36,7 @@ HUGE = (2**63, 2**64, -(2**63) - 1)
 START = datetime(2030, 3, 15, 1, 0, tzinfo=UTC)
 # Query parameters a page may read as a number (others are ignored, so sending them is free).
 QUERY_INTS = ("page", "per_page", "revision", "actor_id", "organization_id", "parent_id")
-QUERY_INTS += ("forum_id", "site_id", "person_id")
+QUERY_INTS += ("forum_id", "site_id", "person_id", "who")
 _NUMBER = re.compile(r"-?[0-9]+")
 _worlds = itertools.count(1)
 
@@ -104,7 +105,11 @@ class World:
             "user_id": self.other_user.id,
             "token": self.token,
             "site_code": self.site_code,
-            "code": self.site_code,
+            "code": (
+                selfservice.kiosk_codes(self.meeting.sites[0])["url_code"]  # a kiosk's QR
+                if path.startswith("/c/")
+                else self.site_code
+            ),
             "source": "person",
             "kind": "minutes",
             "step": "edit",

@@ -20,14 +20,18 @@ import pytest
 from sqlalchemy import select
 
 from meetcoord.accounts.models import User
+from meetcoord.checkin.models import Attendance
 from meetcoord.core.cleaning import clean_line, clean_text, name_key
 from meetcoord.core.mail import header_text, mailbox
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.directory.models import Forum, Organization, Person, Venue
 from meetcoord.extensions import db
+from meetcoord.meetings.links import personal_token as token
 from tests import factories
+from tests.conftest import AuthActions
 from tests.documents_support import ClosedRakor, ensure_ca
 from tests.helpers import count, field_error, text
+from tests.kiosk_support import Rakor, hidden_fields, phone, post_from
 
 API = "/api/v1"
 DIRTY = ("Maria\nKaka", "Maria\r\nKaka", "Maria\x00 Kaka", "Maria\u2028Kaka", " Maria \t Kaka ")
@@ -191,6 +195,32 @@ def test_an_account_name_through_the_admin_page_is_stored_clean(auth: Any) -> No
     assert edit.status_code == 302
     db.session.refresh(account)
     assert account.name == "Siti A."
+
+
+def test_stand_in_names_are_stored_clean(app: Any) -> None:
+    """Named at the kiosk (self check-in) or on the personal page: both are one line."""
+    rakor = Rakor()
+    participant = phone(app)
+    path = rakor.scan_path()
+    scan_pass = hidden_fields(text(participant.get(path)))["p"]
+    who = rakor.invitee(2)
+    page = text(participant.get(path, query_string={"who": who.id, "p": scan_pass}))
+    extra = {"stand_in": "1", "stand_in_name": "Umbu\nRehi", "stand_in_position": "Sek\u2028Dinas"}
+    done = post_from(participant, path, page, action="confirm", last_four="7892", **extra)
+    assert done.status_code == 200
+    attendance = db.session.scalar(select(Attendance))
+    assert (attendance.stand_in_name, attendance.stand_in_position) == ("Umbu Rehi", "Sek Dinas")
+
+    other = rakor.invitee(1)
+    letter = (io.BytesIO(b"%PDF-1.4 surat tugas"), "surat.pdf")
+    data = {"letter": letter, "stand_in_name": "Markus\r\nYikwa", "stand_in_position": "Ka\x07bid"}
+    data["csrf_token"] = AuthActions.token_from(text(participant.get(f"/i/{token(other)}")))
+    named = participant.post(
+        f"/i/{token(other)}/stand-in", data=data, content_type="multipart/form-data"
+    )
+    assert named.status_code in (200, 302), text(named)[:300]
+    db.session.refresh(other)
+    assert (other.stand_in_name, other.stand_in_position) == ("Markus Yikwa", "Kabid")
 
 
 def test_a_name_through_the_csv_import_is_stored_clean(client: Any, editor: dict) -> None:

@@ -162,6 +162,16 @@ def test_a_name_through_the_api_is_stored_clean(
     assert forum.get_json()["description"].startswith("Baris satu\n")
 
 
+def test_a_link_with_a_control_character_is_refused(client: Any, editor: dict) -> None:
+    venue = factories.venue()
+    body = {"title": "Rakor", "kind": "coordination", "host_venue_id": venue.id}
+    body |= {"start_at": "2030-03-15T09:00", "end_at": "2030-03-15T12:00"}
+    for url in ("https://zoom.example.com/j/1\x00", "https://zoom.example.com/j/1\nX: y"):
+        response = client.post(f"{API}/meetings", json={**body, "online_url": url}, headers=editor)
+        assert response.status_code == 422, response.get_data(as_text=True)
+        assert "online_url" in response.get_json()["errors"]
+
+
 def test_nothing_but_control_characters_is_an_empty_name(client: Any, editor: dict) -> None:
     response = client.post(
         f"{API}/people", json={"name": "\x00\u2028\r\n", "category": "ngo"}, headers=editor

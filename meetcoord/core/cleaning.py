@@ -274,8 +274,14 @@ class Collector:
         value = self._given(field, required=False)
         if value is _MISSING:
             return
-        parts = urlsplit(str(value))
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(str(value)) > max_len:
+        text = str(value)
+        parts = urlsplit(text)
+        if (
+            _CONTROLS.search(text) or _SPACES.search(text)  # a control, a blank, a break
+            or parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or len(text) > max_len
+        ):
             self.fail(field, _l("Tautan tidak valid; awali dengan https://."))
         else:
             self.out[field] = str(value)

@@ -277,7 +277,8 @@ class Collector:
         text = str(value)
         parts = urlsplit(text)
         if (
-            _CONTROLS.search(text) or _SPACES.search(text)  # a control, a blank, a break
+            _CONTROLS.search(text)
+            or _SPACES.search(text)  # a control, a blank, a break
             or parts.scheme not in ("http", "https")
             or not parts.netloc
             or len(text) > max_len

@@ -28,10 +28,6 @@ INT_MAX = 2**31 - 1
 _ASCII_INT = re.compile(r"[+-]?[0-9]{1,12}")
 
 
-def in_int_range(value: int) -> bool:
-    return INT_MIN <= value <= INT_MAX
-
-
 def parse_int(raw: Any, *, minimum: int = INT_MIN, maximum: int = INT_MAX) -> int | None:
     """A loose integer (query string, form field) within bounds, else None.
 
@@ -83,12 +79,6 @@ def date_range_message() -> Any:
         first=EARLIEST_DAY.isoformat(),
         last=LATEST_DAY.isoformat(),
     )
-
-
-def check_date_range(value: date | datetime, field: str) -> None:
-    """Refuse a date (or instant) outside the range every door shares."""
-    if not day_in_range(value):
-        raise ValidationError(date_range_message(), errors={field: [date_range_message()]})
 
 
 # --- addresses and numbers --------------------------------------------------------------

@@ -36,6 +36,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.update(load_config(overrides=overrides, instance_path=instance_path))
+    from meetcoord.core.validation import BoundedIntConverter
+
+    # Before any route exists: every <int:...> then stops at what an INTEGER column holds.
+    app.url_map.converters["int"] = BoundedIntConverter
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

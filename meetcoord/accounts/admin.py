@@ -18,6 +18,7 @@ from meetcoord.accounts.models import Role, User
 from meetcoord.accounts.services import check_new_password, require_admin, revoke_all_tokens
 from meetcoord.core import audit
 from meetcoord.core.audit import AuditEntry
+from meetcoord.core.cleaning import clean_line
 from meetcoord.core.errors import Conflict, ValidationError, field_errors
 from meetcoord.core.pagination import LIKE_ESCAPE, ListQuery, Page, like_pattern, paginate
 from meetcoord.extensions import db
@@ -68,7 +69,7 @@ def update_user(actor: User, user: User, data: Mapping[str, Any]) -> User:
     errors: dict[str, list[Any]] = {}
     changes: dict[str, Any] = {}
     if "name" in data:
-        name = str(data["name"] or "").strip()
+        name = clean_line(str(data["name"] or ""))
         if not name:
             errors["name"] = [_l("Wajib diisi.")]
         elif len(name) > 200:

@@ -13,6 +13,7 @@ from meetcoord.accounts import sessions, throttle
 from meetcoord.accounts.models import ApiToken, Role, User
 from meetcoord.accounts.passwords import dummy_hash, password_problems, verify_password
 from meetcoord.core import audit
+from meetcoord.core.cleaning import clean_line
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import (
     Conflict,
@@ -59,7 +60,8 @@ def create_user(
         email = normalise_email(email)
     except ValidationError as exc:
         errors.update(exc.errors)
-    if not name.strip():
+    name = clean_line(str(name or ""))
+    if not name:
         errors.setdefault("name", []).append(_l("Nama wajib diisi."))
     problems = password_problems(password)
     if problems:
@@ -75,7 +77,7 @@ def create_user(
             _l("Email sudah terdaftar."),
             errors=field_errors(email=_l("Email sudah dipakai akun lain.")),
         )
-    user = User(email=email, name=name.strip(), role=Role(role))
+    user = User(email=email, name=name, role=Role(role))
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

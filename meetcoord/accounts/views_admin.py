@@ -20,6 +20,7 @@ from meetcoord.accounts.models import ApiToken, User
 from meetcoord.core.errors import NotFound
 from meetcoord.core.forms import current_actor, save_form
 from meetcoord.core.pagination import ListQuery
+from meetcoord.core.validation import parse_int
 from meetcoord.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -32,8 +33,7 @@ def _admins_only() -> None:
 
 
 def _page_arg() -> int:
-    raw = request.args.get("page", "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    return parse_int(request.args.get("page"), minimum=1) or 1
 
 
 def _args() -> dict[str, str]:
@@ -178,14 +178,13 @@ def user_token_revoke(user_id: int, token_id: int) -> Any:
 
 @bp.get("/audit")
 def audit() -> Any:
-    actor_arg = request.args.get("actor_id", "")
     query = ListQuery(
         q=request.args.get("q", "")[:200],
         page=_page_arg(),
         per_page=current_app.config["PAGE_SIZE"],
         filters={
             "entity_type": request.args.get("entity_type") or None,
-            "actor_id": int(actor_arg) if actor_arg.isdigit() else None,
+            "actor_id": parse_int(request.args.get("actor_id"), minimum=1),
         },
     )
     page = admin.list_audit(current_actor(), query)

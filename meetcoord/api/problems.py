@@ -51,8 +51,11 @@ def problem_response(
     *,
     errors: Mapping[str, list[Any]] | None = None,
     headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Response:
+    """``extra``: RFC 9457 extension members (e.g. ``existing_id`` on a duplicate)."""
     body: dict[str, Any] = {
+        **(extra or {}),
         "type": "about:blank",
         "title": TITLES.get(status, "Error"),
         "status": status,

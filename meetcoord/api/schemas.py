@@ -22,6 +22,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser, abort
 
 from meetcoord.api.problems import PROBLEM_TYPE
+from meetcoord.core.validation import INT_MAX, INT_MIN
 
 # --- fields with Indonesian messages ----------------------------------------------------
 
@@ -52,7 +53,11 @@ class Text(_IndonesianMessages, fields.String):
 
 
 class Int(_IndonesianMessages, fields.Integer):
-    """Strict integer: ``"5"``, ``5.5`` and ``true`` are wrong types in JSON, not numbers."""
+    """Strict integer: ``"5"``, ``5.5`` and ``true`` are wrong types in JSON, not numbers.
+
+    Every one is bounded to what an INTEGER column holds (documented as its minimum and
+    maximum): an id of 2**63 is a 422 here, not an overflow in the database.
+    """
 
     default_error_messages = {
         **_COMMON_MESSAGES,
@@ -63,6 +68,9 @@ class Int(_IndonesianMessages, fields.Integer):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("strict", True)
         super().__init__(**kwargs)
+        self.validators.append(
+            validate.Range(min=INT_MIN, max=INT_MAX, error=_l("Harus antara {min} dan {max}."))
+        )
 
     def _validated(self, value: Any) -> Any:
         if isinstance(value, bool):
@@ -204,6 +212,9 @@ class ProblemSchema(ApiSchema):
             "description": "Pesan per kolom; baris impor CSV sebagai 'row N.kolom'.",
             "example": {"name": ["Wajib diisi."]},
         },
+    )
+    existing_id = fields.Integer(
+        metadata={"description": "Pada 409 karena nama ganda: id data yang sudah ada."}
     )
 
 

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from email import policy as email_policy
 from email.header import Header
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +43,7 @@ from meetcoord.calendar.wording import (
     place,
     when_line,
 )
+from meetcoord.core.mail import header_text, mailbox
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -84,21 +85,16 @@ def _all_raw(message: EmailMessage) -> bool:
     return True
 
 
-def _one_line(value: str) -> str:
-    """Names and titles come from forms: a line break in one must not start a new header."""
-    return " ".join(value.split())
-
-
 @lru_cache(maxsize=1024)
 def _encode_header(name: str, value: str) -> str:
     """RFC 2047-encode (when not ASCII) and fold a header value, CRLF-separated."""
-    value = _one_line(value)
+    value = header_text(value)
     charset = "us-ascii" if value.isascii() else "utf-8"
     return Header(value, charset, header_name=name).encode(linesep="\r\n")
 
 
 def _encode_address(contact: Contact) -> str:
-    return formataddr((_one_line(contact.name), _one_line(contact.email)), charset="utf-8")
+    return mailbox(contact.name, contact.email)
 
 
 _encode_sender = lru_cache(maxsize=64)(_encode_address)  # the same few senders, every mail

@@ -24,6 +24,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from meetcoord.checkin import codes, link_cookie, selfservice
 from meetcoord.checkin.services import CheckinResult
 from meetcoord.core.errors import ValidationError
+from meetcoord.core.validation import parse_int
 from meetcoord.directory.forms import CATEGORY_LABELS, GENDER_LABELS
 from meetcoord.extensions import db, limiter
 from meetcoord.meetings.models import Invitation, MeetingSite
@@ -131,8 +132,9 @@ def _choose(
     args = request.args
     chosen = None
     if mode is None:
-        if args.get("who", "").isdigit():
-            chosen = db.session.get(Invitation, int(args["who"]))
+        who = parse_int(args.get("who"), minimum=1)
+        if who is not None:
+            chosen = db.session.get(Invitation, who)
             if chosen is None or chosen.meeting_id != site.meeting_id or chosen.withdrawn_at:
                 chosen = None
         linked = link_cookie.invitation_for(request, site.meeting_id)
@@ -147,8 +149,8 @@ def _choose(
     else:
         linked = None
         if mode == "confirm":
-            raw_id = request.form.get("invitation_id", "")
-            chosen = db.session.get(Invitation, int(raw_id)) if raw_id.isdigit() else None
+            raw_id = parse_int(request.form.get("invitation_id"), minimum=1)
+            chosen = db.session.get(Invitation, raw_id) if raw_id is not None else None
             if chosen is None or chosen.meeting_id != site.meeting_id:
                 abort(400)
     html = render_template(
@@ -224,7 +226,7 @@ def check_in(site_code: str, code: str) -> Any:
             result = selfservice.checkin_confirmed(
                 site,
                 code,
-                int(invitation_id) if invitation_id.isdigit() else 0,
+                parse_int(invitation_id, minimum=1) or 0,
                 form.get("last_four", ""),
                 nonce,
                 stand_in,

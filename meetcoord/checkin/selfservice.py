@@ -26,7 +26,7 @@ from meetcoord.checkin.services import (
     _refused,
     _replay,
 )
-from meetcoord.core.cleaning import Collector
+from meetcoord.core.cleaning import Collector, clean_line
 from meetcoord.core.db import utcnow
 from meetcoord.directory.cleaning import ALIASES as DIRECTORY_ALIASES
 from meetcoord.directory.models import Gender, Person, StakeholderCategory
@@ -141,11 +141,11 @@ def checkin_confirmed(
     if result is None:
         assert invitation is not None
         details: dict[str, Any] = {}
-        name = str((stand_in or {}).get("name") or "").strip()
+        name = clean_line(str((stand_in or {}).get("name") or ""))
         if name:
             details = {
                 "stand_in_name": name[:200],
-                "stand_in_position": str(stand_in.get("position") or "")[:200] or None,
+                "stand_in_position": clean_line(str(stand_in.get("position") or ""))[:200] or None,
             }
         result = _admit(invitation, site, CheckinMethod.KIOSK_CONFIRMED, **details)
     return _finish(site.meeting_id, nonce, result)

@@ -18,6 +18,7 @@ from meetcoord.checkin import exports, staff
 from meetcoord.checkin.lists import attendance_lists
 from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.forms import current_actor
+from meetcoord.core.validation import parse_int
 from meetcoord.meetings.services import get_meeting
 
 bp = Blueprint("attendance", __name__, url_prefix="/meetings")
@@ -42,9 +43,10 @@ def _int(name: str, *, optional: bool = False) -> int | None:
     raw = request.form.get(name, "").strip()
     if optional and raw in ("", "online"):
         return None
-    if not raw.isdigit():
+    value = parse_int(raw, minimum=1)
+    if value is None:
         raise ValidationError(_("Data tidak valid."), errors={name: [_("Pilih dari daftar.")]})
-    return int(raw)
+    return value
 
 
 @bp.get("/<int:meeting_id>/attendance")

@@ -13,15 +13,26 @@ from typing import Any
 
 
 class ServiceError(Exception):
-    """Base class; ``status`` is the HTTP status an API answers with."""
+    """Base class; ``status`` is the HTTP status an API answers with.
+
+    ``extra``: machine-readable facts a client acts on (the id of the row a duplicate
+    collides with), added to the API's problem body as extension members.
+    """
 
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: Any, *, errors: Mapping[str, Sequence[Any]] | None = None):
+    def __init__(
+        self,
+        message: Any,
+        *,
+        errors: Mapping[str, Sequence[Any]] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ):
         super().__init__(str(message))
         self.message = message
         self.errors = {key: list(values) for key, values in (errors or {}).items()}
+        self.extra = dict(extra or {})
 
 
 class ValidationError(ServiceError):

@@ -13,6 +13,11 @@ Errors are split in two because the worker treats them differently: a
 :class:`ConnectionFailure` says nothing about the message (the server is down, refused the
 login, dropped the line) and stops the pass, while a :class:`MessageRejected` is about this
 one message and costs it one attempt.
+
+Whoever builds a message puts names and titles into its headers through
+:func:`header_text` and :func:`mailbox`: a line break in a stored name (input is cleaned,
+but rows from before that remain) must never start a new header or make the standard
+library refuse the header, which once failed a whole circulation with a 500.
 """
 
 from __future__ import annotations
@@ -26,10 +31,23 @@ from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
+from email.utils import formataddr
 from pathlib import Path
 from typing import Any, Protocol
 
+from meetcoord.core.cleaning import clean_line
+
 log = logging.getLogger("meetcoord.mail")
+
+
+def header_text(value: str) -> str:
+    """A header value from free text (a Subject with a meeting title): one clean line."""
+    return clean_line(str(value))
+
+
+def mailbox(name: str, address: str) -> str:
+    """``"Name" <address>`` for From/To, the name on one line and RFC 2047-encoded if needed."""
+    return formataddr((header_text(name), clean_line(address)), charset="utf-8")
 
 
 class MailError(Exception):

@@ -12,13 +12,14 @@ import enum
 from datetime import datetime
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, make_msgid
 
 from flask import current_app
 from sqlalchemy import Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from meetcoord.core.db import str_enum, utcnow
+from meetcoord.core.mail import header_text, mailbox
 from meetcoord.extensions import db
 
 
@@ -83,9 +84,11 @@ def text_message(to: str, name: str, subject: str, body: str) -> EmailMessage:
     """
     config = current_app.config
     message = EmailMessage(policy=SMTP)
-    message["From"] = formataddr((config["INSTITUTION_NAME"], config["MAIL_FROM"]))
-    message["To"] = formataddr((name, to))
-    message["Subject"] = subject
+    # Names and titles may hold what a header cannot (a line break stored before names
+    # were cleaned at input): one clean line each, so no stored value can break a mail.
+    message["From"] = mailbox(config["INSTITUTION_NAME"], config["MAIL_FROM"])
+    message["To"] = mailbox(name, to)
+    message["Subject"] = header_text(subject)
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain="meetcoord")
     message["Content-Language"] = "id"

@@ -16,6 +16,7 @@ from flask_login import login_required
 from meetcoord.core import worker
 from meetcoord.core.forms import current_actor
 from meetcoord.core.outbox import OutboxStatus
+from meetcoord.core.validation import parse_int
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 
@@ -35,8 +36,7 @@ def _editors_only() -> None:
 
 
 def _page_arg() -> int:
-    raw = request.args.get("page", "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    return parse_int(request.args.get("page"), minimum=1) or 1
 
 
 @bp.get("")

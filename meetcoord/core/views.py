@@ -96,7 +96,9 @@ def http_error(exc: HTTPException) -> Any:
 @bp.app_errorhandler(ServiceError)
 def service_error(exc: ServiceError) -> Any:
     if _wants_json():
-        return problem_response(exc.status, exc.code, exc.message, errors=exc.errors)
+        return problem_response(
+            exc.status, exc.code, exc.message, errors=exc.errors, extra=exc.extra
+        )
     return render_template(
         "errors/error.html", status=exc.status, message=exc.message, errors=exc.errors
     ), exc.status

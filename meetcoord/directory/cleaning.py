@@ -66,11 +66,11 @@ ALIASES: dict[type[StrEnum], dict[str, str]] = {
 
 
 def clean_organization(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    c = Collector(data, ALIASES)
-    c.text("name", 200, required=not partial or "name" in data)
+    c = Collector(data, ALIASES, partial=partial)
+    c.text("name", 200, required=True)
     c.text("short_name", 60)
-    c.choice("kind", OrgKind, required=not partial or "kind" in data)
-    c.choice("level", OrgLevel, required=not partial or "level" in data)
+    c.choice("kind", OrgKind, required=True)
+    c.choice("level", OrgLevel, required=True)
     c.integer("parent_id", minimum=1)
     c.text("region", 120)
     c.text("address", 300)
@@ -80,14 +80,14 @@ def clean_organization(data: Mapping[str, Any], *, partial: bool = False) -> dic
 
 
 def clean_person(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    c = Collector(data, ALIASES)
-    c.text("name", 200, required=not partial or "name" in data)
+    c = Collector(data, ALIASES, partial=partial)
+    c.text("name", 200, required=True)
     c.text("position", 200)
     c.integer("organization_id", minimum=1)
     c.email()
     c.phone()
     c.choice("gender", Gender)
-    c.choice("category", StakeholderCategory, required=not partial or "category" in data)
+    c.choice("category", StakeholderCategory, required=True)
     c.flag("has_disability")
     _person_zone(c, "timezone")
     return c.done(_l("Data orang tidak valid."))
@@ -110,20 +110,20 @@ def _person_zone(c: Collector, field: str) -> None:
 
 
 def clean_forum(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    c = Collector(data, ALIASES)
-    c.text("name", 200, required=not partial or "name" in data)
+    c = Collector(data, ALIASES, partial=partial)
+    c.text("name", 200, required=True)
     c.text("short_name", 60)
     c.text("decree_number", 80)
     c.day("decree_date")
     c.text("decree_issuer", 200)
     c.integer("organization_id", minimum=1)
-    c.text("description", 5000)
+    c.text("description", 5000, multiline=True)
     return c.done(_l("Data forum tidak valid."))
 
 
 def clean_venue(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    c = Collector(data, ALIASES)
-    c.text("name", 200, required=not partial or "name" in data)
+    c = Collector(data, ALIASES, partial=partial)
+    c.text("name", 200, required=True)
     c.text("address", 300)
     c.text("city", 120)
     if "timezone" in data or not partial:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
+from meetcoord.core.cleaning import name_key
 from meetcoord.core.errors import Conflict, ValidationError
 from meetcoord.directory.cleaning import clean_person
 from meetcoord.directory.models import Organization, Person
@@ -107,12 +108,15 @@ def _header_map(header: list[str]) -> tuple[dict[int, str], list[str]]:
 
 
 def _organization_lookup() -> dict[str, int]:
-    rows = db.session.execute(select(Organization.id, Organization.name, Organization.short_name))
+    """Name or short name → id, compared as the directory compares names ("ÉMAUS" = "Émaus")."""
+    rows = db.session.execute(
+        select(Organization.id, Organization.name_key, Organization.short_name)
+    )
     lookup: dict[str, int] = {}
-    for org_id, name, short_name in rows:
-        lookup[name.lower()] = org_id
+    for org_id, key, short_name in rows:
+        lookup[key] = org_id
         if short_name:
-            lookup.setdefault(short_name.lower(), org_id)
+            lookup.setdefault(name_key(short_name), org_id)
     return lookup
 
 
@@ -175,8 +179,10 @@ def parse_people_csv(
 
     organizations = _organization_lookup()
     existing_emails = {
-        email.lower()
-        for email in db.session.scalars(select(Person.email).where(Person.email.is_not(None)))
+        email.lower(): person_id
+        for person_id, email in db.session.execute(
+            select(Person.id, Person.email).where(Person.email.is_not(None))
+        )
     }
     seen_emails: dict[str, int] = {}
     cleaned: list[dict[str, Any]] = []
@@ -213,7 +219,7 @@ def parse_people_csv(
             errors: dict[str, list[str]] = {}
             org_name = (row.pop("organization", "") or "").strip()
             if org_name:
-                org_id = organizations.get(org_name.lower())
+                org_id = organizations.get(name_key(org_name))
                 if org_id is None:
                     errors["organization"] = [
                         str(_l('Organisasi "%(name)s" tidak ada di direktori.', name=org_name))
@@ -229,7 +235,12 @@ def parse_people_csv(
             if email:
                 if email in existing_emails:
                     errors.setdefault("email", []).append(
-                        str(_l("Email sudah terdaftar di direktori."))
+                        str(
+                            _l(
+                                "Email sudah terdaftar di direktori (orang id %(id)d).",
+                                id=existing_emails[email],
+                            )
+                        )
                     )
                 elif email in seen_emails:
                     errors.setdefault("email", []).append(

@@ -12,8 +12,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from meetcoord.core.cleaning import name_key
 from meetcoord.core.db import TimestampMixin, str_enum
 from meetcoord.core.timezones import zone_label
 from meetcoord.directory.regions import zone_for_region
@@ -65,11 +66,29 @@ class ForumRole(enum.StrEnum):
     MEMBER = "member"
 
 
-class Organization(TimestampMixin, db.Model):
+NAME_KEY_LENGTH = 400  # a name of 200 characters, after NFKC and case folding
+
+
+class NamedMixin:
+    """A unique name, compared as :func:`name_key` folds it ("ÉMAUS" = "émaus").
+
+    The key is computed in Python whenever the name is set, and carries the unique
+    constraint, so SQLite and PostgreSQL refuse the same duplicates.
+    """
+
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH), unique=True)
+
+    @validates("name")
+    def _set_name_key(self, _key: str, value: str) -> str:
+        self.name_key = name_key(value)
+        return value
+
+
+class Organization(NamedMixin, TimestampMixin, db.Model):
     __tablename__ = "organizations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
     short_name: Mapped[str | None] = mapped_column(String(60))
     kind: Mapped[OrgKind] = mapped_column(str_enum(OrgKind))
     level: Mapped[OrgLevel] = mapped_column(str_enum(OrgLevel))
@@ -159,11 +178,10 @@ class Person(TimestampMixin, db.Model):
         return self.name
 
 
-class Forum(TimestampMixin, db.Model):
+class Forum(NamedMixin, TimestampMixin, db.Model):
     __tablename__ = "forums"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
     short_name: Mapped[str | None] = mapped_column(String(60))
     decree_number: Mapped[str | None] = mapped_column(String(80))  # e.g. 289/KEP/HK/2023
     decree_date: Mapped[date | None]
@@ -199,11 +217,10 @@ class ForumMember(db.Model):
     __table_args__ = (UniqueConstraint("forum_id", "person_id"),)
 
 
-class Venue(TimestampMixin, db.Model):
+class Venue(NamedMixin, TimestampMixin, db.Model):
     __tablename__ = "venues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
     address: Mapped[str | None] = mapped_column(String(300))
     city: Mapped[str | None] = mapped_column(String(120))
     timezone: Mapped[str] = mapped_column(String(64))

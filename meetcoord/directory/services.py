@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
+from meetcoord.core.cleaning import name_key
 from meetcoord.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from meetcoord.core.pagination import LIKE_ESCAPE, ListQuery, Page, like_pattern, paginate
 from meetcoord.core.references import describe_references, find_references
@@ -27,6 +28,7 @@ from meetcoord.directory.cleaning import (
     clean_venue,
 )
 from meetcoord.directory.models import (
+    NAME_KEY_LENGTH,
     Forum,
     ForumMember,
     ForumRole,
@@ -37,6 +39,7 @@ from meetcoord.directory.models import (
 from meetcoord.extensions import db
 
 M = TypeVar("M", Organization, Person, Forum, Venue)
+N = TypeVar("N", Organization, Forum, Venue)
 
 
 # Sortable columns per model: the only names a request may sort by.
@@ -143,6 +146,34 @@ def _require_unique(model: type, column: Any, value: Any, field: str, exclude: i
         )
 
 
+def _require_unique_name(model: type[N], name: str | None, exclude: int | None) -> None:
+    """Refuse a name another row has, as :func:`name_key` compares them: the 409 names
+    the existing row (its id in the problem body, its name beside the form field), so the
+    secretariat can open it instead of creating a second "Émaus"."""
+    if name is None:
+        return
+    key = name_key(name)
+    if len(key) > NAME_KEY_LENGTH:
+        raise ValidationError(
+            _l("Nama terlalu panjang."),
+            errors={"name": [_l("Paling banyak %(n)d karakter.", n=200)]},
+        )
+    stmt = select(model).where(model.name_key == key)
+    if exclude is not None:
+        stmt = stmt.where(model.id != exclude)
+    existing = db.session.scalar(stmt)
+    if existing is not None:
+        raise Conflict(
+            _l(
+                "Nama ini sudah dipakai oleh %(name)s (id %(id)d).",
+                name=existing.name,
+                id=existing.id,
+            ),
+            errors={"name": [_l("Sudah dipakai oleh %(name)s.", name=existing.name)]},
+            extra={"existing_id": existing.id},
+        )
+
+
 def _diff(obj: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     changes = {}
     for key, value in values.items():
@@ -174,7 +205,11 @@ def _save(actor: User | None, obj: M, values: Mapping[str, Any], label: str) -> 
         setattr(obj, key, value)
     if is_new:
         db.session.add(obj)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # a duplicate saved since the check: the same answer as the check
+        db.session.rollback()
+        raise Conflict(_l("Data bentrok dengan data lain; muat ulang lalu coba lagi.")) from None
     if is_new or changes:
         audit.record(actor, "create" if is_new else "update", obj, f"{label}: {obj}", changes)
     _commit(obj)
@@ -206,9 +241,7 @@ def save_organization(
     require_editor(actor)
     values = clean_organization(data, partial=org is not None)
     _check_parent(org, values.get("parent_id"))
-    _require_unique(
-        Organization, Organization.name, values.get("name"), "name", org.id if org else None
-    )
+    _require_unique_name(Organization, values.get("name"), org.id if org else None)
     return _save(actor, org or Organization(), values, "organization")
 
 
@@ -234,7 +267,7 @@ def save_forum(actor: User | None, data: Mapping[str, Any], forum: Forum | None 
     require_editor(actor)
     values = clean_forum(data, partial=forum is not None)
     _require_existing(Organization, values.get("organization_id"), "organization_id")
-    _require_unique(Forum, Forum.name, values.get("name"), "name", forum.id if forum else None)
+    _require_unique_name(Forum, values.get("name"), forum.id if forum else None)
     return _save(actor, forum or Forum(), values, "forum")
 
 
@@ -282,7 +315,7 @@ def save_venue(actor: User | None, data: Mapping[str, Any], venue: Venue | None 
     require_editor(actor)
     values = clean_venue(data, partial=venue is not None)
     _require_existing(Organization, values.get("organization_id"), "organization_id")
-    _require_unique(Venue, Venue.name, values.get("name"), "name", venue.id if venue else None)
+    _require_unique_name(Venue, values.get("name"), venue.id if venue else None)
     return _save(actor, venue or Venue(), values, "venue")
 
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from meetcoord.core.errors import Conflict, NotFound, ValidationError
+from meetcoord.core.validation import parse_int
 from meetcoord.directory import services
 from meetcoord.directory.forms import (
     PICK_PAIR,
@@ -104,10 +105,9 @@ register_editing(
 def forum_member_add(forum_id: int) -> Any:
     forum = services.get_record(Forum, forum_id)
     form = _member_form(forum)
-    raw_person = form.person_id.data or ""
     try:
         member = services.add_forum_member(
-            actor(), forum, int(raw_person) if raw_person.isdigit() else 0, form.role.data or ""
+            actor(), forum, parse_int(form.person_id.data, minimum=1) or 0, form.role.data or ""
         )
     except (ValidationError, Conflict) as exc:
         for name, messages in exc.errors.items():

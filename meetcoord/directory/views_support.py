@@ -16,6 +16,7 @@ from flask import Blueprint, current_app, request
 from flask_login import current_user
 
 from meetcoord.core.forms import current_actor
+from meetcoord.core.validation import parse_int
 from meetcoord.directory import services
 from meetcoord.directory.forms import NONE_PAIR, options, organization_pairs
 from meetcoord.directory.models import Organization
@@ -39,8 +40,7 @@ def require_editor() -> None:
 
 
 def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "").strip()
-    return int(raw) if raw.isdigit() else None
+    return parse_int(request.args.get(name), minimum=0)
 
 
 def list_query(

@@ -54,32 +54,32 @@ def clean_meeting(
     data: Mapping[str, Any], zone_name: str | None, *, partial: bool = False
 ) -> dict[str, Any]:
     """``zone_name`` reads wall-clock times: the host venue's zone."""
-    c = Collector(data, ALIASES)
-    c.text("title", 200, required=not partial)
-    c.text("purpose", 5000)
-    c.choice("kind", MeetingKind, required=not partial)
-    c.integer("host_venue_id", minimum=1, required=not partial)
+    c = Collector(data, ALIASES, partial=partial)
+    c.text("title", 200, required=True)
+    c.text("purpose", 5000, multiline=True)
+    c.choice("kind", MeetingKind, required=True)
+    c.integer("host_venue_id", minimum=1, required=True)
     c.integer("forum_id", minimum=1)
     c.url("online_url")
-    c.moment("start_at", zone_name, required=not partial)
-    c.moment("end_at", zone_name, required=not partial)
+    c.moment("start_at", zone_name, required=True)
+    c.moment("end_at", zone_name, required=True)
     return c.done(_l("Data rapat tidak valid."))
 
 
 def clean_site(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    c = Collector(data, ALIASES)
-    c.integer("venue_id", minimum=1, required=not partial)
+    c = Collector(data, ALIASES, partial=partial)
+    c.integer("venue_id", minimum=1, required=True)
     c.integer("coordinator_id", minimum=1)
     c.integer("capacity", minimum=1)
     return c.done(_l("Data lokasi tidak valid."))
 
 
 def clean_agenda_item(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    c = Collector(data, ALIASES)
-    c.text("title", 300, required=not partial)
+    c = Collector(data, ALIASES, partial=partial)
+    c.text("title", 300, required=True)
     c.text("presenter", 200)
-    c.integer("planned_minutes", minimum=1, required=not partial)
-    c.choice("kind", AgendaKind, required=not partial)
+    c.integer("planned_minutes", minimum=1, required=True)
+    c.choice("kind", AgendaKind, required=True)
     if c.out.get("planned_minutes", 0) > 24 * 60:
         c.fail("planned_minutes", _l("Paling banyak %(n)d menit.", n=24 * 60))
     return c.done(_l("Data agenda tidak valid."))
@@ -87,7 +87,7 @@ def clean_agenda_item(data: Mapping[str, Any], *, partial: bool = False) -> dict
 
 def clean_invitee(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
     """``site_id`` None means "online"."""
-    c = Collector(data, ALIASES)
-    c.choice("role", InviteeRole, required=not partial)
+    c = Collector(data, ALIASES, partial=partial)
+    c.choice("role", InviteeRole, required=True)
     c.integer("site_id", minimum=1)
     return c.done(_l("Data undangan tidak valid."))

@@ -20,9 +20,11 @@ from sqlalchemy import select
 
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
+from meetcoord.core.cleaning import clean_line
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, NotFound, ValidationError
 from meetcoord.core.tokens import hash_token, new_salt
+from meetcoord.core.validation import parse_int
 from meetcoord.directory.models import Forum, Organization, Person
 from meetcoord.extensions import db
 from meetcoord.meetings import links, mailing
@@ -81,12 +83,11 @@ def _site_for(meeting: Meeting, site_id: int | None) -> MeetingSite | None:
 def _people_to_invite(data: Mapping[str, Any]) -> list[Person]:
     """People named directly, or every person of an organization or member of a forum."""
     if data.get("person_ids"):
-        try:
-            ids = {int(value) for value in data["person_ids"]}
-        except (TypeError, ValueError):
+        ids = {parse_int(value, minimum=1) for value in data["person_ids"]}
+        if None in ids:
             raise ValidationError(
                 _l("Data undangan tidak valid."), errors={"person_ids": [_l("Harus berupa id.")]}
-            ) from None
+            )
         people = list(db.session.scalars(select(Person).where(Person.id.in_(ids))))
         if len(people) != len(ids):
             raise ValidationError(
@@ -117,12 +118,12 @@ def _people_to_invite(data: Mapping[str, Any]) -> list[Person]:
 
 
 def _int(value: Any, field: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    number = parse_int(value, minimum=1)
+    if number is None:
         raise ValidationError(
             _l("Data undangan tidak valid."), errors={field: [_l("Harus berupa bilangan bulat.")]}
-        ) from None
+        )
+    return number
 
 
 def invite(actor: User | None, meeting: Meeting, data: Mapping[str, Any]) -> InviteResult:
@@ -309,8 +310,8 @@ def nominate_stand_in(
     if invitation.meeting.status not in (MeetingStatus.DRAFT, *ACTIVE):
         raise Conflict(_l("Rapat ini sudah selesai atau dibatalkan."))
     errors: dict[str, list[Any]] = {}
-    name = str(data.get("stand_in_name") or "").strip()
-    position = str(data.get("stand_in_position") or "").strip()
+    name = clean_line(str(data.get("stand_in_name") or ""))
+    position = clean_line(str(data.get("stand_in_position") or ""))
     if not name:
         errors["stand_in_name"] = [_l("Wajib diisi.")]
     elif len(name) > 200:

@@ -29,6 +29,7 @@ from meetcoord.accounts.models import User
 from meetcoord.core import audit
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, ValidationError
+from meetcoord.core.validation import date_range_message, day_in_range
 from meetcoord.extensions import db
 from meetcoord.meetings import invitations, recurrence
 from meetcoord.meetings.cleaning import clean_meeting
@@ -122,6 +123,10 @@ def create_series(actor: User | None, first: Meeting, rule: str) -> Series:
         raise ValidationError(
             _l("Aturan pengulangan tidak valid."), errors={"rrule": [rule_message(exc)]}
         ) from None
+    if not day_in_range(starts[-1]):  # the same bound as every other date
+        raise ValidationError(
+            _l("Aturan pengulangan tidak valid."), errors={"rrule": [date_range_message()]}
+        )
     series = Series(title=first.title, rrule=rule.strip(), timezone=zone, forum_id=first.forum_id)
     db.session.add(series)
     first.series = series

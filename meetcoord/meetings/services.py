@@ -23,6 +23,7 @@ from meetcoord.core import audit
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from meetcoord.core.pagination import LIKE_ESCAPE, ListQuery, Page, like_pattern, paginate
+from meetcoord.core.validation import parse_int
 from meetcoord.directory.models import Forum, Person, Venue
 from meetcoord.extensions import db
 from meetcoord.meetings import mailing
@@ -81,10 +82,10 @@ def zone_for(data: Mapping[str, Any], meeting: Meeting | None) -> str | None:
     """The zone a wall-clock time in ``data`` is read in: the (new) host venue's."""
     raw = data.get("host_venue_id")
     if raw not in (None, ""):
-        try:
-            venue = db.session.get(Venue, int(raw))
-        except (TypeError, ValueError):
-            return None  # the cleaning reports the wrong type
+        venue_id = parse_int(raw, minimum=1)
+        if venue_id is None:
+            return None  # the cleaning reports the wrong type or size
+        venue = db.session.get(Venue, venue_id)
         if venue is None:
             raise ValidationError(
                 _l("Rujukan tidak ditemukan."),

@@ -17,6 +17,7 @@ from meetcoord.core.cleaning import Collector
 from meetcoord.core.errors import Conflict, NotFound, ValidationError
 from meetcoord.core.forms import save_form
 from meetcoord.core.pagination import ListQuery
+from meetcoord.core.validation import parse_int
 from meetcoord.meetings import forms, series, services
 from meetcoord.meetings.models import Meeting, MeetingStatus, Series
 from meetcoord.meetings.views_support import (
@@ -53,12 +54,11 @@ def index() -> Any:
         filters["status"] = status
     if when in WHEN[1:]:
         filters[when] = True
-    raw_page = request.args.get("page", "")
     query = ListQuery(
         q=request.args.get("q", "").strip()[:200],
         sort="start_at",
         descending=when == "past",
-        page=int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1,
+        page=parse_int(request.args.get("page"), minimum=1) or 1,
         per_page=current_app.config["PAGE_SIZE"],
         filters=filters,
     )

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, url_for
 
 from meetcoord.core.uploads import body_limit
+from meetcoord.core.validation import parse_int
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings import invitations
@@ -92,4 +93,4 @@ def pdf(token: str, document_id: int) -> Response:
     from flask import request
 
     _actor, document = _load(token, document_id)
-    return pdf_response(document, request.args.get("revision", type=int))
+    return pdf_response(document, parse_int(request.args.get("revision"), minimum=0))

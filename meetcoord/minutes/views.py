@@ -15,6 +15,7 @@ from flask_login import login_required
 from meetcoord.core.errors import ServiceError
 from meetcoord.core.forms import current_actor
 from meetcoord.core.uploads import body_limit
+from meetcoord.core.validation import parse_int
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.models import Meeting
@@ -169,5 +170,5 @@ def pdf_response(document: Document, revision: int | None) -> Response:
 @bp.get("/documents/<int:document_id>/pdf")
 @login_required
 def pdf(document_id: int) -> Response:
-    revision = request.args.get("revision", type=int)
+    revision = parse_int(request.args.get("revision"), minimum=0)
     return pdf_response(_document(document_id), revision)

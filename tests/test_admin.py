@@ -140,3 +140,17 @@ def test_non_admin_services_refused():
     with pytest.raises(PermissionDenied):
         admin.update_user(staff, staff, {"role": "admin"})
     assert staff.role is Role.SECRETARIAT
+
+
+def test_a_form_without_its_password_field_is_refused_not_a_500(client, auth):
+    """A hand-made POST that leaves the password field out (issue 11's bad-input run)."""
+    admin = auth.login(Role.ADMIN)
+    before = db.session.scalar(select(func.count()).select_from(User))
+    created = auth.post(
+        "/admin/users/new", {"email": "tanpa.sandi@bappeda.example.go.id", "name": "Tanpa Sandi"}
+    )
+    assert created.status_code == 422
+    assert "minimal 10 karakter" in created.get_data(as_text=True)
+    reset = auth.post(f"/admin/users/{admin.id}/password", {})
+    assert reset.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(User)) == before

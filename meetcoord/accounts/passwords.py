@@ -47,8 +47,12 @@ def is_common(password: str) -> bool:
     return lowered in words or (bool(core) and core in words)
 
 
-def password_problems(password: str) -> list[LazyString]:
-    """What is wrong with ``password`` as a new password (empty: nothing)."""
+def password_problems(password: str | None) -> list[LazyString]:
+    """What is wrong with ``password`` as a new password (none: nothing).
+
+    ``None`` is a form or request without the field at all: too short, not a 500.
+    """
+    password = password or ""
     if len(password) < MIN_LENGTH:
         return [_l("Kata sandi minimal %(n)d karakter.", n=MIN_LENGTH)]
     if len(password) > MAX_LENGTH:

@@ -100,9 +100,49 @@ def checkin_with_link(
     return _finish(site.meeting_id, nonce, result)
 
 
+ASCII_DIGITS = frozenset("0123456789")
+ID_MAX_DIGITS = 18  # below 2**63: an id any database column holds
+
+
+def parse_id(raw: str | None) -> int | None:
+    """A row id from a URL or form: ASCII digits only, or None.
+
+    ``str.isdigit`` also says yes to "٣" (Arabic-Indic three) and ``int()`` reads it as 3,
+    so one invitee could be named many ways — and each spelling used to get its own count
+    of phone-digit guesses. Leading zeros are harmless here: the count is kept per parsed
+    invitee, not per spelling.
+    """
+    text = (raw or "").strip()
+    if not text or len(text) > ID_MAX_DIGITS or not set(text) <= ASCII_DIGITS:
+        return None
+    return int(text)
+
+
 def _last_four(phone: str | None) -> str:
-    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    digits = "".join(ch for ch in (phone or "") if ch in ASCII_DIGITS)
     return digits[-4:]
+
+
+def typed_digits(text: str | None) -> str | None:
+    """The four digits a person typed (spaces allowed), or None unless exactly 4 ASCII digits."""
+    digits = "".join((text or "").split())
+    return digits if len(digits) == 4 and set(digits) <= ASCII_DIGITS else None
+
+
+def confirm_target(site: MeetingSite | None, raw_id: str | None) -> Invitation | None:
+    """The invitee a phone-digit confirmation at ``site`` is for, or None.
+
+    One answer however the request spells it (leading zeros, other digit scripts, the
+    site code's case): the guess limit is kept per this invitee, across all the sites of
+    the meeting.
+    """
+    invitation_id = parse_id(raw_id)
+    if site is None or invitation_id is None:
+        return None
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.meeting_id != site.meeting_id:
+        return None
+    return invitation
 
 
 def checkin_confirmed(
@@ -131,8 +171,15 @@ def checkin_confirmed(
     )
     if result is None:
         assert invitation is not None
+        typed_four = typed_digits(last_four)
         expected = _last_four(invitation.person.phone)
-        if len(expected) < 4 or _last_four(last_four) != expected:
+        if typed_four is None:
+            result = _refused(
+                "second_factor",
+                _("Ketik tepat empat angka 0–9 (angka biasa, tanpa huruf atau tanda lain)."),
+                invitation,
+            )
+        elif len(expected) < 4 or typed_four != expected:
             result = _refused(
                 "second_factor",
                 _("Empat angka terakhir nomor telepon tidak cocok. Minta bantuan petugas meja."),

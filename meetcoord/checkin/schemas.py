@@ -108,8 +108,9 @@ class CheckinResultSchema(ApiSchema):
         allow_none=True,
         metadata={
             "description": "Kode mesin: already_checked_in, malformed, bad_signature, "
-            "wrong_meeting, withdrawn, not_invited, meeting_not_open, not_checked_in, "
-            "other_site, already_checked_out."
+            "wrong_meeting, withdrawn, not_invited, meeting_not_open, not_open_yet, "
+            "checkin_closed, scan_in_future, not_checked_in, other_site, "
+            "already_checked_out."
         },
     )
     message = fields.String(required=True, metadata={"description": "Untuk layar petugas."})

@@ -213,7 +213,9 @@ def scan(site_code: str, code: str) -> Any:
     site = _site(site_code)
     if pass_time(site, code) is not None:
         return _choose(site, code)
-    refusal = selfservice.check_kiosk_code(site, code, typed=_is_typed(code))
+    refusal = selfservice.check_kiosk_code(site, code, typed=_is_typed(code)) or (
+        selfservice.closed(site)
+    )
     if refusal is not None:
         return _result(site, refusal)
     html, status, headers = _choose(site, code)

@@ -20,9 +20,11 @@ from meetcoord.checkin.models import Attendance, CheckinMethod
 from meetcoord.checkin.services import (
     CheckinResult,
     _admit,
+    _already,
     _check_nonce,
     _finish,
     _invitation_refusal,
+    _meeting_refusal,
     _refused,
     _replay,
 )
@@ -32,7 +34,6 @@ from meetcoord.directory.cleaning import ALIASES as DIRECTORY_ALIASES
 from meetcoord.directory.models import Gender, Person, StakeholderCategory
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Invitation, MeetingSite
-from meetcoord.meetings.services import ACTIVE
 
 REASONS = {
     "old_window": lambda: _("Kode sudah kedaluwarsa; pindai lagi kode di layar."),
@@ -47,6 +48,11 @@ def site_by_code(code: str) -> MeetingSite | None:
         .where(MeetingSite.code == code.strip().lower())
         .options(joinedload(MeetingSite.meeting), joinedload(MeetingSite.venue))
     )
+
+
+def closed(site: MeetingSite) -> CheckinResult | None:
+    """Why this site takes no check-in now (not scheduled, outside the window), or None."""
+    return _meeting_refusal(site.meeting, site)
 
 
 def check_kiosk_code(
@@ -211,9 +217,7 @@ def register_walk_in(
     nonce = _check_nonce(nonce)
     if (replay := _replay(site.meeting_id, nonce)) is not None:
         return replay
-    refusal = check_kiosk_code(site, code, typed=typed, now=scanned_at)
-    if refusal is None and site.meeting.status not in ACTIVE:
-        refusal = _refused("meeting_not_open", _("Rapat ini belum dibuka atau sudah selesai."))
+    refusal = check_kiosk_code(site, code, typed=typed, now=scanned_at) or closed(site)
     if refusal is not None:
         return _finish(site.meeting_id, nonce, refusal)
     c = Collector(data, DIRECTORY_ALIASES)
@@ -257,10 +261,15 @@ def register_walk_in(
     return _finish(site.meeting_id, nonce, result)
 
 
-def record_online(invitation: Invitation) -> Attendance | None:
-    """Following the online link from the personal page counts as attending online."""
-    if _invitation_refusal(invitation, None, invitation.meeting) is not None:
-        return None
+def record_online(invitation: Invitation) -> CheckinResult:
+    """Following the online link from the personal page counts as attending online.
+
+    Only inside the check-in window: a click days ahead (testing the link) is refused
+    with the time it opens, instead of landing in the daftar hadir.
+    """
+    refusal = _invitation_refusal(invitation, None, invitation.meeting)
+    if refusal is not None:
+        return refusal
     existing = db.session.scalar(
         select(Attendance).where(
             Attendance.meeting_id == invitation.meeting_id,
@@ -268,7 +277,10 @@ def record_online(invitation: Invitation) -> Attendance | None:
         )
     )
     if existing is not None:
-        return existing
-    result = _admit(invitation, None, CheckinMethod.ONLINE)
-    _finish(invitation.meeting_id, f"online-{invitation.id}", result)
-    return db.session.get(Attendance, result.attendance_id) if result.attendance_id else None
+        return _already(existing, invitation)
+    # The nonce makes a second click (or a race of two) answer like the first.
+    return _finish(
+        invitation.meeting_id,
+        f"online-{invitation.id}",
+        _admit(invitation, None, CheckinMethod.ONLINE),
+    )

@@ -28,6 +28,7 @@ from meetcoord.core.errors import PermissionDenied, ValidationError
 from meetcoord.core.timezones import format_time_in_zone
 from meetcoord.directory.models import Organization, Person, Venue
 from meetcoord.extensions import db
+from meetcoord.meetings import opening, windows
 from meetcoord.meetings.models import Invitation, Meeting, MeetingSite
 from meetcoord.meetings.services import ACTIVE
 
@@ -229,8 +230,29 @@ def _admit(
     )
 
 
+def _meeting_refusal(
+    meeting: Meeting,
+    site: MeetingSite | None,
+    invitation: Invitation | None = None,
+    scanned_at: datetime | None = None,
+) -> CheckinResult | None:
+    """Not scheduled or live, or outside the check-in window (now, or at ``scanned_at``)."""
+    if meeting.status not in ACTIVE:
+        return _refused(
+            "meeting_not_open", _("Rapat ini belum dibuka atau sudah selesai."), invitation
+        )
+    closed = opening.checkin_refusal(
+        meeting, site=site, invitation=invitation, scanned_at=scanned_at
+    )
+    return _refused(*closed, invitation) if closed is not None else None
+
+
 def _invitation_refusal(
-    invitation: Invitation | None, site: MeetingSite | None, meeting: Meeting
+    invitation: Invitation | None,
+    site: MeetingSite | None,
+    meeting: Meeting,
+    *,
+    scanned_at: datetime | None = None,
 ) -> CheckinResult | None:
     if invitation is None:
         return _refused("not_invited", _("Tidak terdaftar sebagai undangan rapat ini."))
@@ -242,11 +264,7 @@ def _invitation_refusal(
         )
     if invitation.withdrawn_at is not None:
         return _refused("withdrawn", _("Undangan ini sudah ditarik."), invitation)
-    if meeting.status not in ACTIVE:
-        return _refused(
-            "meeting_not_open", _("Rapat ini belum dibuka atau sudah selesai."), invitation
-        )
-    return None
+    return _meeting_refusal(meeting, site, invitation, scanned_at)
 
 
 # --- desk: a coordinator scans the personal credential ------------------------------------
@@ -308,6 +326,8 @@ _SCAN_CONTEXT = (
         _sites.c.meeting_id,
         _meetings.c.status,
         _meetings.c.signing_salt,
+        _meetings.c.start_at,
+        _meetings.c.end_at,
         _venues.c.name.label("venue"),
         _invitations.c.meeting_id.label("invitation_meeting_id"),
         _invitations.c.person_id,
@@ -334,11 +354,12 @@ def _fast_admit(
 ) -> CheckinResult | None:
     """The common case at a busy desk: one read, two inserts, one commit; None otherwise.
 
-    A valid credential of an invited person not yet here: read the site and invitation in
-    one statement, insert the attendance and the nonce's answer, commit. Whatever else
-    could be true — a refusal, a retried nonce, a person already admitted by another desk —
-    returns None (a unique-constraint conflict rolls back first), and the exact path
-    (replay, "already", refusals) answers instead. The caller has checked the nonce's form
+    A valid credential of an invited person not yet here, inside the check-in window:
+    read the site and invitation in one statement, insert the attendance and the nonce's
+    answer, commit. Whatever else could be true — a refusal, a retried nonce, a person
+    already admitted by another desk, a scan time at the window's edge — returns None (a
+    unique-constraint conflict rolls back first), and the exact path (replay, "already",
+    refusals) answers instead. The caller has checked the nonce's form
     and that the desk may operate the site.
     """
     try:
@@ -358,12 +379,15 @@ def _fast_admit(
         or row.status not in ACTIVE
     ):
         return None
+    now = utcnow()
+    at = scanned_at or now
+    if at > now or not windows.is_open(row, at, opening.rule()):
+        return None
     server_key = current_app.config["SECRET_KEY"]
     if not credentials.signature_holds(
         payload, signature, credentials.meeting_public_key(server_key, row.signing_salt)
     ):
         return None
-    at = scanned_at or utcnow()
     try:
         attendance_id = conn.execute(
             _INSERT_ATTENDANCE,
@@ -429,7 +453,8 @@ def _redeem_credential(
     invitation = db.session.get(
         Invitation, claimed.invitation_id, options=[joinedload(Invitation.person)]
     )
-    if (refusal := _invitation_refusal(invitation, site, meeting)) is not None:
+    refusal = _invitation_refusal(invitation, site, meeting, scanned_at=scanned_at)
+    if refusal is not None:
         return refusal
     assert invitation is not None  # _invitation_refusal covers None
     method = CheckinMethod.DESK_OFFLINE if offline else CheckinMethod.DESK

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from tests import factories
 from tests.browser.conftest import SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD, seed_server
 from tests.support import ServerProcess
 
@@ -57,8 +58,7 @@ def seed() -> dict[str, Any]:
                 "title": f"Rakor Pangan {tag}",
                 "kind": "coordination",
                 "host_venue_id": wita.id,
-                "start_at": "2030-03-15T09:00",
-                "end_at": "2030-03-15T12:00",
+                **factories.meeting_times("Asia/Makassar"),  # check-in and the room open
             },
         )
         services.add_site(editor, meeting, {"venue_id": wit.id})

@@ -17,6 +17,7 @@ from meetcoord.checkin.models import Attendance, CheckinConflict
 from meetcoord.core.timezones import to_zone
 from meetcoord.extensions import db
 from meetcoord.meetings import invitations, services
+from meetcoord.meetings.models import QuorumKind
 from tests import factories
 from tests.helpers import count
 
@@ -310,7 +311,7 @@ def test_checkout(client, headers, meeting):
 
 
 def test_attendance_and_presence(client, api_token, headers, meeting):
-    meeting.quorum_percent = 50
+    meeting.quorum_kind, meeting.quorum_value = QuorumKind.AT_LEAST, 50
     wita, wit = meeting.sites
     for n, inv in enumerate(meeting.invitations[:2]):
         text = keys.credential_for(inv)
@@ -337,7 +338,17 @@ def test_attendance_and_presence(client, api_token, headers, meeting):
     problem(client.get(f"{API}/meetings/999999/attendance", headers=viewer), 404)
     now = ok(client.get(f"{API}/meetings/{meeting.id}/presence", headers=viewer))
     assert now["total"] == 2
-    assert now["quorum"] == {"required": 2, "base": 3, "met": True}
+    assert now["quorum"] == {
+        "state": "met",
+        "rule": True,
+        "met": True,
+        "kind": "at_least",
+        "value": 50,
+        "rule_text": "paling sedikit 50% undangan",
+        "required": 2,
+        "present": 2,
+        "base": 3,
+    }
     assert [s["present"] for s in now["sites"]] == [2, 0, 0]
     problem(client.get(f"{API}/meetings/999999/presence", headers=viewer), 404)
 

@@ -14,6 +14,7 @@ from meetcoord.checkin.offline import upload_offline
 from meetcoord.checkin.services import DeskActor, redeem_credential
 from meetcoord.core.errors import PermissionDenied
 from meetcoord.meetings import invitations, services
+from meetcoord.meetings.models import QuorumKind
 from tests import factories
 from tests.helpers import count
 
@@ -186,13 +187,13 @@ def test_offline_upload_earliest_scan_wins_and_conflicts_are_kept(editor, meetin
 
 
 def test_presence_quorum_and_check_out(editor, meeting):
-    meeting.quorum_percent = 50
-    meeting.sites[0].quorum_minimum = 1
+    meeting.quorum_kind, meeting.quorum_value = QuorumKind.AT_LEAST, 50
+    meeting.sites[0].quorum_kind, meeting.sites[0].quorum_value = QuorumKind.PEOPLE, 1
     desk = DeskActor(user=editor)
-    assert presence(meeting).quorum_required == 2
+    assert presence(meeting).quorum.required == 2
     for n, inv in enumerate(meeting.invitations[:2]):
         redeem_credential(desk, meeting.sites[0], keys.credential_for(inv), f"q{n}")
     now = presence(meeting)
-    assert (now.total, now.quorum_met) == (2, True)
+    assert (now.total, now.state) == (2, "met")
     check_out(Attendance.query.first())
-    assert presence(meeting).quorum_met is False
+    assert presence(meeting).state == "not_met"

@@ -57,6 +57,7 @@ def page(meeting_id: int) -> Any:
         "checkin/attendance.html",
         meeting=meeting,
         data=data,
+        counts=data.presence.as_dict(),
         host_zone=host_zone(meeting),
         stamp=partial(attendance_time, meeting_start=meeting.start_at),
         can_edit=_can_edit(),

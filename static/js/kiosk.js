@@ -87,6 +87,7 @@
       });
       var quorum = document.getElementById("kiosk-quorum");
       if (quorum && data.quorum) {
+        quorum.hidden = !data.quorum.rule; // no rule: no "quorum met" for nobody
         quorum.setAttribute("data-met", data.quorum.met ? "1" : "0");
         setText("kiosk-quorum-text", quorum.getAttribute(data.quorum.met ? "data-label-met" : "data-label-not"));
       }

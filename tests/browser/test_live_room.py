@@ -210,6 +210,7 @@ def test_chair_projector_and_phone_follow_one_room(
         # No quorum rule in this meeting: the screens say how many, never "quorum met".
         expect(projector.locator("#screen-quorum")).to_have_attribute("data-met", "none")
         expect(chair.locator("#live-quorum")).not_to_contain_text("Kuorum")
+        expect(chair.locator("#live-quorum")).to_contain_text("Tanpa aturan kuorum")
         desk.close()
         assert chair.evaluate("window.MeetcoordLive.clients.length") == 1
         assert not [f for f in frames if f.startswith("40/checkin")], frames

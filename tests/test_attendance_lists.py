@@ -13,10 +13,11 @@ from pypdf import PdfReader
 
 from meetcoord.checkin import exports, keys
 from meetcoord.checkin.counts import check_out
+from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.lists import attendance_lists
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod
 from meetcoord.checkin.offline import upload_offline
-from meetcoord.checkin.services import DeskActor, redeem_credential
+from meetcoord.checkin.services import DeskActor
 from meetcoord.core.db import utcnow
 from meetcoord.directory.models import Gender, StakeholderCategory
 from meetcoord.meetings import invitations, services

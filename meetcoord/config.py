@@ -312,6 +312,11 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     # Public self check-in pages (/c/...), per client address. Phones at one venue often
     # share one address (the venue's Wi-Fi), so this is higher than the personal links'.
     ("CHECKIN_RATE_LIMIT", "CHECKIN_RATE_LIMIT", _rate_limit, "300 per minute;3000 per hour"),
+    # The check-in window (meetings/windows.py): desks, kiosks, self check-in and the online
+    # join open this many minutes before the start (the live room too) and close this
+    # many after the planned end.
+    ("CHECKIN_OPENS_BEFORE_MINUTES", "CHECKIN_OPENS_BEFORE_MINUTES", _int(0, 24 * 60), "120"),
+    ("CHECKIN_GRACE_MINUTES", "CHECKIN_GRACE_MINUTES", _int(0, 24 * 60), "60"),
     # The zone for times that belong to no venue (audit trail, account activity).
     ("TIMEZONE", "HOME_TIMEZONE", _zone, "Asia/Jakarta"),
     ("DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE", _choice(("id", "en")), "id"),

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from tests import factories
 from tests.support import PROJECT_ROOT
 
 
@@ -51,8 +52,7 @@ def seed(n: int) -> dict[str, Any]:
                 "title": f"Rakor meja {tag}",
                 "kind": "coordination",
                 "host_venue_id": wita.id,
-                "start_at": "2030-03-15T09:00",
-                "end_at": "2030-03-15T12:00",
+                **factories.meeting_times("Asia/Makassar"),  # check-in is open now
             },
         )
         services.add_site(editor, meeting, {"venue_id": wit.id})

@@ -6,6 +6,7 @@ Use the services when the test is about the rule; use these when a test only nee
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from meetcoord.accounts.models import Role, User
@@ -83,16 +84,29 @@ def venue(**fields: Any) -> Venue:
     return _add(Venue(**fields))
 
 
-def attendance(invitation: Invitation, **fields: Any) -> Attendance:
-    """``invitation``'s person checked in (by hand, at their site or online)."""
+def meeting_times(
+    zone: str = "Asia/Makassar", *, starts_in: timedelta = timedelta(minutes=30), hours: int = 3
+) -> dict[str, str]:
+    """``start_at``/``end_at`` as typed at a host venue in ``zone``, for a meeting whose
+    check-in is open now: it starts ``starts_in`` from now (negative: already started),
+    and check-in opens two hours ahead by default (meetings.windows)."""
+    from meetcoord.core.timezones import to_zone
+
+    start = to_zone(datetime.now(UTC) + starts_in, zone).replace(second=0, microsecond=0)
+    end = start + timedelta(hours=hours)
+    return {"start_at": f"{start:%Y-%m-%dT%H:%M}", "end_at": f"{end:%Y-%m-%dT%H:%M}"}
+
+
+def attendance(
+    invitation: Invitation | None = None, *, at: datetime | None = None, **fields: Any
+) -> Attendance:
+    """An attendance row (a list's data or a party who was there, not a check-in rule):
+    of ``invitation`` at its site, or of ``meeting_id=``/``person_id=`` given in ``fields``;
+    checked in by hand, now, unless ``at``/``method`` say otherwise."""
+    if invitation is not None:
+        fields.setdefault("meeting_id", invitation.meeting_id)
+        fields.setdefault("person_id", invitation.person_id)
+        fields.setdefault("invitation_id", invitation.id)
+        fields.setdefault("site_id", invitation.site_id)
     fields.setdefault("method", CheckinMethod.MANUAL)
-    fields.setdefault("checked_in_at", utcnow())
-    fields.setdefault("site_id", invitation.site_id)
-    return _add(
-        Attendance(
-            meeting_id=invitation.meeting_id,
-            person_id=invitation.person_id,
-            invitation_id=invitation.id,
-            **fields,
-        )
-    )
+    return _add(Attendance(checked_in_at=at or utcnow(), **fields))

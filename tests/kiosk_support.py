@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -23,7 +24,13 @@ class Rakor:
     the host site, each with a phone number ending 7890, 7891, 7892.
     """
 
-    def __init__(self, title: str = "Rakor Pangan") -> None:
+    def __init__(
+        self,
+        title: str = "Rakor Pangan",
+        *,
+        starts_in: timedelta = timedelta(minutes=30),
+        times: dict[str, str] | None = None,
+    ) -> None:
         self.staff = factories.user("secretariat")
         tag = "" if title == "Rakor Pangan" else f" ({title})"  # venue names are unique
         wita = factories.venue(name=f"Aula Bappeda SBD{tag}", timezone="Asia/Makassar")
@@ -34,8 +41,8 @@ class Rakor:
                 "title": title,
                 "kind": "coordination",
                 "host_venue_id": wita.id,
-                "start_at": "2024-03-15T09:00",
-                "end_at": "2024-03-15T12:00",
+                # Soon by default: check-in opens two hours ahead, so it is open now.
+                **(times or factories.meeting_times("Asia/Makassar", starts_in=starts_in)),
                 "online_url": "https://zoom.example.com/j/123",
             },
         )

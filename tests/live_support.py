@@ -30,8 +30,8 @@ class LiveRakor(Rakor):
     """Rakor Pangan with a chair and a minute-taker at the host site, a coordinator in
     Ambon and a participant in Ambon, besides the three participants in Tambolaka."""
 
-    def __init__(self, title: str = "Rakor Pangan") -> None:
-        super().__init__(title)
+    def __init__(self, title: str = "Rakor Pangan", **when: Any) -> None:
+        super().__init__(title, **when)
         # The three host-site participants, taken before the others join the list.
         self.participants = [Rakor.invitee(self, n) for n in range(3)]
         self.chair = self._invite("Ir. Yohanes Bili, M.Si.", InviteeRole.CHAIR, self.site.id)

@@ -6,7 +6,7 @@ only for the request itself (422 body, 403 site, 404 code).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,8 +14,10 @@ from sqlalchemy import event, select
 
 from meetcoord.checkin import keys
 from meetcoord.checkin.models import Attendance, CheckinConflict
+from meetcoord.core.timezones import to_zone
 from meetcoord.extensions import db
 from meetcoord.meetings import invitations, services
+from meetcoord.meetings.models import QuorumKind
 from tests import factories
 from tests.helpers import count
 
@@ -55,8 +57,7 @@ def meeting(staff: Any) -> Any:
             "title": "Rakor Forum BangKIT",
             "kind": "coordination",
             "host_venue_id": wita.id,
-            "start_at": "2024-03-15T09:00",
-            "end_at": "2024-03-15T12:00",
+            **factories.meeting_times(starts_in=timedelta(minutes=-30)),  # under way
         },
     )
     services.add_site(editor, m, {"venue_id": wit.id})
@@ -159,7 +160,8 @@ def test_a_nonce_used_again_for_another_person_gets_the_first_answer(client, hea
 
 def test_scanned_at_is_the_attendance_time(client, headers, meeting):
     text = keys.credential_for(meeting.invitations[0])
-    at = "2024-03-15T09:05:00+08:00"
+    moment = meeting.start_at + timedelta(minutes=5)
+    at = to_zone(moment, "Asia/Makassar").isoformat()  # a desk's clock, in its zone
     body = ok(
         redeem(
             client, headers, meeting.sites[1], {"credential": text, "nonce": "t", "scanned_at": at}
@@ -171,7 +173,7 @@ def test_scanned_at_is_the_attendance_time(client, headers, meeting):
         "Kantor Gubernur Maluku",
     )
     attendance = db.session.get(Attendance, body["attendance_id"])
-    assert attendance.checked_in_at == datetime(2024, 3, 15, 1, 5, tzinfo=UTC)
+    assert attendance.checked_in_at == moment
 
 
 def test_a_meeting_not_open_refuses(client, headers, staff, meeting):
@@ -263,7 +265,7 @@ def test_errors_403_404_422_401(client, api_token, headers, meeting):
 def test_offline_upload_and_conflicts(client, headers, meeting):
     wita, wit = meeting.sites
     text = keys.credential_for(meeting.invitations[0])
-    t0 = datetime(2024, 3, 15, 0, 55, tzinfo=UTC)
+    t0 = meeting.start_at - timedelta(minutes=5)
     later = (t0 + timedelta(minutes=5)).isoformat()
     ok(redeem(client, headers, wit, {"credential": text, "nonce": "live", "scanned_at": later}))
     scans = {"scans": [{"credential": text, "nonce": "off-1", "scanned_at": t0.isoformat()}]}
@@ -309,7 +311,7 @@ def test_checkout(client, headers, meeting):
 
 
 def test_attendance_and_presence(client, api_token, headers, meeting):
-    meeting.quorum_percent = 50
+    meeting.quorum_kind, meeting.quorum_value = QuorumKind.AT_LEAST, 50
     wita, wit = meeting.sites
     for n, inv in enumerate(meeting.invitations[:2]):
         text = keys.credential_for(inv)
@@ -336,7 +338,17 @@ def test_attendance_and_presence(client, api_token, headers, meeting):
     problem(client.get(f"{API}/meetings/999999/attendance", headers=viewer), 404)
     now = ok(client.get(f"{API}/meetings/{meeting.id}/presence", headers=viewer))
     assert now["total"] == 2
-    assert now["quorum"] == {"required": 2, "base": 3, "met": True}
+    assert now["quorum"] == {
+        "state": "met",
+        "rule": True,
+        "met": True,
+        "kind": "at_least",
+        "value": 50,
+        "rule_text": "paling sedikit 50% undangan",
+        "required": 2,
+        "present": 2,
+        "base": 3,
+    }
     assert [s["present"] for s in now["sites"]] == [2, 0, 0]
     problem(client.get(f"{API}/meetings/999999/presence", headers=viewer), 404)
 

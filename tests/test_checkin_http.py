@@ -51,6 +51,7 @@ def seed_main(out_path: str) -> None:
     from meetcoord.directory.models import Gender, Person, StakeholderCategory, Venue
     from meetcoord.extensions import db
     from meetcoord.meetings import invitations, links, services
+    from tests import factories
 
     app = create_app()
     with app.app_context():
@@ -89,8 +90,7 @@ def seed_main(out_path: str) -> None:
                     "title": title,
                     "kind": "coordination",
                     "host_venue_id": wita.id,
-                    "start_at": "2030-03-15T09:00",
-                    "end_at": "2030-03-15T12:00",
+                    **factories.meeting_times("Asia/Makassar"),  # check-in is open
                 },
             )
 

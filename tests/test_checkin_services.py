@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from meetcoord.checkin import codes, keys, selfservice
 from meetcoord.checkin.counts import check_out, presence
+from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.models import Attendance, CheckinConflict
 from meetcoord.checkin.offline import upload_offline
-from meetcoord.checkin.services import DeskActor, redeem_credential
+from meetcoord.checkin.services import DeskActor
 from meetcoord.core.errors import PermissionDenied
 from meetcoord.meetings import invitations, services
+from meetcoord.meetings.models import QuorumKind
 from tests import factories
 from tests.helpers import count
 
@@ -33,8 +35,7 @@ def meeting(editor):
             "title": "Rakor",
             "kind": "coordination",
             "host_venue_id": wita.id,
-            "start_at": "2024-03-15T09:00",
-            "end_at": "2024-03-15T12:00",
+            **factories.meeting_times(starts_in=timedelta(minutes=-30)),  # under way
         },
     )
     services.add_site(editor, m, {"venue_id": wit.id})
@@ -169,7 +170,7 @@ def test_offline_upload_earliest_scan_wins_and_conflicts_are_kept(editor, meetin
     wita, wit = meeting.sites
     inv = meeting.invitations[0]
     text = keys.credential_for(inv)
-    t0 = datetime(2024, 3, 15, 0, 55, tzinfo=UTC)
+    t0 = meeting.start_at - timedelta(minutes=5)
     redeem_credential(desk, wit, text, "live", scanned_at=t0 + timedelta(minutes=5))
     [result] = upload_offline(
         desk, wita, [{"credential": text, "nonce": "off-1", "scanned_at": t0.isoformat()}]
@@ -187,13 +188,13 @@ def test_offline_upload_earliest_scan_wins_and_conflicts_are_kept(editor, meetin
 
 
 def test_presence_quorum_and_check_out(editor, meeting):
-    meeting.quorum_percent = 50
-    meeting.sites[0].quorum_minimum = 1
+    meeting.quorum_kind, meeting.quorum_value = QuorumKind.AT_LEAST, 50
+    meeting.sites[0].quorum_kind, meeting.sites[0].quorum_value = QuorumKind.PEOPLE, 1
     desk = DeskActor(user=editor)
-    assert presence(meeting).quorum_required == 2
+    assert presence(meeting).quorum.required == 2
     for n, inv in enumerate(meeting.invitations[:2]):
         redeem_credential(desk, meeting.sites[0], keys.credential_for(inv), f"q{n}")
     now = presence(meeting)
-    assert (now.total, now.quorum_met) == (2, True)
+    assert (now.total, now.state) == (2, "met")
     check_out(Attendance.query.first())
-    assert presence(meeting).quorum_met is False
+    assert presence(meeting).state == "not_met"

@@ -57,8 +57,7 @@ def meeting(editor):
             "title": "Rakor Stunting",
             "kind": "coordination",
             "host_venue_id": wita.id,
-            "start_at": "2024-03-15T09:00",
-            "end_at": "2024-03-15T12:00",
+            **factories.meeting_times(),  # check-in is open now
         },
     )
     services.add_site(editor, m, {"venue_id": wit.id})

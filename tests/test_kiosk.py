@@ -15,6 +15,7 @@ from meetcoord.checkin import selfservice
 from meetcoord.checkin.models import Attendance
 from meetcoord.extensions import db, socketio
 from meetcoord.meetings import links
+from meetcoord.meetings.models import QuorumKind
 from tests.helpers import count, text
 from tests.kiosk_support import Rakor, hidden_fields, open_personal_link, phone, post_from
 
@@ -87,7 +88,7 @@ def test_code_json_gives_the_next_code_to_the_kiosk_only(app, client, auth, rako
     assert client.get(f"/kiosk/{rakor.site.code}/code.json").status_code == 403
     auth.login(user=rakor.staff)
     data = client.get(f"/kiosk/{rakor.site.code}/code.json").get_json()
-    assert set(data) == {"url", "qr", "typed_code", "expires_in"}
+    assert set(data) == {"open", "url", "qr", "typed_code", "expires_in"}
     assert 0 < data["expires_in"] <= 20
     assert decode_qr(data["qr"].removeprefix("data:image/png;base64,")) == data["url"]
 
@@ -185,7 +186,7 @@ def test_staff_screens_join_by_meeting_id(app, client, auth, rakor):
     assert sio.is_connected("/checkin")
     [first] = counts_events(sio)
     assert first["meeting"] == rakor.meeting.id
-    assert first["quorum"]["met"] in (True, False)
+    assert (first["quorum"]["state"], first["quorum"]["met"]) == ("none", None)
     sio.disconnect(namespace="/checkin")
 
 
@@ -194,7 +195,7 @@ def test_the_kiosk_shows_no_quorum_line_when_the_meeting_sets_none(app, client, 
     auth.login(user=rakor.staff)
     html = text(client.get(f"/kiosk/{rakor.site.code}"))
     assert re.search(r'<p class="kiosk-quorum" id="kiosk-quorum"[^>]* hidden[\s>]', html)
-    rakor.meeting.quorum_percent = 50
+    rakor.meeting.quorum_kind, rakor.meeting.quorum_value = QuorumKind.AT_LEAST, 50
     db.session.commit()
     html = text(client.get(f"/kiosk/{rakor.site.code}"))
     assert not re.search(r'<p class="kiosk-quorum" id="kiosk-quorum"[^>]* hidden[\s>]', html)

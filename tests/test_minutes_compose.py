@@ -13,7 +13,8 @@ import pypdf
 import zxingcpp
 
 from meetcoord.checkin import keys
-from meetcoord.checkin.services import DeskActor, redeem_credential
+from meetcoord.checkin.desk import redeem_credential
+from meetcoord.checkin.services import DeskActor
 from meetcoord.meetings.models import InviteeRole
 from meetcoord.minutes.ca import create_ca
 from meetcoord.minutes.compose import (
@@ -238,7 +239,8 @@ def test_signature_boxes_are_reported_blank_on_their_page():
 
 
 def test_minutes_data_from_a_meeting_run_live(app):
-    rakor = LiveRakor()
+    # Held on 15 March 2024 (the room opens any time after): the desk uploads that morning.
+    rakor = LiveRakor(times={"start_at": "2024-03-15T09:00", "end_at": "2024-03-15T12:00"})
     items = [item.id for item in rakor.add_items("Pembukaan", "Ketahanan pangan")]
     ama = rakor._invite("Ama' Lede", InviteeRole.PARTICIPANT, rakor.other_site.id)
     chair = connect(app, rakor.chair)

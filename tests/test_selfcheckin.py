@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 
-from meetcoord.checkin import selfservice
+from meetcoord.checkin import codes, selfservice
 from meetcoord.checkin.models import Attendance, CheckinMethod
 from meetcoord.directory.models import Person
 from meetcoord.meetings import invitations, links
@@ -25,9 +26,8 @@ def choose(participant, rakor: Rakor, n: int) -> tuple[str, str]:
     listing = text(participant.get(path))
     assert "Cari nama Anda" in listing
     assert "0812" not in listing  # names and agencies only, never phone numbers
-    scan_pass = hidden_fields(listing)["p"]
     inv = rakor.invitee(n)
-    page = participant.get(path, query_string={"who": inv.id, "p": scan_pass})
+    page = participant.get(path, query_string={"who": inv.id})
     assert page.status_code == 200
     return path, text(page)
 
@@ -35,8 +35,8 @@ def choose(participant, rakor: Rakor, n: int) -> tuple[str, str]:
 def test_list_search_shows_names_and_agencies(app, rakor):
     participant = phone(app)
     path = rakor.scan_path()
-    scan_pass = hidden_fields(text(participant.get(path)))["p"]
-    found = text(participant.get(path, query_string={"q": "uji 1", "p": scan_pass}))
+    participant.get(path)
+    found = text(participant.get(path, query_string={"q": "uji 1"}))
     assert "Peserta Uji 1" in found
     assert "Peserta Uji 2" not in found
     assert "Dinas Ketahanan Pangan SBD" in found
@@ -68,6 +68,41 @@ def test_the_scan_pass_lets_a_slow_person_finish(app, rakor, monkeypatch):
     assert "Selamat datang" in text(done)
 
 
+def test_the_scan_pass_lasts_four_minutes_on_the_phone_that_scanned(app, rakor, monkeypatch):
+    """README and code agree: the pass is PASS_SECONDS (4 minutes), then "scan again"."""
+    assert codes.PASS_SECONDS == 240
+    scanned = time.time()
+    slow, slower = phone(app), phone(app)
+    path, slow_page = choose(slow, rakor, 0)
+    _path, slower_page = choose(slower, rakor, 1)
+    monkeypatch.setattr(time, "time", lambda: scanned + 230)
+    done = post_from(slow, path, slow_page, action="confirm", last_four="7890")
+    assert done.status_code == 200
+    monkeypatch.setattr(time, "time", lambda: scanned + 250)
+    late = post_from(slower, path, slower_page, action="confirm", last_four="7891")
+    assert late.status_code == 409
+    assert "Kode sudah kedaluwarsa" in text(late)
+    assert count(Attendance) == 1
+
+
+def test_a_forwarded_link_dies_with_its_code_not_with_the_pass(app, rakor, monkeypatch):
+    """The pass stays in the scanning phone's browser: links on its pages do not carry it,
+    so a link sent home is worth no more than the 40-second code in it."""
+    scanned = time.time()
+    at_the_venue, at_home = phone(app), phone(app)
+    scan = at_the_venue.get(rakor.scan_path())
+    cookie = scan.headers["Set-Cookie"]
+    assert cookie.startswith("mc_scan=")
+    assert all(part in cookie for part in ("Max-Age=240", "HttpOnly", "Path=/c/"))
+    link = re.search(r'href="(/c/[^"]+\?who=[^"]+)"', text(scan)).group(1).replace("&amp;", "&")
+    assert "p=" not in link
+    monkeypatch.setattr(time, "time", lambda: scanned + 45)
+    forwarded = at_home.get(link)
+    assert forwarded.status_code == 409
+    assert "Kode sudah kedaluwarsa" in text(forwarded)
+    assert at_the_venue.get(link).status_code == 200  # the phone that scanned goes on
+
+
 def test_stand_in_checks_in_for_the_official(app, rakor):
     participant = phone(app)
     path, page = choose(participant, rakor, 2)
@@ -97,8 +132,8 @@ def test_stand_in_checks_in_for_the_official(app, rakor):
 def test_walk_in_is_registered_and_flagged(app, rakor):
     participant = phone(app)
     path = rakor.scan_path()
-    scan_pass = hidden_fields(text(participant.get(path)))["p"]
-    page = text(participant.get(path, query_string={"walkin": "1", "p": scan_pass}))
+    participant.get(path)
+    page = text(participant.get(path, query_string={"walkin": "1"}))
     invalid = post_from(participant, path, page, action="walkin", name="", category="")
     assert invalid.status_code == 422
     assert 'id="name-error"' in text(invalid)
@@ -239,3 +274,71 @@ def test_stand_in_form_with_a_forged_invitation_id_is_a_bad_request(app, rakor):
         )
         assert response.status_code == 400
     assert count(Attendance) == 0
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def test_every_spelling_of_an_invitee_shares_one_count_across_sites(app, rakor):
+    """``03``, ``0003``, an upper-case site code, another site of the meeting: one invitee,
+    one count of ten wrong guesses, and then even the right digits wait."""
+    target = rakor.invitee(1)
+    guesser = phone(app)
+    here = rakor.scan_path()
+    upper = here.replace(rakor.site.code, rakor.site.code.upper())
+    there = rakor.scan_path(rakor.other_site)
+    spellings = [
+        (here, str(target.id)),
+        (here, f"0{target.id}"),
+        (upper, f"000{target.id}"),
+        (there, str(target.id)),
+        (there, f" 00{target.id}"),
+    ]
+    token = hidden_fields(text(guesser.get(here)))["csrf_token"]
+    for n in range(10):
+        path, spelled = spellings[n % len(spellings)]
+        wrong = guesser.post(
+            path,
+            data={
+                "csrf_token": token,
+                "nonce": f"spell-{n}",
+                "action": "confirm",
+                "invitation_id": spelled,
+                "last_four": f"{n:04d}",
+            },
+        )
+        assert wrong.status_code == 409, (path, spelled, text(wrong)[:300])
+    elsewhere = phone(app)
+    right = elsewhere.post(
+        upper,
+        data={
+            "csrf_token": hidden_fields(text(elsewhere.get(here)))["csrf_token"],
+            "nonce": "spell-right",
+            "action": "confirm",
+            "invitation_id": f"0{target.id}",
+            "last_four": "7891",
+        },
+    )
+    assert right.status_code == 429
+    assert count(Attendance) == 0
+
+
+def test_only_ascii_digits_name_an_invitee_or_confirm_one(app, rakor):
+    target = rakor.invitee(1)
+    participant = phone(app)
+    path, page = choose(participant, rakor, 1)
+    fields = {**hidden_fields(page), "action": "confirm"}
+    other_script = str(target.id).translate(ARABIC_INDIC)
+    named = participant.post(
+        path, data={**fields, "nonce": "ar-1", "invitation_id": other_script, "last_four": "7891"}
+    )
+    assert named.status_code == 400
+    listing = participant.get(path, query_string={"who": other_script})
+    assert "Cari nama Anda" in text(listing)  # not the confirmation form of invitee 1
+    for n, typed in enumerate(("٧٨٩١", "12347891", "78a91")):
+        refused = participant.post(path, data={**fields, "nonce": f"ar-d{n}", "last_four": typed})
+        assert refused.status_code == 409
+        assert "Ketik tepat empat angka 0–9" in text(refused)
+    assert count(Attendance) == 0
+    spaced = participant.post(path, data={**fields, "nonce": "ar-ok", "last_four": "78 91"})
+    assert spaced.status_code == 200

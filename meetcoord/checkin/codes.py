@@ -6,6 +6,14 @@ a photo sent to a friend stops working within 40 seconds (the current and the pr
 window are accepted, so a phone that scans at the edge of a window is not refused). The
 short typed code beneath the QR is derived from the same HMAC and uses no look-alike
 characters (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
+
+The phone that did scan a current code gets a *scan pass* (``selfcheckin_views``) for
+``PASS_SECONDS``: at a kiosk with a queue of sixty people, everyone scans the projector at
+once and then needs time to find their name among the invitees, type four digits or fill
+the walk-in form on a slow connection — often more than a minute. 40 seconds would send
+many of them back to scan again; 4 minutes lets nearly everyone finish in one go. The pass
+lives only in that phone's browser (a cookie, never the URL), so a photo or a forwarded
+link still stops working within 40 seconds for anyone else.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import hmac
 from dataclasses import dataclass
 
 WINDOW_SECONDS = 20
+PASS_SECONDS = 4 * 60  # within the 5 minutes an old code is answered "expired" (check_code)
 URL_CODE_LENGTH = 10
 TYPED_CODE_LENGTH = 6
 URL_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # 32 symbols, lowercase for the URL

@@ -28,18 +28,16 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from meetcoord.checkin import keys
+from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.offline import upload_offline
 from meetcoord.checkin.qr import qr_data_uri
 from meetcoord.checkin.selfservice import site_by_code
-from meetcoord.checkin.services import (
-    DeskActor,
-    redeem_credential,
-)
+from meetcoord.checkin.services import DeskActor
 from meetcoord.checkin.staff import checkout_credential
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import ServiceError
 from meetcoord.extensions import db
-from meetcoord.meetings import invitations
+from meetcoord.meetings import invitations, opening
 from meetcoord.meetings.models import Invitation, MeetingSite
 from meetcoord.meetings.participant_forms import ROLE_LABELS
 from meetcoord.meetings.participant_views import PRIVATE_HEADERS, personal_limit
@@ -175,6 +173,7 @@ def bundle(code: str) -> Response:
             "public_key": keys.public_key(meeting),
             "invitees": invitees,
             "revoked": sorted(revoked),
+            "checkin": opening.desk_window(meeting, site),
             "server_time": utcnow().isoformat(),
             "csrf_token": generate_csrf(),
         }

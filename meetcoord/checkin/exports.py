@@ -65,10 +65,23 @@ _FONT_CANDIDATES = [
 # --- CSV --------------------------------------------------------------------------------
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> str:
-    """Text for a spreadsheet cell; a leading = + - @ cannot start a formula."""
+    """Text for a spreadsheet cell; a leading = + - @ tab or CR cannot start a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _safe(values: Iterable[Any]) -> list[Any]:
+    """A row for CSV or XLSX: every text cell neutralised, numbers kept as numbers.
+
+    Every row goes through here, headings included: the meeting's title and the venues'
+    names are typed by people too, and openpyxl stores a text starting with "=" as a
+    formula.
+    """
+    return [_cell(v) if isinstance(v, str) else v for v in values]
 
 
 def _record(row: Row) -> list[Any]:
@@ -92,9 +105,9 @@ def _record(row: Row) -> list[Any]:
 def to_csv(attendance: AttendanceList) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(_safe(CSV_HEADER))
     for row in attendance.rows:
-        writer.writerow([_cell(v) if isinstance(v, str) else v for v in _record(row)])
+        writer.writerow(_safe(_record(row)))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -112,17 +125,19 @@ def _sheet_title(name: str, taken: set[str]) -> str:
 
 def _fill_sheet(ws: Any, attendance: AttendanceList) -> None:
     bold = Font(bold=True)
-    ws.append(["DAFTAR HADIR"])
-    ws.append([attendance.meeting_title])
-    ws.append(["Lokasi", attendance.site_name])
-    ws.append(["Hari/tanggal", attendance.day])
-    ws.append(["Waktu", attendance.time])
-    ws.append([])
-    ws.append(CSV_HEADER)
+    for line in (
+        ["DAFTAR HADIR"],
+        [attendance.meeting_title],
+        ["Lokasi", attendance.site_name],
+        ["Hari/tanggal", attendance.day],
+        ["Waktu", attendance.time],
+        [],
+        CSV_HEADER,
+        *(_record(row) for row in attendance.rows),
+    ):
+        ws.append(_safe(line))
     for cell in (*ws[1], *ws[7]):
         cell.font = bold
-    for row in attendance.rows:
-        ws.append([_cell(v) if isinstance(v, str) else v for v in _record(row)])
     for letter, width in zip(
         "ABCDEFGHIJKLM", (5, 30, 30, 24, 18, 5, 22, 12, 12, 20, 30, 8, 8), strict=True
     ):
@@ -165,17 +180,17 @@ def _workbook(parts: list[AttendanceList]) -> bytes:
         ws.title = _sheet_title(name, taken)
         _fill_sheet(ws, attendance)
     ws = wb.create_sheet(_sheet_title("Rekap", taken))
-    ws.append(["REKAPITULASI KEHADIRAN", parts[-1].meeting_title])
+    ws.append(_safe(["REKAPITULASI KEHADIRAN", parts[-1].meeting_title]))
     ws["A1"].font = Font(bold=True)
     ws.append([])
-    ws.append(["Uraian", *["Jumlah" if a.combined else a.site_name for a in parts]])
+    ws.append(_safe(["Uraian", *["Jumlah" if a.combined else a.site_name for a in parts]]))
     for cell in ws[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True)
     whole = parts[-1].totals
     columns = [_totals_rows(a.totals, whole) for a in parts]
     for i, (label, _n) in enumerate(columns[-1]):
-        ws.append([label, *[col[i][1] for col in columns]] if label else [])
+        ws.append(_safe([label, *[col[i][1] for col in columns]]) if label else [])
     ws.column_dimensions["A"].width = 30
     out = io.BytesIO()
     wb.save(out)

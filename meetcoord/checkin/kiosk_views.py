@@ -50,10 +50,19 @@ def checkin_url(site: MeetingSite, url_code: str) -> str:
     return links.absolute(f"/c/{site.code}/{url_code}")
 
 
+CLOSED_RETRY_SECONDS = 30  # a closed kiosk asks again this often, and opens on time
+
+
 def code_payload(site: MeetingSite) -> dict[str, Any]:
+    """The code to show now — or, outside the check-in window, no code but why not
+    (when it opens, in the site's zone), so a kiosk set up early shows no live code."""
+    closed = selfservice.closed(site)
+    if closed is not None:
+        return {"open": False, "message": closed.message, "expires_in": CLOSED_RETRY_SECONDS}
     shown = selfservice.kiosk_codes(site)
     url = checkin_url(site, shown["url_code"])
     return {
+        "open": True,
         "url": url,
         "qr": qr_data_uri(url),
         "typed_code": shown["typed_code"],

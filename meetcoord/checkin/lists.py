@@ -3,8 +3,10 @@
 ``attendance_lists(meeting)`` reads the attendances once and composes plain data: one list
 per site (and one for online participants when there are any) plus the combined list,
 each numbered from 1 in order of arrival, with times in the site's own zone and its label
-("09.05 WITA"). Totals count by stakeholder category and gender, plus people with a
-disability, walk-ins and stand-ins. The screen, the API and the CSV/XLSX/PDF documents all
+("09.05 WITA") — and the date in front ("14-03-2024 23.50 WITA") when that is not the
+meeting's own day in that zone, so a time never stands under a day it does not belong
+to. Totals count by stakeholder category and gender, plus people with a disability,
+walk-ins and stand-ins. The screen, the API and the CSV/XLSX/PDF documents all
 show this same data, so they cannot disagree.
 
 Document text (times, labels) is Indonesian: the daftar hadir is a formal Indonesian form
@@ -22,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from meetcoord.checkin.models import Attendance, CheckinMethod
-from meetcoord.core.timezones import format_long_date, format_time_in_zone, zone_label
+from meetcoord.core.timezones import format_long_date, format_time_in_zone, to_zone, zone_label
 from meetcoord.directory.models import Gender, Person, StakeholderCategory
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Invitation, Meeting, MeetingSite
@@ -182,7 +184,16 @@ def _zone(meeting: Meeting, site: MeetingSite | None) -> str:
     return site.venue.timezone if site is not None else host_zone(meeting)
 
 
-def _row(number: int, a: Attendance, zone: str) -> Row:
+def attendance_time(moment: datetime, zone: str, meeting_start: datetime) -> str:
+    """ "09.05 WITA" on the meeting's day (in ``zone``), "14-03-2024 23.50 WITA" on any other."""
+    text = format_time_in_zone(moment, zone)
+    local = to_zone(moment, zone)
+    if local.date() == to_zone(meeting_start, zone).date():
+        return text
+    return f"{local:%d-%m-%Y} {text}"
+
+
+def _row(number: int, a: Attendance, zone: str, meeting_start: datetime) -> Row:
     person: Person = a.person
     organization = (
         a.walk_in_organization
@@ -208,8 +219,10 @@ def _row(number: int, a: Attendance, zone: str) -> Row:
         zone=zone,
         checked_in_at=a.checked_in_at,
         checked_out_at=a.checked_out_at,
-        time_in=format_time_in_zone(a.checked_in_at, zone),
-        time_out=format_time_in_zone(a.checked_out_at, zone) if a.checked_out_at else None,
+        time_in=attendance_time(a.checked_in_at, zone, meeting_start),
+        time_out=attendance_time(a.checked_out_at, zone, meeting_start)
+        if a.checked_out_at
+        else None,
         method=CheckinMethod(a.method).value,
         method_label=METHOD_ID[CheckinMethod(a.method)],
         is_walk_in=bool(a.is_walk_in),
@@ -247,7 +260,10 @@ def _make(
     attendances: list[Attendance],
     zone: str,
 ) -> AttendanceList:
-    rows = [_row(n, a, _zone(meeting, a.site)) for n, a in enumerate(attendances, start=1)]
+    rows = [
+        _row(n, a, _zone(meeting, a.site), meeting.start_at)
+        for n, a in enumerate(attendances, start=1)
+    ]
     day, time = _heading(meeting, zone)
     return AttendanceList(
         meeting.id,

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from meetcoord.accounts.models import User
+from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod
 from meetcoord.checkin.services import (
     CheckinResult,
@@ -24,7 +25,6 @@ from meetcoord.checkin.services import (
     _already,
     _where,
     person_card,
-    redeem_credential,
 )
 from meetcoord.core.errors import ValidationError
 from meetcoord.extensions import db

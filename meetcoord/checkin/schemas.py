@@ -108,8 +108,9 @@ class CheckinResultSchema(ApiSchema):
         allow_none=True,
         metadata={
             "description": "Kode mesin: already_checked_in, malformed, bad_signature, "
-            "wrong_meeting, withdrawn, not_invited, meeting_not_open, not_checked_in, "
-            "other_site, already_checked_out."
+            "wrong_meeting, withdrawn, not_invited, meeting_not_open, not_open_yet, "
+            "checkin_closed, scan_in_future, not_checked_in, other_site, "
+            "already_checked_out."
         },
     )
     message = fields.String(required=True, metadata={"description": "Untuk layar petugas."})
@@ -176,10 +177,28 @@ class AttendanceListSchema(ApiSchema):
     totals = fields.Nested(TotalsSchema)
 
 
-class QuorumSchema(ApiSchema):
-    required = fields.Integer(allow_none=True)
-    base = fields.Integer()
-    met = fields.Boolean()
+QUORUM_STATES = ["none", "met", "not_met"]
+
+
+class StandingSchema(ApiSchema):
+    """One quorum rule against real counts: invited members present now."""
+
+    state = fields.String(
+        metadata={"enum": QUORUM_STATES, "description": "none: tidak ada aturan kuorum."}
+    )
+    kind = fields.String(allow_none=True, metadata={"enum": ["people", "at_least", "more_than"]})
+    value = fields.Integer(allow_none=True)
+    rule_text = fields.String(metadata={"example": "lebih dari 50% undangan"})
+    required = fields.Integer(allow_none=True, metadata={"description": "Orang yang diperlukan."})
+    present = fields.Integer(metadata={"description": "Undangan yang hadir (tanpa walk-in)."})
+    base = fields.Integer(metadata={"description": "Undangan (yang tidak ditarik)."})
+
+
+class QuorumSchema(StandingSchema):
+    """The meeting's rule; ``state`` and ``met`` also weigh every site's own rule."""
+
+    rule = fields.Boolean(metadata={"description": "Ada aturan kuorum (rapat atau lokasi)."})
+    met = fields.Boolean(allow_none=True, metadata={"description": "null: tanpa aturan."})
 
 
 class SitePresenceSchema(ApiSchema):
@@ -187,8 +206,9 @@ class SitePresenceSchema(ApiSchema):
     name = fields.String()
     present = fields.Integer()
     invited = fields.Integer()
-    minimum = fields.Integer(allow_none=True)
-    meets_minimum = fields.Boolean()
+    minimum = fields.Integer(allow_none=True, metadata={"description": "= quorum.required."})
+    meets_minimum = fields.Boolean(allow_none=True)
+    quorum = fields.Nested(StandingSchema)
 
 
 class PresenceSchema(ApiSchema):

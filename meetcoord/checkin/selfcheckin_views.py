@@ -1,11 +1,13 @@
 """Self check-in from a phone at the venue: ``/c/<site-code>/<code>`` and ``/c``.
 
-The kiosk code in the URL proves the phone is in the room. It rotates every 20 seconds, so
-the first page load turns it into a *scan pass*: the time the code was read, signed by the
-server and good for a few minutes, carried through the next steps (finding one's name,
-typing the phone digits, a walk-in form). The services still check the code themselves,
-at the time the pass vouches for. Every POST carries a nonce made per page load, so a
-double tap or a retried request gets the first answer back.
+The kiosk code in the URL proves the phone is in the room. It rotates every 20 seconds and
+is accepted for at most 40 (``codes``), so the first page load turns it into a *scan
+pass*: the time the code was read, signed by the server, good for ``codes.PASS_SECONDS``
+(4 minutes) and kept in a cookie of that phone's browser only (never in a URL, so a
+forwarded link carries no pass and dies with its code). The pass covers the next steps
+(finding one's name, typing the phone digits, a walk-in form); the services still check
+the code themselves, at the time the pass vouches for. Every POST carries a nonce made
+per page load, so a double tap or a retried request gets the first answer back.
 
 Public routes: rate limited per address (``MEETCOORD_CHECKIN_RATE_LIMIT``); phones at one
 venue often share one address, so the default is generous.
@@ -17,22 +19,30 @@ import secrets
 import time
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from meetcoord.checkin import codes, link_cookie, selfservice
 from meetcoord.checkin.services import CheckinResult
 from meetcoord.core.errors import ValidationError
-from meetcoord.core.validation import parse_int
 from meetcoord.directory.forms import CATEGORY_LABELS, GENDER_LABELS
 from meetcoord.extensions import db, limiter
 from meetcoord.meetings.models import Invitation, MeetingSite
 
 bp = Blueprint("selfcheckin", __name__)
 
-PASS_SECONDS = 4 * 60  # to find one's name or fill the walk-in form; within the
-# five minutes in which an old code is still answered "expired, scan again" (codes.py)
+PASS_COOKIE = "mc_scan"  # noqa: S105 (a cookie name, not a secret)
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 WALK_IN_FIELDS = ("name", "organization", "position", "category", "gender", "phone")
 
@@ -44,13 +54,29 @@ def checkin_limit() -> str:
 public_limit = limiter.shared_limit(checkin_limit, scope="self-checkin")
 
 # Four digits are 10,000 guesses: besides the per-address limit, each invitee allows only a
-# few failed confirmations at a site, from any address (their desk can still check them in).
+# few failed confirmations, from any address and at any site of the meeting (their desk can
+# still check them in).
 SECOND_FACTOR_LIMIT = "10 per 10 minutes"
+
+
+def second_factor_key() -> str:
+    """The count's key: the invitee the digits are for, as parsed — not as spelled.
+
+    Keyed on the raw URL and form values, ``03``, ``0003``, an upper-case site code or an
+    Arabic-Indic digit each started a fresh count for the same person.
+    """
+    site = selfservice.site_by_code((request.view_args or {}).get("site_code", ""))
+    invitation = selfservice.confirm_target(site, request.form.get("invitation_id"))
+    if invitation is None:
+        return "second-factor:none"  # answered 400 before any digits are compared
+    # The meeting's UID, not its row id: row ids can come back (SQLite after a rollback),
+    # and a count must never carry over to another meeting's invitee.
+    return f"second-factor:{invitation.meeting.uid}:{invitation.person_id}"
+
+
 second_factor_limit = limiter.limit(
     SECOND_FACTOR_LIMIT,
-    key_func=lambda: "second-factor:{}:{}".format(
-        (request.view_args or {}).get("site_code", ""), request.form.get("invitation_id", "")[:12]
-    ),
+    key_func=second_factor_key,
     exempt_when=lambda: request.form.get("action") != "confirm",
     deduct_when=lambda response: response.status_code != 200,
 )
@@ -63,12 +89,22 @@ def _passes() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="meetcoord:scan-pass")
 
 
-def make_pass(site: MeetingSite, code: str, scanned_at: float) -> str:
-    return _passes().dumps({"s": site.id, "c": code, "t": scanned_at})
+def give_pass(response: Response, site: MeetingSite, code: str, scanned_at: float) -> None:
+    """The phone that read ``code`` keeps the pass, for the pass's lifetime only."""
+    response.set_cookie(
+        PASS_COOKIE,
+        _passes().dumps({"s": site.id, "c": code, "t": scanned_at}),
+        max_age=codes.PASS_SECONDS,
+        path="/c/",
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
 
 
-def pass_time(site: MeetingSite, code: str, raw: str | None) -> float | None:
-    """When this phone read ``code`` at ``site``, if a fresh pass says so."""
+def pass_time(site: MeetingSite, code: str) -> float | None:
+    """When this phone read ``code`` at ``site``, if its fresh pass says so."""
+    raw = request.cookies.get(PASS_COOKIE)
     if not raw:
         return None
     try:
@@ -78,7 +114,9 @@ def pass_time(site: MeetingSite, code: str, raw: str | None) -> float | None:
     if not isinstance(data, dict) or data.get("s") != site.id or data.get("c") != code:
         return None
     scanned_at = data.get("t")
-    if not isinstance(scanned_at, int | float) or not 0 <= time.time() - scanned_at <= PASS_SECONDS:
+    if not isinstance(scanned_at, int | float) or not (
+        0 <= time.time() - scanned_at <= codes.PASS_SECONDS
+    ):
         return None
     return float(scanned_at)
 
@@ -121,7 +159,6 @@ def _invitees(site: MeetingSite, query: str) -> list[Invitation]:
 def _choose(
     site: MeetingSite,
     code: str,
-    scan_pass: str,
     *,
     errors: dict[str, list[str]] | None = None,
     message: str | None = None,
@@ -132,11 +169,9 @@ def _choose(
     args = request.args
     chosen = None
     if mode is None:
-        who = parse_int(args.get("who"), minimum=1)
-        if who is not None:
-            chosen = db.session.get(Invitation, who)
-            if chosen is None or chosen.meeting_id != site.meeting_id or chosen.withdrawn_at:
-                chosen = None
+        chosen = selfservice.confirm_target(site, args.get("who"))
+        if chosen is not None and chosen.withdrawn_at:
+            chosen = None
         linked = link_cookie.invitation_for(request, site.meeting_id)
         if chosen is not None:
             mode = "confirm"
@@ -149,16 +184,14 @@ def _choose(
     else:
         linked = None
         if mode == "confirm":
-            raw_id = parse_int(request.form.get("invitation_id"), minimum=1)
-            chosen = db.session.get(Invitation, raw_id) if raw_id is not None else None
-            if chosen is None or chosen.meeting_id != site.meeting_id:
+            chosen = selfservice.confirm_target(site, request.form.get("invitation_id"))
+            if chosen is None:
                 abort(400)
     html = render_template(
         "checkin/self_checkin.html",
         site=site,
         meeting=site.meeting,
         code=code,
-        scan_pass=scan_pass,
         nonce=secrets.token_urlsafe(16),
         mode=mode,
         linked=linked,
@@ -178,13 +211,17 @@ def _choose(
 @public_limit
 def scan(site_code: str, code: str) -> Any:
     site = _site(site_code)
-    scanned_at = pass_time(site, code, request.args.get("p"))
-    if scanned_at is None:
-        refusal = selfservice.check_kiosk_code(site, code, typed=_is_typed(code))
-        if refusal is not None:
-            return _result(site, refusal)
-        scanned_at = time.time()
-    return _choose(site, code, make_pass(site, code, scanned_at))
+    if pass_time(site, code) is not None:
+        return _choose(site, code)
+    refusal = selfservice.check_kiosk_code(site, code, typed=_is_typed(code)) or (
+        selfservice.closed(site)
+    )
+    if refusal is not None:
+        return _result(site, refusal)
+    html, status, headers = _choose(site, code)
+    response = make_response(html, status, headers)
+    give_pass(response, site, code, time.time())
+    return response
 
 
 @bp.post("/c/<site_code>/<code>")
@@ -193,8 +230,7 @@ def scan(site_code: str, code: str) -> Any:
 def check_in(site_code: str, code: str) -> Any:
     site = _site(site_code)
     form = request.form
-    raw_pass = form.get("p", "")
-    scanned_at = pass_time(site, code, raw_pass)
+    scanned_at = pass_time(site, code)
     typed = _is_typed(code)
     nonce = form.get("nonce", "")
     action = form.get("action")
@@ -205,7 +241,9 @@ def check_in(site_code: str, code: str) -> Any:
                 site, code, invitation, nonce, typed=typed, scanned_at=scanned_at
             )
         elif action == "confirm":
-            invitation_id = form.get("invitation_id", "")
+            invitation = selfservice.confirm_target(site, form.get("invitation_id"))
+            if invitation is None:
+                abort(400)
             stand_in = None
             if form.get("stand_in"):
                 stand_in = {
@@ -216,7 +254,6 @@ def check_in(site_code: str, code: str) -> Any:
                     return _choose(
                         site,
                         code,
-                        raw_pass,
                         mode="confirm",
                         errors={"stand_in_name": [_("Wajib diisi.")]},
                         message=_("Tuliskan nama Anda sebagai wakil."),
@@ -226,7 +263,7 @@ def check_in(site_code: str, code: str) -> Any:
             result = selfservice.checkin_confirmed(
                 site,
                 code,
-                parse_int(invitation_id, minimum=1) or 0,
+                invitation.id,
                 form.get("last_four", ""),
                 nonce,
                 stand_in,
@@ -234,9 +271,7 @@ def check_in(site_code: str, code: str) -> Any:
                 scanned_at=scanned_at,
             )
             if result.reason == "second_factor":
-                retry = url_for(
-                    ".scan", site_code=site.code, code=code, who=invitation_id, p=raw_pass
-                )
+                retry = url_for(".scan", site_code=site.code, code=code, who=invitation.id)
                 return _result(site, result, retry)
         elif action == "walkin":
             data = {name: form.get(name, "") for name in WALK_IN_FIELDS if form.get(name)}
@@ -252,7 +287,6 @@ def check_in(site_code: str, code: str) -> Any:
         return _choose(
             site,
             code,
-            raw_pass,
             mode="walkin",
             errors=exc.errors,
             message=str(exc.message),

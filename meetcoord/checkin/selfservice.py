@@ -20,19 +20,21 @@ from meetcoord.checkin.models import Attendance, CheckinMethod
 from meetcoord.checkin.services import (
     CheckinResult,
     _admit,
+    _already,
     _check_nonce,
     _finish,
     _invitation_refusal,
+    _meeting_refusal,
     _refused,
     _replay,
 )
 from meetcoord.core.cleaning import Collector, clean_line
 from meetcoord.core.db import utcnow
+from meetcoord.core.validation import parse_int
 from meetcoord.directory.cleaning import ALIASES as DIRECTORY_ALIASES
 from meetcoord.directory.models import Gender, Person, StakeholderCategory
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Invitation, MeetingSite
-from meetcoord.meetings.services import ACTIVE
 
 REASONS = {
     "old_window": lambda: _("Kode sudah kedaluwarsa; pindai lagi kode di layar."),
@@ -47,6 +49,11 @@ def site_by_code(code: str) -> MeetingSite | None:
         .where(MeetingSite.code == code.strip().lower())
         .options(joinedload(MeetingSite.meeting), joinedload(MeetingSite.venue))
     )
+
+
+def closed(site: MeetingSite) -> CheckinResult | None:
+    """Why this site takes no check-in now (not scheduled, outside the window), or None."""
+    return _meeting_refusal(site.meeting, site)
 
 
 def check_kiosk_code(
@@ -100,9 +107,45 @@ def checkin_with_link(
     return _finish(site.meeting_id, nonce, result)
 
 
+ASCII_DIGITS = frozenset("0123456789")
+
+
+def parse_id(raw: str | None) -> int | None:
+    """A row id from a URL or form: ASCII digits only, within a column's range, or None.
+
+    ``str.isdigit`` also says yes to "٣" (Arabic-Indic three) and ``int()`` reads it as 3,
+    so one invitee could be named many ways — and each spelling used to get its own count
+    of phone-digit guesses. Leading zeros are harmless here: the count is kept per parsed
+    invitee, not per spelling.
+    """
+    return parse_int(raw, minimum=1)
+
+
 def _last_four(phone: str | None) -> str:
-    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    digits = "".join(ch for ch in (phone or "") if ch in ASCII_DIGITS)
     return digits[-4:]
+
+
+def typed_digits(text: str | None) -> str | None:
+    """The four digits a person typed (spaces allowed), or None unless exactly 4 ASCII digits."""
+    digits = "".join((text or "").split())
+    return digits if len(digits) == 4 and set(digits) <= ASCII_DIGITS else None
+
+
+def confirm_target(site: MeetingSite | None, raw_id: str | None) -> Invitation | None:
+    """The invitee a phone-digit confirmation at ``site`` is for, or None.
+
+    One answer however the request spells it (leading zeros, other digit scripts, the
+    site code's case): the guess limit is kept per this invitee, across all the sites of
+    the meeting.
+    """
+    invitation_id = parse_id(raw_id)
+    if site is None or invitation_id is None:
+        return None
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.meeting_id != site.meeting_id:
+        return None
+    return invitation
 
 
 def checkin_confirmed(
@@ -131,8 +174,15 @@ def checkin_confirmed(
     )
     if result is None:
         assert invitation is not None
+        typed_four = typed_digits(last_four)
         expected = _last_four(invitation.person.phone)
-        if len(expected) < 4 or _last_four(last_four) != expected:
+        if typed_four is None:
+            result = _refused(
+                "second_factor",
+                _("Ketik tepat empat angka 0–9 (angka biasa, tanpa huruf atau tanda lain)."),
+                invitation,
+            )
+        elif len(expected) < 4 or typed_four != expected:
             result = _refused(
                 "second_factor",
                 _("Empat angka terakhir nomor telepon tidak cocok. Minta bantuan petugas meja."),
@@ -164,9 +214,7 @@ def register_walk_in(
     nonce = _check_nonce(nonce)
     if (replay := _replay(site.meeting_id, nonce)) is not None:
         return replay
-    refusal = check_kiosk_code(site, code, typed=typed, now=scanned_at)
-    if refusal is None and site.meeting.status not in ACTIVE:
-        refusal = _refused("meeting_not_open", _("Rapat ini belum dibuka atau sudah selesai."))
+    refusal = check_kiosk_code(site, code, typed=typed, now=scanned_at) or closed(site)
     if refusal is not None:
         return _finish(site.meeting_id, nonce, refusal)
     c = Collector(data, DIRECTORY_ALIASES)
@@ -210,10 +258,15 @@ def register_walk_in(
     return _finish(site.meeting_id, nonce, result)
 
 
-def record_online(invitation: Invitation) -> Attendance | None:
-    """Following the online link from the personal page counts as attending online."""
-    if _invitation_refusal(invitation, None, invitation.meeting) is not None:
-        return None
+def record_online(invitation: Invitation) -> CheckinResult:
+    """Following the online link from the personal page counts as attending online.
+
+    Only inside the check-in window: a click days ahead (testing the link) is refused
+    with the time it opens, instead of landing in the daftar hadir.
+    """
+    refusal = _invitation_refusal(invitation, None, invitation.meeting)
+    if refusal is not None:
+        return refusal
     existing = db.session.scalar(
         select(Attendance).where(
             Attendance.meeting_id == invitation.meeting_id,
@@ -221,7 +274,10 @@ def record_online(invitation: Invitation) -> Attendance | None:
         )
     )
     if existing is not None:
-        return existing
-    result = _admit(invitation, None, CheckinMethod.ONLINE)
-    _finish(invitation.meeting_id, f"online-{invitation.id}", result)
-    return db.session.get(Attendance, result.attendance_id) if result.attendance_id else None
+        return _already(existing, invitation)
+    # The nonce makes a second click (or a race of two) answer like the first.
+    return _finish(
+        invitation.meeting_id,
+        f"online-{invitation.id}",
+        _admit(invitation, None, CheckinMethod.ONLINE),
+    )

@@ -7,6 +7,7 @@ services refuse anyone else. Site coordinators work at their desk page, not here
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from uuid import uuid4
 
@@ -15,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from meetcoord.checkin import exports, staff
-from meetcoord.checkin.lists import attendance_lists
+from meetcoord.checkin.lists import attendance_lists, attendance_time, host_zone
 from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.forms import current_actor
 from meetcoord.core.validation import parse_int
@@ -58,6 +59,9 @@ def page(meeting_id: int) -> Any:
         "checkin/attendance.html",
         meeting=meeting,
         data=data,
+        counts=data.presence.as_dict(),
+        host_zone=host_zone(meeting),
+        stamp=partial(attendance_time, meeting_start=meeting.start_at),
         can_edit=_can_edit(),
         nonce=uuid4().hex,
         formats=list(FORMATS),

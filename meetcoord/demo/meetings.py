@@ -1,15 +1,17 @@
 """A demo meeting to run live: Forum BangKIT's quarterly coordination over three sites.
 
 Hosted in Tambolaka (WITA) with linked sites at Yayasan BaKTI in Makassar (WITA) and at
-Bappenas in Jakarta (WIB), next Monday at 09.00 WITA. It is scheduled without mailing its
-invitations: demo addresses lead nowhere, and `make run` would print two dozen messages;
-`meetcoord demo logins` prints the chair's console and a participant's phone links instead.
+Bappenas in Jakarta (WIB), today, starting within a quarter of an hour of loading the demo:
+check-in and the live room open two hours ahead (meetings.windows), so both can be tried
+at once. It is scheduled without mailing its invitations: demo addresses lead nowhere, and
+`make run` would print two dozen messages; `meetcoord demo logins` prints the chair's
+console and a participant's phone links instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -36,14 +38,15 @@ def find_demo_meeting() -> Meeting | None:
 
 
 def create_demo_meeting(actor: User, forum: Forum) -> Meeting:
-    today = datetime.now(get_zone("Asia/Makassar")).date()
-    monday = today + timedelta(days=7 - today.weekday())
+    now = datetime.now(get_zone("Asia/Makassar")).replace(second=0, microsecond=0, tzinfo=None)
+    start = now + timedelta(minutes=15)
+    start -= timedelta(minutes=start.minute % 15)  # the next quarter hour
     return forum_meeting(
         actor,
         forum,
         title=TITLE,
         purpose="Menyepakati rencana aksi OPD untuk desa binaan program BangKIT.",
-        day=monday,
+        start=start,
         linked=LINKED,
         agenda_rows=AGENDA,
     )
@@ -55,12 +58,13 @@ def forum_meeting(
     *,
     title: str,
     purpose: str,
-    day: date,
+    start: datetime,
     linked: Sequence[str],
     agenda_rows: Sequence[tuple[str, int, str]],
 ) -> Meeting:
-    """A forum's meeting 09.00–12.00 WITA at the Tambolaka hall, every member invited there
-    (the forum's chair and secretary as chair and minute-taker), marked scheduled unmailed."""
+    """A forum's three-hour meeting from ``start`` (wall clock, WITA) at the Tambolaka hall,
+    every member invited there (the forum's chair and secretary as chair and minute-taker),
+    marked scheduled unmailed."""
     venues = {v.name: v for v in db.session.scalars(select(Venue))}
     meeting = services.create_meeting(
         actor,
@@ -70,8 +74,8 @@ def forum_meeting(
             "purpose": purpose,
             "host_venue_id": venues[HOST].id,
             "forum_id": forum.id,
-            "start_at": f"{day.isoformat()}T09:00",
-            "end_at": f"{day.isoformat()}T12:00",
+            "start_at": f"{start:%Y-%m-%dT%H:%M}",
+            "end_at": f"{start + timedelta(hours=3):%Y-%m-%dT%H:%M}",
         },
     )
     for name in linked:

@@ -146,7 +146,7 @@ def _schedule(staff: User, forum: Forum, day: date) -> Meeting:
         forum,
         title=TITLE,
         purpose=PURPOSE,
-        day=day,
+        start=datetime.combine(day, time(9, 0)),
         linked=[LINKED],
         agenda_rows=AGENDA,
     )

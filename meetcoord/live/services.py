@@ -19,6 +19,7 @@ from meetcoord.live import log, state
 from meetcoord.live.actors import LiveActor, Power
 from meetcoord.live.log import Command
 from meetcoord.live.models import RoomState
+from meetcoord.meetings import opening
 from meetcoord.meetings.models import AgendaItem, AgendaKind, MeetingStatus
 
 TITLE_MAX = 300
@@ -82,6 +83,9 @@ def open_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[
         if cmd.meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.DRAFT):
             cmd.actor.require(Power.RUN)
             raise Conflict(_l("Rapat yang masih draf atau dibatalkan tidak dapat dibuka."))
+        if cmd.room.state is RoomState.WAITING and cmd.actor.may(Power.RUN):
+            # Not before check-in opens (meetings.windows), told in the opener's zone.
+            opening.require_open(cmd.meeting, cmd.actor.invitation, room=True)
         _transition(cmd, RoomState.OPEN, {RoomState.WAITING}, "meeting.opened")
 
     return log.run(meeting_id, actor, nonce, body)

@@ -85,6 +85,7 @@ def common_strings() -> dict[str, str]:
         "present": _("hadir"),
         "quorum_met": _("Kuorum tercapai"),
         "quorum_not": _("Kuorum belum tercapai"),
+        "quorum_none": _("Tanpa aturan kuorum"),
     }
 
 

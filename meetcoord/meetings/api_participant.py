@@ -11,11 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 
 from meetcoord.api.schemas import ApiBlueprint, ApiSchema, Text, choice_of, problems
+from meetcoord.core.errors import Conflict, NotFound
 from meetcoord.core.timezones import zone_label
 from meetcoord.extensions import limiter
+from meetcoord.meetings import opening
 from meetcoord.meetings.agenda import agenda_schedule
 from meetcoord.meetings.invitations import invitation_by_token, respond
 from meetcoord.meetings.links import personal_link_limit
@@ -115,6 +118,36 @@ class ParticipantInvitation(MethodView):
     @problems(participant_blp, 404, 429)
     def get(self, token: str) -> Invitation:
         return invitation_by_token(token)
+
+
+class JoinedSchema(ApiSchema):
+    online_url = fields.String()
+    status = fields.String(metadata={"enum": ["checked_in", "already"]})
+    message = fields.String()
+    at = fields.String(allow_none=True, metadata={"format": "date-time"})
+
+
+@participant_blp.route("/<token>/join")
+class ParticipantJoin(MethodView):
+    @participant_blp.doc(
+        summary="Ikut daring",
+        description="Mencatat kehadiran daring (dalam jendela registrasi) dan memberi tautan "
+        "rapat daring; di luar jendela 409 dengan kapan registrasi dibuka.",
+        security=PUBLIC,
+    )
+    @participant_blp.response(200, JoinedSchema)
+    @problems(participant_blp, 404, 409, 429)
+    def post(self, token: str) -> dict[str, Any]:
+        from meetcoord.checkin import selfservice  # checkin builds on meetings
+
+        invitation = invitation_by_token(token)
+        if not invitation.meeting.online_url:
+            raise NotFound(_l("Rapat ini tidak punya tautan daring."))
+        result = selfservice.record_online(invitation)
+        if result.status == "refused":
+            closed = result.reason in opening.WINDOW_REASONS
+            raise (opening.OutsideCheckinWindow if closed else Conflict)(result.message)
+        return {"online_url": invitation.meeting.online_url, **result.as_dict()}
 
 
 @participant_blp.route("/<token>/rsvp")

@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from meetcoord.core.cleaning import Aliases, Collector
-from meetcoord.meetings.models import AgendaKind, InviteeRole, MeetingKind, Rsvp
+from meetcoord.meetings.models import AgendaKind, InviteeRole, MeetingKind, QuorumKind, Rsvp
 
 ALIASES: Aliases = {
     MeetingKind: {
@@ -39,6 +39,14 @@ ALIASES: Aliases = {
         "peserta": "participant",
         "pengamat": "observer",
     },
+    QuorumKind: {
+        "orang": "people",
+        "jumlah orang": "people",
+        "paling sedikit": "at_least",
+        "persen": "at_least",
+        "lebih dari": "more_than",
+        "50%+1": "more_than",
+    },
     Rsvp: {
         "hadir": "accepted",
         "ya": "accepted",
@@ -63,6 +71,7 @@ def clean_meeting(
     c.url("online_url")
     c.moment("start_at", zone_name, required=True)
     c.moment("end_at", zone_name, required=True)
+    _quorum(c)
     return c.done(_l("Data rapat tidak valid."))
 
 
@@ -71,7 +80,30 @@ def clean_site(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, A
     c.integer("venue_id", minimum=1, required=True)
     c.integer("coordinator_id", minimum=1)
     c.integer("capacity", minimum=1)
+    _quorum(c)
     return c.done(_l("Data lokasi tidak valid."))
+
+
+QUORUM_MAX = {QuorumKind.PEOPLE: 100_000, QuorumKind.AT_LEAST: 100, QuorumKind.MORE_THAN: 99}
+
+
+def _quorum(c: Collector) -> None:
+    """A quorum rule is its kind and its value together; an empty kind clears both."""
+    if "quorum_kind" not in c.data and "quorum_value" not in c.data:
+        return
+    c.choice("quorum_kind", QuorumKind)
+    c.integer("quorum_value", minimum=1)
+    kind, value = c.out.get("quorum_kind"), c.out.get("quorum_value")
+    if c.errors.keys() & {"quorum_kind", "quorum_value"}:
+        return
+    if kind is None:
+        if value is not None:
+            c.fail("quorum_kind", _l("Pilih cara menghitung kuorum untuk angka ini."))
+        c.out.update(quorum_kind=None, quorum_value=None)
+    elif value is None:
+        c.fail("quorum_value", _l("Wajib diisi untuk aturan kuorum ini."))
+    elif value > QUORUM_MAX[kind]:
+        c.fail("quorum_value", _l("Paling besar %(n)d.", n=QUORUM_MAX[kind]))
 
 
 def clean_agenda_item(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:

@@ -16,7 +16,14 @@ from wtforms import SelectField, StringField, TextAreaField
 
 from meetcoord.core.forms import ServiceForm
 from meetcoord.directory.forms import NONE_PAIR, PICK_PAIR, enum_choices, options
-from meetcoord.meetings.models import AgendaKind, InviteeRole, MeetingKind, MeetingStatus, Rsvp
+from meetcoord.meetings.models import (
+    AgendaKind,
+    InviteeRole,
+    MeetingKind,
+    MeetingStatus,
+    QuorumKind,
+    Rsvp,
+)
 
 KIND_LABELS = {
     MeetingKind.COORDINATION: _l("Rapat koordinasi"),
@@ -53,6 +60,13 @@ RSVP_LABELS = {
     Rsvp.DECLINED: _l("Tidak hadir"),
     Rsvp.TENTATIVE: _l("Mungkin"),
 }
+QUORUM_KIND_LABELS = {
+    QuorumKind.PEOPLE: _l("Jumlah orang hadir, paling sedikit"),
+    QuorumKind.AT_LEAST: _l("Persen undangan hadir, paling sedikit"),
+    QuorumKind.MORE_THAN: _l("Lebih dari persen undangan (50 = 50% + 1)"),
+}
+NO_QUORUM_PAIR = ("", _l("Tanpa aturan kuorum"))
+QUORUM_HINT = _l("Orang, atau persen dari undangan (yang tidak ditarik) yang hadir.")
 ONLINE_PAIR = ("", _l("Daring (online)"))
 WHEN_HINT = _l("Waktu setempat di tempat tuan rumah (zona waktunya), bukan waktu Anda.")
 
@@ -78,6 +92,18 @@ ORDINAL_LABELS = {
 WHEN_KW = {"type": "datetime-local", "step": 60}
 
 
+def _quorum_kind() -> SelectField:
+    return SelectField(
+        _l("Kuorum"), choices=enum_choices(QUORUM_KIND_LABELS, blank=NO_QUORUM_PAIR), default=""
+    )
+
+
+def _quorum_value() -> StringField:
+    return StringField(
+        _l("Angka kuorum"), render_kw={"type": "number", "min": 1, "inputmode": "numeric"}
+    )
+
+
 class MeetingForm(ServiceForm):
     title = StringField(_l("Judul"), render_kw={"required": True, "maxlength": 200})
     purpose = TextAreaField(_l("Maksud dan tujuan"), render_kw={"rows": 3})
@@ -89,6 +115,8 @@ class MeetingForm(ServiceForm):
     online_url = StringField(
         _l("Tautan daring"), render_kw={"type": "url", "placeholder": "https://"}
     )
+    quorum_kind = _quorum_kind()
+    quorum_value = _quorum_value()
 
 
 class SeriesEditForm(MeetingForm):
@@ -101,6 +129,8 @@ class SiteForm(ServiceForm):
     capacity = StringField(
         _l("Kapasitas (kursi)"), render_kw={"type": "number", "min": 1, "inputmode": "numeric"}
     )
+    quorum_kind = _quorum_kind()
+    quorum_value = _quorum_value()
 
 
 class SiteEditForm(ServiceForm):
@@ -108,6 +138,8 @@ class SiteEditForm(ServiceForm):
     capacity = StringField(
         _l("Kapasitas (kursi)"), render_kw={"type": "number", "min": 1, "inputmode": "numeric"}
     )
+    quorum_kind = _quorum_kind()
+    quorum_value = _quorum_value()
 
 
 class AgendaForm(ServiceForm):

@@ -71,6 +71,24 @@ class InviteeRole(enum.StrEnum):
     OBSERVER = "observer"
 
 
+class QuorumKind(enum.StrEnum):
+    """How a quorum rule counts (``meetings.quorum``): a number of people present, or a
+    share of the invited members — at least P% (rounded up), or more than P% (50: "50% + 1")."""
+
+    PEOPLE = "people"
+    AT_LEAST = "at_least"
+    MORE_THAN = "more_than"
+
+
+# A rule is both columns or neither; a share is a percentage ("more than 100%" cannot hold).
+QUORUM_RULE_CHECK = (
+    "(quorum_kind IS NULL AND quorum_value IS NULL)"
+    " OR (quorum_kind = 'people' AND quorum_value >= 1)"
+    " OR (quorum_kind = 'at_least' AND quorum_value BETWEEN 1 AND 100)"
+    " OR (quorum_kind = 'more_than' AND quorum_value BETWEEN 1 AND 99)"
+)
+
+
 class Rsvp(enum.StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
@@ -126,9 +144,9 @@ class Meeting(TimestampMixin, db.Model):
     # The meeting's Ed25519 signing key is derived from the server key and this salt
     # (checkin.credentials.meeting_key); the key itself is never stored.
     signing_salt: Mapped[str] = mapped_column(String(32), default=new_salt)
-    # Quorum: this share (percent) of the forum's members (or of the invitees when there
-    # is no forum) present across all sites; sites may add a minimum of their own.
-    quorum_percent: Mapped[int | None]
+    # Quorum across all sites (of all invitees); sites may add a rule of their own.
+    quorum_kind: Mapped[QuorumKind | None] = mapped_column(str_enum(QuorumKind, 20))
+    quorum_value: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -158,6 +176,7 @@ class Meeting(TimestampMixin, db.Model):
 
     __table_args__ = (
         CheckConstraint("end_at > start_at", name="ends_after_start"),
+        CheckConstraint(QUORUM_RULE_CHECK, name="quorum_rule"),
         UniqueConstraint("series_id", "recurrence_at"),
     )
 
@@ -183,7 +202,9 @@ class MeetingSite(db.Model):
     # secret (derived like personal tokens, never stored).
     code: Mapped[str] = mapped_column(String(12), unique=True, default=new_site_code)
     secret_salt: Mapped[str] = mapped_column(String(32), default=new_salt)
-    quorum_minimum: Mapped[int | None]  # people present here for the quorum to hold
+    # This site's own quorum, of the people invited here (meetings.quorum).
+    quorum_kind: Mapped[QuorumKind | None] = mapped_column(str_enum(QuorumKind, 20))
+    quorum_value: Mapped[int | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="sites")
     venue: Mapped[Venue] = relationship()
@@ -192,6 +213,7 @@ class MeetingSite(db.Model):
     __table_args__ = (
         UniqueConstraint("meeting_id", "venue_id"),
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint(QUORUM_RULE_CHECK, name="quorum_rule"),
     )
 
     @property

@@ -140,13 +140,17 @@ def invitation_page(token: str) -> Any:
 @bp.get("/i/<token>/join")
 @personal_limit
 def join_online(token: str) -> Any:
-    """The meeting's online link, through here: following it counts as attending online."""
+    """The meeting's online link, through here: following it counts as attending online
+    (inside the check-in window; earlier, a page says when it opens)."""
     from meetcoord.checkin import selfservice
 
     invitation = invitations.invitation_by_token(token)
     if not invitation.meeting.online_url:
         abort(404)
-    selfservice.record_online(invitation)
+    result = selfservice.record_online(invitation)
+    if result.status == "refused":
+        back = url_for("participant.invitation_page", token=token)
+        return render_template("checkin/self_result.html", result=result, back=back), 409
     return redirect(invitation.meeting.online_url)
 
 

@@ -39,6 +39,7 @@ from meetcoord.meetings.models import (
     MeetingKind,
     MeetingSite,
     MeetingStatus,
+    QuorumKind,
     Rsvp,
 )
 
@@ -57,6 +58,20 @@ def _derived(func: Callable[[Any], Any], type_: str, *, nullable: bool = False) 
 
 def _optional_text(**metadata: Any) -> Text:
     return Text(allow_none=True, metadata=metadata)
+
+
+class QuorumFields(ApiSchema):
+    """A quorum rule, sent together: ``quorum_kind`` null clears it (meetings.quorum)."""
+
+    quorum_kind = choice_of(
+        _values(QuorumKind),
+        allow_none=True,
+        metadata={
+            "description": "people: paling sedikit N orang hadir; at_least: paling sedikit "
+            "N% undangan; more_than: lebih dari N% undangan (50 = 50% + 1)."
+        },
+    )
+    quorum_value = Int(allow_none=True, metadata={"minimum": 1, "description": "N."})
 
 
 class Moment(Text):
@@ -146,7 +161,7 @@ def _times(field: str) -> Computed:
 # --- sites ------------------------------------------------------------------------------
 
 
-class SiteSchema(ApiSchema):
+class SiteSchema(QuorumFields):
     id = fields.Integer(dump_only=True)
     venue_id = Int(required=True, metadata={"description": "Tempat; satu lokasi per tempat."})
     venue_name = _derived(lambda site: site.venue.name, "string")
@@ -310,7 +325,7 @@ class ConflictSchema(ApiSchema):
 # --- meetings ---------------------------------------------------------------------------
 
 
-class MeetingSchema(ApiSchema):
+class MeetingSchema(QuorumFields):
     id = fields.Integer(dump_only=True)
     uid = fields.String(dump_only=True, metadata={"description": "UID iCalendar."})
     title = Text(required=True, metadata={"example": "Rapat Koordinasi Evaluasi RKPD"})

@@ -76,12 +76,18 @@ def _copy(actor: User | None, source: Meeting, start_at: datetime) -> Meeting:
         host_venue_id=source.host_venue_id,
         online_url=source.online_url,
         forum_id=source.forum_id,
+        quorum_kind=source.quorum_kind,
+        quorum_value=source.quorum_value,
         created_by=actor,
     )
     for site in source.sites:
         copy.sites.append(
             MeetingSite(
-                venue_id=site.venue_id, coordinator_id=site.coordinator_id, capacity=site.capacity
+                venue_id=site.venue_id,
+                coordinator_id=site.coordinator_id,
+                capacity=site.capacity,
+                quorum_kind=site.quorum_kind,
+                quorum_value=site.quorum_value,
             )
         )
     for item in source.agenda:

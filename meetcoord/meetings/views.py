@@ -101,7 +101,11 @@ def _form_page(meeting: Meeting | None) -> Any:
         title=_("Ubah rapat") if meeting else _("Rapat baru"),
         message=message,
         loose_errors=loose,
-        hints={"start_at": forms.WHEN_HINT, "end_at": forms.WHEN_HINT},
+        hints={
+            "start_at": forms.WHEN_HINT,
+            "end_at": forms.WHEN_HINT,
+            "quorum_value": forms.QUORUM_HINT,
+        },
         cancel_url=(
             url_for("meetings.detail", meeting_id=meeting.id)
             if meeting

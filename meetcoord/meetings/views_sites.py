@@ -16,6 +16,7 @@ from meetcoord.meetings.models import Meeting, MeetingSite
 from meetcoord.meetings.views_support import (
     actor,
     bp,
+    fill_quorum,
     person_pairs,
     render_detail,
     require_editor,
@@ -67,6 +68,7 @@ def site_edit(meeting_id: int, site_id: int) -> Any:
     else:
         form.coordinator_id.data = str(site.coordinator_id or "")
         form.capacity.data = str(site.capacity or "")
+        fill_quorum(form, site)
     return render_template(
         "meetings/form.html",
         form=form,

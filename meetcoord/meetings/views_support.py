@@ -27,7 +27,7 @@ from meetcoord.meetings import forms
 from meetcoord.meetings.agenda import agenda_schedule
 from meetcoord.meetings.conflicts import find_conflicts
 from meetcoord.meetings.invitations import site_counts
-from meetcoord.meetings.models import Meeting, MeetingStatus
+from meetcoord.meetings.models import Meeting, MeetingSite, MeetingStatus
 from meetcoord.meetings.services import require_editor as _require_editor
 from meetcoord.meetings.zones import host_zone
 
@@ -127,6 +127,13 @@ def fill_meeting_form(form: forms.MeetingForm, meeting: Meeting) -> None:
     form.online_url.data = meeting.online_url or ""
     form.start_at.data = local_input(meeting.start_at, zone)
     form.end_at.data = local_input(meeting.end_at, zone)
+    fill_quorum(form, meeting)
+
+
+def fill_quorum(form: Any, row: Meeting | MeetingSite) -> None:
+    """A meeting's or a site's quorum rule in its form's two fields."""
+    form.quorum_kind.data = row.quorum_kind.value if row.quorum_kind else ""
+    form.quorum_value.data = str(row.quorum_value or "")
 
 
 def site_form(form: forms.SiteForm | None = None) -> forms.SiteForm:

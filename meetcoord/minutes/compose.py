@@ -130,6 +130,7 @@ class MinutesData:
     decisions: list[DecisionData] = field(default_factory=list)
     actions: list[ActionData] = field(default_factory=list)
     attendees: list[AttendeeData] = field(default_factory=list)
+    quorum: str | None = None  # "kuorum terpenuhi (…)"; None: the meeting set no rule
 
 
 # --- the document -------------------------------------------------------------------------
@@ -295,7 +296,8 @@ def compose_minutes(data: MinutesData) -> MinutesDocument:
         sites=sites,
         chair=data.chair or DASH,
         minute_taker=data.minute_taker or DASH,
-        participants=_participants(data.attendance, totals.total),
+        participants=_participants(data.attendance, totals.total)
+        + (f"; {data.quorum}" if data.quorum else ""),
         attendance=list(data.attendance),
         totals=totals,
         categories=categories,

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from meetcoord.actions.models import Action
+from meetcoord.checkin.counts import document_note
 from meetcoord.checkin.lists import CATEGORY_ID, ONLINE, AttendanceList, attendance_lists, host_zone
 from meetcoord.directory.models import StakeholderCategory
 from meetcoord.extensions import db
@@ -148,6 +149,7 @@ def minutes_data(
         chair=_role_name(meeting, InviteeRole.CHAIR),
         minute_taker=_role_name(meeting, InviteeRole.MINUTE_TAKER),
         attendance=[_summary(part) for part in lists.sites],
+        quorum=document_note(meeting),
         agenda=[
             AgendaData(numbers[item.id], item.title, item.presenter, notes.get(item.id, ""))
             for item in items

@@ -161,6 +161,10 @@ async function verifySignature(publicKey, signature, payload) {
 
 async function verifyLocally(text) {
   if (!bundle) return { refused: t("tNoBundle") };
+  // The check-in window, as the server will judge this scan's time (worded by the server).
+  const span = bundle.checkin;
+  if (span && Date.now() < Date.parse(span.opens_at)) return { refused: span.early };
+  if (span && Date.now() > Date.parse(span.closes_at)) return { refused: span.late };
   const claim = parse(text);
   if (!claim) return { refused: t("tMalformed") };
   if (claim.meetingId !== bundle.meeting_id) return { refused: t("tWrongMeeting") };

@@ -13,6 +13,8 @@
     var root = document.getElementById("kiosk");
     if (!root) return;
     var qr = document.getElementById("kiosk-qr");
+    var scan = document.getElementById("kiosk-scan");
+    var closed = document.getElementById("kiosk-closed");
     var typed = document.getElementById("kiosk-typed");
     var bar = document.getElementById("kiosk-countdown");
     var clock = document.getElementById("kiosk-time");
@@ -31,9 +33,15 @@
           return r.json();
         })
         .then(function (data) {
-          qr.src = data.qr;
-          qr.setAttribute("data-url", data.url);
-          typed.textContent = data.typed_code;
+          // Outside the check-in window: no code, the time it opens instead; ask again later.
+          closed.textContent = data.open ? "" : data.message;
+          closed.hidden = !!data.open;
+          scan.hidden = !data.open;
+          if (data.open) {
+            qr.src = data.qr;
+            qr.setAttribute("data-url", data.url);
+            typed.textContent = data.typed_code;
+          }
           deadline = Date.now() + data.expires_in * 1000;
         })
         .catch(function () {
@@ -79,6 +87,7 @@
       });
       var quorum = document.getElementById("kiosk-quorum");
       if (quorum && data.quorum) {
+        quorum.hidden = !data.quorum.rule; // no rule: no "quorum met" for nobody
         quorum.setAttribute("data-met", data.quorum.met ? "1" : "0");
         setText("kiosk-quorum-text", quorum.getAttribute(data.quorum.met ? "data-label-met" : "data-label-not"));
       }

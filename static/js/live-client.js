@@ -391,12 +391,12 @@
     }
   }
 
-  // The quorum line from a counts message: "none" when the meeting has no quorum rule (no
-  // share of members and no site minimum), so a screen never says "quorum met" for nobody.
+  // The quorum line from a counts message: "none" when neither the meeting nor a site has a
+  // quorum rule (state from checkin.counts), so a screen never says "quorum met" for nobody.
   function quorum(c, T) {
-    var rule = c.quorum && (c.quorum.required !== null ||
-      (c.sites || []).some(function (s) { return s.minimum !== null; }));
-    if (!rule) return { state: "none", text: T.total + ": " + c.total };
+    if (!c.quorum || c.quorum.state === "none") {
+      return { state: "none", text: T.quorum_none + " · " + T.total + ": " + c.total };
+    }
     var need = c.quorum.required !== null ? " / " + c.quorum.required : "";
     return {
       state: c.quorum.met ? "1" : "0",

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from tests import factories
 from tests.browser.conftest import SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD, seed_server
 from tests.support import ServerProcess
 
@@ -57,8 +58,7 @@ def seed() -> dict[str, Any]:
                 "title": f"Rakor Pangan {tag}",
                 "kind": "coordination",
                 "host_venue_id": wita.id,
-                "start_at": "2030-03-15T09:00",
-                "end_at": "2030-03-15T12:00",
+                **factories.meeting_times("Asia/Makassar"),  # check-in and the room open
             },
         )
         services.add_site(editor, meeting, {"venue_id": wit.id})
@@ -210,6 +210,7 @@ def test_chair_projector_and_phone_follow_one_room(
         # No quorum rule in this meeting: the screens say how many, never "quorum met".
         expect(projector.locator("#screen-quorum")).to_have_attribute("data-met", "none")
         expect(chair.locator("#live-quorum")).not_to_contain_text("Kuorum")
+        expect(chair.locator("#live-quorum")).to_contain_text("Tanpa aturan kuorum")
         desk.close()
         assert chair.evaluate("window.MeetcoordLive.clients.length") == 1
         assert not [f for f in frames if f.startswith("40/checkin")], frames

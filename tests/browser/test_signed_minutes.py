@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from tests import factories
 from tests.browser.conftest import (
     SECRETARIAT_EMAIL,
     SECRETARIAT_PASSWORD,
@@ -86,8 +87,7 @@ def seed() -> dict[str, Any]:
                 "title": f"Rakor Stunting {tag}",
                 "kind": "coordination",
                 "host_venue_id": venue.id,
-                "start_at": "2030-03-15T09:00",
-                "end_at": "2030-03-15T12:00",
+                **factories.meeting_times("Asia/Makassar"),  # check-in and the room open
             },
         )
         for title in ("Pembukaan", "Data stunting per desa"):

@@ -1,0 +1,50 @@
+// meetcoord staff attendance page (templates/checkin/attendance.html): follow the counts
+// and the quorum over Socket.IO (namespace /checkin, coalesced: at most two a second).
+// Without this file the page shows the counts of its last load. Loaded with "defer": the
+// page is parsed when it runs.
+(function () {
+  "use strict";
+
+  var root = document.getElementById("presence");
+  if (root && typeof window.io === "function") follow(root);
+
+  function follow(root) {
+    var labels = JSON.parse(root.getAttribute("data-quorum-labels") || "{}");
+    var template = root.getAttribute("data-quorum-detail") || "";
+
+    function detail(q) {
+      if (!q || !q.kind) return "";
+      return template.replace("{rule}", q.rule_text).replace("{required}", q.required)
+        .replace("{present}", q.present).replace("{base}", q.base);
+    }
+
+    function show(c) {
+      var total = root.querySelector("[data-count=total]");
+      if (total) total.textContent = String(c.total);
+      var line = document.getElementById("attendance-quorum");
+      if (line && c.quorum) {
+        line.setAttribute("data-state", c.quorum.state);
+        line.className = "quorum quorum-" + c.quorum.state;
+        line.querySelector("[data-quorum-text]").textContent = labels[c.quorum.state] || "";
+        line.querySelector("[data-quorum-detail]").textContent = detail(c.quorum);
+      }
+      (c.sites || []).forEach(function (s) {
+        var key = s.site_id === null ? "online" : String(s.site_id);
+        var row = root.querySelector('tr[data-site="' + key + '"]');
+        if (!row) return;
+        row.querySelector(".present").textContent = String(s.present);
+        var cell = row.querySelector(".site-quorum");
+        if (cell && s.quorum) {
+          cell.setAttribute("data-state", s.quorum.state);
+          cell.textContent = s.quorum.kind ? labels[s.quorum.state] + " · " + detail(s.quorum) : "—";
+        }
+      });
+    }
+
+    var socket = window.io(root.getAttribute("data-namespace"), {
+      auth: { meeting: root.getAttribute("data-meeting") },
+      transports: ["websocket", "polling"]
+    });
+    socket.on("counts", show);
+  }
+})();

@@ -210,6 +210,15 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     # Public self check-in pages (/c/...), per client address. Phones at one venue often
     # share one address (the venue's Wi-Fi), so this is higher than the personal links'.
     ("CHECKIN_RATE_LIMIT", "CHECKIN_RATE_LIMIT", _rate_limit, "300 per minute;3000 per hour"),
+    # Live-room commands per person (not per address), in the rate-limit storage above:
+    # participants and site coordinators; the chair, the minute-taker and the secretariat.
+    ("LIVE_RATE_LIMIT", "LIVE_RATE_LIMIT", _rate_limit, "20 per 10 seconds;200 per hour"),
+    (
+        "LIVE_CHAIR_RATE_LIMIT",
+        "LIVE_CHAIR_RATE_LIMIT",
+        _rate_limit,
+        "60 per 10 seconds;2000 per hour",
+    ),
     # The zone for times that belong to no venue (audit trail, account activity).
     ("TIMEZONE", "HOME_TIMEZONE", _zone, "Asia/Jakarta"),
     ("DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE", _choice(("id", "en")), "id"),

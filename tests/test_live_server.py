@@ -124,8 +124,8 @@ class LiveClient:
             self.sio.disconnect()
         self.sio.shutdown()  # python-socketio ≥ 5.12: stops its threads
         ws = getattr(self.sio.eio, "ws", None)
-        if ws is not None:  # closed by the server: the Engine.IO client leaves it open
-            ws.close()
+        if ws is not None:  # closed by the server: the Engine.IO client leaves the socket
+            ws.shutdown()
 
 
 @pytest.fixture

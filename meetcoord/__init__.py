@@ -63,6 +63,7 @@ def _init_extensions(app: Flask) -> None:
     init_i18n(app)
     security.init_security(app)
     from meetcoord.checkin import events as checkin_events
+    from meetcoord.core.sockets import MAX_MESSAGE_BYTES, origin_policy
     from meetcoord.live import events as live_events
 
     checkin_events.register()  # the /checkin namespace, once per process, before init_app
@@ -74,7 +75,9 @@ def _init_extensions(app: Flask) -> None:
         # Per deployment: on the default channel, installations sharing a Redis would
         # deliver each other's "meeting:<id>" broadcasts.
         channel=f"meetcoord-{app.config['DEPLOYMENT_ID']}",
-        cors_allowed_origins=[],
+        # Browsers connect only from our own pages (``[]`` would switch the check off).
+        cors_allowed_origins=origin_policy(app.config["BASE_URL"], app.config["PROXY_COUNT"]),
+        max_http_buffer_size=MAX_MESSAGE_BYTES,
     )
 
 

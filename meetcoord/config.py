@@ -317,6 +317,15 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     # many after the planned end.
     ("CHECKIN_OPENS_BEFORE_MINUTES", "CHECKIN_OPENS_BEFORE_MINUTES", _int(0, 24 * 60), "120"),
     ("CHECKIN_GRACE_MINUTES", "CHECKIN_GRACE_MINUTES", _int(0, 24 * 60), "60"),
+    # Live-room commands per person (not per address), in the rate-limit storage above:
+    # participants and site coordinators; the chair, the minute-taker and the secretariat.
+    ("LIVE_RATE_LIMIT", "LIVE_RATE_LIMIT", _rate_limit, "20 per 10 seconds;200 per hour"),
+    (
+        "LIVE_CHAIR_RATE_LIMIT",
+        "LIVE_CHAIR_RATE_LIMIT",
+        _rate_limit,
+        "60 per 10 seconds;2000 per hour",
+    ),
     # The zone for times that belong to no venue (audit trail, account activity).
     ("TIMEZONE", "HOME_TIMEZONE", _zone, "Asia/Jakarta"),
     ("DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE", _choice(("id", "en")), "id"),

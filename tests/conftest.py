@@ -124,6 +124,15 @@ def db_session(app: Flask) -> Iterator[Any]:
             connection.close()
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(app: Flask) -> None:
+    """Every test starts with full budgets: rolled back, SQLite hands the next test the
+    same row ids, and the live room counts commands per user or invitation id."""
+    from meetcoord.extensions import limiter
+
+    limiter.reset()
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()

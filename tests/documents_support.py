@@ -53,7 +53,11 @@ class ClosedRakor(LiveRakor):
         assert command(chair, "open")["ok"]
         assert command(chair, "item.activate", item_id=self.items[1])["ok"]
         assert command(
-            chair, "notes.save", item_id=self.items[1], text="Stok beras aman 3 bulan.", version=0
+            chair,
+            "notes.save",
+            item_id=self.items[1],
+            text="Stok beras aman 3 bulan.",
+            base_version=0,
         )["ok"]
         ack = command(
             chair,

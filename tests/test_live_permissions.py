@@ -52,12 +52,14 @@ class Scene:
     rakor: LiveRakor
     items: list[int]
     decision_id: int | None = None
+    action_id: int | None = None
     request_id: int | None = None  # the Ambon participant's waiting request
     floor_request_id: int | None = None  # a Tambolaka participant's waiting request
 
 
 def build(rakor: LiveRakor, stage: str) -> Scene:
-    """``stage``: waiting, open, paused, decided (a vote on record), queued, speaking."""
+    """``stage``: waiting, open, paused, decided (a vote on record), acted (with an action
+    too), queued, speaking."""
     staff = rakor.staff_actor
     meeting_id = rakor.meeting.id
     scene = Scene(rakor, [item.id for item in rakor.add_items("Pembukaan", "Pangan", "Lain")])
@@ -67,9 +69,19 @@ def build(rakor: LiveRakor, stage: str) -> Scene:
     services.activate_item(staff, meeting_id, scene.items[0])
     if stage == "paused":
         services.pause_meeting(staff, meeting_id)
-    if stage == "decided":
+    if stage in ("decided", "acted"):
         _seq, scene.decision_id = decisions.record_decision(
             staff, meeting_id, {"text": "Cadangan pangan ditambah", "kind": "vote"}
+        )
+    if stage == "acted":
+        _seq, scene.action_id = decisions.create_action(
+            staff,
+            meeting_id,
+            {
+                "decision_id": scene.decision_id,
+                "title": "Susun data cadangan pangan",
+                "organization_id": rakor.participant.person.organization_id,
+            },
         )
     if stage in ("queued", "speaking"):
         _seq, scene.request_id = speakers.request_floor(
@@ -149,6 +161,24 @@ CASES: dict[str, Case] = {
             "title": "Susun data cadangan pangan",
             "organization_id": s.rakor.participant.person.organization_id,
         },
+    ),
+    "decision.withdraw": Case(
+        "decision.withdraw",
+        "decided",
+        RECORDERS,
+        lambda s: {"decision_id": s.decision_id, "reason": "Salah catat"},
+    ),
+    "action.update": Case(
+        "action.update",
+        "acted",
+        RECORDERS,
+        lambda s: {"action_id": s.action_id, "base_version": 1, "locus": "Desa Weepangali"},
+    ),
+    "action.withdraw": Case(
+        "action.withdraw",
+        "acted",
+        RECORDERS,
+        lambda s: {"action_id": s.action_id, "reason": "Sudah tercakup tindak lanjut lain"},
     ),
     # Everyone with a seat may ask for the floor for themselves; accounts hold no seat.
     "speaker.request@self": Case(
@@ -309,6 +339,9 @@ def test_refusal_comes_before_the_meeting_state_is_told(app: Any, stage: str, ro
         ("decision.tally", {"decision_id": 999999, "site_id": rakor.site.id}),
         ("action.create", {"decision_id": 999999}),
         ("decision.amend", {"decision_id": 999999}),
+        ("decision.withdraw", {"decision_id": 999999}),
+        ("action.update", {"action_id": 999999}),
+        ("action.withdraw", {"action_id": 999999}),
     ]:
         ack = command(phone, name, **data)
         assert ack["error"]["code"] == "forbidden", (name, ack)

@@ -126,6 +126,9 @@ class LiveClient:
         if self.sio.connected:
             self.sio.disconnect()
         self.sio.shutdown()  # python-socketio ≥ 5.12: stops its threads
+        ws = getattr(self.sio.eio, "ws", None)
+        if ws is not None:  # closed by the server: the Engine.IO client leaves the socket
+            ws.shutdown()
 
 
 @pytest.fixture
@@ -394,3 +397,65 @@ def test_two_server_processes_share_events_through_redis(tmp_path, servers, clie
         finally:
             for server in (one, two):
                 server.stop()  # before the database is dropped
+
+
+# --- the door: malformed connects, oversized frames, foreign origins (issue 11) ---------
+
+
+def test_a_real_server_answers_bad_connects_and_refuses_oversized_frames_cleanly(
+    tmp_path, servers, clients
+):
+    """Through python-socketio's own client, as the property-based run found them."""
+    import urllib.request
+
+    import socketio
+
+    from meetcoord.core.sockets import MAX_MESSAGE_BYTES
+    from tests.support import _open
+
+    env, seeded = prepare(
+        f"sqlite:///{tmp_path / 'live.db'}", tmp_path, MEETCOORD_ASYNC_MODE="eventlet"
+    )
+    server = servers(env)
+
+    # A meeting id of 2^63 used to leave the handshake unanswered until the client gave up.
+    sio = socketio.Client(reconnection=False)
+    refusals: list[Any] = []
+    sio.on("connect_error", refusals.append, namespace=NAMESPACE)
+    started = time.monotonic()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        sio.connect(
+            server.base_url,
+            namespaces=[NAMESPACE],
+            auth={"meeting": 2**63, "token": seeded["tokens"]["chair"]},
+            transports=["websocket"],
+            wait_timeout=TIMEOUT,
+        )
+    assert time.monotonic() - started < 5
+    assert refusals, "no connect_error"
+    assert refusals[0]["message"] == "Rapat tidak ditemukan.", refusals
+    assert refusals[0]["data"]["fields"] == {"meeting": ["Rapat tidak ditemukan."]}
+    sio.shutdown()
+
+    # Under the transport's bound a command gets its answer; over it the frame is refused
+    # before it is parsed: the socket closes (1009), nothing is stored, the server serves on.
+    chair = clients(server, seeded, "chair")
+    big = chair.call("decision.record", text="x" * (MAX_MESSAGE_BYTES // 2))
+    assert big["error"]["code"] == "validation_error", big
+    assert list(big["error"]["fields"]) == ["text"]
+    chair.sio.emit(
+        "decision.record", {"nonce": "besar", "text": "x" * MAX_MESSAGE_BYTES}, namespace=NAMESPACE
+    )
+    deadline = time.monotonic() + TIMEOUT
+    while chair.sio.connected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not chair.sio.connected, "the socket stayed open"
+    again = clients(server, seeded, "chair")
+    assert again.call("open") == {"ok": True, "seq": 1}  # nothing was stored before it
+
+    # A browser on another site cannot open the room; the service's own pages can.
+    handshake = f"{server.base_url}/socket.io/?EIO=4&transport=polling"
+    for origin, status in (("https://evil.example", 400), (server.base_url, 200)):
+        request = urllib.request.Request(handshake, headers={"Origin": origin})  # noqa: S310
+        assert _open(request, 10, None)[0] == status, origin
+    assert "Traceback" not in server.log(), server.log()

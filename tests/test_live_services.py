@@ -272,6 +272,8 @@ def test_an_action_from_a_decision_with_agency_person_locus_and_due_date(chair, 
         "locus": "Desa Kalena Wanno",
         "due_on": "2024-04-30",
         "status": "open",
+        "version": 1,
+        "withdrawn": None,
     }
     action = db.session.get(Action, ack["id"])
     assert action.due_on == date(2024, 4, 30)

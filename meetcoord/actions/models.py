@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetcoord.core.db import TimestampMixin, str_enum
 from meetcoord.extensions import db
+from meetcoord.live.models import Withdrawable
 
 if TYPE_CHECKING:
     from meetcoord.directory.models import Organization, Person
@@ -24,7 +25,9 @@ class ActionStatus(enum.StrEnum):
     DROPPED = "dropped"
 
 
-class Action(TimestampMixin, db.Model):
+class Action(Withdrawable, TimestampMixin, db.Model):
+    """Corrected in the live room (``live.corrections``): ``version`` refuses a stale edit."""
+
     __tablename__ = "actions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +50,7 @@ class Action(TimestampMixin, db.Model):
         str_enum(ActionStatus, 20), default=ActionStatus.OPEN
     )
     closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
 
     decision: Mapped[Decision | None] = relationship(back_populates="actions")
     organization: Mapped[Organization] = relationship()

@@ -216,7 +216,7 @@ def _run(meeting: Meeting, day: date) -> None:
                 "organization_id": org_id,
                 "person_id": _member_of(meeting, org_id),
                 "locus": locus,
-                "due_on": (day + timedelta(days=days)).isoformat(),
+                "due_on": day + timedelta(days=days),
             },
         )
     live.close_meeting(chair, mid)

@@ -8,7 +8,12 @@ minute-taker and coordinators, the staff room), then receives every event after
 ``last_seq`` in order, or a ``snapshot`` when it has none or is far behind.
 
 Commands are socket events named in :data:`COMMANDS`, each ``{"nonce": ..., ...}``,
-answered by an ack ``{"ok": true, "seq": n}`` or ``{"ok": false, "error": {...}}``.
+answered by an ack ``{"ok": true, "seq": n}`` or ``{"ok": false, "error": {...}}``. Each
+one is taken in this order, and the first refusal answers: the sender's budget
+(``rate_limited``, :mod:`.throttle`), an object, an actor still allowed in
+(``forbidden``), the power the command needs somewhere in the meeting (``forbidden``,
+before its data is looked at, so a stranger learns nothing from a malformed command),
+the command's schema (``validation_error``, :mod:`.schemas`), and only then the service.
 The actor is loaded again for every command, so a withdrawn invitation, a deactivated
 account or a revoked API token stops acting at once, even on a connection still open.
 """
@@ -16,12 +21,12 @@ account or a revoked API token stops acting at once, even on a connection still 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_socketio import Namespace, emit, join_room
+from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 from sqlalchemy import select
 
 from meetcoord.accounts.models import ApiToken
@@ -29,11 +34,21 @@ from meetcoord.accounts.services import still_signed_in, user_for_token
 from meetcoord.checkin import link_cookie
 from meetcoord.checkin.counts import presence as attendance
 from meetcoord.core.errors import ServiceError
-from meetcoord.core.sockets import register_namespace
+from meetcoord.core.sockets import MAX_MESSAGE_BYTES, register_namespace
 from meetcoord.core.tokens import hash_token
 from meetcoord.extensions import db
-from meetcoord.live import decisions, log, presence, services, speakers, state
-from meetcoord.live.actors import LiveActor
+from meetcoord.live import (
+    corrections,
+    decisions,
+    log,
+    presence,
+    schemas,
+    services,
+    speakers,
+    state,
+    throttle,
+)
+from meetcoord.live.actors import LiveActor, Power
 from meetcoord.meetings.invitations import invitation_by_token
 from meetcoord.meetings.models import Invitation, Meeting, MeetingStatus
 
@@ -41,28 +56,56 @@ REPLAY_MAX = 500  # further behind than this, a client gets a snapshot instead
 
 Handler = Callable[[LiveActor, int, Mapping[str, Any]], tuple[int, Any]]
 
-COMMANDS: dict[str, Handler] = {
-    "open": lambda a, m, d: services.open_meeting(a, m, d.get("nonce")),
-    "pause": lambda a, m, d: services.pause_meeting(a, m, d.get("nonce")),
-    "resume": lambda a, m, d: services.resume_meeting(a, m, d.get("nonce")),
-    "close": lambda a, m, d: services.close_meeting(a, m, d.get("nonce")),
-    "item.activate": lambda a, m, d: services.activate_item(a, m, d.get("item_id"), d.get("nonce")),
-    "item.next": lambda a, m, d: services.next_item(a, m, d.get("nonce")),
-    "agenda.add": lambda a, m, d: services.add_item(a, m, d, d.get("nonce")),
-    "agenda.reorder": lambda a, m, d: services.reorder_items(
-        a, m, d.get("item_ids") or [], d.get("nonce")
+
+class Spec(NamedTuple):
+    """A command: the power it needs somewhere in the meeting, and the service it calls
+    with the data its schema loaded (``schemas.SCHEMAS[name]``)."""
+
+    power: Power
+    run: Handler
+
+
+COMMANDS: dict[str, Spec] = {
+    "open": Spec(Power.RUN, lambda a, m, d: services.open_meeting(a, m, d["nonce"])),
+    "pause": Spec(Power.RUN, lambda a, m, d: services.pause_meeting(a, m, d["nonce"])),
+    "resume": Spec(Power.RUN, lambda a, m, d: services.resume_meeting(a, m, d["nonce"])),
+    "close": Spec(Power.RUN, lambda a, m, d: services.close_meeting(a, m, d["nonce"])),
+    "item.activate": Spec(
+        Power.RUN, lambda a, m, d: services.activate_item(a, m, d["item_id"], d["nonce"])
     ),
-    "decision.record": lambda a, m, d: decisions.record_decision(a, m, d, d.get("nonce")),
-    "decision.amend": lambda a, m, d: decisions.amend_decision(a, m, d, d.get("nonce")),
-    "decision.tally": lambda a, m, d: decisions.set_tally(a, m, d, d.get("nonce")),
-    "notes.save": lambda a, m, d: decisions.save_notes(a, m, d, d.get("nonce")),
-    "action.create": lambda a, m, d: decisions.create_action(a, m, d, d.get("nonce")),
-    "speaker.request": lambda a, m, d: speakers.request_floor(a, m, d, d.get("nonce")),
-    "speaker.withdraw": lambda a, m, d: speakers.withdraw_request(
-        a, m, d.get("request_id"), d.get("nonce")
+    "item.next": Spec(Power.RUN, lambda a, m, d: services.next_item(a, m, d["nonce"])),
+    "agenda.add": Spec(Power.RUN, lambda a, m, d: services.add_item(a, m, d, d["nonce"])),
+    "agenda.reorder": Spec(
+        Power.RUN, lambda a, m, d: services.reorder_items(a, m, d["item_ids"], d["nonce"])
     ),
-    "floor.give": lambda a, m, d: speakers.give_floor(a, m, d, d.get("nonce")),
-    "floor.end": lambda a, m, d: speakers.end_floor(a, m, d.get("nonce")),
+    "decision.record": Spec(
+        Power.RECORD, lambda a, m, d: decisions.record_decision(a, m, d, d["nonce"])
+    ),
+    "decision.amend": Spec(
+        Power.RECORD, lambda a, m, d: corrections.amend_decision(a, m, d, d["nonce"])
+    ),
+    "decision.tally": Spec(Power.TALLY, lambda a, m, d: decisions.set_tally(a, m, d, d["nonce"])),
+    "decision.withdraw": Spec(
+        Power.RECORD, lambda a, m, d: corrections.withdraw_decision(a, m, d, d["nonce"])
+    ),
+    "notes.save": Spec(Power.RECORD, lambda a, m, d: decisions.save_notes(a, m, d, d["nonce"])),
+    "action.create": Spec(
+        Power.RECORD, lambda a, m, d: decisions.create_action(a, m, d, d["nonce"])
+    ),
+    "action.update": Spec(
+        Power.RECORD, lambda a, m, d: corrections.update_action(a, m, d, d["nonce"])
+    ),
+    "action.withdraw": Spec(
+        Power.RECORD, lambda a, m, d: corrections.withdraw_action(a, m, d, d["nonce"])
+    ),
+    "speaker.request": Spec(
+        Power.SPEAK, lambda a, m, d: speakers.request_floor(a, m, d, d["nonce"])
+    ),
+    "speaker.withdraw": Spec(
+        Power.SPEAK, lambda a, m, d: speakers.withdraw_request(a, m, d["request_id"], d["nonce"])
+    ),
+    "floor.give": Spec(Power.RUN, lambda a, m, d: speakers.give_floor(a, m, d, d["nonce"])),
+    "floor.end": Spec(Power.RUN, lambda a, m, d: speakers.end_floor(a, m, d["nonce"])),
 }
 
 
@@ -112,16 +155,6 @@ def _reload(
     return None
 
 
-def _as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return None
-
-
 def catch_up(meeting: Meeting, last_seq: int | None) -> None:
     """Send this client what it missed: events after ``last_seq``, or a snapshot."""
     head = log.head(meeting.id)
@@ -141,9 +174,13 @@ class LiveNamespace(Namespace):
 
     def on_connect(self, auth: Any = None) -> bool:
         g.pop("_login_user", None)  # judge this handshake's own cookies
-        auth = auth if isinstance(auth, Mapping) else {}
-        meeting_id = _as_int(auth.get("meeting"))
-        meeting = db.session.get(Meeting, meeting_id) if meeting_id is not None else None
+        seen = schemas.last_seq(auth)
+        try:
+            auth = schemas.connect_auth(auth)
+        except ServiceError as exc:
+            # An answer, with the reason, rather than a handshake left hanging.
+            raise ConnectionRefusedError(str(exc.message), _body(exc)) from None
+        meeting = db.session.get(Meeting, auth["meeting"])
         if meeting is None or meeting.status is MeetingStatus.CANCELLED:
             return False
         actor = _actor_for(auth, meeting)
@@ -154,7 +191,7 @@ class LiveNamespace(Namespace):
         join_room(log.site_room(meeting.id, actor.site_id))
         if actor.sees_staff_room:
             join_room(log.staff_room(meeting.id))
-        screen_site = _as_int(auth.get("site"))
+        screen_site = auth["site"]
         if screen_site is not None and not any(s.id == screen_site for s in meeting.sites):
             screen_site = None
         token_id = _token_id(auth) if actor.user is not None else None
@@ -172,9 +209,10 @@ class LiveNamespace(Namespace):
                 "name": actor.label,
                 "site_id": actor.site_id,
                 "invitation_id": actor.invitation.id if actor.invitation else None,
+                "max_bytes": MAX_MESSAGE_BYTES,  # a larger command would close the socket
             },
         )
-        catch_up(meeting, _as_int(auth.get("last_seq")))
+        catch_up(meeting, seen)
         presence.joined(
             sid,
             presence.Connection(
@@ -210,56 +248,62 @@ class LiveNamespace(Namespace):
             return
         meeting = db.session.get(Meeting, conn.meeting_id)
         if meeting is not None:
-            last = _as_int(data.get("last_seq")) if isinstance(data, Mapping) else None
-            catch_up(meeting, last)
+            catch_up(meeting, schemas.last_seq(data))
 
     def trigger_event(self, event: str, *args: Any) -> Any:
-        command = COMMANDS.get(event)
-        if command is None:
+        if event not in COMMANDS:
             return super().trigger_event(event, *args)
         sid, data = args[0], (args[1] if len(args) > 1 else None)
         assert self.socketio is not None
 
         def handle(data: Any = None) -> dict[str, Any]:
-            return self.run_command(command, data)
+            return self.run_command(event, data)
 
         # Through Flask-SocketIO, which gives the handler the connection's request context.
         return self.socketio._handle_event(handle, event, self.namespace, sid, data)
 
-    def run_command(self, handler: Handler, data: Any) -> dict[str, Any]:
+    def run_command(self, name: str, data: Any) -> dict[str, Any]:
         sid = request.sid  # type: ignore[attr-defined]
         conn = presence.heard(sid)
         identity = self.identities.get(sid)
         if conn is None or identity is None:
-            return _error("not_connected", "Not connected to a meeting.")
+            return _error("not_connected", _l("Tidak tersambung ke rapat; menyambung ulang."))
+        if not throttle.allow(identity[0], identity[1], conn.role):
+            return _error(
+                "rate_limited",
+                _l("Terlalu banyak perintah dalam waktu singkat; tunggu sebentar lalu kirim lagi."),
+            )
         if not isinstance(data, Mapping):
-            return _error("bad_request", "A command carries an object.")
+            return _error("bad_request", _l("Perintah harus berupa objek JSON."))
         actor = _reload(conn, *identity)
         if actor is None:
-            return _error("forbidden", "Your access to this meeting has ended.")
+            return _error("forbidden", _l("Akses Anda ke rapat ini sudah berakhir."))
+        spec = COMMANDS[name]
         try:
-            seq, result = handler(actor, conn.meeting_id, data)
+            actor.require_somewhere(spec.power)
+            seq, result = spec.run(actor, conn.meeting_id, schemas.load(name, data))
         except ServiceError as exc:
-            return {
-                "ok": False,
-                "error": {
-                    "code": exc.code,
-                    "message": str(exc.message),
-                    "fields": {k: [str(m) for m in v] for k, v in exc.errors.items()},
-                },
-            }
+            return {"ok": False, "error": _body(exc)}
         except Exception:
             # A bug, not the client's fault; still an answer, so no console waits forever.
             current_app.logger.exception("live command failed")
-            return _error("internal_error", str(_l("Terjadi kesalahan di server.")))
+            return _error("internal_error", _l("Terjadi kesalahan di server."))
         answer: dict[str, Any] = {"ok": True, "seq": seq}
         if result is not None:
             answer["id"] = result
         return answer
 
 
-def _error(code: str, message: str) -> dict[str, Any]:
-    return {"ok": False, "error": {"code": code, "message": message, "fields": {}}}
+def _body(exc: ServiceError) -> dict[str, Any]:
+    return {
+        "code": exc.code,
+        "message": str(exc.message),
+        "fields": {k: [str(m) for m in v] for k, v in exc.errors.items()},
+    }
+
+
+def _error(code: str, message: Any) -> dict[str, Any]:
+    return {"ok": False, "error": {"code": code, "message": str(message), "fields": {}}}
 
 
 def register() -> None:

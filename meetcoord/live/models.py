@@ -46,6 +46,23 @@ class SpeakerStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class Withdrawable:
+    """A record the chair or the minute-taker withdrew: kept, struck through, with why.
+
+    A withdrawn decision or action is left out of the minutes' decisions and actions and
+    listed, with its reason, among what was withdrawn (``minutes.sources``); the event log
+    keeps who withdrew it and when.
+    """
+
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by: Mapped[str | None] = mapped_column(String(200))
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
 class LiveRoom(db.Model):
     __tablename__ = "live_rooms"
 
@@ -94,7 +111,7 @@ class MeetingEvent(db.Model):
     )
 
 
-class Decision(db.Model):
+class Decision(Withdrawable, db.Model):
     """A kesepakatan under an agenda item; amendments keep the earlier wording."""
 
     __tablename__ = "decisions"

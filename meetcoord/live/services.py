@@ -2,7 +2,9 @@
 
 Each function takes the actor and the command's nonce, checks, changes, logs an event in
 the same transaction and returns ``(seq, result)``; :mod:`meetcoord.live.log` commits and
-broadcasts. A repeated nonce returns the first seq and changes nothing.
+broadcasts. A repeated nonce returns the first seq and changes nothing. The command's data
+arrives loaded by its schema (:mod:`meetcoord.live.schemas`: typed, bounded, defaults
+filled in); what is checked here is what only the database can tell.
 """
 
 from __future__ import annotations
@@ -21,23 +23,7 @@ from meetcoord.live.log import Command
 from meetcoord.live.models import RoomState
 from meetcoord.meetings import opening
 from meetcoord.meetings.models import AgendaItem, AgendaKind, MeetingStatus
-
-TITLE_MAX = 300
-
-
-def whole_number(value: Any) -> int | None:
-    """An integer sent as a JSON number or as digits; None for anything else.
-
-    ``int()`` alone takes ``True`` as 1, ``2.5`` as 2 and ``" 7"`` as 7, so a client's bug
-    would act on the wrong row or count instead of being told.
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
-    return None
+from meetcoord.minutes import room as room_record
 
 
 def require_running(cmd: Command, *, paused_ok: bool = True) -> None:
@@ -51,6 +37,23 @@ def require_running(cmd: Command, *, paused_ok: bool = True) -> None:
 
 
 _CANCELLED = _l("Rapat ini dibatalkan.")
+
+
+def require_correctable(cmd: Command) -> None:
+    """Corrections (withdraw, amend, update) during the meeting and, once it is closed,
+    until its minutes are final; after that the minutes' addendum is the only way."""
+    if cmd.meeting.status is MeetingStatus.CANCELLED:
+        raise Conflict(_CANCELLED)
+    if cmd.room.state is RoomState.CLOSED:
+        room_record.require_open(cmd.meeting)
+    elif cmd.room.state is not RoomState.OPEN and cmd.room.state is not RoomState.PAUSED:
+        raise Conflict(_STATE_MESSAGES[cmd.room.state])
+
+
+def corrected(cmd: Command, detail: dict[str, Any]) -> None:
+    """A correction after the meeting closed reaches the minutes' draft, if there is one."""
+    if cmd.room.state is RoomState.CLOSED:
+        room_record.take_corrections(cmd.meeting, cmd.actor, detail)
 
 
 _STATE_MESSAGES = {
@@ -124,13 +127,8 @@ def close_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple
     return log.run(meeting_id, actor, nonce, body)
 
 
-def item_of(cmd: Command, item_id: Any, field: str = "item_id") -> AgendaItem:
-    wanted = whole_number(item_id)
-    if wanted is None:
-        raise ValidationError(
-            _l("Pilih mata acara."), errors=field_errors(**{field: _l("Pilih mata acara.")})
-        )
-    item = db.session.get(AgendaItem, wanted)
+def item_of(cmd: Command, item_id: int | None, field: str = "item_id") -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id) if item_id is not None else None
     if item is None or item.meeting_id != cmd.meeting.id:
         raise ValidationError(
             _l("Mata acara tidak ada dalam rapat ini."),
@@ -154,7 +152,7 @@ def _make_current(cmd: Command, item: AgendaItem) -> None:
 
 
 def activate_item(
-    actor: LiveActor, meeting_id: int, item_id: Any, nonce: Any = None
+    actor: LiveActor, meeting_id: int, item_id: int, nonce: Any = None
 ) -> tuple[int, None]:
     """Make ``item_id`` the current item; its timer starts now."""
 
@@ -199,21 +197,12 @@ def add_item(
     def body(cmd: Command) -> int:
         cmd.actor.require(Power.RUN)
         require_running(cmd)
-        title = str(data.get("title") or "").strip()
-        if not title or len(title) > TITLE_MAX:
-            message = _l("Judul mata acara wajib diisi (paling banyak 300 karakter).")
-            raise ValidationError(message, errors=field_errors(title=message))
-        raw = data.get("planned_minutes")
-        minutes = 15 if raw in (None, "") else whole_number(raw)
-        if minutes is None or not 0 < minutes <= 600:
-            message = _l("Durasi harus 1–600 menit.")
-            raise ValidationError(message, errors=field_errors(planned_minutes=message))
         position = max((i.position for i in cmd.meeting.agenda), default=0) + 1
         item = AgendaItem(
             meeting_id=cmd.meeting.id,
             position=position,
-            title=title,
-            planned_minutes=minutes,
+            title=data["title"],
+            planned_minutes=data.get("planned_minutes", 15),
             kind=AgendaKind.DISCUSSION,
         )
         db.session.add(item)
@@ -224,7 +213,7 @@ def add_item(
 
 
 def reorder_items(
-    actor: LiveActor, meeting_id: int, item_ids: Any, nonce: Any = None
+    actor: LiveActor, meeting_id: int, item_ids: list[int], nonce: Any = None
 ) -> tuple[int, None]:
     """Put the agenda in the order of ``item_ids`` (every item exactly once)."""
 
@@ -232,9 +221,8 @@ def reorder_items(
         cmd.actor.require(Power.RUN)
         require_running(cmd)
         items = {item.id: item for item in cmd.meeting.agenda}
-        given = item_ids if isinstance(item_ids, list) else []
-        wanted = [whole_number(i) for i in given]
-        if None in wanted or sorted(wanted) != sorted(items):  # type: ignore[type-var]
+        wanted = list(item_ids)
+        if sorted(wanted) != sorted(items):
             message = _l("Urutan harus memuat setiap mata acara tepat satu kali.")
             raise ValidationError(message, errors=field_errors(item_ids=message))
         for position, item_id in enumerate(wanted, start=1):

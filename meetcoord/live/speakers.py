@@ -20,10 +20,8 @@ from meetcoord.live import log, state
 from meetcoord.live.actors import LiveActor, Power
 from meetcoord.live.log import Command
 from meetcoord.live.models import SpeakerRequest, SpeakerStatus
-from meetcoord.live.services import require_running, whole_number
+from meetcoord.live.services import require_running
 from meetcoord.meetings.models import Invitation
-
-SECONDS_MAX = 3600
 
 
 def _open_request(cmd: Command, invitation_id: int) -> SpeakerRequest | None:
@@ -36,9 +34,8 @@ def _open_request(cmd: Command, invitation_id: int) -> SpeakerRequest | None:
     )
 
 
-def _request(cmd: Command, request_id: Any) -> SpeakerRequest:
-    wanted = whole_number(request_id)
-    found = db.session.get(SpeakerRequest, wanted) if wanted is not None else None
+def _request(cmd: Command, request_id: int | None) -> SpeakerRequest:
+    found = db.session.get(SpeakerRequest, request_id) if request_id is not None else None
     if found is None or found.meeting_id != cmd.meeting.id:
         message = _l("Permintaan bicara tidak ditemukan.")
         raise ValidationError(message, errors=field_errors(request_id=message))
@@ -54,9 +51,8 @@ def request_floor(
         cmd.actor.require(Power.SPEAK)  # a seat, or staff
         require_running(cmd)
         target = cmd.actor.invitation
-        if data.get("invitation_id") not in (None, ""):
-            wanted = whole_number(data["invitation_id"])
-            target = db.session.get(Invitation, wanted) if wanted is not None else None
+        if data.get("invitation_id") is not None:
+            target = db.session.get(Invitation, data["invitation_id"])
             if target is None or target.meeting_id != cmd.meeting.id or target.withdrawn_at:
                 message = _l("Peserta tidak diundang ke rapat ini.")
                 raise ValidationError(message, errors=field_errors(invitation_id=message))
@@ -86,7 +82,7 @@ def request_floor(
 
 
 def withdraw_request(
-    actor: LiveActor, meeting_id: int, request_id: Any, nonce: Any = None
+    actor: LiveActor, meeting_id: int, request_id: int, nonce: Any = None
 ) -> tuple[int, None]:
     def body(cmd: Command) -> None:
         cmd.actor.require(Power.SPEAK)
@@ -146,15 +142,10 @@ def give_floor(
             raise Conflict(_l("Permintaan ini tidak lagi menunggu."))
         if request.invitation.withdrawn_at is not None:
             raise Conflict(_l("Undangan peserta ini sudah ditarik; hapus dari antrean."))
-        raw = data.get("seconds")
-        seconds = state.SPEAKER_SECONDS if raw in (None, "") else whole_number(raw)
-        if seconds is None or not 0 < seconds <= SECONDS_MAX:
-            message = _l("Waktu bicara harus 1–3600 detik.")
-            raise ValidationError(message, errors=field_errors(seconds=message))
         end_current_turn(cmd)
         request.status = SpeakerStatus.SPEAKING
         request.started_at = utcnow()
-        request.duration_seconds = seconds
+        request.duration_seconds = data.get("seconds", state.SPEAKER_SECONDS)
         cmd.append("speaker.floor", {"speaker": state.speaker_dict(request)})
 
     return log.run(meeting_id, actor, nonce, body)

@@ -22,6 +22,7 @@ from meetcoord.live.models import (
     RoomState,
     SpeakerRequest,
     SpeakerStatus,
+    Withdrawable,
 )
 from meetcoord.meetings.models import AgendaItem, Meeting, MeetingSite
 
@@ -71,6 +72,17 @@ def room_dict(live_room: LiveRoom) -> dict[str, Any]:
     }
 
 
+def withdrawal(record: Withdrawable) -> dict[str, Any] | None:
+    """When, by whom and why a decision or action was withdrawn; None while it stands."""
+    if record.withdrawn_at is None:
+        return None
+    return {
+        "at": _ts(record.withdrawn_at),
+        "by": record.withdrawn_by,
+        "reason": record.withdrawn_reason,
+    }
+
+
 def decision_dict(decision: Decision) -> dict[str, Any]:
     tallies = [
         {
@@ -91,6 +103,7 @@ def decision_dict(decision: Decision) -> dict[str, Any]:
         "recorded_by": decision.recorded_by,
         "recorded_at": _ts(decision.recorded_at),
         "amended_at": _ts(decision.amended_at),
+        "withdrawn": withdrawal(decision),
         "tallies": tallies,
         "totals": {key: sum(t[key] for t in tallies) for key in ("for", "against", "abstain")},
     }
@@ -108,6 +121,8 @@ def action_dict(action: Action) -> dict[str, Any]:
         "locus": action.locus,
         "due_on": action.due_on.isoformat() if action.due_on else None,
         "status": action.status.value,
+        "version": action.version,
+        "withdrawn": withdrawal(action),
     }
 
 

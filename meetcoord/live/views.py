@@ -86,6 +86,7 @@ def common_strings() -> dict[str, str]:
         "quorum_met": _("Kuorum tercapai"),
         "quorum_not": _("Kuorum belum tercapai"),
         "quorum_none": _("Tanpa aturan kuorum"),
+        "withdrawn_by": _("Dicabut oleh %(name)s"),
     }
 
 
@@ -102,7 +103,21 @@ def console_strings() -> dict[str, str]:
         "raised_by": _("diajukan oleh %(name)s"),
         "amend": _("Ubah"),
         "add_action": _("Tindak lanjut"),
-        "confirm_close": _("Tutup rapat ini? Setelah ditutup, kesepakatan tidak dapat diubah."),
+        "confirm_close": _(
+            "Tutup rapat ini? Setelah ditutup, kesepakatan dan tindak lanjut hanya dapat "
+            "dikoreksi atau dicabut sampai notulen final."
+        ),
+        "withdrawn": _("Dicabut"),
+        "withdraw_record": _("Cabut"),
+        "too_large": _("Terlalu besar untuk dikirim; persingkat teksnya."),
+        "withdraw_decision_prompt": _(
+            "Alasan mencabut Kesepakatan %(n)s? Alasannya tetap tercatat dalam log dan notulen."
+        ),
+        "withdraw_action_prompt": _(
+            "Alasan mencabut tindak lanjut ini? Alasannya tetap tercatat dalam log dan notulen."
+        ),
+        "action_edit": _("Ubah tindak lanjut"),
+        "save_changes": _("Simpan perubahan"),
         "saved": _("Tersimpan."),
         "recorded": _("Kesepakatan tercatat."),
         "action_saved": _("Tindak lanjut tercatat."),
@@ -119,7 +134,7 @@ def console_strings() -> dict[str, str]:
 
 
 def screen_strings() -> dict[str, str]:
-    return {**common_strings(), "speaking": _("Sedang berbicara")}
+    return {**common_strings(), "speaking": _("Sedang berbicara"), "withdrawn": _("Dicabut")}
 
 
 def phone_strings() -> dict[str, str]:

@@ -43,10 +43,12 @@ MAX_PARTIES = 60
 
 
 def default_points(meeting: Meeting) -> list[str]:
-    """The decisions recorded in the live room, as a starting point for the points."""
+    """The decisions recorded in the live room (not withdrawn), as a starting point."""
     return list(
         db.session.scalars(
-            select(Decision.text).where(Decision.meeting_id == meeting.id).order_by(Decision.number)
+            select(Decision.text)
+            .where(Decision.meeting_id == meeting.id, Decision.withdrawn_at.is_(None))
+            .order_by(Decision.number)
         )
     )
 

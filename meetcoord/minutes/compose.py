@@ -96,6 +96,20 @@ class ActionData:
 
 
 @dataclass(frozen=True)
+class WithdrawnData:
+    """A decision or action withdrawn in the live room: not among the minutes' decisions
+    and actions, but on record with who withdrew it, when, and why (issue 11)."""
+
+    kind: str  # decision | action
+    text: str
+    reason: str
+    by: str
+    at: datetime  # UTC, aware
+    number: int | None = None  # a decision's number in the meeting
+    agency: str | None = None  # an action's agency
+
+
+@dataclass(frozen=True)
 class AttendeeData:
     """One line of the attendance list appendix, already in the site's own time."""
 
@@ -131,6 +145,7 @@ class MinutesData:
     actions: list[ActionData] = field(default_factory=list)
     attendees: list[AttendeeData] = field(default_factory=list)
     quorum: str | None = None  # "kuorum terpenuhi (…)"; None: the meeting set no rule
+    withdrawn: list[WithdrawnData] = field(default_factory=list)
 
 
 # --- the document -------------------------------------------------------------------------
@@ -182,6 +197,15 @@ class ActionLine:
 
 
 @dataclass(frozen=True)
+class WithdrawnLine:
+    """ "Kesepakatan 2 dicabut oleh Maria Kaka, Jumat, 15 Maret 2024 10.20 WITA"."""
+
+    heading: str
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class MinutesDocument:
     institution: str
     address: str | None
@@ -202,6 +226,7 @@ class MinutesDocument:
     actions: list[ActionLine]
     attendees: list[AttendeeData]
     purpose: str | None = None
+    withdrawn: list[WithdrawnLine] = field(default_factory=list)
 
 
 # --- formatting ---------------------------------------------------------------------------
@@ -268,6 +293,13 @@ def _action(number: int, a: ActionData) -> ActionLine:
     return ActionLine(number, a.title, agency, a.locus or DASH, due_date(a.due_on))
 
 
+def _withdrawn(w: WithdrawnData, zone: str) -> WithdrawnLine:
+    what = f"Kesepakatan {w.number}" if w.kind == "decision" else "Tindak lanjut"
+    when = f"{format_long_date(w.at, zone)} {format_time_in_zone(w.at, zone)}"
+    text = f"{w.text} ({w.agency})" if w.agency else w.text
+    return WithdrawnLine(f"{what} dicabut oleh {w.by}, {when}", text, w.reason)
+
+
 def compose_minutes(data: MinutesData) -> MinutesDocument:
     """The minutes' text from the snapshot; the same data always gives the same document."""
     sites = [
@@ -306,4 +338,5 @@ def compose_minutes(data: MinutesData) -> MinutesDocument:
         actions=[_action(n, a) for n, a in enumerate(data.actions, start=1)],
         attendees=list(data.attendees),
         purpose=data.purpose,
+        withdrawn=[_withdrawn(w, data.host_zone) for w in data.withdrawn],
     )

@@ -174,6 +174,21 @@ def _actions(doc: MinutesDocument) -> list[Any]:
     return [Spacer(1, 4 * mm), _p("Rencana tindak lanjut", "section"), table]
 
 
+def _withdrawn(doc: MinutesDocument) -> list[Any]:
+    """What the chair or the minute-taker withdrew, with why: on record, not in force."""
+    if not doc.withdrawn:
+        return []
+    out: list[Any] = [
+        Spacer(1, 4 * mm),
+        _p("Kesepakatan dan tindak lanjut yang dicabut", "section"),
+    ]
+    for w in doc.withdrawn:
+        part: list[Any] = [Spacer(1, 1.5 * mm), _p(w.heading, "cell"), _p(w.text)]
+        part.append(_p(f"Alasan: {w.reason}", "cell"))
+        out.append(KeepTogether(part))
+    return out
+
+
 def _signatures(doc: MinutesDocument) -> Any:
     """Chair on the right, minute-taker on the left, as on printed minutes."""
     table = Table(
@@ -229,6 +244,7 @@ def render_minutes(doc: MinutesDocument, *, verify_url: str) -> RenderedMinutes:
         *_agenda(doc),
         *_decisions(doc),
         *_actions(doc),
+        *_withdrawn(doc),
         _signatures(doc),
         *_appendix(doc),
     ]

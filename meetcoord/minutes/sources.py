@@ -10,6 +10,8 @@ the app's config unless the caller passes them, e.g. from a stored snapshot.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -30,6 +32,7 @@ from meetcoord.minutes.compose import (
     SiteAttendance,
     SiteData,
     TallyData,
+    WithdrawnData,
 )
 
 
@@ -65,7 +68,7 @@ def _tally_site(tally: DecisionTally) -> str:
 def _decisions(meeting: Meeting, numbers: dict[int, int]) -> list[DecisionData]:
     rows = db.session.scalars(
         select(Decision)
-        .where(Decision.meeting_id == meeting.id)
+        .where(Decision.meeting_id == meeting.id, Decision.withdrawn_at.is_(None))
         .options(
             selectinload(Decision.tallies)
             .selectinload(DecisionTally.site)
@@ -91,7 +94,7 @@ def _decisions(meeting: Meeting, numbers: dict[int, int]) -> list[DecisionData]:
 def _actions(meeting: Meeting, decision_numbers: dict[int, int]) -> list[ActionData]:
     rows = db.session.scalars(
         select(Action)
-        .where(Action.meeting_id == meeting.id)
+        .where(Action.meeting_id == meeting.id, Action.withdrawn_at.is_(None))
         .options(selectinload(Action.organization), selectinload(Action.person))
         .order_by(Action.id)
     )
@@ -105,6 +108,30 @@ def _actions(meeting: Meeting, decision_numbers: dict[int, int]) -> list[ActionD
             decision_numbers.get(a.decision_id) if a.decision_id else None,
         )
         for a in rows
+    ]
+
+
+def _withdrawn(meeting: Meeting) -> list[WithdrawnData]:
+    """Withdrawn decisions (by number), then withdrawn actions, each with its reason."""
+    decisions = db.session.scalars(
+        select(Decision)
+        .where(Decision.meeting_id == meeting.id, Decision.withdrawn_at.is_not(None))
+        .order_by(Decision.number)
+    )
+    actions = db.session.scalars(
+        select(Action)
+        .where(Action.meeting_id == meeting.id, Action.withdrawn_at.is_not(None))
+        .options(selectinload(Action.organization))
+        .order_by(Action.id)
+    )
+    rows: list[tuple[str, Decision | Action, str, dict[str, Any]]] = [
+        *(("decision", d, d.text, {"number": d.number}) for d in decisions),
+        *(("action", a, a.title, {"agency": a.organization.name}) for a in actions),
+    ]
+    return [
+        WithdrawnData(kind, text, r.withdrawn_reason or "", r.withdrawn_by or "", at, **extra)
+        for kind, r, text, extra in rows
+        if (at := r.withdrawn_at) is not None
     ]
 
 
@@ -156,6 +183,7 @@ def minutes_data(
         ],
         decisions=decisions,
         actions=_actions(meeting, decision_ids),
+        withdrawn=_withdrawn(meeting),
         attendees=[
             AttendeeData(
                 name=row.name,

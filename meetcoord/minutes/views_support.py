@@ -74,6 +74,7 @@ STEP_LABELS = {
     "completed": _l("Semua tanda tangan lengkap"),
     "distributed": _l("Dibagikan lewat surel"),
     "addendum": _l("Adendum dibuat"),
+    "room_corrected": _l("Dikoreksi dari ruang rapat (kesepakatan atau tindak lanjut)"),
 }
 
 

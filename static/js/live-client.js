@@ -58,6 +58,8 @@
     s.decisions.sort(function (a, b) { return a.number - b.number; });
   }
 
+  function action(s, d) { upsert(s.actions, d.action); }
+
   function speaker(s, d) {
     var sp = d.speaker;
     s.speakers = s.speakers.filter(function (x) { return x.id !== sp.id; });
@@ -77,8 +79,11 @@
     "decision.recorded": decision,
     "decision.amended": decision,
     "decision.tallied": decision,
+    "decision.withdrawn": decision,
     "notes.saved": function (s, d) { upsert(s.notes, d.note, "item_id"); },
-    "action.created": function (s, d) { upsert(s.actions, d.action); },
+    "action.created": action,
+    "action.updated": action,
+    "action.withdrawn": action,
     "speaker.requested": speaker,
     "speaker.withdrawn": speaker,
     "speaker.floor": speaker,
@@ -107,7 +112,16 @@
     }
   }
 
-  /* options: namespace, auth {meeting, token?, site?}, key (sessionStorage), and callbacks
+  // Over welcome.max_bytes the server closes the socket, and a retry would loop.
+  function tooBig(client, body) {
+    var limit = client.welcome && client.welcome.max_bytes;
+    if (!limit) return false;
+    var json = JSON.stringify(body);
+    return json.length * 3 > limit - 1024 && new Blob([json]).size > limit - 1024;
+  }
+
+  /* options: namespace, auth {meeting, token?, site?}, key (sessionStorage), tooLarge (the
+     message for a command too large to send), and callbacks
      onChange(state, env|null), onStatus(connected), onWelcome(w), onPresence(p),
      onCounts(c): attendance and quorum, sent to the staff room only (no seq: ephemeral). */
   function connect(options) {
@@ -276,6 +290,10 @@
         var body = {};
         for (var k in data || {}) body[k] = data[k];
         body.nonce = nonce();
+        if (tooBig(client, body)) {
+          resolve({ ok: false, error: { code: "too_large", message: options.tooLarge || "", fields: {} } });
+          return;
+        }
         var cmd = { name: name, data: body, resolve: resolve, done: false, attempts: 0 };
         pending.push(cmd);
         transmit(cmd);

@@ -93,29 +93,46 @@
       return el("table", { class: "live-tally-table" }, [el("thead", {}, [head]), el("tbody", {}, rows)]);
     }
 
+    // Withdrawn: still shown, struck through, with who withdrew it and why.
+    function withdrawnNote(w) {
+      return w ? el("p", { class: "live-withdrawn-note", text: fmt(T.withdrawn_by, { name: w.by }) + ": " + w.reason }) : null;
+    }
+
+    function actionItem(a, withTools) {
+      var bits = [a.organization, a.person, a.locus, a.due_on ? fmt(T.action_due, { date: a.due_on }) : null].filter(Boolean);
+      return el("li", { class: a.withdrawn ? "live-withdrawn" : null, "data-action-id": a.id }, [
+        el("span", { class: "live-struck" }, [el("strong", { text: a.title }), " — " + bits.join(" · ")]),
+        withdrawnNote(a.withdrawn),
+        withTools && !a.withdrawn ? el("span", { class: "button-row" }, [
+          el("button", { type: "button", class: "button button-small button-quiet", "data-act": "edit-action", "data-id": a.id, text: T.amend }),
+          el("button", { type: "button", class: "button button-small button-quiet", "data-act": "withdraw-action", "data-id": a.id, text: T.withdraw_record })
+        ]) : null
+      ]);
+    }
+
     function decisionItem(d, withTools) {
       var actions = state.actions.filter(function (a) { return a.decision_id === d.id; });
+      var closed = state.room.state === "closed";
       var history = d.history && d.history.length ? el("details", { class: "live-history" }, [
         el("summary", { text: T.history })
       ].concat(d.history.map(function (h) {
         return el("p", { text: fmt(T.was, { n: h.version, text: h.text }) + " (" + T["kind_" + h.kind] + ")" });
       }))) : null;
-      return el("li", { class: "live-decision", "data-id": d.id }, [
+      return el("li", { class: "live-decision" + (d.withdrawn ? " live-withdrawn" : ""), "data-id": d.id }, [
         el("p", { class: "live-decision-head" }, [
           el("strong", { text: fmt(T.decision_n, { n: d.number }) }), " ",
-          el("span", { class: "badge", text: T["kind_" + d.kind] }),
+          el("span", { class: "badge", text: d.withdrawn ? T.withdrawn : T["kind_" + d.kind] }),
           d.version > 1 ? el("span", { class: "muted", text: " " + fmt(T.version, { n: d.version }) + " · " + T.amended }) : null
         ]),
-        el("p", { class: "live-decision-text", text: d.text }),
+        el("p", { class: "live-decision-text live-struck", text: d.text }),
+        withdrawnNote(d.withdrawn),
         tallyTable(d),
         history,
-        actions.length ? el("ul", { class: "live-actions" }, actions.map(function (a) {
-          var bits = [a.organization, a.person, a.locus, a.due_on ? fmt(T.action_due, { date: a.due_on }) : null].filter(Boolean);
-          return el("li", {}, [el("strong", { text: a.title }), " — " + bits.join(" · ")]);
-        })) : null,
-        withTools ? el("span", { class: "button-row" }, [
+        actions.length ? el("ul", { class: "live-actions" }, actions.map(function (a) { return actionItem(a, withTools); })) : null,
+        withTools && !d.withdrawn ? el("span", { class: "button-row" }, [
           el("button", { type: "button", class: "button button-small button-quiet", "data-act": "amend", "data-id": d.id, text: T.amend }),
-          el("button", { type: "button", class: "button button-small button-quiet", "data-act": "action", "data-id": d.id, text: T.add_action })
+          closed ? null : el("button", { type: "button", class: "button button-small button-quiet", "data-act": "action", "data-id": d.id, text: T.add_action }),
+          el("button", { type: "button", class: "button button-small button-quiet", "data-act": "withdraw-decision", "data-id": d.id, text: T.withdraw_record })
         ]) : null
       ]);
     }
@@ -127,7 +144,8 @@
       fill("live-decisions", state.decisions.length ? state.decisions.map(function (d) { return decisionItem(d, true); }) : [el("li", { class: "muted", text: T.no_decisions })]);
       var select = document.getElementById("action-decision");
       var chosen = select.value;
-      fill(select, [el("option", { value: "", text: T.pick_decision })].concat(state.decisions.map(function (d) {
+      var standing = state.decisions.filter(function (d) { return !d.withdrawn; });
+      fill(select, [el("option", { value: "", text: T.pick_decision })].concat(standing.map(function (d) {
         return el("option", { value: d.id, text: fmt(T.decision_n, { n: d.number }) + ": " + d.text.slice(0, 80) });
       })));
       select.value = chosen;
@@ -358,23 +376,64 @@
       });
     });
 
+    // One form records a new action or, once "Ubah" filled it in, corrects one.
     var actionForm = document.getElementById("action-form");
+    var actionHeading = document.getElementById("action-heading");
+    var actionCancel = document.getElementById("action-cancel");
+    var actionSubmit = actionForm.querySelector('button[type="submit"]');
+    var createLabels = { heading: actionHeading.textContent, submit: actionSubmit.textContent };
+
+    function actionMode(a) {
+      var f = actionForm.elements;
+      f.action_id.value = a ? a.id : "";
+      f.base_version.value = a ? a.version : "";
+      actionHeading.textContent = a ? T.action_edit : createLabels.heading;
+      actionSubmit.textContent = a ? T.save_changes : createLabels.submit;
+      actionCancel.hidden = !a;
+      if (!a) return;
+      f.decision_id.value = String(a.decision_id);
+      f.title.value = a.title;
+      f.organization_id.value = String(a.organization_id);
+      f.person_id.value = a.person_id === null ? "" : String(a.person_id);
+      f.locus.value = a.locus || "";
+      f.due_on.value = a.due_on || "";
+      note("action-note", "");
+      f.title.focus();
+    }
+    actionCancel.addEventListener("click", function () { actionMode(null); });
+
     actionForm.addEventListener("submit", function (e) {
       e.preventDefault();
       var f = actionForm.elements;
-      run("action.create", {
+      var body = {
         decision_id: f.decision_id.value,
         title: f.title.value,
         organization_id: f.organization_id.value,
         person_id: f.person_id.value,
         locus: f.locus.value,
         due_on: f.due_on.value
-      }, "action-note").then(function (ack) {
+      };
+      var editing = f.action_id.value !== "";
+      if (editing) {
+        body.action_id = Number(f.action_id.value);
+        body.base_version = Number(f.base_version.value);
+      }
+      run(editing ? "action.update" : "action.create", body, "action-note").then(function (ack) {
         if (!ack.ok) return;
         f.title.value = f.locus.value = f.due_on.value = "";
+        actionMode(null);
         note("action-note", T.action_saved);
       });
     });
+
+    // Withdrawing asks why: the reason stays on record, in the log and in the minutes.
+    function withdraw(name, key, id, prompt) {
+      var reason = window.prompt(prompt);
+      if (reason === null) return;
+      var body = { reason: reason };
+      body[key] = id;
+      run(name, body);
+    }
 
     var agendaForm = document.getElementById("agenda-form");
     if (agendaForm) {
@@ -420,6 +479,9 @@
           break;
         case "withdraw": run("speaker.withdraw", { request_id: id }); break;
         case "amend": startAmend(id); break;
+        case "withdraw-decision": withdraw("decision.withdraw", "decision_id", id, fmt(T.withdraw_decision_prompt, { n: (find(state.decisions, id) || {}).number })); break;
+        case "edit-action": actionMode(find(state.actions, id)); break;
+        case "withdraw-action": withdraw("action.withdraw", "action_id", id, T.withdraw_action_prompt); break;
         case "action":
           document.getElementById("action-decision").value = String(id);
           document.getElementById("action-title").focus();
@@ -440,7 +502,8 @@
         conn.setAttribute("data-on", on ? "1" : "0");
       },
       onPresence: function (p) { lastPresence = p; drawPresence(); },
-      onCounts: drawCounts
+      onCounts: drawCounts,
+      tooLarge: T.too_large
     });
     window.setInterval(function () { L.tickTimers(client, root); }, 1000);
   });

@@ -79,7 +79,9 @@
         kept[d.id] = row;
         row.li.value = d.number;
         text(row.body, d.text);
-        text(row.small, "(" + T["kind_" + d.kind] + (d.kind === "vote" && d.tallies.length ? ": " + d.totals["for"] + "/" + d.totals.against + "/" + d.totals.abstain : "") + ")");
+        row.li.setAttribute("data-withdrawn", d.withdrawn ? "1" : "0");
+        text(row.small, d.withdrawn ? "(" + fmt(T.withdrawn_by, { name: d.withdrawn.by }) + ": " + d.withdrawn.reason + ")"
+          : "(" + T["kind_" + d.kind] + (d.kind === "vote" && d.tallies.length ? ": " + d.totals["for"] + "/" + d.totals.against + "/" + d.totals.abstain : "") + ")");
         if (tallySite) tallyForm(row, d);
         if (list.children[i] !== row.li) list.insertBefore(row.li, list.children[i] || null);
       });
@@ -90,7 +92,7 @@
     // A vote's tally at the coordinator's own site, prefilled with the current numbers.
     function tallyForm(row, d) {
       var f = row.form;
-      if (d.kind !== "vote") {
+      if (d.kind !== "vote" || d.withdrawn) {
         if (f) f.hidden = true;
         return;
       }

@@ -42,6 +42,13 @@
             return siteName(t.site_id) + ": " + t["for"] + "/" + t.against + "/" + t.abstain;
           }).join(" · ") })
         ]) : null;
+        if (d.withdrawn) {  // struck through, with who withdrew it and why
+          return el("li", { class: "screen-decision", "data-id": d.id, "data-withdrawn": "1", value: d.number }, [
+            el("p", { class: "screen-decision-text", text: d.text }),
+            el("p", { class: "screen-decision-kind" }, [el("span", { class: "badge", text: T.withdrawn }),
+              " " + fmt(T.withdrawn_by, { name: d.withdrawn.by }) + ": " + d.withdrawn.reason])
+          ]);
+        }
         return el("li", { class: "screen-decision", "data-id": d.id, value: d.number }, [
           el("p", { class: "screen-decision-text", text: d.text }),
           el("p", { class: "screen-decision-kind" }, [el("span", { class: "badge", text: T["kind_" + d.kind] }),

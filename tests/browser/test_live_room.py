@@ -4,7 +4,9 @@ participant's phone at site B. The chair opens the meeting and records a decisio
 both others show it; the participant asks for the floor and the chair sees the request in
 the queue labelled with site B, gives the floor, and everyone sees who is speaking. A
 check-in at site B's desk reaches the chair's console (attendance over /live, one socket),
-and site B's coordinator enters the site's vote tally from their phone.
+and site B's coordinator enters the site's vote tally from their phone. A mistaken
+decision is withdrawn with its reason and an action corrected, during the meeting and on
+the closed meeting's console (issue 11).
 
 The scene is seeded in the server's database by this module run as a script (same
 database, same secret key, so the personal links it prints are the ones the server
@@ -34,7 +36,14 @@ def seed() -> dict[str, Any]:
     from meetcoord import create_app
     from meetcoord.accounts.models import Role, User
     from meetcoord.checkin import keys
-    from meetcoord.directory.models import Person, StakeholderCategory, Venue
+    from meetcoord.directory.models import (
+        Organization,
+        OrgKind,
+        OrgLevel,
+        Person,
+        StakeholderCategory,
+        Venue,
+    )
     from meetcoord.extensions import db
     from meetcoord.meetings import agenda, invitations, links, services
 
@@ -50,7 +59,10 @@ def seed() -> dict[str, Any]:
         coordinator = Person(
             name=f"Koordinator Ambon {tag}", category=StakeholderCategory.GOVERNMENT
         )
-        db.session.add_all([editor, wita, wit, chair, member, coordinator])
+        agency = Organization(
+            name=f"Dinas Kesehatan SBD {tag}", kind=OrgKind.OPD, level=OrgLevel.REGENCY
+        )
+        db.session.add_all([editor, wita, wit, chair, member, coordinator, agency])
         db.session.flush()
         meeting = services.create_meeting(
             editor,
@@ -90,6 +102,7 @@ def seed() -> dict[str, Any]:
             "member_name": member.name,
             "member_card": keys.credential_for(by_person[member.id]),
             "coordinator": f"/i/{links.personal_token(by_person[coordinator.id])}",
+            "agency_id": agency.id,
         }
 
 
@@ -344,6 +357,38 @@ def test_chair_projector_and_phone_follow_one_room(
         once = projector.locator("#screen-decisions li", has_text="Satu kali saja")
         expect(once).to_have_count(1)
 
+        # A mistaken decision is withdrawn, with the reason asked for: it stays, struck
+        # through with who withdrew it and why, on the console, the projector and the phone.
+        reason = "Salah catat: rapat berikutnya di Tambolaka"
+        mistaken = chair.locator("#live-decisions li.live-decision", has_text="Waikabubak")
+        chair.once("dialog", lambda dialog: dialog.accept(reason))
+        mistaken.get_by_role("button", name="Cabut").click()
+        withdrawn_by = f"Dicabut oleh Ir. Yohanes Bili, M.Si.: {reason}"
+        expect(mistaken.locator(".live-withdrawn-note")).to_have_text(withdrawn_by)
+        expect(mistaken.locator(".live-decision-text")).to_have_css(
+            "text-decoration-line", "line-through"
+        )
+        expect(mistaken.get_by_role("button", name="Cabut")).to_have_count(0)
+        struck = projector.locator('#screen-decisions li[data-withdrawn="1"]')
+        expect(struck).to_contain_text(reason)
+        expect(phone.locator('#ph-decision-list li[data-withdrawn="1"]')).to_contain_text(reason)
+
+        # A follow-up action, corrected from the console: "Ubah" fills the form in.
+        option = chair.locator("#action-decision option", has_text="Dinas Kesehatan menyiapkan")
+        chair.select_option("#action-decision", option.get_attribute("value"))
+        chair.fill("#action-title", "Kirim data stunting per desa")
+        chair.select_option("#action-org", str(scene["agency_id"]))
+        chair.get_by_role("button", name="Catat tindak lanjut").click()
+        expect(chair.locator("#action-note")).to_have_text("Tindak lanjut tercatat.")
+        action = chair.locator("#live-decisions li[data-action-id]")
+        expect(action).to_contain_text("Kirim data stunting per desa")
+        action.get_by_role("button", name="Ubah").click()
+        expect(chair.locator("#action-title")).to_have_value("Kirim data stunting per desa")
+        chair.fill("#action-locus", "Desa Kalembu Ndara Mane")
+        chair.locator("#action-form").get_by_role("button", name="Simpan perubahan").click()
+        expect(action).to_contain_text("Desa Kalembu Ndara Mane")
+        expect(chair.locator("#action-heading")).to_have_text("Rencana tindak lanjut")
+
         # Notes carry a version: a save on a stale version is refused with the server's
         # message, and the text the minute-taker typed stays in the box.
         staff = page.context.new_page()
@@ -370,6 +415,22 @@ def test_chair_projector_and_phone_follow_one_room(
         for tab in (chair, projector, phone, staff):
             expect(tab.locator("#live-state")).to_have_text("Ditutup")
         expect(projector.locator("#screen-speaker")).to_have_text("Belum ada yang berbicara.")
+
+        # Closed, the console still corrects, until the minutes are final: an amendment
+        # and a withdrawal reach the phone; the action's withdrawal follows its decision's.
+        last = chair.locator("#live-decisions li.live-decision", has_text="Satu kali saja")
+        last.get_by_role("button", name="Ubah").click()
+        chair.fill("#amend-text", "Satu kali saja, dirumuskan ulang")
+        chair.locator("#amend-form").get_by_role("button", name="Simpan perubahan").click()
+        expect(chair.locator("#amend-form")).to_be_hidden()
+        expect(phone.locator("#ph-decision-list")).to_contain_text("dirumuskan ulang")
+        data = chair.locator("#live-decisions li.live-decision", has_text="Dinas Kesehatan")
+        chair.once("dialog", lambda dialog: dialog.accept("Sudah tercakup kesepakatan 1"))
+        data.locator(":scope > .button-row").get_by_role("button", name="Cabut").click()
+        expect(data.locator(".live-withdrawn-note").first).to_contain_text("tercakup")
+        expect(action).to_contain_text("Dicabut oleh")
+        expect(phone.locator('#ph-decision-list li[data-withdrawn="1"]')).to_have_count(2)
+        expect(chair.locator("#live-error")).to_be_hidden()
 
         assert not [e for e in errors if "Content Security Policy" in e], errors
     finally:

@@ -103,18 +103,31 @@ def test_minutes_wait_for_the_meeting_to_close(app):
 def test_circulation_mail_gives_the_deadline_in_each_readers_zone(rakor):
     doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
     # 16.00 WITA at the host in Tambolaka is 17.00 WIT for the invitee in Ambon.
-    workflow.circulate(rakor.staff_actor, doc, datetime(2031, 1, 14, 8, 0, tzinfo=UTC))
+    day = (datetime.now(UTC) + timedelta(days=10)).date()
+    workflow.circulate(
+        rakor.staff_actor, doc, datetime(day.year, day.month, day.day, 8, tzinfo=UTC)
+    )
     bodies = {
         m.recipient: message_from_bytes(m.message).get_payload(decode=True).decode()
         for m in db.session.scalars(
             select(OutboxMessage).where(OutboxMessage.kind == "circulation")
         )
     }
+    shown = f"{day:%d-%m-%Y}"
     assert (
-        "Batas waktu komentar: 14-01-2031 17.00 WIT."
-        in bodies[rakor.ambon_participant.person.email]
+        f"Batas waktu komentar: {shown} 17.00 WIT." in bodies[rakor.ambon_participant.person.email]
     )
-    assert "Batas waktu komentar: 14-01-2031 16.00 WITA." in bodies[rakor.participant.person.email]
+    assert f"Batas waktu komentar: {shown} 16.00 WITA." in bodies[rakor.participant.person.email]
+
+
+def test_a_comment_period_is_at_most_ninety_days(rakor):
+    """A typo in the year ("2062") would keep the minutes open and unsignable for decades."""
+    doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
+    with pytest.raises(ValidationError) as refused:
+        workflow.circulate(rakor.staff_actor, doc, datetime.now(UTC) + timedelta(days=91))
+    assert "90 hari" in str(refused.value.errors["deadline"][0])
+    assert doc.comment_deadline_at is None
+    assert workflow.circulate(rakor.staff_actor, doc, datetime.now(UTC) + timedelta(days=89))
 
 
 def test_circulation_mails_every_invitee_and_takes_comments_until_the_deadline(rakor):

@@ -45,7 +45,9 @@ def test_a_heartbeat_moves_last_heard_on_the_console(app):
     screen = connect(app, rakor.coordinator, last_seq=0, site=rakor.other_site.id)
     events(chair, "presence")
     screen.emit("hello", {}, namespace="/live")
-    [health] = events(chair, "presence")
+    # Coalesced signals: on a loaded machine the screen's own arrival may be flushed after
+    # the drain above, so the heartbeat's state is the newest one, not the only one.
+    health = events(chair, "presence")[-1]
     ambon = health["sites"][str(rakor.other_site.id)]
     assert ambon["screens"] == 1
     assert ambon["coordinators"] == 1

@@ -24,7 +24,7 @@ def seed_for_server(out_path: str) -> None:
     with app.app_context():
         rakor = ClosedRakor(app)
         minutes = final_minutes(rakor)
-        _token, secret = create_token(rakor.staff, rakor.staff, "uji serangan")
+        _token, secret = create_token(None, rakor.staff, "uji serangan")  # as the CLI does
         db.session.commit()
         seeded = {
             "meeting": rakor.meeting.id,

@@ -28,8 +28,8 @@ from meetcoord.core.timezones import format_long_date, format_time_in_zone, to_z
 from meetcoord.directory.models import Gender, Person, StakeholderCategory
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Invitation, Meeting, MeetingSite
+from meetcoord.meetings.zones import host_zone
 
-DEFAULT_ZONE = "Asia/Jakarta"
 ONLINE = "Daring"
 COMBINED = "Gabungan semua lokasi"
 
@@ -174,10 +174,6 @@ class Lists:
         if key == "online":
             return self.online
         return next((lst for lst in self.sites if lst.site_key == key), None)
-
-
-def host_zone(meeting: Meeting) -> str:
-    return meeting.host_venue.timezone if meeting.host_venue else DEFAULT_ZONE
 
 
 def _zone(meeting: Meeting, site: MeetingSite | None) -> str:

@@ -24,7 +24,7 @@ from meetcoord.core.db import utcnow
 from meetcoord.core.errors import ValidationError
 from meetcoord.core.timezones import format_time_in_zone
 from meetcoord.extensions import db
-from meetcoord.meetings import opening
+from meetcoord.meetings import opening, zones
 from meetcoord.meetings.models import Invitation, Meeting, MeetingSite
 from meetcoord.meetings.services import ACTIVE
 
@@ -101,15 +101,14 @@ def _where(attendance: Attendance) -> str:
 
 
 def _when(attendance: Attendance) -> str:
-    zone = (
-        attendance.site.venue.timezone
-        if attendance.site
-        else (
-            attendance.meeting.host_venue.timezone
-            if attendance.meeting.host_venue
-            else "Asia/Jakarta"
-        )
-    )
+    """The check-in time for whoever reads the answer: the site's zone, or online the
+    person's own (``zones.reader_zone``)."""
+    if attendance.site is not None:
+        zone = attendance.site.venue.timezone
+    elif attendance.invitation is not None:
+        zone = zones.reader_zone(attendance.invitation)
+    else:
+        zone = zones.host_zone(attendance.meeting)
     return format_time_in_zone(attendance.checked_in_at, zone)
 
 

@@ -16,11 +16,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from meetcoord.checkin import exports, staff
-from meetcoord.checkin.lists import attendance_lists, attendance_time, host_zone
+from meetcoord.checkin.lists import attendance_lists, attendance_time
 from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.forms import current_actor
 from meetcoord.core.validation import parse_int
 from meetcoord.meetings.services import get_meeting
+from meetcoord.meetings.zones import host_zone
 
 bp = Blueprint("attendance", __name__, url_prefix="/meetings")
 

@@ -10,7 +10,6 @@ reader when the error is made, as the API's fields do).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -19,9 +18,11 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, missing, pre_load
 
 from meetcoord.api.schemas import ApiSchema, Day, Int, Text
+from meetcoord.core import cleaning
+from meetcoord.core.validation import INT_MAX, day_in_range
 from meetcoord.live.models import DecisionKind
 
-ID_MAX = 2**31 - 1  # an INTEGER column on PostgreSQL; beyond it the database would fail
+ID_MAX = INT_MAX  # an INTEGER column on PostgreSQL; beyond it the database would fail
 NONCE_MAX = 64
 TITLE_MAX = 300
 TEXT_MAX = 5000
@@ -32,19 +33,12 @@ VOTES_MAX = 100_000
 SECONDS_MAX = 3600
 MINUTES_MAX = 600
 ROWS_MAX = 200  # tallies in one command: one per site and online; agenda items to reorder
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
-
-# C0/C1 controls but tab and line breaks; in one-line fields the breaks become spaces too.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_BREAKS = re.compile(r"[\t\r\n]+")
 
 
 def clean_text(value: str, *, lines: bool) -> str:
-    """``value`` without control characters; one line unless ``lines``; trimmed."""
-    text = _CONTROLS.sub("", value.replace("\r\n", "\n"))
-    if not lines:
-        text = _BREAKS.sub(" ", text)
-    return text.strip()
+    """``value`` cleaned as every name and text is at input (``core.cleaning``): no control
+    characters (a NUL is refused by PostgreSQL), NFC; one line unless ``lines``."""
+    return cleaning.clean_text(value) if lines else cleaning.clean_line(value)
 
 
 class Words(Text):
@@ -137,7 +131,7 @@ class Due(Day):
         if not isinstance(value, str):
             raise self.make_error("invalid")
         day = super()._deserialize(value, attr, data, **kwargs)
-        if not FIRST_DAY <= day <= LAST_DAY:
+        if not day_in_range(day):
             raise ValidationError(str(_l("Tanggal jatuh tempo harus antara tahun 2000 dan 2100.")))
         return day
 

@@ -18,10 +18,9 @@ from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict
 from meetcoord.core.i18n import current_language
 from meetcoord.core.timezones import format_long_date, format_time_in_zone
-from meetcoord.meetings import windows
+from meetcoord.meetings import windows, zones
 from meetcoord.meetings.models import Invitation, Meeting, MeetingSite
 
-DEFAULT_ZONE = "Asia/Jakarta"
 # The reasons a check-in answer gives when the window is shut (checkin_refusal).
 REASONS = {"early": "not_open_yet", "late": "checkin_closed", "future": "scan_in_future"}
 WINDOW_REASONS = frozenset(REASONS.values())
@@ -37,30 +36,16 @@ def rule() -> windows.WindowRule:
     return windows.WindowRule.from_config(current_app.config)
 
 
-def host_zone(meeting: Meeting) -> str:
-    return meeting.host_venue.timezone if meeting.host_venue else DEFAULT_ZONE
-
-
-def person_zone(invitation: Invitation) -> str:
-    """The zone an invitee reads times in: their site's, or the host's when online.
-
-    The one place that chooses it, so that a person's own zone (when people have one)
-    is a change here only.
-    """
-    if invitation.site is not None:
-        return str(invitation.site.venue.timezone)
-    return host_zone(invitation.meeting)
-
-
-def reader_zone(
+def answer_zone(
     meeting: Meeting, site: MeetingSite | None = None, invitation: Invitation | None = None
 ) -> str:
-    """Who reads the answer: the screen at ``site`` (desk, kiosk), else the invitee."""
+    """Who reads the answer: the screen at ``site`` (desk, kiosk), else the invitee in
+    their own zone (``zones.reader_zone``), else the host."""
     if site is not None:
         return str(site.venue.timezone)
     if invitation is not None and invitation.meeting_id == meeting.id:
-        return person_zone(invitation)
-    return host_zone(meeting)
+        return zones.reader_zone(invitation)
+    return zones.host_zone(meeting)
 
 
 def _when(moment: datetime, zone: str) -> str:
@@ -102,7 +87,7 @@ def checkin_refusal(
         else:
             windows.check_scan_time(meeting, scanned_at, utcnow(), rule())
     except windows.OutsideWindow as outside:
-        return REASONS[outside.why], _message(outside, reader_zone(meeting, site, invitation))
+        return REASONS[outside.why], _message(outside, answer_zone(meeting, site, invitation))
     return None
 
 
@@ -118,7 +103,7 @@ def require_open(
     try:
         windows.check_open(meeting, now or utcnow(), rule(), until_close=not room)
     except windows.OutsideWindow as outside:
-        zone = reader_zone(meeting, None, invitation)
+        zone = answer_zone(meeting, None, invitation)
         raise OutsideCheckinWindow(_message(outside, zone, room=room)) from None
 
 
@@ -126,7 +111,7 @@ def desk_window(meeting: Meeting, site: MeetingSite) -> dict[str, str]:
     """The window for an offline desk's bundle: the bounds and what to say outside them
     (worded here, in the site's zone, so the desk refuses as the server would)."""
     opens_at, closes_at = windows.checkin_window(meeting, rule())
-    zone = reader_zone(meeting, site)
+    zone = answer_zone(meeting, site)
     return {
         "opens_at": opens_at.isoformat(),
         "closes_at": closes_at.isoformat(),

@@ -24,6 +24,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from meetcoord.core.cleaning import clean_text
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.errors import field_errors as fe
@@ -103,7 +104,7 @@ def early_close(actor: LiveActor, document: Document, reason: Any) -> dict[str, 
     state = comment_round(document)
     if state.may_close:
         return None
-    text = reason.strip() if isinstance(reason, str) else ""
+    text = clean_text(reason) if isinstance(reason, str) else ""
     if not text:
         names = ", ".join(inv.person.name for inv in state.missing[:5])
         more = len(state.missing) - 5

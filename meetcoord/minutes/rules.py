@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetcoord.core.cleaning import clean_line, clean_text
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from meetcoord.core.errors import field_errors as fe
@@ -160,7 +161,8 @@ def freeze(
 
 def paragraphs(value: Any, field: str = "corrections") -> list[str]:
     text = value if isinstance(value, str) else "\n".join(value or [])
-    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+    lines = [clean_line(line) for line in clean_text(text).split("\n")]
+    lines = [line for line in lines if line]
     if not lines or len(text) > NOTES_MAX:
         raise ValidationError(
             _l("Isi paling sedikit satu butir (satu per baris)."),

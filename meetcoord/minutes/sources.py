@@ -18,11 +18,12 @@ from sqlalchemy.orm import selectinload
 
 from meetcoord.actions.models import Action
 from meetcoord.checkin.counts import document_note
-from meetcoord.checkin.lists import CATEGORY_ID, ONLINE, AttendanceList, attendance_lists, host_zone
+from meetcoord.checkin.lists import CATEGORY_ID, ONLINE, AttendanceList, attendance_lists
 from meetcoord.directory.models import StakeholderCategory
 from meetcoord.extensions import db
 from meetcoord.live.models import Decision, DecisionTally, ItemNote
 from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingSite
+from meetcoord.meetings.zones import host_zone
 from meetcoord.minutes.compose import (
     ActionData,
     AgendaData,

@@ -11,12 +11,13 @@ Signing and distribution are in ``minutes.signatures``; rendering in ``minutes.j
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetcoord.core.cleaning import clean_line, clean_text
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.errors import field_errors as fe
@@ -129,8 +130,8 @@ def edit_minutes(actor: LiveActor, document: Document, data: dict[str, Any]) -> 
     changed = []
     for item in agenda:
         text = notes.get(str(item["number"]), notes.get(item["number"]))
-        if text is not None and text.strip() != item["notes"]:
-            item["notes"] = text.strip().replace("\r\n", "\n")
+        if text is not None and clean_text(text) != item["notes"]:
+            item["notes"] = clean_text(text)
             changed.append(item["number"])
     content["agenda"] = agenda
     document.content = content
@@ -138,6 +139,9 @@ def edit_minutes(actor: LiveActor, document: Document, data: dict[str, Any]) -> 
     log_step(document, "edited", actor, {"agenda": changed, "refresh": bool(data.get("refresh"))})
     db.session.commit()
     return document
+
+
+DEADLINE_MAX = timedelta(days=90)  # the longest comment period a circulation may set
 
 
 def _parse_deadline(value: Any, now: datetime) -> datetime:
@@ -152,6 +156,12 @@ def _parse_deadline(value: Any, now: datetime) -> datetime:
         raise ValidationError(
             _l("Batas waktu komentar harus di masa depan."),
             errors=fe(deadline=_l("Harus setelah saat ini.")),
+        )
+    if value > now + DEADLINE_MAX:
+        # A typo ("2062" for "2026") would hold the minutes open, unsignable, for decades.
+        raise ValidationError(
+            _l("Batas waktu komentar paling lama %(n)d hari dari sekarang.", n=DEADLINE_MAX.days),
+            errors=fe(deadline=_l("Paling lama %(n)d hari dari sekarang.", n=DEADLINE_MAX.days)),
         )
     return value
 
@@ -186,13 +196,14 @@ def circulate(actor: LiveActor, document: Document, deadline: Any) -> int:
 def add_comment(actor: LiveActor, document: Document, body: Any, section: Any = None) -> None:
     """An invitee's comment on circulated minutes, until the deadline."""
     inv = review.require_answering(actor, document)
-    text = (body or "").strip() if isinstance(body, str) else ""
+    # Cleaned as every text is at input: a NUL would be refused by PostgreSQL (a 500).
+    text = clean_text(body) if isinstance(body, str) else ""
     if not text or len(text) > COMMENT_MAX:
         raise ValidationError(
             _l("Komentar wajib diisi, paling panjang %(n)s karakter.", n="4.000"),
             errors=fe(body=_l("Isi komentar Anda (paling panjang 4.000 karakter).")),
         )
-    place = (section or "").strip()[:200] if isinstance(section, str) else ""
+    place = clean_line(section)[:200] if isinstance(section, str) else ""
     comment = DocumentComment(
         invitation_id=inv.id, author=actor.label[:200], section=place or None, body=text
     )

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from meetcoord.core.timezones import to_zone
 from tests import factories
 from tests.browser.conftest import (
     SECRETARIAT_EMAIL,
@@ -191,7 +193,8 @@ def test_close_circulate_finalise_sign_in_order_and_verify(
         expect(taker.locator("#notes-2")).to_have_value(
             "Data stunting 2029 dari 11 puskesmas sudah masuk."
         )
-        taker.fill("#deadline", "2030-03-20T16:00")
+        deadline = to_zone(datetime.now(UTC) + timedelta(days=7), "Asia/Makassar")
+        taker.fill("#deadline", f"{deadline:%Y-%m-%d}T16:00")  # a week on, typed in WITA
         taker.once("dialog", lambda dialog: dialog.accept())  # it mails every invitee
         taker.get_by_role("button", name="Edarkan ke peserta").click()
         expect(taker.locator(".flashes")).to_contain_text("diedarkan")

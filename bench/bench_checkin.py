@@ -39,6 +39,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -158,9 +159,17 @@ def setup(out_path: Path, n: int = N) -> None:
 class Desk(threading.Thread):
     """One desk: a keep-alive connection, redeeming its share of the credentials."""
 
-    def __init__(self, port: int, token: str, work: list[dict], start: threading.Barrier):
+    def __init__(
+        self,
+        port: int,
+        token: str,
+        work: list[dict],
+        start: threading.Barrier,
+        path_for: Callable[[str], str] = redeem_path,
+    ):
         super().__init__(daemon=True)
         self.port, self.work, self.start_barrier = port, work, start
+        self.path_for = path_for
         self.headers = {
             "Authorization": f"Bearer {token}",
             "Content-Type": "application/json",
@@ -186,7 +195,7 @@ class Desk(threading.Thread):
         started = time.perf_counter()
         for attempt in range(RETRIES + 1):
             try:
-                status, data = self._post(redeem_path(item["site"]), body)
+                status, data = self._post(self.path_for(item["site"]), body)
                 break
             except (OSError, http.client.HTTPException):
                 self.transport_errors += 1
@@ -228,10 +237,12 @@ class Desk(threading.Thread):
             self.conn.close()
 
 
-def _measure(port: int, data: dict, deadline: float) -> dict[str, Any]:
+def _measure(
+    port: int, data: dict, deadline: float, path_for: Callable[[str], str] = redeem_path
+) -> dict[str, Any]:
     token, people = data["token"], data["people"]
-    warm = Desk(port, token, [], threading.Barrier(1))
-    for i in range(WARMUP):
+    warm = Desk(port, token, [], threading.Barrier(1), path_for)
+    for i in range(WARMUP if path_for is redeem_path else 0):
         item = {"credential": f"MC1.warm-up-{i}", "site": data["sites"][i % 2]}
         _elapsed, status, answer = warm.redeem(item, f"warm-up-{i}")
         if status != 200 or not answer or answer.get("reason") != "malformed":
@@ -243,7 +254,7 @@ def _measure(port: int, data: dict, deadline: float) -> dict[str, Any]:
     if warm.conn is not None:
         warm.conn.close()
     barrier = threading.Barrier(CLIENTS + 1)
-    desks = [Desk(port, token, people[i::CLIENTS], barrier) for i in range(CLIENTS)]
+    desks = [Desk(port, token, people[i::CLIENTS], barrier, path_for) for i in range(CLIENTS)]
     for desk in desks:
         desk.start()
     barrier.wait(timeout=60)
@@ -293,6 +304,36 @@ def _verify(db_path: Path, data: dict, results: list) -> dict[str, int]:
         "attendance_rows": total,
         "answered_without_row": len(answered - attended),
         "rows_for_strangers": len(attended - invited),
+    }
+
+
+def _measure_floor(tmp: Path, data: dict, deadline: float) -> dict[str, float]:
+    """The same 50 desks against ``floor_checkin.py`` (see there), on a fresh database."""
+    import floor_checkin
+
+    database = tmp / "floor.db"
+    floor_checkin.seed(str(database), data["people"] + data["warmup"])
+    port = support.free_port()
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    cmd = [sys.executable, str(Path(floor_checkin.__file__)), str(database), str(port)]
+    with support.Server(cmd, env, tmp / "floor.log", port).start(
+        min(deadline, time.monotonic() + 60)
+    ) as floor:
+        cpu_before = support.cpu_seconds(floor.pid)
+        measured = _measure(port, data, deadline, lambda site: f"/redeem/{site}")
+        floor_cpu = support.cpu_seconds(floor.pid) - cpu_before
+        floor.check_alive()
+    checked_in = measured["statuses"].get("checked_in", 0)
+    if checked_in != N:
+        raise RuntimeError(f"floor checked in {checked_in} of {N}: {measured['statuses']}")
+    ENV.update(
+        floor="bench/floor_checkin.py: Flask + sqlite3, SELECT + 2 INSERT + COMMIT, same server",
+        floor_cpu_ms_per_request=round(floor_cpu * 1000 / N, 2),
+        floor_p50_ms=round(statistics.median(measured["latencies"]), 1),
+    )
+    return {
+        "per_s": len(measured["latencies"]) / measured["wall"],
+        "p99_ms": support.percentile(measured["latencies"], 0.99),
     }
 
 
@@ -347,9 +388,19 @@ def run() -> dict[str, float]:
         if checked_in != N:
             keep = True
             ENV["server_log_tail"] = support.tail(log)
+        server.stop()
+        floor = _measure_floor(tmp, data, deadline)
+        per_s = len(latencies) / measured["wall"]
+        p99 = support.percentile(latencies, 0.99)
         return {
-            "per_s": round(len(latencies) / measured["wall"], 1),
-            "p99_ms": round(support.percentile(latencies, 0.99), 1),
+            "per_s": round(per_s, 1),
+            "p99_ms": round(p99, 1),
+            "floor_per_s": round(floor["per_s"], 1),
+            "floor_p99_ms": round(floor["p99_ms"], 1),
+            # How many times the floor's throughput is ours, and our p99 over the floor's:
+            # 1.0 would mean meetcoord costs no more than the bare database work.
+            "ratio_vs_floor": round(floor["per_s"] / per_s, 2),
+            "p99_ratio_vs_floor": round(p99 / floor["p99_ms"], 2),
             "p50_ms": round(statistics.median(latencies), 1),
             "max_ms": round(max(latencies), 1),
             "lost": checks["lost"],

@@ -203,6 +203,13 @@ def _ca_passphrase(name: str, raw: str) -> str:
     value = raw.strip()
     if value and len(value) < 12:
         raise ConfigError(f"{name}: must be at least 12 characters long")
+    if "change-me" in value.lower():
+        # deploy/meetcoord.env.example ships one: a CA key encrypted with a published
+        # passphrase protects nothing.
+        raise ConfigError(
+            f"{name}: still the placeholder of deploy/meetcoord.env.example; "
+            "choose a passphrase of your own"
+        )
     return value
 
 

@@ -229,6 +229,36 @@ def _example_value(variable: str) -> str:
     raise AssertionError(f"{variable} not in {example}")
 
 
+def test_the_placeholder_ca_passphrase_of_the_env_example_is_refused(tmp_path: Path) -> None:
+    """A CA key encrypted with the published example passphrase protects nothing."""
+    environ = {"MEETCOORD_CA_PASSPHRASE": _example_value("MEETCOORD_CA_PASSPHRASE")}
+    with pytest.raises(ConfigError, match="MEETCOORD_CA_PASSPHRASE: still the placeholder"):
+        load_config(environ=environ, instance_path=tmp_path)
+    mine = {"MEETCOORD_CA_PASSPHRASE": "tenun ikat sumba barat daya"}
+    assert load_config(environ=mine, instance_path=tmp_path)["CA_PASSPHRASE"] == (
+        "tenun ikat sumba barat daya"
+    )
+
+
+def test_every_setting_of_the_env_example_loads_once_its_placeholders_are_filled(
+    tmp_path: Path,
+) -> None:
+    """The example stays in step with what the service accepts (a renamed or mistyped
+    variable would otherwise only fail on a real server)."""
+    example = Path(__file__).resolve().parent.parent / "deploy" / "meetcoord.env.example"
+    environ = {}
+    for line in example.read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.split("=", 1)
+            environ[name] = value
+    environ["MEETCOORD_SECRET_KEY"] = secrets.token_hex(32)
+    environ["MEETCOORD_CA_PASSPHRASE"] = "tenun ikat sumba barat daya"
+    environ["MEETCOORD_INSTANCE_PATH"] = str(tmp_path)
+    config = load_config(environ=environ, instance_path=tmp_path)
+    assert config["BASE_URL"] == "https://rapat.bappeda.ntbprov.go.id"
+    assert config["CHECKIN_OPENS_BEFORE_MINUTES"] == 120
+
+
 def test_the_placeholder_key_of_the_env_example_is_refused_at_start(tmp_path: Path) -> None:
     """Copying deploy/meetcoord.env.example without filling it in must not start."""
     environ = {"MEETCOORD_SECRET_KEY": _example_value("MEETCOORD_SECRET_KEY")}

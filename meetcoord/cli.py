@@ -350,7 +350,7 @@ def register_commands(app: Flask) -> None:
 
 def _create_app() -> Flask:
     from meetcoord import create_app
-    from meetcoord.config import ConfigError
+    from meetcoord.core.settings import ConfigError
 
     try:
         return create_app()

@@ -171,7 +171,7 @@ def _no_websocket_compression(wsgi_app: Any) -> Any:
 
 def main() -> None:
     from meetcoord import create_app
-    from meetcoord.config import ConfigError
+    from meetcoord.core.settings import ConfigError
     from meetcoord.extensions import socketio
 
     try:

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from meetcoord.checkin import exports, keys
+from meetcoord.checkin import exports, keys, list_pdf
 from meetcoord.checkin.counts import check_out
 from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.lists import attendance_lists
@@ -257,7 +257,7 @@ def test_no_xlsx_cell_is_a_formula_headings_included(attended):
 
 def test_pdf_opens_with_names_pages_and_totals(attended):
     lists = attendance_lists(attended)
-    data = exports.to_pdf(
+    data = list_pdf.to_pdf(
         lists.sites, institution="Bappeda Kabupaten Sumba Barat Daya", combined=lists.combined
     )
     reader = PdfReader(io.BytesIO(data))
@@ -294,7 +294,7 @@ def test_pdf_opens_with_names_pages_and_totals(attended):
 def test_empty_list_still_renders(meeting):
     lists = attendance_lists(meeting)
     assert lists.combined.totals.total == 0
-    reader = PdfReader(io.BytesIO(exports.to_pdf([lists.combined], institution="Bappeda")))
+    reader = PdfReader(io.BytesIO(list_pdf.to_pdf([lists.combined], institution="Bappeda")))
     assert "Belum ada peserta" in reader.pages[0].extract_text()
 
 

@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from meetcoord.checkin import exports, staff
+from meetcoord.checkin import exports, list_pdf, staff
 from meetcoord.checkin.lists import attendance_lists, attendance_time
 from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.forms import current_actor
@@ -115,7 +115,7 @@ def download(meeting_id: int, key: str, fmt: str) -> Any:
         body = exports.to_xlsx(lists) if chosen.combined else exports.to_xlsx_one(chosen)
     else:
         config = current_app.config
-        body = exports.to_pdf(
+        body = list_pdf.to_pdf(
             lists.sites if chosen.combined else [chosen],
             institution=config["INSTITUTION_NAME"],
             address=config.get("INSTITUTION_ADDRESS"),

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from meetcoord.config import ConfigError
+from meetcoord.core.settings import ConfigError
 
 CA_DIRNAME = "ca"
 CERT_FILENAME = "ca-cert.pem"

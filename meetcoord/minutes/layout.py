@@ -10,7 +10,7 @@ small print (:func:`numbered_canvas`), so a printed page can be checked on its o
 Signature areas are left blank: signing (``meetcoord.minutes.signing``) adds visible
 stamps later, so :func:`build_pdf` reports where each blank box landed (0-based page and a
 PDF-space box, as ``SignerSpec``/``sign_pdf`` take them). The font is the embedded Unicode
-font of the attendance list (``checkin.exports.register_fonts``), so "Ama' Lede" and
+font of the attendance list (``core.pdf.register_fonts``), so "Ama' Lede" and
 "José Müller" render.
 """
 
@@ -40,7 +40,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from meetcoord.checkin.exports import FONT, FONT_BOLD, PagedCanvas, register_fonts
+from meetcoord.core.pdf import FONT, FONT_BOLD, PagedCanvas, register_fonts
 
 SIGNATURE_SIZE = (70 * mm, 26 * mm)  # the blank area a visible stamp is placed in
 QR_SIZE = 16 * mm

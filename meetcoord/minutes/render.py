@@ -10,7 +10,7 @@ URL with the URL in small print, so a printed page can be checked on its own.
 The signature blocks are left blank: signing (``meetcoord.minutes.signing``) adds visible
 stamps later, so the renderer reports where the blank boxes landed (0-based page and a
 PDF-space box, as ``SignerSpec`` takes them). The font is the same embedded Unicode font
-as the attendance list (``checkin.exports.register_fonts``), so "Ama' Lede" and "José"
+as the attendance list (``core.pdf.register_fonts``), so "Ama' Lede" and "José"
 render. Labels are plain Indonesian: the minutes are a formal Indonesian document.
 
 The letterhead, footer, styles and signature areas live in ``meetcoord.minutes.layout``,
@@ -24,7 +24,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
-from meetcoord.checkin.exports import FONT, FONT_BOLD
+from meetcoord.core.pdf import FONT, FONT_BOLD
 from meetcoord.minutes.compose import DecisionLine, MinutesDocument
 from meetcoord.minutes.layout import (
     SIGNATURE_SIZE,

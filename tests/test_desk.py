@@ -428,7 +428,7 @@ def _race_scan(
 
 
 def test_the_same_card_at_two_desks_at_once_gives_one_attendance(tmp_path: Path) -> None:
-    email, password = "meja.uji@bappeda-sbd.go.id", "rahasia-meja-123"
+    email, password = "meja.uji@bappeda-sbd.go.id", "Meja-Tambolaka-Dua-Pintu"
     with _server_database(tmp_path) as url:
         # PostgreSQL: threads, truly in parallel. SQLite: eventlet, as `make run` serves it
         # (under threads SQLite refuses a second concurrent writer: "database is locked").

@@ -274,7 +274,9 @@ def test_circulating_needs_a_future_deadline_read_in_the_host_zone(
     assert "Gunakan format tanggal dan jam yang valid." in field_error(garbled, "deadline")
     assert state(doc_id) == before
 
-    done = staff.post(f"/documents/{doc_id}/circulate", {"deadline": "2030-01-01T10:00"})
+    day = (datetime.now(UTC) + timedelta(days=14)).date()  # within the 90-day bound
+    typed = f"{day:%Y-%m-%d}T10:00"  # 10.00 WITA at the host in Tambolaka
+    done = staff.post(f"/documents/{doc_id}/circulate", {"deadline": typed})
     assert done.status_code == 302
     assert done.headers["Location"].endswith(f"/documents/{doc_id}")
     doc = reload(doc_id)
@@ -283,7 +285,7 @@ def test_circulating_needs_a_future_deadline_read_in_the_host_zone(
     assert deadline is not None
     if deadline.tzinfo is None:  # stored as naive UTC on SQLite
         deadline = deadline.replace(tzinfo=UTC)
-    assert deadline == datetime(2030, 1, 1, 2, 0, tzinfo=UTC)
+    assert deadline == datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)
 
     mails = db.session.scalars(
         select(OutboxMessage).where(

@@ -67,7 +67,8 @@ class ClosedRakor(LiveRakor):
             tallies=[{"site_id": self.site.id, "for": 3, "against": 0, "abstain": 0}],
         )
         assert ack["ok"], ack
-        agency = factories.organization(name="Dinas Ketahanan Pangan")
+        tag = "" if title == "Rakor Pangan" else f" ({title})"  # names are unique (Rakor)
+        agency = factories.organization(name=f"Dinas Ketahanan Pangan{tag}")
         assert command(
             chair,
             "action.create",

@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import postgres_url, skip_or_fail
+from tests.live_support import NAMESPACE, TIMEOUT, LiveClient
 from tests.support import (
     ServerProcess,
     run_cli,
@@ -35,100 +36,6 @@ from tests.support import (
     server_env,
     throwaway_postgres,
 )
-
-NAMESPACE = "/live"
-TIMEOUT = 15.0
-
-
-class LiveClient:
-    """One python-socketio client on ``/live``, collecting what the server sends."""
-
-    def __init__(
-        self,
-        server: ServerProcess,
-        seeded: dict[str, Any],
-        role: str,
-        last_seq: int | None = None,
-        transport: str = "websocket",
-    ) -> None:
-        import socketio
-
-        self.role = role
-        self.events: list[dict[str, Any]] = []
-        self.snapshots: list[dict[str, Any]] = []
-        self.presence: list[dict[str, Any]] = []
-        self.welcome: dict[str, Any] | None = None
-        self._changed = threading.Condition()
-        # No automatic reconnection: the tests decide when and with which last seq.
-        self.sio = socketio.Client(reconnection=False)
-        # Handle each message in the read loop, in the order it came off the wire: the
-        # Engine.IO client would start a thread per message, and threads may append to
-        # ``events`` in any order (a browser's socket.io-client keeps wire order).
-        eio, trigger = self.sio.eio, self.sio.eio._trigger_event
-
-        def in_wire_order(event: str, *args: Any, **kwargs: Any) -> Any:
-            if event == "message":
-                kwargs["run_async"] = False
-            return trigger(event, *args, **kwargs)
-
-        eio._trigger_event = in_wire_order
-        self.sio.on("event", self._on("events"), namespace=NAMESPACE)
-        self.sio.on("snapshot", self._on("snapshots"), namespace=NAMESPACE)
-        self.sio.on("presence", self._on("presence"), namespace=NAMESPACE)
-        self.sio.on("welcome", self._on_welcome, namespace=NAMESPACE)
-        auth: dict[str, Any] = {"meeting": seeded["meeting"], "token": seeded["tokens"][role]}
-        if last_seq is not None:
-            auth["last_seq"] = last_seq
-        self.sio.connect(
-            server.base_url,
-            namespaces=[NAMESPACE],
-            auth=auth,
-            transports=[transport],
-            wait_timeout=TIMEOUT,
-        )
-        # The welcome comes before any replay; once it is here the catch-up has been sent.
-        self.wait_until(lambda: self.welcome is not None, "welcome")
-
-    def _on(self, attribute: str) -> Callable[[Any], None]:
-        def handler(payload: Any) -> None:
-            with self._changed:
-                getattr(self, attribute).append(payload)
-                self._changed.notify_all()
-
-        return handler
-
-    def _on_welcome(self, payload: Any) -> None:
-        with self._changed:
-            self.welcome = payload
-            self._changed.notify_all()
-
-    def wait_until(self, ready: Callable[[], bool], what: str, timeout: float = TIMEOUT) -> None:
-        with self._changed:
-            if not self._changed.wait_for(ready, timeout=timeout):
-                raise AssertionError(f"{self.role}: no {what} within {timeout}s: {self.seqs}")
-
-    def wait_for_seq(self, seq: int, timeout: float = TIMEOUT) -> None:
-        self.wait_until(lambda: self.last_seq >= seq, f"event {seq}", timeout)
-
-    @property
-    def seqs(self) -> list[int]:
-        return [e["seq"] for e in self.events]
-
-    @property
-    def last_seq(self) -> int:
-        return max(self.seqs, default=0)
-
-    def call(self, name: str, **data: Any) -> dict[str, Any]:
-        data.setdefault("nonce", uuid.uuid4().hex)
-        return self.sio.call(name, data, namespace=NAMESPACE, timeout=TIMEOUT)
-
-    def close(self) -> None:
-        if self.sio.connected:
-            self.sio.disconnect()
-        self.sio.shutdown()  # python-socketio ≥ 5.12: stops its threads
-        ws = getattr(self.sio.eio, "ws", None)
-        if ws is not None:  # closed by the server: the Engine.IO client leaves the socket
-            ws.shutdown()
 
 
 @pytest.fixture

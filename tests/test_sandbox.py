@@ -116,3 +116,49 @@ def test_plain_data_refuses_what_json_cannot_say() -> None:
         sandbox.dumps({"k": object()})
     with pytest.raises(ValueError, match=r"base64|Incorrect padding|Non-base64"):
         sandbox.loads(b'{"$bytes": "not base64!"}')
+
+
+def _orphan(request: bytes | None) -> tuple[int, bytes]:
+    """A child whose server went away (stopped with SIGTERM, which runs no clean-up) while
+    the child was starting (``request`` None) or working on ``request``: nobody reads what
+    it writes. Its exit status and what it wrote to stderr, which is the service's log."""
+    import subprocess
+    import sys
+
+    from_child, child_out = os.pipe()
+    if request is None:
+        os.close(from_child)  # gone before the child could say it is ready
+    proc = subprocess.Popen(
+        [sys.executable, "-c", sandbox._CHILD_CODE, "tests.sandbox_tasks"],
+        stdin=subprocess.PIPE,
+        stdout=child_out,
+        stderr=subprocess.PIPE,
+        env=sandbox._child_env(),
+        cwd="/",
+    )
+    os.close(child_out)
+    assert proc.stdin is not None
+    if request is not None:
+        assert os.read(from_child, 1) == b"R"
+        proc.stdin.write(len(request).to_bytes(4, "big") + request)
+        proc.stdin.flush()
+        os.close(from_child)  # gone while the task runs
+    _out, err = proc.communicate(timeout=60)
+    return proc.returncode, err
+
+
+def test_a_child_whose_server_went_away_exits_quietly() -> None:
+    """Found by the HTTP attack tests: stopping the server while its spare child was still
+    importing left a BrokenPipeError traceback in the service's log."""
+    assert _orphan(None) == (0, b"")
+    request = sandbox.dumps(
+        {
+            "module": tasks.sleep.module,
+            "name": tasks.sleep.name,
+            "params": {"seconds": 0.5},
+            "size": 0,
+            "cpu": 5,
+            "memory": 256,
+        }
+    )
+    assert _orphan(request) == (0, b"")

@@ -46,18 +46,30 @@ def _limit(cpu_seconds: int, memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
 
 
-def _answer(result: dict[str, Any]) -> None:
-    data = dumps(result)
+def _say(data: bytes) -> None:
+    """Write ``data`` to the parent, or exit quietly when the parent is gone.
+
+    A server stopped with SIGTERM runs no clean-up, so its spare child may still be
+    importing, or working, when nobody reads its pipe any more. That is no error of the
+    child's: a traceback here would land in the service's log (the child's stderr).
+    """
     view = memoryview(data)
-    while view:
-        view = view[os.write(1, view) :]
+    try:
+        while view:
+            view = view[os.write(1, view) :]
+    except BrokenPipeError:
+        os._exit(0)
+
+
+def _answer(result: dict[str, Any]) -> None:
+    _say(dumps(result))
 
 
 def child_main() -> None:
     """Import the task modules, say ready, run one request, answer, exit."""
     for module in sys.argv[1:]:
         importlib.import_module(module)
-    os.write(1, b"R")
+    _say(b"R")
     try:
         request = loads(_read_exactly(int.from_bytes(_read_exactly(4), "big")))
         payload = _read_exactly(request["size"])

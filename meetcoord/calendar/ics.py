@@ -17,6 +17,7 @@ from functools import lru_cache
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from meetcoord.calendar.data import EventData, Method, Recipient
+from meetcoord.calendar.folding import to_ical
 from meetcoord.calendar.wording import description, place
 from meetcoord.core.timezones import get_zone
 
@@ -137,7 +138,7 @@ def invitation_ics(event: EventData, recipient: Recipient, method: Method = "REQ
     UID stays the meeting's for every recipient and every resend; an update carries a
     higher SEQUENCE, and calendar clients replace the entry they already hold.
     """
-    return invitation_calendar(event, recipient, method).to_ical()
+    return to_ical(invitation_calendar(event, recipient, method))
 
 
 def _feed_location(event: EventData) -> str:
@@ -175,4 +176,4 @@ def feed_ics(events: Iterable[EventData], *, name: str | None = None) -> bytes:
                 url=event.url,
             )
         )
-    return cal.to_ical()
+    return to_ical(cal)

@@ -1,0 +1,53 @@
+"""Calendar components to bytes: icalendar's content lines, folded here.
+
+icalendar (≥ 7) folds each content line character by character, encoding every character
+on its own to count octets; for the 500 invitations of one meeting that was a quarter of
+the time spent composing them. The values are still encoded by icalendar
+(``Component.content_lines()``: escaping, parameters, dates); only the folding and joining
+are done here, to the same rules, so the bytes are those of ``Component.to_ical()``:
+
+- RFC 5545 §3.1: a line is cut before the character that would make it reach 75 octets,
+  so a physical line holds at most 74 octets of content (plus, after a fold, the one
+  leading space), and lines end in CRLF;
+- a cut never falls inside a UTF-8 sequence: the line is cut as bytes, stepping back over
+  continuation bytes (``10xxxxxx``) to the start of the character;
+- a cut never leaves a backslash (TEXT escape, ``\\n``) or a caret (RFC 6868 parameter
+  escape, ``^n``) at the end of a line: it moves to the next line with what it escapes,
+  because some clients do not unfold across an escape (icalendar issue #1501).
+
+``tests/test_calendar_folding.py`` checks these against icalendar's own ``_foldline`` on
+generated lines, so an icalendar upgrade that changes its rules shows up there.
+"""
+
+from __future__ import annotations
+
+from icalendar.cal.component import Component
+
+#: Octets of content a physical line may hold (RFC 5545: lines < 75 octets, as icalendar).
+LINE_OCTETS = 74
+_FOLD = b"\r\n "
+_ESCAPES = b"\\^"
+
+
+def fold(line: str) -> bytes:
+    """One content line as UTF-8, folded; the usual short ASCII line is returned as is."""
+    data = line.encode("utf-8")
+    if len(data) <= LINE_OCTETS:
+        return data
+    pieces = []
+    start, size = 0, len(data)
+    while size - start > LINE_OCTETS:
+        end = start + LINE_OCTETS
+        while data[end] & 0xC0 == 0x80:  # inside a UTF-8 sequence: cut before it
+            end -= 1
+        if data[end - 1] in _ESCAPES:  # keep an escape with what it escapes
+            end -= 1
+        pieces.append(data[start:end])
+        start = end
+    pieces.append(data[start:])
+    return _FOLD.join(pieces)
+
+
+def to_ical(component: Component) -> bytes:
+    """``component.to_ical()``, byte for byte, with the folding above."""
+    return b"".join(fold(line) + b"\r\n" for line in component.content_lines() if line)

@@ -14,7 +14,7 @@ from icalendar import Calendar, Event
 from icalendar.parser.string import _foldline
 
 from meetcoord.calendar import invitation_ics
-from meetcoord.calendar.folding import LINE_OCTETS, fold, to_ical
+from meetcoord.calendar.folding import LINE_OCTETS, fold, head, to_ical
 from meetcoord.calendar.ics import invitation_calendar
 from tests.test_calendar import make_event, make_recipient
 
@@ -79,3 +79,15 @@ def test_whole_calendars_are_byte_for_byte_icalendars():
     loose = Calendar()
     loose.add_component(Event())
     assert to_ical(loose) == loose.to_ical()
+    assert head(loose) == b"BEGIN:VCALENDAR\r\n"
+
+
+@pytest.mark.parametrize("method", ["REQUEST", "CANCEL"])
+@pytest.mark.parametrize("zone", ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"])
+@pytest.mark.parametrize("email", ["niluh@opd.example.id", ""])
+def test_invitation_files_are_their_calendar_objects_serialised(method, zone, email):
+    """The head and VTIMEZONE written once per method and zone are the object's own."""
+    event, recipient = make_event(), make_recipient(zone, email=email)
+    for _ in range(2):  # the second time from the caches
+        data = invitation_ics(event, recipient, method)
+        assert data == invitation_calendar(event, recipient, method).to_ical()

@@ -51,3 +51,12 @@ def fold(line: str) -> bytes:
 def to_ical(component: Component) -> bytes:
     """``component.to_ical()``, byte for byte, with the folding above."""
     return b"".join(fold(line) + b"\r\n" for line in component.content_lines() if line)
+
+
+def head(component: Component) -> bytes:
+    """The component's BEGIN line and its own properties as :func:`to_ical` writes them,
+    without its subcomponents and END: for a caller that writes those itself (e.g. a
+    subcomponent shared by many files, serialised once).
+    """
+    items = component.property_items(recursive=False)[:-1]  # the last item is END
+    return b"".join(fold(component.content_line(name, value)) + b"\r\n" for name, value in items)

@@ -5,7 +5,10 @@ the matching VTIMEZONE, so Outlook, Google Calendar and Thunderbird show "09.00"
 site and place it at the same UTC instant as "08.00" at a WIB site. Building a VTIMEZONE from
 the zoneinfo database takes ~10 ms, so it is built once per (zone, years) and shared by
 every calendar that needs it (:func:`vtimezone` is an LRU cache); for 500 recipients across
-three sites that is three builds, not 500.
+three sites that is three builds, not 500. Likewise :func:`invitation_ics` writes the
+calendar's head and the VTIMEZONE, the same for every recipient in a zone, as bytes once
+per (method) and (zone, years), and serialises only the VEVENT per recipient: the bytes
+are those of ``invitation_calendar(...).to_ical()``, assembled from the same pieces.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from functools import lru_cache
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from meetcoord.calendar.data import EventData, Method, Recipient
-from meetcoord.calendar.folding import to_ical
+from meetcoord.calendar.folding import head, to_ical
 from meetcoord.calendar.wording import description, place
 from meetcoord.core.timezones import get_zone
 
@@ -37,6 +40,11 @@ def vtimezone(zone: str, first_year: int, last_year: int) -> Timezone:
     )
 
 
+@lru_cache(maxsize=64)
+def _vtimezone_ics(zone: str, first_year: int, last_year: int) -> bytes:
+    return to_ical(vtimezone(zone, first_year, last_year))
+
+
 def _zone_years(moments: Iterable[datetime]) -> tuple[int, int]:
     years = [moment.year for moment in moments]
     # A year of margin on each side: an event near New Year may start in the year before
@@ -51,6 +59,11 @@ def _calendar(method: str) -> Calendar:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
     return cal
+
+
+@lru_cache(maxsize=8)
+def _calendar_head(method: str) -> bytes:
+    return head(_calendar(method))
 
 
 def _address(email: str, name: str, **params: str) -> vCalAddress:
@@ -94,8 +107,7 @@ def _vevent(
     return vevent
 
 
-def invitation_calendar(event: EventData, recipient: Recipient, method: Method) -> Calendar:
-    """The invitation as an icalendar object (see :func:`invitation_ics`)."""
+def _invitation_event(event: EventData, recipient: Recipient, method: Method) -> Event:
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(f"method must be REQUEST or CANCEL, got {method!r}")
     cancelled = method == "CANCEL" or event.status == "CANCELLED"
@@ -125,9 +137,14 @@ def invitation_calendar(event: EventData, recipient: Recipient, method: Method) 
                 CUTYPE="INDIVIDUAL",
             ),
         )
+    return vevent
+
+
+def invitation_calendar(event: EventData, recipient: Recipient, method: Method) -> Calendar:
+    """The invitation as an icalendar object (see :func:`invitation_ics`)."""
+    vevent = _invitation_event(event, recipient, method)
     cal = _calendar(method)
-    years = _zone_years((event.start_at, event.end_at))
-    cal.add_component(vtimezone(recipient.zone, *years))
+    cal.add_component(vtimezone(recipient.zone, *_zone_years((event.start_at, event.end_at))))
     cal.add_component(vevent)
     return cal
 
@@ -138,7 +155,9 @@ def invitation_ics(event: EventData, recipient: Recipient, method: Method = "REQ
     UID stays the meeting's for every recipient and every resend; an update carries a
     higher SEQUENCE, and calendar clients replace the entry they already hold.
     """
-    return to_ical(invitation_calendar(event, recipient, method))
+    vevent = _invitation_event(event, recipient, method)
+    zone = _vtimezone_ics(recipient.zone, *_zone_years((event.start_at, event.end_at)))
+    return _calendar_head(method) + zone + to_ical(vevent) + b"END:VCALENDAR\r\n"
 
 
 def _feed_location(event: EventData) -> str:

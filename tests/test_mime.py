@@ -10,13 +10,16 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from email.errors import HeaderParseError
+from email.generator import BytesGenerator
 from email.header import Header
-from email.policy import compat32
+from email.message import EmailMessage
+from email.policy import SMTP, compat32
 
 import pytest
 
-from meetcoord.calendar import compose_invitation
-from meetcoord.calendar.mime import WIRE, encode_header
+from meetcoord.calendar import Contact, InvitationMail, compose_invitation
+from meetcoord.calendar.mime import WIRE, _wire_text, encode_header
+from tests.test_calendar import make_event, make_recipient
 from tests.test_compose import make_mail
 
 COMPAT32 = compat32.clone(linesep="\r\n")
@@ -83,3 +86,84 @@ def test_invitation_headers_are_not_folded_again(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(Header, "encode", counting)
     assert message.as_bytes() == expected
     assert calls == []
+
+
+def tricky_mails() -> list[InvitationMail]:
+    """Invitations whose text puts line ends, "From " lines, long and accented words in
+    every header and body the writer handles."""
+    purpose = "From the minister:\nbaris dua\r\nbaris tiga\rFrom é — 😀 " + "panjang " * 30
+    return [
+        make_mail(),
+        make_mail("Asia/Jayapura", method="CANCEL", sequence=2),
+        make_mail(title="Évaluasi — Zoë Ñañez; 漢字 😀 " * 5, purpose=purpose),
+        InvitationMail(
+            make_event(),
+            make_recipient(name="Zoë Ñañez-Sitompul " * 6, email="zoe@opd.example.id"),
+            Contact("Sekretariat Bappéda " * 5, "undangan@bappeda.example.id"),
+            "BAPPEDA",
+            reply_to=Contact("Balasan", "balas@bappeda.example.id"),
+            extra_headers=(("X-Note", "catatan " * 30), ("References", "<a@b> " * 20)),
+        ),
+    ]
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_invitations_are_written_as_the_generator_writes_them(
+    index: int, monkeypatch: pytest.MonkeyPatch
+):
+    message = compose_invitation(tricky_mails()[index])
+    expected = message.as_bytes(policy=WIRE)  # an explicit policy: the stdlib generator
+    assert expected == message.as_bytes(policy=COMPAT32)
+
+    def no_generator(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the invitation went through the stdlib generator")
+
+    monkeypatch.setattr(BytesGenerator, "flatten", no_generator)
+    assert message.as_bytes() == expected
+    assert bytes(message) == expected
+
+
+def unusual(change: str) -> EmailMessage:
+    message = compose_invitation(make_mail())
+    alternative, attachment = message.get_payload()
+    if change == "modern header":
+        message["X-Outbox-Id"] = "Nomor 7 — lampiran"
+    elif change == "preamble":
+        message.preamble = "This is a MIME message."
+    elif change == "epilogue":
+        alternative.epilogue = ""
+    elif change == "8-bit payload":
+        attachment.set_payload("Berkas é\n")
+    elif change == "boundary parameter":
+        alternative.set_param("charset", "utf-8")
+    elif change == "no parts":
+        alternative.set_payload([])
+    elif change == "message part":
+        attachment.replace_header("Content-Type", "message/rfc822")
+    elif change == "8-bit header":
+        message.set_raw("X-Raw", "é")
+    return message
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "modern header",
+        "preamble",
+        "epilogue",
+        "8-bit payload",
+        "boundary parameter",
+        "no parts",
+        "message part",
+        "8-bit header",
+    ],
+)
+def test_other_trees_are_left_to_the_generator(change: str):
+    message = unusual(change)
+    assert not _wire_text(message, [])
+    if change == "8-bit payload":  # no charset, no encoding: the generator refuses it too
+        with pytest.raises(UnicodeEncodeError):
+            message.as_bytes()
+        return
+    policy = SMTP if change == "modern header" else WIRE
+    assert message.as_bytes() == EmailMessage.as_bytes(message, policy=policy)

@@ -7,25 +7,31 @@ standard library would repeat per header or per line is done here once:
 - the stdlib's modern header machinery parses every header value on each read and write
   (~2 ms a message), so header values are encoded here (RFC 2047 words, folded, CRLF) and
   stored raw with ``set_raw``; payloads are stored already quoted-printable or base64;
-- such a tree is written with compat32's generator and :data:`WIRE`, a compat32 policy that
-  writes a header value that is already fit for the wire as it is, where compat32 would
-  parse and fold it again through ``email.header.Header`` (22 headers a message, a sixth of
-  the bench). A value is fit when compat32 would give it back unchanged — ASCII (so
-  already RFC 2047-encoded), every line within 78 characters, continuation lines starting
-  with a blank, no blank at a line's end (``tests/test_mime.py`` checks that claim against
-  compat32 on generated values); anything else goes through compat32's folding as before.
+- such a tree is written as compat32's ``BytesGenerator`` writes it with :data:`WIRE`, a
+  compat32 policy that writes a header value that is already fit for the wire as it is,
+  where compat32 would parse and fold it again through ``email.header.Header`` (22 headers
+  a message, a sixth of the bench). A value is fit when compat32 would give it back
+  unchanged — ASCII (so already RFC 2047-encoded), every line within 78 characters,
+  continuation lines starting with a blank, no blank at a line's end; anything else goes
+  through compat32's folding as before;
+- the generator itself then cost a quarter of the bench (a ``write`` call per body line,
+  a policy clone and a content-type parse per part), so :func:`_wire_text` writes the
+  trees compose builds — raw ASCII headers, multiparts with their boundary, leaves with an
+  ASCII payload — directly, to the same bytes; any other tree goes to the generator.
 
-Reading headers (``msg["Subject"]``, ``msg["To"].addresses``) and ``get_content()`` work as
-on any ``EmailMessage``; a header set the modern way later makes :class:`InvitationMessage`
-fall back to the standard generator.
+``tests/test_mime.py`` checks both claims against compat32 and its generator. Reading
+headers (``msg["Subject"]``, ``msg["To"].addresses``) and ``get_content()`` work as on any
+``EmailMessage``; a header set the modern way later makes :class:`InvitationMessage` fall
+back to the standard generator and policy.
 """
 
 from __future__ import annotations
 
 import binascii
+import re
 from email import policy as email_policy
 from email.header import Header
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.policy import Compat32
 from functools import lru_cache
 
@@ -72,19 +78,67 @@ class InvitationMessage(EmailMessage):
     """An ``EmailMessage`` whose headers were stored pre-encoded, written out fast.
 
     If anything later sets a header the modern way (``msg["X"] = ...``), the tree is no
-    longer all raw strings and ``as_bytes`` falls back to the standard generator.
+    longer all raw strings and ``as_bytes`` falls back to the standard generator and policy.
     """
 
     def __init__(self, policy: email_policy.Policy | None = None) -> None:
         super().__init__(_SMTP if policy is None else policy)
 
     def as_bytes(self, unixfrom: bool = False, policy: email_policy.Policy | None = None) -> bytes:
+        if policy is None and not unixfrom:
+            out: list[str] = []
+            if _wire_text(self, out):
+                return "".join(out).encode("ascii")
         if policy is None:
             policy = WIRE if _all_raw(self) else _SMTP
         return super().as_bytes(unixfrom, policy)
 
     def __bytes__(self) -> bytes:
         return self.as_bytes()
+
+
+_CRLF = "\r\n"
+_LINE_ENDS = re.compile(r"\r\n|\r|\n")  # the generator's NLCRE: every line end becomes CRLF
+# A multipart as compose writes it: its boundary the only parameter, quoted, no escapes or
+# blanks (which get_boundary() would undo); anything else is the generator's business.
+_MULTIPART = re.compile(r'multipart/[\w.+-]+;\s*boundary="([^"\\\s]+)"', re.IGNORECASE)
+
+
+def _wire_text(part: Message, out: list[str]) -> bool:
+    """Append to ``out`` what ``BytesGenerator(policy=WIRE, mangle_from_=False)`` writes for
+    ``part`` (what ``Message.as_bytes`` uses), or return False, leaving ``out`` to be
+    dropped, for a tree it does not know: a header that is not a raw ASCII string, no
+    Content-Type, a preamble or epilogue, a multipart not written as compose writes one or
+    without parts, a message/* part, a payload that is not ASCII text.
+    """
+    content_type = None
+    for name, value in part.raw_items():
+        if type(value) is not str or not value.isascii():
+            return False
+        if content_type is None and name.lower() == "content-type":
+            content_type = value
+        out.append(WIRE.fold(name, value))
+    out.append(_CRLF)
+    if content_type is None or part.preamble is not None or part.epilogue is not None:
+        return False
+    kind = content_type.partition(";")[0].strip().lower()
+    payload = part._payload  # what the generator reads too; get_payload() parses headers
+    if kind.startswith("multipart/"):
+        multipart = _MULTIPART.fullmatch(content_type)
+        parts = payload if type(payload) is list else []
+        if multipart is None or kind == "multipart/signed" or not parts:
+            return False
+        delimiter = f"--{multipart.group(1)}"
+        for index, sub in enumerate(parts):
+            out.append(f"{delimiter}{_CRLF}" if index == 0 else f"{_CRLF}{delimiter}{_CRLF}")
+            if not isinstance(sub, Message) or not _wire_text(sub, out):
+                return False
+        out.append(f"{_CRLF}{delimiter}--{_CRLF}")
+        return True
+    if kind.startswith("message/") or type(payload) is not str or not payload.isascii():
+        return False
+    out.append(_LINE_ENDS.sub(_CRLF, payload))
+    return True
 
 
 def _all_raw(message: EmailMessage) -> bool:

@@ -137,7 +137,10 @@ def _wire_text(part: Message, out: list[str]) -> bool:
         return True
     if kind.startswith("message/") or type(payload) is not str or not payload.isascii():
         return False
-    out.append(_LINE_ENDS.sub(_CRLF, payload))
+    # Our payloads have only \n line ends (b2a_qp, b2a_base64): a plain replace does then.
+    out.append(
+        payload.replace("\n", _CRLF) if "\r" not in payload else _LINE_ENDS.sub(_CRLF, payload)
+    )
     return True
 
 

@@ -8,13 +8,21 @@ multi-byte character, an emoji, a backslash or caret escape — at or near every
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 
 import pytest
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 from icalendar.parser.string import _foldline
 
-from meetcoord.calendar import invitation_ics
-from meetcoord.calendar.folding import LINE_OCTETS, fold, head, to_ical
+from meetcoord.calendar import ics, invitation_ics
+from meetcoord.calendar.folding import (
+    LINE_OCTETS,
+    component_ical,
+    fold,
+    head,
+    property_lines,
+    to_ical,
+)
 from meetcoord.calendar.ics import invitation_calendar
 from tests.test_calendar import make_event, make_recipient
 
@@ -91,3 +99,39 @@ def test_invitation_files_are_their_calendar_objects_serialised(method, zone, em
     for _ in range(2):  # the second time from the caches
         data = invitation_ics(event, recipient, method)
         assert data == invitation_calendar(event, recipient, method).to_ical()
+
+
+def test_a_component_put_together_from_parts_is_written_as_a_whole():
+    """Properties serialised in two groups, at different times, join in icalendar's order
+    (canonical first, then by name), repeated properties keeping all their lines."""
+    whole = invitation_calendar(make_event(), make_recipient(), "REQUEST").walk("VEVENT")[0]
+    whole.add("attendee", vCalAddress("mailto:kedua@opd.example.id"))
+    whole.add("x-meetcoord-note", "catatan")
+    whole.add("categories", ["Rapat", "Koordinasi"])
+    names = list(whole)
+    rnd = random.Random(3)  # noqa: S311 - reproducible test data, not secrets
+    for _ in range(20):
+        first, second = Event(), Event()
+        for name in names:
+            (first if rnd.random() < 0.5 else second)[name] = whole[name]
+        lines = {**property_lines(first), **property_lines(second)}
+        assert component_ical(Event, lines) == whole.to_ical()
+
+
+def test_the_shared_event_lines_do_not_freeze_dtstamp(monkeypatch: pytest.MonkeyPatch):
+    """DTSTAMP says when the file was written: it is not among the lines kept per meeting."""
+
+    class Clock(datetime):
+        moment = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
+
+        @classmethod
+        def now(cls, tz: object = None) -> datetime:  # type: ignore[override]
+            return cls.moment
+
+    monkeypatch.setattr(ics, "datetime", Clock)
+    event = make_event(stamp_at=None)
+    assert b"DTSTAMP:20240301T020000Z" in invitation_ics(event, make_recipient())
+    Clock.moment = datetime(2024, 3, 2, 5, 30, tzinfo=UTC)
+    again = invitation_ics(event, make_recipient())
+    assert b"DTSTAMP:20240302T053000Z" in again
+    assert again == invitation_calendar(event, make_recipient(), "REQUEST").to_ical()

@@ -21,7 +21,10 @@ generated lines, so an icalendar upgrade that changes its rules shows up there.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from icalendar.cal.component import Component
+from icalendar.caselessdict import canonsort_keys
 
 #: Octets of content a physical line may hold (RFC 5545: lines < 75 octets, as icalendar).
 LINE_OCTETS = 74
@@ -53,10 +56,29 @@ def to_ical(component: Component) -> bytes:
     return b"".join(fold(line) + b"\r\n" for line in component.content_lines() if line)
 
 
+def property_lines(component: Component) -> dict[str, bytes]:
+    """The component's own properties (not its subcomponents) as :func:`to_ical` writes
+    them, by name, in icalendar's order; a property given several times has all its lines.
+    """
+    lines: dict[str, bytes] = {}
+    for name, value in component.property_items(recursive=False)[1:-1]:  # not BEGIN, END
+        lines[name] = lines.get(name, b"") + fold(component.content_line(name, value)) + b"\r\n"
+    return lines
+
+
 def head(component: Component) -> bytes:
     """The component's BEGIN line and its own properties as :func:`to_ical` writes them,
     without its subcomponents and END: for a caller that writes those itself (e.g. a
     subcomponent shared by many files, serialised once).
     """
-    items = component.property_items(recursive=False)[:-1]  # the last item is END
-    return b"".join(fold(component.content_line(name, value)) + b"\r\n" for name, value in items)
+    return f"BEGIN:{component.name}\r\n".encode() + b"".join(property_lines(component).values())
+
+
+def component_ical(kind: type[Component], lines: Mapping[str, bytes]) -> bytes:
+    """What :func:`to_ical` writes for a ``kind`` component (without subcomponents) whose
+    properties, serialised by :func:`property_lines`, are ``lines``: so the lines of one
+    component can be put together from parts serialised at different times.
+    """
+    order = canonsort_keys(lines, kind.canonical_order)  # icalendar's own property order
+    body = b"".join(lines[name] for name in order)
+    return f"BEGIN:{kind.name}\r\n".encode() + body + f"END:{kind.name}\r\n".encode()

@@ -122,7 +122,7 @@ def compose_invitation(mail: InvitationMail, *, locale: str = "id") -> EmailMess
     seed = msg_id[1:33]
 
     alternative = InvitationMessage()
-    # Folded here as compat32 would fold it (the line is longer than 78 characters).
+    # Longer than 78 characters: folded here as compat32 folded it, so it is written as is.
     alternative.set_raw(
         "Content-Type", f'multipart/alternative;\r\n boundary="{_boundary(seed, "alt")}"'
     )

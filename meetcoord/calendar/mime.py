@@ -48,7 +48,7 @@ class _PreEncoded(Compat32):
     def _fit(self, name: str, value: object) -> bool:
         if type(value) is not str or not value.isascii():
             return False
-        limit = self.max_line_length or 78  # compat32's Header folds at 78 when unset
+        limit = self.max_line_length or 78  # no limit set (None, 0): keep to 78 all the same
         lines = value.split(self.linesep)
         if len(name) + 2 + len(lines[0]) > limit:  # "Name: " shares the first line
             return False
@@ -59,12 +59,12 @@ class _PreEncoded(Compat32):
                 return False
         return True
 
-    def fold(self, name: str, value: object) -> str:  # type: ignore[override]
+    def fold(self, name: str, value: object) -> str:
         if self._fit(name, value):
             return f"{name}: {value}{self.linesep}"
         return super().fold(name, value)
 
-    def fold_binary(self, name: str, value: object) -> bytes:  # type: ignore[override]
+    def fold_binary(self, name: str, value: object) -> bytes:
         if self._fit(name, value):
             return f"{name}: {value}{self.linesep}".encode("ascii")
         return super().fold_binary(name, value)
@@ -169,8 +169,7 @@ encode_sender = lru_cache(maxsize=64)(encode_address)
 
 
 def quoted_printable(text: str) -> str:
-    """UTF-8 text as a quoted-printable payload (lines end in ``\\n``, the generator's
-    CRLF replaces them)."""
+    """UTF-8 text as a quoted-printable payload (lines end in ``\\n``, CRLF when written)."""
     return binascii.b2a_qp(text.encode("utf-8"), istext=True).decode("ascii")
 
 

@@ -9,25 +9,16 @@ Structure (what Outlook, Gmail and Thunderbird all turn into an "accept / declin
         text/calendar; charset=utf-8; method=REQUEST|CANCEL
       application/ics; name=invite.ics   (attachment, same calendar)
 
-Speed matters: a secretariat invites a whole forum at once and the outbox rows are written
-in the request's transaction (the ``invites`` bench: 500 mails ≤ 1 s). The stdlib's modern
-header machinery parses every header value on each read and write (~2 ms a message), so the
-parts are assembled from values encoded here once (RFC 2047 words, quoted-printable,
-base64) and stored raw; :class:`InvitationMessage` serialises such a tree with the cheap
-compat32 generator. Reading headers (``msg["Subject"]``, ``msg["To"].addresses``) and
-``get_content()`` still work as on any ``EmailMessage``.
+The parts are assembled from values encoded once and written out cheaply: see
+:mod:`meetcoord.calendar.mime` for why and how.
 """
 
 from __future__ import annotations
 
-import binascii
 import hashlib
 from datetime import UTC, datetime
-from email import policy as email_policy
-from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime
-from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -35,6 +26,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from meetcoord.calendar.data import Contact, EventData, InvitationMail, Recipient
 from meetcoord.calendar.ics import invitation_ics
 from meetcoord.calendar.links import google_calendar_url
+from meetcoord.calendar.mime import (
+    InvitationMessage,
+    base64_lines,
+    encode_address,
+    encode_header,
+    encode_sender,
+    part,
+    quoted_printable,
+)
 from meetcoord.calendar.wording import (
     across,
     agenda_lines,
@@ -43,7 +43,6 @@ from meetcoord.calendar.wording import (
     place,
     when_line,
 )
-from meetcoord.core.mail import header_text, mailbox
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -56,69 +55,6 @@ _env = Environment(
     keep_trailing_newline=True,
     auto_reload=False,
 )
-
-# What the pre-encoded tree is written with: raw header values pass through, CRLF lines.
-_WIRE = email_policy.compat32.clone(linesep="\r\n")
-_SMTP = email_policy.SMTP
-
-
-class InvitationMessage(EmailMessage):
-    """An ``EmailMessage`` whose headers were stored pre-encoded, written out fast.
-
-    If anything later sets a header the modern way (``msg["X"] = ...``), the tree is no
-    longer all raw strings and ``as_bytes`` falls back to the standard generator.
-    """
-
-    def as_bytes(self, unixfrom: bool = False, policy: email_policy.Policy | None = None) -> bytes:
-        if policy is None:
-            policy = _WIRE if _all_raw(self) else _SMTP
-        return super().as_bytes(unixfrom, policy)
-
-    def __bytes__(self) -> bytes:
-        return self.as_bytes()
-
-
-def _all_raw(message: EmailMessage) -> bool:
-    for part in message.walk():
-        if any(type(value) is not str for _, value in part.raw_items()):
-            return False
-    return True
-
-
-@lru_cache(maxsize=1024)
-def _encode_header(name: str, value: str) -> str:
-    """RFC 2047-encode (when not ASCII) and fold a header value, CRLF-separated."""
-    value = header_text(value)
-    charset = "us-ascii" if value.isascii() else "utf-8"
-    return Header(value, charset, header_name=name).encode(linesep="\r\n")
-
-
-def _encode_address(contact: Contact) -> str:
-    return mailbox(contact.name, contact.email)
-
-
-_encode_sender = lru_cache(maxsize=64)(_encode_address)  # the same few senders, every mail
-
-
-def _qp(text: str) -> str:
-    return binascii.b2a_qp(text.encode("utf-8"), istext=True).decode("ascii")
-
-
-def _b64(data: bytes) -> str:
-    # 76-character lines as RFC 2045 asks (57 input bytes per line).
-    return "".join(
-        binascii.b2a_base64(data[i : i + 57]).decode("ascii") for i in range(0, len(data), 57)
-    )
-
-
-def _part(content_type: str, payload: str, encoding: str, *extra: tuple[str, str]) -> EmailMessage:
-    part = InvitationMessage(_SMTP)
-    part.set_raw("Content-Type", content_type)
-    part.set_raw("Content-Transfer-Encoding", encoding)
-    for name, value in extra:
-        part.set_raw(name, value)
-    part.set_payload(payload)
-    return part
 
 
 def _boundary(seed: str, kind: str) -> str:
@@ -181,40 +117,45 @@ def compose_invitation(mail: InvitationMail, *, locale: str = "id") -> EmailMess
     text = _env.get_template("mail/invitation.txt").render(context)
     html = _env.get_template("mail/invitation.html").render(context)
     ics = invitation_ics(mail.event, mail.recipient, mail.method)
-    ics_b64 = _b64(ics)
+    ics_b64 = base64_lines(ics)
     msg_id = message_id(mail)
     seed = msg_id[1:33]
 
-    alternative = InvitationMessage(_SMTP)
+    alternative = InvitationMessage()
+    # Longer than 78 characters: folded here as compat32 folded it, so it is written as is.
     alternative.set_raw(
-        "Content-Type", f'multipart/alternative; boundary="{_boundary(seed, "alt")}"'
+        "Content-Type", f'multipart/alternative;\r\n boundary="{_boundary(seed, "alt")}"'
     )
-    alternative.attach(_part('text/plain; charset="utf-8"', _qp(text), "quoted-printable"))
-    alternative.attach(_part('text/html; charset="utf-8"', _qp(html), "quoted-printable"))
     alternative.attach(
-        _part(f'text/calendar; charset="utf-8"; method={mail.method}', ics_b64, "base64")
+        part('text/plain; charset="utf-8"', quoted_printable(text), "quoted-printable")
+    )
+    alternative.attach(
+        part('text/html; charset="utf-8"', quoted_printable(html), "quoted-printable")
+    )
+    alternative.attach(
+        part(f'text/calendar; charset="utf-8"; method={mail.method}', ics_b64, "base64")
     )
 
-    message = InvitationMessage(_SMTP)
+    message = InvitationMessage()
     sent_at = (mail.sent_at or datetime.now(UTC)).astimezone(UTC)
     headers = [
-        ("From", _encode_sender(mail.sender)),
-        ("To", _encode_address(Contact(mail.recipient.name, mail.recipient.email))),
-        ("Subject", _encode_header("Subject", subject(mail))),
+        ("From", encode_sender(mail.sender)),
+        ("To", encode_address(Contact(mail.recipient.name, mail.recipient.email))),
+        ("Subject", encode_header("Subject", subject(mail))),
         ("Date", format_datetime(sent_at)),
         ("Message-ID", msg_id),
     ]
     if mail.reply_to is not None:
-        headers.append(("Reply-To", _encode_address(mail.reply_to)))
+        headers.append(("Reply-To", encode_address(mail.reply_to)))
     headers += [
         ("Content-Language", "id"),
         # Outlook shows the meeting card for messages of this class.
         ("Content-Class", "urn:content-classes:calendarmessage"),
-        ("X-Meetcoord-Uid", _encode_header("X-Meetcoord-Uid", mail.event.uid)),
+        ("X-Meetcoord-Uid", encode_header("X-Meetcoord-Uid", mail.event.uid)),
         ("X-Meetcoord-Sequence", str(mail.sequence)),
         ("X-Meetcoord-Method", mail.method),
     ]
-    headers += [(name, _encode_header(name, value)) for name, value in mail.extra_headers]
+    headers += [(name, encode_header(name, value)) for name, value in mail.extra_headers]
     headers += [
         ("MIME-Version", "1.0"),
         ("Content-Type", f'multipart/mixed; boundary="{_boundary(seed, "mix")}"'),
@@ -223,7 +164,7 @@ def compose_invitation(mail: InvitationMail, *, locale: str = "id") -> EmailMess
         message.set_raw(name, value)
     message.attach(alternative)
     message.attach(
-        _part(
+        part(
             'application/ics; name="invite.ics"',
             ics_b64,
             "base64",

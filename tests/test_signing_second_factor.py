@@ -133,6 +133,44 @@ def test_the_code_goes_to_the_signatorys_own_address_only_and_signs_once(
         codes.check_code(mine, code)  # single use
 
 
+def test_a_staff_login_that_changes_the_chairs_address_gets_no_code(
+    app: Flask, rakor: ClosedRakor
+) -> None:
+    """The directory is the secretariat's to edit: codes go where the chair's address was
+    when the minutes were finalised, and the old address is told of the change."""
+    from meetcoord.directory import services as directory
+
+    doc = final_minutes(rakor)
+    original = rakor.chair.person.email
+    directory.save_person(
+        rakor.staff, {"email": "penyusup@contoh-lain.example"}, rakor.chair.person
+    )
+    assert rakor.chair.person.email == "penyusup@contoh-lain.example"
+
+    signatures.request_code(chair(rakor), doc.id)
+    mails = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    codes_sent = [m for m in mails if m.kind == "signing_code"]
+    assert [m.recipient for m in codes_sent] == [original]
+    (notice,) = [m for m in mails if m.kind == "address_changed"]
+    assert notice.recipient == original
+    body = notice.message.decode()
+    assert "penyusup@contoh-lain.example" in body
+    assert rakor.staff.name in body
+
+
+def test_a_new_address_is_used_for_documents_finalised_after_the_change(
+    app: Flask, rakor: ClosedRakor
+) -> None:
+    from meetcoord.directory import services as directory
+
+    directory.save_person(
+        rakor.staff, {"email": "ketua.baru@bappeda.example.go.id"}, rakor.chair.person
+    )
+    doc = final_minutes(rakor)
+    sent = signatures.request_code(chair(rakor), doc.id)
+    assert sent.to == codes.mask_email("ketua.baru@bappeda.example.go.id")
+
+
 def test_five_wrong_codes_kill_it_and_each_try_counts(rakor: ClosedRakor) -> None:
     doc = final_minutes(rakor)
     signatures.request_code(chair(rakor), doc.id)
@@ -190,13 +228,13 @@ def test_a_code_lives_ten_minutes_and_asking_again_is_paced_and_replaces_it(
 
 
 def test_only_the_signatory_whose_turn_it_is_gets_a_code(rakor: ClosedRakor) -> None:
+    rakor.chair.person.email = None  # no address when the minutes are finalised
+    db.session.commit()
     doc = final_minutes(rakor)
     with pytest.raises(PermissionDenied):
         signatures.request_code(LiveActor(invitation=rakor.participant), doc.id)
     with pytest.raises(Exception, match="Belum giliran"):
         signatures.request_code(LiveActor(invitation=rakor.minute_taker), doc.id)
-    rakor.chair.person.email = None
-    db.session.commit()
     with pytest.raises(ValidationError, match="Alamat surel Anda tidak tercatat"):
         signatures.request_code(chair(rakor), doc.id)
     assert db.session.scalars(select(SigningCode)).all() == []
@@ -323,9 +361,9 @@ def test_the_page_refuses_an_untrusted_certificate_beside_the_field(
 def test_without_an_address_the_page_says_so_and_offers_the_certificate(
     app: Flask, rakor: ClosedRakor
 ) -> None:
-    doc = final_minutes(rakor)
-    rakor.chair.person.email = None
+    rakor.chair.person.email = None  # no address when the minutes were finalised
     db.session.commit()
+    doc = final_minutes(rakor)
     page = text(Link(app, rakor.chair).get(doc.id))
     assert "Kirim kode ke" not in page
     assert "Alamat surel Anda tidak tercatat" in page

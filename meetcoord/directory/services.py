@@ -27,6 +27,7 @@ from meetcoord.directory.cleaning import (
     clean_person,
     clean_venue,
 )
+from meetcoord.directory.mailing import queue_address_changed
 from meetcoord.directory.models import (
     NAME_KEY_LENGTH,
     Forum,
@@ -257,6 +258,10 @@ def save_person(
     _require_unique(
         Person, Person.email, values.get("email"), "email", person.id if person else None
     )
+    changed = person is not None and "email" in values and values["email"] != person.email
+    if changed and person is not None and person.email:  # the old address hears of it
+        by = actor.name if actor is not None else "administrator sistem"
+        queue_address_changed(person, person.email, values["email"], by)
     return _save(actor, person or Person(), values, "person")
 
 

@@ -220,6 +220,7 @@ def finalise_agreement(actor: LiveActor, document: Document, version: Any = None
                 invitation_id=inv.id,
                 name=attendee_name(inv, present.get(inv.person_id))[0][:200],
                 organization=org[:300],
+                email=inv.person.email,
             )
         )
     freeze(document, signatories, actor)

@@ -68,9 +68,13 @@ def mask_email(address: str) -> str:
 
 
 def signatory_email(signatory: DocumentSignatory) -> str | None:
-    """The address on the signatory's invitation (a stand-in signs with the invitee's)."""
-    inv = signatory.invitation
-    return inv.person.email if inv is not None and inv.person.email else None
+    """Where the codes go: the invitee's address as it was when the document was
+    finalised (a stand-in signs with the invitee's), never what the directory says now.
+
+    The secretariat edits the directory: if codes followed the person's current address, a
+    staff login could change the chair's address to its own and sign as the chair.
+    """
+    return signatory.email or None
 
 
 def _digest(signatory_id: int, code: str) -> str:

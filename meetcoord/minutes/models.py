@@ -153,6 +153,10 @@ class DocumentSignatory(db.Model):
     )
     name: Mapped[str] = mapped_column(String(200))  # as printed under the signature
     organization: Mapped[str | None] = mapped_column(String(300))
+    # Where this signatory's one-time codes go: their address when the document was
+    # finalised. Changing the person's address in the directory afterwards (which the
+    # secretariat can do) does not redirect the codes (``minutes.codes``).
+    email: Mapped[str | None] = mapped_column(String(254))
     page: Mapped[int | None]  # where the renderer left the blank box (0-based)
     box: Mapped[list[float] | None] = mapped_column(JSON)
     signed_at: Mapped[datetime | None]

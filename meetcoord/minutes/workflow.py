@@ -225,6 +225,7 @@ def _signatory(position: int, role: str, label: str, invitation: Invitation) -> 
         invitation_id=invitation.id,
         name=(invitation.stand_in_name or person.name)[:200],
         organization=person.organization.name if person.organization else None,
+        email=person.email,
     )
 
 

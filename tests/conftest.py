@@ -127,10 +127,13 @@ def db_session(app: Flask) -> Iterator[Any]:
 @pytest.fixture(autouse=True)
 def fresh_rate_limits(app: Flask) -> None:
     """Every test starts with full budgets: rolled back, SQLite hands the next test the
-    same row ids, and the live room counts commands per user or invitation id."""
+    same row ids, and the live room counts commands per user or invitation id. Presence
+    likewise: a socket a test left open would count at the next test's site of that id."""
     from meetcoord.extensions import limiter
+    from meetcoord.live import presence
 
     limiter.reset()
+    presence.forget_all()
 
 
 @pytest.fixture

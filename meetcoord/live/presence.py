@@ -67,6 +67,13 @@ def left(sid: str) -> Connection | None:
     return conn
 
 
+def forget_all() -> None:
+    """Drop every connection this process knows: for a test that starts over, where
+    the next meeting reuses the ids (and site ids) of the one before it."""
+    with _lock:
+        _connections.clear()
+
+
 def connection(sid: str) -> Connection | None:
     return _connections.get(sid)
 

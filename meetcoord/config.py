@@ -44,7 +44,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def _letter_pattern(name: str, raw: str) -> str:
     from meetcoord.core.errors import ValidationError
-    from meetcoord.minutes.letter import validate_letter_pattern
+    from meetcoord.core.letter_numbers import validate_letter_pattern
 
     try:
         validate_letter_pattern(raw.strip())

@@ -19,7 +19,6 @@ from meetcoord.extensions import db
 
 if TYPE_CHECKING:
     from meetcoord.accounts.models import User
-    from meetcoord.directory.models import Organization
 
 
 class MemberRole(enum.StrEnum):
@@ -49,9 +48,9 @@ class Institution(TimestampMixin, db.Model):
     letter_signer_position: Mapped[str | None] = mapped_column(String(200))
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="SET NULL"), index=True
-    )  # the same body in the shared directory, when it is there
+    )  # the same body in the shared directory, when it is there (no relationship: the
+    # directory is a feature above this layer)
 
-    organization: Mapped[Organization | None] = relationship()
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="institution",
         cascade="all, delete-orphan",

@@ -108,8 +108,20 @@ def working_institutions(user: User) -> list[Institution]:
     return [m.institution for m in memberships_of(user) if m.role in WORKING_ROLES]
 
 
-def may_work_for(user: User, institution_id: int) -> bool:
-    return any(inst.id == institution_id for inst in working_institutions(user))
+def institution_choices(user: User | None, current: int | None = None) -> list[tuple[str, str]]:
+    """Select options for "whose is this": the actor's working institutions, and the
+    record's present owner; with several, nothing is chosen for the actor."""
+    mine = working_institutions(user) if user is not None else []
+    if current is not None and all(inst.id != current for inst in mine):
+        present = db.session.get(Institution, current)
+        mine = [*mine, present] if present is not None else mine
+    pairs = [(str(inst.id), inst.name) for inst in mine]
+    return pairs if len(pairs) == 1 else [("", str(_l("— pilih —"))), *pairs]
+
+
+def all_institution_choices() -> list[tuple[str, str]]:
+    rows = db.session.execute(select(Institution.id, Institution.name).order_by(Institution.name))
+    return [(str(row.id), row.name) for row in rows]
 
 
 def acting_institution(

@@ -112,6 +112,10 @@ class MeetingForm(ServiceForm):
     start_at = StringField(_l("Mulai"), render_kw=WHEN_KW)
     end_at = StringField(_l("Selesai"), render_kw=WHEN_KW)
     forum_id = SelectField(_l("Forum (opsional)"), choices=options([NONE_PAIR]))
+    institution_id = SelectField(_l("Penyelenggara"), choices=[])
+    cohost_institution_id = SelectField(
+        _l("Penyelenggara bersama (opsional)"), choices=options([NONE_PAIR])
+    )
     online_url = StringField(
         _l("Tautan daring"), render_kw={"type": "url", "placeholder": "https://"}
     )

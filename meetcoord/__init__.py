@@ -82,6 +82,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from meetcoord.access.views import bp as institutions_bp
     from meetcoord.accounts.views import bp as accounts_bp
     from meetcoord.accounts.views_admin import bp as admin_bp
     from meetcoord.api import init_api
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(institutions_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(outbox_bp)

@@ -82,6 +82,7 @@ def init_api(app: Flask) -> None:
     )
     app.extensions["meetcoord_api"] = the_api
     with app.app_context():
+        from meetcoord.access.api import blueprints as access_blueprints
         from meetcoord.accounts.api import blueprints as account_blueprints
         from meetcoord.checkin.api import blueprints as checkin_blueprints
         from meetcoord.directory.api import blueprints as directory_blueprints
@@ -93,6 +94,7 @@ def init_api(app: Flask) -> None:
 
         for blp in [
             *account_blueprints,
+            *access_blueprints,
             *directory_blueprints,
             *meeting_blueprints,
             *checkin_blueprints,

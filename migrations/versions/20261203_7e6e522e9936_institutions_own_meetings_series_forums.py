@@ -85,7 +85,8 @@ def _default_institution(conn):
     return conn.execute(sa.text("SELECT min(id) FROM institutions")).scalar_one()
 
 
-def _backfill(conn, default_id):
+def _memberships(conn, default_id):
+    """Every account joins the first institution with the role it has."""
     now = datetime.now(UTC)
     conn.execute(
         sa.text(
@@ -95,6 +96,11 @@ def _backfill(conn, default_id):
         ),
         {"inst": default_id, "now": now},
     )
+
+
+def _assign_owners(conn, default_id):
+    """Meetings to their creator's (first) institution, series to their first meeting's,
+    documents to their meeting's; forums and letter counters to ``default_id``."""
     creator = (
         "(SELECT m.institution_id FROM institution_memberships m"
         " WHERE m.user_id = meetings.created_by_id ORDER BY m.id LIMIT 1)"
@@ -168,7 +174,9 @@ def upgrade():
         batch_op.add_column(sa.Column('cohost_institution_id', sa.Integer(), nullable=True))
 
     conn = op.get_bind()
-    _backfill(conn, _default_institution(conn))
+    default_id = _default_institution(conn)
+    _memberships(conn, default_id)
+    _assign_owners(conn, default_id)
 
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.alter_column('institution_id', existing_type=sa.Integer(), nullable=False)

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
+
+try:  # WTForms ≥ 3.3 wants option objects; older releases take (value, label) pairs
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - WTForms < 3.3
+    SelectChoice = None
 
 from meetcoord.access.models import MemberRole
 from meetcoord.core.forms import ServiceForm
@@ -13,6 +20,16 @@ MEMBER_ROLE_LABELS = {
     MemberRole.SECRETARIAT.value: _l("Sekretariat"),
     MemberRole.VIEWER.value: _l("Pemantau (hanya baca)"),
 }
+
+
+def options(pairs: Any) -> list[Any]:
+    """Select options in the form the installed WTForms expects."""
+    if SelectChoice is None:  # pragma: no cover
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+ROLE_OPTIONS = list(MEMBER_ROLE_LABELS.items())
 
 
 class InstitutionForm(ServiceForm):
@@ -38,8 +55,8 @@ class InstitutionForm(ServiceForm):
 
 class MemberForm(ServiceForm):
     user_id = SelectField(_l("Akun"), choices=[])
-    role = SelectField(_l("Peran"), choices=list(MEMBER_ROLE_LABELS.items()))
+    role = SelectField(_l("Peran"), choices=options(ROLE_OPTIONS))
 
 
 class MemberRoleForm(ServiceForm):
-    role = SelectField(_l("Peran"), choices=list(MEMBER_ROLE_LABELS.items()))
+    role = SelectField(_l("Peran"), choices=options(ROLE_OPTIONS))

@@ -15,7 +15,13 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from meetcoord.access import services
-from meetcoord.access.forms import MEMBER_ROLE_LABELS, InstitutionForm, MemberForm, MemberRoleForm
+from meetcoord.access.forms import (
+    MEMBER_ROLE_LABELS,
+    InstitutionForm,
+    MemberForm,
+    MemberRoleForm,
+    options,
+)
 from meetcoord.access.models import Institution
 from meetcoord.core.errors import Conflict, ServiceError
 from meetcoord.core.forms import current_actor, save_form
@@ -65,7 +71,7 @@ def index() -> Any:
 
 def _form_page(institution: Institution | None) -> Any:
     form = InstitutionForm(obj=institution)
-    form.organization_id.choices = _organization_options()
+    form.organization_id.choices = options(_organization_options())
     status, message, loose = 200, None, []
     if form.is_submitted():
         saved, message, loose, status = save_form(
@@ -113,7 +119,7 @@ def _detail(institution: Institution, member_form: MemberForm, status: int = 200
 
 def _member_form() -> MemberForm:
     form = MemberForm()
-    form.user_id.choices = _user_options()
+    form.user_id.choices = options(_user_options())
     return form
 
 

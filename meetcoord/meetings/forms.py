@@ -124,7 +124,11 @@ class MeetingForm(ServiceForm):
 
 
 class SeriesEditForm(MeetingForm):
-    """The same fields; only filled ones are sent, so the series keeps the rest."""
+    """The same fields; only filled ones are sent, so the series keeps the rest. Its owner
+    is not changed here: a select always sends a value, which would move the series."""
+
+    institution_id = None
+    cohost_institution_id = None
 
 
 class SiteForm(ServiceForm):

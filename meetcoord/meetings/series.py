@@ -194,6 +194,8 @@ def update_series(actor: User | None, series: Series, data: Mapping[str, Any]) -
         apply_changes(actor, meeting, changes)
     if "title" in values:
         series.title = values["title"]
+    if values.get("institution_id") is not None:  # moved with its meetings (API)
+        series.institution_id = targets[-1].institution_id
     audit.record(actor, "update_series", series, f"series {series.title}: {len(targets)} meetings")
     commit()
     return targets

@@ -108,15 +108,21 @@ def _check_name(name: str | None, exclude: int | None) -> None:
             raise Conflict(NAME_TAKEN, errors={"name": [NAME_TAKEN]}, extra={"id": other_id})
 
 
+def _exists(table: str, row_id: int) -> bool:
+    """A row of a feature's table, by the table alone: the directory and the accounts are
+    features above this layer, so their models are not imported here."""
+    rows = db.metadata.tables[table]
+    return bool(
+        db.session.execute(
+            select(func.count()).select_from(rows).where(rows.c.id == row_id)
+        ).scalar_one()
+    )
+
+
 def _check_organization(organization_id: int | None) -> None:
     if organization_id is None:
         return
-    from_directory = db.session.execute(
-        select(func.count())
-        .select_from(db.metadata.tables["organizations"])
-        .where(db.metadata.tables["organizations"].c.id == organization_id)
-    ).scalar_one()
-    if not from_directory:
+    if not _exists("organizations", organization_id):
         message = _l("Tidak ada data dengan id ini.")
         raise ValidationError(_l("Rujukan tidak ditemukan."), errors={"organization_id": [message]})
 
@@ -186,11 +192,7 @@ def add_member(actor: User | None, institution: Institution, data: Mapping[str, 
     c.integer("user_id", minimum=1, required=True)
     c.choice("role", MemberRole, required=True)
     values = c.done(_l("Data keanggotaan tidak valid."))
-    users = db.metadata.tables["users"]
-    exists = db.session.execute(
-        select(func.count()).select_from(users).where(users.c.id == values["user_id"])
-    ).scalar_one()
-    if not exists:
+    if not _exists("users", values["user_id"]):
         raise ValidationError(NO_SUCH_USER, errors={"user_id": [NO_SUCH_USER]})
     taken = db.session.scalar(
         select(Membership.id).where(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from meetcoord.access.models import Institution, MemberRole, Membership
 from meetcoord.core import audit
@@ -54,7 +55,8 @@ def _commit() -> None:
 
 def list_institutions(actor: User | None, query: ListQuery) -> Page[Institution]:
     require_admin(actor)
-    stmt: Select[Any] = select(Institution)
+    # Member counts are shown per row: loaded for the whole page in one query.
+    stmt: Select[Any] = select(Institution).options(selectinload(Institution.memberships))
     if query.q.strip():
         pattern = like_pattern(query.q)
         stmt = stmt.where(

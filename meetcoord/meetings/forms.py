@@ -17,6 +17,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from meetcoord.core.forms import ServiceForm
 from meetcoord.directory.forms import NONE_PAIR, PICK_PAIR, enum_choices, options
 from meetcoord.meetings.models import (
+    AGENDA_MINUTES_MAX,
     AgendaKind,
     InviteeRole,
     MeetingKind,
@@ -148,7 +149,7 @@ class AgendaForm(ServiceForm):
     planned_minutes = StringField(
         _l("Durasi (menit)"),
         default="15",
-        render_kw={"type": "number", "min": 1, "max": 1440, "inputmode": "numeric"},
+        render_kw={"type": "number", "min": 1, "max": AGENDA_MINUTES_MAX, "inputmode": "numeric"},
     )
     kind = SelectField(
         _l("Jenis"), choices=enum_choices(AGENDA_KIND_LABELS, blank=None), default="discussion"

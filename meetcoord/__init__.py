@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.update(load_config(overrides=overrides, instance_path=instance_path))
+    _run_startup_checks(app)
     from meetcoord.core.validation import BoundedIntConverter
 
     # Before any route exists: every <int:...> then stops at what an INTEGER column holds.
@@ -45,6 +46,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_worker_jobs(app)
     _register_cli(app)
     return app
+
+
+def _run_startup_checks(app: Flask) -> None:
+    """Settings only a feature can judge, checked before anything is bound (fail fast)."""
+    from meetcoord.minutes.ca import check_ca_passphrase
+    from meetcoord.minutes.letter import check_pattern_setting
+
+    check_pattern_setting(app.config)
+    # A signing CA that exists must open now, not when a chair signs after a long meeting.
+    check_ca_passphrase(app.instance_path, app.config["CA_PASSPHRASE"] or None)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -166,6 +166,6 @@ def _register_worker_jobs(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from meetcoord.cli import register_commands
+    from meetcoord.commands import register_commands
 
     register_commands(app)

@@ -15,6 +15,10 @@ What counts as an edge from file A to file B:
   against A's package;
 - ``importlib.import_module("meetcoord.x")`` with a literal name, so a string cannot hide one.
 
+``import a.b.c`` also runs ``a/__init__.py`` and ``a/b/__init__.py``, but only the edge to
+``a/b/c.py`` is counted (as import-linter and grimp do): otherwise every file would depend
+on ``meetcoord/__init__.py`` and the circle check would say nothing useful.
+
 Edges found under ``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``) are kept but marked:
 they never run, so the cycle check ignores them, while the layer checks still count them
 (a type annotation that names a feature is still knowledge of that feature).

@@ -228,6 +228,15 @@ def test_core_imports_nothing_above_it(graph: ImportGraph) -> None:
     assert not found, "core/ imports from above core:\n" + _listing(found)
 
 
+def test_api_base_registers_no_feature(graph: ImportGraph) -> None:
+    """api/ is the base the features' API modules build on; create_app registers them."""
+    found = graph.imports_from_into(
+        lambda source: _in(source, "meetcoord.api"),
+        lambda target: not _in(target, "meetcoord.api", *LOW),
+    )
+    assert not found, "api/ imports a feature (register it in create_app):\n" + _listing(found)
+
+
 @pytest.mark.parametrize("module", ["meetcoord.extensions", "meetcoord.config"])
 def test_extensions_and_config_import_nothing_above_core(graph: ImportGraph, module: str) -> None:
     assert module in graph.modules

@@ -28,6 +28,7 @@ from meetcoord.checkin.services import (
     _invitation_refusal,
     _refused,
     _replay,
+    admit_earliest,
 )
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import PermissionDenied
@@ -227,7 +228,5 @@ def _redeem_credential(
     assert invitation is not None  # _invitation_refusal covers None
     method = CheckinMethod.DESK_OFFLINE if offline else CheckinMethod.DESK
     if offline and scanned_at is not None:
-        from meetcoord.checkin.offline import admit_earliest  # offline builds on this module
-
         return admit_earliest(invitation, site, method, scanned_at, desk.user)
     return _admit(invitation, site, method, at=scanned_at, actor=desk.user)

@@ -40,7 +40,7 @@ from meetcoord.extensions import db
 from meetcoord.meetings import invitations, opening
 from meetcoord.meetings.models import Invitation, MeetingSite
 from meetcoord.meetings.participant_forms import ROLE_LABELS
-from meetcoord.meetings.participant_views import PRIVATE_HEADERS, personal_limit
+from meetcoord.meetings.personal_pages import PRIVATE_HEADERS, personal_limit
 
 bp = Blueprint("desk", __name__)
 

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from meetcoord.accounts.models import User
-from meetcoord.checkin.models import Attendance, CheckinMethod, CheckinNonce
+from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod, CheckinNonce
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import ValidationError
+from meetcoord.core.errors import Conflict, ValidationError
 from meetcoord.core.timezones import format_time_in_zone
 from meetcoord.extensions import db
 from meetcoord.meetings import opening, zones
@@ -169,6 +169,20 @@ def _finish(meeting_id: int, nonce: str, result: CheckinResult) -> CheckinResult
     return result
 
 
+def check_out(attendance: Attendance, site: MeetingSite | None = None) -> Attendance:
+    """Leaving: the out time is kept; a second check-out changes nothing."""
+    if attendance.checked_out_at is not None:
+        return attendance
+    if site is not None and attendance.site_id not in (None, site.id):
+        raise Conflict(_("Peserta ini tercatat hadir di lokasi lain."))
+    attendance.checked_out_at = utcnow()
+    db.session.commit()
+    from meetcoord.checkin import live
+
+    live.counts_changed(attendance.meeting_id)
+    return attendance
+
+
 def _admit(
     invitation: Invitation,
     site: MeetingSite | None,
@@ -260,3 +274,60 @@ def _invitation_refusal(
     if invitation.withdrawn_at is not None:
         return _refused("withdrawn", _("Undangan ini sudah ditarik."), invitation)
     return _meeting_refusal(meeting, site, invitation, scanned_at)
+
+
+def admit_earliest(
+    invitation: Invitation,
+    site: MeetingSite,
+    method: CheckinMethod,
+    scanned_at: datetime,
+    actor: User | None,
+) -> CheckinResult:
+    """An offline scan arriving late: the earliest scan of a person wins, across sites.
+
+    If the person was already recorded later (elsewhere or here), this earlier scan takes
+    its place and the later one is kept as a conflict for the secretariat; if they were
+    recorded earlier, this scan is the conflict.
+    """
+    existing = db.session.scalar(
+        select(Attendance).where(
+            Attendance.meeting_id == invitation.meeting_id,
+            Attendance.person_id == invitation.person_id,
+        )
+    )
+    if existing is None:
+        return _admit(invitation, site, method, at=scanned_at, actor=actor)
+    if existing.site_id == site.id and existing.checked_in_at <= scanned_at:
+        return _already(existing, invitation)
+    if existing.checked_in_at <= scanned_at:
+        db.session.add(
+            CheckinConflict(
+                meeting_id=invitation.meeting_id,
+                person_id=invitation.person_id,
+                attendance=existing,
+                other_site=site,
+                other_scanned_at=scanned_at,
+            )
+        )
+        return _already(existing, invitation)
+    if existing.site_id != site.id:
+        db.session.add(
+            CheckinConflict(
+                meeting_id=invitation.meeting_id,
+                person_id=invitation.person_id,
+                attendance=existing,
+                other_site=existing.site,
+                other_scanned_at=existing.checked_in_at,
+            )
+        )
+    existing.site, existing.checked_in_at, existing.method = site, scanned_at, method
+    existing.recorded_by = actor
+    return CheckinResult(
+        "checked_in",
+        None,
+        _("Selamat datang, %(name)s.", name=invitation.person.name),
+        person_card(invitation),
+        _where(existing),
+        scanned_at.isoformat(),
+        existing.id,
+    )

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from meetcoord.accounts.models import User
 from meetcoord.checkin import credentials, keys
-from meetcoord.checkin.counts import Presence, check_out, presence
+from meetcoord.checkin.counts import Presence, presence
 from meetcoord.checkin.lists import Lists, absent_invitees, compose, load_attendances
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod
 from meetcoord.checkin.services import (
@@ -28,6 +28,7 @@ from meetcoord.checkin.services import (
     _refused,
     _replay,
     _where,
+    check_out,
     person_card,
 )
 from meetcoord.core.db import utcnow

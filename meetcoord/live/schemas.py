@@ -21,9 +21,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from meetcoord.api.problems import flatten_errors
 from meetcoord.api.schemas import ApiSchema
 from meetcoord.core.errors import ValidationError as InvalidCommand
+from meetcoord.core.problems import flatten_errors
 from meetcoord.live.fields import (
     ID_MAX,
     LOCUS_MAX,

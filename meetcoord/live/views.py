@@ -32,7 +32,7 @@ from meetcoord.live.log import NAMESPACE
 from meetcoord.meetings import invitations, links
 from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingStatus
 from meetcoord.meetings.participant_forms import ROLE_LABELS
-from meetcoord.meetings.participant_views import PRIVATE_HEADERS, personal_limit
+from meetcoord.meetings.personal_pages import PRIVATE_HEADERS, personal_limit
 from meetcoord.meetings.services import get_meeting
 
 bp = Blueprint("live", __name__)

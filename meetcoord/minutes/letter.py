@@ -17,6 +17,7 @@ typo is a validation message, not an exception or code execution.
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -27,6 +28,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from meetcoord.core.errors import ValidationError, field_errors
+from meetcoord.core.settings import ConfigError
 from meetcoord.core.timezones import format_long_date
 from meetcoord.minutes.agreement import spell_number
 from meetcoord.minutes.compose import ONLINE, time_range
@@ -116,6 +118,15 @@ def validate_letter_pattern(pattern: str) -> None:
         raise _refusal(MISSING_SEQ_YEAR)
     if len(format_letter_number(pattern, seq=9999, year=2099, month=12)) > MAX_LETTER_NUMBER:
         raise _refusal(TOO_LONG)
+
+
+def check_pattern_setting(config: Mapping[str, Any]) -> None:
+    """Start-up check (``create_app``): a bad ``MEETCOORD_LETTER_NUMBER_PATTERN`` stops the
+    service with one line saying what is wrong, before any letter is numbered with it."""
+    try:
+        validate_letter_pattern(config["LETTER_NUMBER_PATTERN"])
+    except ValidationError as exc:
+        raise ConfigError(f"MEETCOORD_LETTER_NUMBER_PATTERN: {exc.message}") from None
 
 
 @dataclass(frozen=True)

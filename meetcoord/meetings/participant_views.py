@@ -33,11 +33,10 @@ from meetcoord.core.errors import Conflict, ServiceError, ValidationError
 from meetcoord.directory.models import Organization, Person
 from meetcoord.extensions import db, limiter
 from meetcoord.meetings import feeds, invitations, links, mailing, services, zones
+from meetcoord.meetings.labels import INVITEE_ROLE_LABELS, RSVP_LABELS
 from meetcoord.meetings.models import Invitation, MeetingStatus
 from meetcoord.meetings.participant_forms import (
     ONLINE,
-    ROLE_LABELS,
-    RSVP_LABELS,
     RsvpForm,
     StandInForm,
 )
@@ -96,7 +95,7 @@ def _page(
         message=message,
         message_for=message_for,
         rsvp_labels=RSVP_LABELS,
-        role_labels=ROLE_LABELS,
+        role_labels=INVITEE_ROLE_LABELS,
         google_url=google_calendar_url(event, recipient),
         whatsapp_url=whatsapp_url(event, recipient),
         feed_url=links.feed_url(invitations.feed_for(invitation.person)),

@@ -1,4 +1,4 @@
-"""Who is here: counts per site and quorum (reads only; leaving is ``services.check_out``)."""
+"""Who is here: counts per site and quorum (reads only; leaving is ``admission.check_out``)."""
 
 from __future__ import annotations
 

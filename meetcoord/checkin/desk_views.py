@@ -28,11 +28,11 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from meetcoord.checkin import keys
+from meetcoord.checkin.admission import DeskActor
 from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.offline import upload_offline
 from meetcoord.checkin.qr import qr_data_uri
 from meetcoord.checkin.selfservice import site_by_code
-from meetcoord.checkin.services import DeskActor
 from meetcoord.checkin.staff import checkout_credential
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import ServiceError

@@ -3,7 +3,7 @@
 The desk verified each credential itself and queued it with the time of the scan. The
 server answers every queued scan as if it had been sent live (same nonce rules), with one
 difference: the earliest scan of a person wins, even across sites, and the other is kept
-as a conflict for the secretariat to review (``services.admit_earliest``, which the desk's
+as a conflict for the secretariat to review (``admission.admit_earliest``, which the desk's
 own path reaches for an offline scan).
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from meetcoord.checkin.admission import CheckinResult, DeskActor
 from meetcoord.checkin.desk import redeem_credential
-from meetcoord.checkin.services import CheckinResult, DeskActor
 from meetcoord.core.errors import ValidationError
 from meetcoord.meetings.models import MeetingSite
 

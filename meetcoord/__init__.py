@@ -36,18 +36,31 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.update(load_config(overrides=overrides, instance_path=instance_path))
+    _run_startup_checks(app)
     from meetcoord.core.validation import BoundedIntConverter
 
     # Before any route exists: every <int:...> then stops at what an INTEGER column holds.
     app.url_map.converters["int"] = BoundedIntConverter
     _init_extensions(app)
     _register_blueprints(app)
+    _register_worker_jobs(app)
     _register_cli(app)
     return app
 
 
+def _run_startup_checks(app: Flask) -> None:
+    """Settings only a feature can judge, checked before anything is bound (fail fast)."""
+    from meetcoord.minutes.ca import check_ca_passphrase
+    from meetcoord.minutes.letter import check_pattern_setting
+
+    check_pattern_setting(app.config)
+    # A signing CA that exists must open now, not when a chair signs after a long meeting.
+    check_ca_passphrase(app.instance_path, app.config["CA_PASSPHRASE"] or None)
+
+
 def _init_extensions(app: Flask) -> None:
     from meetcoord import models  # noqa: F401  (registers every table before Alembic looks)
+    from meetcoord.accounts.loaders import init_login
     from meetcoord.core import security
     from meetcoord.core.i18n import init_i18n
     from meetcoord.extensions import csrf, db, limiter, login_manager, migrate, socketio
@@ -61,6 +74,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     init_i18n(app)
+    init_login(login_manager)  # session and bearer-token sign-ins (accounts)
     security.init_security(app)
     from meetcoord.checkin import events as checkin_events
     from meetcoord.core.sockets import MAX_MESSAGE_BYTES, origin_policy
@@ -85,7 +99,6 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.access.views import bp as institutions_bp
     from meetcoord.accounts.views import bp as accounts_bp
     from meetcoord.accounts.views_admin import bp as admin_bp
-    from meetcoord.api import init_api
     from meetcoord.checkin.desk_views import bp as desk_bp
     from meetcoord.checkin.kiosk_views import bp as kiosk_bp
     from meetcoord.checkin.selfcheckin_views import bp as selfcheckin_bp
@@ -116,10 +129,47 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents_bp)
     app.register_blueprint(personal_documents_bp)
     app.register_blueprint(verify_bp)
+    _register_api(app)
+
+
+def _register_api(app: Flask) -> None:
+    """The JSON API: authenticated blueprints, then those whose credential is in the URL."""
+    from meetcoord.api import init_api, register_api_blueprint, register_public_api_blueprint
+
     init_api(app)
+    with app.app_context():
+        from meetcoord.access.api import blueprints as access_blueprints
+        from meetcoord.accounts.api import blueprints as account_blueprints
+        from meetcoord.checkin.api import blueprints as checkin_blueprints
+        from meetcoord.directory.api import blueprints as directory_blueprints
+        from meetcoord.meetings.api import blueprints as meeting_blueprints
+        from meetcoord.meetings.api_participant import participant_blp
+        from meetcoord.minutes.api import blueprints as document_blueprints
+        from meetcoord.minutes.api import public_blueprints as public_document_blueprints
+        from meetcoord.minutes.api_verify import verify_blp
+
+        for blp in [
+            *account_blueprints,
+            *access_blueprints,
+            *directory_blueprints,
+            *meeting_blueprints,
+            *checkin_blueprints,
+            *document_blueprints,
+        ]:
+            register_api_blueprint(blp)
+        for blp in [participant_blp, *public_document_blueprints, verify_blp]:
+            register_public_api_blueprint(blp)
+
+
+def _register_worker_jobs(app: Flask) -> None:
+    """What the worker does after each mail pass (``core.worker`` knows no job by name)."""
+    from meetcoord.core.worker import WorkerJob, register_job
+    from meetcoord.minutes.jobs import RENDER_BATCH, render_due
+
+    register_job(app, WorkerJob("documents", render_due, RENDER_BATCH))
 
 
 def _register_cli(app: Flask) -> None:
-    from meetcoord.cli import register_commands
+    from meetcoord.commands import register_commands
 
     register_commands(app)

@@ -4,6 +4,11 @@ A secretariat that mistypes a variable should learn it from one clear line when 
 service starts, not from a stack trace in the middle of sending 200 invitations. So every
 setting is parsed here, and :func:`load_config` raises :class:`ConfigError` naming the
 variable, the bad value and what was expected.
+
+Two settings have rules that belong to a feature: the letter-number pattern's grammar and
+whether an existing signing CA opens with its passphrase (both the documents'). This module
+imports nothing above core (DESIGN §3), so those are start-up checks that ``create_app``
+runs right after loading, raising the same :class:`ConfigError`.
 """
 
 from __future__ import annotations
@@ -40,17 +45,6 @@ from meetcoord.core.settings import (
 ASYNC_MODES = ("eventlet", "gevent", "threading")
 ENVIRONMENTS = ("production", "development", "testing")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def _letter_pattern(name: str, raw: str) -> str:
-    from meetcoord.core.errors import ValidationError
-    from meetcoord.core.letter_numbers import validate_letter_pattern
-
-    try:
-        validate_letter_pattern(raw.strip())
-    except ValidationError as exc:
-        raise ConfigError(f"{name}: {exc.message}") from None
-    return raw.strip()
 
 
 MAIL_TRANSPORTS = ("smtp", "console", "file")
@@ -121,7 +115,8 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     ("INSTITUTION_LOGO", "INSTITUTION_LOGO", logo_file, ""),
     ("INSTITUTION_CITY", "INSTITUTION_CITY", text, ""),  # "Tambolaka, 15 Maret 2024"
     # Outgoing letter numbers: {seq} runs per year; also {year}, {month}, {month_roman}.
-    ("LETTER_NUMBER_PATTERN", "LETTER_NUMBER_PATTERN", _letter_pattern, "005/{seq}/BAPPEDA/{year}"),
+    # Its grammar is the documents' (minutes.letter): create_app checks it at start.
+    ("LETTER_NUMBER_PATTERN", "LETTER_NUMBER_PATTERN", text, "005/{seq}/BAPPEDA/{year}"),
     ("LETTER_SIGNER_NAME", "LETTER_SIGNER_NAME", text, ""),
     ("LETTER_SIGNER_POSITION", "LETTER_SIGNER_POSITION", text, "Kepala Bappeda"),
     # The address people reach this service at: personal links in mails and calendars.
@@ -244,11 +239,6 @@ def load_config(
         config["BASE_URL"] = f"http://{config['SERVER_HOST']}:{config['SERVER_PORT']}"
     if config["SESSION_COOKIE_SECURE"] is None:
         config["SESSION_COOKIE_SECURE"] = env == "production"
-    # A signing CA that exists must open now, not when a chair signs after a long meeting.
-    from meetcoord.minutes.ca import check_ca_passphrase
-
-    check_ca_passphrase(instance_path, config["CA_PASSPHRASE"] or None)
-
     config.update(
         TESTING=env == "testing",
         SESSION_COOKIE_HTTPONLY=True,

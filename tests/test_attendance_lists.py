@@ -12,12 +12,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from meetcoord.checkin import exports, keys, list_pdf
-from meetcoord.checkin.counts import check_out
+from meetcoord.checkin.admission import DeskActor, check_out
 from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.lists import attendance_lists
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod
 from meetcoord.checkin.offline import upload_offline
-from meetcoord.checkin.services import DeskActor
 from meetcoord.core.db import utcnow
 from meetcoord.directory.models import Gender, StakeholderCategory
 from meetcoord.meetings import invitations, services

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 
 from meetcoord.checkin import codes, keys, selfservice
-from meetcoord.checkin.counts import check_out, presence
+from meetcoord.checkin.admission import DeskActor, check_out
+from meetcoord.checkin.counts import presence
 from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.models import Attendance, CheckinConflict
 from meetcoord.checkin.offline import upload_offline
-from meetcoord.checkin.services import DeskActor
 from meetcoord.core.errors import PermissionDenied
 from meetcoord.meetings import invitations, services
 from meetcoord.meetings.models import QuorumKind

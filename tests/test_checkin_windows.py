@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from meetcoord.checkin import keys, selfservice
+from meetcoord.checkin.admission import DeskActor
 from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.models import Attendance
 from meetcoord.checkin.offline import upload_offline
-from meetcoord.checkin.services import DeskActor
 from meetcoord.checkin.staff import manual_checkin
 from meetcoord.config import ConfigError, load_config
 from meetcoord.core.timezones import format_long_date, format_time_in_zone

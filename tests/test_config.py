@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import text
 
 from meetcoord.config import ConfigError, load_config
@@ -26,9 +27,6 @@ from tests.support import throwaway_app
         ("MEETCOORD_ENV", "staging"),
         ("MEETCOORD_SOCKETIO_QUEUE", "amqp://guest@localhost//"),
         ("MEETCOORD_SESSION_COOKIE_SECURE", "kadang"),
-        ("MEETCOORD_LETTER_NUMBER_PATTERN", "005/BAPPEDA/{year}"),  # no {seq}
-        ("MEETCOORD_LETTER_NUMBER_PATTERN", "005/{seq}/{tahun}"),  # unknown placeholder
-        ("MEETCOORD_LETTER_NUMBER_PATTERN", "005/{seq/{year}"),  # unbalanced
         ("MEETCOORD_INSTITUTION_LOGO", "/tidak/ada/logo.png"),
         ("MEETCOORD_TRUST_ROOTS", "/tidak/ada/ca.pem"),
     ],
@@ -177,29 +175,52 @@ def test_ca_passphrase_check_fails_fast_when_a_ca_exists(tmp_path: Path) -> None
         check_ca_passphrase(tmp_path, "sandi-ca-yang-benar")
 
 
-def test_the_service_does_not_start_with_a_wrong_ca_passphrase(tmp_path: Path) -> None:
+def _start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **environ: str) -> Flask:
+    """The service as it starts: create_app from the environment (its start-up checks run
+    right after the settings are loaded, before anything is bound)."""
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    return throwaway_app(tmp_path, f"sqlite:///{tmp_path / 'x.db'}")
+
+
+def test_the_service_does_not_start_with_a_wrong_ca_passphrase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from meetcoord.minutes.ca import create_ca
 
     create_ca(tmp_path, "sandi-ca-yang-benar", "BAPPEDA Kab. Sumba Barat Daya")
-    url = f"sqlite:///{tmp_path / 'x.db'}"
-    environ = {"MEETCOORD_DATABASE_URL": url, "MEETCOORD_CA_PASSPHRASE": "sandi-ca-yang-salah"}
     with pytest.raises(ConfigError, match="MEETCOORD_CA_PASSPHRASE: does not open"):
-        load_config(environ=environ, instance_path=tmp_path)
-    environ["MEETCOORD_CA_PASSPHRASE"] = "sandi-ca-yang-benar"
-    assert load_config(environ=environ, instance_path=tmp_path)["CA_PASSPHRASE"]
+        _start(tmp_path, monkeypatch, MEETCOORD_CA_PASSPHRASE="sandi-ca-yang-salah")
+    app = _start(tmp_path, monkeypatch, MEETCOORD_CA_PASSPHRASE="sandi-ca-yang-benar")
+    assert app.config["CA_PASSPHRASE"] == "sandi-ca-yang-benar"
 
 
-def test_letter_pattern_error_says_what_is_wrong(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "005/BAPPEDA/{year}",  # no {seq}
+        "005/{seq}/{tahun}",  # unknown placeholder
+        "005/{seq/{year}",  # unbalanced
+    ],
+)
+def test_the_service_does_not_start_with_a_bad_letter_pattern(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pattern: str
+) -> None:
+    with pytest.raises(ConfigError, match="MEETCOORD_LETTER_NUMBER_PATTERN"):
+        _start(tmp_path, monkeypatch, MEETCOORD_LETTER_NUMBER_PATTERN=pattern)
+
+
+def test_letter_pattern_error_says_what_is_wrong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with pytest.raises(ConfigError, match=r"MEETCOORD_LETTER_NUMBER_PATTERN: .*\{seq\}"):
-        load_config(
-            environ={"MEETCOORD_LETTER_NUMBER_PATTERN": "005/BAPPEDA/{year}"},
-            instance_path=tmp_path,
-        )
-    config = load_config(
-        environ={"MEETCOORD_LETTER_NUMBER_PATTERN": "B-{seq:04d}/UND/{month_roman}/{year}"},
-        instance_path=tmp_path,
+        _start(tmp_path, monkeypatch, MEETCOORD_LETTER_NUMBER_PATTERN="005/BAPPEDA/{year}")
+    app = _start(
+        tmp_path,
+        monkeypatch,
+        MEETCOORD_LETTER_NUMBER_PATTERN=" B-{seq:04d}/UND/{month_roman}/{year} ",
     )
-    assert config["LETTER_NUMBER_PATTERN"] == "B-{seq:04d}/UND/{month_roman}/{year}"
+    assert app.config["LETTER_NUMBER_PATTERN"] == "B-{seq:04d}/UND/{month_roman}/{year}"
 
 
 def test_trust_roots_must_be_a_pem_file_of_certificates(tmp_path: Path) -> None:

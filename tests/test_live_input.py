@@ -231,3 +231,24 @@ def test_a_last_seq_out_of_range_gets_a_snapshot(app, rakor) -> None:
         [snap] = [m["args"][0] for m in phone.get_received(NAMESPACE) if m["name"] == "snapshot"]
         assert snap["seq"] == 1
     assert count(MeetingEvent, MeetingEvent.meeting_id == rakor.meeting.id) == 1
+
+
+def test_an_agenda_item_has_one_length_limit_in_the_room_and_in_the_forms(app, rakor) -> None:
+    """A 12-hour workshop item the secretariat may plan can also be added live (the room
+    said 600 minutes, the forms 1440); one minute more is refused by both."""
+    from meetcoord.core.errors import ValidationError
+    from meetcoord.meetings import agenda
+    from meetcoord.meetings.models import AGENDA_MINUTES_MAX
+
+    chair = connect(app, rakor.chair)
+    assert command(chair, "open")["ok"]
+    added = command(chair, "agenda.add", title="Lokakarya", planned_minutes=720)
+    assert added["ok"], added
+    assert rakor.meeting.agenda[-1].planned_minutes == 720
+    too_long = command(chair, "agenda.add", title="Terlalu", planned_minutes=AGENDA_MINUTES_MAX + 1)
+    refused(too_long, "agenda.add", "planned_minutes", AGENDA_MINUTES_MAX + 1)
+    item = {"title": "Terlalu", "planned_minutes": AGENDA_MINUTES_MAX + 1, "kind": "discussion"}
+    with pytest.raises(ValidationError) as refusal:
+        agenda.add_agenda_item(rakor.staff, rakor.meeting, item)
+    assert "planned_minutes" in refusal.value.errors
+    assert [i.title for i in rakor.meeting.agenda].count("Terlalu") == 0

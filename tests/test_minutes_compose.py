@@ -13,8 +13,8 @@ import pypdf
 import zxingcpp
 
 from meetcoord.checkin import keys
+from meetcoord.checkin.admission import DeskActor
 from meetcoord.checkin.desk import redeem_credential
-from meetcoord.checkin.services import DeskActor
 from meetcoord.meetings.models import InviteeRole
 from meetcoord.minutes.ca import create_ca
 from meetcoord.minutes.compose import (

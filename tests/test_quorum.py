@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 
 from meetcoord.checkin import keys, selfservice
-from meetcoord.checkin.counts import check_out, document_note, presence
+from meetcoord.checkin.admission import DeskActor, check_out
+from meetcoord.checkin.counts import document_note, presence
 from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.models import Attendance
-from meetcoord.checkin.services import DeskActor
 from meetcoord.core.timezones import to_zone
 from meetcoord.extensions import socketio
 from meetcoord.meetings import services

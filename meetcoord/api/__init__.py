@@ -14,10 +14,10 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 from flask_smorest import Api, Blueprint
 
-from meetcoord.api.problems import problem_response
+from meetcoord.core.problems import API_PREFIX, problem_response
 from meetcoord.extensions import csrf
 
-API_PREFIX = "/api/v1"
+__all__ = ["API_PREFIX", "current_api", "register_api_blueprint", "register_public_api_blueprint"]
 
 
 class _Api(Api):
@@ -64,6 +64,8 @@ def current_api() -> Api:
 
 
 def init_api(app: Flask) -> None:
+    """The documented API object of ``app``; ``create_app`` then registers the features'
+    blueprints with :func:`register_api_blueprint` (it is the only registry, DESIGN §3)."""
     the_api = _Api(
         app,
         spec_kwargs={
@@ -81,25 +83,3 @@ def init_api(app: Flask) -> None:
         },
     )
     app.extensions["meetcoord_api"] = the_api
-    with app.app_context():
-        from meetcoord.access.api import blueprints as access_blueprints
-        from meetcoord.accounts.api import blueprints as account_blueprints
-        from meetcoord.checkin.api import blueprints as checkin_blueprints
-        from meetcoord.directory.api import blueprints as directory_blueprints
-        from meetcoord.meetings.api import blueprints as meeting_blueprints
-        from meetcoord.meetings.api_participant import participant_blp
-        from meetcoord.minutes.api import blueprints as document_blueprints
-        from meetcoord.minutes.api import public_blueprints as public_document_blueprints
-        from meetcoord.minutes.api_verify import verify_blp
-
-        for blp in [
-            *account_blueprints,
-            *access_blueprints,
-            *directory_blueprints,
-            *meeting_blueprints,
-            *checkin_blueprints,
-            *document_blueprints,
-        ]:
-            register_api_blueprint(blp)
-        for blp in [participant_blp, *public_document_blueprints, verify_blp]:
-            register_public_api_blueprint(blp)

@@ -21,7 +21,7 @@ from flask_smorest.utils import prepare_response
 from marshmallow import Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser, abort
 
-from meetcoord.api.problems import PROBLEM_TYPE
+from meetcoord.core.problems import PROBLEM_TYPE
 from meetcoord.core.validation import INT_MAX, INT_MIN
 
 # --- fields with Indonesian messages ----------------------------------------------------

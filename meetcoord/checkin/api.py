@@ -18,12 +18,12 @@ from flask_login import current_user
 from meetcoord.api.schemas import ApiBlueprint, problems
 from meetcoord.checkin import lists, staff
 from meetcoord.checkin import schemas as s
+from meetcoord.checkin.admission import CheckinResult, DeskActor
 from meetcoord.checkin.counts import presence
 from meetcoord.checkin.desk import redeem_at_code, redeem_credential
 from meetcoord.checkin.models import CheckinConflict
 from meetcoord.checkin.offline import upload_offline
 from meetcoord.checkin.selfservice import site_by_code
-from meetcoord.checkin.services import CheckinResult, DeskActor
 from meetcoord.core.errors import NotFound
 from meetcoord.meetings.models import MeetingSite
 from meetcoord.meetings.services import get_meeting

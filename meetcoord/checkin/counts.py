@@ -1,4 +1,4 @@
-"""Who is here: counts per site, quorum, check-out."""
+"""Who is here: counts per site and quorum (reads only; leaving is ``admission.check_out``)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from meetcoord.checkin.models import Attendance
-from meetcoord.core.db import utcnow
-from meetcoord.core.errors import Conflict
 from meetcoord.extensions import db
-from meetcoord.meetings.models import Invitation, Meeting, MeetingSite, QuorumKind
+from meetcoord.meetings.models import Invitation, Meeting, QuorumKind
 from meetcoord.meetings.quorum import MET, NONE, Rule, Standing, overall, rule_of
 
 
@@ -167,17 +165,3 @@ def document_note(meeting: Meeting) -> str | None:
         return None
     verdict = "terpenuhi" if counted.state == MET else "tidak terpenuhi"
     return f"kuorum {verdict} ({'; '.join(parts)})"
-
-
-def check_out(attendance: Attendance, site: MeetingSite | None = None) -> Attendance:
-    """Leaving: the out time is kept; a second check-out changes nothing."""
-    if attendance.checked_out_at is not None:
-        return attendance
-    if site is not None and attendance.site_id not in (None, site.id):
-        raise Conflict(_("Peserta ini tercatat hadir di lokasi lain."))
-    attendance.checked_out_at = utcnow()
-    db.session.commit()
-    from meetcoord.checkin import live
-
-    live.counts_changed(attendance.meeting_id)
-    return attendance

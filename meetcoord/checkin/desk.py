@@ -17,18 +17,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from meetcoord.checkin import credentials, keys
-from meetcoord.checkin.models import Attendance, CheckinMethod, CheckinNonce
-from meetcoord.checkin.services import (
+from meetcoord.checkin.admission import (
     NONCE_MAX,
     CheckinResult,
     DeskActor,
-    _admit,
-    _check_nonce,
-    _finish,
-    _invitation_refusal,
-    _refused,
-    _replay,
+    admit,
+    admit_earliest,
+    answer_before,
+    check_nonce,
+    finish,
+    invitation_refusal,
+    refused,
 )
+from meetcoord.checkin.models import Attendance, CheckinMethod, CheckinNonce
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import PermissionDenied
 from meetcoord.directory.models import Organization, Person, Venue
@@ -49,7 +50,7 @@ def redeem_credential(
     fast_path: bool = True,
 ) -> CheckinResult:
     """``fast_path=False``: the caller already tried ``_fast_admit`` (``redeem_at_code``)."""
-    nonce = _check_nonce(nonce)
+    nonce = check_nonce(nonce)
     if not desk.may_operate(site):
         raise PermissionDenied(_("Anda hanya dapat mencatat kehadiran di lokasi Anda sendiri."))
     if (
@@ -58,11 +59,11 @@ def redeem_credential(
         and (admitted := _fast_admit(desk, site.code, text, nonce, scanned_at))
     ):
         return admitted
-    if (replay := _replay(site.meeting_id, nonce)) is not None:
+    if (replay := answer_before(site.meeting_id, nonce)) is not None:
         return replay
     meeting = site.meeting
     result = _redeem_credential(desk, site, meeting, text, scanned_at, offline)
-    return _finish(meeting.id, nonce, result)
+    return finish(meeting.id, nonce, result)
 
 
 def redeem_at_code(
@@ -209,25 +210,23 @@ def _redeem_credential(
     try:
         claimed, _payload, _signature = credentials.parse(text)
     except credentials.CredentialError:
-        return _refused("malformed", _("Kode QR ini bukan kartu undangan meetcoord."))
+        return refused("malformed", _("Kode QR ini bukan kartu undangan meetcoord."))
     if claimed.meeting_id != meeting.id:
         other = db.session.get(Meeting, claimed.meeting_id)
         title = other.title if other else _("rapat tidak dikenal")
-        return _refused("wrong_meeting", _("Undangan untuk rapat lain: %(title)s.", title=title))
+        return refused("wrong_meeting", _("Undangan untuk rapat lain: %(title)s.", title=title))
     try:
         credentials.verify(text, keys.signing_key(meeting).public_key())
     except credentials.CredentialError:
-        return _refused("bad_signature", _("Tanda tangan kartu undangan tidak sah."))
+        return refused("bad_signature", _("Tanda tangan kartu undangan tidak sah."))
     invitation = db.session.get(
         Invitation, claimed.invitation_id, options=[joinedload(Invitation.person)]
     )
-    refusal = _invitation_refusal(invitation, site, meeting, scanned_at=scanned_at)
+    refusal = invitation_refusal(invitation, site, meeting, scanned_at=scanned_at)
     if refusal is not None:
         return refusal
-    assert invitation is not None  # _invitation_refusal covers None
+    assert invitation is not None  # invitation_refusal covers None
     method = CheckinMethod.DESK_OFFLINE if offline else CheckinMethod.DESK
     if offline and scanned_at is not None:
-        from meetcoord.checkin.offline import admit_earliest  # offline builds on this module
-
         return admit_earliest(invitation, site, method, scanned_at, desk.user)
-    return _admit(invitation, site, method, at=scanned_at, actor=desk.user)
+    return admit(invitation, site, method, at=scanned_at, actor=desk.user)

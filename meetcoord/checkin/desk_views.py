@@ -28,19 +28,19 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from meetcoord.checkin import keys
+from meetcoord.checkin.admission import DeskActor
 from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.offline import upload_offline
 from meetcoord.checkin.qr import qr_data_uri
 from meetcoord.checkin.selfservice import site_by_code
-from meetcoord.checkin.services import DeskActor
 from meetcoord.checkin.staff import checkout_credential
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import ServiceError
 from meetcoord.extensions import db
 from meetcoord.meetings import invitations, opening
+from meetcoord.meetings.labels import INVITEE_ROLE_LABELS
 from meetcoord.meetings.models import Invitation, MeetingSite
-from meetcoord.meetings.participant_forms import ROLE_LABELS
-from meetcoord.meetings.participant_views import PRIVATE_HEADERS, personal_limit
+from meetcoord.meetings.personal_pages import PRIVATE_HEADERS, personal_limit
 
 bp = Blueprint("desk", __name__)
 
@@ -135,7 +135,7 @@ def desk_page(code: str) -> Any:
         site=site,
         meeting=site.meeting,
         csrf=generate_csrf(),
-        roles={role.value: str(label) for role, label in ROLE_LABELS.items()},
+        roles={role.value: str(label) for role, label in INVITEE_ROLE_LABELS.items()},
     )
 
 

@@ -16,8 +16,8 @@ from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room
 
 from meetcoord.checkin import link_cookie, live, selfservice
+from meetcoord.checkin.admission import DeskActor
 from meetcoord.checkin.counts import presence
-from meetcoord.checkin.services import DeskActor
 from meetcoord.core.sockets import register_namespace
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Meeting

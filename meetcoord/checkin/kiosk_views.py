@@ -14,9 +14,9 @@ from flask import url_for as flask_url_for
 from flask_login import current_user
 
 from meetcoord.checkin import link_cookie, live, selfservice
+from meetcoord.checkin.admission import DeskActor
 from meetcoord.checkin.counts import presence
 from meetcoord.checkin.qr import qr_data_uri
-from meetcoord.checkin.services import DeskActor
 from meetcoord.core.db import utcnow
 from meetcoord.core.timezones import zone_label
 from meetcoord.meetings import links

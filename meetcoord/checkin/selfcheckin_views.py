@@ -34,7 +34,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from meetcoord.checkin import codes, link_cookie, selfservice
-from meetcoord.checkin.services import CheckinResult
+from meetcoord.checkin.admission import CheckinResult
 from meetcoord.core.errors import ValidationError
 from meetcoord.directory.forms import CATEGORY_LABELS, GENDER_LABELS
 from meetcoord.extensions import db, limiter

@@ -16,18 +16,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from meetcoord.checkin import codes, keys
-from meetcoord.checkin.models import Attendance, CheckinMethod
-from meetcoord.checkin.services import (
+from meetcoord.checkin.admission import (
     CheckinResult,
-    _admit,
-    _already,
-    _check_nonce,
-    _finish,
-    _invitation_refusal,
-    _meeting_refusal,
-    _refused,
-    _replay,
+    admit,
+    already,
+    answer_before,
+    check_nonce,
+    finish,
+    invitation_refusal,
+    meeting_refusal,
+    refused,
 )
+from meetcoord.checkin.models import Attendance, CheckinMethod
 from meetcoord.core.cleaning import Collector, clean_line
 from meetcoord.core.db import utcnow
 from meetcoord.core.validation import parse_int
@@ -53,7 +53,7 @@ def site_by_code(code: str) -> MeetingSite | None:
 
 def closed(site: MeetingSite) -> CheckinResult | None:
     """Why this site takes no check-in now (not scheduled, outside the window), or None."""
-    return _meeting_refusal(site.meeting, site)
+    return meeting_refusal(site.meeting, site)
 
 
 def check_kiosk_code(
@@ -66,7 +66,7 @@ def check_kiosk_code(
     if check.ok:
         return None
     reason = check.reason or "wrong_code"
-    return _refused(reason, REASONS[reason]())
+    return refused(reason, REASONS[reason]())
 
 
 def kiosk_codes(site: MeetingSite, now: float | None = None) -> dict[str, Any]:
@@ -96,15 +96,15 @@ def checkin_with_link(
     for by a server-signed scan pass, so that a person who takes a minute to find their
     name is not refused; None means now.
     """
-    nonce = _check_nonce(nonce)
-    if (replay := _replay(site.meeting_id, nonce)) is not None:
+    nonce = check_nonce(nonce)
+    if (replay := answer_before(site.meeting_id, nonce)) is not None:
         return replay
     result = (
         check_kiosk_code(site, code, typed=typed, now=scanned_at)
-        or _invitation_refusal(invitation, site, site.meeting)
-        or _admit(invitation, site, CheckinMethod.KIOSK)
+        or invitation_refusal(invitation, site, site.meeting)
+        or admit(invitation, site, CheckinMethod.KIOSK)
     )  # type: ignore[arg-type]
-    return _finish(site.meeting_id, nonce, result)
+    return finish(site.meeting_id, nonce, result)
 
 
 ASCII_DIGITS = frozenset("0123456789")
@@ -165,11 +165,11 @@ def checkin_confirmed(
     invited official; the second factor is then the official's phone, which the office
     that sent them knows.
     """
-    nonce = _check_nonce(nonce)
-    if (replay := _replay(site.meeting_id, nonce)) is not None:
+    nonce = check_nonce(nonce)
+    if (replay := answer_before(site.meeting_id, nonce)) is not None:
         return replay
     invitation = db.session.get(Invitation, invitation_id)
-    result = check_kiosk_code(site, code, typed=typed, now=scanned_at) or _invitation_refusal(
+    result = check_kiosk_code(site, code, typed=typed, now=scanned_at) or invitation_refusal(
         invitation, site, site.meeting
     )
     if result is None:
@@ -177,13 +177,13 @@ def checkin_confirmed(
         typed_four = typed_digits(last_four)
         expected = _last_four(invitation.person.phone)
         if typed_four is None:
-            result = _refused(
+            result = refused(
                 "second_factor",
                 _("Ketik tepat empat angka 0–9 (angka biasa, tanpa huruf atau tanda lain)."),
                 invitation,
             )
         elif len(expected) < 4 or typed_four != expected:
-            result = _refused(
+            result = refused(
                 "second_factor",
                 _("Empat angka terakhir nomor telepon tidak cocok. Minta bantuan petugas meja."),
                 invitation,
@@ -197,8 +197,8 @@ def checkin_confirmed(
                 "stand_in_name": name[:200],
                 "stand_in_position": clean_line(str(stand_in.get("position") or ""))[:200] or None,
             }
-        result = _admit(invitation, site, CheckinMethod.KIOSK_CONFIRMED, **details)
-    return _finish(site.meeting_id, nonce, result)
+        result = admit(invitation, site, CheckinMethod.KIOSK_CONFIRMED, **details)
+    return finish(site.meeting_id, nonce, result)
 
 
 def register_walk_in(
@@ -211,12 +211,12 @@ def register_walk_in(
     scanned_at: float | None = None,
 ) -> CheckinResult:
     """Someone not invited: recorded as present, as a new person, flagged for review."""
-    nonce = _check_nonce(nonce)
-    if (replay := _replay(site.meeting_id, nonce)) is not None:
+    nonce = check_nonce(nonce)
+    if (replay := answer_before(site.meeting_id, nonce)) is not None:
         return replay
     refusal = check_kiosk_code(site, code, typed=typed, now=scanned_at) or closed(site)
     if refusal is not None:
-        return _finish(site.meeting_id, nonce, refusal)
+        return finish(site.meeting_id, nonce, refusal)
     c = Collector(data, DIRECTORY_ALIASES)
     c.text("name", 200, required=True)
     c.text("organization", 200)
@@ -255,7 +255,7 @@ def register_walk_in(
         attendance.id,
         extra={"walk_in": True},
     )
-    return _finish(site.meeting_id, nonce, result)
+    return finish(site.meeting_id, nonce, result)
 
 
 def record_online(invitation: Invitation) -> CheckinResult:
@@ -264,7 +264,7 @@ def record_online(invitation: Invitation) -> CheckinResult:
     Only inside the check-in window: a click days ahead (testing the link) is refused
     with the time it opens, instead of landing in the daftar hadir.
     """
-    refusal = _invitation_refusal(invitation, None, invitation.meeting)
+    refusal = invitation_refusal(invitation, None, invitation.meeting)
     if refusal is not None:
         return refusal
     existing = db.session.scalar(
@@ -274,10 +274,10 @@ def record_online(invitation: Invitation) -> CheckinResult:
         )
     )
     if existing is not None:
-        return _already(existing, invitation)
+        return already(existing, invitation)
     # The nonce makes a second click (or a race of two) answer like the first.
-    return _finish(
+    return finish(
         invitation.meeting_id,
         f"online-{invitation.id}",
-        _admit(invitation, None, CheckinMethod.ONLINE),
+        admit(invitation, None, CheckinMethod.ONLINE),
     )

@@ -1,6 +1,6 @@
 """What the secretariat does by hand: tick a name, check someone out, settle a conflict.
 
-Manual check-in goes through the same exact path as every door (``services._admit`` and
+Manual check-in goes through the same exact path as every door (``admission.admit`` and
 the nonce store), so a double-clicked button records one attendance and gives one answer.
 Check-out by credential (a desk scanning people as they leave) is answered like a scan and
 replayed under its nonce too.
@@ -15,21 +15,22 @@ from sqlalchemy import select
 
 from meetcoord.accounts.models import User
 from meetcoord.checkin import credentials, keys
-from meetcoord.checkin.counts import Presence, check_out, presence
-from meetcoord.checkin.lists import Lists, absent_invitees, compose, load_attendances
-from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod
-from meetcoord.checkin.services import (
+from meetcoord.checkin.admission import (
     CheckinResult,
     DeskActor,
-    _admit,
-    _check_nonce,
-    _finish,
-    _invitation_refusal,
-    _refused,
-    _replay,
-    _where,
+    admit,
+    answer_before,
+    check_nonce,
+    check_out,
+    finish,
+    invitation_refusal,
     person_card,
+    refused,
+    where,
 )
+from meetcoord.checkin.counts import Presence, presence
+from meetcoord.checkin.lists import Lists, absent_invitees, compose, load_attendances
+from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import NotFound, PermissionDenied
 from meetcoord.core.timezones import format_time_in_zone
@@ -52,16 +53,16 @@ def manual_checkin(
 ) -> CheckinResult:
     """A staff member ticks an invitee's name: present at ``site_id`` (None: online)."""
     require_editor(actor)
-    nonce = _check_nonce(nonce)
-    if (replay := _replay(meeting.id, nonce)) is not None:
+    nonce = check_nonce(nonce)
+    if (replay := answer_before(meeting.id, nonce)) is not None:
         return replay
     site = _site_of(meeting, site_id)
     invitation = db.session.get(Invitation, invitation_id)
-    result = _invitation_refusal(invitation, site, meeting)
+    result = invitation_refusal(invitation, site, meeting)
     if result is None:
         assert invitation is not None
-        result = _admit(invitation, site, CheckinMethod.MANUAL, actor=actor)
-    return _finish(meeting.id, nonce, result)
+        result = admit(invitation, site, CheckinMethod.MANUAL, actor=actor)
+    return finish(meeting.id, nonce, result)
 
 
 def staff_check_out(actor: User | None, meeting: Meeting, attendance_id: int) -> Attendance:
@@ -74,26 +75,26 @@ def staff_check_out(actor: User | None, meeting: Meeting, attendance_id: int) ->
 
 def checkout_credential(desk: DeskActor, site: MeetingSite, text: str, nonce: str) -> CheckinResult:
     """A desk scans the personal QR of someone leaving."""
-    nonce = _check_nonce(nonce)
+    nonce = check_nonce(nonce)
     if not desk.may_operate(site):
         raise PermissionDenied(_("Anda hanya dapat mencatat kehadiran di lokasi Anda sendiri."))
-    if (replay := _replay(site.meeting_id, nonce)) is not None:
+    if (replay := answer_before(site.meeting_id, nonce)) is not None:
         return replay
     meeting = site.meeting
     try:
         claimed, _payload, _signature = credentials.parse(text)
     except credentials.CredentialError:
-        refusal = _refused("malformed", _("Kode QR ini bukan kartu undangan meetcoord."))
-        return _finish(meeting.id, nonce, refusal)
+        refusal = refused("malformed", _("Kode QR ini bukan kartu undangan meetcoord."))
+        return finish(meeting.id, nonce, refusal)
     if claimed.meeting_id != meeting.id:
-        refusal = _refused("wrong_meeting", _("Kartu undangan ini untuk rapat lain."))
-        return _finish(meeting.id, nonce, refusal)
+        refusal = refused("wrong_meeting", _("Kartu undangan ini untuk rapat lain."))
+        return finish(meeting.id, nonce, refusal)
     try:
         credentials.verify(text, keys.signing_key(meeting).public_key())
     except credentials.CredentialError:
-        refusal = _refused("bad_signature", _("Tanda tangan kartu undangan tidak sah."))
-        return _finish(meeting.id, nonce, refusal)
-    return _finish(meeting.id, nonce, _leave(site, claimed.invitation_id))
+        refusal = refused("bad_signature", _("Tanda tangan kartu undangan tidak sah."))
+        return finish(meeting.id, nonce, refusal)
+    return finish(meeting.id, nonce, _leave(site, claimed.invitation_id))
 
 
 def _leave(site: MeetingSite, invitation_id: int) -> CheckinResult:
@@ -111,9 +112,9 @@ def _leave(site: MeetingSite, invitation_id: int) -> CheckinResult:
     )
     result: CheckinResult
     if attendance is None:
-        result = _refused("not_checked_in", _("Peserta ini belum tercatat hadir."), invitation)
+        result = refused("not_checked_in", _("Peserta ini belum tercatat hadir."), invitation)
     elif attendance.site_id not in (None, site.id):
-        result = _refused("other_site", _("Peserta ini tercatat hadir di lokasi lain."), invitation)
+        result = refused("other_site", _("Peserta ini tercatat hadir di lokasi lain."), invitation)
     else:
         already = attendance.checked_out_at is not None
         check_out(attendance, site)
@@ -128,7 +129,7 @@ def _leave(site: MeetingSite, invitation_id: int) -> CheckinResult:
                 "Sampai jumpa, %(name)s (keluar %(time)s).", name=attendance.person.name, time=time
             ),
             person_card(invitation, attendance),
-            _where(attendance),
+            where(attendance),
             attendance.checked_out_at.isoformat(),
             attendance.id,
         )

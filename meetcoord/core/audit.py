@@ -7,7 +7,7 @@ the change it describes was committed.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,8 +15,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from meetcoord.core.db import utcnow
 from meetcoord.extensions import db
 
-if TYPE_CHECKING:
-    from meetcoord.accounts.models import User
+
+class Actor(Protocol):
+    """Whoever acted: a row of ``users`` (``accounts.User``), named here only by its id,
+    since core knows no feature package (DESIGN §3)."""
+
+    id: int
 
 
 class AuditEntry(db.Model):
@@ -33,11 +37,12 @@ class AuditEntry(db.Model):
     summary: Mapped[str] = mapped_column(String(300))
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
-    actor: Mapped[User | None] = relationship(lazy="joined")
+    # The target by name (``accounts.User``), resolved when every model is registered.
+    actor: Mapped[Any] = relationship("User", lazy="joined")
 
 
 def record(
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     entity: Any,
     summary: str,

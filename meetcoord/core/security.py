@@ -1,4 +1,4 @@
-"""Sessions, bearer tokens, redirects and the HTTP headers every response carries.
+"""Safe redirects, proxy headers and the HTTP headers every response carries.
 
 The Content-Security-Policy allows scripts and styles only from our own origin: no inline
 script, no CDN. Government networks are often closed, and a page that works offline at a
@@ -12,8 +12,6 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, redirect, request
 from werkzeug.middleware.proxy_fix import ProxyFix
-
-from meetcoord.extensions import login_manager
 
 CSP = "; ".join(
     (
@@ -74,30 +72,8 @@ def redirect_back(target: str | None, fallback: str) -> Response:
 
 
 def init_security(app: Flask) -> None:
-    from meetcoord.accounts.models import User
-    from meetcoord.accounts.services import user_for_token
-    from meetcoord.accounts.sessions import user_for_key
-
-    login_manager.login_view = "accounts.login"
-    login_manager.login_message_category = "warning"
-    # "basic", not "strong": on mobile networks in eastern Indonesia the address changes
-    # mid-session, and "strong" would sign a secretariat out in the middle of a meeting.
-    login_manager.session_protection = "basic"
-
-    @login_manager.user_loader
-    def load_user(login_key: str) -> User | None:
-        # The cookies name a sign-in, not an account (accounts.sessions): a sign-in that
-        # ended (logout, new password, new role, deactivation) loads no one.
-        return user_for_key(login_key) if isinstance(login_key, str) else None
-
-    @login_manager.request_loader
-    def load_user_from_bearer(req) -> User | None:  # type: ignore[no-untyped-def]
-        header = req.headers.get("Authorization", "")
-        scheme, _, secret = header.partition(" ")
-        if scheme.lower() != "bearer" or not secret:
-            return None
-        return user_for_token(secret.strip())
-
+    """Proxy headers and the headers every response carries (the login loaders are the
+    accounts package's, plugged in by ``create_app``)."""
     if app.config["PROXY_COUNT"]:
         # Behind nginx the socket peer is the proxy: take the client's address (for rate
         # limits and logs) and scheme from the headers the trusted proxies set.

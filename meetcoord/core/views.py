@@ -19,10 +19,9 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from meetcoord.api import API_PREFIX
-from meetcoord.api.problems import flatten_errors, problem_response
 from meetcoord.core.errors import ServiceError, ValidationError
 from meetcoord.core.i18n import LANGUAGES
+from meetcoord.core.problems import API_PREFIX, flatten_errors, problem_response
 from meetcoord.core.security import redirect_back
 from meetcoord.extensions import db
 

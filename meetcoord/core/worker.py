@@ -1,8 +1,9 @@
 """The outbox worker: delivers due mail, retries with backoff, never loses a message.
 
-It is also the background worker for documents: after each mail pass it renders frozen
-documents waiting for their PDF (``minutes.jobs``), so a request or a socket handler
-never renders.
+It is also the background worker for the features' jobs: after each mail pass it runs
+every :class:`WorkerJob` that ``create_app`` registered (today: rendering frozen documents
+waiting for their PDF, ``minutes.jobs``), so a request or a socket handler never renders.
+Core offers the mechanism and knows no job by name (DESIGN §3).
 
 Rules, and why:
 
@@ -28,7 +29,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -45,9 +46,43 @@ from meetcoord.extensions import db
 if TYPE_CHECKING:
     from flask import Flask
 
-    from meetcoord.accounts.models import User
-
 log = logging.getLogger("meetcoord.worker")
+
+
+class Staff(Protocol):
+    """The acting staff account (``accounts.User``): only what the outbox asks of it."""
+
+    id: int
+
+    def can_edit_directory(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class WorkerJob:
+    """Background work a feature hands the worker, run after each mail pass.
+
+    ``run(batch)`` does at most ``batch`` units of work inside the app context and returns
+    how many it did; a full batch means more may be waiting, so the worker loops at once
+    instead of sleeping. It commits its own work; an exception is logged and rolled back.
+    """
+
+    name: str
+    run: Callable[[int], int]
+    batch: int
+
+
+JOBS_KEY = "meetcoord_worker_jobs"
+
+
+def register_job(app: Flask, job: WorkerJob) -> None:
+    """Add ``job`` to ``app``'s worker (``create_app`` calls this; once per name)."""
+    jobs: dict[str, WorkerJob] = app.extensions.setdefault(JOBS_KEY, {})
+    jobs[job.name] = job
+
+
+def registered_jobs(app: Flask) -> list[WorkerJob]:
+    return list(app.extensions.get(JOBS_KEY, {}).values())
+
 
 BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(minutes=30)
@@ -241,11 +276,11 @@ def run_worker(
                 log.exception("mail: delivery pass failed")
                 db.session.rollback()
                 report = DeliveryReport(connection_error="internal error")
-            rendered = _render_documents()
+            more = _run_jobs(registered_jobs(app))
         if once:
             break
         busy = report.handled >= limit and report.connection_error is None
-        if busy or rendered >= RENDER_BATCH:
+        if busy or more:
             continue
         waited = 0.0
         while waited < interval and not stop():
@@ -255,30 +290,29 @@ def run_worker(
     return report
 
 
-RENDER_BATCH = 5  # documents per pass: mail waits at most this many renderings (~0.3 s each)
-
-
-def _render_documents() -> int:
-    """Render frozen documents waiting for their PDF (``minutes.jobs``); never raises."""
-    from meetcoord.minutes.jobs import render_due
-
-    try:
-        return render_due(RENDER_BATCH)
-    except Exception:
-        log.exception("documents: rendering pass failed")
-        db.session.rollback()
-        return 0
+def _run_jobs(jobs: list[WorkerJob]) -> bool:
+    """One pass of every registered job; True when one filled its batch. Never raises."""
+    more = False
+    for job in jobs:
+        try:
+            done = job.run(job.batch)
+        except Exception:
+            log.exception("%s: background pass failed", job.name)
+            db.session.rollback()
+            continue
+        more = more or done >= job.batch
+    return more
 
 
 # --- the secretariat's view of the outbox -------------------------------------------------
 
 
-def _require_editor(actor: User | None) -> None:
+def _require_editor(actor: Staff | None) -> None:
     if actor is None or not actor.can_edit_directory():
         raise PermissionDenied(_l("Hanya sekretariat yang boleh melihat surat keluar."))
 
 
-def count_by_status(actor: User) -> dict[OutboxStatus, int]:
+def count_by_status(actor: Staff) -> dict[OutboxStatus, int]:
     _require_editor(actor)
     counts = dict.fromkeys(OutboxStatus, 0)
     rows = db.session.execute(
@@ -290,7 +324,7 @@ def count_by_status(actor: User) -> dict[OutboxStatus, int]:
 
 
 def list_messages(
-    actor: User, status: OutboxStatus | None, page: int, per_page: int
+    actor: Staff, status: OutboxStatus | None, page: int, per_page: int
 ) -> Page[OutboxMessage]:
     """Newest first; the message bytes stay in the database (a page needs none of them)."""
     _require_editor(actor)
@@ -300,12 +334,12 @@ def list_messages(
     return paginate(stmt, page, per_page)
 
 
-def get_message(actor: User, message_id: int) -> OutboxMessage | None:
+def get_message(actor: Staff, message_id: int) -> OutboxMessage | None:
     _require_editor(actor)
     return db.session.get(OutboxMessage, message_id)
 
 
-def retry(actor: User, message: OutboxMessage) -> OutboxMessage:
+def retry(actor: Staff, message: OutboxMessage) -> OutboxMessage:
     """Put a failed message back in the queue with a fresh allowance of attempts."""
     _require_editor(actor)
     if message.status is not OutboxStatus.FAILED:

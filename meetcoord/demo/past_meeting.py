@@ -24,8 +24,8 @@ from sqlalchemy import select
 
 from meetcoord.accounts.models import User
 from meetcoord.checkin import keys
+from meetcoord.checkin.admission import DeskActor
 from meetcoord.checkin.offline import upload_offline
-from meetcoord.checkin.services import DeskActor
 from meetcoord.core.timezones import get_zone
 from meetcoord.demo.meetings import forum_meeting, invitation_with
 from meetcoord.directory.models import Forum, Organization

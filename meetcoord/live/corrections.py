@@ -4,7 +4,7 @@ People make mistakes in a meeting: a decision typed under pressure, a vote that 
 consensus, an action given to the wrong agency, a decision that should never have been
 recorded. The chair, the minute-taker and the secretariat (``Power.RECORD``) correct them
 while the meeting runs and, after the room closes, until the minutes are final
-(``services.require_correctable``); after that only an addendum corrects the minutes.
+(``guards.require_correctable``); after that only an addendum corrects the minutes.
 
 Corrections go through the room's event log like every other command (lock, nonce,
 append, commit, publish), so every console and phone sees them and the hash chain keeps
@@ -12,7 +12,7 @@ who did what and when. A withdrawal deletes nothing: the decision or action stay
 through, with its reason; the minutes leave it out of their decisions and actions and list
 it, with the reason, among what was withdrawn. Withdrawing a decision withdraws its
 actions with it. After close, each correction reaches the minutes' draft at once
-(``services.corrected``).
+(``guards.corrected``).
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from meetcoord.extensions import db
 from meetcoord.live import log, state
 from meetcoord.live.actors import LiveActor, Power
 from meetcoord.live.decisions import decision_of, invalid, organization_of, person_of
+from meetcoord.live.guards import corrected, require_correctable
 from meetcoord.live.log import Command
 from meetcoord.live.models import DecisionKind, DecisionRevision, Withdrawable
-from meetcoord.live.services import corrected, require_correctable
 
 Data = Mapping[str, Any]
 

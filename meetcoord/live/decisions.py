@@ -20,6 +20,7 @@ from meetcoord.directory.models import Organization, Person
 from meetcoord.extensions import db
 from meetcoord.live import log, state
 from meetcoord.live.actors import LiveActor, Power
+from meetcoord.live.guards import corrected, require_correctable, require_running
 from meetcoord.live.log import Command
 from meetcoord.live.models import (
     Decision,
@@ -28,7 +29,7 @@ from meetcoord.live.models import (
     ItemNote,
     RoomState,
 )
-from meetcoord.live.services import corrected, item_of, require_correctable, require_running
+from meetcoord.live.services import item_of
 from meetcoord.meetings.models import MeetingSite
 
 

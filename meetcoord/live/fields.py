@@ -31,7 +31,6 @@ REASON_MAX = 1000
 LOCUS_MAX = 200
 VOTES_MAX = 100_000
 SECONDS_MAX = 3600
-MINUTES_MAX = 600
 ROWS_MAX = 200  # tallies in one command: one per site and online; agenda items to reorder
 
 

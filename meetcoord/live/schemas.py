@@ -21,13 +21,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from meetcoord.api.problems import flatten_errors
 from meetcoord.api.schemas import ApiSchema
 from meetcoord.core.errors import ValidationError as InvalidCommand
+from meetcoord.core.problems import flatten_errors
 from meetcoord.live.fields import (
     ID_MAX,
     LOCUS_MAX,
-    MINUTES_MAX,
     NONCE_MAX,
     NOTES_MAX,
     REASON_MAX,
@@ -47,6 +46,7 @@ from meetcoord.live.fields import (
 )
 from meetcoord.live.models import DecisionKind
 from meetcoord.live.state import SPEAKER_SECONDS
+from meetcoord.meetings.models import AGENDA_MINUTES_MAX
 
 # --- the commands -------------------------------------------------------------------------
 
@@ -89,7 +89,12 @@ class AgendaAdd(Command):
         required=True,
         message=_l("Judul mata acara wajib diisi (paling banyak 300 karakter)."),
     )
-    planned_minutes = Whole(1, MINUTES_MAX, _l("Durasi harus 1–600 menit."), load_default=15)
+    planned_minutes = Whole(
+        1,
+        AGENDA_MINUTES_MAX,
+        _l("Durasi harus 1–%(n)d menit.", n=AGENDA_MINUTES_MAX),
+        load_default=15,
+    )
 
 
 _ORDER = _l("Urutan harus memuat setiap mata acara tepat satu kali.")

@@ -17,59 +17,22 @@ from flask_babel import lazy_gettext as _l
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, ValidationError, field_errors
 from meetcoord.extensions import db
-from meetcoord.live import log, state
+from meetcoord.live import guards, log, state
 from meetcoord.live.actors import LiveActor, Power
+from meetcoord.live.guards import require_running
 from meetcoord.live.log import Command
 from meetcoord.live.models import RoomState
+from meetcoord.live.speakers import close_queue, end_current_turn
 from meetcoord.meetings import opening
 from meetcoord.meetings.models import AgendaItem, AgendaKind, MeetingStatus
-from meetcoord.minutes import room as room_record
-
-
-def require_running(cmd: Command, *, paused_ok: bool = True) -> None:
-    """Commands that change the record need an open (or paused) meeting."""
-    if cmd.meeting.status is MeetingStatus.CANCELLED:
-        # Cancelled while clients were connected: the room takes no more commands.
-        raise Conflict(_CANCELLED)
-    allowed = {RoomState.OPEN, RoomState.PAUSED} if paused_ok else {RoomState.OPEN}
-    if cmd.room.state not in allowed:
-        raise Conflict(_STATE_MESSAGES[cmd.room.state])
-
-
-_CANCELLED = _l("Rapat ini dibatalkan.")
-
-
-def require_correctable(cmd: Command) -> None:
-    """Corrections (withdraw, amend, update) during the meeting and, once it is closed,
-    until its minutes are final; after that the minutes' addendum is the only way."""
-    if cmd.meeting.status is MeetingStatus.CANCELLED:
-        raise Conflict(_CANCELLED)
-    if cmd.room.state is RoomState.CLOSED:
-        room_record.require_open(cmd.meeting)
-    elif cmd.room.state is not RoomState.OPEN and cmd.room.state is not RoomState.PAUSED:
-        raise Conflict(_STATE_MESSAGES[cmd.room.state])
-
-
-def corrected(cmd: Command, detail: dict[str, Any]) -> None:
-    """A correction after the meeting closed reaches the minutes' draft, if there is one."""
-    if cmd.room.state is RoomState.CLOSED:
-        room_record.take_corrections(cmd.meeting, cmd.actor, detail)
-
-
-_STATE_MESSAGES = {
-    RoomState.WAITING: _l("Rapat belum dibuka."),
-    RoomState.OPEN: _l("Rapat sedang berlangsung."),
-    RoomState.PAUSED: _l("Rapat sedang diskors."),
-    RoomState.CLOSED: _l("Rapat sudah ditutup."),
-}
 
 
 def _transition(cmd: Command, to: RoomState, frm: set[RoomState], type_: str) -> None:
     cmd.actor.require(Power.RUN)
     if cmd.meeting.status is MeetingStatus.CANCELLED:
-        raise Conflict(_CANCELLED)
+        raise Conflict(guards.CANCELLED)
     if cmd.room.state not in frm:
-        raise Conflict(_STATE_MESSAGES[cmd.room.state])
+        raise Conflict(guards.STATE_MESSAGES[cmd.room.state])
     now = utcnow()
     cmd.room.state = to
     if to is RoomState.OPEN and cmd.room.opened_at is None:
@@ -114,8 +77,6 @@ def resume_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tupl
 
 def close_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
     def body(cmd: Command) -> None:
-        from meetcoord.live.speakers import close_queue, end_current_turn
-
         cmd.actor.require(Power.RUN)
         require_running(cmd)
         # Whoever still holds the floor stops speaking first, and the queue empties, so a

@@ -18,9 +18,9 @@ from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError, f
 from meetcoord.extensions import db
 from meetcoord.live import log, state
 from meetcoord.live.actors import LiveActor, Power
+from meetcoord.live.guards import require_running
 from meetcoord.live.log import Command
 from meetcoord.live.models import SpeakerRequest, SpeakerStatus
-from meetcoord.live.services import require_running
 from meetcoord.meetings.models import Invitation
 
 

@@ -30,9 +30,9 @@ from meetcoord.directory.models import Organization
 from meetcoord.extensions import db
 from meetcoord.live.log import NAMESPACE
 from meetcoord.meetings import invitations, links
+from meetcoord.meetings.labels import INVITEE_ROLE_LABELS
 from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingStatus
-from meetcoord.meetings.participant_forms import ROLE_LABELS
-from meetcoord.meetings.participant_views import PRIVATE_HEADERS, personal_limit
+from meetcoord.meetings.personal_pages import PRIVATE_HEADERS, personal_limit
 from meetcoord.meetings.services import get_meeting
 
 bp = Blueprint("live", __name__)
@@ -212,7 +212,7 @@ def _console(meeting: Meeting, invitation: Invitation | None) -> Any:
         meeting=meeting,
         invitation=invitation,
         role=role,
-        role_label=ROLE_LABELS[invitation.role] if invitation else _("Sekretariat"),
+        role_label=INVITEE_ROLE_LABELS[invitation.role] if invitation else _("Sekretariat"),
         can_run=can_run,
         sites=_sites(meeting),
         organizations=organizations,

@@ -8,7 +8,14 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from meetcoord.core.cleaning import Aliases, Collector
-from meetcoord.meetings.models import AgendaKind, InviteeRole, MeetingKind, QuorumKind, Rsvp
+from meetcoord.meetings.models import (
+    AGENDA_MINUTES_MAX,
+    AgendaKind,
+    InviteeRole,
+    MeetingKind,
+    QuorumKind,
+    Rsvp,
+)
 
 ALIASES: Aliases = {
     MeetingKind: {
@@ -114,8 +121,8 @@ def clean_agenda_item(data: Mapping[str, Any], *, partial: bool = False) -> dict
     c.text("presenter", 200)
     c.integer("planned_minutes", minimum=1, required=True)
     c.choice("kind", AgendaKind, required=True)
-    if c.out.get("planned_minutes", 0) > 24 * 60:
-        c.fail("planned_minutes", _l("Paling banyak %(n)d menit.", n=24 * 60))
+    if c.out.get("planned_minutes", 0) > AGENDA_MINUTES_MAX:
+        c.fail("planned_minutes", _l("Paling banyak %(n)d menit.", n=AGENDA_MINUTES_MAX))
     return c.done(_l("Data agenda tidak valid."))
 
 

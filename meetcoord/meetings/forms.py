@@ -16,55 +16,16 @@ from wtforms import SelectField, StringField, TextAreaField
 
 from meetcoord.core.forms import ServiceForm
 from meetcoord.directory.forms import NONE_PAIR, PICK_PAIR, enum_choices, options
+from meetcoord.meetings.labels import (
+    AGENDA_KIND_LABELS,
+    INVITEE_ROLE_LABELS,
+    KIND_LABELS,
+    QUORUM_KIND_LABELS,
+)
 from meetcoord.meetings.models import (
-    AgendaKind,
-    InviteeRole,
-    MeetingKind,
-    MeetingStatus,
-    QuorumKind,
-    Rsvp,
+    AGENDA_MINUTES_MAX,
 )
 
-KIND_LABELS = {
-    MeetingKind.COORDINATION: _l("Rapat koordinasi"),
-    MeetingKind.MUSRENBANG_SYNC: _l("Sinkronisasi Musrenbang"),
-    MeetingKind.EVALUATION: _l("Evaluasi"),
-    MeetingKind.KNOWLEDGE_SHARING: _l("Berbagi pengetahuan"),
-    MeetingKind.SIGNING: _l("Penandatanganan"),
-    MeetingKind.OTHER: _l("Lainnya"),
-}
-STATUS_LABELS = {
-    MeetingStatus.DRAFT: _l("Draf"),
-    MeetingStatus.SCHEDULED: _l("Terjadwal"),
-    MeetingStatus.LIVE: _l("Berlangsung"),
-    MeetingStatus.CLOSED: _l("Ditutup"),
-    MeetingStatus.CANCELLED: _l("Dibatalkan"),
-}
-AGENDA_KIND_LABELS = {
-    AgendaKind.PRESENTATION: _l("Paparan"),
-    AgendaKind.DISCUSSION: _l("Diskusi"),
-    AgendaKind.DECISION: _l("Keputusan"),
-    AgendaKind.SIGNING: _l("Penandatanganan"),
-}
-INVITEE_ROLE_LABELS = {
-    InviteeRole.CHAIR: _l("Pimpinan rapat"),
-    InviteeRole.MINUTE_TAKER: _l("Notulis"),
-    InviteeRole.SPEAKER: _l("Narasumber"),
-    InviteeRole.SITE_COORDINATOR: _l("Koordinator lokasi"),
-    InviteeRole.PARTICIPANT: _l("Peserta"),
-    InviteeRole.OBSERVER: _l("Pengamat"),
-}
-RSVP_LABELS = {
-    Rsvp.PENDING: _l("Belum menjawab"),
-    Rsvp.ACCEPTED: _l("Hadir"),
-    Rsvp.DECLINED: _l("Tidak hadir"),
-    Rsvp.TENTATIVE: _l("Mungkin"),
-}
-QUORUM_KIND_LABELS = {
-    QuorumKind.PEOPLE: _l("Jumlah orang hadir, paling sedikit"),
-    QuorumKind.AT_LEAST: _l("Persen undangan hadir, paling sedikit"),
-    QuorumKind.MORE_THAN: _l("Lebih dari persen undangan (50 = 50% + 1)"),
-}
 NO_QUORUM_PAIR = ("", _l("Tanpa aturan kuorum"))
 QUORUM_HINT = _l("Orang, atau persen dari undangan (yang tidak ditarik) yang hadir.")
 ONLINE_PAIR = ("", _l("Daring (online)"))
@@ -156,7 +117,7 @@ class AgendaForm(ServiceForm):
     planned_minutes = StringField(
         _l("Durasi (menit)"),
         default="15",
-        render_kw={"type": "number", "min": 1, "max": 1440, "inputmode": "numeric"},
+        render_kw={"type": "number", "min": 1, "max": AGENDA_MINUTES_MAX, "inputmode": "numeric"},
     )
     kind = SelectField(
         _l("Jenis"), choices=enum_choices(AGENDA_KIND_LABELS, blank=None), default="discussion"

@@ -242,6 +242,11 @@ class MeetingSite(db.Model):
         return self.capacity if self.capacity is not None else self.venue.capacity
 
 
+# The longest agenda item, in minutes: one day. The agenda form, the API and the live room's
+# agenda commands all read this one figure (they used to say 1440 in two places, 600 in one).
+AGENDA_MINUTES_MAX = 24 * 60
+
+
 class AgendaItem(db.Model):
     __tablename__ = "agenda_items"
 

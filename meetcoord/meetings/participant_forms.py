@@ -13,29 +13,10 @@ from wtforms import RadioField, SelectField, StringField, SubmitField
 
 from meetcoord.core.forms import ServiceForm
 from meetcoord.directory.forms import options
-from meetcoord.meetings.models import InviteeRole, Meeting, Rsvp
+from meetcoord.meetings.labels import RSVP_LABELS
+from meetcoord.meetings.models import Meeting, Rsvp
 
-RSVP_CHOICES = [
-    (Rsvp.ACCEPTED.value, _l("Hadir")),
-    (Rsvp.DECLINED.value, _l("Tidak hadir")),
-    (Rsvp.TENTATIVE.value, _l("Mungkin")),
-]
-
-RSVP_LABELS = {
-    Rsvp.PENDING: _l("Belum menjawab"),
-    Rsvp.ACCEPTED: _l("Hadir"),
-    Rsvp.DECLINED: _l("Tidak hadir"),
-    Rsvp.TENTATIVE: _l("Mungkin"),
-}
-
-ROLE_LABELS = {
-    InviteeRole.CHAIR: _l("Pimpinan rapat"),
-    InviteeRole.MINUTE_TAKER: _l("Notulis"),
-    InviteeRole.SPEAKER: _l("Narasumber"),
-    InviteeRole.SITE_COORDINATOR: _l("Koordinator lokasi"),
-    InviteeRole.PARTICIPANT: _l("Peserta"),
-    InviteeRole.OBSERVER: _l("Pengamat"),
-}
+RSVP_CHOICES = [(r.value, RSVP_LABELS[r]) for r in (Rsvp.ACCEPTED, Rsvp.DECLINED, Rsvp.TENTATIVE)]
 
 ONLINE = "online"
 

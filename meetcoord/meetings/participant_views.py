@@ -28,46 +28,31 @@ from flask_login import current_user
 
 from meetcoord.calendar import feed_ics, google_calendar_url, invitation_ics, whatsapp_url
 from meetcoord.calendar.wording import event_zones
+from meetcoord.checkin import desk_views
 from meetcoord.core.errors import Conflict, ServiceError, ValidationError
 from meetcoord.directory.models import Organization, Person
 from meetcoord.extensions import db, limiter
 from meetcoord.meetings import feeds, invitations, links, mailing, services, zones
-from meetcoord.meetings.links import personal_link_limit
+from meetcoord.meetings.labels import INVITEE_ROLE_LABELS, RSVP_LABELS
 from meetcoord.meetings.models import Invitation, MeetingStatus
 from meetcoord.meetings.participant_forms import (
     ONLINE,
-    ROLE_LABELS,
-    RSVP_LABELS,
     RsvpForm,
     StandInForm,
 )
+from meetcoord.meetings.personal_pages import personal_limit, private_headers
 
 bp = Blueprint("participant", __name__)
 
-# Per client address, shared by every personal-link route and the participant API
-# (MEETCOORD_PERSONAL_LINK_RATE_LIMIT): guessing tokens is hopeless (256 bits), but each
-# guess costs a query, and a phone reloading a page never needs more.
-PERSONAL_LIMIT = "60 per minute"
-personal_limit = limiter.shared_limit(personal_link_limit, scope="personal-link")
 # Calendar servers poll feeds, and Google's or Microsoft's fetchers poll many people's
 # feeds from one address: the per-address ceiling is higher, one feed's own is the same.
+PERSONAL_LIMIT = "60 per minute"
 feed_limit = limiter.limit("600 per minute")
 feed_own_limit = limiter.limit(
     PERSONAL_LIMIT, key_func=lambda: f"{request.remote_addr}|{request.path}"
 )
 
-PRIVATE_HEADERS = {
-    "Referrer-Policy": "no-referrer",  # the token is in the URL: never send it elsewhere
-    "Cache-Control": "no-store",
-    "X-Robots-Tag": "noindex, nofollow",
-}
-
-
-@bp.after_request
-def private_headers(response: Response) -> Response:
-    for name, value in PRIVATE_HEADERS.items():
-        response.headers[name] = value
-    return response
+bp.after_request(private_headers)
 
 
 # --- the personal page ------------------------------------------------------------------
@@ -81,8 +66,6 @@ def _page(
     message_for: str | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    from meetcoord.checkin import desk_views  # imports this module
-
     meeting = invitation.meeting
     event = mailing.event_data(meeting)
     recipient = mailing.recipient(invitation, event)
@@ -112,7 +95,7 @@ def _page(
         message=message,
         message_for=message_for,
         rsvp_labels=RSVP_LABELS,
-        role_labels=ROLE_LABELS,
+        role_labels=INVITEE_ROLE_LABELS,
         google_url=google_calendar_url(event, recipient),
         whatsapp_url=whatsapp_url(event, recipient),
         feed_url=links.feed_url(invitations.feed_for(invitation.person)),

@@ -32,6 +32,7 @@ from meetcoord.meetings.conflicts import find_conflicts
 from meetcoord.meetings.invitations import site_counts
 from meetcoord.meetings.mailing import WEST_TO_EAST
 from meetcoord.meetings.models import (
+    AGENDA_MINUTES_MAX,
     AgendaItem,
     AgendaKind,
     InviteeRole,
@@ -205,7 +206,7 @@ class AgendaItemSchema(ApiSchema):
     position = fields.Integer(dump_only=True, metadata={"description": "Urutan, mulai 1."})
     title = Text(required=True, metadata={"example": "Paparan capaian RKPD 2024"})
     presenter = _optional_text(example="Kepala Bappeda")
-    planned_minutes = Int(required=True, metadata={"minimum": 1, "maximum": 1440})
+    planned_minutes = Int(required=True, metadata={"minimum": 1, "maximum": AGENDA_MINUTES_MAX})
     kind = choice_of(_values(AgendaKind), required=True)
     planned_start = _derived(lambda item: _slot_start(item).isoformat(), "string")
     planned_end = _derived(

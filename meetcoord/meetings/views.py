@@ -18,7 +18,7 @@ from meetcoord.core.errors import Conflict, NotFound, ValidationError
 from meetcoord.core.forms import save_form
 from meetcoord.core.pagination import ListQuery
 from meetcoord.core.validation import parse_int
-from meetcoord.meetings import forms, series, services
+from meetcoord.meetings import forms, labels, series, services
 from meetcoord.meetings.models import Meeting, MeetingStatus, Series
 from meetcoord.meetings.views_support import (
     actor,
@@ -70,8 +70,8 @@ def index() -> Any:
         args=args,
         zones={meeting.id: meeting_zones(meeting) for meeting in page.items},
         host_zone=host_zone,
-        statuses=forms.STATUS_LABELS,
-        kinds=forms.KIND_LABELS,
+        statuses=labels.STATUS_LABELS,
+        kinds=labels.KIND_LABELS,
         can_edit=can_edit(),
     )
 

@@ -24,7 +24,7 @@ from meetcoord.directory import services as directory
 from meetcoord.directory.forms import NONE_PAIR, PICK_PAIR, options
 from meetcoord.directory.models import Forum, Organization, Person, Venue
 from meetcoord.extensions import db
-from meetcoord.meetings import forms
+from meetcoord.meetings import forms, labels
 from meetcoord.meetings.agenda import agenda_schedule
 from meetcoord.meetings.conflicts import find_conflicts
 from meetcoord.meetings.invitations import site_counts
@@ -213,11 +213,11 @@ def render_detail(meeting: Meeting, status: int = 200, **bound: Any) -> Any:
         "mail_labels": MAIL_LABELS,
         "confirm": forms.ConfirmForm(),
         "labels": {
-            "kind": forms.KIND_LABELS,
-            "status": forms.STATUS_LABELS,
-            "agenda": forms.AGENDA_KIND_LABELS,
-            "role": forms.INVITEE_ROLE_LABELS,
-            "rsvp": forms.RSVP_LABELS,
+            "kind": labels.KIND_LABELS,
+            "status": labels.STATUS_LABELS,
+            "agenda": labels.AGENDA_KIND_LABELS,
+            "role": labels.INVITEE_ROLE_LABELS,
+            "rsvp": labels.RSVP_LABELS,
         },
         "message": bound.pop("message", None),
         "loose_errors": bound.pop("loose_errors", []),

@@ -25,7 +25,7 @@ from meetcoord.core.uploads import body_limit
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.invitations import invitation_by_token
 from meetcoord.meetings.models import Meeting
-from meetcoord.meetings.participant_views import personal_limit, private_headers
+from meetcoord.meetings.personal_pages import personal_limit, private_headers
 from meetcoord.meetings.services import get_meeting
 from meetcoord.minutes import (
     agreements,

@@ -183,8 +183,8 @@ def load_ca(instance_path: Path | str, passphrase: str | None) -> CertificateAut
 def check_ca_passphrase(instance_path: Path | str, passphrase: str | None) -> None:
     """Fail fast at start: when a CA exists, its passphrase must be set and must open it.
 
-    Meant for configuration loading, so that a wrong passphrase is found when the service
-    starts, not when a chair presses "Tandatangani" after a long meeting. No CA yet is
+    A start-up check (``create_app`` runs it), so that a wrong passphrase is found when the
+    service starts, not when a chair presses "Tandatangani" after a long meeting. No CA yet is
     fine (``meetcoord init`` makes one).
     """
     if ca_exists(instance_path):

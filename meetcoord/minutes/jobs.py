@@ -28,6 +28,10 @@ from meetcoord.minutes.snapshot import from_json
 
 log = logging.getLogger("meetcoord.minutes")
 
+# Documents per worker pass (``create_app`` registers :func:`render_due` with the worker):
+# mail waits at most this many renderings (~0.3 s each).
+RENDER_BATCH = 5
+
 
 def verify_url(code: str) -> str:
     return absolute(f"/verify/{code}")
@@ -109,7 +113,7 @@ def render_one(document: Document) -> bool:
     return True
 
 
-def render_due(limit: int = 5) -> int:
+def render_due(limit: int = RENDER_BATCH) -> int:
     """One worker pass: render up to ``limit`` pending documents; returns how many."""
     done = 0
     for _ in range(limit):

@@ -16,6 +16,7 @@ typo is a validation message, not an exception or code execution.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -24,6 +25,7 @@ from babel.dates import format_date
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
+from meetcoord.core.errors import ValidationError
 from meetcoord.core.letter_numbers import (  # noqa: F401  (re-exported for callers)
     DEFAULT_LETTER_PATTERN,
     MAX_LETTER_NUMBER,
@@ -31,6 +33,7 @@ from meetcoord.core.letter_numbers import (  # noqa: F401  (re-exported for call
     format_letter_number,
     validate_letter_pattern,
 )
+from meetcoord.core.settings import ConfigError
 from meetcoord.core.timezones import format_long_date
 from meetcoord.minutes.agreement import spell_number
 from meetcoord.minutes.compose import ONLINE, time_range
@@ -53,6 +56,15 @@ SENDER = "sender"
 CLOSING = (
     "Demikian undangan ini disampaikan, atas perhatian dan kehadirannya diucapkan terima kasih."
 )
+
+
+def check_pattern_setting(config: Mapping[str, Any]) -> None:
+    """Start-up check (``create_app``): a bad ``MEETCOORD_LETTER_NUMBER_PATTERN`` stops the
+    service with one line saying what is wrong, before any letter is numbered with it."""
+    try:
+        validate_letter_pattern(config["LETTER_NUMBER_PATTERN"])
+    except ValidationError as exc:
+        raise ConfigError(f"MEETCOORD_LETTER_NUMBER_PATTERN: {exc.message}") from None
 
 
 @dataclass(frozen=True)

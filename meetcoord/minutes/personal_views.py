@@ -16,7 +16,7 @@ from meetcoord.core.validation import parse_int
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings import invitations
-from meetcoord.meetings.participant_views import PRIVATE_HEADERS, personal_limit
+from meetcoord.meetings.personal_pages import PRIVATE_HEADERS, personal_limit
 from meetcoord.minutes import rules
 from meetcoord.minutes.models import Document
 from meetcoord.minutes.views import pdf_response

@@ -5,6 +5,11 @@ as the attendance, so a retry (a desk that lost the response when the network dr
 gets exactly the first answer back. One attendance per (meeting, person) is the database's
 unique constraint: two desks scanning the same credential at once give one attendance and
 one "already checked in", never two rows. Counts go to kiosks only after the commit.
+
+This is the check-in core: the desk (``desk.py``), the secretariat's tick (``staff.py``),
+self check-in and the kiosk (``selfservice.py``), the offline desk's upload and the API all
+admit, refuse and answer a retried nonce through the public names here, so every door
+gives the same answers in the same order.
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from meetcoord.accounts.models import User
-from meetcoord.checkin.models import Attendance, CheckinMethod, CheckinNonce
+from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod, CheckinNonce
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import ValidationError
+from meetcoord.core.errors import Conflict, ValidationError
 from meetcoord.core.timezones import format_time_in_zone
 from meetcoord.extensions import db
 from meetcoord.meetings import opening, zones
@@ -96,11 +101,11 @@ def person_card(invitation: Invitation | None, attendance: Attendance | None = N
     }
 
 
-def _where(attendance: Attendance) -> str:
+def where(attendance: Attendance) -> str:
     return attendance.site.venue.name if attendance.site else _("daring")
 
 
-def _when(attendance: Attendance) -> str:
+def when(attendance: Attendance) -> str:
     """The check-in time for whoever reads the answer: the site's zone, or online the
     person's own (``zones.reader_zone``)."""
     if attendance.site is not None:
@@ -112,27 +117,27 @@ def _when(attendance: Attendance) -> str:
     return format_time_in_zone(attendance.checked_in_at, zone)
 
 
-def _already(attendance: Attendance, invitation: Invitation | None) -> CheckinResult:
+def already(attendance: Attendance, invitation: Invitation | None) -> CheckinResult:
     return CheckinResult(
         "already",
         "already_checked_in",
         _(
             "Sudah hadir di %(site)s pukul %(time)s.",
-            site=_where(attendance),
-            time=_when(attendance),
+            site=where(attendance),
+            time=when(attendance),
         ),
         person_card(invitation, attendance),
-        _where(attendance),
+        where(attendance),
         attendance.checked_in_at.isoformat(),
         attendance.id,
     )
 
 
-def _refused(reason: str, message: str, invitation: Invitation | None = None) -> CheckinResult:
+def refused(reason: str, message: str, invitation: Invitation | None = None) -> CheckinResult:
     return CheckinResult("refused", reason, message, person_card(invitation) or None)
 
 
-def _check_nonce(nonce: str) -> str:
+def check_nonce(nonce: str) -> str:
     nonce = (nonce or "").strip()
     if not nonce or len(nonce) > NONCE_MAX:
         raise ValidationError(
@@ -142,7 +147,7 @@ def _check_nonce(nonce: str) -> str:
     return nonce
 
 
-def _replay(meeting_id: int, nonce: str) -> CheckinResult | None:
+def answer_before(meeting_id: int, nonce: str) -> CheckinResult | None:
     row = db.session.scalar(
         select(CheckinNonce).where(
             CheckinNonce.meeting_id == meeting_id, CheckinNonce.nonce == nonce
@@ -151,14 +156,14 @@ def _replay(meeting_id: int, nonce: str) -> CheckinResult | None:
     return CheckinResult(**row.response) if row else None
 
 
-def _finish(meeting_id: int, nonce: str, result: CheckinResult) -> CheckinResult:
+def finish(meeting_id: int, nonce: str, result: CheckinResult) -> CheckinResult:
     """Store the answer under its nonce and commit; a lost race returns the winner's."""
     db.session.add(CheckinNonce(meeting_id=meeting_id, nonce=nonce, response=result.as_dict()))
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        replay = _replay(meeting_id, nonce)
+        replay = answer_before(meeting_id, nonce)
         if replay is None:
             raise
         return replay
@@ -169,7 +174,21 @@ def _finish(meeting_id: int, nonce: str, result: CheckinResult) -> CheckinResult
     return result
 
 
-def _admit(
+def check_out(attendance: Attendance, site: MeetingSite | None = None) -> Attendance:
+    """Leaving: the out time is kept; a second check-out changes nothing."""
+    if attendance.checked_out_at is not None:
+        return attendance
+    if site is not None and attendance.site_id not in (None, site.id):
+        raise Conflict(_("Peserta ini tercatat hadir di lokasi lain."))
+    attendance.checked_out_at = utcnow()
+    db.session.commit()
+    from meetcoord.checkin import live
+
+    live.counts_changed(attendance.meeting_id)
+    return attendance
+
+
+def admit(
     invitation: Invitation,
     site: MeetingSite | None,
     method: CheckinMethod,
@@ -186,7 +205,7 @@ def _admit(
         )
     )
     if existing is not None:
-        return _already(existing, invitation)
+        return already(existing, invitation)
     # Foreign keys, not related objects: adding an Attendance with meeting=, invitation=,
     # site= and recorded_by= made the flush cascade through everything those objects had
     # loaded, which was half the cost of a desk scan. The rows are in the session already.
@@ -213,19 +232,19 @@ def _admit(
         )
         if existing is None:
             raise
-        return _already(existing, invitation)
+        return already(existing, invitation)
     return CheckinResult(
         "checked_in",
         None,
         _("Selamat datang, %(name)s.", name=invitation.person.name),
         person_card(invitation),
-        _where(attendance),
+        where(attendance),
         attendance.checked_in_at.isoformat(),
         attendance.id,
     )
 
 
-def _meeting_refusal(
+def meeting_refusal(
     meeting: Meeting,
     site: MeetingSite | None,
     invitation: Invitation | None = None,
@@ -233,16 +252,16 @@ def _meeting_refusal(
 ) -> CheckinResult | None:
     """Not scheduled or live, or outside the check-in window (now, or at ``scanned_at``)."""
     if meeting.status not in ACTIVE:
-        return _refused(
+        return refused(
             "meeting_not_open", _("Rapat ini belum dibuka atau sudah selesai."), invitation
         )
     closed = opening.checkin_refusal(
         meeting, site=site, invitation=invitation, scanned_at=scanned_at
     )
-    return _refused(*closed, invitation) if closed is not None else None
+    return refused(*closed, invitation) if closed is not None else None
 
 
-def _invitation_refusal(
+def invitation_refusal(
     invitation: Invitation | None,
     site: MeetingSite | None,
     meeting: Meeting,
@@ -250,13 +269,70 @@ def _invitation_refusal(
     scanned_at: datetime | None = None,
 ) -> CheckinResult | None:
     if invitation is None:
-        return _refused("not_invited", _("Tidak terdaftar sebagai undangan rapat ini."))
+        return refused("not_invited", _("Tidak terdaftar sebagai undangan rapat ini."))
     if invitation.meeting_id != meeting.id:
-        return _refused(
+        return refused(
             "wrong_meeting",
             _("Undangan untuk rapat lain: %(title)s.", title=invitation.meeting.title),
             invitation,
         )
     if invitation.withdrawn_at is not None:
-        return _refused("withdrawn", _("Undangan ini sudah ditarik."), invitation)
-    return _meeting_refusal(meeting, site, invitation, scanned_at)
+        return refused("withdrawn", _("Undangan ini sudah ditarik."), invitation)
+    return meeting_refusal(meeting, site, invitation, scanned_at)
+
+
+def admit_earliest(
+    invitation: Invitation,
+    site: MeetingSite,
+    method: CheckinMethod,
+    scanned_at: datetime,
+    actor: User | None,
+) -> CheckinResult:
+    """An offline scan arriving late: the earliest scan of a person wins, across sites.
+
+    If the person was already recorded later (elsewhere or here), this earlier scan takes
+    its place and the later one is kept as a conflict for the secretariat; if they were
+    recorded earlier, this scan is the conflict.
+    """
+    existing = db.session.scalar(
+        select(Attendance).where(
+            Attendance.meeting_id == invitation.meeting_id,
+            Attendance.person_id == invitation.person_id,
+        )
+    )
+    if existing is None:
+        return admit(invitation, site, method, at=scanned_at, actor=actor)
+    if existing.site_id == site.id and existing.checked_in_at <= scanned_at:
+        return already(existing, invitation)
+    if existing.checked_in_at <= scanned_at:
+        db.session.add(
+            CheckinConflict(
+                meeting_id=invitation.meeting_id,
+                person_id=invitation.person_id,
+                attendance=existing,
+                other_site=site,
+                other_scanned_at=scanned_at,
+            )
+        )
+        return already(existing, invitation)
+    if existing.site_id != site.id:
+        db.session.add(
+            CheckinConflict(
+                meeting_id=invitation.meeting_id,
+                person_id=invitation.person_id,
+                attendance=existing,
+                other_site=existing.site,
+                other_scanned_at=existing.checked_in_at,
+            )
+        )
+    existing.site, existing.checked_in_at, existing.method = site, scanned_at, method
+    existing.recorded_by = actor
+    return CheckinResult(
+        "checked_in",
+        None,
+        _("Selamat datang, %(name)s.", name=invitation.person.name),
+        person_card(invitation),
+        where(existing),
+        scanned_at.isoformat(),
+        existing.id,
+    )

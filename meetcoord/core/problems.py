@@ -1,4 +1,8 @@
-"""``application/problem+json`` (RFC 9457) bodies, the API's one error format."""
+"""``application/problem+json`` (RFC 9457) bodies, the API's one error format.
+
+In core, not in ``api/``: the app-wide error handlers (``core.views``) answer every error
+under :data:`API_PREFIX` in this format, and core imports no feature package (DESIGN §3).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,9 @@ from typing import Any
 from flask import Response, json
 
 PROBLEM_TYPE = "application/problem+json"
+# Where the JSON API lives: ``api/`` mounts its blueprints here, and an error under it is
+# answered as problem+json instead of an HTML page.
+API_PREFIX = "/api/v1"
 
 TITLES = {
     400: "Bad Request",

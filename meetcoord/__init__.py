@@ -96,6 +96,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from meetcoord.access.views import bp as institutions_bp
     from meetcoord.accounts.views import bp as accounts_bp
     from meetcoord.accounts.views_admin import bp as admin_bp
     from meetcoord.checkin.desk_views import bp as desk_bp
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(institutions_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(outbox_bp)
@@ -136,6 +138,7 @@ def _register_api(app: Flask) -> None:
 
     init_api(app)
     with app.app_context():
+        from meetcoord.access.api import blueprints as access_blueprints
         from meetcoord.accounts.api import blueprints as account_blueprints
         from meetcoord.checkin.api import blueprints as checkin_blueprints
         from meetcoord.directory.api import blueprints as directory_blueprints
@@ -147,6 +150,7 @@ def _register_api(app: Flask) -> None:
 
         for blp in [
             *account_blueprints,
+            *access_blueprints,
             *directory_blueprints,
             *meeting_blueprints,
             *checkin_blueprints,

@@ -107,8 +107,10 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     ("PAGE_SIZE", "PAGE_SIZE", int_range(5, 200), "25"),
     ("CSV_MAX_BYTES", "CSV_MAX_BYTES", int_range(1024, 50 * 1024 * 1024), str(2 * 1024 * 1024)),
     ("CSV_MAX_ROWS", "CSV_MAX_ROWS", int_range(1, 100_000), "5000"),
+    # The first institution's letterhead, sender and letter numbers (the institutions
+    # migration creates it from these); afterwards each institution keeps its own, and these
+    # serve only what belongs to no meeting (the page footer, a mail about an address).
     ("INSTITUTION_NAME", "INSTITUTION_NAME", text, "Badan Perencanaan Pembangunan Daerah"),
-    # The letterhead of every document (notulen, berita acara, surat undangan).
     ("INSTITUTION_ADDRESS", "INSTITUTION_ADDRESS", text, ""),
     ("INSTITUTION_LOGO", "INSTITUTION_LOGO", logo_file, ""),
     ("INSTITUTION_CITY", "INSTITUTION_CITY", text, ""),  # "Tambolaka, 15 Maret 2024"

@@ -1,5 +1,6 @@
 """Every feature's models, imported in one place so the metadata Alembic sees is complete."""
 
+from meetcoord.access.models import Institution, Membership
 from meetcoord.accounts.models import ApiToken, Role, User
 from meetcoord.actions.models import Action
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinNonce
@@ -52,6 +53,7 @@ __all__ = [
     "DocumentStep",
     "Forum",
     "ForumMember",
+    "Institution",
     "Invitation",
     "ItemNote",
     "LetterSequence",
@@ -59,6 +61,7 @@ __all__ = [
     "Meeting",
     "MeetingEvent",
     "MeetingSite",
+    "Membership",
     "Organization",
     "OutboxMessage",
     "Person",

@@ -46,6 +46,7 @@ def seed(n: int) -> dict[str, Any]:
         ]
         db.session.add_all([editor, wita, wit, *people])
         db.session.flush()
+        factories.membership(editor, factories.default_institution(), "secretariat")
         meeting = services.create_meeting(
             editor,
             {

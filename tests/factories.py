@@ -9,6 +9,10 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
+from meetcoord.access.institutions import member_role_for
+from meetcoord.access.models import Institution, MemberRole, Membership
 from meetcoord.accounts.models import Role, User
 from meetcoord.checkin.models import Attendance, CheckinMethod
 from meetcoord.core.db import utcnow
@@ -37,7 +41,31 @@ def _add(obj: Any) -> Any:
     return obj
 
 
-def user(role: Role | str = Role.SECRETARIAT, **fields: Any) -> User:
+def default_institution() -> Institution:
+    """The institution the migrations created from the test settings (the first one)."""
+    return db.session.scalars(select(Institution).order_by(Institution.id)).first()
+
+
+def institution(**fields: Any) -> Institution:
+    n = next(_seq)
+    fields.setdefault("name", f"Bappeda Kabupaten Uji {n}")
+    fields.setdefault("letter_number_pattern", f"{n}/{{seq}}/UJI/{{year}}")
+    return _add(Institution(**fields))
+
+
+def membership(account: User, inst: Institution, role: MemberRole | str) -> Membership:
+    return _add(Membership(user_id=account.id, institution_id=inst.id, role=MemberRole(role)))
+
+
+def user(
+    role: Role | str = Role.SECRETARIAT,
+    *,
+    institution: Institution | None = None,
+    member: bool = True,
+    **fields: Any,
+) -> User:
+    """A staff account, member of ``institution`` (the default one) with its own role,
+    unless ``member`` is False."""
     n = next(_seq)
     account = User(
         email=fields.pop("email", f"staf{n}@bappeda.example.go.id"),
@@ -46,7 +74,12 @@ def user(role: Role | str = Role.SECRETARIAT, **fields: Any) -> User:
         **fields,
     )
     account.set_password(PASSWORD)
-    return _add(account)
+    _add(account)
+    if member:
+        membership(
+            account, institution or default_institution(), member_role_for(account.role.value)
+        )
+    return account
 
 
 def organization(**fields: Any) -> Organization:
@@ -70,6 +103,8 @@ def forum(members: int = 0, **fields: Any) -> Forum:
     n = next(_seq)
     fields.setdefault("name", f"Forum Koordinasi Uji {n}")
     fields.setdefault("decree_number", f"{n}/KEP/HK/2023")
+    if "institution" not in fields:
+        fields.setdefault("institution_id", default_institution().id)
     created = _add(Forum(**fields))
     for _ in range(members):
         _add(ForumMember(forum=created, person=person(), role=ForumRole.MEMBER))

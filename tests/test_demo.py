@@ -214,7 +214,7 @@ def test_the_demo_meeting_is_ready_to_run_live_and_mails_nobody(demo, runner, cl
     from meetcoord.meetings.models import InviteeRole, MeetingStatus
 
     meeting = find_demo_meeting()
-    assert demo["meetings"] == 2  # this one and last week's (below)
+    assert demo["meetings"] == 3  # this one, last week's (below) and NTB's co-hosted draft
     assert meeting.status is MeetingStatus.SCHEDULED
     assert [s.venue.zone_label for s in meeting.sites] == ["WITA", "WITA", "WIB"]
     assert len(meeting.agenda) == 3
@@ -266,7 +266,7 @@ def test_last_weeks_meeting_was_held_through_the_live_room(demo):
     from meetcoord.meetings.models import InviteeRole, MeetingStatus
 
     meeting, _minutes = _past()
-    assert demo["meetings"] == 2
+    assert demo["meetings"] == 3
     assert meeting.status is MeetingStatus.CLOSED
     assert "Stunting" in meeting.title
     assert meeting.forum.short_name == "Forum BangKIT"
@@ -414,3 +414,55 @@ def test_cli_prints_the_past_meetings_document_links_and_they_open(demo, runner,
     assert "e-PPGBM" in response.get_data(as_text=True)
     # the chair's link to the same draft: not theirs to read until it is circulated
     assert app.test_client().get(chair.group(1)).status_code == 404
+
+
+def test_demo_institutions_own_their_work(demo):
+    """Each seed body is an institution with its own letterhead and numbers; the BangKIT
+    meetings are Bappeda SBD's, the NTB synchronisation is co-hosted by Lombok Timur, and
+    each demo staff login works for its own institution."""
+    from meetcoord.access.models import Institution, MemberRole, Membership
+    from meetcoord.demo.meetings import find_cohosted_meeting, find_demo_meeting
+    from meetcoord.demo.past_meeting import find_past_meeting
+
+    assert demo["institutions"] == 5
+    by_short = {
+        inst.short_name: inst
+        for inst in db.session.scalars(
+            select(Institution).where(Institution.short_name.is_not(None))
+        )
+    }
+    assert set(by_short) == {
+        "Bappeda SBD",
+        "BAPPEDA NTB",
+        "BAPPEDA Lombok Timur",
+        "Bappeda Maluku",
+        "Bappenas",
+    }
+    patterns = [inst.letter_number_pattern for inst in by_short.values()]
+    assert len(set(patterns)) == len(patterns)  # a letter shows whose it is
+    assert all(inst.organization_id is not None for inst in by_short.values())
+    sbd, ntb, lotim = (
+        by_short["Bappeda SBD"],
+        by_short["BAPPEDA NTB"],
+        by_short["BAPPEDA Lombok Timur"],
+    )
+    assert find_demo_meeting().institution_id == sbd.id
+    assert find_past_meeting().institution_id == sbd.id
+    assert (
+        db.session.scalar(select(Forum).where(Forum.short_name == "Forum BangKIT")).institution_id
+        == sbd.id
+    )
+    synchronisation = find_cohosted_meeting()
+    assert (synchronisation.institution_id, synchronisation.cohost_institution_id) == (
+        ntb.id,
+        lotim.id,
+    )
+    memberships = {
+        (m.user.email, m.institution.short_name, m.role)
+        for m in db.session.scalars(select(Membership))
+    }
+    assert memberships == {
+        ("bappeda.sbd@meetcoord.example", "Bappeda SBD", MemberRole.SECRETARIAT),
+        ("bappeda.ntb@meetcoord.example", "BAPPEDA NTB", MemberRole.SECRETARIAT),
+        ("pemantau@meetcoord.example", "Bappenas", MemberRole.VIEWER),
+    }

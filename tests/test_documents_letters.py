@@ -303,10 +303,12 @@ def test_no_letter_for_a_closed_meeting_and_a_refusal_uses_no_number(
     assert letter.number == f"005/001/BAPPEDA/{today_in_wita().year}"
 
 
-def test_letter_number_follows_the_configured_pattern(
-    app: Flask, auth: Any, scheduled: Rakor, monkeypatch: pytest.MonkeyPatch
+def test_letter_number_follows_the_institutions_pattern(
+    app: Flask, auth: Any, scheduled: Rakor
 ) -> None:
-    monkeypatch.setitem(app.config, "LETTER_NUMBER_PATTERN", "B-{seq:04d}/UND/{month_roman}/{year}")
+    """The meeting's institution numbers the letter (the settings only seeded the first)."""
+    scheduled.meeting.institution.letter_number_pattern = "B-{seq:04d}/UND/{month_roman}/{year}"
+    db.session.commit()
     doc_id = document_id_from(issue_letter(auth, scheduled.meeting.id))
     today = today_in_wita()
     expected = f"B-0001/UND/{ROMAN_MONTHS[today.month - 1]}/{today.year}"

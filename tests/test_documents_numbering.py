@@ -1,5 +1,6 @@
-"""Letter numbers: a yearly running sequence per kind of letter, never given out twice,
-not even to two secretariats issuing the year's first letters at the same moment."""
+"""Letter numbers: a yearly running sequence per institution and kind of letter, never
+given out twice, not even to two secretariats issuing the year's first letters at the same
+moment."""
 
 from __future__ import annotations
 
@@ -9,33 +10,41 @@ from typing import Any
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from meetcoord.extensions import db
 from meetcoord.minutes.invitation_letters import next_number
 from meetcoord.minutes.models import LetterSequence
+from tests import factories
 from tests.conftest import postgres_url, skip_or_fail
 from tests.support import throwaway_app, throwaway_postgres
 
 
-def test_numbers_run_per_year_and_per_scope(app: Any) -> None:
-    assert [next_number("invitation_letter", 2031) for _ in range(3)] == [1, 2, 3]
-    assert next_number("invitation_letter", 2032) == 1  # a new year starts again
-    assert next_number("circular", 2031) == 1  # another kind of letter has its own
+def test_numbers_run_per_year_per_scope_and_per_institution(app: Any) -> None:
+    home = factories.default_institution().id
+    other = factories.institution().id
+    assert [next_number(home, "invitation_letter", 2031) for _ in range(3)] == [1, 2, 3]
+    assert next_number(home, "invitation_letter", 2032) == 1  # a new year starts again
+    assert next_number(home, "circular", 2031) == 1  # another kind of letter has its own
+    assert next_number(other, "invitation_letter", 2031) == 1  # another institution too
+    assert next_number(home, "invitation_letter", 2031) == 4
     db.session.commit()
     rows = db.session.query(LetterSequence).order_by(LetterSequence.id).all()
-    assert [(r.scope, r.year, r.last_value) for r in rows] == [
-        ("invitation_letter", 2031, 3),
-        ("invitation_letter", 2032, 1),
-        ("circular", 2031, 1),
+    assert [(r.institution_id, r.scope, r.year, r.last_value) for r in rows] == [
+        (home, "invitation_letter", 2031, 4),
+        (home, "invitation_letter", 2032, 1),
+        (home, "circular", 2031, 1),
+        (other, "invitation_letter", 2031, 1),
     ]
 
 
 def test_a_refused_letter_uses_no_number(app: Any) -> None:
     """The counter moves in the letter's own transaction: a rollback gives it back."""
-    assert next_number("invitation_letter", 2033) == 1
+    home = factories.default_institution().id
+    assert next_number(home, "invitation_letter", 2033) == 1
     db.session.rollback()
-    assert next_number("invitation_letter", 2033) == 1
+    assert next_number(home, "invitation_letter", 2033) == 1
 
 
 @pytest.mark.postgres
@@ -50,6 +59,8 @@ def test_concurrent_first_letters_of_a_year_get_distinct_numbers(
         with other.app_context():
             upgrade()
             engine = db.engine
+            with engine.connect() as conn:  # the institution the migration created
+                home = conn.execute(text("SELECT min(id) FROM institutions")).scalar_one()
         # The suite's ``db.session`` is bound to the test database's one connection; each
         # writer here needs its own session and connection on the throwaway database.
         sessions = scoped_session(sessionmaker(bind=engine), scopefunc=threading.get_ident)
@@ -63,7 +74,7 @@ def test_concurrent_first_letters_of_a_year_get_distinct_numbers(
             try:
                 with other.app_context():
                     start.wait(timeout=10)
-                    number = next_number("invitation_letter", 2031)
+                    number = next_number(home, "invitation_letter", 2031)
                     db.session.commit()
                     taken.append(number)
             except BaseException as exc:  # reported below, with the others' results

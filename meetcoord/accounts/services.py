@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
+from meetcoord.access.institutions import join_only_institution
 from meetcoord.accounts import sessions, throttle
 from meetcoord.accounts.models import ApiToken, Role, User
 from meetcoord.accounts.passwords import dummy_hash, password_problems, verify_password
@@ -81,6 +82,7 @@ def create_user(
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    join_only_institution(user)
     audit.record(actor, "create", user, f"user {email} ({user.role.value})")
     db.session.commit()
     return user

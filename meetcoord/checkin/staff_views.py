@@ -15,6 +15,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from meetcoord.access.institutions import letterhead_for
 from meetcoord.checkin import exports, list_pdf, staff
 from meetcoord.checkin.lists import attendance_lists, attendance_time
 from meetcoord.core.errors import NotFound, ValidationError
@@ -114,12 +115,9 @@ def download(meeting_id: int, key: str, fmt: str) -> Any:
     elif fmt == "xlsx":
         body = exports.to_xlsx(lists) if chosen.combined else exports.to_xlsx_one(chosen)
     else:
-        config = current_app.config
         body = list_pdf.to_pdf(
             lists.sites if chosen.combined else [chosen],
-            institution=config["INSTITUTION_NAME"],
-            address=config.get("INSTITUTION_ADDRESS"),
-            logo=config.get("INSTITUTION_LOGO"),
+            **letterhead_for(meeting).header(),
             combined=lists.combined if chosen.combined else None,
         )
     name = exports.filename(meeting.id, chosen, fmt)

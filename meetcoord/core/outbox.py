@@ -76,17 +76,22 @@ def enqueue(
     return row
 
 
-def text_message(to: str, name: str, subject: str, body: str) -> EmailMessage:
+def text_message(
+    to: str, name: str, subject: str, body: str, *, sender_name: str | None = None
+) -> EmailMessage:
     """A plain-text mail from the institution to one person, in Indonesian.
 
     For the short notices every feature sends (circulation, a signing code, a personal
     link sent again); invitations with calendar files are composed by ``calendar``.
+    ``sender_name`` is the From display name of the meeting's institution; the
+    installation's name when the mail belongs to no meeting. The address is always
+    ``MAIL_FROM``, the one mailbox the installation sends from.
     """
     config = current_app.config
     message = EmailMessage(policy=SMTP)
     # Names and titles may hold what a header cannot (a line break stored before names
     # were cleaned at input): one clean line each, so no stored value can break a mail.
-    message["From"] = mailbox(config["INSTITUTION_NAME"], config["MAIL_FROM"])
+    message["From"] = mailbox(sender_name or config["INSTITUTION_NAME"], config["MAIL_FROM"])
     message["To"] = mailbox(name, to)
     message["Subject"] = header_text(subject)
     message["Date"] = format_datetime(utcnow())

@@ -15,6 +15,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from meetcoord.access import services as access
+from meetcoord.access.institutions import member_role_for
+from meetcoord.access.models import Institution, Membership
 from meetcoord.accounts import services as accounts
 from meetcoord.accounts.models import Role, User
 from meetcoord.directory import services as directory
@@ -31,6 +34,7 @@ class DemoLogin:
     password: str
     name: str
     note: str = ""
+    institution: str = ""  # key in demo.institutions; the staff account works for it
 
 
 # Published on purpose (README, `meetcoord demo logins`): never use them on a real server.
@@ -44,6 +48,7 @@ DEMO_LOGINS: list[DemoLogin] = [
         "Tambolaka-2026",
         "Rambu Yuliana Kaka",
         "Sekretariat Forum BangKIT, Bappeda Sumba Barat Daya",
+        "sbd",
     ),
     DemoLogin(
         "secretariat",
@@ -51,6 +56,7 @@ DEMO_LOGINS: list[DemoLogin] = [
         "Mataram-2026",
         "Baiq Laila Hidayati",
         "Sekretariat BAPPEDA Provinsi NTB",
+        "ntb",
     ),
     DemoLogin(
         "viewer",
@@ -58,6 +64,7 @@ DEMO_LOGINS: list[DemoLogin] = [
         "Pemantau-2026",
         "Dimas Prasetyo",
         "read-only, Bappenas",
+        "bappenas",
     ),
 ]
 
@@ -77,6 +84,8 @@ def _existing(model: type, column: Any, value: str) -> Any:
 class _Loader:
     def __init__(self) -> None:
         self.created: dict[str, int] = {
+            "institutions": 0,
+            "memberships": 0,
             "users": 0,
             "organizations": 0,
             "people": 0,
@@ -89,7 +98,47 @@ class _Loader:
         self.orgs: dict[str, Organization] = {}
         self.domains: dict[str, str] = {}
         self.forums: dict[str, Forum] = {}
+        self.institutions: dict[str, Institution] = {}
         self.actor: User | None = None
+
+    def institutions_(self) -> None:
+        """Before the accounts: with several institutions, a new account joins none by
+        itself (``access.institutions.join_only_institution``); ``memberships`` places it."""
+        from meetcoord.demo.institutions import INSTITUTIONS
+
+        for entry in INSTITUTIONS:
+            inst = _existing(Institution, Institution.name, entry["name"])
+            if inst is None:
+                data = {k: v for k, v in entry.items() if k not in ("key", "organization")}
+                inst = access.save_institution(None, data)  # the installation itself
+                self.created["institutions"] += 1
+            self.institutions[entry["key"]] = inst
+
+    def link_institutions(self) -> None:
+        """Each institution points at the same body in the directory."""
+        from meetcoord.demo.institutions import INSTITUTIONS
+
+        for entry in INSTITUTIONS:
+            inst = self.institutions[entry["key"]]
+            org = self.orgs[entry["organization"]]
+            if inst.organization_id is None:
+                access.save_institution(self.actor, {"organization_id": org.id}, inst)
+
+    def memberships(self) -> None:
+        for login in DEMO_LOGINS:
+            user = accounts.find_by_email(login.email)
+            if user is None or not login.institution:
+                continue
+            inst = self.institutions[login.institution]
+            exists = db.session.scalar(
+                select(Membership.id).where(
+                    Membership.user_id == user.id, Membership.institution_id == inst.id
+                )
+            )
+            if exists is None:
+                role = member_role_for(login.role).value
+                access.add_member(self.actor, inst, {"user_id": user.id, "role": role})
+                self.created["memberships"] += 1
 
     def users(self) -> None:
         for login in DEMO_LOGINS:
@@ -122,10 +171,12 @@ class _Loader:
 
     def forums_(self) -> None:
         from meetcoord.demo.forums import FORUMS
+        from meetcoord.demo.institutions import FORUM_OWNERS
 
         for entry in FORUMS:
             data = {k: v for k, v in entry.items() if k not in ("key", "organization")}
             data["organization_id"] = self.orgs[entry["organization"]].id
+            data["institution_id"] = self.institutions[FORUM_OWNERS[entry["key"]]].id
             forum = _existing(Forum, Forum.name, data["name"])
             if forum is None:
                 forum = directory.save_forum(self.actor, data)
@@ -185,6 +236,15 @@ class _Loader:
             create_demo_meeting(self.actor, self.forums["bangkit"])
             self.created["meetings"] += 1
 
+    def cohosted_meeting(self) -> None:
+        from meetcoord.demo.meetings import create_cohosted_meeting, find_cohosted_meeting
+
+        staff = accounts.find_by_email("bappeda.ntb@meetcoord.example")
+        if staff is not None and find_cohosted_meeting() is None:
+            ntb, lotim = self.institutions["ntb"], self.institutions["lotim"]
+            create_cohosted_meeting(staff, ntb.id, lotim.id)
+            self.created["meetings"] += 1
+
     def past_meeting(self) -> None:
         from meetcoord.demo.past_meeting import (
             SECRETARIAT_EMAIL,
@@ -210,11 +270,15 @@ class _Loader:
 def load_demo() -> dict[str, int]:
     """Create the demo accounts, directory and meeting; returns how many of each were made."""
     loader = _Loader()
+    loader.institutions_()
     loader.users()
     loader.organizations()
+    loader.link_institutions()
+    loader.memberships()
     loader.forums_()
     loader.people()
     loader.venues()
     loader.meeting()
+    loader.cohosted_meeting()
     loader.past_meeting()
     return loader.created

@@ -74,6 +74,7 @@ def forum_meeting(
             "purpose": purpose,
             "host_venue_id": venues[HOST].id,
             "forum_id": forum.id,
+            "institution_id": forum.institution_id,  # the forum's secretariat's
             "start_at": f"{start:%Y-%m-%dT%H:%M}",
             "end_at": f"{start + timedelta(hours=3):%Y-%m-%dT%H:%M}",
         },
@@ -99,3 +100,52 @@ def forum_meeting(
 
 def invitation_with(meeting: Meeting, role: InviteeRole) -> Invitation | None:
     return next((i for i in meeting.invitations if i.role is role), None)
+
+
+# The NTB synchronisation (seed 002): BAPPEDA NTB hosts in Mataram, BAPPEDA Lombok Timur
+# co-hosts from Selong, so both secretariats work on it (a draft, for the demo to finish).
+SYNC_TITLE = (
+    "Sinkronisasi Perencanaan Partisipatif dengan Hasil Musrenbang Kabupaten Lombok Timur "
+    "dan Provinsi Nusa Tenggara Barat"
+)
+SYNC_HOST = "Ruang Rapat BAPPEDA Provinsi NTB, Mataram"
+SYNC_LINKED = "Ruang Rapat BAPPEDA Kabupaten Lombok Timur, Selong"
+SYNC_AGENDA = (
+    ("Pembukaan dan arahan Kepala BAPPEDA Provinsi NTB", 15, "presentation"),
+    ("Paparan program kerja HIMASPI hasil semiloka", 45, "presentation"),
+    ("Penelusuran usulan dalam dokumen perencanaan kabupaten dan provinsi", 90, "discussion"),
+)
+
+
+def find_cohosted_meeting() -> Meeting | None:
+    return db.session.scalar(select(Meeting).where(Meeting.title == SYNC_TITLE))
+
+
+def create_cohosted_meeting(actor: User, owner_id: int, cohost_id: int) -> Meeting:
+    """Next week's Tuesday, 09.00-12.00 WITA, in Mataram with Selong linked."""
+    today = datetime.now(get_zone("Asia/Makassar")).date()
+    tuesday = today + timedelta(days=7 + (1 - today.weekday()) % 7)
+    start = datetime.combine(tuesday, datetime.min.time()).replace(hour=9)
+    venues = {v.name: v for v in db.session.scalars(select(Venue))}
+    meeting = services.create_meeting(
+        actor,
+        {
+            "title": SYNC_TITLE,
+            "kind": "musrenbang_sync",
+            "purpose": (
+                "Mengidentifikasi kegiatan HIMASPI yang sudah terakomodasi dalam dokumen "
+                "perencanaan pembangunan Kabupaten Lombok Timur dan Provinsi NTB."
+            ),
+            "host_venue_id": venues[SYNC_HOST].id,
+            "institution_id": owner_id,
+            "cohost_institution_id": cohost_id,
+            "start_at": f"{start:%Y-%m-%dT%H:%M}",
+            "end_at": f"{start + timedelta(hours=3):%Y-%m-%dT%H:%M}",
+        },
+    )
+    services.add_site(actor, meeting, {"venue_id": venues[SYNC_LINKED].id})
+    for item_title, minutes, kind in SYNC_AGENDA:
+        agenda.add_agenda_item(
+            actor, meeting, {"title": item_title, "planned_minutes": minutes, "kind": kind}
+        )
+    return meeting

@@ -117,6 +117,7 @@ def clean_forum(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, 
     c.day("decree_date")
     c.text("decree_issuer", 200)
     c.integer("organization_id", minimum=1)
+    c.integer("institution_id", minimum=1)
     c.text("description", 5000, multiline=True)
     return c.done(_l("Data forum tidak valid."))
 

@@ -133,6 +133,7 @@ class ForumForm(DirectoryForm):
     decree_date = StringField(_l("Tanggal SK"), render_kw={"type": "date"})
     decree_issuer = StringField(_l("Penerbit SK"), render_kw={"maxlength": 200})
     organization_id = SelectField(_l("Sekretariat (organisasi)"), choices=options([NONE_PAIR]))
+    institution_id = SelectField(_l("Lembaga pemilik"), choices=[])
     description = TextAreaField(_l("Keterangan"), render_kw={"rows": 4})
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -19,6 +19,9 @@ from meetcoord.core.db import TimestampMixin, str_enum
 from meetcoord.core.timezones import zone_label
 from meetcoord.directory.regions import zone_for_region
 from meetcoord.extensions import db
+
+if TYPE_CHECKING:
+    from meetcoord.access.models import Institution
 
 
 class OrgKind(enum.StrEnum):
@@ -190,8 +193,14 @@ class Forum(NamedMixin, TimestampMixin, db.Model):
         ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )  # the secretariat that runs the forum
     description: Mapped[str | None] = mapped_column(Text)
+    # The institution that owns the forum (its staff keep it); the directory's people,
+    # organizations and venues stay shared.
+    institution_id: Mapped[int] = mapped_column(
+        ForeignKey("institutions.id", ondelete="RESTRICT"), index=True
+    )
 
     organization: Mapped[Organization | None] = relationship()
+    institution: Mapped[Institution] = relationship()
     members: Mapped[list[ForumMember]] = relationship(
         back_populates="forum",
         cascade="all, delete-orphan",

@@ -153,6 +153,12 @@ class ForumSchema(ApiSchema):
     organization_name = _derived(
         lambda forum: _name_of(forum.organization), "string", nullable=True
     )
+    institution_id = Int(
+        metadata={
+            "description": "Lembaga pemilik forum. Bawaan: lembaga Anda; wajib bila Anda "
+            "sekretariat lebih dari satu lembaga."
+        }
+    )
     description = _optional_text()
     member_count = _derived(lambda forum: len(forum.members), "integer")
     created_at = fields.DateTime(dump_only=True)

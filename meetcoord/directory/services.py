@@ -15,6 +15,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from meetcoord.access.institutions import acting_institution
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
 from meetcoord.core.cleaning import name_key
@@ -271,6 +272,11 @@ def save_person(
 def save_forum(actor: User | None, data: Mapping[str, Any], forum: Forum | None = None) -> Forum:
     require_editor(actor)
     values = clean_forum(data, partial=forum is not None)
+    chosen = values.pop("institution_id", None)
+    if forum is None or (chosen is not None and chosen != forum.institution_id):
+        # A new forum is its secretariat's institution's; moving it needs the actor to
+        # work for the new one as well.
+        values["institution_id"] = acting_institution(actor, chosen).id
     _require_existing(Organization, values.get("organization_id"), "organization_id")
     _require_unique_name(Forum, values.get("name"), forum.id if forum else None)
     return _save(actor, forum or Forum(), values, "forum")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from meetcoord.access.institutions import institution_choices
 from meetcoord.core.errors import Conflict, NotFound, ValidationError
 from meetcoord.core.validation import parse_int
 from meetcoord.directory import services
@@ -75,6 +76,12 @@ def forum_detail(forum_id: int) -> Any:
     return _render_detail(forum, _member_form(forum))
 
 
+def _prepare_form(form: ForumForm, forum: Forum | None) -> None:
+    form.organization_id.choices = organization_options()
+    current = forum.institution_id if forum is not None else None
+    form.institution_id.choices = options(institution_choices(actor(), current))
+
+
 register_editing(
     Editing(
         name="forum",
@@ -93,9 +100,7 @@ register_editing(
             if forum
             else url_for("directory.forums")
         ),
-        prepare=lambda form, forum: setattr(
-            form.organization_id, "choices", organization_options()
-        ),
+        prepare=_prepare_form,
     )
 )
 

@@ -75,6 +75,8 @@ def clean_meeting(
     c.choice("kind", MeetingKind, required=True)
     c.integer("host_venue_id", minimum=1, required=True)
     c.integer("forum_id", minimum=1)
+    c.integer("institution_id", minimum=1)
+    c.integer("cohost_institution_id", minimum=1)
     c.url("online_url")
     c.moment("start_at", zone_name, required=True)
     c.moment("end_at", zone_name, required=True)

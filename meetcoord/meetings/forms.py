@@ -73,6 +73,10 @@ class MeetingForm(ServiceForm):
     start_at = StringField(_l("Mulai"), render_kw=WHEN_KW)
     end_at = StringField(_l("Selesai"), render_kw=WHEN_KW)
     forum_id = SelectField(_l("Forum (opsional)"), choices=options([NONE_PAIR]))
+    institution_id = SelectField(_l("Penyelenggara"), choices=[])
+    cohost_institution_id = SelectField(
+        _l("Penyelenggara bersama (opsional)"), choices=options([NONE_PAIR])
+    )
     online_url = StringField(
         _l("Tautan daring"), render_kw={"type": "url", "placeholder": "https://"}
     )
@@ -81,7 +85,11 @@ class MeetingForm(ServiceForm):
 
 
 class SeriesEditForm(MeetingForm):
-    """The same fields; only filled ones are sent, so the series keeps the rest."""
+    """The same fields; only filled ones are sent, so the series keeps the rest. Its owner
+    is not changed here: a select always sends a value, which would move the series."""
+
+    institution_id = None
+    cohost_institution_id = None
 
 
 class SiteForm(ServiceForm):

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from flask import current_app
 
+from meetcoord.access.institutions import letterhead_for
 from meetcoord.calendar.compose import compose_invitation
 from meetcoord.calendar.data import (
     AgendaLine,
@@ -37,8 +38,9 @@ def _place(site: MeetingSite) -> str:
     return ", ".join(part for part in (venue.name, venue.address, venue.city) if part)
 
 
-def organizer() -> Contact:
-    return Contact(current_app.config["INSTITUTION_NAME"], current_app.config["MAIL_FROM"])
+def organizer(meeting: Meeting) -> Contact:
+    """The meeting's institution as the calendar's ORGANIZER and the mail's From name."""
+    return Contact(letterhead_for(meeting).sender_name, current_app.config["MAIL_FROM"])
 
 
 def event_data(meeting: Meeting) -> EventData:
@@ -58,7 +60,7 @@ def event_data(meeting: Meeting) -> EventData:
         start_at=meeting.start_at,
         end_at=meeting.end_at,
         zone=host.timezone if host else (zones[0] if zones else DEFAULT_ZONE),
-        organizer=organizer(),
+        organizer=organizer(meeting),
         purpose=meeting.purpose or "",
         location=_place(host_site) if host_site else (meeting.online_url or ""),
         online_url=meeting.online_url,
@@ -99,20 +101,21 @@ def reader_event(invitation: Invitation, event: EventData) -> EventData:
 
 def _queue(invitations: Iterable[Invitation], method: Method) -> int:
     """Render and enqueue one message per invitee with an e-mail address."""
-    events: dict[int, EventData] = {}
-    sender = organizer()
-    institution = current_app.config["INSTITUTION_NAME"]
+    events: dict[int, tuple[EventData, str]] = {}
     queued = 0
     for invitation in invitations:
         if not invitation.person.email:
             continue  # reached by WhatsApp or letter; the secretariat sees who has no e-mail
-        event = events.get(invitation.meeting_id)
-        if event is None:
-            event = events[invitation.meeting_id] = event_data(invitation.meeting)
+        cached = events.get(invitation.meeting_id)
+        if cached is None:
+            meeting = invitation.meeting
+            cached = (event_data(meeting), letterhead_for(meeting).name)
+            events[invitation.meeting_id] = cached
+        event, institution = cached
         mail = InvitationMail(
             event=event,
             recipient=recipient(invitation, event),
-            sender=sender,
+            sender=event.organizer,  # the meeting's institution, from MAIL_FROM
             institution=institution,
             method=method,
         )

@@ -28,6 +28,7 @@ from meetcoord.core.tokens import new_salt
 from meetcoord.extensions import db
 
 if TYPE_CHECKING:
+    from meetcoord.access.models import Institution
     from meetcoord.accounts.models import User
     from meetcoord.directory.models import Forum, Organization, Person, Venue
 
@@ -105,10 +106,14 @@ class Series(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     rrule: Mapped[str] = mapped_column(String(300))  # RFC 5545 RRULE, e.g. FREQ=MONTHLY;…
     timezone: Mapped[str] = mapped_column(String(64))  # the zone the rule is read in
+    institution_id: Mapped[int] = mapped_column(
+        ForeignKey("institutions.id", ondelete="RESTRICT"), index=True
+    )
     forum_id: Mapped[int | None] = mapped_column(
         ForeignKey("forums.id", ondelete="RESTRICT"), index=True
     )
 
+    institution: Mapped[Institution] = relationship()
     meetings: Mapped[list[Meeting]] = relationship(
         back_populates="series", order_by="Meeting.start_at", passive_deletes="all"
     )
@@ -150,7 +155,19 @@ class Meeting(TimestampMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # The institution that owns the meeting (its letterhead, its numbers, its staff) and
+    # the one co-hosting it, if any (a province with a district: NTB + Lombok Timur).
+    institution_id: Mapped[int] = mapped_column(
+        ForeignKey("institutions.id", ondelete="RESTRICT"), index=True
+    )
+    cohost_institution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("institutions.id", ondelete="RESTRICT"), index=True
+    )
 
+    institution: Mapped[Institution] = relationship(foreign_keys=[institution_id])
+    cohost_institution: Mapped[Institution | None] = relationship(
+        foreign_keys=[cohost_institution_id]
+    )
     host_venue: Mapped[Venue | None] = relationship()
     forum: Mapped[Forum | None] = relationship()
     series: Mapped[Series | None] = relationship(back_populates="meetings")
@@ -178,6 +195,10 @@ class Meeting(TimestampMixin, db.Model):
         CheckConstraint("end_at > start_at", name="ends_after_start"),
         CheckConstraint(QUORUM_RULE_CHECK, name="quorum_rule"),
         UniqueConstraint("series_id", "recurrence_at"),
+        CheckConstraint(
+            "cohost_institution_id IS NULL OR cohost_institution_id <> institution_id",
+            name="cohost_not_owner",
+        ),
     )
 
     def __str__(self) -> str:

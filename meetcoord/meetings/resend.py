@@ -15,6 +15,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from meetcoord.access.institutions import letterhead_for
 from meetcoord.accounts.models import User
 from meetcoord.core import audit, outbox
 from meetcoord.core.audit import AuditEntry
@@ -94,7 +95,11 @@ def resend_link(actor: User | None, invitation: Invitation) -> str:
             )
         )
     message = outbox.text_message(
-        person.email, person.name, f"Tautan pribadi: {invitation.meeting.title}", _body(invitation)
+        person.email,
+        person.name,
+        f"Tautan pribadi: {invitation.meeting.title}",
+        _body(invitation),
+        sender_name=letterhead_for(invitation.meeting).sender_name,
     )
     outbox.enqueue(
         kind="personal_link",

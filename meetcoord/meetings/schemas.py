@@ -341,6 +341,15 @@ class MeetingSchema(QuorumFields):
     )
     online_url = _optional_text(format="uri", example="https://zoom.us/j/123")
     forum_id = Int(allow_none=True, metadata={"description": "Forum penyelenggara."})
+    institution_id = Int(
+        metadata={
+            "description": "Lembaga penyelenggara. Bawaan: lembaga Anda; wajib bila Anda "
+            "sekretariat lebih dari satu lembaga."
+        }
+    )
+    cohost_institution_id = Int(
+        allow_none=True, metadata={"description": "Penyelenggara bersama (lembaga lain)."}
+    )
     series_id = fields.Integer(dump_only=True, allow_none=True)
     is_series_exception = fields.Boolean(dump_only=True)
     sequence = fields.Integer(dump_only=True, metadata={"description": "SEQUENCE iCalendar."})
@@ -387,6 +396,7 @@ class SeriesSchema(ApiSchema):
     rrule = fields.String(dump_only=True)
     timezone = fields.String(dump_only=True)
     forum_id = fields.Integer(dump_only=True, allow_none=True)
+    institution_id = fields.Integer(dump_only=True)
     meeting_ids = fields.List(
         fields.Integer(), dump_only=True, metadata={"description": "Kejadian, urut waktu."}
     )

@@ -76,6 +76,8 @@ def _copy(actor: User | None, source: Meeting, start_at: datetime) -> Meeting:
         host_venue_id=source.host_venue_id,
         online_url=source.online_url,
         forum_id=source.forum_id,
+        institution_id=source.institution_id,
+        cohost_institution_id=source.cohost_institution_id,
         quorum_kind=source.quorum_kind,
         quorum_value=source.quorum_value,
         created_by=actor,
@@ -133,7 +135,13 @@ def create_series(actor: User | None, first: Meeting, rule: str) -> Series:
         raise ValidationError(
             _l("Aturan pengulangan tidak valid."), errors={"rrule": [date_range_message()]}
         )
-    series = Series(title=first.title, rrule=rule.strip(), timezone=zone, forum_id=first.forum_id)
+    series = Series(
+        title=first.title,
+        rrule=rule.strip(),
+        timezone=zone,
+        forum_id=first.forum_id,
+        institution_id=first.institution_id,
+    )
     db.session.add(series)
     first.series = series
     first.recurrence_at = starts[0]
@@ -186,6 +194,8 @@ def update_series(actor: User | None, series: Series, data: Mapping[str, Any]) -
         apply_changes(actor, meeting, changes)
     if "title" in values:
         series.title = values["title"]
+    if values.get("institution_id") is not None:  # moved with its meetings (API)
+        series.institution_id = targets[-1].institution_id
     audit.record(actor, "update_series", series, f"series {series.title}: {len(targets)} meetings")
     commit()
     return targets

@@ -18,6 +18,8 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from meetcoord.access.institutions import acting_institution, require_existing
+from meetcoord.access.models import Institution
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
 from meetcoord.core.db import utcnow
@@ -105,6 +107,32 @@ def _check_times(start_at: datetime, end_at: datetime) -> None:
         )
 
 
+COHOST_IS_OWNER = _l("Penyelenggara bersama harus lembaga lain.")
+
+
+def owners(actor: User | None, values: dict[str, Any], meeting: Meeting | None = None) -> None:
+    """Resolve ``institution_id`` and ``cohost_institution_id`` in cleaned ``values``.
+
+    A new meeting belongs to the actor's institution (or the one they chose among theirs);
+    moving a meeting to another institution needs the actor to work for that one too. The
+    co-host must exist and differ from the owner.
+    """
+    chosen = values.pop("institution_id", None)
+    owner: Institution | None = None
+    if meeting is None or (chosen is not None and chosen != meeting.institution_id):
+        owner = acting_institution(actor, chosen)
+        values["institution_id"] = owner.id
+    owner_id = owner.id if owner is not None else meeting.institution_id if meeting else None
+    if "cohost_institution_id" in values:
+        cohost = require_existing(values["cohost_institution_id"], "cohost_institution_id")
+        if cohost is not None and cohost.id == owner_id:
+            raise ValidationError(
+                COHOST_IS_OWNER, errors={"cohost_institution_id": [COHOST_IS_OWNER]}
+            )
+    elif meeting is not None and owner_id == meeting.cohost_institution_id:
+        raise ValidationError(COHOST_IS_OWNER, errors={"institution_id": [COHOST_IS_OWNER]})
+
+
 def commit() -> None:
     try:
         db.session.commit()
@@ -117,6 +145,7 @@ def create_meeting(actor: User | None, data: Mapping[str, Any]) -> Meeting:
     """A draft meeting; its host venue becomes its first site."""
     require_editor(actor)
     values = clean_meeting(data, zone_for(data, None))
+    owners(actor, values)
     host = _require(Venue, values["host_venue_id"], "host_venue_id")
     _require(Forum, values.get("forum_id"), "forum_id")
     _check_times(values["start_at"], values["end_at"])
@@ -146,6 +175,8 @@ def apply_changes(actor: User | None, meeting: Meeting, values: Mapping[str, Any
     """Write cleaned changes into the session (the caller commits); the fields that moved."""
     if meeting.status in (MeetingStatus.CLOSED, MeetingStatus.CANCELLED):
         raise Conflict(_l("Rapat yang sudah selesai atau dibatalkan tidak dapat diubah."))
+    values = dict(values)
+    owners(actor, values, meeting)
     host = _require(Venue, values.get("host_venue_id"), "host_venue_id")
     _require(Forum, values.get("forum_id"), "forum_id")
     if "start_at" in values and "end_at" not in values:

@@ -81,7 +81,7 @@ def index() -> Any:
 
 def _form_page(meeting: Meeting | None) -> Any:
     require_editor()
-    form = meeting_form(forms.MeetingForm())
+    form = meeting_form(forms.MeetingForm(), meeting)
     status, message, loose = 200, None, []
     if form.is_submitted():
         if meeting is None:

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from meetcoord.access.institutions import all_institution_choices, institution_choices
 from meetcoord.core.forms import current_actor
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.core.pagination import ListQuery
@@ -110,9 +111,14 @@ def local_input(moment: datetime | None, zone: str) -> str:
     return moment.astimezone(get_zone(zone)).strftime("%Y-%m-%dT%H:%M")
 
 
-def meeting_form(form: forms.MeetingForm) -> forms.MeetingForm:
+def meeting_form(form: forms.MeetingForm, meeting: Meeting | None = None) -> forms.MeetingForm:
     form.host_venue_id.choices = venue_options()
     form.forum_id.choices = forum_options()
+    if isinstance(form, forms.SeriesEditForm):
+        return form  # no owner fields (see the form)
+    current = meeting.institution_id if meeting is not None else None
+    form.institution_id.choices = options(institution_choices(current_actor(), current))
+    form.cohost_institution_id.choices = options([NONE_PAIR, *all_institution_choices()])
     return form
 
 
@@ -124,6 +130,9 @@ def fill_meeting_form(form: forms.MeetingForm, meeting: Meeting) -> None:
     form.kind.data = meeting.kind.value
     form.host_venue_id.data = str(meeting.host_venue_id or "")
     form.forum_id.data = str(meeting.forum_id or "")
+    if not isinstance(form, forms.SeriesEditForm):
+        form.institution_id.data = str(meeting.institution_id)
+        form.cohost_institution_id.data = str(meeting.cohost_institution_id or "")
     form.online_url.data = meeting.online_url or ""
     form.start_at.data = local_input(meeting.start_at, zone)
     form.end_at.data = local_input(meeting.end_at, zone)

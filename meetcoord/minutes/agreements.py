@@ -116,7 +116,7 @@ def _data(meeting: Meeting, parties: list[Invitation], points: list[str], place:
     present = attendances(meeting)
     return to_json(
         AgreementData(
-            **institution(),
+            **institution(meeting),
             title=f"Kesepakatan {meeting.title}"[:300],
             number=None,
             meeting_title=meeting.title,
@@ -163,6 +163,7 @@ def create_agreement(
     host = meeting.sites[0].venue.name if meeting.sites else meeting.title
     document = Document(
         meeting_id=meeting.id,
+        institution_id=meeting.institution_id,
         kind=DocumentKind.AGREEMENT,
         title=f"Berita Acara Kesepakatan {meeting.title}"[:300],
         content=_data(meeting, parties, lines, host),

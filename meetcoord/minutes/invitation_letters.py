@@ -1,11 +1,12 @@
 """Surat undangan for the scheduling step, numbered from the yearly letter sequence.
 
-The number comes from ``MEETCOORD_LETTER_NUMBER_PATTERN`` (``005/{seq}/BAPPEDA/{year}``)
-and a per-year counter row that is locked while it is taken, so two secretariats issuing
-letters at once never get the same number, and a refused letter uses none (the counter
-moves in the letter's own transaction). The letter is frozen at once (its number is
-given out) and rendered by the worker like every document; a changed meeting gets a new
-letter with a new number, as a paper office would issue one.
+The number comes from the meeting's institution's pattern (``005/{seq}/BAPPEDA/{year}``;
+``MEETCOORD_LETTER_NUMBER_PATTERN`` seeds the first institution's) and its per-year counter
+row, which is locked while it is taken, so two secretariats issuing letters at once never
+get the same number, and a refused letter uses none (the counter moves in the letter's own
+transaction). The letter is frozen at once (its number is given out) and rendered by the
+worker like every document; a changed meeting gets a new letter with a new number, as a
+paper office would issue one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from meetcoord.access.institutions import letterhead_for
 from meetcoord.core.errors import Conflict
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
@@ -27,27 +29,37 @@ from meetcoord.minutes.letter import (
     format_letter_number,
 )
 from meetcoord.minutes.models import Document, DocumentKind, LetterSequence
-from meetcoord.minutes.rules import freeze, institution, log_step, require_staff, today_in
+from meetcoord.minutes.rules import freeze, log_step, require_staff, today_in
 from meetcoord.minutes.snapshot import to_json
 
 SCOPE = "invitation_letter"
 MAX_RECIPIENT_AGENCIES = 200
 
 
-def next_number(scope: str, year: int) -> int:
-    """Take the next number of ``year`` (in the caller's transaction; the row is locked)."""
+def next_number(institution_id: int, scope: str, year: int) -> int:
+    """Take an institution's next number of ``year`` (in the caller's transaction; the row
+    is locked). Each institution counts its own letters: Bappenas's 001 is not SBD's."""
     query = (
         select(LetterSequence)
-        .where(LetterSequence.scope == scope, LetterSequence.year == year)
+        .where(
+            LetterSequence.institution_id == institution_id,
+            LetterSequence.scope == scope,
+            LetterSequence.year == year,
+        )
         .with_for_update()
     )
     row = db.session.scalars(query).first()
     if row is None:
         # The year's first letter: two secretariats may both try to create the row; the
-        # unique (scope, year) lets one win, and the other then locks the winner's row.
+        # unique (institution, scope, year) lets one win, and the other then locks the
+        # winner's row.
         try:
             with db.session.begin_nested():
-                db.session.add(LetterSequence(scope=scope, year=year, last_value=0))
+                db.session.add(
+                    LetterSequence(
+                        institution_id=institution_id, scope=scope, year=year, last_value=0
+                    )
+                )
         except IntegrityError:
             pass
         row = db.session.scalars(query).one()
@@ -74,12 +86,12 @@ def letter_data(meeting: Meeting, number: str, issued_on: date) -> InvitationLet
         )
         for site in meeting.sites
     ]
-    config = current_app.config
+    head = letterhead_for(meeting)
     return InvitationLetterData(
-        **institution(),
+        **head.header(),
         number=number,
         issued_on=issued_on,
-        place=config.get("INSTITUTION_CITY") or (sites[0].name if sites else ""),
+        place=head.city or (sites[0].name if sites else ""),
         recipients=agencies[:MAX_RECIPIENT_AGENCIES],
         subject=f"Undangan {meeting.title}"[:300],
         title=meeting.title,
@@ -87,9 +99,9 @@ def letter_data(meeting: Meeting, number: str, issued_on: date) -> InvitationLet
         sites=sites,
         agenda=[item.title for item in meeting.agenda],
         online_url=meeting.online_url,
-        signer_name=config.get("LETTER_SIGNER_NAME"),
-        signer_position=config.get("LETTER_SIGNER_POSITION"),
-        contact=config.get("MAIL_FROM"),
+        signer_name=head.signer_name,
+        signer_position=head.signer_position,
+        contact=current_app.config.get("MAIL_FROM"),
     )
 
 
@@ -102,15 +114,16 @@ def issue_invitation_letter(actor: LiveActor, meeting: Meeting) -> Document:
         raise Conflict(_l("Belum ada undangan: tambahkan peserta lebih dulu."))
     zone = meeting.sites[0].venue.timezone if meeting.sites else "Asia/Jakarta"
     issued_on = today_in(zone)
-    seq = next_number(SCOPE, issued_on.year)
+    seq = next_number(meeting.institution_id, SCOPE, issued_on.year)
     number = format_letter_number(
-        current_app.config["LETTER_NUMBER_PATTERN"],
+        letterhead_for(meeting).letter_number_pattern,
         seq=seq,
         year=issued_on.year,
         month=issued_on.month,
     )
     document = Document(
         meeting_id=meeting.id,
+        institution_id=meeting.institution_id,
         kind=DocumentKind.INVITATION_LETTER,
         number=number,
         title=f"Surat Undangan {number}"[:300],

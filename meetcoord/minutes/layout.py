@@ -40,13 +40,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from meetcoord.core.letter_numbers import ROMAN_MONTHS  # noqa: F401  (callers import it here)
 from meetcoord.core.pdf import FONT, FONT_BOLD, PagedCanvas, register_fonts
 
 SIGNATURE_SIZE = (70 * mm, 26 * mm)  # the blank area a visible stamp is placed in
 QR_SIZE = 16 * mm
 MARGIN = 18 * mm
 CONTENT_WIDTH_MM = 174  # A4 width less both margins, in mm (column widths are in mm)
-ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from meetcoord.access.institutions import letterhead_for
 from meetcoord.checkin.models import Attendance
 from meetcoord.core import outbox
 from meetcoord.core.timezones import zone_label
@@ -57,6 +58,11 @@ def _deadline_text(document: Document, zone: str) -> str:
     return f"{local:%d-%m-%Y %H.%M} {zone_label(zone, local)}"
 
 
+def _sender(document: Document) -> str:
+    """The From name of the document's institution."""
+    return letterhead_for(document).sender_name
+
+
 def queue_circulation(document: Document) -> int:
     """One mail per invitee with an address: the draft is open for comments until …"""
     queued = 0
@@ -71,7 +77,11 @@ def queue_circulation(document: Document) -> int:
             "Tautan ini khusus untuk Anda; jangan diteruskan.\n"
         )
         message = outbox.text_message(
-            inv.person.email, inv.person.name, f"Mohon tanggapan: {document.title}", body
+            inv.person.email,
+            inv.person.name,
+            f"Mohon tanggapan: {document.title}",
+            body,
+            sender_name=_sender(document),
         )
         _queue("circulation", document, message, inv.person.email)
         queued += 1
@@ -108,7 +118,9 @@ def queue_distribution(document: Document, pdf: bytes, filename: str) -> int:
             f"Keaslian berkas dapat diperiksa di {verify}\n"
             f"SHA-256 berkas: {document.sha256}\n"
         )
-        message = outbox.text_message(email, name, f"{words}: {document.title}", body)
+        message = outbox.text_message(
+            email, name, f"{words}: {document.title}", body, sender_name=_sender(document)
+        )
         message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
         _queue("distribution", document, message, email)
         queued += 1
@@ -135,5 +147,7 @@ def queue_signing_code(
         "Bila Anda tidak meminta kode ini, orang lain memegang tautan pribadi Anda: "
         "abaikan surel ini dan beri tahu sekretariat.\n"
     )
-    message = outbox.text_message(to, name, f"Kode tanda tangan: {document.title}", body)
+    message = outbox.text_message(
+        to, name, f"Kode tanda tangan: {document.title}", body, sender_name=_sender(document)
+    )
     _queue("signing_code", document, message, to)

@@ -28,6 +28,7 @@ from meetcoord.core.db import TimestampMixin, str_enum, utcnow
 from meetcoord.extensions import db
 
 if TYPE_CHECKING:
+    from meetcoord.access.models import Institution
     from meetcoord.accounts.models import User
     from meetcoord.meetings.models import Invitation, Meeting
 
@@ -84,7 +85,12 @@ class Document(TimestampMixin, db.Model):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id", ondelete="RESTRICT"), index=True
     )
-    number: Mapped[str | None] = mapped_column(String(80), unique=True)  # letter number
+    # The meeting's institution, copied when the document is made: its letter numbers
+    # are unique per institution, and its owner must not change if the meeting's does.
+    institution_id: Mapped[int] = mapped_column(
+        ForeignKey("institutions.id", ondelete="RESTRICT"), index=True
+    )
+    number: Mapped[str | None] = mapped_column(String(80))  # letter number
     title: Mapped[str] = mapped_column(String(300))
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(default=1)  # a stale edit is refused
@@ -104,6 +110,7 @@ class Document(TimestampMixin, db.Model):
     )
 
     meeting: Mapped[Meeting] = relationship()
+    institution: Mapped[Institution] = relationship()
     parent: Mapped[Document | None] = relationship(remote_side=[id])
     created_by: Mapped[User | None] = relationship()
     signatories: Mapped[list[DocumentSignatory]] = relationship(
@@ -123,7 +130,10 @@ class Document(TimestampMixin, db.Model):
         back_populates="document", order_by="DocumentStep.id", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (Index("ix_documents_render_due", "render_state", "updated_at"),)
+    __table_args__ = (
+        Index("ix_documents_render_due", "render_state", "updated_at"),
+        UniqueConstraint("institution_id", "number"),
+    )
 
     @property
     def is_frozen(self) -> bool:
@@ -259,13 +269,16 @@ class DocumentStep(db.Model):
 
 
 class LetterSequence(db.Model):
-    """The yearly running number of outgoing letters (``005/023/BAPPEDA/2024``)."""
+    """The yearly running number of one institution's outgoing letters (``005/023/…``)."""
 
     __tablename__ = "letter_sequences"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(
+        ForeignKey("institutions.id", ondelete="CASCADE"), index=True
+    )
     scope: Mapped[str] = mapped_column(String(40))  # e.g. invitation_letter
     year: Mapped[int]
     last_value: Mapped[int] = mapped_column(default=0)
 
-    __table_args__ = (UniqueConstraint("scope", "year"),)
+    __table_args__ = (UniqueConstraint("institution_id", "scope", "year"),)

@@ -11,10 +11,10 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetcoord.access.institutions import letterhead_for
 from meetcoord.core.cleaning import clean_line, clean_text
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -176,13 +176,10 @@ def today_in(zone: str) -> date:
     return utcnow().astimezone(ZoneInfo(zone)).date()
 
 
-def institution() -> dict[str, Any]:
-    config = current_app.config
-    return {
-        "institution": config["INSTITUTION_NAME"],
-        "address": config.get("INSTITUTION_ADDRESS"),
-        "logo": config.get("INSTITUTION_LOGO"),
-    }
+def institution(meeting: Meeting) -> dict[str, Any]:
+    """The letterhead values of the meeting's institution (``institution``, ``address``,
+    ``logo``), as every document of the meeting prints them."""
+    return letterhead_for(meeting).header()
 
 
 def documents_for(invitation: Invitation) -> list[Document]:

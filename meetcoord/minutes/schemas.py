@@ -252,6 +252,7 @@ class DocumentCapabilitiesSchema(ApiSchema):
 class DocumentSummarySchema(ApiSchema):
     id = fields.Integer()
     meeting_id = fields.Integer()
+    institution_id = fields.Integer(metadata={"description": "Lembaga pemilik (dari rapatnya)."})
     kind = fields.String(metadata={"enum": KINDS})
     status = fields.String(metadata={"enum": STATUSES})
     title = fields.String()

@@ -27,6 +27,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetcoord.access.institutions import letterhead_for
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.offload import off_hub
@@ -196,7 +197,7 @@ def sign(
     signatory_id, signatory_name = mine.id, mine.name
     subject = {
         "name": mine.name,
-        "institution": mine.organization or current_app.config["INSTITUTION_NAME"],
+        "institution": mine.organization or letterhead_for(document).name,
         "role": mine.role_label,
     }
     args: dict[str, Any] = {

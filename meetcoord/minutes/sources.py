@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from meetcoord.access.institutions import letterhead_for
 from meetcoord.actions.models import Action
 from meetcoord.checkin.counts import document_note
 from meetcoord.checkin.lists import CATEGORY_ID, ONLINE, AttendanceList, attendance_lists
@@ -143,8 +143,9 @@ def minutes_data(
     address: str | None = None,
     logo: str | None = None,
 ) -> MinutesData:
-    """The snapshot of ``meeting`` the minutes are composed from."""
-    config = current_app.config
+    """The snapshot of ``meeting`` the minutes are composed from, on its institution's
+    letterhead unless one is given."""
+    head = letterhead_for(meeting)
     lists = attendance_lists(meeting)
     items = list(meeting.agenda)
     numbers = {item.id: n for n, item in enumerate(items, start=1)}
@@ -164,9 +165,9 @@ def minutes_data(
     if lists.online.rows:
         sites.append(SiteData(ONLINE, host_zone(meeting), meeting.online_url, online=True))
     return MinutesData(
-        institution=institution or config["INSTITUTION_NAME"],
-        address=address if address is not None else config.get("INSTITUTION_ADDRESS"),
-        logo=logo if logo is not None else config.get("INSTITUTION_LOGO"),
+        institution=institution or head.name,
+        address=address if address is not None else head.address,
+        logo=logo if logo is not None else head.logo,
         title=meeting.title,
         kind=meeting.kind.value,
         start_at=meeting.start_at,

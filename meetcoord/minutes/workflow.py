@@ -83,6 +83,7 @@ def start_minutes(actor: LiveActor, meeting: Meeting) -> Document:
         raise Conflict(_l("Rapat ini sudah punya notulen."))
     document = Document(
         meeting_id=meeting.id,
+        institution_id=meeting.institution_id,
         kind=DocumentKind.MINUTES,
         title=f"Notulen {meeting.title}"[:300],
         content=to_json(minutes_data(meeting)),
@@ -314,6 +315,7 @@ def create_addendum(actor: LiveActor, original: Document, corrections: Any) -> D
     )
     document = Document(
         meeting_id=original.meeting_id,
+        institution_id=original.institution_id,  # the signed original's owner
         kind=DocumentKind.ADDENDUM,
         parent_id=original.id,
         title=f"Adendum {len(count) + 1} {original.title}"[:300],

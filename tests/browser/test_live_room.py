@@ -64,6 +64,7 @@ def seed() -> dict[str, Any]:
         )
         db.session.add_all([editor, wita, wit, chair, member, coordinator, agency])
         db.session.flush()
+        factories.membership(editor, factories.default_institution(), "secretariat")
         meeting = services.create_meeting(
             editor,
             {

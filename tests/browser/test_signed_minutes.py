@@ -68,6 +68,7 @@ def seed() -> dict[str, Any]:
         venue = Venue(name=f"Aula Bappeda SBD {tag}", timezone="Asia/Makassar", capacity=80)
         db.session.add_all([editor, bappeda, venue])
         db.session.flush()
+        factories.membership(editor, factories.default_institution(), "secretariat")
         people = {
             role: Person(
                 name=name,

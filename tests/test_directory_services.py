@@ -171,21 +171,21 @@ def test_list_search_sort_filter_and_page():
         factories.venue(
             name=name, timezone="Asia/Jakarta" if "Bappenas" in name else "Asia/Makassar"
         )
-    page = services.list_records(Venue, ListQuery(q="aula", sort="name", descending=True))
+    page = services.list_records(Venue, ListQuery(q="aula", sort="name", descending=True), None)
     assert [v.name for v in page.items] == ["Aula Bappeda NTB", "Aula Bappeda Lombok Timur"]
-    page = services.list_records(Venue, ListQuery(filters={"timezone": "Asia/Jakarta"}))
+    page = services.list_records(Venue, ListQuery(filters={"timezone": "Asia/Jakarta"}), None)
     assert [v.name for v in page.items] == ["Ruang Rapat Bappenas"]
-    page = services.list_records(Venue, ListQuery(per_page=2, page=2))
+    page = services.list_records(Venue, ListQuery(per_page=2, page=2), None)
     assert (page.total, page.pages, len(page.items)) == (3, 2, 1)
-    page = services.list_records(Venue, ListQuery(per_page=2, page=99))
+    page = services.list_records(Venue, ListQuery(per_page=2, page=99), None)
     assert page.page == 2  # past the end → last page
 
 
 def test_search_treats_wildcards_literally():
     factories.venue(name="Aula 100% Rakyat")
     factories.venue(name="Aula Lain")
-    assert services.list_records(Venue, ListQuery(q="100%")).total == 1
-    assert services.list_records(Venue, ListQuery(q="_")).total == 0
+    assert services.list_records(Venue, ListQuery(q="100%"), None).total == 1
+    assert services.list_records(Venue, ListQuery(q="_"), None).total == 0
 
 
 def test_list_loads_each_pages_relations_in_bounded_queries(db_session):
@@ -204,7 +204,7 @@ def test_list_loads_each_pages_relations_in_bounded_queries(db_session):
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        page = services.list_records(Person, ListQuery(per_page=30))
+        page = services.list_records(Person, ListQuery(per_page=30), None)
         names = {person.organization.name for person in page.items}
     finally:
         event.remove(engine, "before_cursor_execute", count)

@@ -426,7 +426,7 @@ def test_items_are_added_reordered_activated_and_walked(chair, rakor):
         ("agenda.add", {"title": "x" * 301}, "title"),
         ("agenda.add", {"title": "Baru", "planned_minutes": 0}, "planned_minutes"),
         ("agenda.add", {"title": "Baru", "planned_minutes": "lama"}, "planned_minutes"),
-        ("agenda.add", {"title": "Baru", "planned_minutes": 601}, "planned_minutes"),
+        ("agenda.add", {"title": "Baru", "planned_minutes": 24 * 60 + 1}, "planned_minutes"),
         ("agenda.reorder", {"item_ids": []}, "item_ids"),
         ("agenda.reorder", {"item_ids": "1,2,3"}, "item_ids"),
         ("item.activate", {"item_id": 999999}, "item_id"),

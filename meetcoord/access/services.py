@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from meetcoord.access import scope
 from meetcoord.access.models import Institution, MemberRole, Membership
 from meetcoord.core import audit
 from meetcoord.core.cleaning import Collector, name_key
@@ -48,6 +49,7 @@ def _commit() -> None:
     except IntegrityError:
         db.session.rollback()
         raise Conflict(_l("Data bentrok dengan data lain; muat ulang lalu coba lagi.")) from None
+    scope.forget_reach()  # a membership may have changed: reach is read again
 
 
 # --- institutions ------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from meetcoord.access import scope
 from meetcoord.accounts.models import User
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod, CheckinNonce
 from meetcoord.core.db import utcnow
@@ -76,8 +77,9 @@ class DeskActor:
     coordinator: Invitation | None = None
 
     def may_operate(self, site: MeetingSite) -> bool:
-        if self.user is not None and self.user.can_edit_directory():
-            return True
+        if self.user is not None:
+            # Staff run the desks of the meetings their institutions own or co-host.
+            return self.user.can_edit_directory() and scope.may_work(self.user, site)
         inv = self.coordinator
         return (
             inv is not None

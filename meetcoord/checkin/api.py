@@ -25,6 +25,7 @@ from meetcoord.checkin.models import CheckinConflict
 from meetcoord.checkin.offline import upload_offline
 from meetcoord.checkin.selfservice import site_by_code
 from meetcoord.core.errors import NotFound
+from meetcoord.core.forms import current_actor
 from meetcoord.meetings.models import MeetingSite
 from meetcoord.meetings.services import get_meeting
 
@@ -122,7 +123,7 @@ class AttendanceList(MethodView):
     @attendance_blp.response(200, s.AttendanceListSchema)
     @problems(attendance_blp, 401, 404, 422)
     def get(self, args: dict[str, Any], id: int) -> dict[str, Any]:
-        meeting = get_meeting(id)
+        meeting = get_meeting(id, current_actor())
         key = "online" if args["online"] else str(args["site_id"] or "all")
         if args["site_id"] is not None and all(
             site.id != args["site_id"] for site in meeting.sites
@@ -142,7 +143,7 @@ class Presence(MethodView):
     @attendance_blp.response(200, s.PresenceSchema)
     @problems(attendance_blp, *READ)
     def get(self, id: int) -> dict[str, Any]:
-        return presence(get_meeting(id)).as_dict()
+        return presence(get_meeting(id, current_actor())).as_dict()
 
 
 @attendance_blp.route("/<int:id>/checkin-conflicts")
@@ -155,7 +156,7 @@ class Conflicts(MethodView):
     @attendance_blp.response(200, s.CheckinConflictSchema(many=True))
     @problems(attendance_blp, *READ)
     def get(self, id: int) -> list[CheckinConflict]:
-        return staff.open_conflicts(get_meeting(id), include_resolved=True)
+        return staff.open_conflicts(get_meeting(id, current_actor()), include_resolved=True)
 
 
 @attendance_blp.route("/<int:id>/checkin-conflicts/<int:conflict_id>/resolve")
@@ -165,7 +166,7 @@ class ResolveConflict(MethodView):
     @problems(attendance_blp, 400, 401, 403, 404)
     def post(self, id: int, conflict_id: int) -> CheckinConflict:
         actor = current_user._get_current_object()
-        return staff.resolve_conflict(actor, get_meeting(id), conflict_id)
+        return staff.resolve_conflict(actor, get_meeting(id, current_actor()), conflict_id)
 
 
 blueprints: list[ApiBlueprint] = [blp, attendance_blp]

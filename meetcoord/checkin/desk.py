@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from meetcoord.access import scope
 from meetcoord.checkin import credentials, keys
 from meetcoord.checkin.admission import (
     NONCE_MAX,
@@ -94,6 +95,9 @@ _SCAN_CONTEXT = (
         _sites.c.id.label("site_id"),
         _sites.c.meeting_id,
         _meetings.c.status,
+        scope.works_clause(
+            bindparam("user_id"), _meetings.c.institution_id, _meetings.c.cohost_institution_id
+        ).label("works"),
         _meetings.c.signing_salt,
         _meetings.c.start_at,
         _meetings.c.end_at,
@@ -138,7 +142,11 @@ def _fast_admit(
     conn = db.session.connection()
     row = conn.execute(
         _SCAN_CONTEXT,
-        {"code": site_code.strip().lower(), "invitation_id": claimed.invitation_id},
+        {
+            "code": site_code.strip().lower(),
+            "invitation_id": claimed.invitation_id,
+            "user_id": desk.user.id if desk.user else None,
+        },
     ).first()
     if (
         row is None
@@ -146,6 +154,9 @@ def _fast_admit(
         or row.invitation_meeting_id != row.meeting_id
         or row.withdrawn_at is not None
         or row.status not in ACTIVE
+        # A coordinator's site was checked by the caller; staff work for the meeting's
+        # owner or co-host (access.scope), read in the same statement.
+        or (desk.user is not None and not (row.works or desk.user.is_admin()))
     ):
         return None
     now = utcnow()

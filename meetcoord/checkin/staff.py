@@ -52,7 +52,7 @@ def manual_checkin(
     actor: User | None, meeting: Meeting, invitation_id: int, site_id: int | None, nonce: str
 ) -> CheckinResult:
     """A staff member ticks an invitee's name: present at ``site_id`` (None: online)."""
-    require_editor(actor)
+    require_editor(actor, meeting)
     nonce = check_nonce(nonce)
     if (replay := answer_before(meeting.id, nonce)) is not None:
         return replay
@@ -66,7 +66,7 @@ def manual_checkin(
 
 
 def staff_check_out(actor: User | None, meeting: Meeting, attendance_id: int) -> Attendance:
-    require_editor(actor)
+    require_editor(actor, meeting)
     attendance = db.session.get(Attendance, attendance_id)
     if attendance is None or attendance.meeting_id != meeting.id:
         raise NotFound(_("Kehadiran tidak ditemukan."))
@@ -145,7 +145,7 @@ def open_conflicts(meeting: Meeting, *, include_resolved: bool = False) -> list[
 
 def resolve_conflict(actor: User | None, meeting: Meeting, conflict_id: int) -> CheckinConflict:
     """The secretariat has looked at it ("tandai selesai"); a second call changes nothing."""
-    require_editor(actor)
+    require_editor(actor, meeting)
     conflict = db.session.get(CheckinConflict, conflict_id)
     if conflict is None or conflict.meeting_id != meeting.id:
         raise NotFound(_("Konflik tidak ditemukan."))

@@ -55,7 +55,7 @@ def _int(name: str, *, optional: bool = False) -> int | None:
 @bp.get("/<int:meeting_id>/attendance")
 @login_required
 def page(meeting_id: int) -> Any:
-    meeting = get_meeting(meeting_id)
+    meeting = get_meeting(meeting_id, current_actor())
     data = staff.attendance_page(meeting)
     return render_template(
         "checkin/attendance.html",
@@ -73,7 +73,7 @@ def page(meeting_id: int) -> Any:
 @bp.post("/<int:meeting_id>/attendance/checkin")
 @login_required
 def manual_checkin(meeting_id: int) -> Any:
-    meeting = get_meeting(meeting_id)
+    meeting = get_meeting(meeting_id, current_actor())
     result = staff.manual_checkin(
         current_actor(),
         meeting,
@@ -88,7 +88,9 @@ def manual_checkin(meeting_id: int) -> Any:
 @bp.post("/<int:meeting_id>/attendance/<int:attendance_id>/checkout")
 @login_required
 def checkout(meeting_id: int, attendance_id: int) -> Any:
-    attendance = staff.staff_check_out(current_actor(), get_meeting(meeting_id), attendance_id)
+    attendance = staff.staff_check_out(
+        current_actor(), get_meeting(meeting_id, current_actor()), attendance_id
+    )
     flash(_("%(name)s tercatat keluar.", name=attendance.person.name), "success")
     return _page(meeting_id)
 
@@ -96,7 +98,7 @@ def checkout(meeting_id: int, attendance_id: int) -> Any:
 @bp.post("/<int:meeting_id>/attendance/conflicts/<int:conflict_id>/resolve")
 @login_required
 def resolve(meeting_id: int, conflict_id: int) -> Any:
-    staff.resolve_conflict(current_actor(), get_meeting(meeting_id), conflict_id)
+    staff.resolve_conflict(current_actor(), get_meeting(meeting_id, current_actor()), conflict_id)
     flash(_("Konflik ditandai selesai."), "success")
     return _page(meeting_id)
 
@@ -105,7 +107,7 @@ def resolve(meeting_id: int, conflict_id: int) -> Any:
 @login_required
 def download(meeting_id: int, key: str, fmt: str) -> Any:
     """``key``: a site id, ``online`` or ``all`` (every site, and totals for the meeting)."""
-    meeting = get_meeting(meeting_id)
+    meeting = get_meeting(meeting_id, current_actor())
     lists = attendance_lists(meeting)
     chosen = lists.by_key(key)
     if fmt not in FORMATS or chosen is None:

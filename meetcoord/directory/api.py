@@ -21,6 +21,7 @@ from marshmallow import Schema
 from meetcoord.accounts.models import User
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
 from meetcoord.core.errors import NotFound
+from meetcoord.core.forms import current_actor
 from meetcoord.core.pagination import Page
 from meetcoord.directory import schemas as s
 from meetcoord.directory.csvimport import ImportReport, import_people
@@ -84,7 +85,7 @@ def crud_blueprint(
         @blp.response(200, page_schema(schema))
         @problems(blp, 401, 422)
         def get(self, args: dict[str, Any]) -> Page[Any]:
-            return list_records(model, _list_query(model, args))
+            return list_records(model, _list_query(model, args), current_actor())
 
         @blp.doc(summary=f"Tambah {label}")
         @blp.arguments(schema)
@@ -99,14 +100,14 @@ def crud_blueprint(
         @blp.response(200, schema)
         @problems(blp, 401, 404)
         def get(self, id: int) -> Any:
-            return get_record(model, id)
+            return get_record(model, id, current_actor())
 
         @blp.doc(summary=f"Ubah {label}", description="Hanya kolom yang dikirim yang diubah.")
         @blp.arguments(patch_schema(partial=True))
         @blp.response(200, schema)
         @problems(blp, 400, 401, 403, 404, 409, 422)
         def patch(self, data: dict[str, Any], id: int) -> Any:
-            return save(_actor(), data, get_record(model, id))
+            return save(_actor(), data, get_record(model, id, current_actor()))
 
         @blp.doc(
             summary=f"Hapus {label}",
@@ -115,7 +116,7 @@ def crud_blueprint(
         @blp.response(204)
         @problems(blp, 400, 401, 403, 404, 409)
         def delete(self, id: int) -> None:
-            delete_record(_actor(), get_record(model, id))
+            delete_record(_actor(), get_record(model, id, current_actor()))
 
     # Endpoint names come from the class names, so give each blueprint its own.
     Collection.__name__ = f"{name.title()}Collection"
@@ -191,14 +192,14 @@ class ForumMembers(MethodView):
     @forums.response(200, s.ForumMemberSchema(many=True))
     @problems(forums, 401, 404)
     def get(self, id: int) -> list[ForumMember]:
-        return get_record(Forum, id).members
+        return get_record(Forum, id, current_actor()).members
 
     @forums.doc(summary="Tambah anggota forum")
     @forums.arguments(s.ForumMemberSchema)
     @forums.response(201, s.ForumMemberSchema, headers=LOCATION_HEADER)
     @problems(forums, 400, 401, 403, 404, 409, 422)
     def post(self, data: dict[str, Any], id: int) -> tuple[ForumMember, dict[str, str]]:
-        member = add_forum_member(_actor(), get_record(Forum, id), **data)
+        member = add_forum_member(_actor(), get_record(Forum, id, current_actor()), **data)
         url = url_for("forums.ForumMemberItem", id=id, member_id=member.id)
         return member, {"Location": url}
 
@@ -215,7 +216,7 @@ class ForumMemberItem(MethodView):
 
 def _member_of(forum_id: int, member_id: int) -> ForumMember:
     """The membership, only when it belongs to the forum in the URL."""
-    member = get_record(ForumMember, member_id)  # type: ignore[type-var]
+    member = get_record(ForumMember, member_id, current_actor())  # type: ignore[type-var]
     if member.forum_id != forum_id:
         raise NotFound(_l("Data tidak ditemukan."))
     return member

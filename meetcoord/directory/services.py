@@ -15,6 +15,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from meetcoord.access import scope
 from meetcoord.access.institutions import acting_institution
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
@@ -89,9 +90,18 @@ FILTERS: dict[type, dict[str, Any]] = {
 }
 
 
-def require_editor(actor: User | None) -> None:
+def require_editor(actor: User | None, owned: Forum | ForumMember | None = None) -> None:
+    """Who may edit the directory: written down once.
+
+    Organizations, people and venues are shared by every institution of the installation:
+    any secretariat or administrator edits them (an agency's new head is news to all).
+    A forum is its institution's: only that institution's working staff change it or its
+    members (``owned``), and to anyone else it is not found.
+    """
     if actor is None or not actor.can_edit_directory():
         raise PermissionDenied(_l("Anda tidak berhak mengubah direktori."))
+    if owned is not None:
+        scope.require_work(actor, owned)
 
 
 # What every list row shows of its neighbours, loaded in one query per page rather than
@@ -104,8 +114,14 @@ EAGER: dict[type, tuple[Any, ...]] = {
 }
 
 
-def list_records(model: type[M], query: ListQuery) -> Page[M]:
+# Directory rows an institution owns; every other kind is shared by the installation.
+OWNED: tuple[type, ...] = (Forum, ForumMember)
+
+
+def list_records(model: type[M], query: ListQuery, actor: User | None) -> Page[M]:
     stmt: Select[Any] = select(model).options(*EAGER[model])
+    if model in OWNED and (mine := scope.owned_by_reach(actor, model)) is not None:
+        stmt = stmt.where(mine)
     if query.q.strip():
         pattern = like_pattern(query.q)
         stmt = stmt.where(
@@ -121,9 +137,10 @@ def list_records(model: type[M], query: ListQuery) -> Page[M]:
     return paginate(stmt, query.page, query.per_page)
 
 
-def get_record(model: type[M], record_id: int) -> M:
+def get_record(model: type[M], record_id: int, actor: User | None) -> M:
+    """A directory row; an owned one (a forum) only when ``actor`` may see it."""
     obj = db.session.get(model, record_id)
-    if obj is None:
+    if obj is None or (model in OWNED and not scope.may_see(actor, obj)):
         raise NotFound(_l("Data tidak ditemukan."))
     return obj
 
@@ -270,7 +287,7 @@ def save_person(
 
 
 def save_forum(actor: User | None, data: Mapping[str, Any], forum: Forum | None = None) -> Forum:
-    require_editor(actor)
+    require_editor(actor, forum)
     values = clean_forum(data, partial=forum is not None)
     chosen = values.pop("institution_id", None)
     if forum is None or (chosen is not None and chosen != forum.institution_id):
@@ -285,7 +302,7 @@ def save_forum(actor: User | None, data: Mapping[str, Any], forum: Forum | None 
 def add_forum_member(
     actor: User | None, forum: Forum, person_id: int, role: ForumRole | str = ForumRole.MEMBER
 ) -> ForumMember:
-    require_editor(actor)
+    require_editor(actor, forum)
     try:
         role = ForumRole(role)
     except ValueError:
@@ -312,7 +329,7 @@ def add_forum_member(
 
 
 def remove_forum_member(actor: User | None, member: ForumMember) -> None:
-    require_editor(actor)
+    require_editor(actor, member.forum)
     forum = member.forum
     audit.record(actor, "remove_member", forum, f"forum {forum}: removed {member.person}")
     db.session.delete(member)
@@ -335,7 +352,7 @@ def save_venue(actor: User | None, data: Mapping[str, Any], venue: Venue | None 
 
 def delete_record(actor: User | None, obj: Organization | Person | Forum | Venue) -> None:
     """Delete a directory row, or refuse with a message naming what still refers to it."""
-    require_editor(actor)
+    require_editor(actor, obj if isinstance(obj, Forum) else None)
     references = find_references(obj)
     if references:
         raise Conflict(

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from meetcoord.core.forms import current_actor
 from meetcoord.directory import services
 from meetcoord.directory.forms import (
     KIND_LABELS,
@@ -45,7 +46,7 @@ def organizations() -> Any:
     query = list_query(
         Organization, ints=("parent_id",), enums={"kind": OrgKind, "level": OrgLevel}
     )
-    page = services.list_records(Organization, query)
+    page = services.list_records(Organization, query, current_actor())
     return render_template(
         "directory/organizations.html",
         page=page,
@@ -58,7 +59,7 @@ def organizations() -> Any:
 @bp.get("/organizations/<int:org_id>")
 @login_required
 def organization_detail(org_id: int) -> Any:
-    org = services.get_record(Organization, org_id)
+    org = services.get_record(Organization, org_id, current_actor())
     return render_template(
         "directory/organization_detail.html",
         org=org,
@@ -101,7 +102,7 @@ register_editing(
 @login_required
 def venues() -> Any:
     query = list_query(Venue, ints=("organization_id",))
-    page = services.list_records(Venue, query)
+    page = services.list_records(Venue, query, current_actor())
     return render_template("directory/venues.html", page=page, **list_context(query))
 
 

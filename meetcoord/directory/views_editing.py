@@ -17,7 +17,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from meetcoord.core.errors import Conflict
-from meetcoord.core.forms import save_form
+from meetcoord.core.forms import current_actor, save_form
 from meetcoord.directory import services
 from meetcoord.directory.forms import ConfirmForm, DirectoryForm
 from meetcoord.directory.views_support import actor, bp, require_editor
@@ -85,10 +85,12 @@ def register_editing(spec: Editing) -> None:
         return _form_page(spec, None)
 
     def edit(**ids: int) -> Any:
-        return _form_page(spec, services.get_record(spec.model, ids[spec.id_arg]))
+        return _form_page(spec, services.get_record(spec.model, ids[spec.id_arg], current_actor()))
 
     def delete(**ids: int) -> Any:
-        return _delete_page(spec, services.get_record(spec.model, ids[spec.id_arg]))
+        return _delete_page(
+            spec, services.get_record(spec.model, ids[spec.id_arg], current_actor())
+        )
 
     both = ["GET", "POST"]
     item = f"/{spec.path}/<int:{spec.id_arg}>"

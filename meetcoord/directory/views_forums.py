@@ -11,6 +11,7 @@ from flask_login import login_required
 
 from meetcoord.access.institutions import institution_choices
 from meetcoord.core.errors import Conflict, NotFound, ValidationError
+from meetcoord.core.forms import current_actor
 from meetcoord.core.validation import parse_int
 from meetcoord.directory import services
 from meetcoord.directory.forms import (
@@ -38,7 +39,7 @@ from meetcoord.directory.views_support import (
 @login_required
 def forums() -> Any:
     query = list_query(Forum, ints=("organization_id",))
-    page = services.list_records(Forum, query)
+    page = services.list_records(Forum, query, current_actor())
     return render_template("directory/forums.html", page=page, **list_context(query))
 
 
@@ -46,7 +47,9 @@ def _member_form(forum: Forum) -> MemberForm:
     """People not yet in the forum, by name, for the add-member select."""
     form = MemberForm()
     members = {member.person_id for member in forum.members}
-    people = services.list_records(Person, services.ListQuery(per_page=CHOICE_LIMIT)).items
+    people = services.list_records(
+        Person, services.ListQuery(per_page=CHOICE_LIMIT), current_actor()
+    ).items
     form.person_id.choices = options(
         [PICK_PAIR]
         + [
@@ -72,7 +75,7 @@ def _render_detail(forum: Forum, member_form: MemberForm, status: int = 200) -> 
 @bp.get("/forums/<int:forum_id>")
 @login_required
 def forum_detail(forum_id: int) -> Any:
-    forum = services.get_record(Forum, forum_id)
+    forum = services.get_record(Forum, forum_id, current_actor())
     return _render_detail(forum, _member_form(forum))
 
 
@@ -108,7 +111,7 @@ register_editing(
 @bp.post("/forums/<int:forum_id>/members")
 @login_required
 def forum_member_add(forum_id: int) -> Any:
-    forum = services.get_record(Forum, forum_id)
+    forum = services.get_record(Forum, forum_id, current_actor())
     form = _member_form(forum)
     try:
         member = services.add_forum_member(
@@ -126,7 +129,7 @@ def forum_member_add(forum_id: int) -> Any:
 @bp.post("/forums/<int:forum_id>/members/<int:member_id>/remove")
 @login_required
 def forum_member_remove(forum_id: int, member_id: int) -> Any:
-    forum = services.get_record(Forum, forum_id)
+    forum = services.get_record(Forum, forum_id, current_actor())
     member = next((m for m in forum.members if m.id == member_id), None)
     if member is None:
         raise NotFound(_("Anggota tidak ditemukan."))

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from meetcoord.core.forms import current_actor
 from meetcoord.directory import services
 from meetcoord.directory.csvimport import TEMPLATE_HEADER, CsvImportError, import_people
 from meetcoord.directory.forms import (
@@ -40,7 +41,7 @@ def people() -> Any:
         ints=("organization_id",),
         enums={"category": StakeholderCategory, "gender": Gender},
     )
-    page = services.list_records(Person, query)
+    page = services.list_records(Person, query, current_actor())
     return render_template(
         "directory/people.html",
         page=page,

@@ -81,7 +81,9 @@ def list_context(query: services.ListQuery) -> dict[str, Any]:
 
 def organization_list(exclude: int | None = None) -> list[tuple[str, str]]:
     """(id, name) of every organization, for selects and list filters."""
-    page = services.list_records(Organization, services.ListQuery(per_page=CHOICE_LIMIT))
+    page = services.list_records(
+        Organization, services.ListQuery(per_page=CHOICE_LIMIT), current_actor()
+    )
     return organization_pairs(page.items, exclude=exclude)
 
 

@@ -33,6 +33,9 @@ _RECORDERS = {InviteeRole.CHAIR, InviteeRole.MINUTE_TAKER}
 class LiveActor:
     user: User | None = None
     invitation: Invitation | None = None
+    # A staff account that may see this meeting but not work on it (a viewer member of its
+    # institution) watches like a viewer: ``access.scope`` decides when the actor is made.
+    works: bool = True
 
     @property
     def label(self) -> str:
@@ -52,7 +55,11 @@ class LiveActor:
 
     @property
     def is_staff(self) -> bool:
-        return self.user is not None and self.user.role in (Role.ADMIN, Role.SECRETARIAT)
+        return (
+            self.user is not None
+            and self.works
+            and self.user.role in (Role.ADMIN, Role.SECRETARIAT)
+        )
 
     @property
     def role(self) -> str:

@@ -29,7 +29,8 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 from sqlalchemy import select
 
-from meetcoord.accounts.models import ApiToken
+from meetcoord.access import scope
+from meetcoord.accounts.models import ApiToken, User
 from meetcoord.accounts.services import still_signed_in, user_for_token
 from meetcoord.checkin import link_cookie
 from meetcoord.checkin.counts import presence as attendance
@@ -120,12 +121,19 @@ def _actor_for(auth: Mapping[str, Any], meeting: Meeting) -> LiveActor | None:
         return LiveActor(invitation=invitation) if invitation.meeting_id == meeting.id else None
     bearer = auth.get("bearer")
     if isinstance(bearer, str) and bearer:
-        user = user_for_token(bearer)
-        return LiveActor(user=user) if user is not None else None
+        return _staff(user_for_token(bearer), meeting)
     if current_user.is_authenticated:
-        return LiveActor(user=current_user._get_current_object())  # type: ignore[attr-defined]
+        return _staff(current_user._get_current_object(), meeting)  # type: ignore[attr-defined]
     invitation = link_cookie.invitation_for(request, meeting)
     return LiveActor(invitation=invitation) if invitation is not None else None
+
+
+def _staff(user: User | None, meeting: Meeting) -> LiveActor | None:
+    """A staff account in the room of a meeting its institutions own (else refused, as if
+    the meeting did not exist); one that may only look watches as a viewer."""
+    if user is None or not scope.may_see(user, meeting):
+        return None
+    return LiveActor(user=user, works=scope.may_work(user, meeting))
 
 
 def _token_id(auth: Mapping[str, Any]) -> int | None:
@@ -145,8 +153,10 @@ def _reload(
 ) -> LiveActor | None:
     if user_id is not None:
         # A revoked or expired token, an ended sign-in, a deactivated account: refused.
+        # And a membership that ended: the next command of the connection is refused.
         user = still_signed_in(user_id, token_id=token_id, login_id=login_id)
-        return LiveActor(user=user) if user is not None else None
+        meeting = db.session.get(Meeting, conn.meeting_id)
+        return _staff(user, meeting) if meeting is not None else None
     if invitation_id is not None:
         inv = db.session.get(Invitation, invitation_id)
         if inv is None or inv.withdrawn_at is not None:

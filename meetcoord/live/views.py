@@ -25,6 +25,7 @@ from sqlalchemy import select
 from meetcoord.checkin import kiosk_views, link_cookie
 from meetcoord.checkin.selfservice import site_by_code
 from meetcoord.core.db import utcnow
+from meetcoord.core.forms import current_actor
 from meetcoord.core.timezones import zone_label
 from meetcoord.directory.models import Organization
 from meetcoord.extensions import db
@@ -227,7 +228,7 @@ def _console(meeting: Meeting, invitation: Invitation | None) -> Any:
 @bp.get("/meetings/<int:meeting_id>/live")
 @login_required
 def console(meeting_id: int) -> Any:
-    meeting = _live_meeting(get_meeting(meeting_id))
+    meeting = _live_meeting(get_meeting(meeting_id, current_actor()))
     if not _is_staff():
         abort(403)
     return _console(meeting, None)

@@ -19,7 +19,7 @@ from meetcoord.meetings.services import commit, require_editor
 
 
 def add_agenda_item(actor: User | None, meeting: Meeting, data: Mapping[str, Any]) -> AgendaItem:
-    require_editor(actor)
+    require_editor(actor, meeting)
     values = clean_agenda_item(data)
     position = max((item.position for item in meeting.agenda), default=0) + 1
     item = AgendaItem(meeting=meeting, position=position, **values)
@@ -31,7 +31,7 @@ def add_agenda_item(actor: User | None, meeting: Meeting, data: Mapping[str, Any
 
 
 def update_agenda_item(actor: User | None, item: AgendaItem, data: Mapping[str, Any]) -> AgendaItem:
-    require_editor(actor)
+    require_editor(actor, item.meeting)
     values = clean_agenda_item(data, partial=True)
     for key, value in values.items():
         setattr(item, key, value)
@@ -41,7 +41,7 @@ def update_agenda_item(actor: User | None, item: AgendaItem, data: Mapping[str, 
 
 
 def remove_agenda_item(actor: User | None, item: AgendaItem) -> None:
-    require_editor(actor)
+    require_editor(actor, item.meeting)
     meeting = item.meeting
     audit.record(actor, "remove_agenda", meeting, f"agenda removed: {item.title}")
     meeting.agenda.remove(item)
@@ -56,7 +56,7 @@ def _renumber(items: list[AgendaItem]) -> None:
 
 def reorder_agenda(actor: User | None, meeting: Meeting, item_ids: list[int]) -> list[AgendaItem]:
     """Put the agenda in the given order (drag and drop sends the whole order)."""
-    require_editor(actor)
+    require_editor(actor, meeting)
     by_id = {item.id: item for item in meeting.agenda}
     if sorted(item_ids) != sorted(by_id):
         raise ValidationError(

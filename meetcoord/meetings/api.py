@@ -19,10 +19,12 @@ from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from meetcoord.access import scope
 from meetcoord.accounts.models import User
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
 from meetcoord.core.cleaning import Collector
 from meetcoord.core.errors import NotFound
+from meetcoord.core.forms import current_actor
 from meetcoord.core.pagination import ListQuery, Page
 from meetcoord.extensions import db
 from meetcoord.meetings import agenda as agenda_services
@@ -64,14 +66,14 @@ def _site(meeting_id: int, site_id: int) -> MeetingSite:
     site = db.session.get(MeetingSite, site_id)
     if site is None or site.meeting_id != meeting_id:
         raise _not_found()
-    return site
+    return scope.visible(_actor(), site)
 
 
 def _item(meeting_id: int, item_id: int) -> AgendaItem:
     item = db.session.get(AgendaItem, item_id)
     if item is None or item.meeting_id != meeting_id:
         raise _not_found()
-    return item
+    return scope.visible(_actor(), item)
 
 
 def _invitation(meeting_id: int, invitation_id: int) -> Invitation:
@@ -79,14 +81,11 @@ def _invitation(meeting_id: int, invitation_id: int) -> Invitation:
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.meeting_id != meeting_id or invitation.withdrawn_at:
         raise _not_found()
-    return invitation
+    return scope.visible(_actor(), invitation)
 
 
 def _series(series_id: int) -> Series:
-    series = db.session.get(Series, series_id)
-    if series is None:
-        raise _not_found()
-    return series
+    return scope.visible(_actor(), db.session.get(Series, series_id))
 
 
 def _instant(meeting: Meeting, data: Mapping[str, Any], name: str) -> Any:
@@ -140,7 +139,7 @@ class Meetings(MethodView):
             per_page=args["per_page"],
             filters=filters,
         )
-        return services.list_meetings(query)
+        return services.list_meetings(query, current_actor())
 
     @blp.doc(summary="Buat rapat", description="Draf baru; tempat tuan rumah jadi lokasi pertama.")
     @blp.arguments(s.MeetingSchema)
@@ -161,7 +160,7 @@ class MeetingItem(MethodView):
     @blp.response(200, s.MeetingDetailSchema)
     @problems(blp, *READ)
     def get(self, id: int) -> Meeting:
-        return services.get_meeting(id)
+        return services.get_meeting(id, current_actor())
 
     @blp.doc(
         summary="Ubah rapat",
@@ -172,7 +171,7 @@ class MeetingItem(MethodView):
     @blp.response(200, s.MeetingDetailSchema)
     @problems(blp, *WRITE)
     def patch(self, data: dict[str, Any], id: int) -> Meeting:
-        return services.update_meeting(_actor(), services.get_meeting(id), data)
+        return services.update_meeting(_actor(), services.get_meeting(id, current_actor()), data)
 
 
 @blp.route("/<int:id>/schedule")
@@ -181,7 +180,7 @@ class MeetingSchedule(MethodView):
     @blp.response(200, s.MeetingDetailSchema)
     @problems(blp, *WRITE)
     def post(self, id: int) -> Meeting:
-        return services.schedule_meeting(_actor(), services.get_meeting(id))
+        return services.schedule_meeting(_actor(), services.get_meeting(id, current_actor()))
 
 
 @blp.route("/<int:id>/cancel")
@@ -190,7 +189,7 @@ class MeetingCancel(MethodView):
     @blp.response(200, s.MeetingDetailSchema)
     @problems(blp, *WRITE)
     def post(self, id: int) -> Meeting:
-        return services.cancel_meeting(_actor(), services.get_meeting(id))
+        return services.cancel_meeting(_actor(), services.get_meeting(id, current_actor()))
 
 
 @blp.route("/<int:id>/clone")
@@ -200,7 +199,7 @@ class MeetingClone(MethodView):
     @blp.response(201, s.MeetingDetailSchema, headers=LOCATION_HEADER)
     @problems(blp, *WRITE)
     def post(self, data: dict[str, Any], id: int) -> tuple[Meeting, dict[str, str]]:
-        source = services.get_meeting(id)
+        source = services.get_meeting(id, current_actor())
         copy = series_services.clone_meeting(_actor(), source, _instant(source, data, "start_at"))
         return copy, {"Location": url_for("meetings_api.MeetingItem", id=copy.id)}
 
@@ -215,7 +214,9 @@ class MeetingSeries(MethodView):
     @blp.response(201, s.SeriesSchema, headers=LOCATION_HEADER)
     @problems(blp, *WRITE)
     def post(self, data: dict[str, Any], id: int) -> tuple[SeriesView, dict[str, str]]:
-        made = series_services.create_series(_actor(), services.get_meeting(id), data["rrule"])
+        made = series_services.create_series(
+            _actor(), services.get_meeting(id, current_actor()), data["rrule"]
+        )
         return _series_view(made), {"Location": url_for("series_api.SeriesItem", id=made.id)}
 
 
@@ -249,14 +250,14 @@ class Sites(MethodView):
     @blp.response(200, s.SiteSchema(many=True))
     @problems(blp, *READ)
     def get(self, id: int) -> list[MeetingSite]:
-        return services.get_meeting(id).sites
+        return services.get_meeting(id, current_actor()).sites
 
     @blp.doc(summary="Tambah lokasi")
     @blp.arguments(s.SiteSchema)
     @blp.response(201, s.SiteSchema, headers=LOCATION_HEADER)
     @problems(blp, *WRITE)
     def post(self, data: dict[str, Any], id: int) -> tuple[MeetingSite, dict[str, str]]:
-        site = services.add_site(_actor(), services.get_meeting(id), data)
+        site = services.add_site(_actor(), services.get_meeting(id, current_actor()), data)
         return site, {"Location": url_for("meetings_api.SiteItem", id=id, site_id=site.id)}
 
 
@@ -288,14 +289,16 @@ class Agenda(MethodView):
     @blp.response(200, s.AgendaItemSchema(many=True))
     @problems(blp, *READ)
     def get(self, id: int) -> list[AgendaItem]:
-        return services.get_meeting(id).agenda
+        return services.get_meeting(id, current_actor()).agenda
 
     @blp.doc(summary="Tambah butir agenda", description="Ditambahkan di akhir.")
     @blp.arguments(s.AgendaItemSchema)
     @blp.response(201, s.AgendaItemSchema, headers=LOCATION_HEADER)
     @problems(blp, *WRITE)
     def post(self, data: dict[str, Any], id: int) -> tuple[AgendaItem, dict[str, str]]:
-        item = agenda_services.add_agenda_item(_actor(), services.get_meeting(id), data)
+        item = agenda_services.add_agenda_item(
+            _actor(), services.get_meeting(id, current_actor()), data
+        )
         return item, {"Location": url_for("meetings_api.AgendaItemView", id=id, item_id=item.id)}
 
 
@@ -306,7 +309,9 @@ class AgendaOrder(MethodView):
     @blp.response(200, s.AgendaItemSchema(many=True))
     @problems(blp, *WRITE)
     def put(self, data: dict[str, Any], id: int) -> list[AgendaItem]:
-        return agenda_services.reorder_agenda(_actor(), services.get_meeting(id), data["ids"])
+        return agenda_services.reorder_agenda(
+            _actor(), services.get_meeting(id, current_actor()), data["ids"]
+        )
 
 
 @blp.route("/<int:id>/agenda/<int:item_id>")
@@ -334,7 +339,7 @@ class Invitations(MethodView):
     @blp.response(200, s.InvitationSchema(many=True))
     @problems(blp, *READ)
     def get(self, id: int) -> list[Invitation]:
-        meeting = services.get_meeting(id)
+        meeting = services.get_meeting(id, current_actor())
         return [inv for inv in meeting.invitations if inv.withdrawn_at is None]
 
     @blp.doc(
@@ -347,7 +352,9 @@ class Invitations(MethodView):
     @blp.response(201, s.InviteResultSchema)
     @problems(blp, *WRITE)
     def post(self, data: dict[str, Any], id: int) -> dict[str, Any]:
-        result = invitation_services.invite(_actor(), services.get_meeting(id), data)
+        result = invitation_services.invite(
+            _actor(), services.get_meeting(id, current_actor()), data
+        )
         return {
             "created": len(result.created),
             "ids": [inv.id for inv in result.created],
@@ -378,7 +385,7 @@ class Conflicts(MethodView):
     @blp.response(200, s.ConflictSchema(many=True))
     @problems(blp, *READ)
     def get(self, id: int) -> list[Conflict]:
-        return find_conflicts(services.get_meeting(id))
+        return find_conflicts(services.get_meeting(id, current_actor()))
 
 
 @blp.route("/<int:id>/counts")
@@ -387,7 +394,7 @@ class Counts(MethodView):
     @blp.response(200, s.SiteCountSchema(many=True))
     @problems(blp, *READ)
     def get(self, id: int) -> list[dict[str, Any]]:
-        return s.counts_of(services.get_meeting(id))
+        return s.counts_of(services.get_meeting(id, current_actor()))
 
 
 blueprints: list[ApiBlueprint] = [blp, series_blp, links_blp]

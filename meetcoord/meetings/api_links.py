@@ -14,6 +14,7 @@ from marshmallow import fields
 
 from meetcoord.api.schemas import ApiBlueprint, ApiSchema, problems
 from meetcoord.core.errors import NotFound
+from meetcoord.core.forms import current_actor
 from meetcoord.meetings import resend, services
 
 links_blp = ApiBlueprint(
@@ -40,7 +41,7 @@ class ResendLink(MethodView):
     @links_blp.response(202, LinkSentSchema)
     @problems(links_blp, 401, 403, 404, 409, 422, 429)
     def post(self, id: int, invitation_id: int) -> dict[str, str]:
-        meeting = services.get_meeting(id)
+        meeting = services.get_meeting(id, current_actor())
         invitation = next((i for i in meeting.invitations if i.id == invitation_id), None)
         if invitation is None:
             raise NotFound(_l("Data tidak ditemukan."))

@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetcoord.access import scope
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
 from meetcoord.core.cleaning import clean_line
@@ -80,7 +81,7 @@ def _site_for(meeting: Meeting, site_id: int | None) -> MeetingSite | None:
     return site
 
 
-def _people_to_invite(data: Mapping[str, Any]) -> list[Person]:
+def _people_to_invite(actor: User | None, data: Mapping[str, Any]) -> list[Person]:
     """People named directly, or every person of an organization or member of a forum."""
     if data.get("person_ids"):
         ids = {parse_int(value, minimum=1) for value in data["person_ids"]}
@@ -105,7 +106,7 @@ def _people_to_invite(data: Mapping[str, Any]) -> list[Person]:
         return list(org.people)
     if data.get("forum_id"):
         forum = db.session.get(Forum, _int(data["forum_id"], "forum_id"))
-        if forum is None:
+        if forum is None or not scope.may_see(actor, forum):  # another institution's: unknown
             raise ValidationError(
                 _l("Rujukan tidak ditemukan."),
                 errors={"forum_id": [_l("Tidak ada data dengan id ini.")]},
@@ -132,14 +133,14 @@ def invite(actor: User | None, meeting: Meeting, data: Mapping[str, Any]) -> Inv
     Someone already invited keeps their invitation (and role and site). When the meeting is
     already scheduled, the new invitations go out at once.
     """
-    require_editor(actor)
+    require_editor(actor, meeting)
     if meeting.status not in (MeetingStatus.DRAFT, *ACTIVE):
         raise Conflict(_l("Rapat yang sudah selesai atau dibatalkan tidak dapat diubah."))
     values = clean_invitee(
         {"role": data.get("role") or "participant", "site_id": data.get("site_id")}
     )
     site = _site_for(meeting, values.get("site_id"))
-    people = _people_to_invite(data)
+    people = _people_to_invite(actor, data)
     invited = {inv.person_id: inv for inv in meeting.invitations}
     created: list[Invitation] = []
     for person in people:
@@ -168,7 +169,7 @@ def update_invitation(
     actor: User | None, invitation: Invitation, data: Mapping[str, Any]
 ) -> Invitation:
     """Change someone's role or site; a site change updates only their calendar."""
-    require_editor(actor)
+    require_editor(actor, invitation.meeting)
     values = clean_invitee(data, partial=True)
     if "site_id" in data:
         _move(invitation, _site_for(invitation.meeting, values.get("site_id")))
@@ -192,7 +193,7 @@ def _move(invitation: Invitation, site: MeetingSite | None) -> None:
 
 def withdraw_invitation(actor: User | None, invitation: Invitation) -> None:
     """Withdrawn: the link stops working and their calendar gets a cancellation."""
-    require_editor(actor)
+    require_editor(actor, invitation.meeting)
     if invitation.withdrawn_at is not None:
         return
     invitation.withdrawn_at = utcnow()

@@ -72,7 +72,7 @@ def _body(invitation: Invitation) -> str:
 
 def resend_link(actor: User | None, invitation: Invitation) -> str:
     """Mail ``invitation``'s own link to its invitee; returns the address it went to."""
-    require_editor(actor)
+    require_editor(actor, invitation.meeting)
     if invitation.withdrawn_at is not None:
         raise NotFound(_l("Undangan tidak ditemukan."))
     person = invitation.person

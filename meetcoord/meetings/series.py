@@ -107,7 +107,7 @@ def _copy(actor: User | None, source: Meeting, start_at: datetime) -> Meeting:
 
 def clone_meeting(actor: User | None, source: Meeting, start_at: datetime) -> Meeting:
     """A new draft with the same sites, agenda and invitees, at another time."""
-    require_editor(actor)
+    require_editor(actor, source)
     if start_at.tzinfo is None:
         raise ValidationError(_l("Waktu tidak valid."), errors={"start_at": [_l("Wajib diisi.")]})
     copy = _copy(actor, source, start_at)
@@ -121,7 +121,7 @@ def clone_meeting(actor: User | None, source: Meeting, start_at: datetime) -> Me
 
 def create_series(actor: User | None, first: Meeting, rule: str) -> Series:
     """Turn a meeting into the first of a series; the later occurrences are drafts."""
-    require_editor(actor)
+    require_editor(actor, first)
     if first.series_id is not None:
         raise Conflict(_l("Rapat ini sudah bagian dari seri."))
     zone = host_zone(first)
@@ -168,7 +168,7 @@ def update_series(actor: User | None, series: Series, data: Mapping[str, Any]) -
     each remaining occurrence by an hour, keeping its own date. All or nothing: one
     transaction for the whole series.
     """
-    require_editor(actor)
+    require_editor(actor, series)
     now = utcnow()
     targets = [
         m

@@ -18,42 +18,51 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from meetcoord.access import scope
 from meetcoord.access.institutions import acting_institution, require_existing
 from meetcoord.access.models import Institution
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.pagination import LIKE_ESCAPE, ListQuery, Page, like_pattern, paginate
 from meetcoord.core.validation import parse_int
 from meetcoord.directory.models import Forum, Person, Venue
 from meetcoord.extensions import db
 from meetcoord.meetings import mailing
 from meetcoord.meetings.cleaning import clean_meeting, clean_site
-from meetcoord.meetings.models import Meeting, MeetingSite, MeetingStatus
+from meetcoord.meetings.models import Meeting, MeetingSite, MeetingStatus, Series
 
 # What moves a meeting in people's calendars: changing one sends everyone an update.
 CALENDAR_FIELDS = ("title", "start_at", "end_at", "host_venue_id", "online_url", "purpose")
 ACTIVE = (MeetingStatus.SCHEDULED, MeetingStatus.LIVE)
 
 
-def require_editor(actor: User | None) -> None:
+def require_editor(actor: User | None, meeting: Meeting | Series | None = None) -> None:
+    """``actor`` may arrange meetings, and this one's institution (or co-host) is theirs.
+
+    Without ``meeting`` (a new one) the account's role decides; which institution the new
+    work belongs to is ``access.institutions.acting_institution``'s question.
+    """
     if actor is None or not actor.can_edit_directory():
         raise PermissionDenied(_l("Anda tidak berhak mengatur rapat."))
+    if meeting is not None:
+        scope.require_work(actor, meeting)
 
 
-def get_meeting(meeting_id: int) -> Meeting:
+def get_meeting(meeting_id: int, actor: User | None) -> Meeting:
+    """The meeting, if ``actor`` may see it: another institution's is not found."""
     meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise NotFound(_l("Rapat tidak ditemukan."))
-    return meeting
+    return scope.visible(actor, meeting, _l("Rapat tidak ditemukan."))
 
 
-def list_meetings(query: ListQuery) -> Page[Meeting]:
+def list_meetings(query: ListQuery, actor: User | None) -> Page[Meeting]:
     stmt: Select[Any] = select(Meeting).options(
         selectinload(Meeting.sites).selectinload(MeetingSite.venue),
         selectinload(Meeting.host_venue),
     )
+    if (mine := scope.owned_by_reach(actor, Meeting)) is not None:
+        stmt = stmt.where(mine)
     if query.q.strip():
         stmt = stmt.where(Meeting.title.ilike(like_pattern(query.q), escape=LIKE_ESCAPE))
     filters = query.filters or {}
@@ -160,7 +169,7 @@ def create_meeting(actor: User | None, data: Mapping[str, Any]) -> Meeting:
 
 def update_meeting(actor: User | None, meeting: Meeting, data: Mapping[str, Any]) -> Meeting:
     """Change a meeting; if its time or place moved, everyone invited gets an update."""
-    require_editor(actor)
+    require_editor(actor, meeting)
     values = clean_meeting(data, zone_for(data, meeting), partial=True)
     changed = apply_changes(actor, meeting, values)
     if meeting.series_id is not None and changed & set(CALENDAR_FIELDS):
@@ -205,7 +214,7 @@ def apply_changes(actor: User | None, meeting: Meeting, values: Mapping[str, Any
 
 def schedule_meeting(actor: User | None, meeting: Meeting) -> Meeting:
     """Draft → scheduled: every invitation goes out."""
-    require_editor(actor)
+    require_editor(actor, meeting)
     if meeting.status is not MeetingStatus.DRAFT:
         raise Conflict(_l("Hanya rapat berstatus draf yang dapat dijadwalkan."))
     if not meeting.sites:
@@ -221,7 +230,7 @@ def schedule_meeting(actor: User | None, meeting: Meeting) -> Meeting:
 
 
 def cancel_meeting(actor: User | None, meeting: Meeting) -> Meeting:
-    require_editor(actor)
+    require_editor(actor, meeting)
     if meeting.status in (MeetingStatus.CLOSED, MeetingStatus.CANCELLED):
         raise Conflict(_l("Rapat ini sudah selesai atau dibatalkan."))
     was_sent = meeting.status in ACTIVE
@@ -240,7 +249,7 @@ def cancel_meeting(actor: User | None, meeting: Meeting) -> Meeting:
 
 
 def add_site(actor: User | None, meeting: Meeting, data: Mapping[str, Any]) -> MeetingSite:
-    require_editor(actor)
+    require_editor(actor, meeting)
     values = clean_site(data)
     venue = _require(Venue, values["venue_id"], "venue_id")
     _require(Person, values.get("coordinator_id"), "coordinator_id")
@@ -258,7 +267,7 @@ def add_site(actor: User | None, meeting: Meeting, data: Mapping[str, Any]) -> M
 
 
 def update_site(actor: User | None, site: MeetingSite, data: Mapping[str, Any]) -> MeetingSite:
-    require_editor(actor)
+    require_editor(actor, site.meeting)
     values = clean_site(data, partial=True)
     values.pop("venue_id", None)  # a site is its venue; add another site to move people
     _require(Person, values.get("coordinator_id"), "coordinator_id")
@@ -270,7 +279,7 @@ def update_site(actor: User | None, site: MeetingSite, data: Mapping[str, Any]) 
 
 
 def remove_site(actor: User | None, site: MeetingSite) -> None:
-    require_editor(actor)
+    require_editor(actor, site.meeting)
     meeting = site.meeting
     invited = sum(1 for inv in meeting.invitations if inv.site_id == site.id)
     if invited:

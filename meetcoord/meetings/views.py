@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from meetcoord.access import scope
 from meetcoord.core.cleaning import Collector
-from meetcoord.core.errors import Conflict, NotFound, ValidationError
-from meetcoord.core.forms import save_form
+from meetcoord.core.errors import Conflict, ValidationError
+from meetcoord.core.forms import current_actor, save_form
 from meetcoord.core.pagination import ListQuery
 from meetcoord.core.validation import parse_int
 from meetcoord.meetings import forms, labels, series, services
@@ -62,7 +63,7 @@ def index() -> Any:
         per_page=current_app.config["PAGE_SIZE"],
         filters=filters,
     )
-    page = services.list_meetings(query)
+    page = services.list_meetings(query, current_actor())
     args = {key: value for key, value in request.args.items() if key != "page" and value != ""}
     return render_template(
         "meetings/list.html",
@@ -123,7 +124,7 @@ def new() -> Any:
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(meeting_id: int) -> Any:
-    return _form_page(services.get_meeting(meeting_id))
+    return _form_page(services.get_meeting(meeting_id, current_actor()))
 
 
 # --- the meeting's page and its status --------------------------------------------------
@@ -132,14 +133,14 @@ def edit(meeting_id: int) -> Any:
 @bp.get("/<int:meeting_id>")
 @login_required
 def detail(meeting_id: int) -> Any:
-    return render_detail(services.get_meeting(meeting_id))
+    return render_detail(services.get_meeting(meeting_id, current_actor()))
 
 
 @bp.post("/<int:meeting_id>/schedule")
 @login_required
 def schedule(meeting_id: int) -> Any:
     """ "Kirim undangan": draft → scheduled, every invitation goes to the outbox."""
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     try:
         services.schedule_meeting(actor(), meeting)
     except (ValidationError, Conflict) as exc:
@@ -154,7 +155,7 @@ def schedule(meeting_id: int) -> Any:
 @login_required
 def cancel(meeting_id: int) -> Any:
     """GET asks for confirmation (works without JavaScript); POST cancels."""
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     require_editor()
     if request.method == "POST":
         try:
@@ -190,7 +191,7 @@ def cancel(meeting_id: int) -> Any:
 @login_required
 def clone(meeting_id: int) -> Any:
     """A new draft with the same sites, agenda and invitees, starting at another time."""
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     require_editor()
     form = forms.CloneForm()
     status, message, loose = 200, None, []
@@ -225,7 +226,7 @@ def clone(meeting_id: int) -> Any:
 @login_required
 def make_series(meeting_id: int) -> Any:
     """Make this meeting the first of a series: "setiap 3 bulan pada Selasa kedua"."""
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     require_editor()
     form = forms.SeriesForm()
     status, message, loose = 200, None, []
@@ -255,9 +256,7 @@ def _get_series(series_id: int) -> Series:
     from meetcoord.extensions import db
 
     found = db.session.get(Series, series_id)
-    if found is None:
-        raise NotFound(_l("Seri tidak ditemukan."))
-    return found
+    return scope.visible(current_actor(), found, _l("Seri tidak ditemukan."))
 
 
 @bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])

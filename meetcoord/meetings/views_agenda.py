@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from meetcoord.core.errors import NotFound, ValidationError
-from meetcoord.core.forms import save_form
+from meetcoord.core.forms import current_actor, save_form
 from meetcoord.core.i18n import current_language
 from meetcoord.core.timezones import format_time_in_zone
 from meetcoord.meetings import agenda, forms, services
@@ -41,7 +41,7 @@ def _back(meeting: Meeting) -> Any:
 @bp.post("/<int:meeting_id>/agenda")
 @login_required
 def agenda_add(meeting_id: int) -> Any:
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     form = forms.AgendaForm()
     item, message, loose, status = save_form(
         form, lambda who, data: agenda.add_agenda_item(who, meeting, data)
@@ -55,7 +55,7 @@ def agenda_add(meeting_id: int) -> Any:
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
 @login_required
 def agenda_edit(meeting_id: int, item_id: int) -> Any:
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     item = _item(meeting, item_id)
     require_editor()
     form = forms.AgendaForm(obj=item if request.method == "GET" else None)
@@ -84,7 +84,7 @@ def agenda_edit(meeting_id: int, item_id: int) -> Any:
 @bp.post("/<int:meeting_id>/agenda/<int:item_id>/remove")
 @login_required
 def agenda_remove(meeting_id: int, item_id: int) -> Any:
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     item = _item(meeting, item_id)
     title = item.title
     agenda.remove_agenda_item(actor(), item)
@@ -96,7 +96,7 @@ def agenda_remove(meeting_id: int, item_id: int) -> Any:
 @login_required
 def agenda_move(meeting_id: int, item_id: int) -> Any:
     """The ↑/↓ buttons: ``direction`` is ``up`` or ``down``."""
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     item = _item(meeting, item_id)
     offset = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if offset is None:
@@ -109,7 +109,7 @@ def agenda_move(meeting_id: int, item_id: int) -> Any:
 @login_required
 def agenda_reorder(meeting_id: int) -> Any:
     """Drag and drop: the whole order as ``order=3,1,2`` (form) or ``{"order": [...]}``."""
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     payload = request.get_json(silent=True) if request.is_json else None
     raw = (payload or {}).get("order") if payload is not None else request.form.get("order", "")
     try:

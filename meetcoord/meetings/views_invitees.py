@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from meetcoord.core.errors import Conflict, NotFound, ServiceError, ValidationError
-from meetcoord.core.forms import save_form
+from meetcoord.core.forms import current_actor, save_form
 from meetcoord.meetings import forms, invitations, resend, services
 from meetcoord.meetings.models import Invitation, Meeting
 from meetcoord.meetings.views_support import (
@@ -61,7 +61,7 @@ def _back(meeting: Meeting) -> Any:
 @login_required
 def invite(meeting_id: int, source: str) -> Any:
     """Invite by ``source``: ``person``, ``organization`` or ``forum``."""
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     if source not in SOURCES:
         raise NotFound(_("Halaman tidak ditemukan."))
     key, form_class, prefix = SOURCES[source]
@@ -86,7 +86,7 @@ def invite(meeting_id: int, source: str) -> Any:
 @login_required
 def invitation_edit(meeting_id: int, invitation_id: int) -> Any:
     """Change role or site (an empty site is online); a site change mails only this person."""
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     found = _invitation(meeting, invitation_id)
     data: dict[str, Any] = {}
     if "role" in request.form:
@@ -106,7 +106,7 @@ def invitation_edit(meeting_id: int, invitation_id: int) -> Any:
 @login_required
 def invitation_withdraw(meeting_id: int, invitation_id: int) -> Any:
     """GET asks for confirmation; POST withdraws (their link stops working)."""
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     found = _invitation(meeting, invitation_id)
     require_editor()
     if request.method == "POST":
@@ -130,7 +130,7 @@ def invitation_withdraw(meeting_id: int, invitation_id: int) -> Any:
 @login_required
 def invitation_resend_link(meeting_id: int, invitation_id: int) -> Any:
     """GET asks for confirmation; POST mails the invitee their own link (never shown here)."""
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     found = _invitation(meeting, invitation_id)
     require_editor()
     if request.method == "POST":

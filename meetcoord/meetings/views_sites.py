@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from meetcoord.core.errors import Conflict, NotFound
-from meetcoord.core.forms import save_form
+from meetcoord.core.forms import current_actor, save_form
 from meetcoord.directory.forms import NONE_PAIR, options
 from meetcoord.meetings import forms, services
 from meetcoord.meetings.models import Meeting, MeetingSite
@@ -38,7 +38,7 @@ def _back(meeting: Meeting) -> Any:
 @bp.post("/<int:meeting_id>/sites")
 @login_required
 def site_add(meeting_id: int) -> Any:
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     form = site_form()
     site, message, loose, status = save_form(
         form, lambda who, data: services.add_site(who, meeting, data)
@@ -52,7 +52,7 @@ def site_add(meeting_id: int) -> Any:
 @bp.route("/<int:meeting_id>/sites/<int:site_id>/edit", methods=["GET", "POST"])
 @login_required
 def site_edit(meeting_id: int, site_id: int) -> Any:
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     site = _site(meeting, site_id)
     require_editor()
     form = forms.SiteEditForm()
@@ -88,7 +88,7 @@ def site_edit(meeting_id: int, site_id: int) -> Any:
 @login_required
 def site_remove(meeting_id: int, site_id: int) -> Any:
     """GET asks for confirmation; POST removes, or says why not (people invited there)."""
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, current_actor())
     site = _site(meeting, site_id)
     require_editor()
     if request.method == "POST":

@@ -56,7 +56,7 @@ def require_editor() -> None:
 
 
 def _all(model: type) -> list[Any]:
-    return directory.list_records(model, ListQuery(per_page=CHOICE_LIMIT)).items
+    return directory.list_records(model, ListQuery(per_page=CHOICE_LIMIT), current_actor()).items
 
 
 def venue_options() -> list[Any]:

@@ -18,8 +18,10 @@ from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from meetcoord.access import scope
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
 from meetcoord.core.errors import NotFound, ValidationError
+from meetcoord.core.forms import current_actor
 from meetcoord.core.pagination import Page
 from meetcoord.core.uploads import body_limit
 from meetcoord.live.actors import LiveActor
@@ -92,6 +94,16 @@ finalise = steps.finalise
 # --- accounts -------------------------------------------------------------------------------
 
 
+def _meeting(meeting_id: int) -> Meeting:
+    """A meeting the caller may see (and, to change its documents, work on)."""
+    return scope.for_request(current_actor(), get_meeting(meeting_id, current_actor()))
+
+
+def _document(document_id: int) -> Document:
+    """A document of a meeting the caller may see; another institution's is not found."""
+    return scope.for_request(current_actor(), rules.get_document(document_id))
+
+
 def _actor() -> LiveActor:
     return LiveActor(user=current_user._get_current_object())
 
@@ -112,7 +124,7 @@ class MeetingDocuments(MethodView):
     def get(self, args: dict[str, Any], id: int) -> Page[Document]:
         found = [
             d
-            for d in rules.meeting_documents(get_meeting(id))
+            for d in rules.meeting_documents(_meeting(id))
             if args.get("kind") in (None, d.kind.value)
             and args.get("status") in (None, d.status.value)
         ]
@@ -130,7 +142,11 @@ class MeetingDocuments(MethodView):
     @blp.response(201, s.DocumentSchema, headers=LOCATION_HEADER)
     @problems(blp, *WRITE)
     def post(self, data: dict[str, Any], id: int) -> Any:
-        meeting, actor, kind = get_meeting(id), _actor(), data.pop("kind")
+        meeting, actor, kind = (
+            _meeting(id),
+            _actor(),
+            data.pop("kind"),
+        )
         document = _create(actor, meeting, kind, data)
         view, status = _show(document, 201)
         return view, status, {"Location": url_for("documents_api.DocumentItem", id=document.id)}
@@ -156,7 +172,7 @@ class DocumentItem(MethodView):
     @blp.response(200, s.DocumentSchema)
     @problems(blp, *READ)
     def get(self, id: int) -> Any:
-        return _show(rules.get_document(id))
+        return _show(_document(id))
 
     @blp.doc(
         summary="Ubah dokumen",
@@ -167,7 +183,7 @@ class DocumentItem(MethodView):
     @blp.response(200, s.DocumentSchema)
     @problems(blp, *WRITE)
     def patch(self, data: dict[str, Any], id: int) -> Any:
-        return _show(edit(_actor(), rules.get_document(id), data))
+        return _show(edit(_actor(), _document(id), data))
 
 
 @blp.route("/documents/<int:id>/circulate")
@@ -177,7 +193,7 @@ class DocumentCirculate(MethodView):
     @blp.response(200, s.DocumentSchema)
     @problems(blp, *WRITE)
     def post(self, data: dict[str, Any], id: int) -> Any:
-        document = rules.get_document(id)
+        document = _document(id)
         workflow.circulate(_actor(), document, data["deadline"])
         return _show(document)
 
@@ -189,7 +205,7 @@ class DocumentFinalise(MethodView):
     @blp.response(200, s.DocumentSchema)
     @problems(blp, *WRITE)
     def post(self, data: dict[str, Any], id: int) -> Any:
-        document = rules.get_document(id)
+        document = _document(id)
         return _show(finalise(_actor(), document, data["version"], data.get("early_close")))
 
 
@@ -200,7 +216,7 @@ class DocumentAddenda(MethodView):
     @blp.response(201, s.DocumentSchema, headers=LOCATION_HEADER)
     @problems(blp, *WRITE)
     def post(self, data: dict[str, Any], id: int) -> Any:
-        original = rules.get_document(id)
+        original = _document(id)
         addendum = workflow.create_addendum(_actor(), original, data["corrections"])
         view, status = _show(addendum, 201)
         return view, status, {"Location": url_for("documents_api.DocumentItem", id=addendum.id)}
@@ -212,7 +228,7 @@ class DocumentRender(MethodView):
     @blp.response(202, s.DocumentSchema)
     @problems(blp, *WRITE)
     def post(self, id: int) -> Any:
-        return _show(workflow.request_render(_actor(), rules.get_document(id)), 202)
+        return _show(workflow.request_render(_actor(), _document(id)), 202)
 
 
 @blp.route("/documents/<int:id>/pdf")
@@ -222,7 +238,7 @@ class DocumentPdf(MethodView):
     @blp.response(200, PDF, content_type="application/pdf")
     @problems(blp, 401, 404, 422)
     def get(self, args: dict[str, Any], id: int) -> Response:
-        return pdf_response(rules.get_document(id), args.get("revision"))
+        return pdf_response(_document(id), args.get("revision"))
 
 
 # --- personal link --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from meetcoord.access import scope
 from meetcoord.core.errors import ServiceError
 from meetcoord.core.forms import current_actor
 from meetcoord.core.uploads import body_limit
@@ -40,17 +41,11 @@ def _actor() -> LiveActor:
 
 
 def _meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
+    return scope.for_request(current_actor(), db.session.get(Meeting, meeting_id))
 
 
 def _document(document_id: int) -> Document:
-    document = db.session.get(Document, document_id)
-    if document is None:
-        abort(404)
-    return document
+    return scope.for_request(current_actor(), db.session.get(Document, document_id))
 
 
 def _url(document: Document) -> Any:

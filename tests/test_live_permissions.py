@@ -364,3 +364,25 @@ def test_a_nonce_answers_only_whoever_sent_it(app: Any) -> None:
         "ok": True,
         "seq": first["seq"],
     }
+
+
+def test_the_person_a_site_names_as_coordinator_runs_its_desk_and_counts_its_votes(
+    app: Any,
+) -> None:
+    """One rule for "coordinates this site" (MeetingSite.is_coordinated_by): the desk let
+    the person a site names as its coordinator run it, the live room did not let them
+    count its votes."""
+    from meetcoord.checkin.admission import DeskActor
+
+    rakor = LiveRakor()
+    scene = build(rakor, "decided")
+    named = rakor.ambon_participant  # a participant in Ambon, named the site's coordinator
+    rakor.other_site.coordinator_id = named.person_id
+    db.session.commit()
+    assert DeskActor(coordinator=named).may_operate(rakor.other_site)
+    assert not DeskActor(coordinator=named).may_operate(rakor.site)
+    phone = connect(app, named)
+    tally = {"decision_id": scene.decision_id, "for": 5, "against": 0, "abstain": 0}
+    host = command(phone, "decision.tally", site_id=rakor.site.id, **tally)
+    assert host["error"]["code"] == "forbidden"
+    assert command(phone, "decision.tally", site_id=rakor.other_site.id, **tally)["ok"]

@@ -80,14 +80,7 @@ class DeskActor:
         if self.user is not None:
             # Staff run the desks of the meetings their institutions own or co-host.
             return self.user.can_edit_directory() and scope.may_work(self.user, site)
-        inv = self.coordinator
-        return (
-            inv is not None
-            and inv.withdrawn_at is None
-            and inv.meeting_id == site.meeting_id
-            and (inv.site_id == site.id or site.coordinator_id == inv.person_id)
-            and (inv.role.value == "site_coordinator" or site.coordinator_id == inv.person_id)
-        )
+        return site.is_coordinated_by(self.coordinator)
 
 
 def person_card(invitation: Invitation | None, attendance: Attendance | None = None) -> dict:

@@ -93,11 +93,7 @@ class LiveActor:
         if power is Power.TALLY:
             if inv.role in _RECORDERS:
                 return True
-            return (
-                inv.role is InviteeRole.SITE_COORDINATOR
-                and site is not None
-                and site.id == inv.site_id
-            )
+            return site is not None and site.is_coordinated_by(inv)
         return power is Power.SPEAK  # everyone invited may ask for the floor
 
     def require(self, power: Power, site: MeetingSite | None = None) -> None:
@@ -112,18 +108,12 @@ class LiveActor:
         checked with :meth:`require` once it is known.
         """
         inv = self.invitation
-        coordinator = inv is not None and inv.role is InviteeRole.SITE_COORDINATOR
+        coordinator = inv is not None and any(s.is_coordinated_by(inv) for s in inv.meeting.sites)
         if not (self.may(power) or (power is Power.TALLY and coordinator)):
             raise PermissionDenied(_DENIED[power])
 
     def coordinates(self, site: MeetingSite | None) -> bool:
-        inv = self.invitation
-        return (
-            inv is not None
-            and inv.role is InviteeRole.SITE_COORDINATOR
-            and site is not None
-            and inv.site_id == site.id
-        )
+        return site is not None and site.is_coordinated_by(self.invitation)
 
 
 _DENIED = {

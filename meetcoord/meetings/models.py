@@ -241,6 +241,26 @@ class MeetingSite(db.Model):
     def seats(self) -> int | None:
         return self.capacity if self.capacity is not None else self.venue.capacity
 
+    def is_coordinated_by(self, invitation: Invitation | None) -> bool:
+        """Whether ``invitation``'s holder coordinates this site: the person the site
+        names as its coordinator, or an invitee with the coordinator role placed here.
+
+        Written once: the desk (who may run it) and the live room (who tallies the votes
+        counted here) used to answer this each in its own way.
+        """
+        return (
+            invitation is not None
+            and invitation.withdrawn_at is None
+            and invitation.meeting_id == self.meeting_id
+            and (
+                invitation.person_id == self.coordinator_id
+                or (
+                    invitation.role is InviteeRole.SITE_COORDINATOR
+                    and invitation.site_id == self.id
+                )
+            )
+        )
+
 
 # The longest agenda item, in minutes: one day. The agenda form, the API and the live room's
 # agenda commands all read this one figure (they used to say 1440 in two places, 600 in one).

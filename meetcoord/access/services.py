@@ -39,6 +39,8 @@ IN_USE = _l("Penyelenggara ini masih memiliki rapat, forum atau dokumen; tidak d
 
 
 def require_admin(actor: User | None) -> None:
+    """Installation administrators only. ``None`` is the installation itself (the
+    migration, ``meetcoord demo load``), as everywhere in the services."""
     if actor is not None and not actor.is_admin():
         raise PermissionDenied(ADMINS_ONLY)
 

@@ -107,9 +107,17 @@ class LiveActor:
         who may not use a command learns nothing from the refusal; the site itself is
         checked with :meth:`require` once it is known.
         """
+        if self.may(power):
+            return
+        # Only a tally asks which sites this invitee coordinates (the meeting's sites are
+        # loaded for that question alone, not for every participant's command).
         inv = self.invitation
-        coordinator = inv is not None and any(s.is_coordinated_by(inv) for s in inv.meeting.sites)
-        if not (self.may(power) or (power is Power.TALLY and coordinator)):
+        tallies_somewhere = (
+            power is Power.TALLY
+            and inv is not None
+            and any(site.is_coordinated_by(inv) for site in inv.meeting.sites)
+        )
+        if not tallies_somewhere:
             raise PermissionDenied(_DENIED[power])
 
     def coordinates(self, site: MeetingSite | None) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from meetcoord.access import services as access
 from meetcoord.access.institutions import acting_institution, letterhead_for
@@ -302,3 +302,38 @@ def test_meetings_api_shows_and_takes_the_owner(
     assert foreign.get_json()["errors"]["institution_id"] == [
         "Anda bukan sekretariat penyelenggara ini."
     ]
+
+
+def test_the_api_twin_refuses_a_secretariat_and_stores_nothing(
+    client: Any, api_token: Any, sbd: Institution
+) -> None:
+    """Only an administrator of the installation keeps institutions and memberships: a
+    secretariat's token may not list, create, change or join one, over the API too."""
+    staff, headers = api_token("secretariat")
+    before = (
+        db.session.scalar(select(func.count()).select_from(Institution)),
+        db.session.scalar(select(func.count()).select_from(Membership)),
+        sbd.name,
+    )
+    answers = [
+        client.get("/api/v1/institutions", headers=headers),
+        client.post(
+            "/api/v1/institutions",
+            json={"name": "Bappeda Palsu", "letter_number_pattern": "{seq}/{year}"},
+            headers=headers,
+        ),
+        client.patch(f"/api/v1/institutions/{sbd.id}", json={"name": "Diubah"}, headers=headers),
+        client.post(
+            f"/api/v1/institutions/{sbd.id}/members",
+            json={"user_id": staff.id, "role": "admin"},
+            headers=headers,
+        ),
+    ]
+    assert [a.status_code for a in answers] == [403, 403, 403, 403]
+    db.session.expire_all()
+    after = (
+        db.session.scalar(select(func.count()).select_from(Institution)),
+        db.session.scalar(select(func.count()).select_from(Membership)),
+        db.session.get(Institution, sbd.id).name,
+    )
+    assert after == before

@@ -76,6 +76,7 @@ def _init_extensions(app: Flask) -> None:
     init_i18n(app)
     init_login(login_manager)  # session and bearer-token sign-ins (accounts)
     security.init_security(app)
+    _init_access(app)
     from meetcoord.checkin import events as checkin_events
     from meetcoord.core.sockets import MAX_MESSAGE_BYTES, origin_policy
     from meetcoord.live import events as live_events
@@ -92,6 +93,26 @@ def _init_extensions(app: Flask) -> None:
         # Browsers connect only from our own pages (``[]`` would switch the check off).
         cors_allowed_origins=origin_policy(app.config["BASE_URL"], app.config["PROXY_COUNT"]),
         max_http_buffer_size=MAX_MESSAGE_BYTES,
+    )
+
+
+def _init_access(app: Flask) -> None:
+    """How the access layer looks up each credential (it imports no feature itself)."""
+    from meetcoord.access.declare import init_gate
+    from meetcoord.access.resolve import Loaders, configure
+    from meetcoord.accounts.services import token_id_for, user_for_token
+    from meetcoord.checkin.link_cookie import invitation_for
+    from meetcoord.meetings.invitations import invitation_by_token
+
+    init_gate(app)  # the first check of every request: the route's declared permission
+    configure(
+        app,
+        Loaders(
+            link=invitation_by_token,
+            bearer=user_for_token,
+            bearer_id=token_id_for,
+            cookie=invitation_for,
+        ),
     )
 
 

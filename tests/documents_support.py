@@ -20,7 +20,7 @@ from cryptography.x509.oid import NameOID
 from flask import Flask
 from sqlalchemy import select
 
-from meetcoord.live.actors import LiveActor
+from meetcoord.access.actors import Actor
 from meetcoord.meetings.models import Invitation
 from meetcoord.minutes import ca as ca_module
 from meetcoord.minutes import signatures, workflow
@@ -81,8 +81,8 @@ class ClosedRakor(LiveRakor):
         assert command(chair, "close")["ok"]
         chair.disconnect("/live")
 
-    def actor(self, who: Any) -> LiveActor:
-        return LiveActor(invitation=who)
+    def actor(self, who: Any) -> Actor:
+        return Actor(invitation=who)
 
 
 def rendered(document: Document) -> Document:
@@ -126,7 +126,7 @@ def code_in(raw: bytes) -> str:
 
 def sign_with_code(invitation: Invitation, document_id: int) -> Document:
     """Sign as ``invitation``'s holder would: ask for the code, read the mail, type it in."""
-    actor = LiveActor(invitation=invitation)
+    actor = Actor(invitation=invitation)
     signatures.request_code(actor, document_id)
     return signatures.sign(actor, document_id, code=mailed_code(invitation))
 

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
+from meetcoord.access.actors import Actor
 from meetcoord.accounts.models import Role
 from meetcoord.accounts.services import create_token
 from meetcoord.extensions import db, socketio
 from meetcoord.live import state
-from meetcoord.live.actors import LiveActor
 from meetcoord.live.models import MeetingEvent
 from meetcoord.meetings import agenda, invitations, links
 from meetcoord.meetings.models import AgendaItem, Invitation, InviteeRole, Meeting
@@ -57,9 +57,9 @@ class LiveRakor(Rakor):
         return self.participants[n]
 
     @property
-    def staff_actor(self) -> LiveActor:
+    def staff_actor(self) -> Actor:
         """The secretariat, acting through the services directly (to set a scene)."""
-        return LiveActor(user=self.staff)
+        return Actor(user=self.staff)
 
     def add_items(self, *titles: str) -> list[AgendaItem]:
         """Agenda items prepared before the meeting, as the secretariat does."""

@@ -11,8 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from meetcoord.access.actors import Actor
 from meetcoord.checkin import exports, keys, list_pdf
-from meetcoord.checkin.admission import DeskActor, check_out
+from meetcoord.checkin.admission import check_out
 from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.lists import attendance_lists
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod
@@ -77,7 +78,7 @@ def inv_of(meeting, name):
 @pytest.fixture
 def attended(editor, meeting):
     """Ayu at WITA (out at 11.30), Théo at WIT, a stand-in for the Kadis, a walk-in, online."""
-    desk = DeskActor(user=editor)
+    desk = Actor(user=editor)
     wita, wit = meeting.sites
     ayu = inv_of(meeting, "Ni Luh Putu Ayu D'Souza")
     redeem_credential(desk, wita, keys.credential_for(ayu), "n1", scanned_at=T0)
@@ -305,7 +306,7 @@ def page(client, meeting):
 
 
 def test_page_shows_lists_presence_and_conflicts(auth, client, editor, attended):
-    desk = DeskActor(user=editor)
+    desk = Actor(user=editor)
     wita = attended.sites[0]
     theo = inv_of(attended, "Théo Rumbekwan")
     upload_offline(
@@ -372,7 +373,7 @@ def test_manual_checkin_checkout_and_resolve(auth, client, editor, attended):
     assert attendance.checked_out_at is not None
     theo = inv_of(attended, "Théo Rumbekwan")
     upload_offline(
-        DeskActor(user=editor),
+        Actor(user=editor),
         attended.sites[0],
         [
             {

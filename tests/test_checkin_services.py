@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from meetcoord.access.actors import Actor
 from meetcoord.checkin import codes, keys, selfservice
-from meetcoord.checkin.admission import DeskActor, check_out
+from meetcoord.checkin.admission import check_out
 from meetcoord.checkin.counts import presence
 from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.models import Attendance, CheckinConflict
@@ -46,7 +47,7 @@ def meeting(editor):
 
 
 def test_desk_scan_is_exact_and_idempotent(editor, meeting):
-    desk = DeskActor(user=editor)
+    desk = Actor(user=editor)
     site = meeting.sites[0]
     inv = meeting.invitations[0]
     text = keys.credential_for(inv)
@@ -68,7 +69,7 @@ def test_desk_scan_is_exact_and_idempotent(editor, meeting):
 )
 def test_bad_credentials_refused_with_a_reason(editor, meeting, mutate, reason):
     text = mutate(keys.credential_for(meeting.invitations[0]))
-    result = redeem_credential(DeskActor(user=editor), meeting.sites[0], text, "n")
+    result = redeem_credential(Actor(user=editor), meeting.sites[0], text, "n")
     assert (result.status, result.reason) == ("refused", reason)
     assert count(Attendance) == 0
 
@@ -86,12 +87,12 @@ def test_credential_of_another_meeting_and_withdrawn(editor, meeting):
     )
     invitations.invite(editor, other, {"person_ids": [factories.person().id]})
     result = redeem_credential(
-        DeskActor(user=editor), meeting.sites[0], keys.credential_for(other.invitations[0]), "n1"
+        Actor(user=editor), meeting.sites[0], keys.credential_for(other.invitations[0]), "n1"
     )
     assert (result.reason, "Rapat lain" in result.message) == ("wrong_meeting", True)
     invitations.withdraw_invitation(editor, meeting.invitations[1])
     result = redeem_credential(
-        DeskActor(user=editor), meeting.sites[0], keys.credential_for(meeting.invitations[1]), "n2"
+        Actor(user=editor), meeting.sites[0], keys.credential_for(meeting.invitations[1]), "n2"
     )
     assert result.reason == "withdrawn"
 
@@ -108,12 +109,12 @@ def test_coordinator_acts_only_at_their_site(editor, meeting):
         },
     )
     inv = next(i for i in meeting.invitations if i.person_id == coordinator.id)
-    desk = DeskActor(coordinator=inv)
+    desk = Actor(invitation=inv)
     with pytest.raises(PermissionDenied):
         redeem_credential(desk, meeting.sites[0], keys.credential_for(inv), "n")
     assert redeem_credential(desk, meeting.sites[1], keys.credential_for(inv), "n").ok
     with pytest.raises(PermissionDenied):
-        redeem_credential(DeskActor(user=factories.user("viewer")), meeting.sites[0], "x", "n")
+        redeem_credential(Actor(user=factories.user("viewer")), meeting.sites[0], "x", "n")
 
 
 def test_kiosk_codes_current_previous_old_and_other_site(meeting):
@@ -166,7 +167,7 @@ def test_second_factor_stand_in_and_walk_in(meeting):
 
 
 def test_offline_upload_earliest_scan_wins_and_conflicts_are_kept(editor, meeting):
-    desk = DeskActor(user=editor)
+    desk = Actor(user=editor)
     wita, wit = meeting.sites
     inv = meeting.invitations[0]
     text = keys.credential_for(inv)
@@ -190,7 +191,7 @@ def test_offline_upload_earliest_scan_wins_and_conflicts_are_kept(editor, meetin
 def test_presence_quorum_and_check_out(editor, meeting):
     meeting.quorum_kind, meeting.quorum_value = QuorumKind.AT_LEAST, 50
     meeting.sites[0].quorum_kind, meeting.sites[0].quorum_value = QuorumKind.PEOPLE, 1
-    desk = DeskActor(user=editor)
+    desk = Actor(user=editor)
     assert presence(meeting).quorum.required == 2
     for n, inv in enumerate(meeting.invitations[:2]):
         redeem_credential(desk, meeting.sites[0], keys.credential_for(inv), f"q{n}")

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from meetcoord.access.actors import Actor
 from meetcoord.checkin import keys, selfservice
-from meetcoord.checkin.admission import DeskActor
 from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.models import Attendance
 from meetcoord.checkin.offline import upload_offline
@@ -44,7 +44,7 @@ def early() -> Rakor:
 def test_every_door_refuses_before_check_in_opens_and_says_when(app, early):
     site, inv = early.site, early.invitee(0)
     said = f"Registrasi kehadiran baru dibuka pada {opens(early.meeting)}."
-    desk = DeskActor(user=early.staff)
+    desk = Actor(user=early.staff)
     code = selfservice.kiosk_codes(site)["url_code"]
     answers = [
         redeem_credential(desk, site, keys.credential_for(inv), "d1"),
@@ -118,7 +118,7 @@ def test_the_join_link_records_inside_the_window_once(app):
 def test_check_in_closes_an_hour_after_the_end(app):
     held = Rakor(starts_in=timedelta(hours=-5))  # 3 hours long: ended 2 hours ago
     result = redeem_credential(
-        DeskActor(user=held.staff), held.site, keys.credential_for(held.invitee(0)), "late"
+        Actor(user=held.staff), held.site, keys.credential_for(held.invitee(0)), "late"
     )
     closes = held.meeting.end_at + timedelta(hours=1)
     day, time = (
@@ -134,7 +134,7 @@ def test_check_in_closes_an_hour_after_the_end(app):
 
 def test_desk_scan_times_are_bounded_to_the_window(app, client, api_token):
     rakor = Rakor(starts_in=timedelta(minutes=-30))
-    desk = DeskActor(user=rakor.staff)
+    desk = Actor(user=rakor.staff)
     first, second, third = (keys.credential_for(rakor.invitee(n)) for n in range(3))
     now = datetime.now(UTC)
     scans = [
@@ -199,7 +199,7 @@ def test_the_window_follows_the_settings(app, monkeypatch, tmp_path, early):
     inv = early.invitee(0)
     monkeypatch.setitem(app.config, "CHECKIN_OPENS_BEFORE_MINUTES", 240)
     admitted = redeem_credential(
-        DeskActor(user=early.staff), early.site, keys.credential_for(inv), "wide"
+        Actor(user=early.staff), early.site, keys.credential_for(inv), "wide"
     )
     assert admitted.status == "checked_in"
     config = load_config(

@@ -233,13 +233,13 @@ def test_the_demo_meeting_is_ready_to_run_live_and_mails_nobody(demo, runner, cl
     assert client.get(console.group(1)).status_code == 200
     assert client.get(phone.group(1)).status_code == 200
     # Straight away also means inside the check-in window, which opens the room too.
+    from meetcoord.access.actors import Actor
     from meetcoord.checkin import selfservice
     from meetcoord.live import services as live
-    from meetcoord.live.actors import LiveActor
 
     assert selfservice.closed(meeting.sites[0]) is None
     chair = next(i for i in meeting.invitations if i.role is InviteeRole.CHAIR)
-    live.open_meeting(LiveActor(invitation=chair), meeting.id, "demo-open")
+    live.open_meeting(Actor(invitation=chair), meeting.id, "demo-open")
     assert meeting.status is MeetingStatus.LIVE
 
 

@@ -11,11 +11,11 @@ from typing import Any
 
 from flask import Flask
 
+from meetcoord.access.actors import Actor
 from meetcoord.accounts.services import find_by_email
 from meetcoord.core.worker import run_worker
 from meetcoord.demo import DEMO_LOGINS, load_demo
 from meetcoord.demo.meetings import invitation_with
-from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.models import InviteeRole
 from meetcoord.minutes import signatures, workflow
 from meetcoord.minutes.models import DocumentStatus, SignatureFactor
@@ -44,7 +44,7 @@ def test_the_demo_minutes_are_signed_with_codes_the_console_prints(
     load_demo()
     meeting, minutes = _past()
     secretariat = next(login for login in DEMO_LOGINS if login.email.startswith("bappeda.sbd"))
-    staff = LiveActor(user=find_by_email(secretariat.email))
+    staff = Actor(user=find_by_email(secretariat.email))
     workflow.circulate(staff, minutes, datetime.now(UTC) + timedelta(days=3))
     workflow.finalise(staff, minutes, early_close="Demo: pimpinan menyetujui di akhir rapat.")
     rendered(minutes)
@@ -53,10 +53,10 @@ def test_the_demo_minutes_are_signed_with_codes_the_console_prints(
         invitation = invitation_with(meeting, role)
         assert invitation is not None
         assert invitation.person.email
-        signatures.request_code(LiveActor(invitation=invitation), minutes.id)
+        signatures.request_code(Actor(invitation=invitation), minutes.id)
         run_worker(app, once=True, sleep=lambda seconds: None)
         code = printed_code(capsys.readouterr().out, invitation.person.email)
-        signatures.sign(LiveActor(invitation=invitation), minutes.id, code=code)
+        signatures.sign(Actor(invitation=invitation), minutes.id, code=code)
     assert minutes.status is DocumentStatus.DISTRIBUTED
     assert [s.factor for s in minutes.signatories] == [SignatureFactor.EMAIL_CODE] * 2
 

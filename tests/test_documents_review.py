@@ -16,10 +16,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import delete
 
+from meetcoord.access.actors import Actor
 from meetcoord.checkin.models import Attendance
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.links import personal_token
 from meetcoord.meetings.models import InviteeRole, Rsvp
 from meetcoord.minutes import agreements, review, signatures, workflow
@@ -70,7 +70,7 @@ def test_minutes_are_not_finalised_before_the_deadline_while_answers_are_missing
 ) -> None:
     doc = circulated(rakor)
     before = state(doc.id)
-    for actor in (rakor.staff_actor, LiveActor(invitation=rakor.minute_taker)):
+    for actor in (rakor.staff_actor, Actor(invitation=rakor.minute_taker)):
         with pytest.raises(Conflict, match="belum menanggapi") as caught:
             workflow.finalise(actor, doc)
         assert "early_close" in caught.value.errors
@@ -82,7 +82,7 @@ def test_minutes_are_not_finalised_before_the_deadline_while_answers_are_missing
     db.session.rollback()
     # Only the secretariat closes the round early; the minute-taker's link may not.
     with pytest.raises(PermissionDenied, match="Hanya sekretariat"):
-        workflow.finalise(LiveActor(invitation=rakor.minute_taker), doc, early_close=REASON)
+        workflow.finalise(Actor(invitation=rakor.minute_taker), doc, early_close=REASON)
     db.session.rollback()
     assert state(doc.id) == before
     assert reload(doc.id).status is DocumentStatus.CIRCULATED
@@ -94,17 +94,17 @@ def test_once_everyone_asked_has_answered_the_minute_taker_may_finalise(
     doc = circulated(rakor)
     waiting = asked(rakor)
     assert len(waiting) >= 3
-    workflow.add_comment(LiveActor(invitation=waiting[0]), doc, "Mohon tambahkan data stok.")
+    workflow.add_comment(Actor(invitation=waiting[0]), doc, "Mohon tambahkan data stok.")
     for inv in waiting[1:-1]:
-        review.no_comment(LiveActor(invitation=inv), doc)
+        review.no_comment(Actor(invitation=inv), doc)
     with pytest.raises(Conflict, match="1 dari"):
-        workflow.finalise(LiveActor(invitation=rakor.minute_taker), doc)
+        workflow.finalise(Actor(invitation=rakor.minute_taker), doc)
     db.session.rollback()
-    review.no_comment(LiveActor(invitation=waiting[-1]), doc)
+    review.no_comment(Actor(invitation=waiting[-1]), doc)
     with pytest.raises(Conflict, match="sudah tercatat"):
-        review.no_comment(LiveActor(invitation=waiting[-1]), doc)
+        review.no_comment(Actor(invitation=waiting[-1]), doc)
     db.session.rollback()
-    workflow.finalise(LiveActor(invitation=rakor.minute_taker), doc)
+    workflow.finalise(Actor(invitation=rakor.minute_taker), doc)
     assert doc.status is DocumentStatus.FINAL
     assert "early_close" not in [s.step for s in doc.steps]
 
@@ -113,7 +113,7 @@ def test_the_secretariat_closes_early_with_a_reason_kept_in_the_history(
     rakor: ClosedRakor,
 ) -> None:
     doc = circulated(rakor)
-    review.no_comment(LiveActor(invitation=rakor.chair), doc)
+    review.no_comment(Actor(invitation=rakor.chair), doc)
     workflow.finalise(rakor.staff_actor, doc, early_close=REASON)
     assert doc.status is DocumentStatus.FINAL
     early = next(s for s in doc.steps if s.step == "early_close")
@@ -131,7 +131,7 @@ def test_after_the_deadline_the_minutes_are_finalised_without_a_reason(
     doc = circulated(rakor)
     doc.comment_deadline_at = datetime.now(UTC) - timedelta(minutes=1)
     db.session.commit()
-    workflow.finalise(LiveActor(invitation=rakor.minute_taker), doc)
+    workflow.finalise(Actor(invitation=rakor.minute_taker), doc)
     assert doc.status is DocumentStatus.FINAL
 
 
@@ -261,8 +261,8 @@ def test_a_party_no_longer_on_the_attendance_cannot_sign(parties: ClosedRakor) -
     db.session.commit()
     before = state(doc.id)
     for attempt in (
-        lambda: signatures.request_code(LiveActor(invitation=rakor.participant), doc.id),
-        lambda: signatures.sign(LiveActor(invitation=rakor.participant), doc.id, code="123456"),
+        lambda: signatures.request_code(Actor(invitation=rakor.participant), doc.id),
+        lambda: signatures.sign(Actor(invitation=rakor.participant), doc.id, code="123456"),
     ):
         with pytest.raises(PermissionDenied, match="tidak tercatat hadir"):
             attempt()

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from meetcoord.access.actors import Actor
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.minutes import rules, signatures, workflow
 from meetcoord.minutes.models import Document, DocumentStatus, RenderState, SignatureFactor
 from meetcoord.minutes.verify import verify_pdf
@@ -377,7 +377,7 @@ def test_a_signatory_whose_invitation_was_withdrawn_cannot_sign(rakor):
     withdraw_invitation(rakor.staff, rakor.chair)
     db.session.refresh(rakor.chair)
     with pytest.raises(PermissionDenied):
-        signatures.sign(LiveActor(invitation=rakor.chair), doc.id)
+        signatures.sign(Actor(invitation=rakor.chair), doc.id)
 
 
 def test_the_background_worker_renders_pending_documents(app, rakor):

@@ -18,10 +18,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from meetcoord.access.actors import Actor
 from meetcoord.access.models import Institution
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.meetings import invitations, services
 from meetcoord.meetings.models import Meeting
 from meetcoord.minutes.invitation_letters import issue_invitation_letter
@@ -104,7 +104,7 @@ def test_a_bappenas_letter_carries_its_letterhead_and_number(
 def test_letter_numbers_count_per_institution(app: Flask, bappenas: Office) -> None:
     home = Office(factories.default_institution(), "Rapat Koordinasi Daerah")
     today = datetime.now(UTC).astimezone(WIB)
-    as_home, as_bappenas = LiveActor(user=home.staff), LiveActor(user=bappenas.staff)
+    as_home, as_bappenas = Actor(user=home.staff), Actor(user=bappenas.staff)
     first_home = issue_invitation_letter(as_home, home.meeting)
     second_home = issue_invitation_letter(as_home, home.meeting)
     first_bappenas = issue_invitation_letter(as_bappenas, bappenas.meeting)

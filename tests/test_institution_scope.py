@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from meetcoord.access.actors import Actor
 from meetcoord.access.models import Institution, MemberRole
 from meetcoord.accounts.services import create_token
 from meetcoord.checkin import keys
@@ -24,7 +25,6 @@ from meetcoord.checkin.models import Attendance
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.directory.models import Forum, ForumMember
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.live.models import MeetingEvent
 from meetcoord.meetings import services as meetings
 from meetcoord.meetings.models import AgendaItem, Invitation, Meeting, MeetingSite
@@ -65,7 +65,7 @@ class Scene:
         self.owner = db.session.get(Institution, self.meeting.institution_id)
         self.item = self.meeting.agenda[0]
         self.forum = factories.forum(members=1, institution_id=self.owner.id)
-        staff = LiveActor(user=self.rakor.staff)
+        staff = Actor(user=self.rakor.staff)
         self.document = workflow.start_minutes(staff, self.meeting) if closed else None
         self.ntb = factories.institution(name=NTB)
         self.outsider = factories.user("secretariat", institution=self.ntb)

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
+from meetcoord.access.actors import Actor
 from meetcoord.actions.models import Action
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.live.models import Decision, MeetingEvent
 from meetcoord.minutes import agreements, rules, workflow
 from meetcoord.minutes.compose import MinutesData, compose_minutes
@@ -214,7 +214,7 @@ def test_an_action_is_corrected_field_by_field_and_a_stale_edit_is_refused(scene
 
 def test_corrections_after_close_reach_the_minutes_until_they_are_final(app, scene: Scene):
     assert command(scene.chair, "close")["ok"]
-    staff = LiveActor(user=scene.rakor.staff)
+    staff = Actor(user=scene.rakor.staff)
 
     # Amending after close was refused ("Rapat sudah ditutup."); now it is a correction.
     ack = command(

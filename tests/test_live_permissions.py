@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from meetcoord.access.actors import Actor
+from meetcoord.access.permissions import Permission
 from meetcoord.accounts.models import Role
 from meetcoord.accounts.services import revoke_token
 from meetcoord.extensions import db
@@ -372,15 +374,14 @@ def test_the_person_a_site_names_as_coordinator_runs_its_desk_and_counts_its_vot
     """One rule for "coordinates this site" (MeetingSite.is_coordinated_by): the desk let
     the person a site names as its coordinator run it, the live room did not let them
     count its votes."""
-    from meetcoord.checkin.admission import DeskActor
 
     rakor = LiveRakor()
     scene = build(rakor, "decided")
     named = rakor.ambon_participant  # a participant in Ambon, named the site's coordinator
     rakor.other_site.coordinator_id = named.person_id
     db.session.commit()
-    assert DeskActor(coordinator=named).may_operate(rakor.other_site)
-    assert not DeskActor(coordinator=named).may_operate(rakor.site)
+    assert Actor(invitation=named).may(Permission.CHECKIN_OPERATE, rakor.other_site)
+    assert not Actor(invitation=named).may(Permission.CHECKIN_OPERATE, rakor.site)
     phone = connect(app, named)
     tally = {"decision_id": scene.decision_id, "for": 5, "against": 0, "abstain": 0}
     host = command(phone, "decision.tally", site_id=rakor.site.id, **tally)

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime
 import pypdf
 import zxingcpp
 
+from meetcoord.access.actors import Actor
 from meetcoord.checkin import keys
-from meetcoord.checkin.admission import DeskActor
 from meetcoord.checkin.desk import redeem_credential
 from meetcoord.meetings.models import InviteeRole
 from meetcoord.minutes.ca import create_ca
@@ -273,7 +273,7 @@ def test_minutes_data_from_a_meeting_run_live(app):
         due_on="2024-04-30",
     )
     assert action["ok"], action
-    desk = DeskActor(user=rakor.staff)
+    desk = Actor(user=rakor.staff)
     at = datetime(2024, 3, 15, 1, 5, tzinfo=UTC)
     for n, (site, inv) in enumerate(
         [(rakor.site, rakor.chair), (rakor.site, rakor.participant), (rakor.other_site, ama)]

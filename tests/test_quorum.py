@@ -8,8 +8,9 @@ from datetime import timedelta
 
 import pytest
 
+from meetcoord.access.actors import Actor
 from meetcoord.checkin import keys, selfservice
-from meetcoord.checkin.admission import DeskActor, check_out
+from meetcoord.checkin.admission import check_out
 from meetcoord.checkin.counts import document_note, presence
 from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.models import Attendance
@@ -83,7 +84,7 @@ def test_a_rule_is_met_from_real_counts_walk_ins_aside(auth, client, rakor):
     code = selfservice.kiosk_codes(site)["url_code"]
     selfservice.register_walk_in(site, code, {"name": "Tamu", "category": "ngo"}, "w")
     assert presence(meeting).quorum.present == 0  # a walk-in is welcome, not a member
-    desk = DeskActor(user=rakor.staff)
+    desk = Actor(user=rakor.staff)
     for n in range(2):
         redeem_credential(desk, site, keys.credential_for(rakor.invitee(n)), f"q{n}")
     now = presence(meeting)
@@ -100,7 +101,7 @@ def test_a_sites_own_rule_counts_its_own_people(rakor):
     services.update_site(
         rakor.staff, rakor.other_site, {"quorum_kind": "people", "quorum_value": 1}
     )
-    desk = DeskActor(user=rakor.staff)
+    desk = Actor(user=rakor.staff)
     redeem_credential(desk, rakor.site, keys.credential_for(rakor.invitee(0)), "host")
     counts = presence(rakor.meeting).as_dict()
     ambon = next(s for s in counts["sites"] if s["site_id"] == rakor.other_site.id)
@@ -125,7 +126,7 @@ def test_the_live_counts_carry_the_quorum_state(app, client, auth, rakor):
     [first] = [m["args"][0] for m in kiosk.get_received("/checkin") if m["name"] == "counts"]
     assert (first["quorum"]["state"], first["quorum"]["required"]) == ("not_met", 1)
     redeem_credential(
-        DeskActor(user=rakor.staff), rakor.site, keys.credential_for(rakor.invitee(0)), "l"
+        Actor(user=rakor.staff), rakor.site, keys.credential_for(rakor.invitee(0)), "l"
     )
     *_, later = [m["args"][0] for m in kiosk.get_received("/checkin") if m["name"] == "counts"]
     assert later["quorum"]["state"] == "met"
@@ -216,7 +217,7 @@ def test_the_minutes_note_the_quorum(rakor):
     services.update_meeting(
         rakor.staff, rakor.meeting, {"quorum_kind": "more_than", "quorum_value": 50}
     )
-    desk = DeskActor(user=rakor.staff)
+    desk = Actor(user=rakor.staff)
     for n in range(2):
         redeem_credential(desk, rakor.site, keys.credential_for(rakor.invitee(n)), f"m{n}")
     check_out(Attendance.query.first())  # left early: still attended

@@ -19,10 +19,10 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from flask import Flask
 from sqlalchemy import select
 
+from meetcoord.access.actors import Actor
 from meetcoord.core.errors import PermissionDenied, TooManyRequests, ValidationError
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.links import personal_token
 from meetcoord.minutes import codes, signatures
 from meetcoord.minutes.ca import CertificateAuthority, create_ca, issue_signer
@@ -47,8 +47,8 @@ def rakor(app: Flask) -> ClosedRakor:
     return ClosedRakor(app)
 
 
-def chair(rakor: ClosedRakor) -> LiveActor:
-    return LiveActor(invitation=rakor.chair)
+def chair(rakor: ClosedRakor) -> Actor:
+    return Actor(invitation=rakor.chair)
 
 
 def live_code(rakor: ClosedRakor) -> SigningCode:
@@ -232,9 +232,9 @@ def test_only_the_signatory_whose_turn_it_is_gets_a_code(rakor: ClosedRakor) -> 
     db.session.commit()
     doc = final_minutes(rakor)
     with pytest.raises(PermissionDenied):
-        signatures.request_code(LiveActor(invitation=rakor.participant), doc.id)
+        signatures.request_code(Actor(invitation=rakor.participant), doc.id)
     with pytest.raises(Exception, match="Belum giliran"):
-        signatures.request_code(LiveActor(invitation=rakor.minute_taker), doc.id)
+        signatures.request_code(Actor(invitation=rakor.minute_taker), doc.id)
     with pytest.raises(ValidationError, match="Alamat surel Anda tidak tercatat"):
         signatures.request_code(chair(rakor), doc.id)
     assert db.session.scalars(select(SigningCode)).all() == []

@@ -14,7 +14,9 @@ from flask_login import current_user
 from marshmallow import fields
 
 from meetcoord.access import services
+from meetcoord.access.declare import requires
 from meetcoord.access.models import Institution, MemberRole, Membership
+from meetcoord.access.permissions import Permission
 from meetcoord.api.schemas import (
     ApiBlueprint,
     ApiSchema,
@@ -87,6 +89,7 @@ def _actor() -> Any:
 
 @blp.route("")
 class Institutions(MethodView):
+    @requires(Permission.ADMIN)
     @blp.doc(summary="Daftar penyelenggara")
     @blp.arguments(ListArgsSchema, location="query")
     @blp.response(200, page_schema(InstitutionSchema))
@@ -95,6 +98,7 @@ class Institutions(MethodView):
         query = ListQuery(q=args["q"], page=args["page"], per_page=args["per_page"])
         return services.list_institutions(_actor(), query)
 
+    @requires(Permission.ADMIN)
     @blp.doc(summary="Tambah penyelenggara")
     @blp.arguments(InstitutionSchema)
     @blp.response(201, InstitutionSchema, headers=LOCATION)
@@ -106,6 +110,7 @@ class Institutions(MethodView):
 
 @blp.route("/<int:id>")
 class InstitutionItem(MethodView):
+    @requires(Permission.ADMIN)
     @blp.doc(summary="Satu penyelenggara")
     @blp.response(200, InstitutionSchema)
     @problems(blp, 401, 403, 404)
@@ -113,6 +118,7 @@ class InstitutionItem(MethodView):
         services.require_admin(_actor())
         return services.get_institution(id)
 
+    @requires(Permission.ADMIN)
     @blp.doc(summary="Ubah penyelenggara", description="Hanya kolom yang dikirim yang diubah.")
     @blp.arguments(InstitutionPatchSchema(partial=True))
     @blp.response(200, InstitutionSchema)
@@ -121,6 +127,7 @@ class InstitutionItem(MethodView):
         services.require_admin(_actor())
         return services.save_institution(_actor(), data, services.get_institution(id))
 
+    @requires(Permission.ADMIN)
     @blp.doc(summary="Hapus penyelenggara", description="Ditolak (409) bila masih memiliki data.")
     @blp.response(204)
     @problems(blp, 401, 403, 404, 409)
@@ -131,6 +138,7 @@ class InstitutionItem(MethodView):
 
 @blp.route("/<int:id>/members")
 class Members(MethodView):
+    @requires(Permission.ADMIN)
     @blp.doc(summary="Anggota penyelenggara")
     @blp.arguments(ListArgsSchema, location="query")
     @blp.response(200, page_schema(MembershipSchema))
@@ -139,6 +147,7 @@ class Members(MethodView):
         services.require_admin(_actor())
         return services.list_members(services.get_institution(id), args["page"], args["per_page"])
 
+    @requires(Permission.ADMIN)
     @blp.doc(summary="Tambah anggota", description="Satu akun satu peran per penyelenggara.")
     @blp.arguments(MembershipSchema)
     @blp.response(201, MembershipSchema, headers=LOCATION)
@@ -152,6 +161,7 @@ class Members(MethodView):
 
 @blp.route("/<int:id>/members/<int:membership_id>")
 class MemberItem(MethodView):
+    @requires(Permission.ADMIN)
     @blp.doc(summary="Ubah peran anggota")
     @blp.arguments(MembershipPatchSchema)
     @blp.response(200, MembershipSchema)
@@ -161,6 +171,7 @@ class MemberItem(MethodView):
         membership = services.get_membership(services.get_institution(id), membership_id)
         return services.change_member_role(_actor(), membership, data)
 
+    @requires(Permission.ADMIN)
     @blp.doc(summary="Keluarkan anggota")
     @blp.response(204)
     @problems(blp, 401, 403, 404)

@@ -15,6 +15,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from meetcoord.access import services
+from meetcoord.access.declare import requires
 from meetcoord.access.forms import (
     MEMBER_ROLE_LABELS,
     InstitutionForm,
@@ -23,6 +24,7 @@ from meetcoord.access.forms import (
     options,
 )
 from meetcoord.access.models import Institution
+from meetcoord.access.permissions import Permission
 from meetcoord.core.errors import Conflict, ServiceError
 from meetcoord.core.forms import current_actor, save_form
 from meetcoord.core.pagination import ListQuery
@@ -58,6 +60,7 @@ def _user_options() -> list[tuple[str, str]]:
 
 
 @bp.get("")
+@requires(Permission.ADMIN)
 def index() -> Any:
     query = ListQuery(
         q=request.args.get("q", "")[:200],
@@ -95,11 +98,13 @@ def _form_page(institution: Institution | None) -> Any:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.ADMIN)
 def new() -> Any:
     return _form_page(None)
 
 
 @bp.route("/<int:institution_id>/edit", methods=["GET", "POST"])
+@requires(Permission.ADMIN)
 def edit(institution_id: int) -> Any:
     return _form_page(services.get_institution(institution_id))
 
@@ -124,11 +129,13 @@ def _member_form() -> MemberForm:
 
 
 @bp.get("/<int:institution_id>")
+@requires(Permission.ADMIN)
 def detail(institution_id: int) -> Any:
     return _detail(services.get_institution(institution_id), _member_form())
 
 
 @bp.post("/<int:institution_id>/members")
+@requires(Permission.ADMIN)
 def member_add(institution_id: int) -> Any:
     institution = services.get_institution(institution_id)
     form = _member_form()
@@ -145,6 +152,7 @@ def member_add(institution_id: int) -> Any:
 
 
 @bp.post("/<int:institution_id>/members/<int:membership_id>")
+@requires(Permission.ADMIN)
 def member_role(institution_id: int, membership_id: int) -> Any:
     institution = services.get_institution(institution_id)
     membership = services.get_membership(institution, membership_id)
@@ -160,6 +168,7 @@ def member_role(institution_id: int, membership_id: int) -> Any:
 
 
 @bp.post("/<int:institution_id>/members/<int:membership_id>/remove")
+@requires(Permission.ADMIN)
 def member_remove(institution_id: int, membership_id: int) -> Any:
     institution = services.get_institution(institution_id)
     membership = services.get_membership(institution, membership_id)
@@ -169,6 +178,7 @@ def member_remove(institution_id: int, membership_id: int) -> Any:
 
 
 @bp.post("/<int:institution_id>/delete")
+@requires(Permission.ADMIN)
 def delete(institution_id: int) -> Any:
     institution = services.get_institution(institution_id)
     try:

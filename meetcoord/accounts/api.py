@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import fields
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.accounts import services
 from meetcoord.accounts.models import User
 from meetcoord.api.schemas import ApiBlueprint, ApiSchema, QueryInt, problems
@@ -62,6 +64,7 @@ def _actor() -> User:
 
 @blp.route("")
 class Tokens(MethodView):
+    @requires(Permission.ACCOUNT)
     @blp.doc(summary="Daftar token API", description="Terbaru di atas, termasuk yang dicabut.")
     @blp.arguments(TokenListArgs, location="query")
     @blp.response(200, TokenListSchema)
@@ -80,6 +83,7 @@ class Tokens(MethodView):
 
 @blp.route("/<int:id>")
 class TokenItem(MethodView):
+    @requires(Permission.ACCOUNT)
     @blp.doc(
         summary="Cabut token API",
         description="Berlaku seketika, juga untuk koneksi ruang rapat yang masih terbuka.",

@@ -254,6 +254,12 @@ def user_for_token(secret: str) -> User | None:
     return token.user
 
 
+def token_id_for(secret: str) -> int | None:
+    """The id of the API token ``secret`` (usable or not): a long-lived connection keeps
+    it, to check at each command that the token still stands (:func:`still_signed_in`)."""
+    return db.session.scalar(select(ApiToken.id).where(ApiToken.token_hash == hash_token(secret)))
+
+
 def still_signed_in(user_id: int, *, token_id: int | None, login_id: int | None) -> User | None:
     """The account behind a long-lived connection, if what let it in still stands.
 

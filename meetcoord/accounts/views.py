@@ -6,8 +6,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.accounts import services
 from meetcoord.accounts.forms import LoginForm, PasswordChangeForm
 from meetcoord.accounts.throttle import LoginLocked
@@ -19,6 +21,7 @@ bp = Blueprint("accounts", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@requires(Permission.PUBLIC)
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login() -> Any:
     home = url_for("core.index")
@@ -48,7 +51,7 @@ def login() -> Any:
 
 
 @bp.post("/logout")
-@login_required
+@requires(Permission.ACCOUNT)
 def logout() -> Any:
     services.sign_out(current_actor())
     logout_user()
@@ -57,7 +60,7 @@ def logout() -> Any:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@login_required
+@requires(Permission.ACCOUNT)
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def change_password() -> Any:
     form = PasswordChangeForm()

@@ -8,6 +8,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.accounts import admin, services, sessions
 from meetcoord.accounts.forms import (
     ROLE_LABELS,
@@ -41,6 +43,7 @@ def _args() -> dict[str, str]:
 
 
 @bp.get("/users")
+@requires(Permission.ADMIN)
 def users() -> Any:
     sort = request.args.get("sort", "name")
     query = ListQuery(
@@ -64,6 +67,7 @@ def _create(actor: User, values: dict[str, Any]) -> User:
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
+@requires(Permission.ADMIN)
 def user_new() -> Any:
     form = UserCreateForm()
     status, message, loose = 200, None, []
@@ -107,6 +111,7 @@ def _user_page(user: User, status: int = 200, **forms: Any) -> Any:
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@requires(Permission.ADMIN)
 def user_edit(user_id: int) -> Any:
     user = _user(user_id)
     form = UserEditForm(obj=user)
@@ -122,6 +127,7 @@ def user_edit(user_id: int) -> Any:
 
 
 @bp.post("/users/<int:user_id>/password")
+@requires(Permission.ADMIN)
 def user_password(user_id: int) -> Any:
     user = _user(user_id)
     form = PasswordResetForm()
@@ -141,6 +147,7 @@ def user_password(user_id: int) -> Any:
 
 
 @bp.post("/users/<int:user_id>/sessions/end")
+@requires(Permission.ADMIN)
 def user_sessions_end(user_id: int) -> Any:
     user = _user(user_id)
     ended = admin.end_sign_ins(current_actor(), user)
@@ -149,6 +156,7 @@ def user_sessions_end(user_id: int) -> Any:
 
 
 @bp.post("/users/<int:user_id>/tokens")
+@requires(Permission.ADMIN)
 def user_token_new(user_id: int) -> Any:
     user = _user(user_id)
     form = TokenCreateForm()
@@ -166,6 +174,7 @@ def user_token_new(user_id: int) -> Any:
 
 
 @bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+@requires(Permission.ADMIN)
 def user_token_revoke(user_id: int, token_id: int) -> Any:
     user = _user(user_id)
     token = db.session.get(ApiToken, token_id)
@@ -177,6 +186,7 @@ def user_token_revoke(user_id: int, token_id: int) -> Any:
 
 
 @bp.get("/audit")
+@requires(Permission.ADMIN)
 def audit() -> Any:
     query = ListQuery(
         q=request.args.get("q", "")[:200],

@@ -23,7 +23,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from meetcoord.access import scope
 from meetcoord.accounts.models import User
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod, CheckinNonce
 from meetcoord.core.db import utcnow
@@ -67,20 +66,6 @@ class CheckinResult:
             "attendance_id": self.attendance_id,
             "extra": copy.deepcopy(self.extra) if self.extra else {},
         }
-
-
-@dataclass(frozen=True)
-class DeskActor:
-    """Who operates a desk: a staff account, or a site coordinator through their link."""
-
-    user: User | None = None
-    coordinator: Invitation | None = None
-
-    def may_operate(self, site: MeetingSite) -> bool:
-        if self.user is not None:
-            # Staff run the desks of the meetings their institutions own or co-host.
-            return self.user.can_edit_directory() and scope.may_work(self.user, site)
-        return site.is_coordinated_by(self.coordinator)
 
 
 def person_card(invitation: Invitation | None, attendance: Attendance | None = None) -> dict:

@@ -15,10 +15,13 @@ from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from meetcoord.access.actors import Actor
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.api.schemas import ApiBlueprint, problems
 from meetcoord.checkin import lists, staff
 from meetcoord.checkin import schemas as s
-from meetcoord.checkin.admission import CheckinResult, DeskActor
+from meetcoord.checkin.admission import CheckinResult
 from meetcoord.checkin.counts import presence
 from meetcoord.checkin.desk import redeem_at_code, redeem_credential
 from meetcoord.checkin.models import CheckinConflict
@@ -46,8 +49,8 @@ attendance_blp = ApiBlueprint(
 )
 
 
-def _desk() -> DeskActor:
-    return DeskActor(user=current_user._get_current_object())
+def _desk() -> Actor:
+    return Actor(user=current_user._get_current_object())
 
 
 def _site(site_code: str) -> MeetingSite:
@@ -63,6 +66,7 @@ def _answer(result: CheckinResult) -> dict[str, Any]:
 
 @blp.route("/sites/<site_code>/redeem")
 class Redeem(MethodView):
+    @requires(Permission.CHECKIN_OPERATE)
     @blp.doc(
         summary="Tukar kartu undangan",
         description="Jawaban 200 untuk hadir, sudah hadir dan ditolak (dengan `reason`). "
@@ -87,6 +91,7 @@ class Redeem(MethodView):
 
 @blp.route("/sites/<site_code>/offline")
 class Offline(MethodView):
+    @requires(Permission.CHECKIN_OPERATE)
     @blp.doc(
         summary="Unggah antrean luring",
         description="Pindaian yang diantre meja saat luring; pindaian paling awal menang, "
@@ -103,6 +108,7 @@ class Offline(MethodView):
 
 @blp.route("/sites/<site_code>/checkout")
 class Checkout(MethodView):
+    @requires(Permission.CHECKIN_OPERATE)
     @blp.doc(summary="Catat keluar", description="Pindai kartu undangan saat peserta pulang.")
     @blp.arguments(s.CheckoutSchema())
     @blp.response(200, s.CheckinResultSchema)
@@ -114,6 +120,7 @@ class Checkout(MethodView):
 
 @attendance_blp.route("/<int:id>/attendance")
 class AttendanceList(MethodView):
+    @requires(Permission.MEETING_VIEW)
     @attendance_blp.doc(
         summary="Daftar hadir",
         description="Baris dan rekap (kategori, jenis kelamin, disabilitas); satu lokasi "
@@ -136,6 +143,7 @@ class AttendanceList(MethodView):
 
 @attendance_blp.route("/<int:id>/presence")
 class Presence(MethodView):
+    @requires(Permission.MEETING_VIEW)
     @attendance_blp.doc(
         summary="Hadir sekarang dan kuorum",
         description="Per lokasi (dan daring): hadir, diundang, minimum; kuorum keseluruhan.",
@@ -148,6 +156,7 @@ class Presence(MethodView):
 
 @attendance_blp.route("/<int:id>/checkin-conflicts")
 class Conflicts(MethodView):
+    @requires(Permission.MEETING_VIEW)
     @attendance_blp.doc(
         summary="Konflik registrasi lintas lokasi",
         description="Orang yang dipindai di dua lokasi; yang paling awal menang. Termasuk "
@@ -161,6 +170,7 @@ class Conflicts(MethodView):
 
 @attendance_blp.route("/<int:id>/checkin-conflicts/<int:conflict_id>/resolve")
 class ResolveConflict(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
     @attendance_blp.doc(summary="Tandai konflik selesai", description="Tidak mengubah kehadiran.")
     @attendance_blp.response(200, s.CheckinConflictSchema)
     @problems(attendance_blp, 400, 401, 403, 404)

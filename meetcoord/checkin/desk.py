@@ -16,12 +16,13 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from meetcoord.access import scope
+from meetcoord.access import permissions, scope
+from meetcoord.access.actors import Actor
+from meetcoord.access.permissions import Permission
 from meetcoord.checkin import credentials, keys
 from meetcoord.checkin.admission import (
     NONCE_MAX,
     CheckinResult,
-    DeskActor,
     admit,
     admit_earliest,
     answer_before,
@@ -41,7 +42,7 @@ from meetcoord.meetings.services import ACTIVE
 
 
 def redeem_credential(
-    desk: DeskActor,
+    desk: Actor,
     site: MeetingSite,
     text: str,
     nonce: str,
@@ -52,7 +53,7 @@ def redeem_credential(
 ) -> CheckinResult:
     """``fast_path=False``: the caller already tried ``_fast_admit`` (``redeem_at_code``)."""
     nonce = check_nonce(nonce)
-    if not desk.may_operate(site):
+    if not desk.may(Permission.CHECKIN_OPERATE, site):
         raise PermissionDenied(_("Anda hanya dapat mencatat kehadiran di lokasi Anda sendiri."))
     if (
         fast_path
@@ -68,7 +69,7 @@ def redeem_credential(
 
 
 def redeem_at_code(
-    desk: DeskActor, site_code: str, text: str, nonce: str, *, scanned_at: datetime | None = None
+    desk: Actor, site_code: str, text: str, nonce: str, *, scanned_at: datetime | None = None
 ) -> CheckinResult | None:
     """The API's common case, decided before any site object is loaded; None otherwise.
 
@@ -77,7 +78,7 @@ def redeem_at_code(
     desk, a bad nonce, a refusal, a retry — returns None and the caller takes the full
     path (``redeem_credential``), which gives the errors and answers in their usual order.
     """
-    if desk.user is None or not desk.user.can_edit_directory():
+    if desk.user is None or not permissions.allowed(desk.user, Permission.CHECKIN_OPERATE):
         return None
     nonce = (nonce or "").strip()
     if not nonce or len(nonce) > NONCE_MAX:
@@ -123,7 +124,7 @@ _INSERT_NONCE = insert(CheckinNonce.__table__)
 
 
 def _fast_admit(
-    desk: DeskActor, site_code: str, text: str, nonce: str, scanned_at: datetime | None
+    desk: Actor, site_code: str, text: str, nonce: str, scanned_at: datetime | None
 ) -> CheckinResult | None:
     """The common case at a busy desk: one read, two inserts, one commit; None otherwise.
 
@@ -211,7 +212,7 @@ def _fast_admit(
 
 
 def _redeem_credential(
-    desk: DeskActor,
+    desk: Actor,
     site: MeetingSite,
     meeting: Meeting,
     text: str,

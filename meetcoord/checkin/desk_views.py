@@ -2,7 +2,7 @@
 
 Staff sign in as usual; a site coordinator opens ``/i/<token>/desk/<site-code>`` from the
 personal page, which puts their invitation in the (signed) session and sends them to the
-desk. Every request re-checks ``DeskActor.may_operate``, so withdrawing the coordinator's
+desk. Every request re-checks ``Actor.may_operate``, so withdrawing the coordinator's
 invitation closes their desk at once. The page keeps a bundle (the meeting's public key,
 the invitees and the revocation list) so it can verify credentials while the connection is
 down, queue the scans in IndexedDB and upload them when it returns.
@@ -27,8 +27,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from meetcoord.access.actors import Actor
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.checkin import keys
-from meetcoord.checkin.admission import DeskActor
 from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.offline import upload_offline
 from meetcoord.checkin.qr import qr_data_uri
@@ -55,23 +57,23 @@ def _site(code: str) -> MeetingSite:
     return site
 
 
-def _actor(site: MeetingSite) -> DeskActor | None:
+def _actor(site: MeetingSite) -> Actor | None:
     """Who may run this desk: a staff account, else the coordinator of the session."""
     if current_user.is_authenticated:
-        desk = DeskActor(user=current_user._get_current_object())
-        if desk.may_operate(site):
+        desk = Actor(user=current_user._get_current_object())
+        if desk.may(Permission.CHECKIN_OPERATE, site):
             return desk
     invitation_id = session.get(SESSION_KEY)
     if isinstance(invitation_id, int):
         invitation = db.session.get(Invitation, invitation_id)
         if invitation is not None:
-            desk = DeskActor(coordinator=invitation)
-            if desk.may_operate(site):
+            desk = Actor(invitation=invitation)
+            if desk.may(Permission.CHECKIN_OPERATE, site):
                 return desk
     return None
 
 
-def _json_actor(site: MeetingSite) -> DeskActor:
+def _json_actor(site: MeetingSite) -> Actor:
     desk = _actor(site)
     if desk is None:
         abort(_refusal_response(403, _("Anda tidak berhak mencatat kehadiran di lokasi ini.")))
@@ -102,20 +104,21 @@ def _service_error(exc: ServiceError) -> Response:
 
 def coordinator_sites(invitation: Invitation) -> list[MeetingSite]:
     """The sites whose desk this invitation's holder may run (for the personal page)."""
-    desk = DeskActor(coordinator=invitation)
-    return [site for site in invitation.meeting.sites if desk.may_operate(site)]
+    desk = Actor(invitation=invitation)
+    return [site for site in invitation.meeting.sites if desk.may(Permission.CHECKIN_OPERATE, site)]
 
 
 # --- pages ------------------------------------------------------------------------------
 
 
 @bp.get("/i/<token>/desk/<code>")
+@requires(Permission.LINK)
 @personal_limit
 def coordinator_entry(token: str, code: str) -> Response:
     """A coordinator's personal link opens their site's desk (and only theirs)."""
     invitation = invitations.invitation_by_token(token)
     site = _site(code)
-    if not DeskActor(coordinator=invitation).may_operate(site):
+    if not Actor(invitation=invitation).may(Permission.CHECKIN_OPERATE, site):
         abort(403)
     session[SESSION_KEY] = invitation.id
     response = redirect(url_for("desk.desk_page", code=site.code))
@@ -124,6 +127,7 @@ def coordinator_entry(token: str, code: str) -> Response:
 
 
 @bp.get("/desk/<code>")
+@requires(Permission.CHECKIN_OPERATE)
 def desk_page(code: str) -> Any:
     site = _site(code)
     if _actor(site) is None:
@@ -143,6 +147,7 @@ def desk_page(code: str) -> Any:
 
 
 @bp.get("/desk/<code>/bundle.json")
+@requires(Permission.CHECKIN_OPERATE)
 def bundle(code: str) -> Response:
     """What an offline desk needs: key, invitees (no contact data) and revocations."""
     site = _site(code)
@@ -181,6 +186,7 @@ def bundle(code: str) -> Response:
 
 
 @bp.post("/desk/<code>/scan")
+@requires(Permission.CHECKIN_OPERATE)
 def scan(code: str) -> Response:
     site = _site(code)
     desk = _json_actor(site)
@@ -195,6 +201,7 @@ def scan(code: str) -> Response:
 
 
 @bp.post("/desk/<code>/offline")
+@requires(Permission.CHECKIN_OPERATE)
 def offline(code: str) -> Response:
     """Scans queued while offline; each answer carries its nonce so the desk can drop it."""
     site = _site(code)
@@ -218,6 +225,7 @@ def offline(code: str) -> Response:
 
 
 @bp.post("/desk/<code>/checkout")
+@requires(Permission.CHECKIN_OPERATE)
 def checkout(code: str) -> Response:
     """Leaving: the person's attendance gets its out time (a second scan changes nothing)."""
     site = _site(code)

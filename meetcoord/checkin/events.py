@@ -15,8 +15,9 @@ from flask import g, request
 from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room
 
+from meetcoord.access.actors import Actor
+from meetcoord.access.permissions import Permission
 from meetcoord.checkin import link_cookie, live, selfservice
-from meetcoord.checkin.admission import DeskActor
 from meetcoord.checkin.counts import presence
 from meetcoord.core.sockets import register_namespace
 from meetcoord.extensions import db
@@ -39,7 +40,7 @@ def _meeting_for(auth: Any) -> Meeting | None:
     if current_user.is_authenticated:
         return meeting
     if site is not None and any(
-        DeskActor(coordinator=inv).may_operate(site)
+        Actor(invitation=inv).may(Permission.CHECKIN_OPERATE, site)
         for inv in link_cookie.invitations(request)
         if inv.meeting_id == meeting.id
     ):

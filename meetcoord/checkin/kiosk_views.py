@@ -13,8 +13,10 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request
 from flask import url_for as flask_url_for
 from flask_login import current_user
 
+from meetcoord.access.actors import Actor
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.checkin import link_cookie, live, selfservice
-from meetcoord.checkin.admission import DeskActor
 from meetcoord.checkin.counts import presence
 from meetcoord.checkin.qr import qr_data_uri
 from meetcoord.core.db import utcnow
@@ -29,10 +31,12 @@ NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 def may_show(site: MeetingSite) -> bool:
     """Staff who may run check-in, or this site's coordinator (through their link)."""
-    if current_user.is_authenticated and DeskActor(user=current_user).may_operate(site):
+    if current_user.is_authenticated and Actor(user=current_user).may(
+        Permission.CHECKIN_OPERATE, site
+    ):
         return True
     return any(
-        DeskActor(coordinator=inv).may_operate(site)
+        Actor(invitation=inv).may(Permission.CHECKIN_OPERATE, site)
         for inv in link_cookie.invitations(request)
         if inv.meeting_id == site.meeting_id
     )
@@ -71,6 +75,7 @@ def code_payload(site: MeetingSite) -> dict[str, Any]:
 
 
 @bp.get("/kiosk/<site_code>")
+@requires(Permission.CHECKIN_OPERATE)
 def kiosk(site_code: str) -> Any:
     site = _site(site_code)
     if not may_show(site):
@@ -94,6 +99,7 @@ def kiosk(site_code: str) -> Any:
 
 
 @bp.get("/kiosk/<site_code>/code.json")
+@requires(Permission.CHECKIN_OPERATE)
 def kiosk_code(site_code: str) -> Any:
     site = _site(site_code)
     if not may_show(site):
@@ -105,5 +111,7 @@ def kiosk_code(site_code: str) -> Any:
 
 def coordinator_sites(invitation: Invitation) -> list[MeetingSite]:
     """The sites whose kiosk this invitee may open (for their personal page)."""
-    actor = DeskActor(coordinator=invitation)
-    return [site for site in invitation.meeting.sites if actor.may_operate(site)]
+    actor = Actor(invitation=invitation)
+    return [
+        site for site in invitation.meeting.sites if actor.may(Permission.CHECKIN_OPERATE, site)
+    ]

@@ -15,14 +15,15 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from meetcoord.checkin.admission import CheckinResult, DeskActor
+from meetcoord.access.actors import Actor
+from meetcoord.checkin.admission import CheckinResult
 from meetcoord.checkin.desk import redeem_credential
 from meetcoord.core.errors import ValidationError
 from meetcoord.meetings.models import MeetingSite
 
 
 def upload_offline(
-    desk: DeskActor, site: MeetingSite, scans: list[Mapping[str, Any]]
+    desk: Actor, site: MeetingSite, scans: list[Mapping[str, Any]]
 ) -> list[CheckinResult]:
     """A desk back online sends what it queued; each scan is answered as if sent live."""
     results = []

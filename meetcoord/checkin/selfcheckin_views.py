@@ -33,6 +33,8 @@ from flask import (
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.checkin import codes, link_cookie, selfservice
 from meetcoord.checkin.admission import CheckinResult
 from meetcoord.core.errors import ValidationError
@@ -208,6 +210,7 @@ def _choose(
 
 
 @bp.get("/c/<site_code>/<code>")
+@requires(Permission.CHECKIN_SELF)
 @public_limit
 def scan(site_code: str, code: str) -> Any:
     site = _site(site_code)
@@ -225,6 +228,7 @@ def scan(site_code: str, code: str) -> Any:
 
 
 @bp.post("/c/<site_code>/<code>")
+@requires(Permission.CHECKIN_SELF)
 @public_limit
 @second_factor_limit
 def check_in(site_code: str, code: str) -> Any:
@@ -297,6 +301,7 @@ def check_in(site_code: str, code: str) -> Any:
 
 
 @bp.route("/c", methods=["GET", "POST"])
+@requires(Permission.CHECKIN_SELF)
 @public_limit
 def manual() -> Any:
     """When scanning fails: the site code and the short code read off the screen."""

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from meetcoord.access.actors import Actor
+from meetcoord.access.permissions import Permission
 from meetcoord.accounts.models import User
 from meetcoord.checkin import credentials, keys
 from meetcoord.checkin.admission import (
     CheckinResult,
-    DeskActor,
     admit,
     answer_before,
     check_nonce,
@@ -73,10 +74,10 @@ def staff_check_out(actor: User | None, meeting: Meeting, attendance_id: int) ->
     return check_out(attendance)
 
 
-def checkout_credential(desk: DeskActor, site: MeetingSite, text: str, nonce: str) -> CheckinResult:
+def checkout_credential(desk: Actor, site: MeetingSite, text: str, nonce: str) -> CheckinResult:
     """A desk scans the personal QR of someone leaving."""
     nonce = check_nonce(nonce)
-    if not desk.may_operate(site):
+    if not desk.may(Permission.CHECKIN_OPERATE, site):
         raise PermissionDenied(_("Anda hanya dapat mencatat kehadiran di lokasi Anda sendiri."))
     if (replay := answer_before(site.meeting_id, nonce)) is not None:
         return replay

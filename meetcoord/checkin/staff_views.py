@@ -13,9 +13,10 @@ from uuid import uuid4
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
+from meetcoord.access.declare import requires
 from meetcoord.access.institutions import letterhead_for
+from meetcoord.access.permissions import Permission
 from meetcoord.checkin import exports, list_pdf, staff
 from meetcoord.checkin.lists import attendance_lists, attendance_time
 from meetcoord.core.errors import NotFound, ValidationError
@@ -53,7 +54,7 @@ def _int(name: str, *, optional: bool = False) -> int | None:
 
 
 @bp.get("/<int:meeting_id>/attendance")
-@login_required
+@requires(Permission.MEETING_VIEW)
 def page(meeting_id: int) -> Any:
     meeting = get_meeting(meeting_id, current_actor())
     data = staff.attendance_page(meeting)
@@ -71,7 +72,7 @@ def page(meeting_id: int) -> Any:
 
 
 @bp.post("/<int:meeting_id>/attendance/checkin")
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def manual_checkin(meeting_id: int) -> Any:
     meeting = get_meeting(meeting_id, current_actor())
     result = staff.manual_checkin(
@@ -86,7 +87,7 @@ def manual_checkin(meeting_id: int) -> Any:
 
 
 @bp.post("/<int:meeting_id>/attendance/<int:attendance_id>/checkout")
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def checkout(meeting_id: int, attendance_id: int) -> Any:
     attendance = staff.staff_check_out(
         current_actor(), get_meeting(meeting_id, current_actor()), attendance_id
@@ -96,7 +97,7 @@ def checkout(meeting_id: int, attendance_id: int) -> Any:
 
 
 @bp.post("/<int:meeting_id>/attendance/conflicts/<int:conflict_id>/resolve")
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def resolve(meeting_id: int, conflict_id: int) -> Any:
     staff.resolve_conflict(current_actor(), get_meeting(meeting_id, current_actor()), conflict_id)
     flash(_("Konflik ditandai selesai."), "success")
@@ -104,7 +105,7 @@ def resolve(meeting_id: int, conflict_id: int) -> Any:
 
 
 @bp.get("/<int:meeting_id>/attendance/<key>.<fmt>")
-@login_required
+@requires(Permission.MEETING_VIEW)
 def download(meeting_id: int, key: str, fmt: str) -> Any:
     """``key``: a site id, ``online`` or ``all`` (every site, and totals for the meeting)."""
     meeting = get_meeting(meeting_id, current_actor())

@@ -22,9 +22,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from meetcoord.access.actors import Actor
 from meetcoord.accounts.models import User
 from meetcoord.checkin import keys
-from meetcoord.checkin.admission import DeskActor
 from meetcoord.checkin.offline import upload_offline
 from meetcoord.core.timezones import get_zone
 from meetcoord.demo.meetings import forum_meeting, invitation_with
@@ -32,7 +32,6 @@ from meetcoord.directory.models import Forum, Organization
 from meetcoord.extensions import db
 from meetcoord.live import decisions
 from meetcoord.live import services as live
-from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.models import InviteeRole, Meeting
 from meetcoord.minutes import workflow
 from meetcoord.minutes.models import Document, DocumentKind
@@ -137,7 +136,7 @@ def hold_past_meeting(staff: User, forum: Forum) -> Meeting:
 
 def start_draft(staff: User, meeting: Meeting) -> Document:
     """The secretariat composes the draft minutes from the room's record (no mail)."""
-    return workflow.start_minutes(LiveActor(user=staff), meeting)
+    return workflow.start_minutes(Actor(user=staff), meeting)
 
 
 def _schedule(staff: User, forum: Forum, day: date) -> Meeting:
@@ -166,7 +165,7 @@ def _check_in(staff: User, meeting: Meeting, day: date) -> None:
         }
         for n, inv in enumerate(present)
     ]
-    upload_offline(DeskActor(user=staff), site, scans)
+    upload_offline(Actor(user=staff), site, scans)
 
 
 def _org_id(name: str) -> int:
@@ -187,7 +186,7 @@ def _run(meeting: Meeting, day: date) -> None:
     taker_inv = invitation_with(meeting, InviteeRole.MINUTE_TAKER)
     assert chair_inv is not None
     assert taker_inv is not None
-    chair, taker = LiveActor(invitation=chair_inv), LiveActor(invitation=taker_inv)
+    chair, taker = Actor(invitation=chair_inv), Actor(invitation=taker_inv)
     items = [item.id for item in meeting.agenda]
     host = meeting.sites[0].id
     mid = meeting.id

@@ -18,6 +18,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import Schema
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.accounts.models import User
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
 from meetcoord.core.errors import NotFound
@@ -80,6 +82,7 @@ def crud_blueprint(
         return {"Location": url_for(item_endpoint, id=obj.id)}
 
     class Collection(MethodView):
+        @requires(Permission.DIRECTORY_VIEW)
         @blp.doc(summary=f"Daftar {label}", description="Cari, saring, urutkan, per halaman.")
         @blp.arguments(list_args, location="query")
         @blp.response(200, page_schema(schema))
@@ -87,6 +90,7 @@ def crud_blueprint(
         def get(self, args: dict[str, Any]) -> Page[Any]:
             return list_records(model, _list_query(model, args), current_actor())
 
+        @requires(Permission.DIRECTORY_EDIT)
         @blp.doc(summary=f"Tambah {label}")
         @blp.arguments(schema)
         @blp.response(201, schema, headers=LOCATION_HEADER)
@@ -96,12 +100,14 @@ def crud_blueprint(
             return obj, location(obj)
 
     class Item(MethodView):
+        @requires(Permission.DIRECTORY_VIEW)
         @blp.doc(summary=f"Satu {label}")
         @blp.response(200, schema)
         @problems(blp, 401, 404)
         def get(self, id: int) -> Any:
             return get_record(model, id, current_actor())
 
+        @requires(Permission.DIRECTORY_EDIT)
         @blp.doc(summary=f"Ubah {label}", description="Hanya kolom yang dikirim yang diubah.")
         @blp.arguments(patch_schema(partial=True))
         @blp.response(200, schema)
@@ -109,6 +115,7 @@ def crud_blueprint(
         def patch(self, data: dict[str, Any], id: int) -> Any:
             return save(_actor(), data, get_record(model, id, current_actor()))
 
+        @requires(Permission.DIRECTORY_EDIT)
         @blp.doc(
             summary=f"Hapus {label}",
             description="Ditolak (409) bila masih dirujuk data lain; pesannya menyebut apa.",
@@ -166,6 +173,7 @@ venues = crud_blueprint(
 
 @people.route("/import")
 class PeopleImport(MethodView):
+    @requires(Permission.DIRECTORY_EDIT)
     @people.doc(
         summary="Impor orang dari CSV",
         description="Semua baris atau tidak sama sekali: satu baris salah membatalkan impor "
@@ -188,12 +196,14 @@ class PeopleImport(MethodView):
 
 @forums.route("/<int:id>/members")
 class ForumMembers(MethodView):
+    @requires(Permission.DIRECTORY_VIEW)
     @forums.doc(summary="Anggota forum", description="Semua anggota, urut sesuai SK.")
     @forums.response(200, s.ForumMemberSchema(many=True))
     @problems(forums, 401, 404)
     def get(self, id: int) -> list[ForumMember]:
         return get_record(Forum, id, current_actor()).members
 
+    @requires(Permission.DIRECTORY_EDIT)
     @forums.doc(summary="Tambah anggota forum")
     @forums.arguments(s.ForumMemberSchema)
     @forums.response(201, s.ForumMemberSchema, headers=LOCATION_HEADER)
@@ -206,6 +216,7 @@ class ForumMembers(MethodView):
 
 @forums.route("/<int:id>/members/<int:member_id>")
 class ForumMemberItem(MethodView):
+    @requires(Permission.DIRECTORY_EDIT)
     @forums.doc(summary="Keluarkan anggota forum")
     @forums.response(204)
     @problems(forums, 400, 401, 403, 404)

@@ -13,8 +13,9 @@ from typing import Any
 from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.core.forms import current_actor
 from meetcoord.directory import services
 from meetcoord.directory.forms import (
@@ -40,7 +41,7 @@ __all__ = ["bp"]
 
 
 @bp.get("/organizations")
-@login_required
+@requires(Permission.DIRECTORY_VIEW)
 def organizations() -> Any:
     """The directory's front page: agencies and other stakeholder organizations."""
     query = list_query(
@@ -57,7 +58,7 @@ def organizations() -> Any:
 
 
 @bp.get("/organizations/<int:org_id>")
-@login_required
+@requires(Permission.DIRECTORY_VIEW)
 def organization_detail(org_id: int) -> Any:
     org = services.get_record(Organization, org_id, current_actor())
     return render_template(
@@ -99,7 +100,7 @@ register_editing(
 
 
 @bp.get("/venues")
-@login_required
+@requires(Permission.DIRECTORY_VIEW)
 def venues() -> Any:
     query = list_query(Venue, ints=("organization_id",))
     page = services.list_records(Venue, query, current_actor())

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import login_required
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.core.errors import Conflict
 from meetcoord.core.forms import current_actor, save_form
 from meetcoord.directory import services
@@ -81,12 +82,15 @@ def _delete_page(spec: Editing, obj: Any) -> Any:
 
 
 def register_editing(spec: Editing) -> None:
+    @requires(Permission.DIRECTORY_EDIT)
     def new() -> Any:
         return _form_page(spec, None)
 
+    @requires(Permission.DIRECTORY_EDIT)
     def edit(**ids: int) -> Any:
         return _form_page(spec, services.get_record(spec.model, ids[spec.id_arg], current_actor()))
 
+    @requires(Permission.DIRECTORY_EDIT)
     def delete(**ids: int) -> Any:
         return _delete_page(
             spec, services.get_record(spec.model, ids[spec.id_arg], current_actor())
@@ -94,6 +98,16 @@ def register_editing(spec: Editing) -> None:
 
     both = ["GET", "POST"]
     item = f"/{spec.path}/<int:{spec.id_arg}>"
-    bp.add_url_rule(f"/{spec.path}/new", f"{spec.name}_new", login_required(new), methods=both)
-    bp.add_url_rule(f"{item}/edit", f"{spec.name}_edit", login_required(edit), methods=both)
-    bp.add_url_rule(f"{item}/delete", f"{spec.name}_delete", login_required(delete), methods=both)
+    bp.add_url_rule(
+        f"/{spec.path}/new",
+        f"{spec.name}_new",
+        new,
+        methods=both,
+    )
+    bp.add_url_rule(f"{item}/edit", f"{spec.name}_edit", edit, methods=both)
+    bp.add_url_rule(
+        f"{item}/delete",
+        f"{spec.name}_delete",
+        delete,
+        methods=both,
+    )

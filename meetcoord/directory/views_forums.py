@@ -7,9 +7,10 @@ from typing import Any
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 
+from meetcoord.access.declare import requires
 from meetcoord.access.institutions import institution_choices
+from meetcoord.access.permissions import Permission
 from meetcoord.core.errors import Conflict, NotFound, ValidationError
 from meetcoord.core.forms import current_actor
 from meetcoord.core.validation import parse_int
@@ -36,7 +37,7 @@ from meetcoord.directory.views_support import (
 
 
 @bp.get("/forums")
-@login_required
+@requires(Permission.DIRECTORY_VIEW)
 def forums() -> Any:
     query = list_query(Forum, ints=("organization_id",))
     page = services.list_records(Forum, query, current_actor())
@@ -73,7 +74,7 @@ def _render_detail(forum: Forum, member_form: MemberForm, status: int = 200) -> 
 
 
 @bp.get("/forums/<int:forum_id>")
-@login_required
+@requires(Permission.DIRECTORY_VIEW)
 def forum_detail(forum_id: int) -> Any:
     forum = services.get_record(Forum, forum_id, current_actor())
     return _render_detail(forum, _member_form(forum))
@@ -109,7 +110,7 @@ register_editing(
 
 
 @bp.post("/forums/<int:forum_id>/members")
-@login_required
+@requires(Permission.DIRECTORY_EDIT)
 def forum_member_add(forum_id: int) -> Any:
     forum = services.get_record(Forum, forum_id, current_actor())
     form = _member_form(forum)
@@ -127,7 +128,7 @@ def forum_member_add(forum_id: int) -> Any:
 
 
 @bp.post("/forums/<int:forum_id>/members/<int:member_id>/remove")
-@login_required
+@requires(Permission.DIRECTORY_EDIT)
 def forum_member_remove(forum_id: int, member_id: int) -> Any:
     forum = services.get_record(Forum, forum_id, current_actor())
     member = next((m for m in forum.members if m.id == member_id), None)

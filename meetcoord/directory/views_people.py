@@ -9,8 +9,9 @@ from typing import Any
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.core.forms import current_actor
 from meetcoord.directory import services
 from meetcoord.directory.csvimport import TEMPLATE_HEADER, CsvImportError, import_people
@@ -34,7 +35,7 @@ from meetcoord.directory.views_support import (
 
 
 @bp.get("/people")
-@login_required
+@requires(Permission.DIRECTORY_VIEW)
 def people() -> Any:
     query = list_query(
         Person,
@@ -78,7 +79,7 @@ register_editing(
 
 
 @bp.route("/people/import", methods=["GET", "POST"])
-@login_required
+@requires(Permission.DIRECTORY_EDIT)
 def people_import() -> Any:
     """Upload a CSV; all rows are created, or none and the report says which rows to fix."""
     require_editor()
@@ -109,7 +110,7 @@ def people_import() -> Any:
 
 
 @bp.get("/people/import/template.csv")
-@login_required
+@requires(Permission.DIRECTORY_EDIT)
 def people_import_template() -> Response:
     """An empty sheet with the expected columns, ``;``-separated as Indonesian Excel writes.
 

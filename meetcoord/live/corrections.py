@@ -2,7 +2,7 @@
 
 People make mistakes in a meeting: a decision typed under pressure, a vote that was a
 consensus, an action given to the wrong agency, a decision that should never have been
-recorded. The chair, the minute-taker and the secretariat (``Power.RECORD``) correct them
+recorded. The chair, the minute-taker and the secretariat (``Permission.LIVE_RECORD``) correct them
 while the meeting runs and, after the room closes, until the minutes are final
 (``guards.require_correctable``); after that only an addendum corrects the minutes.
 
@@ -22,12 +22,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from meetcoord.access.actors import Actor
+from meetcoord.access.permissions import Permission
 from meetcoord.actions.models import Action
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict
 from meetcoord.extensions import db
 from meetcoord.live import log, state
-from meetcoord.live.actors import LiveActor, Power
 from meetcoord.live.decisions import decision_of, invalid, organization_of, person_of
 from meetcoord.live.guards import corrected, require_correctable
 from meetcoord.live.log import Command
@@ -37,7 +38,7 @@ Data = Mapping[str, Any]
 
 
 def _begin(cmd: Command) -> None:
-    cmd.actor.require(Power.RECORD)
+    cmd.actor.require(Permission.LIVE_RECORD)
     require_correctable(cmd)
 
 
@@ -58,7 +59,7 @@ def action_of(cmd: Command, action_id: int | None) -> Action:
 
 
 def amend_decision(
-    actor: LiveActor, meeting_id: int, data: Data, nonce: Any = None
+    actor: Actor, meeting_id: int, data: Data, nonce: Any = None
 ) -> tuple[int, None]:
     """New wording (and kind) for a decision; the old one is kept. ``base_version`` must
     be current, so a second console cannot overwrite what it has not seen."""
@@ -97,7 +98,7 @@ def amend_decision(
 
 
 def withdraw_decision(
-    actor: LiveActor, meeting_id: int, data: Data, nonce: Any = None
+    actor: Actor, meeting_id: int, data: Data, nonce: Any = None
 ) -> tuple[int, None]:
     """The decision, and every action that follows from it, withdrawn with ``reason``."""
 
@@ -116,9 +117,7 @@ def withdraw_decision(
     return log.run(meeting_id, actor, nonce, body)
 
 
-def update_action(
-    actor: LiveActor, meeting_id: int, data: Data, nonce: Any = None
-) -> tuple[int, None]:
+def update_action(actor: Actor, meeting_id: int, data: Data, nonce: Any = None) -> tuple[int, None]:
     """Change what an action says; only the fields sent change (None clears one)."""
 
     def body(cmd: Command) -> None:
@@ -150,7 +149,7 @@ def update_action(
 
 
 def withdraw_action(
-    actor: LiveActor, meeting_id: int, data: Data, nonce: Any = None
+    actor: Actor, meeting_id: int, data: Data, nonce: Any = None
 ) -> tuple[int, None]:
     def body(cmd: Command) -> None:
         _begin(cmd)

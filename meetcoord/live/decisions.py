@@ -13,13 +13,14 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from meetcoord.access.actors import Actor
+from meetcoord.access.permissions import Permission
 from meetcoord.actions.models import Action
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, ValidationError, field_errors
 from meetcoord.directory.models import Organization, Person
 from meetcoord.extensions import db
 from meetcoord.live import log, state
-from meetcoord.live.actors import LiveActor, Power
 from meetcoord.live.guards import corrected, require_correctable, require_running
 from meetcoord.live.log import Command
 from meetcoord.live.models import (
@@ -59,7 +60,7 @@ def _site(cmd: Command, site_id: int | None) -> MeetingSite | None:
 
 def _set_tally(cmd: Command, decision: Decision, row: Mapping[str, Any]) -> None:
     site = _site(cmd, row.get("site_id"))
-    cmd.actor.require(Power.TALLY, site)
+    cmd.actor.require(Permission.LIVE_TALLY, site)
     if decision.kind is not DecisionKind.VOTE:
         raise invalid("kind", _l("Hanya kesepakatan melalui pemungutan suara yang memiliki suara."))
     counts = {
@@ -78,12 +79,12 @@ def _set_tally(cmd: Command, decision: Decision, row: Mapping[str, Any]) -> None
 
 
 def record_decision(
-    actor: LiveActor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
+    actor: Actor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
 ) -> tuple[int, int | None]:
     """A decision under the current item (or ``item_id``), with tallies for a vote."""
 
     def body(cmd: Command) -> int:
-        cmd.actor.require(Power.RECORD)
+        cmd.actor.require(Permission.LIVE_RECORD)
         require_running(cmd)
         if data.get("item_id") is not None:
             item_id = item_of(cmd, data["item_id"]).id
@@ -116,15 +117,15 @@ def record_decision(
 
 
 def set_tally(
-    actor: LiveActor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
+    actor: Actor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
 ) -> tuple[int, None]:
     """Votes counted at one site; a coordinator only for their own site, while the
     meeting runs; after it closes, a correction by the chair or the minute-taker."""
 
     def body(cmd: Command) -> None:
-        cmd.actor.require_somewhere(Power.TALLY)
+        cmd.actor.require_somewhere(Permission.LIVE_TALLY)
         if cmd.room.state is RoomState.CLOSED:
-            cmd.actor.require(Power.RECORD)
+            cmd.actor.require(Permission.LIVE_RECORD)
         require_correctable(cmd)
         decision = decision_of(cmd, data.get("decision_id"))
         _set_tally(cmd, decision, data)
@@ -136,12 +137,12 @@ def set_tally(
 
 
 def save_notes(
-    actor: LiveActor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
+    actor: Actor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
 ) -> tuple[int, int | None]:
     """The minute-taker's notes on an item, refused when ``base_version`` is stale."""
 
     def body(cmd: Command) -> int:
-        cmd.actor.require(Power.RECORD)
+        cmd.actor.require(Permission.LIVE_RECORD)
         require_running(cmd)
         item = item_of(cmd, data.get("item_id"))
         text = data.get("text", "")
@@ -169,12 +170,12 @@ def save_notes(
 
 
 def create_action(
-    actor: LiveActor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
+    actor: Actor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
 ) -> tuple[int, int | None]:
     """A follow-up action from a decision, owed by an agency."""
 
     def body(cmd: Command) -> int:
-        cmd.actor.require(Power.RECORD)
+        cmd.actor.require(Permission.LIVE_RECORD)
         require_running(cmd)
         decision = decision_of(cmd, data.get("decision_id"))
         organization = organization_of(data.get("organization_id"))

@@ -25,18 +25,16 @@ from typing import Any, NamedTuple
 
 from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
-from sqlalchemy import select
 
-from meetcoord.access import scope
-from meetcoord.accounts.models import ApiToken, User
-from meetcoord.accounts.services import still_signed_in, user_for_token
-from meetcoord.checkin import link_cookie
+from meetcoord.access import permissions, resolve
+from meetcoord.access.actors import Actor
+from meetcoord.access.permissions import Permission
+from meetcoord.accounts.models import User
+from meetcoord.accounts.services import still_signed_in
 from meetcoord.checkin.counts import presence as attendance
 from meetcoord.core.errors import ServiceError
 from meetcoord.core.sockets import MAX_MESSAGE_BYTES, register_namespace
-from meetcoord.core.tokens import hash_token
 from meetcoord.extensions import db
 from meetcoord.live import (
     corrections,
@@ -49,99 +47,79 @@ from meetcoord.live import (
     state,
     throttle,
 )
-from meetcoord.live.actors import LiveActor, Power
-from meetcoord.meetings.invitations import invitation_by_token
 from meetcoord.meetings.models import Invitation, Meeting, MeetingStatus
 
 REPLAY_MAX = 500  # further behind than this, a client gets a snapshot instead
 
-Handler = Callable[[LiveActor, int, Mapping[str, Any]], tuple[int, Any]]
+Handler = Callable[[Actor, int, Mapping[str, Any]], tuple[int, Any]]
 
 
 class Spec(NamedTuple):
-    """A command: the power it needs somewhere in the meeting, and the service it calls
-    with the data its schema loaded (``schemas.SCHEMAS[name]``)."""
+    """A command: the permission it needs somewhere in the meeting (a row of
+    ``access.permissions.TABLE``), and the service it calls with the data its schema
+    loaded (``schemas.SCHEMAS[name]``)."""
 
-    power: Power
+    permission: Permission
     run: Handler
 
 
 COMMANDS: dict[str, Spec] = {
-    "open": Spec(Power.RUN, lambda a, m, d: services.open_meeting(a, m, d["nonce"])),
-    "pause": Spec(Power.RUN, lambda a, m, d: services.pause_meeting(a, m, d["nonce"])),
-    "resume": Spec(Power.RUN, lambda a, m, d: services.resume_meeting(a, m, d["nonce"])),
-    "close": Spec(Power.RUN, lambda a, m, d: services.close_meeting(a, m, d["nonce"])),
+    "open": Spec(Permission.LIVE_RUN, lambda a, m, d: services.open_meeting(a, m, d["nonce"])),
+    "pause": Spec(Permission.LIVE_RUN, lambda a, m, d: services.pause_meeting(a, m, d["nonce"])),
+    "resume": Spec(Permission.LIVE_RUN, lambda a, m, d: services.resume_meeting(a, m, d["nonce"])),
+    "close": Spec(Permission.LIVE_RUN, lambda a, m, d: services.close_meeting(a, m, d["nonce"])),
     "item.activate": Spec(
-        Power.RUN, lambda a, m, d: services.activate_item(a, m, d["item_id"], d["nonce"])
+        Permission.LIVE_RUN, lambda a, m, d: services.activate_item(a, m, d["item_id"], d["nonce"])
     ),
-    "item.next": Spec(Power.RUN, lambda a, m, d: services.next_item(a, m, d["nonce"])),
-    "agenda.add": Spec(Power.RUN, lambda a, m, d: services.add_item(a, m, d, d["nonce"])),
+    "item.next": Spec(Permission.LIVE_RUN, lambda a, m, d: services.next_item(a, m, d["nonce"])),
+    "agenda.add": Spec(Permission.LIVE_RUN, lambda a, m, d: services.add_item(a, m, d, d["nonce"])),
     "agenda.reorder": Spec(
-        Power.RUN, lambda a, m, d: services.reorder_items(a, m, d["item_ids"], d["nonce"])
+        Permission.LIVE_RUN, lambda a, m, d: services.reorder_items(a, m, d["item_ids"], d["nonce"])
     ),
     "decision.record": Spec(
-        Power.RECORD, lambda a, m, d: decisions.record_decision(a, m, d, d["nonce"])
+        Permission.LIVE_RECORD, lambda a, m, d: decisions.record_decision(a, m, d, d["nonce"])
     ),
     "decision.amend": Spec(
-        Power.RECORD, lambda a, m, d: corrections.amend_decision(a, m, d, d["nonce"])
+        Permission.LIVE_RECORD, lambda a, m, d: corrections.amend_decision(a, m, d, d["nonce"])
     ),
-    "decision.tally": Spec(Power.TALLY, lambda a, m, d: decisions.set_tally(a, m, d, d["nonce"])),
+    "decision.tally": Spec(
+        Permission.LIVE_TALLY, lambda a, m, d: decisions.set_tally(a, m, d, d["nonce"])
+    ),
     "decision.withdraw": Spec(
-        Power.RECORD, lambda a, m, d: corrections.withdraw_decision(a, m, d, d["nonce"])
+        Permission.LIVE_RECORD, lambda a, m, d: corrections.withdraw_decision(a, m, d, d["nonce"])
     ),
-    "notes.save": Spec(Power.RECORD, lambda a, m, d: decisions.save_notes(a, m, d, d["nonce"])),
+    "notes.save": Spec(
+        Permission.LIVE_RECORD, lambda a, m, d: decisions.save_notes(a, m, d, d["nonce"])
+    ),
     "action.create": Spec(
-        Power.RECORD, lambda a, m, d: decisions.create_action(a, m, d, d["nonce"])
+        Permission.LIVE_RECORD, lambda a, m, d: decisions.create_action(a, m, d, d["nonce"])
     ),
     "action.update": Spec(
-        Power.RECORD, lambda a, m, d: corrections.update_action(a, m, d, d["nonce"])
+        Permission.LIVE_RECORD, lambda a, m, d: corrections.update_action(a, m, d, d["nonce"])
     ),
     "action.withdraw": Spec(
-        Power.RECORD, lambda a, m, d: corrections.withdraw_action(a, m, d, d["nonce"])
+        Permission.LIVE_RECORD, lambda a, m, d: corrections.withdraw_action(a, m, d, d["nonce"])
     ),
     "speaker.request": Spec(
-        Power.SPEAK, lambda a, m, d: speakers.request_floor(a, m, d, d["nonce"])
+        Permission.LIVE_SPEAK, lambda a, m, d: speakers.request_floor(a, m, d, d["nonce"])
     ),
     "speaker.withdraw": Spec(
-        Power.SPEAK, lambda a, m, d: speakers.withdraw_request(a, m, d["request_id"], d["nonce"])
+        Permission.LIVE_SPEAK,
+        lambda a, m, d: speakers.withdraw_request(a, m, d["request_id"], d["nonce"]),
     ),
-    "floor.give": Spec(Power.RUN, lambda a, m, d: speakers.give_floor(a, m, d, d["nonce"])),
-    "floor.end": Spec(Power.RUN, lambda a, m, d: speakers.end_floor(a, m, d["nonce"])),
+    "floor.give": Spec(
+        Permission.LIVE_RUN, lambda a, m, d: speakers.give_floor(a, m, d, d["nonce"])
+    ),
+    "floor.end": Spec(Permission.LIVE_RUN, lambda a, m, d: speakers.end_floor(a, m, d["nonce"])),
 }
 
 
-def _actor_for(auth: Mapping[str, Any], meeting: Meeting) -> LiveActor | None:
-    """Who is connecting to ``meeting``, or None (refused)."""
-    token = auth.get("token")
-    if isinstance(token, str) and token:
-        try:
-            invitation = invitation_by_token(token)
-        except ServiceError:
-            return None
-        return LiveActor(invitation=invitation) if invitation.meeting_id == meeting.id else None
-    bearer = auth.get("bearer")
-    if isinstance(bearer, str) and bearer:
-        return _staff(user_for_token(bearer), meeting)
-    if current_user.is_authenticated:
-        return _staff(current_user._get_current_object(), meeting)  # type: ignore[attr-defined]
-    invitation = link_cookie.invitation_for(request, meeting)
-    return LiveActor(invitation=invitation) if invitation is not None else None
-
-
-def _staff(user: User | None, meeting: Meeting) -> LiveActor | None:
+def _staff(user: User | None, meeting: Meeting, token_id: int | None = None) -> Actor | None:
     """A staff account in the room of a meeting its institutions own (else refused, as if
-    the meeting did not exist); one that may only look watches as a viewer."""
-    if user is None or not scope.may_see(user, meeting):
+    the meeting did not exist); one that may only look watches (the table decides)."""
+    if user is None or not permissions.allowed(user, Permission.LIVE_WATCH, meeting):
         return None
-    return LiveActor(user=user, works=scope.may_work(user, meeting))
-
-
-def _token_id(auth: Mapping[str, Any]) -> int | None:
-    """The API token a connection came in with, to check it is still valid later."""
-    bearer = auth.get("bearer")
-    if not isinstance(bearer, str) or not bearer:
-        return None
-    return db.session.scalar(select(ApiToken.id).where(ApiToken.token_hash == hash_token(bearer)))
+    return resolve.staff(user, meeting, token_id)
 
 
 def _reload(
@@ -150,18 +128,19 @@ def _reload(
     invitation_id: int | None,
     token_id: int | None,
     login_id: int | None,
-) -> LiveActor | None:
+) -> Actor | None:
+    meeting = db.session.get(Meeting, conn.meeting_id)
+    if meeting is None:
+        return None
     if user_id is not None:
         # A revoked or expired token, an ended sign-in, a deactivated account: refused.
         # And a membership that ended: the next command of the connection is refused.
-        user = still_signed_in(user_id, token_id=token_id, login_id=login_id)
-        meeting = db.session.get(Meeting, conn.meeting_id)
-        return _staff(user, meeting) if meeting is not None else None
+        return _staff(still_signed_in(user_id, token_id=token_id, login_id=login_id), meeting)
     if invitation_id is not None:
         inv = db.session.get(Invitation, invitation_id)
         if inv is None or inv.withdrawn_at is not None:
             return None
-        return LiveActor(invitation=inv)
+        return Actor(invitation=inv, meeting=meeting)
     return None
 
 
@@ -193,7 +172,9 @@ class LiveNamespace(Namespace):
         meeting = db.session.get(Meeting, auth["meeting"])
         if meeting is None or meeting.status is MeetingStatus.CANCELLED:
             return False
-        actor = _actor_for(auth, meeting)
+        actor = resolve.from_socket(auth, meeting)
+        if actor is not None and actor.user is not None:
+            actor = _staff(actor.user, meeting, actor.token_id)
         if actor is None:
             return False
         sid = request.sid  # type: ignore[attr-defined]
@@ -204,7 +185,7 @@ class LiveNamespace(Namespace):
         screen_site = auth["site"]
         if screen_site is not None and not any(s.id == screen_site for s in meeting.sites):
             screen_site = None
-        token_id = _token_id(auth) if actor.user is not None else None
+        token_id = actor.token_id
         self.identities[sid] = (
             actor.user.id if actor.user else None,
             actor.invitation.id if actor.invitation else None,
@@ -290,7 +271,7 @@ class LiveNamespace(Namespace):
             return _error("forbidden", _l("Akses Anda ke rapat ini sudah berakhir."))
         spec = COMMANDS[name]
         try:
-            actor.require_somewhere(spec.power)
+            actor.require_somewhere(spec.permission)
             seq, result = spec.run(actor, conn.meeting_id, schemas.load(name, data))
         except ServiceError as exc:
             return {"ok": False, "error": _body(exc)}

@@ -32,11 +32,11 @@ from socketio import PubSubManager
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from meetcoord.access.actors import Actor
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, NotFound, ServiceError, ValidationError
 from meetcoord.extensions import db, socketio
 from meetcoord.live import chain
-from meetcoord.live.actors import LiveActor
 from meetcoord.live.models import GENESIS_HASH, LiveRoom, MeetingEvent
 from meetcoord.meetings.models import Meeting
 
@@ -73,7 +73,7 @@ class Command:
 
     meeting: Meeting
     room: LiveRoom
-    actor: LiveActor
+    actor: Actor
     nonce: str | None
     events: list[dict[str, Any]] = field(default_factory=list)
     rows: list[MeetingEvent] = field(default_factory=list)
@@ -141,7 +141,7 @@ def _check_nonce(nonce: Any) -> str | None:
 
 
 @contextmanager
-def command(meeting_id: int, actor: LiveActor, nonce: Any = None) -> Iterator[Command]:
+def command(meeting_id: int, actor: Actor, nonce: Any = None) -> Iterator[Command]:
     """Run one command; commit, then broadcast. A seen nonce yields a replayed command.
 
     The caller checks ``cmd.replayed_seq`` first and returns at once when it is set.
@@ -282,7 +282,7 @@ def in_order(meeting_id: int) -> Iterator[None]:
 
 
 def run(
-    meeting_id: int, actor: LiveActor, nonce: Any, body: Callable[[Command], T]
+    meeting_id: int, actor: Actor, nonce: Any, body: Callable[[Command], T]
 ) -> tuple[int, T | None]:
     """``command`` for callers that want (seq, result); a replay returns (seq, None).
 

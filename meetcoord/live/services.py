@@ -14,11 +14,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from meetcoord.access.actors import Actor
+from meetcoord.access.permissions import Permission
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, ValidationError, field_errors
 from meetcoord.extensions import db
 from meetcoord.live import guards, log, state
-from meetcoord.live.actors import LiveActor, Power
 from meetcoord.live.guards import require_running
 from meetcoord.live.log import Command
 from meetcoord.live.models import RoomState
@@ -28,7 +29,7 @@ from meetcoord.meetings.models import AgendaItem, AgendaKind, MeetingStatus
 
 
 def _transition(cmd: Command, to: RoomState, frm: set[RoomState], type_: str) -> None:
-    cmd.actor.require(Power.RUN)
+    cmd.actor.require(Permission.LIVE_RUN)
     if cmd.meeting.status is MeetingStatus.CANCELLED:
         raise Conflict(guards.CANCELLED)
     if cmd.room.state not in frm:
@@ -44,12 +45,12 @@ def _transition(cmd: Command, to: RoomState, frm: set[RoomState], type_: str) ->
     cmd.append(type_, {"room": state.room_dict(cmd.room)})
 
 
-def open_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
+def open_meeting(actor: Actor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
     def body(cmd: Command) -> None:
         if cmd.meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.DRAFT):
-            cmd.actor.require(Power.RUN)
+            cmd.actor.require(Permission.LIVE_RUN)
             raise Conflict(_l("Rapat yang masih draf atau dibatalkan tidak dapat dibuka."))
-        if cmd.room.state is RoomState.WAITING and cmd.actor.may(Power.RUN):
+        if cmd.room.state is RoomState.WAITING and cmd.actor.may(Permission.LIVE_RUN):
             # Not before check-in opens (meetings.windows), told in the opener's zone.
             opening.require_open(cmd.meeting, cmd.actor.invitation, room=True)
         _transition(cmd, RoomState.OPEN, {RoomState.WAITING}, "meeting.opened")
@@ -57,7 +58,7 @@ def open_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[
     return log.run(meeting_id, actor, nonce, body)
 
 
-def pause_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
+def pause_meeting(actor: Actor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
     return log.run(
         meeting_id,
         actor,
@@ -66,7 +67,7 @@ def pause_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple
     )
 
 
-def resume_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
+def resume_meeting(actor: Actor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
     return log.run(
         meeting_id,
         actor,
@@ -75,9 +76,9 @@ def resume_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tupl
     )
 
 
-def close_meeting(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
+def close_meeting(actor: Actor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
     def body(cmd: Command) -> None:
-        cmd.actor.require(Power.RUN)
+        cmd.actor.require(Permission.LIVE_RUN)
         require_running(cmd)
         # Whoever still holds the floor stops speaking first, and the queue empties, so a
         # client applying the events in order never sees a closed meeting with speakers.
@@ -113,23 +114,23 @@ def _make_current(cmd: Command, item: AgendaItem) -> None:
 
 
 def activate_item(
-    actor: LiveActor, meeting_id: int, item_id: int, nonce: Any = None
+    actor: Actor, meeting_id: int, item_id: int, nonce: Any = None
 ) -> tuple[int, None]:
     """Make ``item_id`` the current item; its timer starts now."""
 
     def body(cmd: Command) -> None:
-        cmd.actor.require(Power.RUN)
+        cmd.actor.require(Permission.LIVE_RUN)
         require_running(cmd, paused_ok=False)
         _make_current(cmd, item_of(cmd, item_id))
 
     return log.run(meeting_id, actor, nonce, body)
 
 
-def next_item(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
+def next_item(actor: Actor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
     """The item after the current one (the first when none is current)."""
 
     def body(cmd: Command) -> None:
-        cmd.actor.require(Power.RUN)
+        cmd.actor.require(Permission.LIVE_RUN)
         require_running(cmd, paused_ok=False)
         items = list(cmd.meeting.agenda)
         ids = [item.id for item in items]
@@ -151,12 +152,12 @@ def _agenda_changed(cmd: Command) -> None:
 
 
 def add_item(
-    actor: LiveActor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
+    actor: Actor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
 ) -> tuple[int, int | None]:
     """Add an item at the end of the agenda during the meeting."""
 
     def body(cmd: Command) -> int:
-        cmd.actor.require(Power.RUN)
+        cmd.actor.require(Permission.LIVE_RUN)
         require_running(cmd)
         position = max((i.position for i in cmd.meeting.agenda), default=0) + 1
         item = AgendaItem(
@@ -174,12 +175,12 @@ def add_item(
 
 
 def reorder_items(
-    actor: LiveActor, meeting_id: int, item_ids: list[int], nonce: Any = None
+    actor: Actor, meeting_id: int, item_ids: list[int], nonce: Any = None
 ) -> tuple[int, None]:
     """Put the agenda in the order of ``item_ids`` (every item exactly once)."""
 
     def body(cmd: Command) -> None:
-        cmd.actor.require(Power.RUN)
+        cmd.actor.require(Permission.LIVE_RUN)
         require_running(cmd)
         items = {item.id: item for item in cmd.meeting.agenda}
         wanted = list(item_ids)

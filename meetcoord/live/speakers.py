@@ -13,11 +13,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetcoord.access.actors import Actor
+from meetcoord.access.permissions import Permission
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError, field_errors
 from meetcoord.extensions import db
 from meetcoord.live import log, state
-from meetcoord.live.actors import LiveActor, Power
 from meetcoord.live.guards import require_running
 from meetcoord.live.log import Command
 from meetcoord.live.models import SpeakerRequest, SpeakerStatus
@@ -43,12 +44,12 @@ def _request(cmd: Command, request_id: int | None) -> SpeakerRequest:
 
 
 def request_floor(
-    actor: LiveActor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
+    actor: Actor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
 ) -> tuple[int, int | None]:
     """Ask for the floor for oneself, or (coordinator, staff) for ``invitation_id``."""
 
     def body(cmd: Command) -> int:
-        cmd.actor.require(Power.SPEAK)  # a seat, or staff
+        cmd.actor.require(Permission.LIVE_SPEAK)  # a seat, or staff
         require_running(cmd)
         target = cmd.actor.invitation
         if data.get("invitation_id") is not None:
@@ -57,7 +58,9 @@ def request_floor(
                 message = _l("Peserta tidak diundang ke rapat ini.")
                 raise ValidationError(message, errors=field_errors(invitation_id=message))
             is_self = cmd.actor.invitation is not None and cmd.actor.invitation.id == target.id
-            if not (is_self or cmd.actor.may(Power.RUN) or cmd.actor.coordinates(target.site)):
+            if not (
+                is_self or cmd.actor.may(Permission.LIVE_RUN) or cmd.actor.coordinates(target.site)
+            ):
                 raise PermissionDenied(
                     _l("Koordinator lokasi hanya dapat mengajukan peserta di lokasinya sendiri.")
                 )
@@ -82,13 +85,13 @@ def request_floor(
 
 
 def withdraw_request(
-    actor: LiveActor, meeting_id: int, request_id: int, nonce: Any = None
+    actor: Actor, meeting_id: int, request_id: int, nonce: Any = None
 ) -> tuple[int, None]:
     def body(cmd: Command) -> None:
-        cmd.actor.require(Power.SPEAK)
+        cmd.actor.require(Permission.LIVE_SPEAK)
         request = _request(cmd, request_id)
         own = cmd.actor.invitation is not None and cmd.actor.invitation.id == request.invitation_id
-        if not (own or cmd.actor.may(Power.RUN) or cmd.actor.coordinates(request.site)):
+        if not (own or cmd.actor.may(Permission.LIVE_RUN) or cmd.actor.coordinates(request.site)):
             raise PermissionDenied(_l("Anda hanya dapat membatalkan permintaan Anda sendiri."))
         if request.status is not SpeakerStatus.WAITING:
             raise Conflict(_l("Permintaan ini tidak lagi menunggu."))
@@ -130,12 +133,12 @@ def close_queue(cmd: Command) -> None:
 
 
 def give_floor(
-    actor: LiveActor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
+    actor: Actor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
 ) -> tuple[int, None]:
     """The chair gives the floor to a waiting request; the previous speaker's turn ends."""
 
     def body(cmd: Command) -> None:
-        cmd.actor.require(Power.RUN)
+        cmd.actor.require(Permission.LIVE_RUN)
         require_running(cmd, paused_ok=False)
         request = _request(cmd, data.get("request_id"))
         if request.status is not SpeakerStatus.WAITING:
@@ -151,9 +154,9 @@ def give_floor(
     return log.run(meeting_id, actor, nonce, body)
 
 
-def end_floor(actor: LiveActor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
+def end_floor(actor: Actor, meeting_id: int, nonce: Any = None) -> tuple[int, None]:
     def body(cmd: Command) -> None:
-        cmd.actor.require(Power.RUN)
+        cmd.actor.require(Permission.LIVE_RUN)
         require_running(cmd)
         end_current_turn(cmd)
         if not cmd.events:

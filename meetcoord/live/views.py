@@ -19,9 +19,12 @@ from typing import Any
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
+from meetcoord.access import permissions
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.checkin import kiosk_views, link_cookie
 from meetcoord.checkin.selfservice import site_by_code
 from meetcoord.core.db import utcnow
@@ -161,10 +164,6 @@ def tally_strings() -> dict[str, str]:
 # --- access -------------------------------------------------------------------------------
 
 
-def _is_staff() -> bool:
-    return bool(current_user.is_authenticated and current_user.can_edit_directory())
-
-
 def _live_meeting(meeting: Meeting) -> Meeting:
     """A cancelled meeting has no live room (the socket refuses it too)."""
     if meeting.status is MeetingStatus.CANCELLED:
@@ -226,15 +225,16 @@ def _console(meeting: Meeting, invitation: Invitation | None) -> Any:
 
 
 @bp.get("/meetings/<int:meeting_id>/live")
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def console(meeting_id: int) -> Any:
+    """The secretariat's console: staff who run this meeting (a viewer is refused)."""
     meeting = _live_meeting(get_meeting(meeting_id, current_actor()))
-    if not _is_staff():
-        abort(403)
+    permissions.require(current_actor(), Permission.LIVE_RUN, meeting)
     return _console(meeting, None)
 
 
 @bp.get("/i/<token>/console")
+@requires(Permission.LIVE_WATCH)
 @personal_limit
 def personal_console(token: str) -> Any:
     invitation = _personal(token)
@@ -249,6 +249,7 @@ def personal_console(token: str) -> Any:
 
 
 @bp.get("/projector/<site_code>")
+@requires(Permission.CHECKIN_OPERATE)
 def projector(site_code: str) -> Any:
     site = site_by_code(site_code)
     if site is None:
@@ -276,6 +277,7 @@ def projector(site_code: str) -> Any:
 
 
 @bp.get("/i/<token>/live")
+@requires(Permission.LIVE_WATCH)
 @personal_limit
 def phone(token: str) -> Any:
     invitation = _personal(token)

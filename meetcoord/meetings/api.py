@@ -20,6 +20,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from meetcoord.access import scope
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.accounts.models import User
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
 from meetcoord.core.cleaning import Collector
@@ -125,6 +127,7 @@ def _series_view(series: Series, updated: list[Meeting] | None = None) -> Series
 
 @blp.route("")
 class Meetings(MethodView):
+    @requires(Permission.MEETING_VIEW)
     @blp.doc(summary="Daftar rapat", description="Cari judul; saring status, forum, mendatang.")
     @blp.arguments(s.MeetingListArgs, location="query")
     @blp.response(200, page_schema(s.MeetingSchema))
@@ -141,6 +144,7 @@ class Meetings(MethodView):
         )
         return services.list_meetings(query, current_actor())
 
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Buat rapat", description="Draf baru; tempat tuan rumah jadi lokasi pertama.")
     @blp.arguments(s.MeetingSchema)
     @blp.response(201, s.MeetingDetailSchema, headers=LOCATION_HEADER)
@@ -152,6 +156,7 @@ class Meetings(MethodView):
 
 @blp.route("/<int:id>")
 class MeetingItem(MethodView):
+    @requires(Permission.MEETING_VIEW)
     @blp.doc(
         summary="Satu rapat",
         description="Dengan lokasi, agenda (mulai per butir di tiap zona), jumlah undangan "
@@ -162,6 +167,7 @@ class MeetingItem(MethodView):
     def get(self, id: int) -> Meeting:
         return services.get_meeting(id, current_actor())
 
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(
         summary="Ubah rapat",
         description="Hanya kolom yang dikirim. Bila rapat sudah dijadwalkan dan waktu atau "
@@ -176,6 +182,7 @@ class MeetingItem(MethodView):
 
 @blp.route("/<int:id>/schedule")
 class MeetingSchedule(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Jadwalkan rapat", description="Draf → terjadwal: undangan dikirim.")
     @blp.response(200, s.MeetingDetailSchema)
     @problems(blp, *WRITE)
@@ -185,6 +192,7 @@ class MeetingSchedule(MethodView):
 
 @blp.route("/<int:id>/cancel")
 class MeetingCancel(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Batalkan rapat", description="Undangan menerima pembatalan kalender.")
     @blp.response(200, s.MeetingDetailSchema)
     @problems(blp, *WRITE)
@@ -194,6 +202,7 @@ class MeetingCancel(MethodView):
 
 @blp.route("/<int:id>/clone")
 class MeetingClone(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Salin rapat", description="Draf baru: lokasi, agenda dan undangan sama.")
     @blp.arguments(s.CloneSchema)
     @blp.response(201, s.MeetingDetailSchema, headers=LOCATION_HEADER)
@@ -206,6 +215,7 @@ class MeetingClone(MethodView):
 
 @blp.route("/<int:id>/series")
 class MeetingSeries(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(
         summary="Jadikan seri",
         description="Rapat ini jadi kejadian pertama; kejadian berikutnya dibuat sebagai draf.",
@@ -222,12 +232,14 @@ class MeetingSeries(MethodView):
 
 @series_blp.route("/<int:id>")
 class SeriesItem(MethodView):
+    @requires(Permission.MEETING_VIEW)
     @series_blp.doc(summary="Satu seri")
     @series_blp.response(200, s.SeriesSchema)
     @problems(series_blp, *READ)
     def get(self, id: int) -> SeriesView:
         return _series_view(_series(id))
 
+    @requires(Permission.MEETING_ARRANGE)
     @series_blp.doc(
         summary="Ubah seri",
         description="Berlaku untuk kejadian mendatang yang tidak diubah sendiri; mulai baru "
@@ -246,12 +258,14 @@ class SeriesItem(MethodView):
 
 @blp.route("/<int:id>/sites")
 class Sites(MethodView):
+    @requires(Permission.MEETING_VIEW)
     @blp.doc(summary="Lokasi rapat")
     @blp.response(200, s.SiteSchema(many=True))
     @problems(blp, *READ)
     def get(self, id: int) -> list[MeetingSite]:
         return services.get_meeting(id, current_actor()).sites
 
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Tambah lokasi")
     @blp.arguments(s.SiteSchema)
     @blp.response(201, s.SiteSchema, headers=LOCATION_HEADER)
@@ -263,6 +277,7 @@ class Sites(MethodView):
 
 @blp.route("/<int:id>/sites/<int:site_id>")
 class SiteItem(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Ubah lokasi", description="Koordinator dan kursi; tempatnya tetap.")
     @blp.arguments(s.SitePatchSchema(partial=True))
     @blp.response(200, s.SiteSchema)
@@ -270,6 +285,7 @@ class SiteItem(MethodView):
     def patch(self, data: dict[str, Any], id: int, site_id: int) -> MeetingSite:
         return services.update_site(_actor(), _site(id, site_id), data)
 
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(
         summary="Hapus lokasi",
         description="Ditolak (409) bila masih ada undangan di lokasi ini atau ia tuan rumah.",
@@ -285,12 +301,14 @@ class SiteItem(MethodView):
 
 @blp.route("/<int:id>/agenda")
 class Agenda(MethodView):
+    @requires(Permission.MEETING_VIEW)
     @blp.doc(summary="Agenda rapat", description="Berurutan, dengan mulai rencana per butir.")
     @blp.response(200, s.AgendaItemSchema(many=True))
     @problems(blp, *READ)
     def get(self, id: int) -> list[AgendaItem]:
         return services.get_meeting(id, current_actor()).agenda
 
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Tambah butir agenda", description="Ditambahkan di akhir.")
     @blp.arguments(s.AgendaItemSchema)
     @blp.response(201, s.AgendaItemSchema, headers=LOCATION_HEADER)
@@ -304,6 +322,7 @@ class Agenda(MethodView):
 
 @blp.route("/<int:id>/agenda/order")
 class AgendaOrder(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Urutkan agenda", description="Kirim setiap id tepat sekali.")
     @blp.arguments(s.AgendaOrderSchema)
     @blp.response(200, s.AgendaItemSchema(many=True))
@@ -316,6 +335,7 @@ class AgendaOrder(MethodView):
 
 @blp.route("/<int:id>/agenda/<int:item_id>")
 class AgendaItemView(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Ubah butir agenda")
     @blp.arguments(s.AgendaItemPatchSchema(partial=True))
     @blp.response(200, s.AgendaItemSchema)
@@ -323,6 +343,7 @@ class AgendaItemView(MethodView):
     def patch(self, data: dict[str, Any], id: int, item_id: int) -> AgendaItem:
         return agenda_services.update_agenda_item(_actor(), _item(id, item_id), data)
 
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Hapus butir agenda")
     @blp.response(204)
     @problems(blp, 400, 401, 403, 404)
@@ -335,6 +356,7 @@ class AgendaItemView(MethodView):
 
 @blp.route("/<int:id>/invitations")
 class Invitations(MethodView):
+    @requires(Permission.MEETING_VIEW)
     @blp.doc(summary="Undangan rapat", description="Tanpa tautan pribadi peserta.")
     @blp.response(200, s.InvitationSchema(many=True))
     @problems(blp, *READ)
@@ -342,6 +364,7 @@ class Invitations(MethodView):
         meeting = services.get_meeting(id, current_actor())
         return [inv for inv in meeting.invitations if inv.withdrawn_at is None]
 
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(
         summary="Undang",
         description="Satu dari person_ids, organization_id atau forum_id; semuanya ke satu "
@@ -364,6 +387,7 @@ class Invitations(MethodView):
 
 @blp.route("/<int:id>/invitations/<int:invitation_id>")
 class InvitationItem(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Ubah undangan", description="Pindah lokasi: hanya orang ini diperbarui.")
     @blp.arguments(s.InvitationPatchSchema(partial=True))
     @blp.response(200, s.InvitationSchema)
@@ -372,6 +396,7 @@ class InvitationItem(MethodView):
         invitation = _invitation(id, invitation_id)
         return invitation_services.update_invitation(_actor(), invitation, data)
 
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Tarik undangan", description="Tautannya berhenti; kalender dibatalkan.")
     @blp.response(204)
     @problems(blp, 400, 401, 403, 404)
@@ -381,6 +406,7 @@ class InvitationItem(MethodView):
 
 @blp.route("/<int:id>/conflicts")
 class Conflicts(MethodView):
+    @requires(Permission.MEETING_VIEW)
     @blp.doc(summary="Bentrok jadwal", description="Tempat, pimpinan atau undangan ganda.")
     @blp.response(200, s.ConflictSchema(many=True))
     @problems(blp, *READ)
@@ -390,6 +416,7 @@ class Conflicts(MethodView):
 
 @blp.route("/<int:id>/counts")
 class Counts(MethodView):
+    @requires(Permission.MEETING_VIEW)
     @blp.doc(summary="Jumlah per lokasi", description="Diundang, hadir, tidak, kursi; daring.")
     @blp.response(200, s.SiteCountSchema(many=True))
     @problems(blp, *READ)

@@ -12,6 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import fields
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.api.schemas import ApiBlueprint, ApiSchema, problems
 from meetcoord.core.errors import NotFound
 from meetcoord.core.forms import current_actor
@@ -31,6 +33,7 @@ class LinkSentSchema(ApiSchema):
 
 @links_blp.route("/<int:id>/invitations/<int:invitation_id>/resend-link")
 class ResendLink(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
     @links_blp.doc(
         summary="Kirim ulang tautan pribadi",
         description="Tautan pribadi peserta dikirim ke alamat surelnya sendiri lewat kotak "

@@ -14,6 +14,8 @@ from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.api.schemas import ApiBlueprint, ApiSchema, Text, choice_of, problems
 from meetcoord.core.errors import Conflict, NotFound
 from meetcoord.core.timezones import zone_label
@@ -111,6 +113,7 @@ limiter.shared_limit(personal_link_limit, scope="personal-link")(participant_blp
 
 @participant_blp.route("/<token>")
 class ParticipantInvitation(MethodView):
+    @requires(Permission.LINK)
     @participant_blp.doc(
         summary="Undangan saya", description="Rapat di zona peserta.", security=PUBLIC
     )
@@ -129,6 +132,7 @@ class JoinedSchema(ApiSchema):
 
 @participant_blp.route("/<token>/join")
 class ParticipantJoin(MethodView):
+    @requires(Permission.LINK)
     @participant_blp.doc(
         summary="Ikut daring",
         description="Mencatat kehadiran daring (dalam jendela registrasi) dan memberi tautan "
@@ -152,6 +156,7 @@ class ParticipantJoin(MethodView):
 
 @participant_blp.route("/<token>/rsvp")
 class ParticipantRsvp(MethodView):
+    @requires(Permission.LINK)
     @participant_blp.doc(
         summary="Jawab undangan",
         description="Hadir, tidak hadir atau mungkin; boleh sekaligus pindah lokasi atau daring.",

@@ -26,6 +26,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.calendar import feed_ics, google_calendar_url, invitation_ics, whatsapp_url
 from meetcoord.calendar.wording import event_zones
 from meetcoord.checkin import desk_views
@@ -109,6 +111,7 @@ def _page(
 
 
 @bp.get("/i/<token>")
+@requires(Permission.LINK)
 @personal_limit
 def invitation_page(token: str) -> Any:
     from meetcoord.checkin import link_cookie
@@ -121,6 +124,7 @@ def invitation_page(token: str) -> Any:
 
 
 @bp.get("/i/<token>/join")
+@requires(Permission.LINK)
 @personal_limit
 def join_online(token: str) -> Any:
     """The meeting's online link, through here: following it counts as attending online
@@ -151,6 +155,7 @@ def _refused(invitation: Invitation, which: str, form: Any, exc: ServiceError) -
 
 
 @bp.post("/i/<token>/rsvp")
+@requires(Permission.LINK)
 @personal_limit
 def rsvp(token: str) -> Any:
     invitation = invitations.invitation_by_token(token)
@@ -165,6 +170,7 @@ def rsvp(token: str) -> Any:
 
 
 @bp.post("/i/<token>/stand-in")
+@requires(Permission.LINK)
 @personal_limit
 def stand_in(token: str) -> Any:
     invitation = invitations.invitation_by_token(token)
@@ -186,6 +192,7 @@ def stand_in(token: str) -> Any:
 
 
 @bp.get("/i/<token>/invite.ics")
+@requires(Permission.LINK)
 @personal_limit
 def invitation_calendar(token: str) -> Response:
     invitation = invitations.invitation_by_token(token)
@@ -199,6 +206,7 @@ def invitation_calendar(token: str) -> Response:
 
 
 @bp.get("/i/<token>/letter")
+@requires(Permission.LINK)
 @personal_limit
 def letter(token: str) -> Response:
     invitation = invitations.invitation_by_token(token)
@@ -220,6 +228,7 @@ def letter(token: str) -> Response:
 
 
 @bp.get("/feeds/<token>.ics")
+@requires(Permission.LINK)
 @feed_limit
 @feed_own_limit
 def feed(token: str) -> Response:

@@ -11,9 +11,10 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 
 from meetcoord.access import scope
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.core.cleaning import Collector
 from meetcoord.core.errors import Conflict, ValidationError
 from meetcoord.core.forms import current_actor, save_form
@@ -45,7 +46,7 @@ WHEN = ("", "upcoming", "past")
 
 
 @bp.get("/")
-@login_required
+@requires(Permission.MEETING_VIEW)
 def index() -> Any:
     """Meetings, soonest first (latest first for past ones), with search and filters."""
     status = request.args.get("status", "")
@@ -116,13 +117,13 @@ def _form_page(meeting: Meeting | None) -> Any:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def new() -> Any:
     return _form_page(None)
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def edit(meeting_id: int) -> Any:
     return _form_page(services.get_meeting(meeting_id, current_actor()))
 
@@ -131,13 +132,13 @@ def edit(meeting_id: int) -> Any:
 
 
 @bp.get("/<int:meeting_id>")
-@login_required
+@requires(Permission.MEETING_VIEW)
 def detail(meeting_id: int) -> Any:
     return render_detail(services.get_meeting(meeting_id, current_actor()))
 
 
 @bp.post("/<int:meeting_id>/schedule")
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def schedule(meeting_id: int) -> Any:
     """ "Kirim undangan": draft → scheduled, every invitation goes to the outbox."""
     meeting = services.get_meeting(meeting_id, current_actor())
@@ -152,7 +153,7 @@ def schedule(meeting_id: int) -> Any:
 
 
 @bp.route("/<int:meeting_id>/cancel", methods=["GET", "POST"])
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def cancel(meeting_id: int) -> Any:
     """GET asks for confirmation (works without JavaScript); POST cancels."""
     meeting = services.get_meeting(meeting_id, current_actor())
@@ -188,7 +189,7 @@ def cancel(meeting_id: int) -> Any:
 
 
 @bp.route("/<int:meeting_id>/clone", methods=["GET", "POST"])
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def clone(meeting_id: int) -> Any:
     """A new draft with the same sites, agenda and invitees, starting at another time."""
     meeting = services.get_meeting(meeting_id, current_actor())
@@ -223,7 +224,7 @@ def clone(meeting_id: int) -> Any:
 
 
 @bp.route("/<int:meeting_id>/series", methods=["GET", "POST"])
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def make_series(meeting_id: int) -> Any:
     """Make this meeting the first of a series: "setiap 3 bulan pada Selasa kedua"."""
     meeting = services.get_meeting(meeting_id, current_actor())
@@ -260,7 +261,7 @@ def _get_series(series_id: int) -> Series:
 
 
 @bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def edit_series(series_id: int) -> Any:
     """Change every later occurrence not edited on its own; a new start shifts each one."""
     found = _get_series(series_id)

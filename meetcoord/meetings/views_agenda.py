@@ -10,8 +10,9 @@ from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.forms import current_actor, save_form
 from meetcoord.core.i18n import current_language
@@ -39,7 +40,7 @@ def _back(meeting: Meeting) -> Any:
 
 
 @bp.post("/<int:meeting_id>/agenda")
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def agenda_add(meeting_id: int) -> Any:
     meeting = services.get_meeting(meeting_id, current_actor())
     form = forms.AgendaForm()
@@ -53,7 +54,7 @@ def agenda_add(meeting_id: int) -> Any:
 
 
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def agenda_edit(meeting_id: int, item_id: int) -> Any:
     meeting = services.get_meeting(meeting_id, current_actor())
     item = _item(meeting, item_id)
@@ -82,7 +83,7 @@ def agenda_edit(meeting_id: int, item_id: int) -> Any:
 
 
 @bp.post("/<int:meeting_id>/agenda/<int:item_id>/remove")
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def agenda_remove(meeting_id: int, item_id: int) -> Any:
     meeting = services.get_meeting(meeting_id, current_actor())
     item = _item(meeting, item_id)
@@ -93,7 +94,7 @@ def agenda_remove(meeting_id: int, item_id: int) -> Any:
 
 
 @bp.post("/<int:meeting_id>/agenda/<int:item_id>/move")
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def agenda_move(meeting_id: int, item_id: int) -> Any:
     """The ↑/↓ buttons: ``direction`` is ``up`` or ``down``."""
     meeting = services.get_meeting(meeting_id, current_actor())
@@ -106,7 +107,7 @@ def agenda_move(meeting_id: int, item_id: int) -> Any:
 
 
 @bp.post("/<int:meeting_id>/agenda/order")
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def agenda_reorder(meeting_id: int) -> Any:
     """Drag and drop: the whole order as ``order=3,1,2`` (form) or ``{"order": [...]}``."""
     meeting = services.get_meeting(meeting_id, current_actor())

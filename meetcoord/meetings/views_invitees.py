@@ -8,8 +8,9 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.core.errors import Conflict, NotFound, ServiceError, ValidationError
 from meetcoord.core.forms import current_actor, save_form
 from meetcoord.meetings import forms, invitations, resend, services
@@ -58,7 +59,7 @@ def _back(meeting: Meeting) -> Any:
 
 
 @bp.post("/<int:meeting_id>/invitations/<source>")
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def invite(meeting_id: int, source: str) -> Any:
     """Invite by ``source``: ``person``, ``organization`` or ``forum``."""
     meeting = services.get_meeting(meeting_id, current_actor())
@@ -83,7 +84,7 @@ def invite(meeting_id: int, source: str) -> Any:
 
 
 @bp.post("/<int:meeting_id>/invitations/<int:invitation_id>/edit")
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def invitation_edit(meeting_id: int, invitation_id: int) -> Any:
     """Change role or site (an empty site is online); a site change mails only this person."""
     meeting = services.get_meeting(meeting_id, current_actor())
@@ -103,7 +104,7 @@ def invitation_edit(meeting_id: int, invitation_id: int) -> Any:
 
 
 @bp.route("/<int:meeting_id>/invitations/<int:invitation_id>/withdraw", methods=["GET", "POST"])
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def invitation_withdraw(meeting_id: int, invitation_id: int) -> Any:
     """GET asks for confirmation; POST withdraws (their link stops working)."""
     meeting = services.get_meeting(meeting_id, current_actor())
@@ -127,7 +128,7 @@ def invitation_withdraw(meeting_id: int, invitation_id: int) -> Any:
 
 
 @bp.route("/<int:meeting_id>/invitations/<int:invitation_id>/resend-link", methods=["GET", "POST"])
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def invitation_resend_link(meeting_id: int, invitation_id: int) -> Any:
     """GET asks for confirmation; POST mails the invitee their own link (never shown here)."""
     meeting = services.get_meeting(meeting_id, current_actor())

@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.core.errors import Conflict, NotFound
 from meetcoord.core.forms import current_actor, save_form
 from meetcoord.directory.forms import NONE_PAIR, options
@@ -36,7 +37,7 @@ def _back(meeting: Meeting) -> Any:
 
 
 @bp.post("/<int:meeting_id>/sites")
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def site_add(meeting_id: int) -> Any:
     meeting = services.get_meeting(meeting_id, current_actor())
     form = site_form()
@@ -50,7 +51,7 @@ def site_add(meeting_id: int) -> Any:
 
 
 @bp.route("/<int:meeting_id>/sites/<int:site_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def site_edit(meeting_id: int, site_id: int) -> Any:
     meeting = services.get_meeting(meeting_id, current_actor())
     site = _site(meeting, site_id)
@@ -85,7 +86,7 @@ def site_edit(meeting_id: int, site_id: int) -> Any:
 
 
 @bp.route("/<int:meeting_id>/sites/<int:site_id>/remove", methods=["GET", "POST"])
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def site_remove(meeting_id: int, site_id: int) -> Any:
     """GET asks for confirmation; POST removes, or says why not (people invited there)."""
     meeting = services.get_meeting(meeting_id, current_actor())

@@ -19,10 +19,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetcoord.access.actors import Actor
 from meetcoord.checkin.models import Attendance
 from meetcoord.core.errors import PermissionDenied, ValidationError
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.live.models import Decision
 from meetcoord.meetings.models import Invitation, Meeting, MeetingStatus
 from meetcoord.minutes.agreement import AgreementData, PartyData
@@ -150,7 +150,7 @@ def check_party_present(document: Document, signatory: DocumentSignatory) -> Non
 
 
 def create_agreement(
-    actor: LiveActor, meeting: Meeting, party_ids: Any, points: Any = None
+    actor: Actor, meeting: Meeting, party_ids: Any, points: Any = None
 ) -> Document:
     require_staff(actor)
     if meeting.status not in (MeetingStatus.LIVE, MeetingStatus.CLOSED):
@@ -176,7 +176,7 @@ def create_agreement(
     return document
 
 
-def edit_agreement(actor: LiveActor, document: Document, data: dict[str, Any]) -> Document:
+def edit_agreement(actor: Actor, document: Document, data: dict[str, Any]) -> Document:
     require_staff(actor)
     require_not_frozen(document)
     check_version(document, data.get("version"))
@@ -195,7 +195,7 @@ def edit_agreement(actor: LiveActor, document: Document, data: dict[str, Any]) -
     return document
 
 
-def finalise_agreement(actor: LiveActor, document: Document, version: Any = None) -> Document:
+def finalise_agreement(actor: Actor, document: Document, version: Any = None) -> Document:
     """Freeze it; the parties sign in the order listed (the first certifies)."""
     from meetcoord.minutes.agreement import party_label
 

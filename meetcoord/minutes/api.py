@@ -19,12 +19,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from meetcoord.access import scope
+from meetcoord.access.actors import Actor
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
 from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.forms import current_actor
 from meetcoord.core.pagination import Page
 from meetcoord.core.uploads import body_limit
-from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.invitations import invitation_by_token
 from meetcoord.meetings.models import Meeting
 from meetcoord.meetings.personal_pages import personal_limit, private_headers
@@ -81,7 +83,7 @@ def _only(data: Mapping[str, Any], allowed: frozenset[str]) -> None:
         raise ValidationError(message, errors={name: [UNKNOWN_FIELD] for name in extra})
 
 
-def edit(actor: LiveActor, document: Document, data: dict[str, Any]) -> Document:
+def edit(actor: Actor, document: Document, data: dict[str, Any]) -> Document:
     allowed = steps.editable_fields(document)
     if allowed:
         _only(data, allowed)
@@ -104,8 +106,8 @@ def _document(document_id: int) -> Document:
     return scope.for_request(current_actor(), rules.get_document(document_id))
 
 
-def _actor() -> LiveActor:
-    return LiveActor(user=current_user._get_current_object())
+def _actor() -> Actor:
+    return Actor(user=current_user._get_current_object())
 
 
 def _show(document: Document, status: int = 200) -> tuple[s.DocumentView, int]:
@@ -117,6 +119,7 @@ def _show(document: Document, status: int = 200) -> tuple[s.DocumentView, int]:
 
 @blp.route("/meetings/<int:id>/documents")
 class MeetingDocuments(MethodView):
+    @requires(Permission.MEETING_VIEW)
     @blp.doc(summary="Dokumen rapat", description="Urut pembuatan; saring jenis dan status.")
     @blp.arguments(s.DocumentListArgs, location="query")
     @blp.response(200, page_schema(s.DocumentSummarySchema))
@@ -133,6 +136,7 @@ class MeetingDocuments(MethodView):
         items = found[(page - 1) * per_page : page * per_page]
         return Page(items=items, page=page, per_page=per_page, total=len(found))
 
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(
         summary="Buat dokumen",
         description="Notulen (rapat sudah ditutup), berita acara (`parties`, `points`) atau "
@@ -152,7 +156,7 @@ class MeetingDocuments(MethodView):
         return view, status, {"Location": url_for("documents_api.DocumentItem", id=document.id)}
 
 
-def _create(actor: LiveActor, meeting: Meeting, kind: str, data: dict[str, Any]) -> Document:
+def _create(actor: Actor, meeting: Meeting, kind: str, data: dict[str, Any]) -> Document:
     if kind == DocumentKind.AGREEMENT.value:
         _only(data, frozenset({"parties", "points"}))
         return agreements.create_agreement(actor, meeting, data.get("parties"), data.get("points"))
@@ -164,6 +168,7 @@ def _create(actor: LiveActor, meeting: Meeting, kind: str, data: dict[str, Any])
 
 @blp.route("/documents/<int:id>")
 class DocumentItem(MethodView):
+    @requires(Permission.MEETING_VIEW)
     @blp.doc(
         summary="Satu dokumen",
         description="Status, versi, hash, penanda tangan, berkas per revisi, langkah; "
@@ -174,6 +179,7 @@ class DocumentItem(MethodView):
     def get(self, id: int) -> Any:
         return _show(_document(id))
 
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(
         summary="Ubah dokumen",
         description="Notulen: `notes`, `refresh`; adendum: `corrections`; berita acara: "
@@ -188,6 +194,7 @@ class DocumentItem(MethodView):
 
 @blp.route("/documents/<int:id>/circulate")
 class DocumentCirculate(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Edarkan notulen", description="Peserta berkomentar sampai batas waktu.")
     @blp.arguments(s.CirculateSchema)
     @blp.response(200, s.DocumentSchema)
@@ -200,6 +207,7 @@ class DocumentCirculate(MethodView):
 
 @blp.route("/documents/<int:id>/finalise")
 class DocumentFinalise(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Finalkan dokumen", description="Isi dibekukan; PDF disusun di latar.")
     @blp.arguments(s.FinaliseSchema)
     @blp.response(200, s.DocumentSchema)
@@ -211,6 +219,7 @@ class DocumentFinalise(MethodView):
 
 @blp.route("/documents/<int:id>/addenda")
 class DocumentAddenda(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Buat adendum", description="Koreksi notulen yang sudah ditandatangani.")
     @blp.arguments(s.AddendumCreateSchema)
     @blp.response(201, s.DocumentSchema, headers=LOCATION_HEADER)
@@ -224,6 +233,7 @@ class DocumentAddenda(MethodView):
 
 @blp.route("/documents/<int:id>/render")
 class DocumentRender(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Susun ulang PDF", description="Setelah penyusunan gagal (sekretariat).")
     @blp.response(202, s.DocumentSchema)
     @problems(blp, *WRITE)
@@ -233,6 +243,7 @@ class DocumentRender(MethodView):
 
 @blp.route("/documents/<int:id>/pdf")
 class DocumentPdf(MethodView):
+    @requires(Permission.MEETING_VIEW)
     @blp.doc(summary="Unduh PDF", description="Bawaan: revisi terbaru; `revision=0` tanpa tanda.")
     @blp.arguments(s.PdfArgs, location="query")
     @blp.response(200, PDF, content_type="application/pdf")
@@ -244,7 +255,7 @@ class DocumentPdf(MethodView):
 # --- personal link --------------------------------------------------------------------------
 
 
-def _load(token: str, id: int) -> tuple[LiveActor, Document]:
+def _load(token: str, id: int) -> tuple[Actor, Document]:
     """The link's holder and a document their personal page lists; else the same 404.
 
     A draft is listed to its editors only, so another attendee cannot open it by its id.
@@ -253,10 +264,10 @@ def _load(token: str, id: int) -> tuple[LiveActor, Document]:
     document = next((d for d in rules.documents_for(invitation) if d.id == id), None)
     if document is None:
         raise NotFound(NOT_FOUND)
-    return LiveActor(invitation=invitation), document
+    return Actor(invitation=invitation), document
 
 
-def _show_personal(token: str, actor: LiveActor, document: Document) -> s.DocumentView:
+def _show_personal(token: str, actor: Actor, document: Document) -> s.DocumentView:
     def pdf_url(revision: int) -> str:
         return url_for(
             "personal_documents_api.PersonalPdf", token=token, id=document.id, revision=revision
@@ -267,6 +278,7 @@ def _show_personal(token: str, actor: LiveActor, document: Document) -> s.Docume
 
 @personal_blp.route("/<token>/documents")
 class PersonalDocuments(MethodView):
+    @requires(Permission.LINK)
     @personal_blp.doc(
         summary="Dokumen rapat saya", description="Draf hanya bagi notulis.", security=PUBLIC
     )
@@ -278,12 +290,14 @@ class PersonalDocuments(MethodView):
 
 @personal_blp.route("/<token>/documents/<int:id>")
 class PersonalDocument(MethodView):
+    @requires(Permission.LINK)
     @personal_blp.doc(summary="Satu dokumen (tautan pribadi)", security=PUBLIC)
     @personal_blp.response(200, s.DocumentSchema)
     @problems(personal_blp, *PERSONAL_READ)
     def get(self, token: str, id: int) -> s.DocumentView:
         return _show_personal(token, *_load(token, id))
 
+    @requires(Permission.LINK)
     @personal_blp.doc(
         summary="Ubah notulen (notulis)",
         description="Sama dengan PATCH /documents/{id}.",
@@ -299,6 +313,7 @@ class PersonalDocument(MethodView):
 
 @personal_blp.route("/<token>/documents/<int:id>/circulate")
 class PersonalCirculate(MethodView):
+    @requires(Permission.LINK)
     @personal_blp.doc(summary="Edarkan notulen (notulis)", security=PUBLIC)
     @personal_blp.arguments(s.CirculateSchema)
     @personal_blp.response(200, s.DocumentSchema)
@@ -311,6 +326,7 @@ class PersonalCirculate(MethodView):
 
 @personal_blp.route("/<token>/documents/<int:id>/finalise")
 class PersonalFinalise(MethodView):
+    @requires(Permission.LINK)
     @personal_blp.doc(summary="Finalkan notulen (notulis)", security=PUBLIC)
     @personal_blp.arguments(s.FinaliseSchema)
     @personal_blp.response(200, s.DocumentSchema)
@@ -323,6 +339,7 @@ class PersonalFinalise(MethodView):
 
 @personal_blp.route("/<token>/documents/<int:id>/comments")
 class PersonalComments(MethodView):
+    @requires(Permission.LINK)
     @personal_blp.doc(
         summary="Beri komentar", description="Selama notulen diedarkan.", security=PUBLIC
     )
@@ -337,6 +354,7 @@ class PersonalComments(MethodView):
 
 @personal_blp.route("/<token>/documents/<int:id>/no-comment")
 class PersonalNoComment(MethodView):
+    @requires(Permission.LINK)
     @personal_blp.doc(
         summary="Tidak ada tanggapan",
         description="Menyatakan tidak ada komentar atas notulen yang diedarkan: tanggapan "
@@ -353,6 +371,7 @@ class PersonalNoComment(MethodView):
 
 @personal_blp.route("/<token>/documents/<int:id>/sign-code")
 class PersonalSignCode(MethodView):
+    @requires(Permission.LINK)
     @personal_blp.doc(
         summary="Minta kode tanda tangan",
         description="Kode sekali pakai (6 angka, 10 menit, 5 kali coba) dikirim ke alamat "
@@ -369,6 +388,7 @@ class PersonalSignCode(MethodView):
 
 @personal_blp.route("/<token>/documents/<int:id>/sign")
 class PersonalSign(MethodView):
+    @requires(Permission.LINK)
     @personal_blp.doc(
         summary="Tanda tangani",
         description="Sesuai urutan penanda tangan, dengan faktor kedua: `code` dari surel "
@@ -394,6 +414,7 @@ class PersonalSign(MethodView):
 
 @personal_blp.route("/<token>/documents/<int:id>/pdf")
 class PersonalPdf(MethodView):
+    @requires(Permission.LINK)
     @personal_blp.doc(summary="Unduh PDF (tautan pribadi)", security=PUBLIC)
     @personal_blp.arguments(s.PdfArgs, location="query")
     @personal_blp.response(200, PDF, content_type="application/pdf")

@@ -12,6 +12,8 @@ from flask import current_app
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.api.schemas import ApiBlueprint, problems
 from meetcoord.core.errors import NotFound, ServiceError, ValidationError
 from meetcoord.extensions import limiter
@@ -38,6 +40,7 @@ limiter.limit(VERIFY_LIMIT)(verify_blp)
 
 @verify_blp.route("/<code>")
 class VerifyByHash(MethodView):
+    @requires(Permission.PUBLIC)
     @verify_blp.doc(
         summary="Verifikasi dengan hash",
         description="Hash dari QR (isi beku: berkas terbaru) atau SHA-256 sebuah berkas.",
@@ -54,6 +57,7 @@ class VerifyByHash(MethodView):
 
 @verify_blp.route("")
 class VerifyUpload(MethodView):
+    @requires(Permission.PUBLIC)
     @verify_blp.doc(
         summary="Verifikasi berkas",
         description="Tanda tangan di dalam berkas dan apakah berkas persis ini terdaftar. "

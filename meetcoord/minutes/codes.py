@@ -25,10 +25,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetcoord.access.actors import Actor
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, TooManyRequests, ValidationError, field_errors
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.minutes.mailing import queue_signing_code
 from meetcoord.minutes.models import Document, DocumentSignatory, SigningCode
 from meetcoord.minutes.rules import log_step
@@ -105,7 +105,7 @@ def _pace(signatory_id: int, now: datetime) -> None:
         )
 
 
-def issue(actor: LiveActor, document: Document, mine: DocumentSignatory) -> CodeSent:
+def issue(actor: Actor, document: Document, mine: DocumentSignatory) -> CodeSent:
     """Mail ``mine`` a fresh code (earlier ones stop working); the caller checked the turn."""
     address = signatory_email(mine)
     if address is None or mine.invitation is None:

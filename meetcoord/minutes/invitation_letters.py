@@ -18,10 +18,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from meetcoord.access.actors import Actor
 from meetcoord.access.institutions import letterhead_for
 from meetcoord.core.errors import Conflict
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.models import Meeting, MeetingStatus
 from meetcoord.minutes.letter import (
     InvitationLetterData,
@@ -105,7 +105,7 @@ def letter_data(meeting: Meeting, number: str, issued_on: date) -> InvitationLet
     )
 
 
-def issue_invitation_letter(actor: LiveActor, meeting: Meeting) -> Document:
+def issue_invitation_letter(actor: Actor, meeting: Meeting) -> Document:
     """Number, freeze and queue the rendering of the meeting's invitation letter."""
     require_staff(actor)
     if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.CLOSED):

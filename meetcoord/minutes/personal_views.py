@@ -11,10 +11,12 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, url_for
 
+from meetcoord.access.actors import Actor
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.core.uploads import body_limit
 from meetcoord.core.validation import parse_int
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.meetings import invitations
 from meetcoord.meetings.personal_pages import PRIVATE_HEADERS, personal_limit
 from meetcoord.minutes import rules
@@ -34,12 +36,12 @@ def private_headers(response: Response) -> Response:
     return response
 
 
-def _load(token: str, document_id: int) -> tuple[LiveActor, Document]:
+def _load(token: str, document_id: int) -> tuple[Actor, Document]:
     invitation = invitations.invitation_by_token(token)
     document = db.session.get(Document, document_id)
     if document is None or document.meeting_id != invitation.meeting_id:
         abort(404)
-    actor = LiveActor(invitation=invitation)
+    actor = Actor(invitation=invitation)
     if not rules.may_read(actor, document):
         abort(404)
     return actor, document
@@ -57,6 +59,7 @@ def _url(token: str, document: Document) -> Any:
 
 
 @bp.get("/i/<token>/documents/<int:document_id>")
+@requires(Permission.LINK)
 @personal_limit
 def detail(token: str, document_id: int) -> Any:
     actor, document = _load(token, document_id)
@@ -64,6 +67,7 @@ def detail(token: str, document_id: int) -> Any:
 
 
 @bp.post("/i/<token>/documents/<int:document_id>/<step>")
+@requires(Permission.LINK)
 @body_limit(sign_body_limit)
 @personal_limit
 def step(token: str, document_id: int, step: str) -> Any:
@@ -88,6 +92,7 @@ def step(token: str, document_id: int, step: str) -> Any:
 
 
 @bp.get("/i/<token>/documents/<int:document_id>/pdf")
+@requires(Permission.LINK)
 @personal_limit
 def pdf(token: str, document_id: int) -> Response:
     from flask import request

@@ -24,13 +24,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from meetcoord.access.actors import Actor
 from meetcoord.core.cleaning import clean_text
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.errors import field_errors as fe
 from meetcoord.core.timezones import format_long_date, format_time_in_zone
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.models import Invitation, InviteeRole
 from meetcoord.minutes.models import Document, DocumentStatus
 from meetcoord.minutes.rules import log_step, may_read
@@ -98,7 +98,7 @@ def _deadline(document: Document) -> str:
     return f"{format_long_date(moment, zone)}, {format_time_in_zone(moment, zone)}"
 
 
-def early_close(actor: LiveActor, document: Document, reason: Any) -> dict[str, Any] | None:
+def early_close(actor: Actor, document: Document, reason: Any) -> dict[str, Any] | None:
     """Before finalising circulated minutes: None when the round is over, else the early
     close to log (staff, with a reason), else a refusal that says whom it waits for."""
     state = comment_round(document)
@@ -135,7 +135,7 @@ def early_close(actor: LiveActor, document: Document, reason: Any) -> dict[str, 
     }
 
 
-def require_answering(actor: LiveActor, document: Document) -> Invitation:
+def require_answering(actor: Actor, document: Document) -> Invitation:
     """The invitee who may answer now (comment or "no comment"): circulated, in time."""
     if actor.invitation is None or not may_read(actor, document):
         raise PermissionDenied(_l("Komentar diberikan oleh peserta rapat lewat tautan pribadi."))
@@ -146,7 +146,7 @@ def require_answering(actor: LiveActor, document: Document) -> Invitation:
     return actor.invitation
 
 
-def no_comment(actor: LiveActor, document: Document) -> None:
+def no_comment(actor: Actor, document: Document) -> None:
     """An invitee's explicit "no comment": an answer, so the round need not wait for them."""
     mine = require_answering(actor, document).id
     if any(s.step in ANSWERS and s.invitation_id == mine for s in document.steps):

@@ -21,9 +21,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetcoord.access.actors import Actor
 from meetcoord.core.errors import Conflict
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.models import Meeting
 from meetcoord.minutes.models import Document, DocumentKind
 from meetcoord.minutes.rules import log_step
@@ -51,7 +51,7 @@ def require_open(meeting: Meeting) -> None:
         )
 
 
-def take_corrections(meeting: Meeting, actor: LiveActor, detail: dict[str, Any]) -> None:
+def take_corrections(meeting: Meeting, actor: Actor, detail: dict[str, Any]) -> None:
     """In the caller's transaction: the draft takes the room's corrected records."""
     minutes = minutes_of(meeting, lock=True)
     if minutes is None or minutes.is_frozen:

@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetcoord.access.actors import Actor
 from meetcoord.access.institutions import letterhead_for
 from meetcoord.core.cleaning import clean_line, clean_text
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from meetcoord.core.errors import field_errors as fe
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.models import Invitation, InviteeRole, Meeting
 from meetcoord.minutes.models import (
     Document,
@@ -36,7 +36,7 @@ NOTES_MAX = 20_000
 FROZEN_REFUSAL = _l("Dokumen ini sudah final dan tidak dapat diubah. Untuk koreksi, buat adendum.")
 
 
-def holds_role(actor: LiveActor, meeting_id: int, roles: set[InviteeRole]) -> bool:
+def holds_role(actor: Actor, meeting_id: int, roles: set[InviteeRole]) -> bool:
     inv = actor.invitation
     return (
         inv is not None
@@ -46,7 +46,7 @@ def holds_role(actor: LiveActor, meeting_id: int, roles: set[InviteeRole]) -> bo
     )
 
 
-def may_edit(actor: LiveActor, document: Document) -> bool:
+def may_edit(actor: Actor, document: Document) -> bool:
     """The secretariat, and the minute-taker of the meeting (for its minutes and addenda)."""
     if actor.is_staff:
         return True
@@ -55,7 +55,7 @@ def may_edit(actor: LiveActor, document: Document) -> bool:
     return holds_role(actor, document.meeting_id, {InviteeRole.MINUTE_TAKER})
 
 
-def may_read(actor: LiveActor, document: Document) -> bool:
+def may_read(actor: Actor, document: Document) -> bool:
     """Accounts, and current invitees of the meeting once the draft is circulated.
 
     Before circulation the draft is the minute-taker's work in progress: only its editors
@@ -69,12 +69,12 @@ def may_read(actor: LiveActor, document: Document) -> bool:
     return document.status is not DocumentStatus.DRAFT or may_edit(actor, document)
 
 
-def require_edit(actor: LiveActor, document: Document) -> None:
+def require_edit(actor: Actor, document: Document) -> None:
     if not may_edit(actor, document):
         raise PermissionDenied(_l("Hanya notulis dan sekretariat yang boleh mengubah notulen."))
 
 
-def require_staff(actor: LiveActor) -> None:
+def require_staff(actor: Actor) -> None:
     if not actor.is_staff:
         raise PermissionDenied(_l("Hanya sekretariat yang boleh membuat dokumen ini."))
 
@@ -85,7 +85,7 @@ def require_not_frozen(document: Document) -> None:
 
 
 def log_step(
-    document: Document, step: str, actor: LiveActor | None, detail: dict[str, Any] | None = None
+    document: Document, step: str, actor: Actor | None, detail: dict[str, Any] | None = None
 ) -> DocumentStep:
     """Add a step to the document's log, in the caller's transaction."""
     user_id, invitation_id = actor.ids if actor is not None else (None, None)
@@ -138,7 +138,7 @@ def check_version(document: Document, version: Any) -> None:
 
 
 def freeze(
-    document: Document, signatories: list[DocumentSignatory], actor: LiveActor | None
+    document: Document, signatories: list[DocumentSignatory], actor: Actor | None
 ) -> Document:
     """Name the content by its hash, fix who signs in which order, queue the rendering."""
     now = utcnow()
@@ -184,5 +184,5 @@ def institution(meeting: Meeting) -> dict[str, Any]:
 
 def documents_for(invitation: Invitation) -> list[Document]:
     """What a personal page lists: everything past the draft, drafts for their editor."""
-    actor = LiveActor(invitation=invitation)
+    actor = Actor(invitation=invitation)
     return [d for d in meeting_documents(invitation.meeting) if may_read(actor, d)]

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 from werkzeug.datastructures import CombinedMultiDict
 
+from meetcoord.access.actors import Actor
 from meetcoord.api.schemas import (
     ApiBlueprint,
     ApiSchema,
@@ -30,7 +31,6 @@ from meetcoord.api.schemas import (
     choice_of,
 )
 from meetcoord.checkin.schemas import Moment
-from meetcoord.live.actors import LiveActor
 from meetcoord.minutes.models import (
     Document,
     DocumentComment,
@@ -345,9 +345,7 @@ class DocumentView:
         return getattr(self.document, name)
 
 
-def document_view(
-    actor: LiveActor, document: Document, pdf_url: Callable[[int], str]
-) -> DocumentView:
+def document_view(actor: Actor, document: Document, pdf_url: Callable[[int], str]) -> DocumentView:
     """``pdf_url(revision)`` names the download through the door the reader came in by."""
     can = capabilities(actor, document)
     mine = actor.invitation.id if actor.invitation is not None else None

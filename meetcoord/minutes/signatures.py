@@ -27,12 +27,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetcoord.access.actors import Actor
 from meetcoord.access.institutions import letterhead_for
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.offload import off_hub
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.minutes import codes, signing, trust
 from meetcoord.minutes.agreements import check_party_present
 from meetcoord.minutes.ca import common_name, load_ca
@@ -74,7 +74,7 @@ def read_certificate(stream: BinaryIO | None) -> bytes:
     return data
 
 
-def signatory_for(actor: LiveActor, document: Document) -> DocumentSignatory:
+def signatory_for(actor: Actor, document: Document) -> DocumentSignatory:
     """The actor's place among the required signatories, or a refusal that says why."""
     inv = actor.invitation
     mine = next(
@@ -142,7 +142,7 @@ def _ca_key(subject: dict[str, str]) -> signing.SignerKey:
     return signing.signer_from_ca(authority, **subject)
 
 
-def _ready(actor: LiveActor, document_id: int) -> tuple[Document, DocumentSignatory]:
+def _ready(actor: Actor, document_id: int) -> tuple[Document, DocumentSignatory]:
     """The document and the actor's place in it, when it is their turn to sign."""
     document = get_document(document_id)
     check_signable(document)
@@ -152,7 +152,7 @@ def _ready(actor: LiveActor, document_id: int) -> tuple[Document, DocumentSignat
     return document, mine
 
 
-def request_code(actor: LiveActor, document_id: int) -> codes.CodeSent:
+def request_code(actor: Actor, document_id: int) -> codes.CodeSent:
     """Mail the signatory whose turn it is a one-time code (to their address only)."""
     document, mine = _ready(actor, document_id)
     return codes.issue(actor, document, mine)
@@ -172,7 +172,7 @@ def _location(document: Document) -> str:
 
 
 def sign(
-    actor: LiveActor,
+    actor: Actor,
     document_id: int,
     *,
     code: str | None = None,
@@ -226,7 +226,7 @@ def sign(
 
 
 def _keep(
-    actor: LiveActor,
+    actor: Actor,
     document_id: int,
     signatory_id: int,
     base_sha: str,

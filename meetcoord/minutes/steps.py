@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from meetcoord.access.actors import Actor
 from meetcoord.core.errors import Conflict
-from meetcoord.live.actors import LiveActor
 from meetcoord.minutes import agreements, workflow
 from meetcoord.minutes.models import Document, DocumentKind
 from meetcoord.minutes.rules import FROZEN_REFUSAL
@@ -31,7 +31,7 @@ def editable_fields(document: Document) -> frozenset[str]:
     return entry[0] | {"version"} if entry is not None else frozenset()
 
 
-def edit(actor: LiveActor, document: Document, data: dict[str, Any]) -> Document:
+def edit(actor: Actor, document: Document, data: dict[str, Any]) -> Document:
     entry = EDITORS.get(document.kind)
     if entry is None:
         raise Conflict(FROZEN_REFUSAL)
@@ -39,7 +39,7 @@ def edit(actor: LiveActor, document: Document, data: dict[str, Any]) -> Document
 
 
 def finalise(
-    actor: LiveActor, document: Document, version: Any = None, early_close: Any = None
+    actor: Actor, document: Document, version: Any = None, early_close: Any = None
 ) -> Document:
     """``early_close``: the secretariat's reason to end the comment round before its time."""
     if document.kind is DocumentKind.AGREEMENT:

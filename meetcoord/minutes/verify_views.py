@@ -13,6 +13,8 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.core.errors import ServiceError
 from meetcoord.extensions import limiter
 from meetcoord.minutes import verification
@@ -40,12 +42,14 @@ def _page(result: verification.Verification | None, status: int = 200, **extra: 
 
 
 @bp.get("/verify")
+@requires(Permission.PUBLIC)
 @verify_limit
 def upload_form() -> Any:
     return _page(None)
 
 
 @bp.get("/verify/<code>")
+@requires(Permission.PUBLIC)
 @verify_limit
 def by_hash(code: str) -> Any:
     result = verification.lookup(code)
@@ -55,6 +59,7 @@ def by_hash(code: str) -> Any:
 
 
 @bp.post("/verify")
+@requires(Permission.PUBLIC)
 @verify_limit
 def upload() -> Any:
     upload = request.files.get("file")

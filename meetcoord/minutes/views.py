@@ -10,15 +10,16 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from meetcoord.access import scope
+from meetcoord.access.actors import Actor
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.core.errors import ServiceError
 from meetcoord.core.forms import current_actor
 from meetcoord.core.uploads import body_limit
 from meetcoord.core.validation import parse_int
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.models import Meeting
 from meetcoord.minutes import agreements, invitation_letters, rules, workflow
 from meetcoord.minutes.models import Document, DocumentFile, DocumentKind
@@ -36,8 +37,8 @@ bp = Blueprint("documents", __name__)
 STEPS = ("edit", "circulate", "finalise", "sign", "addendum", "render")
 
 
-def _actor() -> LiveActor:
-    return LiveActor(user=current_actor())
+def _actor() -> Actor:
+    return Actor(user=current_actor())
 
 
 def _meeting(meeting_id: int) -> Meeting:
@@ -60,7 +61,7 @@ def _url(document: Document) -> Any:
 
 
 @bp.get("/meetings/<int:meeting_id>/documents")
-@login_required
+@requires(Permission.MEETING_VIEW)
 def index(meeting_id: int) -> Any:
     meeting = _meeting(meeting_id)
     return _index_page(meeting)
@@ -89,7 +90,7 @@ def _index_page(
 
 
 @bp.post("/meetings/<int:meeting_id>/documents/<kind>")
-@login_required
+@requires(Permission.MEETING_ARRANGE)
 def create(meeting_id: int, kind: str) -> Any:
     meeting = _meeting(meeting_id)
     actor = _actor()
@@ -112,15 +113,15 @@ def create(meeting_id: int, kind: str) -> Any:
 
 
 @bp.get("/documents/<int:document_id>")
-@login_required
+@requires(Permission.MEETING_VIEW)
 def detail(document_id: int) -> Any:
     document = _document(document_id)
     return render_page(_actor(), document, _url(document))
 
 
 @bp.post("/documents/<int:document_id>/<step>")
+@requires(Permission.MEETING_ARRANGE)
 @body_limit(sign_body_limit)
-@login_required
 def step(document_id: int, step: str) -> Any:
     if step not in STEPS:
         abort(404)
@@ -163,7 +164,7 @@ def pdf_response(document: Document, revision: int | None) -> Response:
 
 
 @bp.get("/documents/<int:document_id>/pdf")
-@login_required
+@requires(Permission.MEETING_VIEW)
 def pdf(document_id: int) -> Response:
     revision = parse_int(request.args.get("revision"), minimum=0)
     return pdf_response(_document(document_id), revision)

@@ -17,11 +17,11 @@ from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from meetcoord.access.actors import Actor
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import ServiceError, ValidationError
 from meetcoord.core.timezones import get_zone, zone_label
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.minutes import agreements, codes, review, rules, signatures, steps, workflow
 from meetcoord.minutes.models import (
     Document,
@@ -96,7 +96,7 @@ def parse_deadline(raw: str | None, zone: str) -> datetime | None:
     return naive.replace(tzinfo=get_zone(zone)) if naive.tzinfo is None else naive
 
 
-def capabilities(actor: LiveActor, document: Document) -> dict[str, Any]:
+def capabilities(actor: Actor, document: Document) -> dict[str, Any]:
     editable = rules.may_edit(actor, document) and not document.is_frozen
     mine = None
     if actor.invitation is not None:
@@ -155,7 +155,7 @@ def _code_to(mine: DocumentSignatory | None) -> str | None:
 
 
 def render_page(
-    actor: LiveActor,
+    actor: Actor,
     document: Document,
     url: Callable[..., str],
     *,
@@ -199,7 +199,7 @@ def render_page(
     return html, status
 
 
-def perform(actor: LiveActor, document: Document, step: str) -> tuple[str, int]:
+def perform(actor: Actor, document: Document, step: str) -> tuple[str, int]:
     """Carry out ``step`` from the posted form: (success message, document to show next)."""
     if step == "addendum":
         addendum = workflow.create_addendum(actor, document, request.form.get("corrections", ""))
@@ -207,7 +207,7 @@ def perform(actor: LiveActor, document: Document, step: str) -> tuple[str, int]:
     return _perform(actor, document, step), document.id
 
 
-def _perform(actor: LiveActor, document: Document, step: str) -> str:
+def _perform(actor: Actor, document: Document, step: str) -> str:
     form = request.form
     if step == "edit":
         steps.edit(actor, document, _edit_form(document))
@@ -257,7 +257,7 @@ def _edit_form(document: Document) -> dict[str, Any]:
     return data
 
 
-def _sign(actor: LiveActor, document: Document) -> str:
+def _sign(actor: Actor, document: Document) -> str:
     """Sign with the chosen second factor: the mailed code (default) or one's own PKCS#12."""
     form = request.form
     if form.get("key") == "pkcs12":
@@ -270,7 +270,7 @@ def _sign(actor: LiveActor, document: Document) -> str:
 
 
 def attempt(
-    actor: LiveActor, document: Document, step: str
+    actor: Actor, document: Document, step: str
 ) -> tuple[tuple[str, int] | None, ServiceError | None]:
     """((message, document id to show), None) or (None, the refusal), rolled back."""
     try:

@@ -1,7 +1,7 @@
 """The minutes' life: draft → circulated → final, and the addendum that corrects them.
 
 Services take the actor explicitly (a staff account, or a person acting through the
-personal link of their invitation: ``live.actors.LiveActor``) and own the commit. The
+personal link of their invitation: ``live.actors.Actor``) and own the commit. The
 minute-taker and the secretariat edit and move the document; every attendee may comment
 while it circulates; nobody changes it once it is final: the first signature certifies
 that exact content, so a correction is an addendum that names the original.
@@ -17,12 +17,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetcoord.access.actors import Actor
 from meetcoord.core.cleaning import clean_line, clean_text
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.errors import field_errors as fe
 from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingStatus
 from meetcoord.minutes import review
 from meetcoord.minutes.models import (
@@ -68,7 +68,7 @@ ROLE_LABELS = {
 # --- minutes -----------------------------------------------------------------------------
 
 
-def start_minutes(actor: LiveActor, meeting: Meeting) -> Document:
+def start_minutes(actor: Actor, meeting: Meeting) -> Document:
     """The draft minutes of a closed meeting, from what the live room recorded."""
     if not (actor.is_staff or holds_role(actor, meeting.id, {InviteeRole.MINUTE_TAKER})):
         raise PermissionDenied(_l("Hanya notulis dan sekretariat yang boleh menyusun notulen."))
@@ -95,7 +95,7 @@ def start_minutes(actor: LiveActor, meeting: Meeting) -> Document:
     return document
 
 
-def edit_minutes(actor: LiveActor, document: Document, data: dict[str, Any]) -> Document:
+def edit_minutes(actor: Actor, document: Document, data: dict[str, Any]) -> Document:
     """Change the discussion notes per agenda item; ``data["version"]`` guards lost edits.
 
     ``data["notes"]`` maps the agenda number to its text. Decisions and actions are what
@@ -167,7 +167,7 @@ def _parse_deadline(value: Any, now: datetime) -> datetime:
     return value
 
 
-def circulate(actor: LiveActor, document: Document, deadline: Any) -> int:
+def circulate(actor: Actor, document: Document, deadline: Any) -> int:
     """Open the draft to every attendee's comments until ``deadline``; mail them the link.
 
     Returns how many mails were queued. Circulating again moves the deadline (and mails
@@ -194,7 +194,7 @@ def circulate(actor: LiveActor, document: Document, deadline: Any) -> int:
     return queued
 
 
-def add_comment(actor: LiveActor, document: Document, body: Any, section: Any = None) -> None:
+def add_comment(actor: Actor, document: Document, body: Any, section: Any = None) -> None:
     """An invitee's comment on circulated minutes, until the deadline."""
     inv = review.require_answering(actor, document)
     # Cleaned as every text is at input: a NUL would be refused by PostgreSQL (a 500).
@@ -256,7 +256,7 @@ def _minutes_signatories(meeting: Meeting) -> list[DocumentSignatory]:
 
 
 def finalise(
-    actor: LiveActor, document: Document, version: Any = None, early_close: Any = None
+    actor: Actor, document: Document, version: Any = None, early_close: Any = None
 ) -> Document:
     """Freeze the minutes (after circulation) or an addendum; rendering follows in the worker.
 
@@ -285,7 +285,7 @@ def finalise(
 # --- addendum ----------------------------------------------------------------------------
 
 
-def create_addendum(actor: LiveActor, original: Document, corrections: Any) -> Document:
+def create_addendum(actor: Actor, original: Document, corrections: Any) -> Document:
     """A correction of signed minutes: its own document that names the original."""
     from meetcoord.minutes.addendum import AddendumData
 
@@ -329,7 +329,7 @@ def create_addendum(actor: LiveActor, original: Document, corrections: Any) -> D
     return document
 
 
-def edit_addendum(actor: LiveActor, document: Document, data: dict[str, Any]) -> Document:
+def edit_addendum(actor: Actor, document: Document, data: dict[str, Any]) -> Document:
     require_edit(actor, document)
     require_not_frozen(document)
     check_version(document, data.get("version"))
@@ -342,7 +342,7 @@ def edit_addendum(actor: LiveActor, document: Document, data: dict[str, Any]) ->
     return document
 
 
-def request_render(actor: LiveActor, document: Document) -> Document:
+def request_render(actor: Actor, document: Document) -> Document:
     """Ask the worker to render a frozen document again after a failure."""
     require_staff(actor)
     if document.render_state is not RenderState.FAILED:

@@ -49,37 +49,26 @@ def editor():
 
 @pytest.fixture
 def meeting(editor):
-    wita = factories.venue(name="Aula Bappeda SBD", timezone="Asia/Makassar")
-    wit = factories.venue(name="Kantor Gubernur Maluku", timezone="Asia/Jayapura")
-    m = services.create_meeting(
-        editor,
-        {
-            "title": "Rakor Stunting",
-            "kind": "coordination",
-            "host_venue_id": wita.id,
-            **factories.meeting_times(),  # check-in is open now
-        },
+    m = factories.meeting(  # check-in is open now
+        by=editor,
+        title="Rakor Stunting",
+        venue=factories.venue(name="Aula Bappeda SBD", timezone="Asia/Makassar"),
+        sites=[factories.venue(name="Kantor Gubernur Maluku", timezone="Asia/Jayapura")],
     )
-    services.add_site(editor, m, {"venue_id": wit.id})
     organization = factories.organization(name="Dinas Kesehatan SBD")
-    people = [
-        factories.person(phone="0812-3456-7890", organization=organization, position="Kabid")
-        for _ in range(3)
-    ]
-    invitations.invite(editor, m, {"person_ids": [p.id for p in people], "site_id": m.sites[0].id})
-    services.schedule_meeting(editor, m)
-    return m
+    for _ in range(3):
+        guest = factories.person(
+            phone="0812-3456-7890", organization=organization, position="Kabid"
+        )
+        factories.invitation(m, person=guest, site=m.sites[0])
+    return factories.schedule(m)
 
 
 @pytest.fixture
 def coordinator(editor, meeting):
-    person = factories.person()
-    invitations.invite(
-        editor,
-        meeting,
-        {"person_ids": [person.id], "role": "site_coordinator", "site_id": meeting.sites[1].id},
+    return factories.invitation(
+        meeting, person=factories.person(), role="site_coordinator", site=meeting.sites[1]
     )
-    return next(i for i in meeting.invitations if i.person_id == person.id)
 
 
 def desk_csrf(client, site) -> str:

@@ -27,7 +27,7 @@ from meetcoord.access import scope
 from meetcoord.accounts.models import User
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod, CheckinNonce
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import Conflict, ValidationError
+from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.timezones import format_time_in_zone
 from meetcoord.extensions import db
 from meetcoord.meetings import opening, zones
@@ -69,12 +69,22 @@ class CheckinResult:
         }
 
 
+def not_your_site() -> PermissionDenied:
+    """The 403 of a desk at a site it may not run, whichever door the scan came through."""
+    return PermissionDenied(_("Anda hanya dapat mencatat kehadiran di lokasi Anda sendiri."))
+
+
 @dataclass(frozen=True)
 class DeskActor:
     """Who operates a desk: a staff account, or a site coordinator through their link."""
 
     user: User | None = None
     coordinator: Invitation | None = None
+
+    def require(self, site: MeetingSite) -> None:
+        """Refuse (403) a desk that may not operate ``site``: one message for every door."""
+        if not self.may_operate(site):
+            raise not_your_site()
 
     def may_operate(self, site: MeetingSite) -> bool:
         if self.user is not None:

@@ -1,6 +1,10 @@
 """Rows for tests, written straight to the session (no audit, no permission checks).
 
 Use the services when the test is about the rule; use these when a test only needs data.
+A meeting, its sites and its invitations are the exception: they are made through the
+services (as their editor), because their derived columns — site codes, the host site,
+the signing salt, times read in the host venue's zone, the owning institution, invitation
+tokens — are the services' job, and a copy of it here would drift.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from meetcoord.directory.models import (
     Venue,
 )
 from meetcoord.extensions import db
-from meetcoord.meetings.models import Invitation
+from meetcoord.meetings.models import Invitation, Meeting, MeetingSite
+from meetcoord.minutes.models import Document, DocumentKind
 
 _seq = itertools.count(1)
 PASSWORD = "rahasia-uji-123"
@@ -145,3 +150,90 @@ def attendance(
         fields.setdefault("site_id", invitation.site_id)
     fields.setdefault("method", CheckinMethod.MANUAL)
     return _add(Attendance(checked_in_at=at or utcnow(), **fields))
+
+
+def meeting(
+    *,
+    by: User | None = None,
+    venue: Venue | None = None,
+    sites: list[Venue] | tuple[Venue, ...] = (),
+    title: str | None = None,
+    kind: str = "coordination",
+    **fields: Any,
+) -> Meeting:
+    """A draft meeting at ``venue`` (a new WITA venue) with one more site per ``sites``.
+
+    Made by ``by`` (a new secretariat account of the default institution, which then
+    owns it); check-in is open now unless ``start_at``/``end_at`` are given. Invite with
+    :func:`invitation`, then :func:`schedule` when the test needs it scheduled.
+    """
+    editor = by or user(Role.SECRETARIAT)
+    host = _new_venue() if venue is None else venue
+    data: dict[str, Any] = {
+        "title": title or f"Rakor Forum BangKIT {next(_seq)}",
+        "kind": kind,
+        "host_venue_id": host.id,
+        **fields,
+    }
+    if "start_at" not in data:
+        data.update(meeting_times(host.timezone))
+    from meetcoord.meetings import services
+
+    created = services.create_meeting(editor, data)
+    for extra in sites:
+        site(created, venue=extra)
+    return created
+
+
+def site(meeting: Meeting, *, venue: Venue | None = None, **fields: Any) -> MeetingSite:
+    """One more site of ``meeting`` at ``venue`` (a new WITA venue), added by its editor."""
+    from meetcoord.meetings import services
+
+    place = _new_venue() if venue is None else venue
+    return services.add_site(meeting.created_by, meeting, {"venue_id": place.id, **fields})
+
+
+def invitation(
+    meeting: Meeting,
+    *,
+    person: Person | None = None,
+    role: str = "participant",
+    site: MeetingSite | None = None,
+    online: bool = False,
+) -> Invitation:
+    """``person`` (a new one with an organization) invited to ``site``.
+
+    The site defaults to the host site; ``online=True`` invites to no site (online).
+    """
+    from meetcoord.meetings import invitations as invites
+
+    guest = person or _new_person(organization=organization())
+    where = None if online else (site or meeting.sites[0])
+    invites.invite(
+        meeting.created_by,
+        meeting,
+        {"person_ids": [guest.id], "role": role, "site_id": where.id if where else None},
+    )
+    return next(i for i in meeting.invitations if i.person_id == guest.id)
+
+
+def schedule(meeting: Meeting) -> Meeting:
+    """Draft → scheduled (every invitation goes out), by the meeting's editor."""
+    from meetcoord.meetings import services
+
+    return services.schedule_meeting(meeting.created_by, meeting)
+
+
+def document(
+    meeting: Meeting, *, kind: DocumentKind | str = DocumentKind.MINUTES, **fields: Any
+) -> Document:
+    """A draft document of ``meeting`` (minutes by default), owned by its institution."""
+    fields.setdefault("title", f"Notulen {meeting.title}")
+    fields.setdefault("content", {})
+    fields.setdefault("institution_id", meeting.institution_id)
+    fields.setdefault("created_by_id", meeting.created_by_id)
+    return _add(Document(meeting_id=meeting.id, kind=DocumentKind(kind), **fields))
+
+
+# The factories above under names their keyword arguments (``venue=``, ``person=``) do not hide.
+_new_venue, _new_person = venue, person

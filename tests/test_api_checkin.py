@@ -48,23 +48,16 @@ def headers(staff: Any) -> dict[str, str]:
 
 @pytest.fixture
 def meeting(staff: Any) -> Any:
-    editor = staff[0]
-    wita = factories.venue(name="Aula Bappeda SBD", timezone="Asia/Makassar")
-    wit = factories.venue(name="Kantor Gubernur Maluku", timezone="Asia/Jayapura")
-    m = services.create_meeting(
-        editor,
-        {
-            "title": "Rakor Forum BangKIT",
-            "kind": "coordination",
-            "host_venue_id": wita.id,
-            **factories.meeting_times(starts_in=timedelta(minutes=-30)),  # under way
-        },
+    m = factories.meeting(
+        by=staff[0],
+        title="Rakor Forum BangKIT",
+        venue=factories.venue(name="Aula Bappeda SBD", timezone="Asia/Makassar"),
+        sites=[factories.venue(name="Kantor Gubernur Maluku", timezone="Asia/Jayapura")],
+        **factories.meeting_times(starts_in=timedelta(minutes=-30)),  # under way
     )
-    services.add_site(editor, m, {"venue_id": wit.id})
-    people = [factories.person(phone="0812-3456-7890") for _ in range(3)]
-    invitations.invite(editor, m, {"person_ids": [p.id for p in people], "site_id": m.sites[0].id})
-    services.schedule_meeting(editor, m)
-    return m
+    for _ in range(3):
+        factories.invitation(m, person=factories.person(phone="0812-3456-7890"))
+    return factories.schedule(m)
 
 
 def redeem(client: Any, headers: dict[str, str], site: Any, body: dict[str, Any]) -> Any:

@@ -20,7 +20,6 @@ from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod
 from meetcoord.checkin.offline import upload_offline
 from meetcoord.core.db import utcnow
 from meetcoord.directory.models import Gender, StakeholderCategory
-from meetcoord.meetings import invitations, services
 from tests import factories
 from tests.helpers import count, text
 
@@ -34,19 +33,14 @@ def editor():
 
 @pytest.fixture
 def meeting(editor):
-    wita = factories.venue(name="Aula Bappeda SBD", timezone="Asia/Makassar")
-    wit = factories.venue(name="Kantor Gubernur Maluku", timezone="Asia/Jayapura")
-    m = services.create_meeting(
-        editor,
-        {
-            "title": "Rakor Forum BangKIT",
-            "kind": "coordination",
-            "host_venue_id": wita.id,
-            "start_at": "2024-03-15T09:00",
-            "end_at": "2024-03-15T12:00",
-        },
+    m = factories.meeting(
+        by=editor,
+        title="Rakor Forum BangKIT",
+        venue=factories.venue(name="Aula Bappeda SBD", timezone="Asia/Makassar"),
+        sites=[factories.venue(name="Kantor Gubernur Maluku", timezone="Asia/Jayapura")],
+        start_at="2024-03-15T09:00",
+        end_at="2024-03-15T12:00",
     )
-    services.add_site(editor, m, {"venue_id": wit.id})
     dinas = factories.organization(name="Dinas Pertanian Kabupaten SBD")
     ayu = factories.person(
         name="Ni Luh Putu Ayu D'Souza",
@@ -62,13 +56,11 @@ def meeting(editor):
     kadis = factories.person(name="Ir. Yohanes Bili", organization=dinas, phone="0812-3456-7890")
     online = factories.person(name="Maria Daring", gender=Gender.FEMALE)
     absent = factories.person(name="Belum Datang")
-    invitations.invite(
-        editor, m, {"person_ids": [ayu.id, kadis.id, absent.id], "site_id": m.sites[0].id}
-    )
-    invitations.invite(editor, m, {"person_ids": [theo.id], "site_id": m.sites[1].id})
-    invitations.invite(editor, m, {"person_ids": [online.id], "site_id": None})
-    services.schedule_meeting(editor, m)
-    return m
+    for guest in (ayu, kadis, absent):
+        factories.invitation(m, person=guest, site=m.sites[0])
+    factories.invitation(m, person=theo, site=m.sites[1])
+    factories.invitation(m, person=online, online=True)
+    return factories.schedule(m)
 
 
 def inv_of(meeting, name):

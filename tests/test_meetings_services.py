@@ -49,19 +49,15 @@ def venues():
 
 @pytest.fixture
 def meeting(editor, venues):
-    m = services.create_meeting(
-        editor,
-        {
-            "title": "Rakor Forum BangKIT",
-            "kind": "koordinasi",
-            "host_venue_id": venues["WITA"].id,
-            "start_at": "2024-03-15T09:00",
-            "end_at": "2024-03-15T12:00",
-        },
+    return factories.meeting(
+        by=editor,
+        title="Rakor Forum BangKIT",
+        kind="koordinasi",
+        venue=venues["WITA"],
+        sites=[venues["WIB"], venues["WIT"]],
+        start_at="2024-03-15T09:00",
+        end_at="2024-03-15T12:00",
     )
-    services.add_site(editor, m, {"venue_id": venues["WIB"].id})
-    services.add_site(editor, m, {"venue_id": venues["WIT"].id})
-    return m
 
 
 def site_of(meeting: Meeting, label: str):

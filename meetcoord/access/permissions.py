@@ -99,7 +99,7 @@ TABLE: dict[Permission, Rule] = {
         _l("Anda tidak berhak mengatur rapat."), accounts=STAFF_ACCOUNTS, members=Level.WORK
     ),
     Permission.CHECKIN_OPERATE: Rule(
-        _l("Anda tidak berhak menjalankan meja registrasi lokasi ini."),
+        _l("Anda hanya dapat mencatat kehadiran di lokasi Anda sendiri."),
         accounts=STAFF_ACCOUNTS,
         members=Level.WORK,
         coordinator=True,

@@ -14,7 +14,7 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 from flask_smorest import Api, Blueprint
 
-from meetcoord.core.problems import API_PREFIX, problem_response
+from meetcoord.core.problems import API_PREFIX, unauthorized
 from meetcoord.extensions import csrf
 
 __all__ = ["API_PREFIX", "current_api", "register_api_blueprint", "register_public_api_blueprint"]
@@ -27,12 +27,7 @@ class _Api(Api):
 
 def _require_auth() -> Any:
     if not current_user.is_authenticated:
-        return problem_response(
-            401,
-            "unauthorized",
-            "Autentikasi diperlukan: kirim header Authorization: Bearer <token>.",
-            headers={"WWW-Authenticate": 'Bearer realm="meetcoord"'},
-        )
+        return unauthorized()
     uses_bearer = request.headers.get("Authorization", "").lower().startswith("bearer ")
     if request.method not in ("GET", "HEAD", "OPTIONS") and not uses_bearer:
         csrf.protect()  # a browser session calling the API must prove it is our page

@@ -278,3 +278,13 @@ class ApiBlueprint(Blueprint):
             prepare_response(default, spec, PROBLEM_TYPE)
             responses["default"] = default
         return doc
+
+
+def load_json(schema: Schema) -> dict[str, Any]:
+    """The request's JSON body loaded by ``schema``, as an API endpoint's arguments are.
+
+    For a JSON view outside the API (the desk's page posting a scan) that must refuse
+    what the API refuses with the same 400 or 422 problem: the same parser, the same
+    messages, the same ``errors`` map.
+    """
+    return ApiBlueprint.ARGUMENTS_PARSER.parse(schema, location="json")

@@ -23,10 +23,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from meetcoord.access import permissions
+from meetcoord.access.permissions import Permission
 from meetcoord.accounts.models import User
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod, CheckinNonce
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import Conflict, ValidationError
+from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.timezones import format_time_in_zone
 from meetcoord.extensions import db
 from meetcoord.meetings import opening, zones
@@ -66,6 +68,11 @@ class CheckinResult:
             "attendance_id": self.attendance_id,
             "extra": copy.deepcopy(self.extra) if self.extra else {},
         }
+
+
+def not_your_site() -> PermissionDenied:
+    """The 403 of a desk at a site it may not run, whichever door the scan came through."""
+    return PermissionDenied(permissions.refusal(Permission.CHECKIN_OPERATE))
 
 
 def person_card(invitation: Invitation | None, attendance: Attendance | None = None) -> dict:

@@ -25,11 +25,10 @@ from meetcoord.checkin.admission import CheckinResult
 from meetcoord.checkin.counts import presence
 from meetcoord.checkin.desk import redeem_at_code, redeem_credential
 from meetcoord.checkin.models import CheckinConflict
-from meetcoord.checkin.offline import upload_offline
-from meetcoord.checkin.selfservice import site_by_code
+from meetcoord.checkin.offline import offline_answers, upload_offline
+from meetcoord.checkin.selfservice import require_site
 from meetcoord.core.errors import NotFound
 from meetcoord.core.forms import current_actor
-from meetcoord.meetings.models import MeetingSite
 from meetcoord.meetings.services import get_meeting
 
 SCAN = (401, 403, 404, 422)
@@ -53,13 +52,6 @@ def _desk() -> Actor:
     return Actor(user=current_user._get_current_object())
 
 
-def _site(site_code: str) -> MeetingSite:
-    site = site_by_code(site_code)
-    if site is None:
-        raise NotFound(_l("Lokasi tidak ditemukan."))
-    return site
-
-
 def _answer(result: CheckinResult) -> dict[str, Any]:
     return result.as_dict()
 
@@ -81,7 +73,7 @@ class Redeem(MethodView):
         admitted = redeem_at_code(desk, site_code, credential, nonce, scanned_at=scanned_at)
         if admitted is not None:  # the common case, without loading the site first
             return _answer(admitted)
-        site = _site(site_code)
+        site = require_site(site_code)
         # redeem_at_code has tried the common case already: not a second time.
         result = redeem_credential(
             desk, site, credential, nonce, scanned_at=scanned_at, fast_path=False
@@ -101,9 +93,8 @@ class Offline(MethodView):
     @blp.response(200, s.OfflineResultsSchema)
     @problems(blp, *SCAN)
     def post(self, data: dict[str, Any], site_code: str) -> dict[str, Any]:
-        site = _site(site_code)
-        results = upload_offline(_desk(), site, data["scans"])
-        return {"results": [_answer(result) for result in results]}
+        site = require_site(site_code)
+        return offline_answers(data["scans"], upload_offline(_desk(), site, data["scans"]))
 
 
 @blp.route("/sites/<site_code>/checkout")
@@ -114,7 +105,7 @@ class Checkout(MethodView):
     @blp.response(200, s.CheckinResultSchema)
     @problems(blp, *SCAN)
     def post(self, data: dict[str, Any], site_code: str) -> dict[str, Any]:
-        site = _site(site_code)
+        site = require_site(site_code)
         return _answer(staff.checkout_credential(_desk(), site, data["credential"], data["nonce"]))
 
 

@@ -33,7 +33,6 @@ from meetcoord.checkin.admission import (
 )
 from meetcoord.checkin.models import Attendance, CheckinMethod, CheckinNonce
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import PermissionDenied
 from meetcoord.directory.models import Organization, Person, Venue
 from meetcoord.extensions import db
 from meetcoord.meetings import opening, windows
@@ -53,8 +52,7 @@ def redeem_credential(
 ) -> CheckinResult:
     """``fast_path=False``: the caller already tried ``_fast_admit`` (``redeem_at_code``)."""
     nonce = check_nonce(nonce)
-    if not desk.may(Permission.CHECKIN_OPERATE, site):
-        raise PermissionDenied(_("Anda hanya dapat mencatat kehadiran di lokasi Anda sendiri."))
+    desk.require(Permission.CHECKIN_OPERATE, site)  # outside its reach: not found
     if (
         fast_path
         and not offline

@@ -2,10 +2,14 @@
 
 Staff sign in as usual; a site coordinator opens ``/i/<token>/desk/<site-code>`` from the
 personal page, which puts their invitation in the (signed) session and sends them to the
-desk. Every request re-checks ``Actor.may_operate``, so withdrawing the coordinator's
-invitation closes their desk at once. The page keeps a bundle (the meeting's public key,
-the invitees and the revocation list) so it can verify credentials while the connection is
-down, queue the scans in IndexedDB and upload them when it returns.
+desk. Every request re-checks the actor's ``Permission.CHECKIN_OPERATE``, so withdrawing
+the coordinator's invitation closes their desk at once. The page keeps a bundle (the
+meeting's public key, the invitees and the revocation list) so it can verify credentials
+while the connection is down, queue the scans in IndexedDB and upload them when it returns.
+
+The JSON endpoints are the API's check-in (``checkin.api``) behind a session: the same
+schemas load the body, the same services answer, and every error is the same
+``application/problem+json`` body the API gives for the same request (``problem_json``).
 """
 
 from __future__ import annotations
@@ -23,21 +27,24 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from meetcoord.access import permissions
 from meetcoord.access.actors import Actor
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
+from meetcoord.api.schemas import load_json
 from meetcoord.checkin import keys
+from meetcoord.checkin import schemas as s
+from meetcoord.checkin.admission import not_your_site
 from meetcoord.checkin.desk import redeem_credential
-from meetcoord.checkin.offline import upload_offline
+from meetcoord.checkin.offline import offline_answers, upload_offline
 from meetcoord.checkin.qr import qr_data_uri
-from meetcoord.checkin.selfservice import site_by_code
+from meetcoord.checkin.selfservice import require_site, site_by_code
 from meetcoord.checkin.staff import checkout_credential
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import ServiceError
+from meetcoord.core.problems import problem_json, unauthorized
 from meetcoord.extensions import db
 from meetcoord.meetings import invitations, opening
 from meetcoord.meetings.labels import INVITEE_ROLE_LABELS
@@ -47,7 +54,6 @@ from meetcoord.meetings.personal_pages import PRIVATE_HEADERS, personal_limit
 bp = Blueprint("desk", __name__)
 
 SESSION_KEY = "desk_invitation_id"  # the coordinator's invitation, set by their link
-MAX_UPLOAD = 500  # scans in one offline upload
 
 
 def _site(code: str) -> MeetingSite:
@@ -73,33 +79,27 @@ def _actor(site: MeetingSite) -> Actor | None:
     return None
 
 
+def _signed_in() -> None:
+    """No account and no coordinator's link in the session: the API's 401, first as there."""
+    if not current_user.is_authenticated and not isinstance(session.get(SESSION_KEY), int):
+        abort(unauthorized())
+
+
 def _json_actor(site: MeetingSite) -> Actor:
+    """The desk at ``site``, or the 403 the API gives a user who may not operate it."""
     desk = _actor(site)
     if desk is None:
-        abort(_refusal_response(403, _("Anda tidak berhak mencatat kehadiran di lokasi ini.")))
-    return desk
+        _refuse(site)
+    return desk  # type: ignore[return-value]
 
 
-def _refusal_response(status: int, message: str) -> Response:
-    response = jsonify({"status": "error", "message": message})
-    response.status_code = status
-    return response
-
-
-def _body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        abort(_refusal_response(400, _("Data yang dikirim tidak valid.")))
-    return data
-
-
-def _service_error(exc: ServiceError) -> Response:
-    db.session.rollback()
-    response = jsonify(
-        {"status": "error", "code": exc.code, "message": str(exc.message), "errors": exc.errors}
-    )
-    response.status_code = exc.status
-    return response
+def _refuse(site: MeetingSite) -> None:
+    """A staff account outside the meeting's institutions finds no such desk (404), as for
+    any of their work; inside, or a coordinator elsewhere, is told it is not theirs."""
+    if current_user.is_authenticated:
+        staff = Actor(user=current_user._get_current_object())
+        permissions.require(staff, Permission.CHECKIN_OPERATE, site=site)
+    raise not_your_site()
 
 
 def coordinator_sites(invitation: Invitation) -> list[MeetingSite]:
@@ -118,8 +118,8 @@ def coordinator_entry(token: str, code: str) -> Response:
     """A coordinator's personal link opens their site's desk (and only theirs)."""
     invitation = invitations.invitation_by_token(token)
     site = _site(code)
-    if not Actor(invitation=invitation).may(Permission.CHECKIN_OPERATE, site):
-        abort(403)
+    # Another meeting's link finds no such desk; a participant of this one is refused.
+    permissions.require(Actor(invitation=invitation), Permission.CHECKIN_OPERATE, site=site)
     session[SESSION_KEY] = invitation.id
     response = redirect(url_for("desk.desk_page", code=site.code))
     response.headers.update(PRIVATE_HEADERS)  # the token is in this URL
@@ -133,7 +133,7 @@ def desk_page(code: str) -> Any:
     if _actor(site) is None:
         if not current_user.is_authenticated and SESSION_KEY not in session:
             return redirect(url_for("accounts.login", next=request.path))
-        abort(403)
+        _refuse(site)
     return render_template(
         "checkin/desk.html",
         site=site,
@@ -148,9 +148,11 @@ def desk_page(code: str) -> Any:
 
 @bp.get("/desk/<code>/bundle.json")
 @requires(Permission.CHECKIN_OPERATE)
+@problem_json
 def bundle(code: str) -> Response:
     """What an offline desk needs: key, invitees (no contact data) and revocations."""
-    site = _site(code)
+    _signed_in()
+    site = require_site(code)
     _json_actor(site)
     meeting = site.meeting
     invitees, revoked = [], []
@@ -185,56 +187,49 @@ def bundle(code: str) -> Response:
     )
 
 
+# In the API's order: who (401), the body (400/422), the site (404), the desk (403).
+
+
 @bp.post("/desk/<code>/scan")
 @requires(Permission.CHECKIN_OPERATE)
+@problem_json
 def scan(code: str) -> Response:
-    site = _site(code)
+    _signed_in()
+    data = load_json(_REDEEM)
+    site = require_site(code)
     desk = _json_actor(site)
-    data = _body()
-    try:
-        result = redeem_credential(
-            desk, site, str(data.get("credential") or ""), str(data.get("nonce") or "")
-        )
-    except ServiceError as exc:
-        return _service_error(exc)
+    result = redeem_credential(
+        desk, site, data["credential"], data["nonce"], scanned_at=data["scanned_at"]
+    )
     return jsonify(result.as_dict())
 
 
 @bp.post("/desk/<code>/offline")
 @requires(Permission.CHECKIN_OPERATE)
+@problem_json
 def offline(code: str) -> Response:
     """Scans queued while offline; each answer carries its nonce so the desk can drop it."""
-    site = _site(code)
+    _signed_in()
+    scans = load_json(_OFFLINE)["scans"]
+    site = require_site(code)
     desk = _json_actor(site)
-    scans = _body().get("scans")
-    if not isinstance(scans, list) or len(scans) > MAX_UPLOAD:
-        return _refusal_response(400, _("Data yang dikirim tidak valid."))
-    scans = [scan for scan in scans if isinstance(scan, dict)]
-    try:
-        results = upload_offline(desk, site, scans)
-    except ServiceError as exc:
-        return _service_error(exc)
-    return jsonify(
-        {
-            "results": [
-                {**result.as_dict(), "nonce": str(scan.get("nonce") or "")}
-                for scan, result in zip(scans, results, strict=True)
-            ]
-        }
-    )
+    return jsonify(offline_answers(scans, upload_offline(desk, site, scans)))
 
 
 @bp.post("/desk/<code>/checkout")
 @requires(Permission.CHECKIN_OPERATE)
+@problem_json
 def checkout(code: str) -> Response:
     """Leaving: the person's attendance gets its out time (a second scan changes nothing)."""
-    site = _site(code)
+    _signed_in()
+    data = load_json(_CHECKOUT)
+    site = require_site(code)
     desk = _json_actor(site)
-    body = _body()
-    result = checkout_credential(
-        desk, site, str(body.get("credential") or ""), str(body.get("nonce") or "")
-    )
-    return jsonify(result.as_dict())
+    return jsonify(checkout_credential(desk, site, data["credential"], data["nonce"]).as_dict())
+
+
+# One instance each, as the API's: a schema is built once, not per scan.
+_REDEEM, _OFFLINE, _CHECKOUT = s.RedeemSchema(), s.OfflineUploadSchema(), s.CheckoutSchema()
 
 
 # --- the personal QR on the participant's page ------------------------------------------

@@ -50,3 +50,18 @@ def upload_offline(
             )
         )
     return results
+
+
+def offline_answers(
+    scans: list[Mapping[str, Any]], results: list[CheckinResult]
+) -> dict[str, list[dict[str, Any]]]:
+    """The upload's answer: each result carries its scan's nonce so a desk drops it.
+
+    One body for the API and the desk's page, built here so the two cannot drift.
+    """
+    return {
+        "results": [
+            {**result.as_dict(), "nonce": str(scan.get("nonce") or "")}
+            for scan, result in zip(scans, results, strict=True)
+        ]
+    }

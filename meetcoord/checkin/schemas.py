@@ -121,8 +121,12 @@ class CheckinResultSchema(ApiSchema):
     extra = fields.Dict(metadata={"description": 'Mis. {"walk_in": true}.'})
 
 
+class OfflineResultSchema(CheckinResultSchema):
+    nonce = fields.String(metadata={"description": "Nonce pindaian yang dijawab."})
+
+
 class OfflineResultsSchema(ApiSchema):
-    results = fields.List(fields.Nested(CheckinResultSchema), required=True)
+    results = fields.List(fields.Nested(OfflineResultSchema), required=True)
 
 
 class AttendanceRowSchema(ApiSchema):

@@ -30,6 +30,7 @@ from meetcoord.checkin.admission import (
 from meetcoord.checkin.models import Attendance, CheckinMethod
 from meetcoord.core.cleaning import Collector, clean_line
 from meetcoord.core.db import utcnow
+from meetcoord.core.errors import NotFound
 from meetcoord.core.validation import parse_int
 from meetcoord.directory.cleaning import ALIASES as DIRECTORY_ALIASES
 from meetcoord.directory.models import Gender, Person, StakeholderCategory
@@ -49,6 +50,14 @@ def site_by_code(code: str) -> MeetingSite | None:
         .where(MeetingSite.code == code.strip().lower())
         .options(joinedload(MeetingSite.meeting), joinedload(MeetingSite.venue))
     )
+
+
+def require_site(code: str) -> MeetingSite:
+    """The site of a scan; an unknown code is the same 404 at the API and at the desk."""
+    site = site_by_code(code)
+    if site is None:
+        raise NotFound(_("Lokasi tidak ditemukan."))
+    return site
 
 
 def closed(site: MeetingSite) -> CheckinResult | None:

@@ -33,7 +33,7 @@ from meetcoord.checkin.counts import Presence, presence
 from meetcoord.checkin.lists import Lists, absent_invitees, compose, load_attendances
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import NotFound, PermissionDenied
+from meetcoord.core.errors import NotFound
 from meetcoord.core.timezones import format_time_in_zone
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Invitation, Meeting, MeetingSite
@@ -77,8 +77,7 @@ def staff_check_out(actor: User | None, meeting: Meeting, attendance_id: int) ->
 def checkout_credential(desk: Actor, site: MeetingSite, text: str, nonce: str) -> CheckinResult:
     """A desk scans the personal QR of someone leaving."""
     nonce = check_nonce(nonce)
-    if not desk.may(Permission.CHECKIN_OPERATE, site):
-        raise PermissionDenied(_("Anda hanya dapat mencatat kehadiran di lokasi Anda sendiri."))
+    desk.require(Permission.CHECKIN_OPERATE, site)  # outside its reach: not found
     if (replay := answer_before(site.meeting_id, nonce)) is not None:
         return replay
     meeting = site.meeting

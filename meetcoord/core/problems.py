@@ -6,15 +6,18 @@ under :data:`API_PREFIX` in this format, and core imports no feature package (DE
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
-from flask import Response, json
+from flask import Response, current_app, json, request
+from flask_babel import lazy_gettext as _l
 
 PROBLEM_TYPE = "application/problem+json"
 # Where the JSON API lives: ``api/`` mounts its blueprints here, and an error under it is
 # answered as problem+json instead of an HTML page.
 API_PREFIX = "/api/v1"
+
+_View = TypeVar("_View", bound=Callable[..., Any])
 
 TITLES = {
     400: "Bad Request",
@@ -75,3 +78,38 @@ def problem_response(
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def problem_json(view: _View) -> _View:
+    """Mark a JSON view outside :data:`API_PREFIX` whose errors are problem+json too.
+
+    The registration desk's page posts its scans to ``/desk/<code>/scan`` (session and
+    CSRF, beside the page) and a desk app posts the same scan to the API: one door each,
+    one error format for both, answered by the same app-wide handlers (``core.views``).
+    """
+    view.problem_json = True  # type: ignore[attr-defined]
+    return view
+
+
+def wants_problem() -> bool:
+    """Whether this request's errors are answered as problem+json instead of a page.
+
+    The endpoint is known once the URL matched, before CSRF, the body's size or the
+    view run, so each of their errors is answered in the view's format.
+    """
+    if request.path.startswith(API_PREFIX):
+        return True
+    if request.endpoint is None:
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    return bool(getattr(view, "problem_json", False))
+
+
+def unauthorized() -> Response:
+    """No account and no other credential: the API's and the desk's 401, one body."""
+    return problem_response(
+        401,
+        "unauthorized",
+        _l("Autentikasi diperlukan: kirim header Authorization: Bearer <token>."),
+        headers={"WWW-Authenticate": 'Bearer realm="meetcoord"'},
+    )

@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from meetcoord.core.errors import ServiceError, ValidationError
 from meetcoord.core.i18n import LANGUAGES
-from meetcoord.core.problems import API_PREFIX, flatten_errors, problem_response
+from meetcoord.core.problems import flatten_errors, problem_response, wants_problem
 from meetcoord.core.security import redirect_back
 from meetcoord.extensions import db
 
@@ -55,10 +55,6 @@ def healthz() -> tuple[dict[str, Any], int]:
     return {"status": "ok"}, 200
 
 
-def _wants_json() -> bool:
-    return request.path.startswith(API_PREFIX)
-
-
 MESSAGES = {
     400: lambda: _("Permintaan tidak valid."),
     401: lambda: _("Silakan masuk terlebih dahulu."),
@@ -76,12 +72,16 @@ def http_error(exc: HTTPException) -> Any:
     status = exc.code or 500
     message_factory = MESSAGES.get(status)
     message = message_factory() if message_factory else (exc.description or exc.name)
-    if getattr(exc, "description", None) and status == 400 and "CSRF" in str(exc.description):
+    csrf = bool(
+        getattr(exc, "description", None) and status == 400 and "CSRF" in str(exc.description)
+    )
+    if csrf:
         message = _("Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu kirim lagi.")
-    if _wants_json():
+    if wants_problem():
         data = getattr(exc, "data", None) or {}
         errors = flatten_errors(data["messages"]) if "messages" in data else None
-        code = exc.name.lower().replace(" ", "_")
+        # A page's script fetches a fresh token on csrf_failed and sends again.
+        code = "csrf_failed" if csrf else exc.name.lower().replace(" ", "_")
         if errors:
             # webargs nests by location ("json", "query", "files"); the field is what matters
             errors = {key.split(".", 1)[-1]: value for key, value in errors.items()}
@@ -94,7 +94,7 @@ def http_error(exc: HTTPException) -> Any:
 
 @bp.app_errorhandler(ServiceError)
 def service_error(exc: ServiceError) -> Any:
-    if _wants_json():
+    if wants_problem():
         return problem_response(
             exc.status, exc.code, exc.message, errors=exc.errors, extra=exc.extra
         )
@@ -109,6 +109,6 @@ def unexpected_error(exc: Exception) -> Any:
         return http_error(exc)
     current_app.logger.exception("unhandled error")
     db.session.rollback()
-    if _wants_json():
+    if wants_problem():
         return problem_response(500, "internal_error", MESSAGES[500]())
     return render_template("errors/error.html", status=500, message=MESSAGES[500]()), 500

@@ -18,6 +18,7 @@ const REQUEST_TIMEOUT_MS = 8000;
 let csrf = d.csrf;
 let bundle = null;
 let flushing = false;
+let halted = ""; // why uploads stopped (signed out, not this desk's site): until a reload
 
 function t(key, n) {
   return (d[key] || "").replace("{n}", n === undefined ? "" : String(n));
@@ -72,6 +73,19 @@ function addReview(result) {
 
 class Offline extends Error {}
 
+// An application/problem+json answer (RFC 9457), as the API gives: the localized `detail`,
+// with the field messages of `errors` (a 422) after it.
+class Problem extends Error {
+  constructor(body, status) {
+    const fields = Object.values(body.errors || {}).flat();
+    const text = body.detail || body.title || t("tError");
+    super(fields.length ? `${text} ${fields.join(" ")}` : text);
+    this.status = status;
+    this.code = body.code || "";
+    this.errors = body.errors || {};
+  }
+}
+
 async function post(url, body) {
   if (!navigator.onLine) throw new Offline();
   const controller = new AbortController();
@@ -90,18 +104,22 @@ async function post(url, body) {
   } finally {
     clearTimeout(timer);
   }
+  // The server is down, busy or rate limiting: queued and sent again later.
   if (response.status >= 500 || response.status === 429) throw new Offline();
   const type = response.headers.get("Content-Type") || "";
   if (!type.includes("json")) {
-    // A CSRF refusal (HTML 400): fetch a fresh token with the bundle, then retry later.
+    // Not our answer (a proxy's or a portal's page): fetch a fresh bundle, retry later.
     refreshBundle();
     throw new Offline();
   }
   const data = await response.json();
   if (!response.ok) {
-    const error = new Error(data.message || t("tError"));
-    error.status = response.status;
-    throw error;
+    // A stale CSRF token (the session rotated): fetch a fresh one, then retry later.
+    if (data.code === "csrf_failed") {
+      refreshBundle();
+      throw new Offline();
+    }
+    throw new Problem(data, response.status);
   }
   return data;
 }
@@ -219,8 +237,26 @@ async function handle(raw) {
   updateStatus();
 }
 
+// Which scans of a batch a 422 names ("scans.3.scanned_at" → 3); all of them if none.
+function refusedScans(batch, problem) {
+  const named = new Set();
+  Object.keys(problem.errors).forEach((key) => {
+    const match = /^scans\.(\d+)(\.|$)/.exec(key);
+    if (match) named.add(Number(match[1]));
+  });
+  return named.size ? batch.filter((scan, i) => named.has(i)) : batch;
+}
+
+// A batch the server refused as such (400, 413, 422) would be refused every time: its
+// scans leave the queue for the review list, to be recorded by hand.
+async function dropRefused(batch, problem) {
+  const refused = refusedScans(batch, problem);
+  refused.forEach((scan) => addReview({ person: { name: scan.name }, message: problem.message }));
+  await store.remove(refused.map((scan) => scan.nonce));
+}
+
 async function flush() {
-  if (flushing || !navigator.onLine) return;
+  if (flushing || halted || !navigator.onLine) return;
   const waiting = await store.queued(site);
   if (!waiting.length) return;
   flushing = true;
@@ -229,9 +265,23 @@ async function flush() {
   try {
     for (let i = 0; i < waiting.length; i += 100) {
       const batch = waiting.slice(i, i + 100);
-      const answer = await post(d.offlineUrl, {
-        scans: batch.map(({ credential, nonce, scanned_at }) => ({ credential, nonce, scanned_at })),
-      });
+      let answer;
+      try {
+        answer = await post(d.offlineUrl, {
+          scans: batch.map(({ credential, nonce, scanned_at }) => ({ credential, nonce, scanned_at })),
+        });
+      } catch (error) {
+        if (!(error instanceof Problem)) throw error; // still offline: stays queued
+        if ([401, 403, 404].includes(error.status)) {
+          // Signed out or not this desk's site: keep the queue for a desk that may send
+          // it (after signing in again), and stop retrying until the page is reloaded.
+          halted = error.message;
+          show("refused", { message: error.message });
+          throw error;
+        }
+        await dropRefused(batch, error);
+        continue;
+      }
       const done = [];
       answer.results.forEach((result) => {
         done.push(result.nonce);
@@ -241,7 +291,7 @@ async function flush() {
       sent += done.length;
     }
   } catch (error) {
-    // still offline, or refused: the rest stays queued for the next try
+    // still offline, or this desk may not send: the rest stays queued
   } finally {
     flushing = false;
     if (sent) show("ok", { title: t("tUploaded", sent) });

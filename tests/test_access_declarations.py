@@ -65,7 +65,7 @@ def test_what_each_url_declares_is_what_its_users_need(app: Flask) -> None:
         ("desk.scan", "POST"): Permission.CHECKIN_OPERATE,
         ("verify.by_hash", "GET"): Permission.PUBLIC,
         ("accounts.login", "POST"): Permission.PUBLIC,
-        ("live.console", "GET"): Permission.LIVE_WATCH,
+        ("live.console", "GET"): Permission.MEETING_ARRANGE,
     }
     for (endpoint, method), permission in expected.items():
         assert declared(app, endpoint, method) is permission, (endpoint, method)

@@ -267,9 +267,9 @@ TABLE: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {
         ),
         (OK, OK, NO, 403, OK, 403, NO, OK, 403, NO),
     ),
-    "socket: ask for the floor": (
-        _command("speaker.request"),
-        (OK, OK, NO, 403, OK, OK, NO, OK, OK, NO),
+    "socket: ask for the floor for a guest at Ambon": (
+        _command("speaker.request", invitation_id=lambda w: w.guest.id),
+        (OK, OK, NO, 403, OK, 403, NO, OK, 403, NO),
     ),
 }
 

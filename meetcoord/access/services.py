@@ -17,8 +17,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from meetcoord.access import scope
+from meetcoord.access import permissions, scope
 from meetcoord.access.models import Institution, MemberRole, Membership
+from meetcoord.access.permissions import Permission
 from meetcoord.core import audit
 from meetcoord.core.cleaning import Collector, name_key
 from meetcoord.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -41,7 +42,7 @@ IN_USE = _l("Penyelenggara ini masih memiliki rapat, forum atau dokumen; tidak d
 def require_admin(actor: User | None) -> None:
     """Installation administrators only. ``None`` is the installation itself (the
     migration, ``meetcoord demo load``), as everywhere in the services."""
-    if actor is not None and not actor.is_admin():
+    if actor is not None and not permissions.allowed(actor, Permission.ADMIN):
         raise PermissionDenied(ADMINS_ONLY)
 
 

@@ -9,7 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
+from meetcoord.access import permissions
 from meetcoord.access.institutions import join_only_institution
+from meetcoord.access.permissions import Permission
 from meetcoord.accounts import sessions, throttle
 from meetcoord.accounts.models import ApiToken, Role, User
 from meetcoord.accounts.passwords import dummy_hash, password_problems, verify_password
@@ -33,8 +35,8 @@ MAX_TOKEN_DAYS = 3650
 
 
 def require_admin(actor: User | None) -> None:
-    if actor is None or not actor.is_admin():
-        raise PermissionDenied(_l("Hanya administrator yang boleh melakukan ini."))
+    if actor is None or not permissions.allowed(actor, Permission.ADMIN):
+        raise PermissionDenied(permissions.refusal(Permission.ADMIN))
 
 
 def find_by_email(email: str) -> User | None:

@@ -15,8 +15,9 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from meetcoord.access import scope
+from meetcoord.access import permissions, scope
 from meetcoord.access.institutions import acting_institution
+from meetcoord.access.permissions import Permission
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
 from meetcoord.core.cleaning import name_key
@@ -98,10 +99,9 @@ def require_editor(actor: User | None, owned: Forum | ForumMember | None = None)
     A forum is its institution's: only that institution's working staff change it or its
     members (``owned``), and to anyone else it is not found.
     """
-    if actor is None or not actor.can_edit_directory():
-        raise PermissionDenied(_l("Anda tidak berhak mengubah direktori."))
-    if owned is not None:
-        scope.require_work(actor, owned)
+    if actor is None:
+        raise PermissionDenied(permissions.refusal(Permission.DIRECTORY_EDIT))
+    permissions.require(actor, Permission.DIRECTORY_EDIT, owned)
 
 
 # What every list row shows of its neighbours, loaded in one query per page rather than

@@ -13,8 +13,9 @@ from enum import StrEnum
 from typing import Any
 
 from flask import Blueprint, current_app, request
-from flask_login import current_user
 
+from meetcoord.access import permissions
+from meetcoord.access.permissions import Permission
 from meetcoord.core.forms import current_actor
 from meetcoord.core.validation import parse_int
 from meetcoord.directory import services
@@ -31,7 +32,7 @@ actor = current_actor
 
 
 def can_edit() -> bool:
-    return bool(current_user.is_authenticated and current_user.can_edit_directory())
+    return permissions.allowed(actor(), Permission.DIRECTORY_EDIT)
 
 
 def require_editor() -> None:

@@ -18,9 +18,10 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from meetcoord.access import scope
+from meetcoord.access import permissions, scope
 from meetcoord.access.institutions import acting_institution, require_existing
 from meetcoord.access.models import Institution
+from meetcoord.access.permissions import Permission
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
 from meetcoord.core.db import utcnow
@@ -44,10 +45,9 @@ def require_editor(actor: User | None, meeting: Meeting | Series | None = None) 
     Without ``meeting`` (a new one) the account's role decides; which institution the new
     work belongs to is ``access.institutions.acting_institution``'s question.
     """
-    if actor is None or not actor.can_edit_directory():
-        raise PermissionDenied(_l("Anda tidak berhak mengatur rapat."))
-    if meeting is not None:
-        scope.require_work(actor, meeting)
+    if actor is None:
+        raise PermissionDenied(permissions.refusal(Permission.MEETING_ARRANGE))
+    permissions.require(actor, Permission.MEETING_ARRANGE, meeting)
 
 
 def get_meeting(meeting_id: int, actor: User | None) -> Meeting:

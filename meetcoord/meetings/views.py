@@ -82,7 +82,7 @@ def index() -> Any:
 
 
 def _form_page(meeting: Meeting | None) -> Any:
-    require_editor()
+    require_editor(meeting)
     form = meeting_form(forms.MeetingForm(), meeting)
     status, message, loose = 200, None, []
     if form.is_submitted():
@@ -157,7 +157,7 @@ def schedule(meeting_id: int) -> Any:
 def cancel(meeting_id: int) -> Any:
     """GET asks for confirmation (works without JavaScript); POST cancels."""
     meeting = services.get_meeting(meeting_id, current_actor())
-    require_editor()
+    require_editor(meeting)
     if request.method == "POST":
         try:
             services.cancel_meeting(actor(), meeting)
@@ -193,7 +193,7 @@ def cancel(meeting_id: int) -> Any:
 def clone(meeting_id: int) -> Any:
     """A new draft with the same sites, agenda and invitees, starting at another time."""
     meeting = services.get_meeting(meeting_id, current_actor())
-    require_editor()
+    require_editor(meeting)
     form = forms.CloneForm()
     status, message, loose = 200, None, []
     zone = host_zone(meeting)
@@ -228,7 +228,7 @@ def clone(meeting_id: int) -> Any:
 def make_series(meeting_id: int) -> Any:
     """Make this meeting the first of a series: "setiap 3 bulan pada Selasa kedua"."""
     meeting = services.get_meeting(meeting_id, current_actor())
-    require_editor()
+    require_editor(meeting)
     form = forms.SeriesForm()
     status, message, loose = 200, None, []
     if form.is_submitted():
@@ -265,7 +265,7 @@ def _get_series(series_id: int) -> Series:
 def edit_series(series_id: int) -> Any:
     """Change every later occurrence not edited on its own; a new start shifts each one."""
     found = _get_series(series_id)
-    require_editor()
+    require_editor(found)
     form = meeting_form(forms.SeriesEditForm())
     template = next(
         (

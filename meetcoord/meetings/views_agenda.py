@@ -58,7 +58,7 @@ def agenda_add(meeting_id: int) -> Any:
 def agenda_edit(meeting_id: int, item_id: int) -> Any:
     meeting = services.get_meeting(meeting_id, current_actor())
     item = _item(meeting, item_id)
-    require_editor()
+    require_editor(meeting)
     form = forms.AgendaForm(obj=item if request.method == "GET" else None)
     if request.method == "GET":
         form.kind.data = item.kind.value

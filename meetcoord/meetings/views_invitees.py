@@ -109,7 +109,7 @@ def invitation_withdraw(meeting_id: int, invitation_id: int) -> Any:
     """GET asks for confirmation; POST withdraws (their link stops working)."""
     meeting = services.get_meeting(meeting_id, current_actor())
     found = _invitation(meeting, invitation_id)
-    require_editor()
+    require_editor(meeting)
     if request.method == "POST":
         invitations.withdraw_invitation(actor(), found)
         flash(_("Undangan %(name)s ditarik.", name=found.person.name), "success")
@@ -133,7 +133,7 @@ def invitation_resend_link(meeting_id: int, invitation_id: int) -> Any:
     """GET asks for confirmation; POST mails the invitee their own link (never shown here)."""
     meeting = services.get_meeting(meeting_id, current_actor())
     found = _invitation(meeting, invitation_id)
-    require_editor()
+    require_editor(meeting)
     if request.method == "POST":
         try:
             address = resend.resend_link(actor(), found)

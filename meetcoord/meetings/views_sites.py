@@ -55,7 +55,7 @@ def site_add(meeting_id: int) -> Any:
 def site_edit(meeting_id: int, site_id: int) -> Any:
     meeting = services.get_meeting(meeting_id, current_actor())
     site = _site(meeting, site_id)
-    require_editor()
+    require_editor(meeting)
     form = forms.SiteEditForm()
     form.coordinator_id.choices = options([NONE_PAIR, *person_pairs()])
     status, message, loose = 200, None, []
@@ -91,7 +91,7 @@ def site_remove(meeting_id: int, site_id: int) -> Any:
     """GET asks for confirmation; POST removes, or says why not (people invited there)."""
     meeting = services.get_meeting(meeting_id, current_actor())
     site = _site(meeting, site_id)
-    require_editor()
+    require_editor(meeting)
     if request.method == "POST":
         name = site.venue.name
         try:

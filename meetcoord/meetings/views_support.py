@@ -12,10 +12,11 @@ from typing import Any
 
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import select
 
+from meetcoord.access import permissions
 from meetcoord.access.institutions import all_institution_choices, institution_choices
+from meetcoord.access.permissions import Permission
 from meetcoord.core.forms import current_actor
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.core.pagination import ListQuery
@@ -29,7 +30,6 @@ from meetcoord.meetings.agenda import agenda_schedule
 from meetcoord.meetings.conflicts import find_conflicts
 from meetcoord.meetings.invitations import site_counts
 from meetcoord.meetings.models import Meeting, MeetingSite, MeetingStatus
-from meetcoord.meetings.services import require_editor as _require_editor
 from meetcoord.meetings.zones import host_zone
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -46,13 +46,15 @@ MAIL_LABELS = {
 }
 
 
-def can_edit() -> bool:
-    return bool(current_user.is_authenticated and current_user.can_edit_directory())
+def can_edit(obj: Any = None) -> bool:
+    """Whether this request's account arranges meetings (``obj``: this one)."""
+    return permissions.allowed(current_actor(), Permission.MEETING_ARRANGE, obj)
 
 
-def require_editor() -> None:
-    """Refuse a write page before showing its form (the service refuses the write too)."""
-    _require_editor(actor())
+def require_editor(obj: Any = None) -> None:
+    """Refuse a write page before showing its form (the service refuses the write too):
+    ``obj``, the meeting or series it changes, outside the account's reach is not found."""
+    permissions.require(current_actor(), Permission.MEETING_ARRANGE, obj)
 
 
 def _all(model: type) -> list[Any]:
@@ -190,7 +192,7 @@ def mail_state(invitation_ids: list[int]) -> tuple[dict[str, int], dict[int, str
 
 def render_detail(meeting: Meeting, status: int = 200, **bound: Any) -> Any:
     """The meeting page; ``bound`` holds a refused form to show with its messages."""
-    editing = can_edit()
+    editing = can_edit(meeting)  # a viewer member of its institution only looks
     slots = agenda_schedule(meeting)
     invitations = [inv for inv in meeting.invitations if inv.withdrawn_at is None]
     mail_totals, mail_latest = (

@@ -20,12 +20,13 @@ from cryptography.x509.oid import NameOID
 from flask import Flask
 from sqlalchemy import select
 
+from meetcoord.documents import workflow
+from meetcoord.documents.jobs import render_due
+from meetcoord.documents.models import Document
+from meetcoord.documents.signing import ca as ca_module
+from meetcoord.documents.signing import signatures
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.models import Invitation
-from meetcoord.minutes import ca as ca_module
-from meetcoord.minutes import signatures, workflow
-from meetcoord.minutes.jobs import render_due
-from meetcoord.minutes.models import Document
 from tests import factories
 from tests.live_support import LiveRakor, command, connect
 

@@ -15,9 +15,7 @@ import zxingcpp
 from meetcoord.checkin import keys
 from meetcoord.checkin.admission import DeskActor
 from meetcoord.checkin.desk import redeem_credential
-from meetcoord.meetings.models import InviteeRole
-from meetcoord.minutes.ca import create_ca
-from meetcoord.minutes.compose import (
+from meetcoord.documents.pdf.compose import (
     ActionData,
     AgendaData,
     AttendeeData,
@@ -28,16 +26,18 @@ from meetcoord.minutes.compose import (
     TallyData,
     compose_minutes,
 )
-from meetcoord.minutes.render import (
+from meetcoord.documents.pdf.render import (
     CHAIR,
     MINUTE_TAKER,
     SIGNATURE_SIZE,
     render_minutes,
     render_minutes_pdf,
 )
-from meetcoord.minutes.signing import SignatureField, sign_pdf, signer_from_ca
-from meetcoord.minutes.sources import minutes_data
-from meetcoord.minutes.verify import verify_pdf
+from meetcoord.documents.signing.ca import create_ca
+from meetcoord.documents.signing.signing import SignatureField, sign_pdf, signer_from_ca
+from meetcoord.documents.sources import minutes_data
+from meetcoord.documents.verify.verify import verify_pdf
+from meetcoord.meetings.models import InviteeRole
 from tests import factories
 from tests.live_support import LiveRakor, command, connect
 

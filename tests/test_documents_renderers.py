@@ -17,8 +17,8 @@ import zxingcpp
 from meetcoord.core.errors import ValidationError
 from meetcoord.demo.organizations import ORGANIZATIONS
 from meetcoord.demo.people import BANGKIT
-from meetcoord.minutes.addendum import AddendumData, render_addendum
-from meetcoord.minutes.agreement import (
+from meetcoord.documents.pdf.addendum import AddendumData, render_addendum
+from meetcoord.documents.pdf.agreement_record import (
     AgreementData,
     PartyData,
     date_in_words,
@@ -28,10 +28,9 @@ from meetcoord.minutes.agreement import (
     render_agreement,
     spell_number,
 )
-from meetcoord.minutes.ca import CertificateAuthority, create_ca
-from meetcoord.minutes.compose import SiteData
-from meetcoord.minutes.layout import SIGNATURE_SIZE, RenderedDocument
-from meetcoord.minutes.letter import (
+from meetcoord.documents.pdf.compose import SiteData
+from meetcoord.documents.pdf.layout import SIGNATURE_SIZE, RenderedDocument
+from meetcoord.documents.pdf.letter import (
     DEFAULT_LETTER_PATTERN,
     InvitationLetterData,
     LetterSite,
@@ -39,8 +38,9 @@ from meetcoord.minutes.letter import (
     render_invitation_letter,
     validate_letter_pattern,
 )
-from meetcoord.minutes.signing import SignatureField, sign_pdf, signer_from_ca
-from meetcoord.minutes.verify import verify_pdf
+from meetcoord.documents.signing.ca import CertificateAuthority, create_ca
+from meetcoord.documents.signing.signing import SignatureField, sign_pdf, signer_from_ca
+from meetcoord.documents.verify.verify import verify_pdf
 
 VERIFY_URL = "https://rapat.example.id/verify/b7e2d4"
 BAPPEDA = "Badan Perencanaan Pembangunan Daerah Kabupaten Sumba Barat Daya"
@@ -543,6 +543,6 @@ def test_many_recipients_go_to_an_appendix(authority):
     ],
 )
 def test_the_purpose_reads_as_part_of_the_letters_sentence(purpose: str, expected: str) -> None:
-    from meetcoord.minutes.letter import _mid_sentence
+    from meetcoord.documents.pdf.letter import _mid_sentence
 
     assert f"Dalam rangka {_mid_sentence(purpose.rstrip('.'))}, b" == expected

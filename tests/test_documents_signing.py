@@ -32,10 +32,10 @@ from reportlab.pdfgen.canvas import Canvas
 
 from meetcoord.config import ConfigError
 from meetcoord.core.errors import ValidationError
-from meetcoord.minutes import ca as ca_module
-from meetcoord.minutes.asyncsafe import call_blocking
-from meetcoord.minutes.ca import CertificateAuthority, create_ca, issue_signer
-from meetcoord.minutes.signing import (
+from meetcoord.documents.signing import ca as ca_module
+from meetcoord.documents.signing.asyncsafe import call_blocking
+from meetcoord.documents.signing.ca import CertificateAuthority, create_ca, issue_signer
+from meetcoord.documents.signing.signing import (
     SignatureField,
     format_stamp_time,
     sign_pdf,
@@ -43,7 +43,7 @@ from meetcoord.minutes.signing import (
     signer_from_issued,
     signer_from_pkcs12,
 )
-from meetcoord.minutes.verify import verify_pdf
+from meetcoord.documents.verify.verify import verify_pdf
 from tests.support import throwaway_app
 
 CHAIR = "Théo D'Souza"
@@ -309,7 +309,7 @@ def test_sweep_of_offsets_across_the_whole_file(
     data = signed["second"]
     start, der_end, _end = last_contents(data)
     # Every ~1/60 of the file, and densely through the last signature's own bytes: the
-    # one part of the file no signature covers (see meetcoord.minutes.verify).
+    # one part of the file no signature covers (see meetcoord.documents.verify.verify).
     offsets = [*range(0, len(data), max(1, len(data) // 60)), *range(start + 1, der_end, 13)]
     missed = {
         offset: (data[offset - 12 : offset + 12], start, der_end, len(data), report)

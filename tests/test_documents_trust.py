@@ -1,6 +1,6 @@
 """A signatory's own certificate: trusted roots only, in the signatory's own name (issue 11).
 
-Pure checks of ``minutes.trust``: the name rule (Indonesian titles and degrees, case and
+Pure checks of ``documents.signing.trust``: the name rule (Indonesian titles and degrees, case and
 accents) and the chain to our CA or a configured root, with real certificates.
 """
 
@@ -12,8 +12,13 @@ from pathlib import Path
 import pytest
 
 from meetcoord.core.errors import ValidationError
-from meetcoord.minutes.ca import CertificateAuthority, create_ca, issue_signer
-from meetcoord.minutes.trust import chains_to, check_own_certificate, name_words, names_match
+from meetcoord.documents.signing.ca import CertificateAuthority, create_ca, issue_signer
+from meetcoord.documents.signing.trust import (
+    chains_to,
+    check_own_certificate,
+    name_words,
+    names_match,
+)
 from tests.documents_support import self_signed
 
 PASSPHRASE = "kata-sandi-ca-uji-2026"

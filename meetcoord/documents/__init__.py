@@ -1,8 +1,15 @@
-"""Minutes (notulen), agreement records and their signatures.
+"""Formal documents of a meeting: minutes (notulen), addenda, agreement records, letters.
 
-So far this package holds the signing core only: the deployment's own certificate
-authority (:mod:`.ca`), one incremental PAdES signature per signatory (:mod:`.signing`)
-and the verification report (:mod:`.verify`). None of them imports Flask beyond lazy
-translated error messages, so they run the same in a request, a background task and a
-benchmark.
+The top level holds the services and the doors: ``models``, the step services
+(``workflow`` for minutes and addenda, ``agreements``, ``invitation_letters``, shared
+``rules``, ``steps``, ``review``, ``room``), the snapshot they freeze (``sources``,
+``snapshot``), the background rendering (``jobs``), the mails (``mailing``) and the pages
+and API (``views``, ``personal_views``, ``api``, ``schemas``). Three subpackages hold what
+needs no request and no database session of its own:
+
+- :mod:`.pdf`: each document kind as a pure function from its snapshot to a PDF;
+- :mod:`.signing`: the deployment's CA, one PAdES signature per signatory, the second
+  factor, and opening strangers' files (PDF, PKCS#12) in the sandbox;
+- :mod:`.verify`: what a signed file proves about itself and the public page and API
+  that say it.
 """

@@ -21,13 +21,9 @@ from sqlalchemy import select
 
 from meetcoord.checkin.models import Attendance
 from meetcoord.core.errors import PermissionDenied, ValidationError
-from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
-from meetcoord.live.models import Decision
-from meetcoord.meetings.models import Invitation, Meeting, MeetingStatus
-from meetcoord.minutes.agreement import AgreementData, PartyData
-from meetcoord.minutes.models import Document, DocumentKind, DocumentSignatory
-from meetcoord.minutes.rules import (
+from meetcoord.documents.models import Document, DocumentKind, DocumentSignatory
+from meetcoord.documents.pdf.agreement_record import AgreementData, PartyData
+from meetcoord.documents.rules import (
     check_version,
     freeze,
     institution,
@@ -36,8 +32,12 @@ from meetcoord.minutes.rules import (
     require_not_frozen,
     require_staff,
 )
-from meetcoord.minutes.snapshot import to_json
-from meetcoord.minutes.sources import minutes_data
+from meetcoord.documents.snapshot import to_json
+from meetcoord.documents.sources import minutes_data
+from meetcoord.extensions import db
+from meetcoord.live.actors import LiveActor
+from meetcoord.live.models import Decision
+from meetcoord.meetings.models import Invitation, Meeting, MeetingStatus
 
 MAX_PARTIES = 60
 
@@ -197,7 +197,7 @@ def edit_agreement(actor: LiveActor, document: Document, data: dict[str, Any]) -
 
 def finalise_agreement(actor: LiveActor, document: Document, version: Any = None) -> Document:
     """Freeze it; the parties sign in the order listed (the first certifies)."""
-    from meetcoord.minutes.agreement import party_label
+    from meetcoord.documents.pdf.agreement_record import party_label
 
     require_staff(actor)
     require_not_frozen(document)

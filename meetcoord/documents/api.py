@@ -24,23 +24,16 @@ from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.forms import current_actor
 from meetcoord.core.pagination import Page
 from meetcoord.core.uploads import body_limit
+from meetcoord.documents import agreements, invitation_letters, review, rules, steps, workflow
+from meetcoord.documents import schemas as s
+from meetcoord.documents.models import Document, DocumentKind
+from meetcoord.documents.signing import signatures
+from meetcoord.documents.views import pdf_response
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.invitations import invitation_by_token
 from meetcoord.meetings.models import Meeting
 from meetcoord.meetings.personal_pages import personal_limit, private_headers
 from meetcoord.meetings.services import get_meeting
-from meetcoord.minutes import (
-    agreements,
-    invitation_letters,
-    review,
-    rules,
-    signatures,
-    steps,
-    workflow,
-)
-from meetcoord.minutes import schemas as s
-from meetcoord.minutes.models import Document, DocumentKind
-from meetcoord.minutes.views import pdf_response
 
 READ = (401, 404)
 WRITE = (400, 401, 403, 404, 409, 422)

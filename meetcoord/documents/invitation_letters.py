@@ -20,17 +20,17 @@ from sqlalchemy.exc import IntegrityError
 
 from meetcoord.access.institutions import letterhead_for
 from meetcoord.core.errors import Conflict
-from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
-from meetcoord.meetings.models import Meeting, MeetingStatus
-from meetcoord.minutes.letter import (
+from meetcoord.documents.models import Document, DocumentKind, LetterSequence
+from meetcoord.documents.pdf.letter import (
     InvitationLetterData,
     LetterSite,
     format_letter_number,
 )
-from meetcoord.minutes.models import Document, DocumentKind, LetterSequence
-from meetcoord.minutes.rules import freeze, log_step, require_staff, today_in
-from meetcoord.minutes.snapshot import to_json
+from meetcoord.documents.rules import freeze, log_step, require_staff, today_in
+from meetcoord.documents.snapshot import to_json
+from meetcoord.extensions import db
+from meetcoord.live.actors import LiveActor
+from meetcoord.meetings.models import Meeting, MeetingStatus
 
 SCOPE = "invitation_letter"
 MAX_RECIPIENT_AGENCIES = 200

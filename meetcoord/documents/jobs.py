@@ -19,12 +19,12 @@ from typing import Any
 from sqlalchemy import select
 
 from meetcoord.core.offload import off_hub
+from meetcoord.documents.models import Document, DocumentFile, DocumentKind, RenderState
+from meetcoord.documents.pdf.layout import RenderedDocument
+from meetcoord.documents.rules import log_step
+from meetcoord.documents.snapshot import from_json
 from meetcoord.extensions import db
 from meetcoord.meetings.links import absolute
-from meetcoord.minutes.layout import RenderedDocument
-from meetcoord.minutes.models import Document, DocumentFile, DocumentKind, RenderState
-from meetcoord.minutes.rules import log_step
-from meetcoord.minutes.snapshot import from_json
 
 log = logging.getLogger("meetcoord.minutes")
 
@@ -40,19 +40,19 @@ def verify_url(code: str) -> str:
 def render_document(kind: DocumentKind, content: dict[str, Any], url: str) -> RenderedDocument:
     """The PDF of a snapshot; pure, so it may run in another thread."""
     if kind is DocumentKind.MINUTES:
-        from meetcoord.minutes.compose import MinutesData, compose_minutes
-        from meetcoord.minutes.render import render_minutes
+        from meetcoord.documents.pdf.compose import MinutesData, compose_minutes
+        from meetcoord.documents.pdf.render import render_minutes
 
         return render_minutes(compose_minutes(from_json(MinutesData, content)), verify_url=url)
     if kind is DocumentKind.ADDENDUM:
-        from meetcoord.minutes.addendum import AddendumData, render_addendum
+        from meetcoord.documents.pdf.addendum import AddendumData, render_addendum
 
         return render_addendum(from_json(AddendumData, content), verify_url=url)
     if kind is DocumentKind.AGREEMENT:
-        from meetcoord.minutes.agreement import AgreementData, render_agreement
+        from meetcoord.documents.pdf.agreement_record import AgreementData, render_agreement
 
         return render_agreement(from_json(AgreementData, content), verify_url=url)
-    from meetcoord.minutes.letter import InvitationLetterData, render_invitation_letter
+    from meetcoord.documents.pdf.letter import InvitationLetterData, render_invitation_letter
 
     return render_invitation_letter(from_json(InvitationLetterData, content), verify_url=url)
 

@@ -19,11 +19,11 @@ from meetcoord.checkin.models import Attendance
 from meetcoord.core import outbox
 from meetcoord.core.timezones import zone_label
 from meetcoord.directory.models import Person
+from meetcoord.documents.models import Document
 from meetcoord.extensions import db
 from meetcoord.meetings.links import absolute, personal_url
 from meetcoord.meetings.models import Invitation
 from meetcoord.meetings.zones import reader_zone
-from meetcoord.minutes.models import Document
 
 KIND_WORDS = {
     "minutes": "Notulen",

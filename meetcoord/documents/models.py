@@ -1,7 +1,7 @@
 """Formal documents of a meeting: minutes, addenda, agreement records, invitation letters.
 
 A document moves draft → circulated → final → signed → distributed (``DocumentStatus``);
-what each step may do is in ``minutes.workflow``. Three rules shape the tables:
+what each step may do is in ``documents.workflow``. Three rules shape the tables:
 
 - The content a document prints is a JSON snapshot (``content``) taken from the meeting
   and edited in the draft; composition is a pure function of it, so the PDF of a frozen
@@ -165,7 +165,7 @@ class DocumentSignatory(db.Model):
     organization: Mapped[str | None] = mapped_column(String(300))
     # Where this signatory's one-time codes go: their address when the document was
     # finalised. Changing the person's address in the directory afterwards (which the
-    # secretariat can do) does not redirect the codes (``minutes.codes``).
+    # secretariat can do) does not redirect the codes (``documents.signing.codes``).
     email: Mapped[str | None] = mapped_column(String(254))
     page: Mapped[int | None]  # where the renderer left the blank box (0-based)
     box: Mapped[list[float] | None] = mapped_column(JSON)
@@ -187,7 +187,7 @@ class DocumentSignatory(db.Model):
 
 
 class SigningCode(db.Model):
-    """A one-time code mailed to a signatory, kept only as a keyed hash (``minutes.codes``).
+    """A one-time code mailed to a signatory, kept only as a keyed hash (``signing.codes``).
 
     Valid for ten minutes, for one signature, and dead after five wrong tries; a new
     request replaces the one before. The rows also pace the requests.

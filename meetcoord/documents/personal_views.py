@@ -13,14 +13,14 @@ from flask import Blueprint, Response, abort, flash, redirect, url_for
 
 from meetcoord.core.uploads import body_limit
 from meetcoord.core.validation import parse_int
+from meetcoord.documents import rules
+from meetcoord.documents.models import Document
+from meetcoord.documents.views import pdf_response
+from meetcoord.documents.views_support import attempt, render_page, sign_body_limit
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings import invitations
 from meetcoord.meetings.personal_pages import PRIVATE_HEADERS, personal_limit
-from meetcoord.minutes import rules
-from meetcoord.minutes.models import Document
-from meetcoord.minutes.views import pdf_response
-from meetcoord.minutes.views_support import attempt, render_page, sign_body_limit
 
 bp = Blueprint("personal_documents", __name__)
 

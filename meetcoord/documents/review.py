@@ -29,11 +29,11 @@ from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.errors import field_errors as fe
 from meetcoord.core.timezones import format_long_date, format_time_in_zone
+from meetcoord.documents.models import Document, DocumentStatus
+from meetcoord.documents.rules import log_step, may_read
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.models import Invitation, InviteeRole
-from meetcoord.minutes.models import Document, DocumentStatus
-from meetcoord.minutes.rules import log_step, may_read
 
 ANSWERS = frozenset({"commented", "no_comment"})
 REASON_MAX = 500

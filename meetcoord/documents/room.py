@@ -22,13 +22,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from meetcoord.core.errors import Conflict
+from meetcoord.documents.models import Document, DocumentKind
+from meetcoord.documents.rules import log_step
+from meetcoord.documents.snapshot import to_json
+from meetcoord.documents.sources import minutes_data
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
 from meetcoord.meetings.models import Meeting
-from meetcoord.minutes.models import Document, DocumentKind
-from meetcoord.minutes.rules import log_step
-from meetcoord.minutes.snapshot import to_json
-from meetcoord.minutes.sources import minutes_data
 
 FROM_THE_ROOM = ("decisions", "actions", "withdrawn")
 

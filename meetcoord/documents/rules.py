@@ -19,10 +19,7 @@ from meetcoord.core.cleaning import clean_line, clean_text
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from meetcoord.core.errors import field_errors as fe
-from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
-from meetcoord.meetings.models import Invitation, InviteeRole, Meeting
-from meetcoord.minutes.models import (
+from meetcoord.documents.models import (
     Document,
     DocumentKind,
     DocumentSignatory,
@@ -30,7 +27,10 @@ from meetcoord.minutes.models import (
     DocumentStep,
     RenderState,
 )
-from meetcoord.minutes.snapshot import content_hash
+from meetcoord.documents.snapshot import content_hash
+from meetcoord.extensions import db
+from meetcoord.live.actors import LiveActor
+from meetcoord.meetings.models import Invitation, InviteeRole, Meeting
 
 NOTES_MAX = 20_000
 FROZEN_REFUSAL = _l("Dokumen ini sudah final dan tidak dapat diubah. Untuk koreksi, buat adendum.")

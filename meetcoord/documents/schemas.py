@@ -30,8 +30,7 @@ from meetcoord.api.schemas import (
     choice_of,
 )
 from meetcoord.checkin.schemas import Moment
-from meetcoord.live.actors import LiveActor
-from meetcoord.minutes.models import (
+from meetcoord.documents.models import (
     Document,
     DocumentComment,
     DocumentKind,
@@ -39,9 +38,10 @@ from meetcoord.minutes.models import (
     RenderState,
     SignatureFactor,
 )
-from meetcoord.minutes.verdict import VERDICTS
-from meetcoord.minutes.verification import Verification
-from meetcoord.minutes.views_support import capabilities
+from meetcoord.documents.verify.verdict import VERDICTS
+from meetcoord.documents.verify.verification import Verification
+from meetcoord.documents.views_support import capabilities
+from meetcoord.live.actors import LiveActor
 
 KINDS = [kind.value for kind in DocumentKind]
 STATUSES = [status.value for status in DocumentStatus]

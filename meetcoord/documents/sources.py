@@ -20,11 +20,7 @@ from meetcoord.actions.models import Action
 from meetcoord.checkin.counts import document_note
 from meetcoord.checkin.lists import CATEGORY_ID, ONLINE, AttendanceList, attendance_lists
 from meetcoord.directory.models import StakeholderCategory
-from meetcoord.extensions import db
-from meetcoord.live.models import Decision, DecisionTally, ItemNote
-from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingSite
-from meetcoord.meetings.zones import host_zone
-from meetcoord.minutes.compose import (
+from meetcoord.documents.pdf.compose import (
     ActionData,
     AgendaData,
     AttendeeData,
@@ -35,6 +31,10 @@ from meetcoord.minutes.compose import (
     TallyData,
     WithdrawnData,
 )
+from meetcoord.extensions import db
+from meetcoord.live.models import Decision, DecisionTally, ItemNote
+from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingSite
+from meetcoord.meetings.zones import host_zone
 
 
 def _role_name(meeting: Meeting, role: InviteeRole) -> str | None:

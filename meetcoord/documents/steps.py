@@ -12,10 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from meetcoord.core.errors import Conflict
+from meetcoord.documents import agreements, workflow
+from meetcoord.documents.models import Document, DocumentKind
+from meetcoord.documents.rules import FROZEN_REFUSAL
 from meetcoord.live.actors import LiveActor
-from meetcoord.minutes import agreements, workflow
-from meetcoord.minutes.models import Document, DocumentKind
-from meetcoord.minutes.rules import FROZEN_REFUSAL
 
 # What an edit may change, per kind (besides ``version``), and the service that does it.
 EDITORS: dict[DocumentKind, tuple[frozenset[str], Callable[..., Document]]] = {

@@ -17,19 +17,19 @@ from meetcoord.core.errors import ServiceError
 from meetcoord.core.forms import current_actor
 from meetcoord.core.uploads import body_limit
 from meetcoord.core.validation import parse_int
-from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
-from meetcoord.meetings.models import Meeting
-from meetcoord.minutes import agreements, invitation_letters, rules, workflow
-from meetcoord.minutes.models import Document, DocumentFile, DocumentKind
-from meetcoord.minutes.signatures import filename
-from meetcoord.minutes.views_support import (
+from meetcoord.documents import agreements, invitation_letters, rules, workflow
+from meetcoord.documents.models import Document, DocumentFile, DocumentKind
+from meetcoord.documents.signing.signatures import filename
+from meetcoord.documents.views_support import (
     KIND_LABELS,
     STATUS_LABELS,
     attempt,
     render_page,
     sign_body_limit,
 )
+from meetcoord.extensions import db
+from meetcoord.live.actors import LiveActor
+from meetcoord.meetings.models import Meeting
 
 bp = Blueprint("documents", __name__)
 

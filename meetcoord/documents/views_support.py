@@ -20,10 +20,8 @@ from flask_babel import lazy_gettext as _l
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import ServiceError, ValidationError
 from meetcoord.core.timezones import get_zone, zone_label
-from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
-from meetcoord.minutes import agreements, codes, review, rules, signatures, steps, workflow
-from meetcoord.minutes.models import (
+from meetcoord.documents import agreements, review, rules, steps, workflow
+from meetcoord.documents.models import (
     Document,
     DocumentKind,
     DocumentSignatory,
@@ -31,6 +29,9 @@ from meetcoord.minutes.models import (
     RenderState,
     SignatureFactor,
 )
+from meetcoord.documents.signing import codes, signatures
+from meetcoord.extensions import db
+from meetcoord.live.actors import LiveActor
 
 TEMPLATE = "documents/document.html"
 

@@ -6,7 +6,7 @@ minute-taker and the secretariat edit and move the document; every attendee may 
 while it circulates; nobody changes it once it is final: the first signature certifies
 that exact content, so a correction is an addendum that names the original.
 
-Signing and distribution are in ``minutes.signatures``; rendering in ``minutes.jobs``.
+Signing and distribution are in ``documents.signing.signatures``; rendering in ``documents.jobs``.
 """
 
 from __future__ import annotations
@@ -21,11 +21,8 @@ from meetcoord.core.cleaning import clean_line, clean_text
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.errors import field_errors as fe
-from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
-from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingStatus
-from meetcoord.minutes import review
-from meetcoord.minutes.models import (
+from meetcoord.documents import review
+from meetcoord.documents.models import (
     Document,
     DocumentComment,
     DocumentKind,
@@ -33,7 +30,7 @@ from meetcoord.minutes.models import (
     DocumentStatus,
     RenderState,
 )
-from meetcoord.minutes.rules import (
+from meetcoord.documents.rules import (
     NOTES_MAX,
     check_version,
     freeze,
@@ -45,8 +42,11 @@ from meetcoord.minutes.rules import (
     require_staff,
     today_in,
 )
-from meetcoord.minutes.snapshot import to_json
-from meetcoord.minutes.sources import minutes_data
+from meetcoord.documents.snapshot import to_json
+from meetcoord.documents.sources import minutes_data
+from meetcoord.extensions import db
+from meetcoord.live.actors import LiveActor
+from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingStatus
 
 COMMENT_MAX = 4_000
 
@@ -173,7 +173,7 @@ def circulate(actor: LiveActor, document: Document, deadline: Any) -> int:
     Returns how many mails were queued. Circulating again moves the deadline (and mails
     nobody twice: only the first circulation mails).
     """
-    from meetcoord.minutes.mailing import queue_circulation
+    from meetcoord.documents.mailing import queue_circulation
 
     require_edit(actor, document)
     require_not_frozen(document)
@@ -287,7 +287,7 @@ def finalise(
 
 def create_addendum(actor: LiveActor, original: Document, corrections: Any) -> Document:
     """A correction of signed minutes: its own document that names the original."""
-    from meetcoord.minutes.addendum import AddendumData
+    from meetcoord.documents.pdf.addendum import AddendumData
 
     require_edit(actor, original)
     if original.kind is not DocumentKind.MINUTES or original.status not in (

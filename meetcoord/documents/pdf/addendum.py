@@ -22,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
 from meetcoord.core.timezones import format_long_date
-from meetcoord.minutes.layout import (
+from meetcoord.documents.pdf.layout import (
     RenderedDocument,
     build_pdf,
     letterhead,

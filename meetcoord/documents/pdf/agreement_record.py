@@ -9,8 +9,8 @@ cannot be altered by changing a digit; the number spelling here is shared with t
 invitation letter ("1 (satu) berkas").
 
 Each party gets a blank signature area (roles ``party-1``, ``party-2``, …) whose page and
-box are reported, so ``signing.sign_pdf`` can place each party's stamp there: party-1
-certifies and creates the later parties' fields (``later_fields``).
+box are reported, so ``signing.signing.sign_pdf`` can place each party's stamp there:
+party-1 certifies and creates the later parties' fields (``later_fields``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
 from meetcoord.core.timezones import to_zone
-from meetcoord.minutes.compose import SiteData
-from meetcoord.minutes.layout import (
+from meetcoord.documents.pdf.compose import SiteData
+from meetcoord.documents.pdf.layout import (
     RenderedDocument,
     build_pdf,
     fields,

@@ -1,7 +1,7 @@
 """Minutes (notulen) composition: a pure function from a meeting's snapshot to the text.
 
 ``compose_minutes`` turns a ``MinutesData`` (plain values, read from the database by
-``meetcoord.minutes.sources``) into a ``MinutesDocument``: every string the formal
+``meetcoord.documents.sources``) into a ``MinutesDocument``: every string the formal
 Indonesian layout prints, already formatted ("Jumat, 15 Maret 2024", "09.00–12.00 WITA"),
 with totals summed. Keeping it free of Flask and the database lets the layout be tested
 from hand-built data, lets the renderer stay a pure layout step, and means a frozen draft

@@ -1,13 +1,13 @@
 """Shared building blocks of the formal Indonesian documents (reportlab platypus).
 
-The minutes (``render``), the agreement record (``agreement``), the addendum
+The minutes (``render``), the agreement record (``agreement_record``), the addendum
 (``addendum``) and the invitation letter (``letter``) must look like one institution's
 paperwork: the same letterhead, fonts, tables, footer and signature areas. Keeping one copy
 here means a change to the letterhead or the footer reaches every document at once.
 
 Every page gets "Halaman x dari y", a small QR to the verification URL and the URL in
 small print (:func:`numbered_canvas`), so a printed page can be checked on its own.
-Signature areas are left blank: signing (``meetcoord.minutes.signing``) adds visible
+Signature areas are left blank: signing (``meetcoord.documents.signing.signing``) adds visible
 stamps later, so :func:`build_pdf` reports where each blank box landed (0-based page and a
 PDF-space box, as ``SignerSpec``/``sign_pdf`` take them). The font is the embedded Unicode
 font of the attendance list (``core.pdf.register_fonts``), so "Ama' Lede" and

@@ -35,9 +35,9 @@ from meetcoord.core.letter_numbers import (  # noqa: F401  (re-exported for call
 )
 from meetcoord.core.settings import ConfigError
 from meetcoord.core.timezones import format_long_date
-from meetcoord.minutes.agreement import spell_number
-from meetcoord.minutes.compose import ONLINE, time_range
-from meetcoord.minutes.layout import (
+from meetcoord.documents.pdf.agreement_record import spell_number
+from meetcoord.documents.pdf.compose import ONLINE, time_range
+from meetcoord.documents.pdf.layout import (
     CONTENT_WIDTH_MM,
     PLAIN,
     RenderedDocument,

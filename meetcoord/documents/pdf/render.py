@@ -7,13 +7,13 @@ with tallies, the follow-up table (RTL), the signature blocks and, as an appendi
 attendance list. Every page carries "Halaman x dari y" and a small QR to the verification
 URL with the URL in small print, so a printed page can be checked on its own.
 
-The signature blocks are left blank: signing (``meetcoord.minutes.signing``) adds visible
+The signature blocks are left blank: signing (``meetcoord.documents.signing.signing``) adds visible
 stamps later, so the renderer reports where the blank boxes landed (0-based page and a
 PDF-space box, as ``SignerSpec`` takes them). The font is the same embedded Unicode font
 as the attendance list (``core.pdf.register_fonts``), so "Ama' Lede" and "José"
 render. Labels are plain Indonesian: the minutes are a formal Indonesian document.
 
-The letterhead, footer, styles and signature areas live in ``meetcoord.minutes.layout``,
+The letterhead, footer, styles and signature areas live in ``meetcoord.documents.pdf.layout``,
 shared with the agreement record, the addendum and the invitation letter.
 """
 
@@ -25,8 +25,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from meetcoord.core.pdf import FONT, FONT_BOLD
-from meetcoord.minutes.compose import DecisionLine, MinutesDocument
-from meetcoord.minutes.layout import (
+from meetcoord.documents.pdf.compose import DecisionLine, MinutesDocument
+from meetcoord.documents.pdf.layout import (
     SIGNATURE_SIZE,
     RenderedDocument,
     RenderedMinutes,
@@ -36,8 +36,8 @@ from meetcoord.minutes.layout import (
     qr_image,
     signature_block,
 )
-from meetcoord.minutes.layout import grid as _grid
-from meetcoord.minutes.layout import para as _p
+from meetcoord.documents.pdf.layout import grid as _grid
+from meetcoord.documents.pdf.layout import para as _p
 
 __all__ = [
     "CHAIR",

@@ -27,11 +27,11 @@ from sqlalchemy import select
 
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, TooManyRequests, ValidationError, field_errors
+from meetcoord.documents.mailing import queue_signing_code
+from meetcoord.documents.models import Document, DocumentSignatory, SigningCode
+from meetcoord.documents.rules import log_step
 from meetcoord.extensions import db
 from meetcoord.live.actors import LiveActor
-from meetcoord.minutes.mailing import queue_signing_code
-from meetcoord.minutes.models import Document, DocumentSignatory, SigningCode
-from meetcoord.minutes.rules import log_step
 
 CODE_DIGITS = 6
 CODE_TTL = timedelta(minutes=10)

@@ -5,11 +5,11 @@ minute-taker, or each party of an agreement in turn. The link alone never signs 
 11): the signatory also proves who they are with a second factor, recorded on their row
 and in the document's history —
 
-- a one-time code mailed to their own address (``minutes.codes``); the key is then a
+- a one-time code mailed to their own address (``documents.signing.codes``); the key is then a
   certificate our CA issues for this one signing; or
 - their own PKCS#12 file, opened in memory for this call only (the bytes and passphrase
   live in local variables and are never written), whose certificate must chain to a
-  trusted root and name the signatory (``minutes.trust``).
+  trusted root and name the signatory (``documents.signing.trust``).
 
 The signature itself (~0.1 s of CPU) runs off the green-thread hub and outside any
 database transaction. Before the new file is kept, the document row is locked and its
@@ -31,14 +31,10 @@ from meetcoord.access.institutions import letterhead_for
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.offload import off_hub
-from meetcoord.extensions import db
-from meetcoord.live.actors import LiveActor
-from meetcoord.minutes import codes, signing, trust
-from meetcoord.minutes.agreements import check_party_present
-from meetcoord.minutes.ca import common_name, load_ca
-from meetcoord.minutes.jobs import register_file
-from meetcoord.minutes.mailing import queue_distribution
-from meetcoord.minutes.models import (
+from meetcoord.documents.agreements import check_party_present
+from meetcoord.documents.jobs import register_file
+from meetcoord.documents.mailing import queue_distribution
+from meetcoord.documents.models import (
     Document,
     DocumentFile,
     DocumentSignatory,
@@ -46,7 +42,11 @@ from meetcoord.minutes.models import (
     RenderState,
     SignatureFactor,
 )
-from meetcoord.minutes.rules import get_document, log_step
+from meetcoord.documents.rules import get_document, log_step
+from meetcoord.documents.signing import codes, signing, trust
+from meetcoord.documents.signing.ca import common_name, load_ca
+from meetcoord.extensions import db
+from meetcoord.live.actors import LiveActor
 
 LOCATION_DEFAULT = "Indonesia"
 PKCS12_MAX = 64 * 1024  # far below werkzeug's 500 KB spool: an upload never touches disk
@@ -116,7 +116,7 @@ def _own_key(
     """The signatory's own certificate: opened (in the sandbox), in date, trusted, and in
     their name. Called after the read transaction ended: nothing here touches the database.
     """
-    from meetcoord.minutes.verification import trust_roots
+    from meetcoord.documents.verify.verification import trust_roots
 
     if not pkcs12:
         raise ValidationError(

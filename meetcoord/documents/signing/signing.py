@@ -53,9 +53,14 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from meetcoord.core import sandbox
 from meetcoord.core.errors import ValidationError, field_errors
 from meetcoord.core.timezones import format_time_in_zone, to_zone
-from meetcoord.minutes import untrusted
-from meetcoord.minutes.asyncsafe import call_blocking
-from meetcoord.minutes.ca import CertificateAuthority, IssuedKey, common_name, issue_signer
+from meetcoord.documents.signing import untrusted
+from meetcoord.documents.signing.asyncsafe import call_blocking
+from meetcoord.documents.signing.ca import (
+    CertificateAuthority,
+    IssuedKey,
+    common_name,
+    issue_signer,
+)
 
 Box = tuple[float, float, float, float]
 DEFAULT_BOX: Box = (60.0, 60.0, 280.0, 130.0)

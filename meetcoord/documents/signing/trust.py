@@ -45,7 +45,7 @@ from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError,
 
 from meetcoord.core.errors import ValidationError as Refusal
 from meetcoord.core.errors import field_errors
-from meetcoord.minutes.asyncsafe import call_blocking
+from meetcoord.documents.signing.asyncsafe import call_blocking
 
 # Honorifics and academic/religious titles written before a name.
 PREFIX_TITLES = frozenset(

@@ -24,9 +24,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from meetcoord.core import sandbox
-from meetcoord.minutes.pdfbounds import PdfBoundsError, check_pdf_bounds
-from meetcoord.minutes.pfxbounds import Pkcs12BoundsError, check_pkcs12_bounds
-from meetcoord.minutes.verify import DocumentReport, SignatureReport, verify_pdf
+from meetcoord.documents.signing.pdfbounds import PdfBoundsError, check_pdf_bounds
+from meetcoord.documents.signing.pfxbounds import Pkcs12BoundsError, check_pkcs12_bounds
+from meetcoord.documents.verify.verify import DocumentReport, SignatureReport, verify_pdf
 
 _ERRORS: dict[str, type[sandbox.SandboxError]] = {
     "too_big": sandbox.TooBig,

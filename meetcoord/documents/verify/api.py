@@ -1,6 +1,6 @@
 """Public verification as JSON: ``GET /api/v1/verify/{code}`` and ``POST /api/v1/verify``.
 
-The same answers as the verification page (``minutes.verification``), for a client that
+The same answers as the verification page (``documents.verify.verification``), for a client that
 checks files in bulk. No authentication, rate limited per address like the page.
 """
 
@@ -14,10 +14,10 @@ from flask_babel import lazy_gettext as _l
 
 from meetcoord.api.schemas import ApiBlueprint, problems
 from meetcoord.core.errors import NotFound, ServiceError, ValidationError
+from meetcoord.documents import schemas as s
+from meetcoord.documents.api import NOT_FOUND, PUBLIC
+from meetcoord.documents.verify import verification
 from meetcoord.extensions import limiter
-from meetcoord.minutes import schemas as s
-from meetcoord.minutes import verification
-from meetcoord.minutes.api import NOT_FOUND, PUBLIC
 
 VERIFY_LIMIT = "30 per minute;300 per hour"  # as the verification page
 

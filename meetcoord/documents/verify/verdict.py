@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from meetcoord.minutes.verify import SignatureReport
+from meetcoord.documents.verify.verify import SignatureReport
 
 TRUSTED = "trusted"
 MODIFIED = "modified"  # diubah setelah ditandatangani

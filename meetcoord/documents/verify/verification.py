@@ -16,8 +16,8 @@ signed (a mailed code or one's own certificate) and whose document it was, so ti
 shown in that document's zone (a WITA document in WITA) rather than the server's.
 
 An uploaded file whose bytes we did not register is a stranger's: it is checked in the
-sandbox (:mod:`.untrusted`), bounded in size, CPU and memory, and one too costly to check
-is refused with 422. Before any file is checked the read transaction is ended, so no
+sandbox (:mod:`..signing.untrusted`), bounded in size, CPU and memory, and one too costly
+to check is refused with 422. Before any file is checked the read transaction is ended, so no
 database connection (under eventlet on SQLite: nobody else's turn) waits on a parse.
 """
 
@@ -38,12 +38,12 @@ from sqlalchemy import select
 from meetcoord.core import sandbox
 from meetcoord.core.errors import ValidationError
 from meetcoord.core.offload import off_hub
+from meetcoord.documents.models import Document, DocumentFile, DocumentSignatory, DocumentStatus
+from meetcoord.documents.signing.ca import ca_exists, common_name, load_ca_certificate
+from meetcoord.documents.signing.untrusted import verify_untrusted
+from meetcoord.documents.verify.verdict import trust_verdict
+from meetcoord.documents.verify.verify import DocumentReport, verify_pdf
 from meetcoord.extensions import db
-from meetcoord.minutes.ca import ca_exists, common_name, load_ca_certificate
-from meetcoord.minutes.models import Document, DocumentFile, DocumentSignatory, DocumentStatus
-from meetcoord.minutes.untrusted import verify_untrusted
-from meetcoord.minutes.verdict import trust_verdict
-from meetcoord.minutes.verify import DocumentReport, verify_pdf
 
 HASH_LENGTH = 64
 
@@ -55,7 +55,7 @@ class Verification:
     report: DocumentReport | None  # the file's own signatures (None: nothing to check yet)
     uploaded: bool = False
     # Per signature in the report: our register's signatory row (None: not ours), and the
-    # verdict on its certificate (``minutes.verdict``).
+    # verdict on its certificate (``documents.verify.verdict``).
     signers: tuple[DocumentSignatory | None, ...] = ()
     verdicts: tuple[str, ...] = ()
     zone: str = "Asia/Jakarta"  # the document's zone, for every time shown

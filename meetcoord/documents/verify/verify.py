@@ -38,7 +38,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from meetcoord.minutes.asyncsafe import call_blocking
+from meetcoord.documents.signing.asyncsafe import call_blocking
 
 logger = logging.getLogger(__name__)
 

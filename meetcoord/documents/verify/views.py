@@ -14,10 +14,10 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from meetcoord.core.errors import ServiceError
+from meetcoord.documents.verify import verification
+from meetcoord.documents.verify.verdict import WORDS
+from meetcoord.documents.views_support import FACTOR_LABELS, KIND_LABELS, STATUS_LABELS
 from meetcoord.extensions import limiter
-from meetcoord.minutes import verification
-from meetcoord.minutes.verdict import WORDS
-from meetcoord.minutes.views_support import FACTOR_LABELS, KIND_LABELS, STATUS_LABELS
 
 bp = Blueprint("verify", __name__)
 

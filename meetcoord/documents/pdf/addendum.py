@@ -21,11 +21,11 @@ from babel.dates import format_date
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
+from meetcoord.core.pdf import letterhead
 from meetcoord.core.timezones import format_long_date
 from meetcoord.documents.pdf.layout import (
     RenderedDocument,
     build_pdf,
-    letterhead,
     numbered,
     para,
     signature_block,

@@ -22,13 +22,13 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
+from meetcoord.core.pdf import letterhead
 from meetcoord.core.timezones import to_zone
 from meetcoord.documents.pdf.compose import SiteData
 from meetcoord.documents.pdf.layout import (
     RenderedDocument,
     build_pdf,
     fields,
-    letterhead,
     numbered,
     para,
     signature_block,

@@ -2,8 +2,10 @@
 
 The minutes (``render``), the agreement record (``agreement_record``), the addendum
 (``addendum``) and the invitation letter (``letter``) must look like one institution's
-paperwork: the same letterhead, fonts, tables, footer and signature areas. Keeping one copy
-here means a change to the letterhead or the footer reaches every document at once.
+paperwork: the same fonts, tables, footer and signature areas. Keeping one copy here means
+a change to the footer reaches every document at once. The letterhead, the font and the
+ruled table are the whole PDF toolkit's (``core.pdf.letterhead``, ``GRID``), shared with
+the attendance list, so a daftar hadir and the minutes carry one kop surat.
 
 Every page gets "Halaman x dari y", a small QR to the verification URL and the URL in
 small print (:func:`numbered_canvas`), so a printed page can be checked on its own.
@@ -19,12 +21,9 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import qrcode
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -32,16 +31,14 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
-    Image,
     Paragraph,
     SimpleDocTemplate,
-    Spacer,
     Table,
     TableStyle,
 )
 
 from meetcoord.core.letter_numbers import ROMAN_MONTHS  # noqa: F401  (callers import it here)
-from meetcoord.core.pdf import FONT, FONT_BOLD, PagedCanvas, register_fonts
+from meetcoord.core.pdf import FONT, GRID, PagedCanvas, paragraph, register_fonts, text_style
 
 SIGNATURE_SIZE = (70 * mm, 26 * mm)  # the blank area a visible stamp is placed in
 QR_SIZE = 16 * mm
@@ -132,13 +129,7 @@ def numbered_canvas(url: str, qr: ImageReader, found: list[SignatureBox]) -> typ
 
 
 def style(name: str, size: float = 10, *, bold: bool = False, align: int = 0) -> ParagraphStyle:
-    return ParagraphStyle(
-        name,
-        fontName=FONT_BOLD if bold else FONT,
-        fontSize=size,
-        leading=size * 1.3,
-        alignment=align,
-    )
+    return text_style(name, size, bold=bold, align=align)
 
 
 ST = {
@@ -147,8 +138,6 @@ ST = {
     "cell": style("cell", 8.5),
     "small": style("small", 7.5),
     "head": style("head", 8.5, bold=True, align=1),
-    "institution": style("institution", 14, bold=True, align=1),
-    "address": style("address", 9, align=1),
     "title": style("title", 14, bold=True, align=1),
     "subtitle": style("subtitle", 11, bold=True, align=1),
     "section": style("section", 11, bold=True),  # kept with what follows it
@@ -160,13 +149,6 @@ ST = {
 ST["section"].keepWithNext = True
 ST["section"].spaceAfter = 1 * mm
 ST["small"].fontName = "Courier"  # hashes and codes: fixed width reads best
-GRID = [
-    ("FONTNAME", (0, 0), (-1, -1), FONT),
-    ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
-    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-]
 PLAIN = [
     ("FONTNAME", (0, 0), (-1, -1), FONT),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -177,13 +159,8 @@ PLAIN = [
 
 
 def para(text: str | None, style_name: str = "body") -> Paragraph:
-    """Escaped text; line breaks in notes are kept.
-
-    The font is registered here because a paragraph resolves its font when it is made,
-    before :func:`build_pdf` runs.
-    """
-    register_fonts()
-    return Paragraph(escape(text or "").replace("\n", "<br/>"), ST[style_name])
+    """Escaped text in one of the documents' styles; line breaks in notes are kept."""
+    return paragraph(text, ST[style_name])
 
 
 def grid(rows: list[list[Any]], widths: list[float], extra: list | None = None) -> Table:
@@ -210,23 +187,6 @@ def numbered(items: Sequence[Any], *, indent: float = 8, style_name: str = "just
     table = Table(cells, colWidths=[indent * mm, None], hAlign="LEFT")
     table.setStyle(TableStyle([*PLAIN, ("FONTSIZE", (0, 0), (-1, -1), 10)]))
     return table
-
-
-def letterhead(institution: str, address: str | None, logo: str | None) -> list[Any]:
-    """Institution in capitals, address, the logo when the file exists, a heavy rule."""
-    lines: list[Any] = [para(institution.upper(), "institution")]
-    if address:
-        lines.append(para(address, "address"))
-    block: list[Any] = lines
-    if logo and Path(logo).is_file():  # a missing logo must not stop the document
-        head = Table(
-            [[Image(logo, width=20 * mm, height=20 * mm), lines]], colWidths=[24 * mm, None]
-        )
-        head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-        block = [head]
-    rule = Table([[""]], colWidths=["100%"], rowHeights=[1.5 * mm])
-    rule.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 2, colors.black)]))
-    return [*block, rule, Spacer(1, 5 * mm)]
 
 
 def signature_block(

@@ -33,6 +33,7 @@ from meetcoord.core.letter_numbers import (  # noqa: F401  (re-exported for call
     format_letter_number,
     validate_letter_pattern,
 )
+from meetcoord.core.pdf import letterhead
 from meetcoord.core.settings import ConfigError
 from meetcoord.core.timezones import format_long_date
 from meetcoord.documents.pdf.agreement_record import spell_number
@@ -44,7 +45,6 @@ from meetcoord.documents.pdf.layout import (
     build_pdf,
     fields,
     grid,
-    letterhead,
     numbered,
     para,
     signature_block,

@@ -13,8 +13,9 @@ PDF-space box, as ``SignerSpec`` takes them). The font is the same embedded Unic
 as the attendance list (``core.pdf.register_fonts``), so "Ama' Lede" and "José"
 render. Labels are plain Indonesian: the minutes are a formal Indonesian document.
 
-The letterhead, footer, styles and signature areas live in ``meetcoord.documents.pdf.layout``,
-shared with the agreement record, the addendum and the invitation letter.
+The footer, styles and signature areas live in ``documents.pdf.layout``, shared with the
+agreement record, the addendum and the invitation letter; the letterhead is the whole PDF
+toolkit's (``core.pdf.letterhead``), the attendance list's too.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
-from meetcoord.core.pdf import FONT, FONT_BOLD
+from meetcoord.core.pdf import FONT, FONT_BOLD, letterhead
 from meetcoord.documents.pdf.compose import DecisionLine, MinutesDocument
 from meetcoord.documents.pdf.layout import (
     SIGNATURE_SIZE,
@@ -32,7 +33,6 @@ from meetcoord.documents.pdf.layout import (
     RenderedMinutes,
     SignatureBox,
     build_pdf,
-    letterhead,
     qr_image,
     signature_block,
 )

@@ -26,7 +26,7 @@ from meetcoord.documents.snapshot import from_json
 from meetcoord.extensions import db
 from meetcoord.meetings.links import absolute
 
-log = logging.getLogger("meetcoord.minutes")
+log = logging.getLogger("meetcoord.documents")
 
 # Documents per worker pass (``create_app`` registers :func:`render_due` with the worker):
 # mail waits at most this many renderings (~0.3 s each).

@@ -9,7 +9,7 @@ with an embedded DejaVu font, names with accents and apostrophes, exactly ten pa
 certificate issued by the deployment's CA (ECDSA P-256) and the certifying signature with
 the minute-taker's empty field, then the minute-taker's certificate and signature. That
 includes the visible stamps with their embedded font. ``validate_seconds`` is
-:func:`meetcoord.minutes.verify.verify_pdf` on the signed file: pyHanko's validation of
+:func:`meetcoord.documents.verify.verify.verify_pdf` on the signed file: pyHanko's validation of
 both signatures (integrity, certificate path to our CA, difference analysis of the
 incremental update) plus our check of the last signature's bytes. One warm-up round
 (imports, the stamp font's one-time Latin cut), then ``RUNS`` timed rounds; the median
@@ -36,9 +36,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from meetcoord.minutes.ca import create_ca
-from meetcoord.minutes.signing import SignatureField, sign_pdf, signer_from_ca
-from meetcoord.minutes.verify import verify_pdf
+from meetcoord.documents.signing.ca import create_ca
+from meetcoord.documents.signing.signing import SignatureField, sign_pdf, signer_from_ca
+from meetcoord.documents.verify.verify import verify_pdf
 
 RUNS = 7
 PAGES = 10

@@ -50,8 +50,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _run_startup_checks(app: Flask) -> None:
     """Settings only a feature can judge, checked before anything is bound (fail fast)."""
-    from meetcoord.minutes.ca import check_ca_passphrase
-    from meetcoord.minutes.letter import check_pattern_setting
+    from meetcoord.documents.pdf.letter import check_pattern_setting
+    from meetcoord.documents.signing.ca import check_ca_passphrase
 
     check_pattern_setting(app.config)
     # A signing CA that exists must open now, not when a chair signs after a long meeting.
@@ -127,12 +127,12 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.core.outbox_views import bp as outbox_bp
     from meetcoord.core.views import bp as core_bp
     from meetcoord.directory.views import bp as directory_bp
+    from meetcoord.documents.personal_views import bp as personal_documents_bp
+    from meetcoord.documents.verify.views import bp as verify_bp
+    from meetcoord.documents.views import bp as documents_bp
     from meetcoord.live.views import bp as live_bp
     from meetcoord.meetings.participant_views import bp as participant_bp
     from meetcoord.meetings.views import bp as meetings_bp
-    from meetcoord.minutes.personal_views import bp as personal_documents_bp
-    from meetcoord.minutes.verify_views import bp as verify_bp
-    from meetcoord.minutes.views import bp as documents_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -163,11 +163,11 @@ def _register_api(app: Flask) -> None:
         from meetcoord.accounts.api import blueprints as account_blueprints
         from meetcoord.checkin.api import blueprints as checkin_blueprints
         from meetcoord.directory.api import blueprints as directory_blueprints
+        from meetcoord.documents.api import blueprints as document_blueprints
+        from meetcoord.documents.api import public_blueprints as public_document_blueprints
+        from meetcoord.documents.verify.api import verify_blp
         from meetcoord.meetings.api import blueprints as meeting_blueprints
         from meetcoord.meetings.api_participant import participant_blp
-        from meetcoord.minutes.api import blueprints as document_blueprints
-        from meetcoord.minutes.api import public_blueprints as public_document_blueprints
-        from meetcoord.minutes.api_verify import verify_blp
 
         for blp in [
             *account_blueprints,
@@ -185,7 +185,7 @@ def _register_api(app: Flask) -> None:
 def _register_worker_jobs(app: Flask) -> None:
     """What the worker does after each mail pass (``core.worker`` knows no job by name)."""
     from meetcoord.core.worker import WorkerJob, register_job
-    from meetcoord.minutes.jobs import RENDER_BATCH, render_due
+    from meetcoord.documents.jobs import RENDER_BATCH, render_due
 
     register_job(app, WorkerJob("documents", render_due, RENDER_BATCH))
 

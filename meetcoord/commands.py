@@ -306,7 +306,7 @@ def init() -> None:
     from cryptography.hazmat.primitives import hashes
     from flask import current_app
 
-    from meetcoord.minutes.ca import CAError, ca_dir, ca_exists, create_ca, load_ca
+    from meetcoord.documents.signing.ca import CAError, ca_dir, ca_exists, create_ca, load_ca
 
     config = current_app.config
     instance = config["INSTANCE_PATH"]

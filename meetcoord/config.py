@@ -115,7 +115,7 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     ("INSTITUTION_LOGO", "INSTITUTION_LOGO", logo_file, ""),
     ("INSTITUTION_CITY", "INSTITUTION_CITY", text, ""),  # "Tambolaka, 15 Maret 2024"
     # Outgoing letter numbers: {seq} runs per year; also {year}, {month}, {month_roman}.
-    # Its grammar is the documents' (minutes.letter): create_app checks it at start.
+    # Its grammar is the documents' (documents.pdf.letter): create_app checks it at start.
     ("LETTER_NUMBER_PATTERN", "LETTER_NUMBER_PATTERN", text, "005/{seq}/BAPPEDA/{year}"),
     ("LETTER_SIGNER_NAME", "LETTER_SIGNER_NAME", text, ""),
     ("LETTER_SIGNER_POSITION", "LETTER_SIGNER_POSITION", text, "Kepala Bappeda"),

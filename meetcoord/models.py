@@ -7,6 +7,15 @@ from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinNonce
 from meetcoord.core.audit import AuditEntry
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.directory.models import Forum, ForumMember, Organization, Person, Venue
+from meetcoord.documents.models import (
+    Document,
+    DocumentComment,
+    DocumentFile,
+    DocumentSignatory,
+    DocumentStep,
+    LetterSequence,
+    SigningCode,
+)
 from meetcoord.live.models import (
     Decision,
     DecisionRevision,
@@ -23,15 +32,6 @@ from meetcoord.meetings.models import (
     Meeting,
     MeetingSite,
     Series,
-)
-from meetcoord.minutes.models import (
-    Document,
-    DocumentComment,
-    DocumentFile,
-    DocumentSignatory,
-    DocumentStep,
-    LetterSequence,
-    SigningCode,
 )
 
 __all__ = [

@@ -122,7 +122,7 @@ def running(folder: Path, **settings: str) -> Iterator[AttackServer]:
     SQLite under ``folder``, or a throw-away PostgreSQL database beside
     ``MEETCOORD_TEST_DATABASE_URL`` when ``MEETCOORD_TEST_BACKEND=postgres``.
     """
-    from meetcoord.minutes.ca import create_ca
+    from meetcoord.documents.signing.ca import create_ca
 
     with _database(folder) as url:
         instance = folder / "instance"

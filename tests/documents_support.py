@@ -21,11 +21,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from meetcoord.access.actors import Actor
+from meetcoord.documents import workflow
+from meetcoord.documents.jobs import render_due
+from meetcoord.documents.models import Document
+from meetcoord.documents.signing import ca as ca_module
+from meetcoord.documents.signing import signatures
 from meetcoord.meetings.models import Invitation
-from meetcoord.minutes import ca as ca_module
-from meetcoord.minutes import signatures, workflow
-from meetcoord.minutes.jobs import render_due
-from meetcoord.minutes.models import Document
 from tests import factories
 from tests.live_support import LiveRakor, command, connect
 

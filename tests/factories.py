@@ -32,9 +32,9 @@ from meetcoord.directory.models import (
     StakeholderCategory,
     Venue,
 )
+from meetcoord.documents.models import Document, DocumentKind
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Invitation, Meeting, MeetingSite
-from meetcoord.minutes.models import Document, DocumentKind
 
 _seq = itertools.count(1)
 PASSWORD = "rahasia-uji-123"

@@ -19,13 +19,13 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from sqlalchemy import func, select
 
 from meetcoord.core.outbox import OutboxMessage
+from meetcoord.documents import invitation_letters, workflow
+from meetcoord.documents.models import Document
+from meetcoord.documents.signing import ca as ca_module
+from meetcoord.documents.signing.signatures import PKCS12_MAX
 from meetcoord.extensions import db
 from meetcoord.meetings import links
 from meetcoord.meetings.models import Invitation
-from meetcoord.minutes import ca as ca_module
-from meetcoord.minutes import invitation_letters, workflow
-from meetcoord.minutes.models import Document
-from meetcoord.minutes.signatures import PKCS12_MAX
 from tests import factories
 from tests.documents_support import (
     EARLY_CLOSE,
@@ -401,7 +401,7 @@ def test_agreement_and_addendum_through_the_api(client, rakor, editor):
 
 
 def test_a_failed_rendering_is_retried_through_the_api(client, rakor, editor, monkeypatch):
-    from meetcoord.minutes import jobs
+    from meetcoord.documents import jobs
 
     doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
     workflow.circulate(rakor.staff_actor, doc, datetime.now(UTC) + timedelta(days=3))

@@ -37,7 +37,6 @@ NAMED_FEATURES = frozenset(
         "directory",
         "live",
         "meetings",
-        "minutes",
         "access",
         "portal",
         "documents",
@@ -179,18 +178,18 @@ def test_checker_sees_string_imports_and_layer_rules_count_type_checking() -> No
                 "if TYPE_CHECKING:\n"
                 "    from meetcoord.accounts.models import User\n"
                 "def run():\n"
-                "    importlib.import_module('meetcoord.minutes.jobs')\n"
+                "    importlib.import_module('meetcoord.documents.jobs')\n"
             ),
             "meetcoord/accounts/__init__.py": "",
             "meetcoord/accounts/models.py": "",
-            "meetcoord/minutes/__init__.py": "",
-            "meetcoord/minutes/jobs.py": "",
+            "meetcoord/documents/__init__.py": "",
+            "meetcoord/documents/jobs.py": "",
             "meetcoord/newfeature/__init__.py": "from meetcoord.core import jobs\n",
         }
     )
     assert [str(e) for e in core_to_feature(synthetic)] == [
         "meetcoord.core.jobs:4 -> meetcoord.accounts.models (TYPE_CHECKING)",
-        "meetcoord.core.jobs:6 -> meetcoord.minutes.jobs",
+        "meetcoord.core.jobs:6 -> meetcoord.documents.jobs",
     ]
     assert "newfeature" in feature_packages(synthetic)  # found, though no list names it
 

@@ -161,7 +161,7 @@ def test_ca_passphrase_is_optional_but_not_short(tmp_path: Path) -> None:
 
 
 def test_ca_passphrase_check_fails_fast_when_a_ca_exists(tmp_path: Path) -> None:
-    from meetcoord.minutes.ca import check_ca_passphrase, create_ca
+    from meetcoord.documents.signing.ca import check_ca_passphrase, create_ca
 
     check_ca_passphrase(tmp_path, None)  # no CA yet: nothing to open, `meetcoord init` makes it
     create_ca(tmp_path, "sandi-ca-yang-benar", "BAPPEDA Kab. Sumba Barat Daya")
@@ -186,7 +186,7 @@ def _start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **environ: str) -> F
 def test_the_service_does_not_start_with_a_wrong_ca_passphrase(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from meetcoord.minutes.ca import create_ca
+    from meetcoord.documents.signing.ca import create_ca
 
     create_ca(tmp_path, "sandi-ca-yang-benar", "BAPPEDA Kab. Sumba Barat Daya")
     with pytest.raises(ConfigError, match="MEETCOORD_CA_PASSPHRASE: does not open"):

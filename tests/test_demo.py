@@ -325,7 +325,7 @@ def test_last_weeks_meeting_was_held_through_the_live_room(demo):
 
 def test_last_weeks_minutes_are_a_draft_with_the_notes_and_decisions(demo):
     from meetcoord.demo import DEMO_LOGINS
-    from meetcoord.minutes.models import DocumentStatus
+    from meetcoord.documents.models import DocumentStatus
 
     meeting, minutes = _past()
     assert demo["documents"] == 1
@@ -359,9 +359,9 @@ def test_the_demo_queues_no_mail(demo):
 def test_loading_twice_leaves_the_past_meeting_as_it_was(demo):
     from meetcoord.actions.models import Action
     from meetcoord.checkin.models import Attendance
+    from meetcoord.documents.models import Document, DocumentStep
     from meetcoord.live.models import Decision, MeetingEvent
     from meetcoord.meetings.models import Meeting
-    from meetcoord.minutes.models import Document, DocumentStep
 
     models = (Meeting, MeetingEvent, Decision, Action, Attendance, Document, DocumentStep)
     before = [_count(model) for model in models]

@@ -16,9 +16,10 @@ from meetcoord.accounts.services import find_by_email
 from meetcoord.core.worker import run_worker
 from meetcoord.demo import DEMO_LOGINS, load_demo
 from meetcoord.demo.meetings import invitation_with
+from meetcoord.documents import workflow
+from meetcoord.documents.models import DocumentStatus, SignatureFactor
+from meetcoord.documents.signing import signatures
 from meetcoord.meetings.models import InviteeRole
-from meetcoord.minutes import signatures, workflow
-from meetcoord.minutes.models import DocumentStatus, SignatureFactor
 from tests.documents_support import ensure_ca, rendered
 from tests.test_demo import _past
 

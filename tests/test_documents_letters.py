@@ -18,11 +18,11 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from meetcoord.core.outbox import OutboxMessage
+from meetcoord.documents.models import Document, DocumentKind, DocumentStatus, RenderState
+from meetcoord.documents.pdf.letter import ROMAN_MONTHS
 from meetcoord.extensions import db
 from meetcoord.meetings import invitations
 from meetcoord.meetings.models import Invitation
-from meetcoord.minutes.letter import ROMAN_MONTHS
-from meetcoord.minutes.models import Document, DocumentKind, DocumentStatus, RenderState
 from tests import factories
 from tests.documents_support import ClosedRakor, attend, ensure_ca, rendered
 from tests.kiosk_support import Rakor, phone

@@ -13,9 +13,9 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
+from meetcoord.documents.invitation_letters import next_number
+from meetcoord.documents.models import LetterSequence
 from meetcoord.extensions import db
-from meetcoord.minutes.invitation_letters import next_number
-from meetcoord.minutes.models import LetterSequence
 from tests import factories
 from tests.conftest import postgres_url, skip_or_fail
 from tests.support import throwaway_app, throwaway_postgres

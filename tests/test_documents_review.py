@@ -19,11 +19,12 @@ from sqlalchemy import delete
 from meetcoord.access.actors import Actor
 from meetcoord.checkin.models import Attendance
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
+from meetcoord.documents import agreements, review, workflow
+from meetcoord.documents.models import Document, DocumentStatus
+from meetcoord.documents.signing import signatures
 from meetcoord.extensions import db
 from meetcoord.meetings.links import personal_token
 from meetcoord.meetings.models import InviteeRole, Rsvp
-from meetcoord.minutes import agreements, review, signatures, workflow
-from meetcoord.minutes.models import Document, DocumentStatus
 from tests import factories
 from tests.documents_support import ClosedRakor, attend, ensure_ca, rendered, sign_with_code
 from tests.helpers import text

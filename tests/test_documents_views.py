@@ -24,15 +24,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from meetcoord.core.outbox import OutboxMessage
+from meetcoord.documents.models import Document, DocumentKind, DocumentStatus, RenderState
+from meetcoord.documents.signing import ca as ca_module
+from meetcoord.documents.signing.ca import CertificateAuthority, create_ca
 from meetcoord.extensions import db
 from meetcoord.meetings.links import personal_token
 from meetcoord.meetings.models import Invitation
-from meetcoord.minutes import ca as ca_module
-from meetcoord.minutes.ca import CertificateAuthority, create_ca
-from meetcoord.minutes.models import Document, DocumentKind, DocumentStatus, RenderState
 from tests.documents_support import ClosedRakor, ensure_ca, mailed_code, rendered
 from tests.kiosk_support import Rakor, phone
-from tests.test_minutes_signing import P12_PASSWORD, PASSPHRASE, WriteWatch, listing, p12_for
+from tests.test_documents_signing import P12_PASSWORD, PASSPHRASE, WriteWatch, listing, p12_for
 
 CHAIR_NAME = "Ir. Yohanes Bili, M.Si."
 TAKER_NAME = "Maria Kaka"

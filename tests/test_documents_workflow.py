@@ -14,10 +14,11 @@ from sqlalchemy import select
 from meetcoord.access.actors import Actor
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.outbox import OutboxMessage
+from meetcoord.documents import rules, workflow
+from meetcoord.documents.models import Document, DocumentStatus, RenderState, SignatureFactor
+from meetcoord.documents.signing import signatures
+from meetcoord.documents.verify.verify import verify_pdf
 from meetcoord.extensions import db
-from meetcoord.minutes import rules, signatures, workflow
-from meetcoord.minutes.models import Document, DocumentStatus, RenderState, SignatureFactor
-from meetcoord.minutes.verify import verify_pdf
 from tests.documents_support import ClosedRakor, ensure_ca, mailed_code, rendered, sign_with_code
 
 
@@ -348,7 +349,7 @@ def test_addendum_refers_to_the_signed_original_and_is_signed_again(app, rakor):
 
 
 def test_a_failed_rendering_is_reported_and_can_be_retried(rakor, monkeypatch):
-    from meetcoord.minutes import jobs
+    from meetcoord.documents import jobs
 
     doc = workflow.start_minutes(rakor.staff_actor, rakor.meeting)
     workflow.circulate(rakor.staff_actor, doc, later())
@@ -402,7 +403,7 @@ def test_a_registered_file_stays_trusted_after_the_signers_certificates_expire(a
     """Our CA issues two-year certificates; the minutes must still verify in year five.
     Judged now + 3 years the certificates have expired; the register judges a file it
     issued at the moment it registered it."""
-    from meetcoord.minutes import verification
+    from meetcoord.documents.verify import verification
 
     doc = final_minutes(rakor)
     sign_with_code(rakor.chair, doc.id)

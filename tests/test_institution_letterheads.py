@@ -21,10 +21,10 @@ from sqlalchemy import select
 from meetcoord.access.actors import Actor
 from meetcoord.access.models import Institution
 from meetcoord.core.outbox import OutboxMessage
+from meetcoord.documents.invitation_letters import issue_invitation_letter
 from meetcoord.extensions import db
 from meetcoord.meetings import invitations, services
 from meetcoord.meetings.models import Meeting
-from meetcoord.minutes.invitation_letters import issue_invitation_letter
 from tests import factories
 from tests.documents_support import ensure_ca, rendered
 from tests.test_documents_letters import issue_letter, pdf_text

@@ -24,12 +24,12 @@ from meetcoord.checkin import keys
 from meetcoord.checkin.models import Attendance
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.directory.models import Forum, ForumMember
+from meetcoord.documents import workflow
+from meetcoord.documents.models import Document
 from meetcoord.extensions import db
 from meetcoord.live.models import MeetingEvent
 from meetcoord.meetings import services as meetings
 from meetcoord.meetings.models import AgendaItem, Invitation, Meeting, MeetingSite
-from meetcoord.minutes import workflow
-from meetcoord.minutes.models import Document
 from tests import factories
 from tests.conftest import AuthActions
 from tests.documents_support import ClosedRakor

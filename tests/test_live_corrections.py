@@ -17,12 +17,12 @@ import pytest
 
 from meetcoord.access.actors import Actor
 from meetcoord.actions.models import Action
+from meetcoord.documents import agreements, rules, workflow
+from meetcoord.documents.models import Document
+from meetcoord.documents.pdf.compose import MinutesData, compose_minutes
+from meetcoord.documents.snapshot import from_json
 from meetcoord.extensions import db
 from meetcoord.live.models import Decision, MeetingEvent
-from meetcoord.minutes import agreements, rules, workflow
-from meetcoord.minutes.compose import MinutesData, compose_minutes
-from meetcoord.minutes.models import Document
-from meetcoord.minutes.snapshot import from_json
 from tests import factories
 from tests.helpers import count
 from tests.live_support import (

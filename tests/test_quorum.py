@@ -15,12 +15,12 @@ from meetcoord.checkin.counts import document_note, presence
 from meetcoord.checkin.desk import redeem_credential
 from meetcoord.checkin.models import Attendance
 from meetcoord.core.timezones import to_zone
+from meetcoord.documents.pdf.compose import compose_minutes
+from meetcoord.documents.sources import minutes_data
 from meetcoord.extensions import socketio
 from meetcoord.meetings import services
 from meetcoord.meetings.models import QuorumKind
 from meetcoord.meetings.quorum import Rule, Standing, overall, rule_of
-from meetcoord.minutes.compose import compose_minutes
-from meetcoord.minutes.sources import minutes_data
 from tests.helpers import text
 from tests.kiosk_support import Rakor
 

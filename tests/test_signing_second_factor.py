@@ -22,11 +22,11 @@ from sqlalchemy import select
 from meetcoord.access.actors import Actor
 from meetcoord.core.errors import PermissionDenied, TooManyRequests, ValidationError
 from meetcoord.core.outbox import OutboxMessage
+from meetcoord.documents.models import DocumentStatus, SignatureFactor, SigningCode
+from meetcoord.documents.signing import codes, signatures
+from meetcoord.documents.signing.ca import CertificateAuthority, create_ca, issue_signer
 from meetcoord.extensions import db
 from meetcoord.meetings.links import personal_token
-from meetcoord.minutes import codes, signatures
-from meetcoord.minutes.ca import CertificateAuthority, create_ca, issue_signer
-from meetcoord.minutes.models import DocumentStatus, SignatureFactor, SigningCode
 from tests.documents_support import (
     ClosedRakor,
     ensure_ca,

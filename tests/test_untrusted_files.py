@@ -20,11 +20,11 @@ from flask import Flask
 
 from meetcoord.core import sandbox
 from meetcoord.core.errors import ValidationError
-from meetcoord.minutes import pdfbounds, pfxbounds, untrusted
-from meetcoord.minutes.ca import CertificateAuthority
-from meetcoord.minutes.signing import COSTLY_PKCS12, WRONG_PASSPHRASE, signer_from_pkcs12
-from meetcoord.minutes.verify import verify_pdf
-from tests.test_minutes_signing import authority, minutes_pdf, sign_both  # noqa: F401
+from meetcoord.documents.signing import pdfbounds, pfxbounds, untrusted
+from meetcoord.documents.signing.ca import CertificateAuthority
+from meetcoord.documents.signing.signing import COSTLY_PKCS12, WRONG_PASSPHRASE, signer_from_pkcs12
+from meetcoord.documents.verify.verify import verify_pdf
+from tests.test_documents_signing import authority, minutes_pdf, sign_both  # noqa: F401
 from tests.untrusted_files import (
     P12_PASSPHRASE,
     bomb_pdf,
@@ -160,7 +160,7 @@ def test_an_honest_pkcs12_opens_in_the_sandbox_with_its_certificate() -> None:
 
 
 def test_a_bomb_upload_is_refused_with_422(app: Flask) -> None:
-    from meetcoord.minutes import verification  # with the app's models all mapped
+    from meetcoord.documents.verify import verification  # with the app's models all mapped
 
     bomb = bomb_pdf()
     sandbox.warm_up(wait=True)
@@ -173,7 +173,7 @@ def test_a_bomb_upload_is_refused_with_422(app: Flask) -> None:
 
 
 def test_a_bomb_the_scan_misses_is_stopped_by_the_sandbox(app: Flask) -> None:
-    from meetcoord.minutes import verification  # with the app's models all mapped
+    from meetcoord.documents.verify import verification  # with the app's models all mapped
 
     pdfbounds.check_pdf_bounds(hidden_bomb_pdf())  # the scan does not see this one
     app.config["SANDBOX_CPU_SECONDS"] = 1

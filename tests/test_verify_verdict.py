@@ -14,15 +14,15 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from meetcoord.minutes.ca import create_ca
-from meetcoord.minutes.verdict import (
+from meetcoord.documents.signing.ca import create_ca
+from meetcoord.documents.verify.verdict import (
     MODIFIED,
     NOT_VALID_THEN,
     TRUSTED,
     UNKNOWN_ISSUER,
     trust_verdict,
 )
-from meetcoord.minutes.verify import SignatureReport
+from meetcoord.documents.verify.verify import SignatureReport
 from tests.documents_support import ClosedRakor, ensure_ca, final_minutes, sign_with_code
 from tests.helpers import text
 from tests.kiosk_support import phone
@@ -118,7 +118,7 @@ def test_the_intact_file_is_trusted_and_names_the_factor(
 def test_an_intact_file_from_a_stranger_ca_still_says_issuer_unknown(
     app: Flask, signed: tuple[ClosedRakor, bytes]
 ) -> None:
-    from tests.test_minutes_signing import PASSPHRASE, minutes_pdf, sign_both
+    from tests.test_documents_signing import PASSPHRASE, minutes_pdf, sign_both
 
     with tempfile.TemporaryDirectory() as folder:
         stranger = create_ca(folder, PASSPHRASE, "Lembaga Lain")

@@ -47,7 +47,7 @@ class Letterhead:
     institution_id: int | None = None
 
     def header(self) -> dict[str, Any]:
-        """The three values the PDF letterhead takes (``layout.letterhead``)."""
+        """The three values the PDF letterhead takes (``core.pdf.letterhead``)."""
         return {"institution": self.name, "address": self.address, "logo": self.logo}
 
 

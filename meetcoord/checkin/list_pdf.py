@@ -2,14 +2,15 @@
 
 Letterhead, title, meeting, site, day and date in Indonesian with the time and zone label,
 the table with an empty signature column, totals at the end and "Halaman x dari y"
-(``core.pdf.PagedCanvas``). Indonesian whoever downloads it: it is a formal form.
+(``core.pdf.PagedCanvas``). Indonesian whoever downloads it: it is a formal form. The
+letterhead is the documents' own (``core.pdf.letterhead``), at the same sizes, since the
+list is filed with the minutes it belongs to.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -18,7 +19,6 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    Image,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -30,7 +30,15 @@ from reportlab.platypus import (
 
 from meetcoord.checkin.exports import PDF_HEADER, SIGNATURE, totals_rows
 from meetcoord.checkin.lists import AttendanceList, Row, Totals
-from meetcoord.core.pdf import FONT, FONT_BOLD, PagedCanvas, register_fonts
+from meetcoord.core.pdf import (
+    FONT,
+    FONT_BOLD,
+    GRID,
+    PagedCanvas,
+    letterhead,
+    paragraph,
+    register_fonts,
+)
 
 
 def _style(name: str, size: float = 8.5, *, bold: bool = False, center: bool = False) -> Any:
@@ -45,8 +53,6 @@ def _styles() -> dict[str, ParagraphStyle]:
         "cell": _style("cell"),
         "small": small,
         "head": _style("head", bold=True, center=True),
-        "letter": _style("letter", 14, bold=True, center=True),
-        "address": _style("address", 9, center=True),
         "title": _style("title", 13, bold=True, center=True),
         "subtitle": _style("subtitle", 10.5, bold=True, center=True),
         "meta": _style("meta", 9.5),
@@ -54,39 +60,11 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-GRID = [
-    ("FONTNAME", (0, 0), (-1, -1), FONT),
-    ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
-]
-
-
-def _p(text: str | None, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text or ""), style)
-
-
-def _letterhead(institution: str, address: str | None, logo: str | None, st: dict) -> list:
-    lines: list[Any] = [_p(institution.upper(), st["letter"])]
-    if address:
-        lines.append(_p(address, st["address"]))
-    if logo and Path(logo).is_file():
-        head = Table(
-            [[Image(logo, width=18 * mm, height=18 * mm), lines]],
-            colWidths=[22 * mm, None],
-        )
-        head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-        lines = [head]
-    rule = Table([[""]], colWidths=["100%"], rowHeights=[1.5 * mm])
-    rule.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 1.5, colors.black)]))
-    return [*lines, rule, Spacer(1, 4 * mm)]
-
-
 def _heading(attendance: AttendanceList, st: dict) -> list:
     meta = [
-        ["Lokasi", ":", _p(attendance.site_name, st["meta"])],
-        ["Hari/tanggal", ":", _p(attendance.day, st["meta"])],
-        ["Waktu", ":", _p(attendance.time, st["meta"])],
+        ["Lokasi", ":", paragraph(attendance.site_name, st["meta"])],
+        ["Hari/tanggal", ":", paragraph(attendance.day, st["meta"])],
+        ["Waktu", ":", paragraph(attendance.time, st["meta"])],
     ]
     table = Table(meta, colWidths=[28 * mm, 4 * mm, None], hAlign="LEFT")
     table.setStyle(
@@ -100,8 +78,8 @@ def _heading(attendance: AttendanceList, st: dict) -> list:
         )
     )
     return [
-        _p("DAFTAR HADIR", st["title"]),
-        _p(attendance.meeting_title, st["subtitle"]),
+        paragraph("DAFTAR HADIR", st["title"]),
+        paragraph(attendance.meeting_title, st["subtitle"]),
         Spacer(1, 3 * mm),
         table,
         Spacer(1, 3 * mm),
@@ -109,11 +87,11 @@ def _heading(attendance: AttendanceList, st: dict) -> list:
 
 
 def _name_cell(row: Row, st: dict) -> list[Paragraph]:
-    cell = [_p(row.name, st["cell"])]
+    cell = [paragraph(row.name, st["cell"])]
     if row.stand_in:
-        cell.append(_p(row.stand_in, st["small"]))
+        cell.append(paragraph(row.stand_in, st["small"]))
     if row.is_walk_in:
-        cell.append(_p("(tanpa undangan)", st["small"]))
+        cell.append(paragraph("(tanpa undangan)", st["small"]))
     return cell
 
 
@@ -129,24 +107,26 @@ def _table(attendance: AttendanceList, st: dict, show_site: bool) -> Table:
     header = [*PDF_HEADER, SIGNATURE]
     if show_site:
         header.insert(3, "Lokasi")
-    data: list[list[Any]] = [[_p(h, st["head"]) for h in header]]
+    data: list[list[Any]] = [[paragraph(h, st["head"]) for h in header]]
     for row in attendance.rows:
         cells: list[Any] = [
             str(row.number),
             _name_cell(row, st),
-            _p(row.organization, st["cell"]),
-            _p(row.position, st["cell"]),
-            _p(row.category_label, st["cell"]),
+            paragraph(row.organization, st["cell"]),
+            paragraph(row.position, st["cell"]),
+            paragraph(row.category_label, st["cell"]),
             row.gender_short,
             row.time_in,
             row.time_out or "",
             _signature(row.number),
         ]
         if show_site:
-            cells.insert(3, _p(row.site_name, st["cell"]))
+            cells.insert(3, paragraph(row.site_name, st["cell"]))
         data.append(cells)
     if not attendance.rows:
-        data.append(["", _p("Belum ada peserta yang tercatat hadir.", st["cell"])] + [""] * 7)
+        data.append(
+            ["", paragraph("Belum ada peserta yang tercatat hadir.", st["cell"])] + [""] * 7
+        )
     widths = [9, 48, 48, 40, 27, 11, 20, 20, 44]
     if show_site:
         widths = [9, 43, 40, 26, 34, 24, 11, 19, 19, 42]
@@ -167,7 +147,7 @@ def _table(attendance: AttendanceList, st: dict, show_site: bool) -> Table:
 
 
 def _totals(title: str, t: Totals, st: dict) -> KeepTogether:
-    rows = [[_p("Uraian", st["head"]), _p("Jumlah", st["head"])]]
+    rows = [[paragraph("Uraian", st["head"]), paragraph("Jumlah", st["head"])]]
     rows += [[label, str(n)] for label, n in totals_rows(t) if label]
     table = Table(rows, colWidths=[70 * mm, 20 * mm], hAlign="LEFT")
     table.setStyle(
@@ -179,7 +159,9 @@ def _totals(title: str, t: Totals, st: dict) -> KeepTogether:
             ]
         )
     )
-    return KeepTogether([Spacer(1, 5 * mm), _p(title, st["recap"]), Spacer(1, 2 * mm), table])
+    return KeepTogether(
+        [Spacer(1, 5 * mm), paragraph(title, st["recap"]), Spacer(1, 2 * mm), table]
+    )
 
 
 def to_pdf(
@@ -199,7 +181,7 @@ def to_pdf(
     for i, attendance in enumerate(parts):
         if i:
             story.append(PageBreak())
-        story += _letterhead(institution, address, logo, st)
+        story += letterhead(institution, address, logo)
         story += _heading(attendance, st)
         story.append(_table(attendance, st, show_site=attendance.combined))
         story.append(_totals("Rekapitulasi", attendance.totals, st))

@@ -1,4 +1,8 @@
-"""The PDF toolkit every document shares: the embedded Unicode font and a paged canvas.
+"""The PDF toolkit every document shares: the font, the letterhead, ruled tables, a paged canvas.
+
+Letterhead: the attendance list (``checkin.list_pdf``, landscape) and the formal documents
+(``documents.pdf``, portrait) are one institution's paperwork, so they open with the same
+kop surat drawn by one function (:func:`letterhead`), at the same sizes whatever the page.
 
 Font: a Unicode TrueType font is embedded so accented names and apostrophes render
 ("Théo Rumbekwan", "Ni Luh Putu Ayu D'Souza"). DejaVu Sans is used when the system has it
@@ -11,11 +15,15 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table, TableStyle
 
 FONT = "MeetcoordSans"
 FONT_BOLD = "MeetcoordSans-Bold"
@@ -42,6 +50,77 @@ def register_fonts() -> None:
         pdfmetrics.registerFont(TTFont(FONT, str(regular)))
         pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold)))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD)
+
+
+def text_style(
+    name: str, size: float, *, bold: bool = False, align: int = 0, leading: float = 1.3
+) -> ParagraphStyle:
+    """A paragraph style in the embedded font; ``leading`` is a multiple of the size."""
+    return ParagraphStyle(
+        name,
+        fontName=FONT_BOLD if bold else FONT,
+        fontSize=size,
+        leading=size * leading,
+        alignment=align,
+    )
+
+
+def paragraph(text: str | None, style: ParagraphStyle) -> Paragraph:
+    """Escaped text (a name may hold ``<`` or ``&``); line breaks in notes are kept.
+
+    The font is registered here because a paragraph resolves its font when it is made,
+    before the document is built.
+    """
+    register_fonts()
+    return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
+
+
+# A ruled table with its header row shaded: the attendance list's and the documents'.
+GRID = [
+    ("FONTNAME", (0, 0), (-1, -1), FONT),
+    ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+    ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+]
+
+# --- the letterhead (kop surat) ------------------------------------------------------------
+
+LETTERHEAD_NAME_SIZE = 14.0  # the institution's name, bold capitals
+LETTERHEAD_ADDRESS_SIZE = 9.0
+LETTERHEAD_LOGO = 20 * mm  # the logo's side, left of the name
+LETTERHEAD_RULE = 2.0  # points: the heavy rule under it
+LETTERHEAD_STYLES = {
+    "institution": text_style("letterhead-institution", LETTERHEAD_NAME_SIZE, bold=True, align=1),
+    "address": text_style("letterhead-address", LETTERHEAD_ADDRESS_SIZE, align=1),
+}
+
+
+def letterhead(institution: str, address: str | None = None, logo: str | None = None) -> list[Any]:
+    """The institution's name in capitals, its address, its logo, a heavy rule: flowables.
+
+    Every PDF an institution issues opens with this, at these sizes on a portrait letter
+    and a landscape list alike, so a daftar hadir and the minutes it is attached to read
+    as one office's paperwork. A logo file that is missing is left out: it must not stop
+    a document.
+    """
+    lines: list[Any] = [paragraph(institution.upper(), LETTERHEAD_STYLES["institution"])]
+    if address:
+        lines.append(paragraph(address, LETTERHEAD_STYLES["address"]))
+    block: list[Flowable] = lines
+    if logo and Path(logo).is_file():
+        head = Table(
+            [[Image(logo, width=LETTERHEAD_LOGO, height=LETTERHEAD_LOGO), lines]],
+            colWidths=[LETTERHEAD_LOGO + 4 * mm, None],
+        )
+        head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        block = [head]
+    rule = Table([[""]], colWidths=["100%"], rowHeights=[1.5 * mm])
+    rule.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), LETTERHEAD_RULE, colors.black)]))
+    return [*block, rule, Spacer(1, 5 * mm)]
+
+
+# --- pages ----------------------------------------------------------------------------------
 
 
 class PagedCanvas(Canvas):

@@ -178,7 +178,7 @@ def mail_address(name: str, raw: str) -> str:
 
 
 def ca_passphrase(name: str, raw: str) -> str:
-    """The signing CA's key passphrase (minutes.ca); short ones fall to a guessing attack."""
+    """The signing CA's key passphrase (documents.signing.ca); short ones fall to guessing."""
     value = raw.strip()
     if value and len(value) < 12:
         raise ConfigError(f"{name}: must be at least 12 characters long")

@@ -2,7 +2,7 @@
 
 It is also the background worker for the features' jobs: after each mail pass it runs
 every :class:`WorkerJob` that ``create_app`` registered (today: rendering frozen documents
-waiting for their PDF, ``minutes.jobs``), so a request or a socket handler never renders.
+waiting for their PDF, ``documents.jobs``), so a request or a socket handler never renders.
 Core offers the mechanism and knows no job by name (DESIGN §3).
 
 Rules, and why:

@@ -29,12 +29,12 @@ from meetcoord.checkin.offline import upload_offline
 from meetcoord.core.timezones import get_zone
 from meetcoord.demo.meetings import forum_meeting, invitation_with
 from meetcoord.directory.models import Forum, Organization
+from meetcoord.documents import workflow
+from meetcoord.documents.models import Document, DocumentKind
 from meetcoord.extensions import db
 from meetcoord.live import decisions
 from meetcoord.live import services as live
 from meetcoord.meetings.models import InviteeRole, Meeting
-from meetcoord.minutes import workflow
-from meetcoord.minutes.models import Document, DocumentKind
 
 __all__ = [
     "SECRETARIAT_EMAIL",

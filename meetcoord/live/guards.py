@@ -12,10 +12,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from meetcoord.core.errors import Conflict
+from meetcoord.documents import room as room_record
 from meetcoord.live.log import Command
 from meetcoord.live.models import RoomState
 from meetcoord.meetings.models import MeetingStatus
-from meetcoord.minutes import room as room_record
 
 CANCELLED = _l("Rapat ini dibatalkan.")
 STATE_MESSAGES = {

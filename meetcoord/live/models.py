@@ -50,7 +50,7 @@ class Withdrawable:
     """A record the chair or the minute-taker withdrew: kept, struck through, with why.
 
     A withdrawn decision or action is left out of the minutes' decisions and actions and
-    listed, with its reason, among what was withdrawn (``minutes.sources``); the event log
+    listed, with its reason, among what was withdrawn (``documents.sources``); the event log
     keeps who withdrew it and when.
     """
 

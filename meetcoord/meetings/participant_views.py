@@ -79,8 +79,8 @@ def _page(
         )
     rsvp_form.set_sites(meeting)
     from meetcoord.checkin import kiosk_views
-    from meetcoord.minutes.rules import documents_for
-    from meetcoord.minutes.views_support import KIND_LABELS, STATUS_LABELS
+    from meetcoord.documents.rules import documents_for
+    from meetcoord.documents.views_support import KIND_LABELS, STATUS_LABELS
 
     return render_template(
         "participant/invitation.html",

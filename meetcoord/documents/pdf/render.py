@@ -1,0 +1,258 @@
+"""The minutes (notulen) as a PDF in the formal Indonesian layout (reportlab platypus).
+
+Layout, top to bottom: letterhead (institution, address, rule line), "NOTULEN RAPAT", the
+meeting block (hari/tanggal, waktu per site with zone, tempat, pimpinan rapat, notulis,
+peserta), attendance summary, agenda, discussion notes per item, decisions (kesepakatan)
+with tallies, the follow-up table (RTL), the signature blocks and, as an appendix, the
+attendance list. Every page carries "Halaman x dari y" and a small QR to the verification
+URL with the URL in small print, so a printed page can be checked on its own.
+
+The signature blocks are left blank: signing (``meetcoord.documents.signing.signing``) adds visible
+stamps later, so the renderer reports where the blank boxes landed (0-based page and a
+PDF-space box, as ``SignerSpec`` takes them). The font is the same embedded Unicode font
+as the attendance list (``core.pdf.register_fonts``), so "Ama' Lede" and "José"
+render. Labels are plain Indonesian: the minutes are a formal Indonesian document.
+
+The footer, styles and signature areas live in ``documents.pdf.layout``, shared with the
+agreement record, the addendum and the invitation letter; the letterhead is the whole PDF
+toolkit's (``core.pdf.letterhead``), the attendance list's too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
+
+from meetcoord.core.pdf import FONT, FONT_BOLD, letterhead
+from meetcoord.documents.pdf.compose import DecisionLine, MinutesDocument
+from meetcoord.documents.pdf.layout import (
+    SIGNATURE_SIZE,
+    RenderedDocument,
+    RenderedMinutes,
+    SignatureBox,
+    build_pdf,
+    qr_image,
+    signature_block,
+)
+from meetcoord.documents.pdf.layout import grid as _grid
+from meetcoord.documents.pdf.layout import para as _p
+
+__all__ = [
+    "CHAIR",
+    "MINUTE_TAKER",
+    "SIGNATURE_SIZE",
+    "RenderedDocument",
+    "RenderedMinutes",
+    "SignatureBox",
+    "qr_image",
+    "render_minutes",
+    "render_minutes_pdf",
+]
+
+CHAIR = "chair"
+MINUTE_TAKER = "minute_taker"
+GENDER_HEAD = {"male": "L", "female": "P", "unknown": "?"}
+
+
+def _meeting_block(doc: MinutesDocument) -> list[Any]:
+    times = "\n".join(f"{s.time} ({s.name})" for s in doc.sites) or "-"
+    places = "\n".join(f"{s.name}, {s.address}" if s.address else s.name for s in doc.sites)
+    rows = [
+        ("Hari/tanggal", doc.day),
+        ("Waktu", times),
+        ("Tempat/lokasi", places or "-"),
+        ("Jenis rapat", doc.kind_label),
+        ("Pimpinan rapat", doc.chair),
+        ("Notulis", doc.minute_taker),
+        ("Peserta", doc.participants),
+    ]
+    table = Table(
+        [[_p(k), ":", _p(v)] for k, v in rows], colWidths=[35 * mm, 4 * mm, None], hAlign="LEFT"
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    out: list[Any] = [
+        _p(doc.heading, "title"),
+        _p(doc.title, "subtitle"),
+        Spacer(1, 5 * mm),
+        table,
+    ]
+    if doc.purpose:
+        out += [Spacer(1, 2 * mm), _p("Maksud dan tujuan:", "section"), _p(doc.purpose)]
+    return out
+
+
+def _attendance_summary(doc: MinutesDocument) -> list[Any]:
+    if not doc.attendance:
+        return []
+    cats = doc.categories
+    head = ["Lokasi", *cats, "L", "P", "?", "Jumlah"]
+    rows: list[list[Any]] = [[_p(h, "head") for h in head]]
+    for a in doc.attendance:
+        rows.append(
+            [
+                _p(a.site, "cell"),
+                *[str(a.by_category.get(c, 0)) for c in cats],
+                *[str(a.by_gender.get(g, 0)) for g in GENDER_HEAD],
+                str(a.total),
+            ]
+        )
+    t = doc.totals
+    rows.append(
+        [
+            _p("Jumlah", "head"),
+            *[str(t.by_category.get(c, 0)) for c in cats],
+            *[str(t.by_gender.get(g, 0)) for g in GENDER_HEAD],
+            str(t.total),
+        ]
+    )
+    each = (174 - 40 - 4 * 12) / max(len(cats), 1)  # site, categories, L, P, ?, Jumlah
+    extra = [("ALIGN", (1, 1), (-1, -1), "RIGHT"), ("FONTNAME", (0, -1), (-1, -1), FONT_BOLD)]
+    table = _grid(rows, [40, *[each] * len(cats), 12, 12, 12, 12], extra)
+    return [Spacer(1, 4 * mm), _p("Rekapitulasi kehadiran", "section"), table]
+
+
+def _agenda(doc: MinutesDocument) -> list[Any]:
+    if not doc.agenda:
+        return []
+    out: list[Any] = [Spacer(1, 4 * mm), _p("Agenda", "section")]
+    for item in doc.agenda:
+        by = f" — {item.presenter}" if item.presenter else ""
+        out.append(_p(f"{item.number}. {item.title}{by}"))
+    out += [Spacer(1, 4 * mm), _p("Pembahasan", "section")]
+    for item in doc.agenda:
+        out.append(Spacer(1, 1.5 * mm))
+        out.append(_p(f"{item.number}. {item.title}", "section"))
+        out.append(_p(item.notes or "Tidak ada catatan."))
+    return out
+
+
+def _tally_table(d: DecisionLine) -> Table:
+    rows: list[list[Any]] = [[_p(h, "head") for h in ("Lokasi", "Setuju", "Tidak", "Abstain")]]
+    for t in [*d.tallies, *([d.total] if d.total else [])]:
+        rows.append(
+            [_p(t.site, "cell"), str(t.votes_for), str(t.votes_against), str(t.abstentions)]
+        )
+    extra = [("ALIGN", (1, 1), (-1, -1), "RIGHT"), ("FONTNAME", (0, -1), (-1, -1), FONT_BOLD)]
+    return _grid(rows, [70, 22, 22, 22], extra)
+
+
+def _decisions(doc: MinutesDocument) -> list[Any]:
+    if not doc.decisions:
+        return []
+    out: list[Any] = [Spacer(1, 4 * mm), _p("Kesepakatan", "section")]
+    for d in doc.decisions:
+        under = f" (agenda: {d.agenda_title})" if d.agenda_title else ""
+        part: list[Any] = [Spacer(1, 1.5 * mm), _p(f"{d.number}. {d.text}")]
+        part.append(_p(f"Sifat: {d.kind_label}{under}", "cell"))
+        if d.tallies:
+            part += [Spacer(1, 1 * mm), _tally_table(d)]
+        out.append(KeepTogether(part))
+    return out
+
+
+def _actions(doc: MinutesDocument) -> list[Any]:
+    head = ["No", "Rencana tindak lanjut", "Penanggung jawab (OPD)", "Lokus", "Tenggat"]
+    rows: list[list[Any]] = [[_p(h, "head") for h in head]]
+    for a in doc.actions:
+        rows.append(
+            [str(a.number), _p(a.title, "cell"), _p(a.agency, "cell"), _p(a.locus, "cell"), a.due]
+        )
+    if not doc.actions:
+        rows.append(["", _p("Tidak ada rencana tindak lanjut.", "cell"), "", "", ""])
+    table = _grid(rows, [10, 62, 48, 30, 24], [("ALIGN", (0, 1), (0, -1), "CENTER")])
+    return [Spacer(1, 4 * mm), _p("Rencana tindak lanjut", "section"), table]
+
+
+def _withdrawn(doc: MinutesDocument) -> list[Any]:
+    """What the chair or the minute-taker withdrew, with why: on record, not in force."""
+    if not doc.withdrawn:
+        return []
+    out: list[Any] = [
+        Spacer(1, 4 * mm),
+        _p("Kesepakatan dan tindak lanjut yang dicabut", "section"),
+    ]
+    for w in doc.withdrawn:
+        part: list[Any] = [Spacer(1, 1.5 * mm), _p(w.heading, "cell"), _p(w.text)]
+        part.append(_p(f"Alasan: {w.reason}", "cell"))
+        out.append(KeepTogether(part))
+    return out
+
+
+def _signatures(doc: MinutesDocument) -> Any:
+    """Chair on the right, minute-taker on the left, as on printed minutes."""
+    table = Table(
+        [
+            [
+                signature_block(["Notulis,"], doc.minute_taker, MINUTE_TAKER, name_style="center"),
+                signature_block(["Pimpinan rapat,"], doc.chair, CHAIR, name_style="center"),
+            ]
+        ],
+        colWidths=[87 * mm, 87 * mm],
+    )
+    table.setStyle(
+        TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    )
+    return KeepTogether([Spacer(1, 8 * mm), _p(doc.day, "center"), Spacer(1, 2 * mm), table])
+
+
+def _appendix(doc: MinutesDocument) -> list[Any]:
+    head = ["No", "Nama", "Instansi / jabatan", "Lokasi", "L/P", "Kategori", "Jam hadir"]
+    rows: list[list[Any]] = [[_p(h, "head") for h in head]]
+    for n, a in enumerate(doc.attendees, start=1):
+        name = [_p(a.name, "cell")] + ([_p(a.stand_in, "cell")] if a.stand_in else [])
+        org = ", ".join(x for x in (a.organization, a.position) if x)
+        rows.append(
+            [
+                str(n),
+                name,
+                _p(org, "cell"),
+                _p(a.site, "cell"),
+                a.gender_short,
+                _p(a.category, "cell"),
+                a.time_in,
+            ]
+        )
+    if not doc.attendees:
+        rows.append(["", _p("Belum ada peserta yang tercatat hadir.", "cell"), "", "", "", "", ""])
+    table = _grid(rows, [9, 40, 45, 30, 9, 22, 19], [("ALIGN", (0, 1), (0, -1), "CENTER")])
+    return [
+        PageBreak(),
+        _p("Lampiran: Daftar hadir", "title"),
+        _p(doc.title, "subtitle"),
+        Spacer(1, 4 * mm),
+        table,
+    ]
+
+
+def render_minutes(doc: MinutesDocument, *, verify_url: str) -> RenderedMinutes:
+    """The PDF, its page count and where the blank signature boxes are."""
+    story: list[Any] = [
+        *letterhead(doc.institution, doc.address, doc.logo),
+        *_meeting_block(doc),
+        *_attendance_summary(doc),
+        *_agenda(doc),
+        *_decisions(doc),
+        *_actions(doc),
+        *_withdrawn(doc),
+        _signatures(doc),
+        *_appendix(doc),
+    ]
+    return build_pdf(
+        story, title=f"Notulen — {doc.title}", author=doc.institution, verify_url=verify_url
+    )
+
+
+def render_minutes_pdf(doc: MinutesDocument, *, verify_url: str) -> bytes:
+    """Just the bytes; ``render_minutes`` also tells the signing step where to stamp."""
+    return render_minutes(doc, verify_url=verify_url).pdf

@@ -1,0 +1,202 @@
+"""Reading a meeting from the database into the minutes' snapshot (``MinutesData``).
+
+This is the only part of the minutes that touches the database: it gathers the meeting,
+its sites, the live room's decisions, tallies and notes, the follow-up actions and the
+attendance, and hands ``compose_minutes`` plain values. Attendance comes from
+``checkin.lists`` (the same rows and totals as the daftar hadir), so the minutes and the
+attendance list can never disagree. Settings (institution name, address, logo) come from
+the app's config unless the caller passes them, e.g. from a stored snapshot.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from meetcoord.access.institutions import letterhead_for
+from meetcoord.actions.models import Action
+from meetcoord.checkin.counts import document_note
+from meetcoord.checkin.lists import CATEGORY_ID, ONLINE, AttendanceList, attendance_lists
+from meetcoord.directory.models import StakeholderCategory
+from meetcoord.documents.pdf.compose import (
+    ActionData,
+    AgendaData,
+    AttendeeData,
+    DecisionData,
+    MinutesData,
+    SiteAttendance,
+    SiteData,
+    TallyData,
+    WithdrawnData,
+)
+from meetcoord.extensions import db
+from meetcoord.live.models import Decision, DecisionTally, ItemNote
+from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingSite
+from meetcoord.meetings.zones import host_zone
+
+
+def _role_name(meeting: Meeting, role: InviteeRole) -> str | None:
+    """The (first) invitee with ``role``; "Nama (Jabatan)" when the position is known."""
+    found: Invitation | None = next(
+        (i for i in meeting.invitations if i.role == role and i.withdrawn_at is None), None
+    )
+    if found is None:
+        return None
+    person = found.person
+    return f"{person.name} ({person.position})" if person.position else person.name
+
+
+def _site_data(site: MeetingSite) -> SiteData:
+    venue = site.venue
+    address = ", ".join(x for x in (venue.address, venue.city) if x) or None
+    return SiteData(venue.name, venue.timezone, address)
+
+
+def _summary(part: AttendanceList) -> SiteAttendance:
+    t = part.totals
+    by_category = {
+        CATEGORY_ID[StakeholderCategory(key)]: n for key, n in t.by_category.items() if n
+    }
+    return SiteAttendance(part.site_name, t.total, by_category, dict(t.by_gender))
+
+
+def _tally_site(tally: DecisionTally) -> str:
+    return tally.site.venue.name if tally.site is not None else ONLINE
+
+
+def _decisions(meeting: Meeting, numbers: dict[int, int]) -> list[DecisionData]:
+    rows = db.session.scalars(
+        select(Decision)
+        .where(Decision.meeting_id == meeting.id, Decision.withdrawn_at.is_(None))
+        .options(
+            selectinload(Decision.tallies)
+            .selectinload(DecisionTally.site)
+            .selectinload(MeetingSite.venue)
+        )
+        .order_by(Decision.number)
+    )
+    return [
+        DecisionData(
+            d.number,
+            d.text,
+            d.kind.value,
+            numbers.get(d.agenda_item_id) if d.agenda_item_id else None,
+            [
+                TallyData(_tally_site(t), t.votes_for, t.votes_against, t.abstentions)
+                for t in d.tallies
+            ],
+        )
+        for d in rows
+    ]
+
+
+def _actions(meeting: Meeting, decision_numbers: dict[int, int]) -> list[ActionData]:
+    rows = db.session.scalars(
+        select(Action)
+        .where(Action.meeting_id == meeting.id, Action.withdrawn_at.is_(None))
+        .options(selectinload(Action.organization), selectinload(Action.person))
+        .order_by(Action.id)
+    )
+    return [
+        ActionData(
+            a.title,
+            a.organization.name,
+            a.person.name if a.person else None,
+            a.locus,
+            a.due_on,
+            decision_numbers.get(a.decision_id) if a.decision_id else None,
+        )
+        for a in rows
+    ]
+
+
+def _withdrawn(meeting: Meeting) -> list[WithdrawnData]:
+    """Withdrawn decisions (by number), then withdrawn actions, each with its reason."""
+    decisions = db.session.scalars(
+        select(Decision)
+        .where(Decision.meeting_id == meeting.id, Decision.withdrawn_at.is_not(None))
+        .order_by(Decision.number)
+    )
+    actions = db.session.scalars(
+        select(Action)
+        .where(Action.meeting_id == meeting.id, Action.withdrawn_at.is_not(None))
+        .options(selectinload(Action.organization))
+        .order_by(Action.id)
+    )
+    rows: list[tuple[str, Decision | Action, str, dict[str, Any]]] = [
+        *(("decision", d, d.text, {"number": d.number}) for d in decisions),
+        *(("action", a, a.title, {"agency": a.organization.name}) for a in actions),
+    ]
+    return [
+        WithdrawnData(kind, text, r.withdrawn_reason or "", r.withdrawn_by or "", at, **extra)
+        for kind, r, text, extra in rows
+        if (at := r.withdrawn_at) is not None
+    ]
+
+
+def minutes_data(
+    meeting: Meeting,
+    *,
+    institution: str | None = None,
+    address: str | None = None,
+    logo: str | None = None,
+) -> MinutesData:
+    """The snapshot of ``meeting`` the minutes are composed from, on its institution's
+    letterhead unless one is given."""
+    head = letterhead_for(meeting)
+    lists = attendance_lists(meeting)
+    items = list(meeting.agenda)
+    numbers = {item.id: n for n, item in enumerate(items, start=1)}
+    notes = {
+        note.agenda_item_id: note.text
+        for note in db.session.scalars(
+            select(ItemNote).where(ItemNote.agenda_item_id.in_(list(numbers)))
+        )
+    }
+    decisions = _decisions(meeting, numbers)
+    decision_ids = dict(
+        db.session.execute(
+            select(Decision.id, Decision.number).where(Decision.meeting_id == meeting.id)
+        ).all()
+    )
+    sites = [_site_data(site) for site in meeting.sites]
+    if lists.online.rows:
+        sites.append(SiteData(ONLINE, host_zone(meeting), meeting.online_url, online=True))
+    return MinutesData(
+        institution=institution or head.name,
+        address=address if address is not None else head.address,
+        logo=logo if logo is not None else head.logo,
+        title=meeting.title,
+        kind=meeting.kind.value,
+        start_at=meeting.start_at,
+        end_at=meeting.end_at,
+        host_zone=host_zone(meeting),
+        sites=sites,
+        purpose=meeting.purpose,
+        chair=_role_name(meeting, InviteeRole.CHAIR),
+        minute_taker=_role_name(meeting, InviteeRole.MINUTE_TAKER),
+        attendance=[_summary(part) for part in lists.sites],
+        quorum=document_note(meeting),
+        agenda=[
+            AgendaData(numbers[item.id], item.title, item.presenter, notes.get(item.id, ""))
+            for item in items
+        ],
+        decisions=decisions,
+        actions=_actions(meeting, decision_ids),
+        withdrawn=_withdrawn(meeting),
+        attendees=[
+            AttendeeData(
+                name=row.name,
+                organization=row.organization,
+                position=row.position,
+                site=row.site_name,
+                time_in=row.time_in,
+                gender_short=row.gender_short,
+                category=row.category_label,
+                stand_in=row.stand_in,
+            )
+            for row in lists.combined.rows
+        ],
+    )

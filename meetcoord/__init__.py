@@ -127,12 +127,11 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.core.outbox_views import bp as outbox_bp
     from meetcoord.core.views import bp as core_bp
     from meetcoord.directory.views import bp as directory_bp
-    from meetcoord.documents.personal_views import bp as personal_documents_bp
     from meetcoord.documents.verify.views import bp as verify_bp
     from meetcoord.documents.views import bp as documents_bp
     from meetcoord.live.views import bp as live_bp
-    from meetcoord.meetings.participant_views import bp as participant_bp
     from meetcoord.meetings.views import bp as meetings_bp
+    from meetcoord.portal.pages import bp as portal_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -141,15 +140,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(outbox_bp)
-    app.register_blueprint(participant_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(selfcheckin_bp)
     app.register_blueprint(desk_bp)
     app.register_blueprint(live_bp)
     app.register_blueprint(documents_bp)
-    app.register_blueprint(personal_documents_bp)
     app.register_blueprint(verify_bp)
+    app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
     _register_api(app)
 
 
@@ -164,10 +162,9 @@ def _register_api(app: Flask) -> None:
         from meetcoord.checkin.api import blueprints as checkin_blueprints
         from meetcoord.directory.api import blueprints as directory_blueprints
         from meetcoord.documents.api import blueprints as document_blueprints
-        from meetcoord.documents.api import public_blueprints as public_document_blueprints
         from meetcoord.documents.verify.api import verify_blp
         from meetcoord.meetings.api import blueprints as meeting_blueprints
-        from meetcoord.meetings.api_participant import participant_blp
+        from meetcoord.portal.api import blp as portal_blp
 
         for blp in [
             *account_blueprints,
@@ -178,7 +175,7 @@ def _register_api(app: Flask) -> None:
             *document_blueprints,
         ]:
             register_api_blueprint(blp)
-        for blp in [participant_blp, *public_document_blueprints, verify_blp]:
+        for blp in [portal_blp, verify_blp]:
             register_public_api_blueprint(blp)
 
 

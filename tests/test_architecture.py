@@ -46,6 +46,10 @@ NAMED_FEATURES = frozenset(
 )
 # What the bottom layers may import: core itself, the unbound extensions, the settings.
 LOW = ("meetcoord.core", "meetcoord.extensions", "meetcoord.config")
+# The top: create_app (the only registry) and the command line, then the participant
+# portal, the highest feature layer: it composes the features, and none of them knows it.
+TOP = ("meetcoord", "meetcoord.cli")
+PORTAL = "meetcoord.portal"
 
 
 def _top_package(module: str) -> str | None:
@@ -71,6 +75,14 @@ def core_to_feature(graph: ImportGraph) -> list[Edge]:
     return graph.imports_from_into(
         lambda source: _in(source, "meetcoord.core"),
         lambda target: _top_package(target) in features,
+    )
+
+
+def into_portal(graph: ImportGraph) -> list[Edge]:
+    """Imports of the portal from anything but itself and the top (an upward import)."""
+    return graph.imports_from_into(
+        lambda source: source not in TOP and not _in(source, PORTAL),
+        lambda target: _in(target, PORTAL),
     )
 
 
@@ -194,6 +206,27 @@ def test_checker_sees_string_imports_and_layer_rules_count_type_checking() -> No
     assert "newfeature" in feature_packages(synthetic)  # found, though no list names it
 
 
+def test_checker_finds_a_feature_reaching_up_into_the_portal() -> None:
+    synthetic = graph_from_sources(
+        {
+            "meetcoord/__init__.py": "def create_app():\n    from meetcoord.portal import pages\n",
+            "meetcoord/cli.py": "import meetcoord.portal.links\n",
+            "meetcoord/portal/__init__.py": "",
+            "meetcoord/portal/pages.py": "from meetcoord.portal import links\n",
+            "meetcoord/portal/links.py": "from meetcoord.live import views\n",
+            "meetcoord/live/__init__.py": "",
+            "meetcoord/live/views.py": (
+                "from typing import TYPE_CHECKING\n"
+                "if TYPE_CHECKING:\n"
+                "    from meetcoord.portal.links import holder\n"
+            ),
+        }
+    )
+    assert [str(e) for e in into_portal(synthetic)] == [
+        "meetcoord.live.views:3 -> meetcoord.portal.links (TYPE_CHECKING)"
+    ]
+
+
 # --- the real tree ------------------------------------------------------------------------
 
 
@@ -234,6 +267,14 @@ def test_api_base_registers_no_feature(graph: ImportGraph) -> None:
         lambda target: not _in(target, "meetcoord.api", *LOW),
     )
     assert not found, "api/ imports a feature (register it in create_app):\n" + _listing(found)
+
+
+def test_nothing_below_the_portal_imports_it(graph: ImportGraph) -> None:
+    """The portal sits above the features it composes (DESIGN §3): a feature, access or
+    core that imported it would run the layers upwards; create_app registers it."""
+    assert PORTAL in graph.packages
+    found = into_portal(graph)
+    assert not found, "imports up into the portal:\n" + _listing(found)
 
 
 @pytest.mark.parametrize("module", ["meetcoord.extensions", "meetcoord.config"])

@@ -47,7 +47,8 @@ ELSEWHERE: dict[str, Permission] = {
 
 
 def requires(permission: Permission) -> Callable[[F], F]:
-    """Declare the permission a view or an API method needs (the gate enforces it)."""
+    """Declare the permission a view, an API method or a whole ``MethodView`` class (for
+    each of its methods) needs; the gate enforces it."""
 
     def declare(view: F) -> F:
         setattr(view, ATTRIBUTE, permission)
@@ -71,7 +72,7 @@ def declared(app: Flask, endpoint: str | None, method: str) -> Permission | None
         handler = getattr(view_class, method.lower(), None)
         if handler is None and method == "HEAD":
             handler = getattr(view_class, "get", None)
-        found = getattr(handler, ATTRIBUTE, None)
+        found = getattr(handler, ATTRIBUTE, None) or getattr(view_class, ATTRIBUTE, None)
     return found  # type: ignore[no-any-return]
 
 

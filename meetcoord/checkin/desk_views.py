@@ -1,11 +1,12 @@
 """The registration desk at a site: scan personal credentials, online or offline.
 
 Staff sign in as usual; a site coordinator opens ``/i/<token>/desk/<site-code>`` from the
-personal page, which puts their invitation in the (signed) session and sends them to the
-desk. Every request re-checks the actor's ``Permission.CHECKIN_OPERATE``, so withdrawing
-the coordinator's invitation closes their desk at once. The page keeps a bundle (the
-meeting's public key, the invitees and the revocation list) so it can verify credentials
-while the connection is down, queue the scans in IndexedDB and upload them when it returns.
+personal page (``portal.views.desk_entry``), which puts their invitation in the (signed)
+session and sends them to the desk. Every request re-checks the actor's
+``Permission.CHECKIN_OPERATE``, so withdrawing the coordinator's invitation closes their
+desk at once. The page keeps a bundle (the meeting's public key, the invitees and the
+revocation list) so it can verify credentials while the connection is down, queue the scans
+in IndexedDB and upload them when it returns.
 
 The JSON endpoints are the API's check-in (``checkin.api``) behind a session: the same
 schemas load the body, the same services answer, and every error is the same
@@ -46,10 +47,9 @@ from meetcoord.checkin.staff import checkout_credential
 from meetcoord.core.db import utcnow
 from meetcoord.core.problems import problem_json, unauthorized
 from meetcoord.extensions import db
-from meetcoord.meetings import invitations, opening
+from meetcoord.meetings import opening
 from meetcoord.meetings.labels import INVITEE_ROLE_LABELS
 from meetcoord.meetings.models import Invitation, MeetingSite
-from meetcoord.meetings.personal_pages import PRIVATE_HEADERS, personal_limit
 
 bp = Blueprint("desk", __name__)
 
@@ -109,21 +109,6 @@ def coordinator_sites(invitation: Invitation) -> list[MeetingSite]:
 
 
 # --- pages ------------------------------------------------------------------------------
-
-
-@bp.get("/i/<token>/desk/<code>")
-@requires(Permission.LINK)
-@personal_limit
-def coordinator_entry(token: str, code: str) -> Response:
-    """A coordinator's personal link opens their site's desk (and only theirs)."""
-    invitation = invitations.invitation_by_token(token)
-    site = _site(code)
-    # Another meeting's link finds no such desk; a participant of this one is refused.
-    permissions.require(Actor(invitation=invitation), Permission.CHECKIN_OPERATE, site=site)
-    session[SESSION_KEY] = invitation.id
-    response = redirect(url_for("desk.desk_page", code=site.code))
-    response.headers.update(PRIVATE_HEADERS)  # the token is in this URL
-    return response
 
 
 @bp.get("/desk/<code>")

@@ -1,16 +1,17 @@
-"""The browser remembers its personal links: cookie ``mc_links`` (signed, HttpOnly, Lax).
+"""The personal links a browser holds: cookie ``mc_links``, its format and its reading.
 
-Visiting ``/i/<token>`` adds the token; at the venue, scanning the kiosk QR then checks
-the participant in with one tap, and a site coordinator's kiosk page recognises them.
-The cookie is signed with the app secret (itsdangerous) so a browser cannot forge a list;
-the tokens inside are the participant's own links, which the browser already had.
+The participant portal writes it (``portal.links.remember``: visiting ``/i/<token>`` adds
+the token); here, below the portal, the kiosk, the projector and the live socket read it
+to recognise a participant or a site coordinator without a login. The cookie is signed
+with the app secret (itsdangerous) so a browser cannot forge a list; the tokens inside are
+the participant's own links, which the browser already had.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import Request, Response, current_app
+from flask import Request, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
@@ -20,7 +21,6 @@ from meetcoord.meetings.models import Invitation, Meeting
 
 COOKIE = "mc_links"
 MAX_LINKS = 10  # a busy official's recent meetings; the oldest drops off
-MAX_AGE = 60 * 60 * 24 * 60  # sixty days: from the invitation to the meeting and back
 
 
 def _serializer() -> URLSafeSerializer:
@@ -40,17 +40,9 @@ def tokens(request: Request) -> list[str]:
     return [t for t in value if isinstance(t, str) and 0 < len(t) <= 100][:MAX_LINKS]
 
 
-def remember(request: Request, response: Response, token: str) -> None:
-    """Put ``token`` first in the browser's list (called by the personal page)."""
-    kept = [token, *(t for t in tokens(request) if t != token)][:MAX_LINKS]
-    response.set_cookie(
-        COOKIE,
-        _serializer().dumps(kept),
-        max_age=MAX_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
-    )
+def signed(kept: list[str]) -> str:
+    """The cookie's value for the list ``kept`` (the portal decides what it holds)."""
+    return _serializer().dumps(kept[:MAX_LINKS])
 
 
 def invitations(request: Request) -> Iterator[Invitation]:

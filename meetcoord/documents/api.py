@@ -1,11 +1,11 @@
 """Documents as JSON under ``/api/v1``: minutes, addenda, agreements, invitation letters.
 
 Three doors, one set of services. Accounts (bearer token or session) work on a meeting's
-documents; a person without an account reads, comments, edits (the minute-taker) and
-signs through their personal link, whose token is the credential and which carries the
-participant API's rate limit and private headers; anyone may verify a file by its hash
-or by uploading it. Handlers parse, call the service the page calls, and show the
-document as this reader may see it: every rule and every message is the service's.
+documents here; a person without an account reads, comments, edits (the minute-taker) and
+signs through their personal link (``portal.api``, which shares the steps below); anyone
+may verify a file by its hash or by uploading it (``api_verify``). Handlers parse, call the
+service the page calls, and show the document as this reader may see it: every rule and
+every message is the service's.
 """
 
 from __future__ import annotations
@@ -23,24 +23,18 @@ from meetcoord.access.actors import Actor
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
-from meetcoord.core.errors import NotFound, ValidationError
+from meetcoord.core.errors import ValidationError
 from meetcoord.core.forms import current_actor
 from meetcoord.core.pagination import Page
-from meetcoord.core.uploads import body_limit
-from meetcoord.documents import agreements, invitation_letters, review, rules, steps, workflow
+from meetcoord.documents import agreements, invitation_letters, rules, steps, workflow
 from meetcoord.documents import schemas as s
 from meetcoord.documents.models import Document, DocumentKind
-from meetcoord.documents.signing import signatures
 from meetcoord.documents.views import pdf_response
-from meetcoord.meetings.invitations import invitation_by_token
 from meetcoord.meetings.models import Meeting
-from meetcoord.meetings.personal_pages import personal_limit, private_headers
 from meetcoord.meetings.services import get_meeting
 
 READ = (401, 404)
 WRITE = (400, 401, 403, 404, 409, 422)
-PERSONAL_READ = (404, 429)
-PERSONAL_WRITE = (400, 403, 404, 409, 422, 429)
 PUBLIC = [{}]  # OpenAPI: no security scheme; the token in the path is the secret
 LOCATION_HEADER = {
     "Location": {"description": "URL data yang baru dibuat.", "schema": {"type": "string"}}
@@ -55,17 +49,9 @@ blp = ApiBlueprint(
     __name__,
     description="Dokumen rapat: notulen, adendum, berita acara kesepakatan, surat undangan.",
 )
-personal_blp = s.MultipartBlueprint(
-    "personal_documents_api",
-    __name__,
-    url_prefix="/i",
-    description="Dokumen lewat tautan pribadi: baca, komentari, ubah (notulis), tanda tangani.",
-)
-personal_limit(personal_blp)  # one budget with the participant pages and API
-personal_blp.after_request(private_headers)
 
 
-# --- shared steps (both doors) -------------------------------------------------------------
+# --- shared steps (with the portal's door) ----------------------------------------------
 
 
 def _only(data: Mapping[str, Any], allowed: frozenset[str]) -> None:
@@ -245,176 +231,4 @@ class DocumentPdf(MethodView):
         return pdf_response(_document(id), args.get("revision"))
 
 
-# --- personal link --------------------------------------------------------------------------
-
-
-def _load(token: str, id: int) -> tuple[Actor, Document]:
-    """The link's holder and a document their personal page lists; else the same 404.
-
-    A draft is listed to its editors only, so another attendee cannot open it by its id.
-    """
-    invitation = invitation_by_token(token)
-    document = next((d for d in rules.documents_for(invitation) if d.id == id), None)
-    if document is None:
-        raise NotFound(NOT_FOUND)
-    return Actor(invitation=invitation), document
-
-
-def _show_personal(token: str, actor: Actor, document: Document) -> s.DocumentView:
-    def pdf_url(revision: int) -> str:
-        return url_for(
-            "personal_documents_api.PersonalPdf", token=token, id=document.id, revision=revision
-        )
-
-    return s.document_view(actor, document, pdf_url)
-
-
-@personal_blp.route("/<token>/documents")
-class PersonalDocuments(MethodView):
-    @requires(Permission.LINK)
-    @personal_blp.doc(
-        summary="Dokumen rapat saya", description="Draf hanya bagi notulis.", security=PUBLIC
-    )
-    @personal_blp.response(200, s.DocumentSummarySchema(many=True))
-    @problems(personal_blp, *PERSONAL_READ)
-    def get(self, token: str) -> list[Document]:
-        return rules.documents_for(invitation_by_token(token))
-
-
-@personal_blp.route("/<token>/documents/<int:id>")
-class PersonalDocument(MethodView):
-    @requires(Permission.LINK)
-    @personal_blp.doc(summary="Satu dokumen (tautan pribadi)", security=PUBLIC)
-    @personal_blp.response(200, s.DocumentSchema)
-    @problems(personal_blp, *PERSONAL_READ)
-    def get(self, token: str, id: int) -> s.DocumentView:
-        return _show_personal(token, *_load(token, id))
-
-    @requires(Permission.LINK)
-    @personal_blp.doc(
-        summary="Ubah notulen (notulis)",
-        description="Sama dengan PATCH /documents/{id}.",
-        security=PUBLIC,
-    )
-    @personal_blp.arguments(s.DocumentPatchSchema)
-    @personal_blp.response(200, s.DocumentSchema)
-    @problems(personal_blp, *PERSONAL_WRITE)
-    def patch(self, data: dict[str, Any], token: str, id: int) -> s.DocumentView:
-        actor, document = _load(token, id)
-        return _show_personal(token, actor, edit(actor, document, data))
-
-
-@personal_blp.route("/<token>/documents/<int:id>/circulate")
-class PersonalCirculate(MethodView):
-    @requires(Permission.LINK)
-    @personal_blp.doc(summary="Edarkan notulen (notulis)", security=PUBLIC)
-    @personal_blp.arguments(s.CirculateSchema)
-    @personal_blp.response(200, s.DocumentSchema)
-    @problems(personal_blp, *PERSONAL_WRITE)
-    def post(self, data: dict[str, Any], token: str, id: int) -> s.DocumentView:
-        actor, document = _load(token, id)
-        workflow.circulate(actor, document, data["deadline"])
-        return _show_personal(token, actor, document)
-
-
-@personal_blp.route("/<token>/documents/<int:id>/finalise")
-class PersonalFinalise(MethodView):
-    @requires(Permission.LINK)
-    @personal_blp.doc(summary="Finalkan notulen (notulis)", security=PUBLIC)
-    @personal_blp.arguments(s.FinaliseSchema)
-    @personal_blp.response(200, s.DocumentSchema)
-    @problems(personal_blp, *PERSONAL_WRITE)
-    def post(self, data: dict[str, Any], token: str, id: int) -> s.DocumentView:
-        actor, document = _load(token, id)
-        done = finalise(actor, document, data["version"], data.get("early_close"))
-        return _show_personal(token, actor, done)
-
-
-@personal_blp.route("/<token>/documents/<int:id>/comments")
-class PersonalComments(MethodView):
-    @requires(Permission.LINK)
-    @personal_blp.doc(
-        summary="Beri komentar", description="Selama notulen diedarkan.", security=PUBLIC
-    )
-    @personal_blp.arguments(s.NewCommentSchema)
-    @personal_blp.response(201, s.DocumentSchema)
-    @problems(personal_blp, *PERSONAL_WRITE)
-    def post(self, data: dict[str, Any], token: str, id: int) -> Any:
-        actor, document = _load(token, id)
-        workflow.add_comment(actor, document, data["body"], data.get("section"))
-        return _show_personal(token, actor, document), 201
-
-
-@personal_blp.route("/<token>/documents/<int:id>/no-comment")
-class PersonalNoComment(MethodView):
-    @requires(Permission.LINK)
-    @personal_blp.doc(
-        summary="Tidak ada tanggapan",
-        description="Menyatakan tidak ada komentar atas notulen yang diedarkan: tanggapan "
-        "yang dihitung bila notulen difinalkan sebelum batas komentar.",
-        security=PUBLIC,
-    )
-    @personal_blp.response(200, s.DocumentSchema)
-    @problems(personal_blp, 403, 404, 409, 429)
-    def post(self, token: str, id: int) -> s.DocumentView:
-        actor, document = _load(token, id)
-        review.no_comment(actor, document)
-        return _show_personal(token, actor, document)
-
-
-@personal_blp.route("/<token>/documents/<int:id>/sign-code")
-class PersonalSignCode(MethodView):
-    @requires(Permission.LINK)
-    @personal_blp.doc(
-        summary="Minta kode tanda tangan",
-        description="Kode sekali pakai (6 angka, 10 menit, 5 kali coba) dikirim ke alamat "
-        "surel penanda tangan saja, tidak pernah dalam jawaban ini. Permintaan baru membatalkan "
-        "kode sebelumnya; dibatasi per penanda tangan (429).",
-        security=PUBLIC,
-    )
-    @personal_blp.response(202, s.CodeSentSchema)
-    @problems(personal_blp, 403, 404, 409, 422, 429)
-    def post(self, token: str, id: int) -> Any:
-        actor, document = _load(token, id)
-        return signatures.request_code(actor, document.id)
-
-
-@personal_blp.route("/<token>/documents/<int:id>/sign")
-class PersonalSign(MethodView):
-    @requires(Permission.LINK)
-    @personal_blp.doc(
-        summary="Tanda tangani",
-        description="Sesuai urutan penanda tangan, dengan faktor kedua: `code` dari surel "
-        "(CA instansi menerbitkan sertifikat untuk tanda tangan ini) atau `certificate` "
-        "PKCS#12 Anda sendiri (tidak disimpan). Tautan saja tidak cukup.",
-        security=PUBLIC,
-    )
-    @body_limit(lambda _args: signatures.SIGN_BODY_MAX)  # refused unread: never spooled to disk
-    @personal_blp.arguments(s.SignSchema, location="multipart")
-    @personal_blp.response(200, s.DocumentSchema)
-    @problems(personal_blp, 400, 403, 404, 409, 413, 422, 429)
-    def post(self, data: dict[str, Any], token: str, id: int) -> s.DocumentView:
-        actor, document = _load(token, id)
-        upload = data.get("certificate")
-        if upload is not None:
-            pkcs12 = signatures.read_certificate(upload.stream)
-            passphrase = data.get("passphrase", "")
-            signed = signatures.sign(actor, document.id, pkcs12=pkcs12, passphrase=passphrase)
-        else:
-            signed = signatures.sign(actor, document.id, code=data.get("code"))
-        return _show_personal(token, actor, signed)
-
-
-@personal_blp.route("/<token>/documents/<int:id>/pdf")
-class PersonalPdf(MethodView):
-    @requires(Permission.LINK)
-    @personal_blp.doc(summary="Unduh PDF (tautan pribadi)", security=PUBLIC)
-    @personal_blp.arguments(s.PdfArgs, location="query")
-    @personal_blp.response(200, PDF, content_type="application/pdf")
-    @problems(personal_blp, 404, 422, 429)
-    def get(self, args: dict[str, Any], token: str, id: int) -> Response:
-        return pdf_response(_load(token, id)[1], args.get("revision"))
-
-
 blueprints = [blp]
-public_blueprints = [personal_blp]

@@ -1,7 +1,7 @@
 """The minutes' life: draft → circulated → final, and the addendum that corrects them.
 
 Services take the actor explicitly (a staff account, or a person acting through the
-personal link of their invitation: ``live.actors.Actor``) and own the commit. The
+personal link of their invitation: ``access.actors.Actor``) and own the commit. The
 minute-taker and the secretariat edit and move the document; every attendee may comment
 while it circulates; nobody changes it once it is final: the first signature certifies
 that exact content, so a correction is an addendum that names the original.

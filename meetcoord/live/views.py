@@ -4,10 +4,12 @@ Each page only loads, checks access and renders; everything live arrives over So
 (``/live``, DESIGN §5) through ``static/js/live-client.js``. Who may open what:
 
 - console: staff accounts (``/meetings/<id>/live``), or the chair and the minute-taker
-  through their personal link (``/i/<token>/console``);
+  through their personal link (``/i/<token>/console``, served by ``portal.live_views``
+  with :func:`render_console`);
 - projector ``/projector/<site-code>``: staff, or that site's coordinator recognised by the
   personal link their browser holds (as for the kiosk);
-- phone ``/i/<token>/live``: anyone invited, through their personal link.
+- phone ``/i/<token>/live``: anyone invited, through their personal link (the portal's
+  page, with the strings below).
 
 The texts the scripts show come translated from here (``data-strings``), so the scripts
 hold no words of their own.
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -25,7 +27,7 @@ from sqlalchemy import select
 from meetcoord.access import permissions
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.checkin import kiosk_views, link_cookie
+from meetcoord.checkin import kiosk_views
 from meetcoord.checkin.selfservice import site_by_code
 from meetcoord.core.db import utcnow
 from meetcoord.core.forms import current_actor
@@ -33,24 +35,15 @@ from meetcoord.core.timezones import zone_label
 from meetcoord.directory.models import Organization
 from meetcoord.extensions import db
 from meetcoord.live.log import NAMESPACE
-from meetcoord.meetings import invitations, links
+from meetcoord.meetings import links
 from meetcoord.meetings.labels import INVITEE_ROLE_LABELS
 from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingStatus
-from meetcoord.meetings.personal_pages import PRIVATE_HEADERS, personal_limit
 from meetcoord.meetings.services import get_meeting
 
 bp = Blueprint("live", __name__)
 
 CONSOLE_ROLES = (InviteeRole.CHAIR, InviteeRole.MINUTE_TAKER)
 ORGANIZATION_LIMIT = 2000
-
-
-@bp.after_request
-def private_headers(response: Any) -> Any:
-    """Live pages are never cached; personal-link pages never leak their token."""
-    for name, value in PRIVATE_HEADERS.items():
-        response.headers[name] = value
-    return response
 
 
 # --- what the scripts say -----------------------------------------------------------------
@@ -164,17 +157,11 @@ def tally_strings() -> dict[str, str]:
 # --- access -------------------------------------------------------------------------------
 
 
-def _live_meeting(meeting: Meeting) -> Meeting:
+def live_meeting(meeting: Meeting) -> Meeting:
     """A cancelled meeting has no live room (the socket refuses it too)."""
     if meeting.status is MeetingStatus.CANCELLED:
         abort(404)
     return meeting
-
-
-def _personal(token: str) -> Invitation:
-    invitation = invitations.invitation_by_token(token)  # NotFound → the 404 page
-    _live_meeting(invitation.meeting)
-    return invitation
 
 
 def _sites(meeting: Meeting) -> list[dict[str, Any]]:
@@ -194,7 +181,8 @@ def _sites(meeting: Meeting) -> list[dict[str, Any]]:
 # --- the console --------------------------------------------------------------------------
 
 
-def _console(meeting: Meeting, invitation: Invitation | None) -> Any:
+def render_console(meeting: Meeting, invitation: Invitation | None) -> str:
+    """The console for staff (``invitation`` None) or a chair or minute-taker's link."""
     role = "staff" if invitation is None else invitation.role.value
     can_run = invitation is None or invitation.role is InviteeRole.CHAIR
     auth: dict[str, Any] = {"meeting": meeting.id}
@@ -228,21 +216,9 @@ def _console(meeting: Meeting, invitation: Invitation | None) -> Any:
 @requires(Permission.MEETING_ARRANGE)
 def console(meeting_id: int) -> Any:
     """The secretariat's console: staff who run this meeting (a viewer is refused)."""
-    meeting = _live_meeting(get_meeting(meeting_id, current_actor()))
+    meeting = live_meeting(get_meeting(meeting_id, current_actor()))
     permissions.require(current_actor(), Permission.LIVE_RUN, meeting)
-    return _console(meeting, None)
-
-
-@bp.get("/i/<token>/console")
-@requires(Permission.LIVE_WATCH)
-@personal_limit
-def personal_console(token: str) -> Any:
-    invitation = _personal(token)
-    if invitation.role not in CONSOLE_ROLES:
-        abort(403)
-    response = make_response(_console(invitation.meeting, invitation))
-    link_cookie.remember(request, response, token)
-    return response
+    return render_console(meeting, None)
 
 
 # --- a site's projector -------------------------------------------------------------------
@@ -254,7 +230,7 @@ def projector(site_code: str) -> Any:
     site = site_by_code(site_code)
     if site is None:
         abort(404)
-    meeting = _live_meeting(site.meeting)
+    meeting = live_meeting(site.meeting)
     if not kiosk_views.may_show(site):
         if current_user.is_authenticated:
             abort(403)
@@ -271,49 +247,3 @@ def projector(site_code: str) -> Any:
         namespace=NAMESPACE,
         strings=screen_strings(),
     )
-
-
-# --- the participant's phone --------------------------------------------------------------
-
-
-@bp.get("/i/<token>/live")
-@requires(Permission.LIVE_WATCH)
-@personal_limit
-def phone(token: str) -> Any:
-    invitation = _personal(token)
-    meeting = invitation.meeting
-    # A site coordinator raises hands for the people at their site, and records the votes
-    # counted there.
-    at_site = []
-    tally_site = None
-    strings = phone_strings()
-    if invitation.role is InviteeRole.SITE_COORDINATOR and invitation.site_id is not None:
-        site = invitation.site
-        tally_site = {"id": site.id, "name": site.venue.name}
-        strings.update(tally_strings())
-        at_site = sorted(
-            (
-                inv
-                for inv in meeting.invitations
-                if inv.site_id == invitation.site_id
-                and inv.withdrawn_at is None
-                and inv.id != invitation.id
-            ),
-            key=lambda inv: inv.stand_in_name or inv.person.name,
-        )
-    response = make_response(
-        render_template(
-            "live/phone.html",
-            meeting=meeting,
-            invitation=invitation,
-            token=token,
-            auth={"meeting": meeting.id, "token": token},
-            namespace=NAMESPACE,
-            console=invitation.role in CONSOLE_ROLES,
-            at_site=at_site,
-            tally_site=tally_site,
-            strings=strings,
-        )
-    )
-    link_cookie.remember(request, response, token)
-    return response

@@ -39,8 +39,3 @@ def personal_url(invitation: Invitation) -> str:
 
 def feed_url(feed: CalendarFeed) -> str:
     return absolute(f"/feeds/{feed_token(feed)}.ics")
-
-
-def personal_link_limit() -> str:
-    """The rate limit shared by every route a personal link opens (pages and API)."""
-    return current_app.config["PERSONAL_LINK_RATE_LIMIT"]

@@ -1,9 +1,10 @@
-"""The participant's personal link ``/i/<token>`` and the subscribable calendar feeds.
+"""The invitation page behind ``/i/<token>``, its forms and files, and the calendar feeds.
 
-Participants have no account: the token in the URL is the credential (DESIGN §6). So the
-pages here never leak it (no referrer, no cache, no indexing), every route is rate limited
-per address, and a forged or withdrawn token gets the same plain 404. The page works
-without JavaScript on a phone over a weak connection: plain forms, one small stylesheet.
+Participants have no account: the token in the URL is the credential (DESIGN §6), and
+``portal.links`` resolves it, limits it and keeps it private for every route here (see
+``portal.pages`` for the URL table). A forged or withdrawn token gets the same plain 404.
+The page works without JavaScript on a phone over a weak connection: plain forms, one
+small stylesheet.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -21,40 +21,38 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from meetcoord.access.declare import requires
+from meetcoord.access import permissions
+from meetcoord.access.actors import Actor
 from meetcoord.access.permissions import Permission
 from meetcoord.calendar import feed_ics, google_calendar_url, invitation_ics, whatsapp_url
 from meetcoord.calendar.wording import event_zones
-from meetcoord.checkin import desk_views
+from meetcoord.checkin import desk_views, kiosk_views, selfservice
 from meetcoord.core.errors import Conflict, ServiceError, ValidationError
 from meetcoord.directory.models import Organization, Person
+from meetcoord.documents.rules import documents_for
+from meetcoord.documents.views_support import KIND_LABELS, STATUS_LABELS
 from meetcoord.extensions import db, limiter
 from meetcoord.meetings import feeds, invitations, links, mailing, services, zones
 from meetcoord.meetings.labels import INVITEE_ROLE_LABELS, RSVP_LABELS
 from meetcoord.meetings.models import Invitation, MeetingStatus
-from meetcoord.meetings.participant_forms import (
-    ONLINE,
-    RsvpForm,
-    StandInForm,
-)
-from meetcoord.meetings.personal_pages import personal_limit, private_headers
-
-bp = Blueprint("participant", __name__)
+from meetcoord.portal.forms import ONLINE, RsvpForm, StandInForm
+from meetcoord.portal.links import holder, remember
 
 # Calendar servers poll feeds, and Google's or Microsoft's fetchers poll many people's
-# feeds from one address: the per-address ceiling is higher, one feed's own is the same.
-PERSONAL_LIMIT = "60 per minute"
+# feeds from one address: the feed has limits of its own instead of the personal-link
+# budget (a route's own limits replace the blueprint's), higher per address, the same per
+# feed.
+FEED_OWN_LIMIT = "60 per minute"
 feed_limit = limiter.limit("600 per minute")
 feed_own_limit = limiter.limit(
-    PERSONAL_LIMIT, key_func=lambda: f"{request.remote_addr}|{request.path}"
+    FEED_OWN_LIMIT, key_func=lambda: f"{request.remote_addr}|{request.path}"
 )
-
-bp.after_request(private_headers)
 
 
 # --- the personal page ------------------------------------------------------------------
@@ -78,12 +76,8 @@ def _page(
             attendance=str(invitation.site_id) if invitation.site_id else ONLINE,
         )
     rsvp_form.set_sites(meeting)
-    from meetcoord.checkin import kiosk_views
-    from meetcoord.documents.rules import documents_for
-    from meetcoord.documents.views_support import KIND_LABELS, STATUS_LABELS
-
     return render_template(
-        "participant/invitation.html",
+        "portal/invitation.html",
         invitation=invitation,
         meeting=meeting,
         event=event,
@@ -110,33 +104,23 @@ def _page(
     ), status
 
 
-@bp.get("/i/<token>")
-@requires(Permission.LINK)
-@personal_limit
 def invitation_page(token: str) -> Any:
-    from meetcoord.checkin import link_cookie
-
-    html, status = _page(invitations.invitation_by_token(token))
+    html, status = _page(holder(token))
     response = make_response(html, status)
     # The browser keeps its links: at the venue, the kiosk QR then checks in with one tap.
-    link_cookie.remember(request, response, token)
+    remember(request, response, token)
     return response
 
 
-@bp.get("/i/<token>/join")
-@requires(Permission.LINK)
-@personal_limit
 def join_online(token: str) -> Any:
     """The meeting's online link, through here: following it counts as attending online
     (inside the check-in window; earlier, a page says when it opens)."""
-    from meetcoord.checkin import selfservice
-
-    invitation = invitations.invitation_by_token(token)
+    invitation = holder(token)
     if not invitation.meeting.online_url:
         abort(404)
     result = selfservice.record_online(invitation)
     if result.status == "refused":
-        back = url_for("participant.invitation_page", token=token)
+        back = url_for("portal.invitation_page", token=token)
         return render_template("checkin/self_result.html", result=result, back=back), 409
     return redirect(invitation.meeting.online_url)
 
@@ -154,11 +138,8 @@ def _refused(invitation: Invitation, which: str, form: Any, exc: ServiceError) -
     )
 
 
-@bp.post("/i/<token>/rsvp")
-@requires(Permission.LINK)
-@personal_limit
 def rsvp(token: str) -> Any:
-    invitation = invitations.invitation_by_token(token)
+    invitation = holder(token)
     form = RsvpForm()
     data = {"rsvp": request.form.get("rsvp"), "attendance": request.form.get("attendance")}
     try:
@@ -166,14 +147,11 @@ def rsvp(token: str) -> Any:
     except (ValidationError, Conflict) as exc:
         return _refused(invitation, "rsvp", form, exc)
     flash(_("Jawaban Anda tersimpan"), "success")
-    return redirect(url_for("participant.invitation_page", token=token))
+    return redirect(url_for("portal.invitation_page", token=token))
 
 
-@bp.post("/i/<token>/stand-in")
-@requires(Permission.LINK)
-@personal_limit
 def stand_in(token: str) -> Any:
-    invitation = invitations.invitation_by_token(token)
+    invitation = holder(token)
     form = StandInForm()
     upload = request.files.get("letter")
     limit = current_app.config["UPLOAD_MAX_BYTES"]
@@ -188,14 +166,11 @@ def stand_in(token: str) -> Any:
     except (ValidationError, Conflict) as exc:
         return _refused(invitation, "stand_in", form, exc)
     flash(_("Data wakil tersimpan"), "success")
-    return redirect(url_for("participant.invitation_page", token=token))
+    return redirect(url_for("portal.invitation_page", token=token))
 
 
-@bp.get("/i/<token>/invite.ics")
-@requires(Permission.LINK)
-@personal_limit
 def invitation_calendar(token: str) -> Response:
-    invitation = invitations.invitation_by_token(token)
+    invitation = holder(token)
     event = mailing.event_data(invitation.meeting)
     method = "CANCEL" if invitation.meeting.status is MeetingStatus.CANCELLED else "REQUEST"
     body = invitation_ics(event, mailing.recipient(invitation, event), method)
@@ -205,11 +180,8 @@ def invitation_calendar(token: str) -> Response:
     return response
 
 
-@bp.get("/i/<token>/letter")
-@requires(Permission.LINK)
-@personal_limit
 def letter(token: str) -> Response:
-    invitation = invitations.invitation_by_token(token)
+    invitation = holder(token)
     path = invitations.letter_path(invitation)
     if path is None or not path.is_file():
         abort(404)
@@ -224,11 +196,25 @@ def letter(token: str) -> Response:
     return response
 
 
+# --- a site coordinator's desk ---------------------------------------------------------
+
+
+def desk_entry(token: str, code: str) -> Response:
+    """A coordinator's personal link opens their site's desk (and only theirs): their
+    invitation goes into the (signed) session and the desk re-checks it on every request."""
+    invitation = holder(token)
+    site = selfservice.site_by_code(code)
+    if site is None:
+        abort(404)
+    # Another meeting's link finds no such desk; a participant of this one is refused.
+    permissions.require(Actor(invitation=invitation), Permission.CHECKIN_OPERATE, site=site)
+    session[desk_views.SESSION_KEY] = invitation.id
+    return redirect(url_for("desk.desk_page", code=site.code))
+
+
 # --- subscribable feeds -----------------------------------------------------------------
 
 
-@bp.get("/feeds/<token>.ics")
-@requires(Permission.LINK)
 @feed_limit
 @feed_own_limit
 def feed(token: str) -> Response:
@@ -241,15 +227,13 @@ def feed(token: str) -> Response:
     return Response(body, content_type="text/calendar; charset=utf-8")
 
 
-@bp.app_template_filter("reader_zone")
 def reader_zone_filter(invitation: Invitation) -> str:
     """``invitation|reader_zone`` for any page a participant reads (the live phone too)."""
     return zones.reader_zone(invitation)
 
 
-@bp.app_context_processor
 def feed_link_helper() -> dict[str, Any]:
-    """``calendar_feed_url(person_or_organization)`` for ``participant/_feed_link.html``:
+    """``calendar_feed_url(person_or_organization)`` for ``portal/_feed_link.html``:
     the secret feed address, for secretariat staff only (None for anyone else).
     """
 

@@ -1,0 +1,81 @@
+"""The live room through a personal link: the participant's phone and the chair's console.
+
+Both pages only load, check the link and render; the live room itself (its strings, the
+console's page, the socket) is ``meetcoord.live``'s. The staff console and the projector
+stay there: they are opened by an account or a site's code, not by a personal link.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, make_response, render_template, request
+
+from meetcoord.live.log import NAMESPACE
+from meetcoord.live.views import (
+    CONSOLE_ROLES,
+    live_meeting,
+    phone_strings,
+    render_console,
+    tally_strings,
+)
+from meetcoord.meetings.models import Invitation, InviteeRole
+from meetcoord.portal.links import holder, remember
+
+
+def _holder_in_room(token: str) -> Invitation:
+    """The link's holder, for a meeting that has a live room (a cancelled one has none)."""
+    invitation = holder(token)
+    live_meeting(invitation.meeting)
+    return invitation
+
+
+def console(token: str) -> Any:
+    """The chair runs the meeting from here, the minute-taker records it."""
+    invitation = _holder_in_room(token)
+    if invitation.role not in CONSOLE_ROLES:
+        abort(403)
+    response = make_response(render_console(invitation.meeting, invitation))
+    remember(request, response, token)
+    return response
+
+
+def phone(token: str) -> Any:
+    """Anyone invited follows the meeting and asks for the floor."""
+    invitation = _holder_in_room(token)
+    meeting = invitation.meeting
+    # A site coordinator raises hands for the people at their site, and records the votes
+    # counted there.
+    at_site = []
+    tally_site = None
+    strings = phone_strings()
+    if invitation.role is InviteeRole.SITE_COORDINATOR and invitation.site_id is not None:
+        site = invitation.site
+        tally_site = {"id": site.id, "name": site.venue.name}
+        strings.update(tally_strings())
+        at_site = sorted(
+            (
+                inv
+                for inv in meeting.invitations
+                if inv.site_id == invitation.site_id
+                and inv.withdrawn_at is None
+                and inv.id != invitation.id
+            ),
+            key=lambda inv: inv.stand_in_name or inv.person.name,
+        )
+    response = make_response(
+        render_template(
+            "live/phone.html",
+            meeting=meeting,
+            invitation=invitation,
+            token=token,
+            auth={"meeting": meeting.id, "token": token},
+            namespace=NAMESPACE,
+            console=invitation.role in CONSOLE_ROLES,
+            at_site=at_site,
+            tally_site=tally_site,
+            strings=strings,
+        )
+    )
+    remember(request, response, token)
+    return response

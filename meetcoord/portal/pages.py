@@ -1,0 +1,51 @@
+"""The portal's HTML blueprint: every page a personal link opens, in one table.
+
+Each route is listed here, not decorated in its module, so that one look shows every URL
+a token opens and that each of them sits on the one blueprint ``links.guard`` puts behind
+the shared rate limit and the private headers. The view modules hold the functions:
+``views`` (the invitation page, its forms and files, the desk entry, the feeds),
+``live_views`` (phone and console) and ``documents``. Endpoints are ``portal.<function>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint
+
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
+from meetcoord.portal import documents, live_views, views
+from meetcoord.portal.links import guard
+
+bp = guard(Blueprint("portal", __name__))
+
+GET, POST = ["GET"], ["POST"]
+LINK, WATCH = Permission.LINK, Permission.LIVE_WATCH
+
+# (rule, view, methods, the permission it declares: access.permissions' table)
+ROUTES: list[tuple[str, Callable[..., Any], list[str], Permission]] = [
+    ("/i/<token>", views.invitation_page, GET, LINK),
+    ("/i/<token>/join", views.join_online, GET, LINK),
+    ("/i/<token>/rsvp", views.rsvp, POST, LINK),
+    ("/i/<token>/stand-in", views.stand_in, POST, LINK),
+    ("/i/<token>/invite.ics", views.invitation_calendar, GET, LINK),
+    ("/i/<token>/letter", views.letter, GET, LINK),
+    ("/i/<token>/desk/<code>", views.desk_entry, GET, LINK),
+    ("/i/<token>/live", live_views.phone, GET, WATCH),
+    ("/i/<token>/console", live_views.console, GET, WATCH),
+    ("/i/<token>/documents/<int:document_id>", documents.document_page, GET, LINK),
+    ("/i/<token>/documents/<int:document_id>/pdf", documents.document_pdf, GET, LINK),
+    ("/i/<token>/documents/<int:document_id>/<step>", documents.document_step, POST, LINK),
+    # A feed token, not a personal link: its own limits replace the shared one (views).
+    ("/feeds/<token>.ics", views.feed, GET, LINK),
+]
+
+for rule, view, methods, permission in ROUTES:
+    bp.add_url_rule(rule, view_func=requires(permission)(view), methods=methods)
+
+# Helpers for templates across the app: the reader's zone on any page a participant reads,
+# and the secret feed address on the staff pages that show it (``portal/_feed_link.html``).
+bp.add_app_template_filter(views.reader_zone_filter, "reader_zone")
+bp.app_context_processor(views.feed_link_helper)

@@ -286,3 +286,25 @@ def test_the_live_room_and_the_desk_refuse_another_institutions_staff(
     )
     assert ok.status_code == 200, ok.get_json()
     assert ok.get_json()["status"] == "checked_in"
+
+
+def test_another_institutions_staff_cannot_watch_the_attendance_counts(
+    app: Flask, client: Any
+) -> None:
+    """The /checkin namespace streams a meeting's counts to its staff's screens: an
+    account of another institution is refused, as its pages are."""
+    from meetcoord.extensions import socketio
+
+    scene = Scene(app, closed=False)
+    AuthActions(client).login(user=scene.outsider)
+    outsider = socketio.test_client(
+        app, namespace="/checkin", flask_test_client=client, auth={"meeting": scene.meeting.id}
+    )
+    assert not outsider.is_connected("/checkin")
+    mine = app.test_client()
+    AuthActions(mine).login(user=scene.rakor.staff)
+    owner = socketio.test_client(
+        app, namespace="/checkin", flask_test_client=mine, auth={"meeting": scene.meeting.id}
+    )
+    assert owner.is_connected("/checkin")
+    owner.disconnect(namespace="/checkin")

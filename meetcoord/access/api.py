@@ -10,10 +10,9 @@ from typing import Any
 
 from flask import url_for
 from flask.views import MethodView
-from flask_login import current_user
 from marshmallow import fields
 
-from meetcoord.access import services
+from meetcoord.access import resolve, services
 from meetcoord.access.declare import requires
 from meetcoord.access.models import Institution, MemberRole, Membership
 from meetcoord.access.permissions import Permission
@@ -83,8 +82,7 @@ class MembershipPatchSchema(ApiSchema):
     role = choice_of([role.value for role in MemberRole], required=True)
 
 
-def _actor() -> Any:
-    return current_user._get_current_object()
+_actor = resolve.account  # the staff account acting (access.resolve)
 
 
 @blp.route("")

@@ -44,7 +44,9 @@ def _loaders() -> Loaders:
     return current_app.extensions["meetcoord.access"]  # type: ignore[no-any-return]
 
 
-def _account() -> Any:
+def account() -> Any:
+    """The signed-in staff account of this request (session or bearer token), or None;
+    the object itself, not the proxy: services keep it in audit rows."""
     if has_request_context() and current_user.is_authenticated:
         return current_user._get_current_object()  # type: ignore[attr-defined]
     return None
@@ -62,7 +64,7 @@ def current() -> Actor:
     if isinstance(token, str) and token:
         actor = link(token)
     else:
-        user = _account()
+        user = account()
         actor = Actor(user=user) if user is not None else ANONYMOUS
     g.access_actor = actor
     return actor
@@ -73,6 +75,13 @@ def link(token: str) -> Actor:
     an unknown, withdrawn or cancelled link answers exactly like a missing page)."""
     invitation = _loaders().link(token)
     return Actor(invitation=invitation, meeting=invitation.meeting)
+
+
+def cookie(meeting: Any) -> Actor | None:
+    """The personal link this browser remembered for ``meeting`` (the link cookie), if any:
+    the phone at the kiosk or the self check-in page, without the token in the URL."""
+    invitation = _loaders().cookie(request, meeting)
+    return Actor(invitation=invitation, meeting=invitation.meeting) if invitation else None
 
 
 def staff(user: Any, meeting: Any = None, token_id: int | None = None) -> Actor:
@@ -100,7 +109,7 @@ def from_socket(auth: Mapping[str, Any], meeting: Any) -> Actor | None:
     if isinstance(bearer, str) and bearer:
         user = loaders.bearer(bearer)
         return staff(user, meeting, loaders.bearer_id(bearer)) if user is not None else None
-    user = _account()
+    user = account()
     if user is not None:
         return staff(user, meeting)
     invitation = loaders.cookie(request, meeting)

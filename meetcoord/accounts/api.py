@@ -11,9 +11,9 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from marshmallow import fields
 
+from meetcoord.access import resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
 from meetcoord.accounts import services
@@ -58,8 +58,7 @@ class TokenListArgs(ApiSchema):
     )
 
 
-def _actor() -> User:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+_actor = resolve.account  # the staff account acting (access.resolve)
 
 
 @blp.route("")

@@ -13,8 +13,8 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
+from meetcoord.access import resolve
 from meetcoord.access.actors import Actor
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
@@ -49,7 +49,7 @@ attendance_blp = ApiBlueprint(
 
 
 def _desk() -> Actor:
-    return Actor(user=current_user._get_current_object())
+    return resolve.current()
 
 
 def _answer(result: CheckinResult) -> dict[str, Any]:
@@ -166,7 +166,7 @@ class ResolveConflict(MethodView):
     @attendance_blp.response(200, s.CheckinConflictSchema)
     @problems(attendance_blp, 400, 401, 403, 404)
     def post(self, id: int, conflict_id: int) -> CheckinConflict:
-        actor = current_user._get_current_object()
+        actor = resolve.account()
         return staff.resolve_conflict(actor, get_meeting(id, current_actor()), conflict_id)
 
 

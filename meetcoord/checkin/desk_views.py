@@ -31,7 +31,7 @@ from flask import (
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from meetcoord.access import permissions
+from meetcoord.access import permissions, resolve
 from meetcoord.access.actors import Actor
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
@@ -66,7 +66,7 @@ def _site(code: str) -> MeetingSite:
 def _actor(site: MeetingSite) -> Actor | None:
     """Who may run this desk: a staff account, else the coordinator of the session."""
     if current_user.is_authenticated:
-        desk = Actor(user=current_user._get_current_object())
+        desk = resolve.current()
         if desk.may(Permission.CHECKIN_OPERATE, site):
             return desk
     invitation_id = session.get(SESSION_KEY)
@@ -97,7 +97,7 @@ def _refuse(site: MeetingSite) -> None:
     """A staff account outside the meeting's institutions finds no such desk (404), as for
     any of their work; inside, or a coordinator elsewhere, is told it is not theirs."""
     if current_user.is_authenticated:
-        staff = Actor(user=current_user._get_current_object())
+        staff = resolve.current()
         permissions.require(staff, Permission.CHECKIN_OPERATE, site=site)
     raise not_your_site()
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
-from flask_login import current_user
+from flask import g
 from flask_socketio import Namespace, emit, join_room
 
-from meetcoord.access.actors import Actor
+from meetcoord.access import permissions, resolve
 from meetcoord.access.permissions import Permission
-from meetcoord.checkin import link_cookie, live, selfservice
+from meetcoord.checkin import live, selfservice
 from meetcoord.checkin.counts import presence
 from meetcoord.core.sockets import register_namespace
 from meetcoord.extensions import db
@@ -37,13 +36,12 @@ def _meeting_for(auth: Any) -> Meeting | None:
         return None
     if meeting is None:
         return None
-    if current_user.is_authenticated:
-        return meeting
-    if site is not None and any(
-        Actor(invitation=inv).may(Permission.CHECKIN_OPERATE, site)
-        for inv in link_cookie.invitations(request)
-        if inv.meeting_id == meeting.id
-    ):
+    user = resolve.account()
+    if user is not None:
+        # Staff watch the counts of the meetings their institutions own or co-host.
+        return meeting if permissions.allowed(user, Permission.MEETING_VIEW, meeting) else None
+    holder = resolve.cookie(meeting) if site is not None else None
+    if holder is not None and holder.may(Permission.CHECKIN_OPERATE, site):
         return meeting
     return None
 

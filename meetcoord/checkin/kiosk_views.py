@@ -13,10 +13,11 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request
 from flask import url_for as flask_url_for
 from flask_login import current_user
 
+from meetcoord.access import resolve
 from meetcoord.access.actors import Actor
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.checkin import link_cookie, live, selfservice
+from meetcoord.checkin import live, selfservice
 from meetcoord.checkin.counts import presence
 from meetcoord.checkin.qr import qr_data_uri
 from meetcoord.core.db import utcnow
@@ -31,15 +32,10 @@ NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 def may_show(site: MeetingSite) -> bool:
     """Staff who may run check-in, or this site's coordinator (through their link)."""
-    if current_user.is_authenticated and Actor(user=current_user).may(
-        Permission.CHECKIN_OPERATE, site
-    ):
+    if resolve.current().may(Permission.CHECKIN_OPERATE, site):
         return True
-    return any(
-        Actor(invitation=inv).may(Permission.CHECKIN_OPERATE, site)
-        for inv in link_cookie.invitations(request)
-        if inv.meeting_id == site.meeting_id
-    )
+    holder = resolve.cookie(site.meeting)
+    return holder is not None and holder.may(Permission.CHECKIN_OPERATE, site)
 
 
 def _site(site_code: str) -> MeetingSite:

@@ -33,9 +33,10 @@ from flask import (
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from meetcoord.access import resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.checkin import codes, link_cookie, selfservice
+from meetcoord.checkin import codes, selfservice
 from meetcoord.checkin.admission import CheckinResult
 from meetcoord.core.errors import ValidationError
 from meetcoord.directory.forms import CATEGORY_LABELS, GENDER_LABELS
@@ -174,7 +175,7 @@ def _choose(
         chosen = selfservice.confirm_target(site, args.get("who"))
         if chosen is not None and chosen.withdrawn_at:
             chosen = None
-        linked = link_cookie.invitation_for(request, site.meeting_id)
+        linked = _linked(site)
         if chosen is not None:
             mode = "confirm"
         elif args.get("walkin"):
@@ -209,6 +210,12 @@ def _choose(
     return html, status, NO_STORE
 
 
+def _linked(site: Any) -> Any:
+    """The invitation this phone's link cookie holds for the site's meeting (or None)."""
+    found = resolve.cookie(site.meeting)
+    return found.invitation if found is not None else None
+
+
 @bp.get("/c/<site_code>/<code>")
 @requires(Permission.CHECKIN_SELF)
 @public_limit
@@ -240,7 +247,7 @@ def check_in(site_code: str, code: str) -> Any:
     action = form.get("action")
     try:
         if action == "link":
-            invitation = link_cookie.invitation_for(request, site.meeting_id)
+            invitation = _linked(site)
             result = selfservice.checkin_with_link(
                 site, code, invitation, nonce, typed=typed, scanned_at=scanned_at
             )

@@ -15,12 +15,11 @@ from typing import Any
 from flask import current_app, url_for
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from marshmallow import Schema
 
+from meetcoord.access import resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.accounts.models import User
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
 from meetcoord.core.errors import NotFound
 from meetcoord.core.forms import current_actor
@@ -49,9 +48,7 @@ LOCATION_HEADER = {
 Saver = Callable[..., Any]
 
 
-def _actor() -> User:
-    """The real user object behind the proxy: services store it in audit rows."""
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+_actor = resolve.account  # the staff account acting (access.resolve)
 
 
 def _list_query(model: type, args: Mapping[str, Any]) -> ListQuery:

@@ -16,9 +16,8 @@ from typing import Any
 from flask import Response, url_for
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
-from meetcoord.access import scope
+from meetcoord.access import resolve, scope
 from meetcoord.access.actors import Actor
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
@@ -86,7 +85,7 @@ def _document(document_id: int) -> Document:
 
 
 def _actor() -> Actor:
-    return Actor(user=current_user._get_current_object())
+    return resolve.current()
 
 
 def _show(document: Document, status: int = 200) -> tuple[s.DocumentView, int]:

@@ -17,12 +17,10 @@ from typing import Any
 from flask import url_for
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
-from meetcoord.access import scope
+from meetcoord.access import resolve, scope
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.accounts.models import User
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
 from meetcoord.core.cleaning import Collector
 from meetcoord.core.errors import NotFound
@@ -55,9 +53,7 @@ series_blp = ApiBlueprint(
 )
 
 
-def _actor() -> User:
-    """The real user object behind the proxy: services store it in audit rows."""
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+_actor = resolve.account  # the staff account acting (access.resolve)
 
 
 def _not_found() -> NotFound:

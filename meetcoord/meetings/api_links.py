@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from marshmallow import fields
 
+from meetcoord.access import resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
 from meetcoord.api.schemas import ApiBlueprint, ApiSchema, problems
@@ -48,5 +48,5 @@ class ResendLink(MethodView):
         invitation = next((i for i in meeting.invitations if i.id == invitation_id), None)
         if invitation is None:
             raise NotFound(_l("Data tidak ditemukan."))
-        address = resend.resend_link(current_user._get_current_object(), invitation)
+        address = resend.resend_link(resolve.account(), invitation)
         return {"sent_to": address}

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Request, Response, current_app
 
+from meetcoord.access import resolve
 from meetcoord.checkin import link_cookie
 from meetcoord.extensions import limiter
-from meetcoord.meetings.invitations import invitation_by_token
 from meetcoord.meetings.models import Invitation
 
 
@@ -66,7 +66,7 @@ def holder(token: str) -> Invitation:
     A forged, revoked or withdrawn token raises ``NotFound`` (the same plain 404 for all),
     saying no more than that the link is not valid.
     """
-    return invitation_by_token(token)
+    return resolve.link(token).invitation  # type: ignore[no-any-return]
 
 
 MAX_AGE = 60 * 60 * 24 * 60  # sixty days: from the invitation to the meeting and back

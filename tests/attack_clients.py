@@ -1,4 +1,4 @@
-"""Clients of the attack server (``tests.test_attacks_http``): browsers, its database, a
+"""Clients of the attack server (``tests.app.test_attacks_http``): browsers, its database, a
 ``/healthz`` watch.
 
 - :class:`Browser`: one cookie jar at one client address (``X-Forwarded-For``, the server

@@ -24,7 +24,7 @@ they never run, so the cycle check ignores them, while the layer checks still co
 (a type annotation that names a feature is still knowledge of that feature).
 
 The module is pure (no Flask, no meetcoord import) so it is tested on synthetic sources in
-``tests/test_architecture.py`` as well as on the real tree.
+``tests/app/test_architecture.py`` as well as on the real tree.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ A view (or an API method) says ``@requires(Permission.MEETING_ARRANGE)``; the ro
 request's route:
 
 - a route that declares nothing is refused (403) and logged: a new route is never open by
-  omission, and ``tests/access/test_declarations.py`` fails before it ships;
+  omission, and ``tests/access/test_access_declarations.py`` fails before it ships;
 - a permission only accounts hold sends a signed-out visitor to the sign-in page (the API
   answers 401 itself, ``meetcoord.api``) and refuses an account whose role never holds it,
   before the body is parsed, so a viewer learns nothing from a write form's validation.

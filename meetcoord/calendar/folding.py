@@ -15,7 +15,7 @@ are done here, to the same rules, so the bytes are those of ``Component.to_ical(
   escape, ``^n``) at the end of a line: it moves to the next line with what it escapes,
   because some clients do not unfold across an escape (icalendar issue #1501).
 
-``tests/test_calendar_folding.py`` checks these against icalendar's own ``_foldline`` on
+``tests/calendar/test_calendar_folding.py`` checks these against icalendar's own ``_foldline`` on
 generated lines, so an icalendar upgrade that changes its rules shows up there.
 """
 

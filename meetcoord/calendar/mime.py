@@ -19,7 +19,7 @@ standard library would repeat per header or per line is done here once:
   trees compose builds — raw ASCII headers, multiparts with their boundary, leaves with an
   ASCII payload — directly, to the same bytes; any other tree goes to the generator.
 
-``tests/test_mime.py`` checks both claims against compat32 and its generator. Reading
+``tests/calendar/test_mime.py`` checks both claims against compat32 and its generator. Reading
 headers (``msg["Subject"]``, ``msg["To"].addresses``) and ``get_content()`` work as on any
 ``EmailMessage``; a header set the modern way later makes :class:`InvitationMessage` fall
 back to the standard generator and policy.

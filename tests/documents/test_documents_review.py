@@ -26,10 +26,10 @@ from meetcoord.extensions import db
 from meetcoord.meetings.links import personal_token
 from meetcoord.meetings.models import InviteeRole, Rsvp
 from tests import factories
+from tests.documents.test_documents_views import Link, reload, state
 from tests.documents_support import ClosedRakor, attend, ensure_ca, rendered, sign_with_code
 from tests.helpers import text
 from tests.kiosk_support import phone
-from tests.test_documents_views import Link, reload, state
 
 REASON = "Pimpinan meminta notulen segera untuk rapat anggaran besok."
 

@@ -44,7 +44,7 @@ RATE_ADDRESS = "127.0.0.3"
 
 
 def seed_main(out_path: str) -> None:
-    """``python -c 'from tests.test_checkin_http import seed_main; seed_main(path)'``."""
+    """``python -c 'from tests.checkin.test_checkin_http import seed_main; seed_main(path)'``."""
     from meetcoord import create_app
     from meetcoord.accounts.services import create_token, create_user
     from meetcoord.checkin import keys
@@ -176,7 +176,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
         [
             sys.executable,
             "-c",
-            f"from tests.test_checkin_http import seed_main; seed_main({str(out)!r})",
+            f"from tests.checkin.test_checkin_http import seed_main; seed_main({str(out)!r})",
         ],
         env=env,
         cwd=PROJECT_ROOT,

@@ -24,7 +24,7 @@ from meetcoord.documents.signing import pdfbounds, pfxbounds, untrusted
 from meetcoord.documents.signing.ca import CertificateAuthority
 from meetcoord.documents.signing.signing import COSTLY_PKCS12, WRONG_PASSPHRASE, signer_from_pkcs12
 from meetcoord.documents.verify.verify import verify_pdf
-from tests.test_documents_signing import authority, minutes_pdf, sign_both  # noqa: F401
+from tests.documents.test_documents_signing import authority, minutes_pdf, sign_both  # noqa: F401
 from tests.untrusted_files import (
     P12_PASSPHRASE,
     bomb_pdf,

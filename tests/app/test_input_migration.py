@@ -16,7 +16,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from meetcoord.extensions import db
-from tests.test_migrations import fresh_app  # noqa: F401  (the fixture, both databases)
+from tests.app.test_migrations import fresh_app  # noqa: F401  (the fixture, both databases)
 
 BEFORE = "efa273d46e7a"  # the revision before name keys
 STAMP = "'2024-01-01 00:00:00'"

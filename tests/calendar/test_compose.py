@@ -15,7 +15,7 @@ import pytest
 from icalendar import Calendar
 
 from meetcoord.calendar import Contact, InvitationMail, compose_invitation
-from tests.test_calendar import START, assert_rfc5545, make_event, make_recipient
+from tests.calendar.test_calendar import START, assert_rfc5545, make_event, make_recipient
 
 SENDER = Contact("Sekretariat BAPPEDA NTB", "undangan@bappeda.example.id")
 INSTITUTION = "BAPPEDA Provinsi Nusa Tenggara Barat"

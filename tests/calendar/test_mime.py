@@ -19,8 +19,8 @@ import pytest
 
 from meetcoord.calendar import Contact, InvitationMail, compose_invitation
 from meetcoord.calendar.mime import WIRE, _wire_text, encode_header
-from tests.test_calendar import make_event, make_recipient
-from tests.test_compose import make_mail
+from tests.calendar.test_calendar import make_event, make_recipient
+from tests.calendar.test_compose import make_mail
 
 COMPAT32 = compat32.clone(linesep="\r\n")
 NAMES = ("Subject", "To", "X-Meetcoord-Uid", "Content-Type", "References")

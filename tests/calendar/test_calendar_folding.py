@@ -24,7 +24,7 @@ from meetcoord.calendar.folding import (
     to_ical,
 )
 from meetcoord.calendar.ics import invitation_calendar
-from tests.test_calendar import make_event, make_recipient
+from tests.calendar.test_calendar import make_event, make_recipient
 
 PIECES = ("a", "Z", " ", ";", ",", ":", '"', "é", "ñ", "—", "漢", "😀", "🇮🇩", "\u0301")
 ESCAPES = ("\\n", "\\,", "\\;", "\\\\", "^n", "^^", "^'")

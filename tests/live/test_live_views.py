@@ -13,7 +13,7 @@ from meetcoord.meetings import invitations, links, services
 from tests.helpers import text
 from tests.live_support import LiveRakor, command, connect, events
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+STATIC = Path(__file__).resolve().parents[2] / "static"
 PHONE_BUDGET = 30_000  # bytes: the page, its stylesheet and scripts, without socket.io
 _ASSETS = re.compile(r'(?:src|href)="/static/([^"?]+)')
 

@@ -30,9 +30,15 @@ from meetcoord.documents.signing.ca import CertificateAuthority, create_ca
 from meetcoord.extensions import db
 from meetcoord.meetings.links import personal_token
 from meetcoord.meetings.models import Invitation
+from tests.documents.test_documents_signing import (
+    P12_PASSWORD,
+    PASSPHRASE,
+    WriteWatch,
+    listing,
+    p12_for,
+)
 from tests.documents_support import ClosedRakor, ensure_ca, mailed_code, rendered
 from tests.kiosk_support import Rakor, phone
-from tests.test_documents_signing import P12_PASSWORD, PASSPHRASE, WriteWatch, listing, p12_for
 
 CHAIR_NAME = "Ir. Yohanes Bili, M.Si."
 TAKER_NAME = "Maria Kaka"
@@ -596,7 +602,7 @@ def test_wrong_passphrase_is_refused_beside_the_field_then_the_right_one_signs_i
     assert state(doc_id) == before
 
     watched = [Path(app.config["INSTANCE_PATH"]), ca_module.ca_dir(app.config["INSTANCE_PATH"])]
-    watched.append(Path(__file__).resolve().parent.parent / "instance")
+    watched.append(Path(__file__).resolve().parents[2] / "instance")
     own_tmp = tmp_path / "tmp"
     own_tmp.mkdir()
     monkeypatch.setenv("TMPDIR", str(own_tmp))

@@ -243,7 +243,7 @@ def test_instance_path_comes_from_the_environment(
 
 
 def _example_value(variable: str) -> str:
-    example = Path(__file__).resolve().parent.parent / "deploy" / "meetcoord.env.example"
+    example = Path(__file__).resolve().parents[2] / "deploy" / "meetcoord.env.example"
     for line in example.read_text().splitlines():
         if line.startswith(f"{variable}="):
             return line.split("=", 1)[1]
@@ -266,7 +266,7 @@ def test_every_setting_of_the_env_example_loads_once_its_placeholders_are_filled
 ) -> None:
     """The example stays in step with what the service accepts (a renamed or mistyped
     variable would otherwise only fail on a real server)."""
-    example = Path(__file__).resolve().parent.parent / "deploy" / "meetcoord.env.example"
+    example = Path(__file__).resolve().parents[2] / "deploy" / "meetcoord.env.example"
     environ = {}
     for line in example.read_text().splitlines():
         if line and not line.startswith("#"):

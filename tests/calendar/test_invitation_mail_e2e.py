@@ -18,9 +18,9 @@ from icalendar import Calendar
 from meetcoord.core.worker import deliver_due
 from meetcoord.meetings import invitations, services
 from tests import factories
+from tests.calendar.test_calendar import assert_rfc5545
 from tests.smtp_support import SmtpServer, smtp_transport
 from tests.support import free_port
-from tests.test_calendar import assert_rfc5545
 
 ZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 

@@ -118,7 +118,7 @@ def test_the_intact_file_is_trusted_and_names_the_factor(
 def test_an_intact_file_from_a_stranger_ca_still_says_issuer_unknown(
     app: Flask, signed: tuple[ClosedRakor, bytes]
 ) -> None:
-    from tests.test_documents_signing import PASSPHRASE, minutes_pdf, sign_both
+    from tests.documents.test_documents_signing import PASSPHRASE, minutes_pdf, sign_both
 
     with tempfile.TemporaryDirectory() as folder:
         stranger = create_ca(folder, PASSPHRASE, "Lembaga Lain")

@@ -20,8 +20,8 @@ from meetcoord.documents import workflow
 from meetcoord.documents.models import DocumentStatus, SignatureFactor
 from meetcoord.documents.signing import signatures
 from meetcoord.meetings.models import InviteeRole
+from tests.demo.test_demo import _past
 from tests.documents_support import ensure_ca, rendered
-from tests.test_demo import _past
 
 
 def printed_code(output: str, address: str) -> str:

@@ -196,7 +196,7 @@ def test_upgrade_gives_every_row_the_settings_institution(configured_app: Flask)
 
 
 def _revision() -> Any:
-    path = Path(__file__).parent.parent / "migrations" / "versions" / REVISION_FILE
+    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / REVISION_FILE
     spec = importlib.util.spec_from_file_location("institutions_revision", path)
     assert spec is not None
     assert spec.loader is not None

@@ -24,9 +24,9 @@ from meetcoord.extensions import db
 from meetcoord.meetings import invitations
 from meetcoord.meetings.models import Invitation
 from tests import factories
+from tests.documents.test_documents_views import Link, document_id_from, reload, state, text_of
 from tests.documents_support import ClosedRakor, attend, ensure_ca, rendered
 from tests.kiosk_support import Rakor, phone
-from tests.test_documents_views import Link, document_id_from, reload, state, text_of
 
 WITA = ZoneInfo("Asia/Makassar")
 

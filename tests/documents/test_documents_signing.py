@@ -433,7 +433,7 @@ def test_uploaded_pkcs12_signs_verifies_and_is_not_stored(
 ) -> None:
     p12 = p12_for(national_ca)
     watched = [Path(app.config["INSTANCE_PATH"]), ca_module.ca_dir(app.config["INSTANCE_PATH"])]
-    watched.append(Path(__file__).resolve().parent.parent / "instance")
+    watched.append(Path(__file__).resolve().parents[2] / "instance")
     own_tmp = tmp_path / "tmp"
     own_tmp.mkdir()
     monkeypatch.setenv("TMPDIR", str(own_tmp))

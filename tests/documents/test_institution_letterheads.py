@@ -26,9 +26,9 @@ from meetcoord.extensions import db
 from meetcoord.meetings import invitations, services
 from meetcoord.meetings.models import Meeting
 from tests import factories
+from tests.documents.test_documents_letters import issue_letter, pdf_text
+from tests.documents.test_documents_views import document_id_from, reload
 from tests.documents_support import ensure_ca, rendered
-from tests.test_documents_letters import issue_letter, pdf_text
-from tests.test_documents_views import document_id_from, reload
 
 WIB = ZoneInfo("Asia/Jakarta")
 BAPPENAS = {

@@ -22,7 +22,7 @@ from tests.importgraph import (
     graph_from_sources,
 )
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent / "meetcoord"
+PACKAGE_DIR = Path(__file__).resolve().parents[2] / "meetcoord"
 
 # Feature packages named by DESIGN §3 and issue 12, including those still to come; any
 # other subpackage of meetcoord/ except core/ is found in the tree and counts as one too.

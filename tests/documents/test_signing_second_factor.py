@@ -27,6 +27,7 @@ from meetcoord.documents.signing import codes, signatures
 from meetcoord.documents.signing.ca import CertificateAuthority, create_ca, issue_signer
 from meetcoord.extensions import db
 from meetcoord.meetings.links import personal_token
+from tests.documents.test_documents_views import Link, reload, state, trust
 from tests.documents_support import (
     ClosedRakor,
     ensure_ca,
@@ -36,7 +37,6 @@ from tests.documents_support import (
 )
 from tests.helpers import text
 from tests.kiosk_support import phone
-from tests.test_documents_views import Link, reload, state, trust
 
 P12_PASSWORD = "sandi-sertifikat-uji"
 

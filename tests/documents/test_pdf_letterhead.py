@@ -26,10 +26,10 @@ from meetcoord.checkin.lists import AttendanceList, Totals
 from meetcoord.core import pdf as core_pdf
 from meetcoord.documents.pdf import addendum, agreement_record, letter, render
 from meetcoord.documents.pdf.compose import compose_minutes
-from tests.test_documents_compose import sample
-from tests.test_documents_renderers import addendum as addendum_data
-from tests.test_documents_renderers import agreement as agreement_data
-from tests.test_documents_renderers import letter as letter_data
+from tests.documents.test_documents_compose import sample
+from tests.documents.test_documents_renderers import addendum as addendum_data
+from tests.documents.test_documents_renderers import agreement as agreement_data
+from tests.documents.test_documents_renderers import letter as letter_data
 
 INSTITUTION = "Bappeda Kabupaten Sumba Barat Daya"  # one line on portrait and landscape
 ADDRESS = "Jl. Weetebula No. 1, Tambolaka"

@@ -127,6 +127,13 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
         int_range(1024, 50 * 1024 * 1024),
         str(5 * 1024 * 1024),
     ),
+    # The largest evidence file sent with a follow-up action's progress update.
+    (
+        "EVIDENCE_MAX_BYTES",
+        "EVIDENCE_MAX_BYTES",
+        int_range(1024, 50 * 1024 * 1024),
+        str(10 * 1024 * 1024),
+    ),
     # What one parse of a stranger's file (a PDF to verify, a PKCS#12 to sign with) may
     # cost in its sandboxed child process (core.sandbox): CPU seconds, and memory it may
     # add in MB. It is killed beyond them; the wall-clock limit is 3 × the CPU plus 2 s.
@@ -254,7 +261,10 @@ def load_config(
         ),
         BABEL_DEFAULT_TIMEZONE="UTC",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
-        MAX_CONTENT_LENGTH=max(config["CSV_MAX_BYTES"], config["UPLOAD_MAX_BYTES"]) + 64 * 1024,
+        MAX_CONTENT_LENGTH=max(
+            config["CSV_MAX_BYTES"], config["UPLOAD_MAX_BYTES"], config["EVIDENCE_MAX_BYTES"]
+        )
+        + 64 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # a form left open through a long meeting must still submit
         RATELIMIT_HEADERS_ENABLED=True,
         API_TITLE="meetcoord API",

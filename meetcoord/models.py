@@ -2,7 +2,7 @@
 
 from meetcoord.access.models import Institution, Membership
 from meetcoord.accounts.models import ApiToken, Role, User
-from meetcoord.actions.models import Action
+from meetcoord.actions.models import Action, ActionEvidence, ActionUpdate
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinNonce
 from meetcoord.core.audit import AuditEntry
 from meetcoord.core.outbox import OutboxMessage
@@ -36,6 +36,8 @@ from meetcoord.meetings.models import (
 
 __all__ = [
     "Action",
+    "ActionEvidence",
+    "ActionUpdate",
     "AgendaItem",
     "ApiToken",
     "Attendance",

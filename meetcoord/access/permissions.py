@@ -47,6 +47,7 @@ class Permission(StrEnum):
     LIVE_RECORD = "live.record"  # decisions, notes, actions
     LIVE_TALLY = "live.tally"  # votes counted at a site
     LIVE_SPEAK = "live.speak"  # ask for the floor
+    ACTION_UPDATE = "action.update"  # a follow-up action's progress, status up to done, evidence
 
 
 class Level(StrEnum):
@@ -136,6 +137,12 @@ TABLE: dict[Permission, Rule] = {
         accounts=STAFF_ACCOUNTS,
         members=Level.WORK,
         invitees=frozenset({ANY_INVITEE}),
+    ),
+    # Verifying, dropping and moving the due date are the secretariat's: MEETING_ARRANGE.
+    Permission.ACTION_UPDATE: Rule(
+        _l("Anda tidak berhak memperbarui tindak lanjut ini."),
+        accounts=STAFF_ACCOUNTS,
+        members=Level.WORK,
     ),
 }
 

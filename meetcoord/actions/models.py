@@ -1,28 +1,44 @@
-"""A follow-up action: what an agency (OPD) owes after a decision, where and by when."""
+"""A follow-up action: what an agency (OPD) owes after a decision, where and by when.
+
+After the meeting an action moves through :class:`ActionStatus` (``actions.workflow``);
+every change, and every progress note with its evidence files, is one
+:class:`ActionUpdate` row, so the history of an action is read from one table.
+"""
 
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from meetcoord.core.db import TimestampMixin, str_enum
+from meetcoord.core.db import TimestampMixin, str_enum, utcnow
 from meetcoord.extensions import db
 from meetcoord.live.models import Withdrawable
 
 if TYPE_CHECKING:
+    from meetcoord.accounts.models import User
     from meetcoord.directory.models import Organization, Person
     from meetcoord.live.models import Decision
+    from meetcoord.meetings.models import Invitation, Meeting
 
 
 class ActionStatus(enum.StrEnum):
     OPEN = "open"
     IN_PROGRESS = "in_progress"
     DONE = "done"
-    DROPPED = "dropped"
+    VERIFIED = "verified"  # the secretariat checked the work (final)
+    DROPPED = "dropped"  # given up, with a reason (final)
+
+
+class UpdateKind(enum.StrEnum):
+    """What one history row records."""
+
+    PROGRESS = "progress"  # a note, a percentage or milestone, evidence; maybe a status
+    STATUS = "status"  # a status change alone (verify, drop)
+    DUE = "due"  # the due date moved, with a reason
 
 
 class Action(Withdrawable, TimestampMixin, db.Model):
@@ -45,13 +61,89 @@ class Action(Withdrawable, TimestampMixin, db.Model):
         ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
     locus: Mapped[str | None] = mapped_column(String(200))  # e.g. a village (desa)
-    due_on: Mapped[date | None]
+    due_on: Mapped[date | None] = mapped_column(index=True)
+    # The due date the meeting agreed, kept when the tracker first moves it.
+    original_due_on: Mapped[date | None]
     status: Mapped[ActionStatus] = mapped_column(
-        str_enum(ActionStatus, 20), default=ActionStatus.OPEN
+        str_enum(ActionStatus, 20), default=ActionStatus.OPEN, index=True
     )
-    closed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]  # when it became verified or dropped
     version: Mapped[int] = mapped_column(default=1)
 
     decision: Mapped[Decision | None] = relationship(back_populates="actions")
     organization: Mapped[Organization] = relationship()
     person: Mapped[Person | None] = relationship()
+    meeting: Mapped[Meeting] = relationship()
+    updates: Mapped[list[ActionUpdate]] = relationship(
+        back_populates="action",
+        order_by="ActionUpdate.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in (ActionStatus.VERIFIED, ActionStatus.DROPPED)
+
+
+class ActionUpdate(db.Model):
+    """One entry of an action's history: who did what, when (UTC), and what it changed.
+
+    ``changes`` maps each changed field to ``[old, new]`` (dates as ISO text), so a status
+    change, a moved due date and a progress note are read the same way.
+    """
+
+    __tablename__ = "action_updates"
+    __table_args__ = (
+        CheckConstraint(
+            "percentage IS NULL OR (percentage >= 0 AND percentage <= 100)",
+            name="percentage_range",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[UpdateKind] = mapped_column(str_enum(UpdateKind, 20))
+    note: Mapped[str | None] = mapped_column(Text)
+    percentage: Mapped[int | None]
+    milestone: Mapped[str | None] = mapped_column(String(200))
+    status_before: Mapped[str | None] = mapped_column(String(20))
+    status_after: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL")
+    )
+    by_label: Mapped[str] = mapped_column(String(200))  # kept if the account goes
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    action: Mapped[Action] = relationship(back_populates="updates")
+    user: Mapped[User | None] = relationship()
+    invitation: Mapped[Invitation | None] = relationship()
+    evidence: Mapped[list[ActionEvidence]] = relationship(
+        back_populates="update",
+        order_by="ActionEvidence.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class ActionEvidence(db.Model):
+    """A file sent with an update, stored under the instance folder by ``storage_key``."""
+
+    __tablename__ = "action_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(
+        ForeignKey("action_updates.id", ondelete="CASCADE"), index=True
+    )
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    update: Mapped[ActionUpdate] = relationship(back_populates="evidence")

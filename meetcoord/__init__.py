@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.access.views import bp as institutions_bp
     from meetcoord.accounts.views import bp as accounts_bp
     from meetcoord.accounts.views_admin import bp as admin_bp
+    from meetcoord.actions.views import bp as actions_bp
     from meetcoord.checkin.desk_views import bp as desk_bp
     from meetcoord.checkin.kiosk_views import bp as kiosk_bp
     from meetcoord.checkin.selfcheckin_views import bp as selfcheckin_bp
@@ -139,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(institutions_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(actions_bp)
     app.register_blueprint(outbox_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(kiosk_bp)
@@ -159,6 +161,7 @@ def _register_api(app: Flask) -> None:
     with app.app_context():
         from meetcoord.access.api import blueprints as access_blueprints
         from meetcoord.accounts.api import blueprints as account_blueprints
+        from meetcoord.actions.api import blueprints as action_blueprints
         from meetcoord.checkin.api import blueprints as checkin_blueprints
         from meetcoord.directory.api import blueprints as directory_blueprints
         from meetcoord.documents.api import blueprints as document_blueprints
@@ -171,6 +174,7 @@ def _register_api(app: Flask) -> None:
             *access_blueprints,
             *directory_blueprints,
             *meeting_blueprints,
+            *action_blueprints,
             *checkin_blueprints,
             *document_blueprints,
         ]:

@@ -1,0 +1,133 @@
+"""Follow-up actions as JSON under ``/api/v1/actions``: the tracker's list, one action
+with its history, a status step or a new due date, a progress update with evidence
+files, and an evidence file itself.
+
+Handlers parse, call one service and return; the workflow, reasons and evidence checks
+are the services', so the pages and the API refuse the same input the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, url_for
+from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
+
+from meetcoord.access import resolve
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
+from meetcoord.actions import queries, services
+from meetcoord.actions import schemas as s
+from meetcoord.actions.models import Action, ActionUpdate
+from meetcoord.actions.queries import TrackerQuery
+from meetcoord.actions.views import file_response, upload_limit
+from meetcoord.actions.workflow import parse_status
+from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
+from meetcoord.core.errors import ValidationError
+from meetcoord.core.pagination import Page
+from meetcoord.core.uploads import body_limit
+
+blp = ApiBlueprint(
+    "actions_api",
+    __name__,
+    url_prefix="/actions",
+    description="Tindak lanjut rapat: status, perkembangan, tenggat dan bukti.",
+)
+FILE = {"type": "string", "format": "binary"}
+ID_FILTERS = ("institution_id", "forum_id", "series_id", "meeting_id", "organization_id")
+
+_actor = resolve.account
+
+
+@blp.route("")
+class Actions(MethodView):
+    @requires(Permission.MEETING_VIEW)
+    @blp.doc(
+        summary="Daftar tindak lanjut",
+        description="Semua tindak lanjut dari rapat yang boleh dilihat, dengan saringan.",
+    )
+    @blp.arguments(s.ActionListArgs, location="query")
+    @blp.response(200, page_schema(s.ActionSchema))
+    @problems(blp, 401, 422)
+    def get(self, args: dict[str, Any]) -> Page[Action]:
+        query = TrackerQuery(
+            q=args["q"],
+            locus=args["locus"],
+            status=parse_status(args.get("status")),
+            due_from=args.get("due_from"),
+            due_to=args.get("due_to"),
+            overdue=args["overdue"],
+            sort=args["sort"],
+            descending=args["order"] == "desc",
+            page=args["page"],
+            per_page=args["per_page"],
+            person_id=args.get("person_id"),
+            **{name: args.get(name) for name in ID_FILTERS},
+        )
+        return queries.list_actions(_actor(), query)
+
+
+@blp.route("/<int:id>")
+class ActionItem(MethodView):
+    @requires(Permission.MEETING_VIEW)
+    @blp.doc(summary="Satu tindak lanjut", description="Dengan riwayat lengkap dan bukti.")
+    @blp.response(200, s.ActionDetailSchema)
+    @problems(blp, 401, 404)
+    def get(self, id: int) -> Action:
+        return queries.get_action(_actor(), id)
+
+    @requires(Permission.ACTION_UPDATE)
+    @blp.doc(
+        summary="Ubah status atau tenggat",
+        description="`status`: langkah alur (open → in_progress → done → verified, atau "
+        "dropped dengan `reason`); verified dan dropped hanya oleh sekretariat. `due_on`: "
+        "tenggat baru dengan `reason` (sekretariat); tenggat semula disimpan. Satu "
+        "perubahan per permintaan.",
+    )
+    @blp.arguments(s.ActionPatchSchema)
+    @blp.response(200, s.ActionDetailSchema)
+    @problems(blp, 400, 401, 403, 404, 409, 422)
+    def patch(self, data: dict[str, Any], id: int) -> Action:
+        action = queries.get_action(_actor(), id)
+        if "status" in data and "due_on" in data:
+            message = _l("Ubah status atau tenggat, satu per permintaan.")
+            raise ValidationError(message, errors={"due_on": [message]})
+        if "due_on" in data:
+            services.change_due(_actor(), action, data)
+        else:
+            services.change_status(_actor(), action, data)
+        return action
+
+
+@blp.route("/<int:id>/updates")
+class ActionUpdates(MethodView):
+    @requires(Permission.ACTION_UPDATE)
+    @body_limit(upload_limit)
+    @blp.doc(
+        summary="Laporkan perkembangan",
+        description="multipart/form-data: catatan, persentase (0–100) atau tonggak, "
+        "status, dan berkas `evidence` (PDF, PNG, JPEG, XLSX, DOCX; diperiksa dari isinya).",
+    )
+    @blp.arguments(s.UpdateFormSchema, location="form")
+    @blp.arguments(s.UpdateFilesSchema, location="files")
+    @blp.response(201, s.ActionUpdateSchema)
+    @problems(blp, 400, 401, 403, 404, 409, 413, 422)
+    def post(self, data: dict[str, Any], files: dict[str, Any], id: int) -> Any:
+        action = queries.get_action(_actor(), id)
+        uploads = [services.read_upload(f.stream, f.filename) for f in files.get("evidence", [])]
+        row: ActionUpdate = services.add_update(_actor(), action, data, uploads)
+        return row, 201, {"Location": url_for("actions_api.ActionItem", id=action.id)}
+
+
+@blp.route("/<int:id>/evidence/<int:evidence_id>")
+class ActionEvidenceFile(MethodView):
+    @requires(Permission.MEETING_VIEW)
+    @blp.doc(summary="Berkas bukti", description="Sebagai lampiran (attachment).")
+    @blp.response(200, FILE, content_type="application/octet-stream")
+    @problems(blp, 401, 404)
+    def get(self, id: int, evidence_id: int) -> Response:
+        return file_response(queries.get_evidence(_actor(), id, evidence_id))
+
+
+blueprints = [blp]

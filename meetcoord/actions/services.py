@@ -206,11 +206,10 @@ def add_update(
         changes["status"] = [before.value, target.value]
         action.status = target
         action.closed_at = utcnow() if target in workflow.FINAL else None
-    kind = (
-        UpdateKind.PROGRESS
-        if (note or milestone or percentage is not None or checked)
-        else (UpdateKind.STATUS)
-    )
+    # A status step with at most a note or reason is a status change; anything that
+    # reports progress (a figure, a milestone, evidence) is progress.
+    reports = milestone or percentage is not None or checked
+    kind = UpdateKind.STATUS if target is not None and not reports else UpdateKind.PROGRESS
     row = _row(
         actor,
         action,

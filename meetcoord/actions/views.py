@@ -9,6 +9,7 @@ changed. Evidence files are served as attachments with private headers.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -18,16 +19,16 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission, allowed
+from meetcoord.access.scope import NOT_FOUND
 from meetcoord.actions import evidence, filters, labels, queries, services
 from meetcoord.actions.models import Action, ActionEvidence
-from meetcoord.core.errors import Conflict, ValidationError
+from meetcoord.core.errors import Conflict, NotFound, ValidationError
 from meetcoord.core.forms import current_actor
 from meetcoord.core.uploads import body_limit
 
@@ -159,17 +160,20 @@ def drop(action_id: int) -> Any:
 def file_response(found: ActionEvidence) -> Response:
     """An evidence file as a download, never rendered by the browser."""
     path = evidence.path_for(current_app.instance_path, found.storage_key)
-    response = send_file(
-        path,
-        mimetype=found.content_type,
-        as_attachment=True,
-        download_name=found.filename,
-        conditional=False,
-        etag=False,
-        max_age=0,
-    )
+    try:
+        data = path.read_bytes()  # bounded by the evidence limit
+    except FileNotFoundError:
+        raise NotFound(NOT_FOUND) from None
+    response = Response(data, mimetype=found.content_type)
+    response.headers["Content-Disposition"] = content_disposition(found.filename)
     response.headers.update(FILE_HEADERS)
     return response
+
+
+def content_disposition(name: str) -> str:
+    """``attachment`` with an ASCII fallback and the UTF-8 name (RFC 6266)."""
+    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
 @bp.get("/<int:action_id>/evidence/<int:evidence_id>")

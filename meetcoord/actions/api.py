@@ -109,12 +109,12 @@ class ActionUpdates(MethodView):
         description="multipart/form-data: catatan, persentase (0–100) atau tonggak, "
         "status, dan berkas `evidence` (PDF, PNG, JPEG, XLSX, DOCX; diperiksa dari isinya).",
     )
-    @blp.arguments(s.UpdateFormSchema, location="form")
-    @blp.arguments(s.UpdateFilesSchema, location="files")
+    @blp.arguments(s.UpdateMultipartSchema, location="files")
     @blp.response(201, s.ActionUpdateSchema)
     @problems(blp, 400, 401, 403, 404, 409, 413, 422)
-    def post(self, data: dict[str, Any], files: dict[str, Any], id: int) -> Any:
+    def post(self, files: dict[str, Any], id: int) -> Any:
         action = queries.get_action(_actor(), id)
+        data = ApiBlueprint.ARGUMENTS_PARSER.parse(s.UpdateFormSchema(), location="form")
         uploads = [services.read_upload(f.stream, f.filename) for f in files.get("evidence", [])]
         row: ActionUpdate = services.add_update(_actor(), action, data, uploads)
         return row, 201, {"Location": url_for("actions_api.ActionItem", id=action.id)}

@@ -153,3 +153,8 @@ class UpdateFormSchema(ApiSchema):
 
 class UpdateFilesSchema(ApiSchema):
     evidence = fields.List(File(), metadata={"description": "PDF, PNG, JPEG, XLSX, DOCX."})
+
+
+class UpdateMultipartSchema(UpdateFormSchema, UpdateFilesSchema):
+    """The whole multipart body, for the document: flask-smorest documents one request
+    body per operation, so the text parts are parsed on their own in the handler."""

@@ -20,6 +20,7 @@ KIND_LABELS: dict[UpdateKind, Any] = {
     UpdateKind.PROGRESS: _l("Perkembangan"),
     UpdateKind.STATUS: _l("Perubahan status"),
     UpdateKind.DUE: _l("Perubahan tenggat"),
+    UpdateKind.FIELDS: _l("Koreksi dalam rapat"),
 }
 
 SORT_LABELS: dict[str, Any] = {
@@ -28,3 +29,14 @@ SORT_LABELS: dict[str, Any] = {
     "organization": _l("Instansi"),
     "meeting": _l("Tanggal rapat"),
 }
+
+FIELD_LABELS: dict[str, Any] = {
+    "title": _l("Uraian"),
+    "decision_id": _l("Kesepakatan"),
+    "organization_id": _l("Instansi"),
+    "person_id": _l("Penanggung jawab"),
+    "locus": _l("Lokus"),
+    "due_on": _l("Tenggat"),
+}
+# Fields whose old and new values are ids: the history says that they changed, not to what.
+ID_FIELDS = frozenset({"decision_id", "organization_id", "person_id"})

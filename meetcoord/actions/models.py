@@ -39,6 +39,7 @@ class UpdateKind(enum.StrEnum):
     PROGRESS = "progress"  # a note, a percentage or milestone, evidence; maybe a status
     STATUS = "status"  # a status change alone (verify, drop)
     DUE = "due"  # the due date moved, with a reason
+    FIELDS = "fields"  # corrected in the live room (wording, agency, person, locus, date)
 
 
 class Action(Withdrawable, TimestampMixin, db.Model):

@@ -78,6 +78,8 @@ def _render(action: Action, *, message: Any = None, errors: Any = None, status: 
         history=queries.history(action),
         statuses=labels.STATUS_LABELS,
         kinds=labels.KIND_LABELS,
+        field_labels=labels.FIELD_LABELS,
+        id_fields=labels.ID_FIELDS,
         overdue=queries.is_overdue(action),
         can_update=allowed(user, Permission.ACTION_UPDATE, action),
         can_arrange=allowed(user, Permission.MEETING_ARRANGE, action),

@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from meetcoord.access.actors import Actor
 from meetcoord.access.permissions import Permission
+from meetcoord.actions import history
 from meetcoord.actions.models import Action
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict
@@ -131,6 +132,7 @@ def update_action(actor: Actor, meeting_id: int, data: Data, nonce: Any = None) 
                     v=action.version,
                 )
             )
+        before = history.snapshot(action)
         if "decision_id" in data:
             action.decision = decision_of(cmd, data["decision_id"])
         if "organization_id" in data:
@@ -141,7 +143,8 @@ def update_action(actor: Actor, meeting_id: int, data: Data, nonce: Any = None) 
             if name in data:
                 setattr(action, name, data[name])
         action.version += 1
-        db.session.flush()
+        db.session.flush()  # the relationships set above reach their id columns
+        history.record_fields(cmd.actor, action, before)  # the tracker's history shows it
         cmd.append("action.updated", {"action": state.action_dict(action)})
         corrected(cmd, {"action": action.id, "updated": action.version})
 

@@ -35,7 +35,7 @@ def upgrade():
     op.create_table('action_updates',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('action_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('progress', 'status', 'due', name='updatekind', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('kind', sa.Enum('progress', 'status', 'due', 'fields', name='updatekind', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('percentage', sa.Integer(), nullable=True),
     sa.Column('milestone', sa.String(length=200), nullable=True),

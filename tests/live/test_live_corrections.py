@@ -173,6 +173,12 @@ def test_an_action_is_corrected_field_by_field_and_a_stale_edit_is_refused(scene
     assert updated["person"] == person.name
     assert (updated["locus"], updated["due_on"]) == ("Desa Kalena", "2026-12-31")  # kept
     assert updated["title"] == "Padankan data penerima"
+    # The tracker's history shows the correction, field by field.
+    [row] = db.session.get(Action, scene.kept_action).updates
+    assert row.kind.value == "fields"
+    assert set(row.changes) == {"organization_id", "person_id", "due_on"}
+    assert row.changes["organization_id"][1] == scene.other_agency.id
+    assert row.changes["due_on"][1] == "2026-12-31"
 
     # A console still holding version 1 cannot overwrite version 2.
     before = fingerprint(scene.meeting_id)

@@ -205,3 +205,26 @@ def test_a_viewer_reads_but_does_not_change(client: FlaskClient, auth: AuthActio
     )
     assert patch.status_code == 403
     assert support.history(t.late) == []
+
+
+def test_the_action_page_refuses_in_place_and_verifies_after_confirmation(
+    auth: AuthActions,
+) -> None:
+    t = Tracker()
+    auth.login(user=t.staff)
+    url = f"/actions/{t.done_late.id}"
+    page = auth.client.get(url).get_data(as_text=True)
+    assert "data-confirm" in page  # verify and drop ask first
+    assert "Waktu dalam WIB" in page  # the reader's zone, labelled
+    refused = auth.post(f"{url}/drop", {"reason": ""})
+    assert refused.status_code == 422
+    assert "Tuliskan alasan tindak lanjut ini dihentikan." in refused.get_data(as_text=True)
+    no_reason = auth.post(f"{url}/due", {"due_on": "2031-01-31", "reason": ""})
+    assert no_reason.status_code == 422
+    assert "Tuliskan alasan tenggat diubah." in no_reason.get_data(as_text=True)
+    assert support.history(t.done_late) == []
+
+    assert auth.post(f"{url}/verify").status_code == 302
+    shown = auth.client.get(url).get_data(as_text=True)
+    assert "Terverifikasi" in shown
+    assert "Simpan pembaruan" not in shown  # final: no more forms

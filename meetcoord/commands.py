@@ -3,7 +3,8 @@
 ``meetcoord db upgrade`` (Flask-Migrate), ``meetcoord create-admin``,
 ``meetcoord create-token``, ``meetcoord tokens list|revoke``, ``meetcoord demo load``,
 ``meetcoord serve``,
-``meetcoord worker``, ``meetcoord audit verify <meeting>``, ``meetcoord init`` (signing CA).
+``meetcoord worker``, ``meetcoord audit verify <meeting>``, ``meetcoord init`` (signing CA),
+``meetcoord where [PATH]`` (where a URL is handled, and the permission it declares).
 
 Registered on every app (so ``flask --app meetcoord:create_app`` and a test's CLI runner
 have them); the ``meetcoord`` console script itself is :mod:`meetcoord.cli`.
@@ -330,8 +331,30 @@ def init() -> None:
         click.echo("  keep MEETCOORD_CA_PASSPHRASE safe: without it nothing can be signed")
 
 
+@click.command("where")
+@click.argument("path", required=False)
+@with_appcontext
+def where(path: str | None) -> None:
+    """Where each URL is handled and the permission it declares.
+
+    ``meetcoord where /i/TOKEN/live`` names the function that answers that address; without
+    a path, every route.
+    """
+    from flask import current_app
+
+    from meetcoord.access.declare import route_table
+
+    found = route_table(current_app, path)
+    if not found:
+        click.echo(f"no route answers {path}", err=True)
+        raise SystemExit(1)
+    for method, rule, permission, _endpoint, handler in found:
+        click.echo(f"{method:6} {rule:60} {permission:18} {handler}")
+
+
 def register_commands(app: Flask) -> None:
     for command in (
+        where,
         create_admin,
         create_user,
         create_token,

@@ -124,13 +124,13 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.checkin.kiosk_views import bp as kiosk_bp
     from meetcoord.checkin.selfcheckin_views import bp as selfcheckin_bp
     from meetcoord.checkin.staff_views import bp as attendance_bp
-    from meetcoord.core.outbox_views import bp as outbox_bp
     from meetcoord.core.views import bp as core_bp
     from meetcoord.directory.views import bp as directory_bp
     from meetcoord.documents.verify.views import bp as verify_bp
     from meetcoord.documents.views import bp as documents_bp
     from meetcoord.live.views import bp as live_bp
     from meetcoord.meetings.views import bp as meetings_bp
+    from meetcoord.outbox.views import bp as outbox_bp
     from meetcoord.portal.pages import bp as portal_bp
 
     app.register_blueprint(core_bp)

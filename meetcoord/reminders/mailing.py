@@ -83,4 +83,8 @@ def compose_meeting_reminder(
     message["List-Unsubscribe"] = f"<{mute}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
+    # A folded List-Unsubscribe ("List-Unsubscribe:" then the URL on the next line) is
+    # valid but some one-click implementations misread it: write headers up to the RFC 5322
+    # limit instead of folding at 78 (the URL has no space to fold at anyway).
+    message.policy = message.policy.clone(max_line_length=998)
     return message

@@ -21,19 +21,21 @@ from email.message import EmailMessage
 
 from meetcoord.access.institutions import letterhead_for
 from meetcoord.calendar.data import EventData
-from meetcoord.calendar.wording import place, when_line
+from meetcoord.calendar.wording import place, time_at, when_line
 from meetcoord.core import outbox
 from meetcoord.meetings import mailing
 from meetcoord.meetings.models import Invitation
+from meetcoord.meetings.zones import reader_zone
 from meetcoord.reminders.mute import mute_url
 from meetcoord.reminders.timing import ReminderKind
 
 QR_ANCHOR = "#kartu"  # the personal page's check-in card
 
 
-def _subject(kind: ReminderKind, title: str) -> str:
+def _subject(kind: ReminderKind, title: str, start: str) -> str:
+    """ "Pengingat: Rakor … — besok pukul 09.00 WITA" (the reader's own time)."""
     when = "besok" if kind is ReminderKind.MEETING_DAY_BEFORE else "hari ini"
-    return f"Pengingat: {title} — {when}"
+    return f"Pengingat: {title} — {when} pukul {start}"
 
 
 def _body(kind: ReminderKind, invitation: Invitation, event: EventData, mute: str) -> str:
@@ -76,7 +78,7 @@ def compose_meeting_reminder(
     message = outbox.text_message(
         person.email or "",
         person.name,
-        _subject(kind, invitation.meeting.title),
+        _subject(kind, invitation.meeting.title, time_at(event.start_at, reader_zone(invitation))),
         _body(kind, invitation, event, mute),
         sender_name=letterhead_for(invitation.meeting).sender_name,
     )

@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.meetings.views import bp as meetings_bp
     from meetcoord.outbox.views import bp as outbox_bp
     from meetcoord.portal.pages import bp as portal_bp
+    from meetcoord.reminders.views import bp as reminders_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -147,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(live_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(verify_bp)
+    app.register_blueprint(reminders_bp)
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
     _register_api(app)
 
@@ -183,8 +185,11 @@ def _register_worker_jobs(app: Flask) -> None:
     """What the worker does after each mail pass (``core.worker`` knows no job by name)."""
     from meetcoord.core.worker import WorkerJob, register_job
     from meetcoord.documents.jobs import RENDER_BATCH, render_due
+    from meetcoord.reminders.jobs import BATCH as REMINDER_BATCH
+    from meetcoord.reminders.jobs import ReminderJob
 
     register_job(app, WorkerJob("documents", render_due, RENDER_BATCH))
+    register_job(app, WorkerJob("reminders", ReminderJob(), REMINDER_BATCH))
 
 
 def _register_cli(app: Flask) -> None:

@@ -3,8 +3,9 @@
 ``meetcoord db upgrade`` (Flask-Migrate), ``meetcoord create-admin``,
 ``meetcoord create-token``, ``meetcoord tokens list|revoke``, ``meetcoord demo load``,
 ``meetcoord serve``,
-``meetcoord worker``, ``meetcoord audit verify <meeting>``, ``meetcoord init`` (signing CA),
-``meetcoord where [PATH]`` (where a URL is handled, and the permission it declares).
+``meetcoord worker``, ``meetcoord send-reminders``, ``meetcoord audit verify <meeting>``,
+``meetcoord init`` (signing CA), ``meetcoord where [PATH]`` (where a URL is handled, and the
+permission it declares).
 
 Registered on every app (so ``flask --app meetcoord:create_app`` and a test's CLI runner
 have them); the ``meetcoord`` console script itself is :mod:`meetcoord.cli`.
@@ -273,6 +274,35 @@ def worker(once: bool, limit: int) -> None:
         click.echo("worker: stopped")
 
 
+@click.command("send-reminders")
+@click.option(
+    "--now",
+    "now_text",
+    default=None,
+    help="Act as if it were this instant (ISO 8601 with offset); default: now.",
+)
+@with_appcontext
+def send_reminders(now_text: str | None) -> None:
+    """Queue the meeting reminders due now (for cron; idempotent: run it as often as you like).
+
+    The mail itself leaves through the outbox worker (in-process, or `meetcoord worker`).
+    """
+    from datetime import datetime
+
+    from meetcoord.reminders.services import send_due_reminders
+
+    now = None
+    if now_text is not None:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            raise click.BadParameter("not an ISO 8601 instant", param_hint="--now") from None
+        if now.tzinfo is None:
+            raise click.BadParameter("give the offset, e.g. +08:00 or Z", param_hint="--now")
+    queued = send_due_reminders(now)
+    click.echo(f"reminders: queued {queued}")
+
+
 @click.group("audit")
 def audit() -> None:
     """Check the records a meeting leaves behind."""
@@ -362,6 +392,7 @@ def register_commands(app: Flask) -> None:
         demo,
         serve,
         worker,
+        send_reminders,
         audit,
         init,
     ):

@@ -99,8 +99,10 @@ def gate() -> Any:
 
 def may(name: str, obj: Any = None) -> bool:
     """For templates: ``{% if may("directory.edit") %}`` asks the table about this
-    request's actor (a menu entry, a button), as the route and the service will."""
-    return permissions.allowed(resolve.current(), Permission(name), obj)
+    request's staff account (a menu entry, a button), as the route and the service will."""
+    # The signed-in account only: a page's menu is about staff, and on a personal link's
+    # error page the link itself may be the thing that was not found.
+    return permissions.allowed(resolve.account(), Permission(name), obj)
 
 
 def init_gate(app: Flask) -> None:

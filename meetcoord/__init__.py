@@ -125,14 +125,15 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.checkin.kiosk_views import bp as kiosk_bp
     from meetcoord.checkin.selfcheckin_views import bp as selfcheckin_bp
     from meetcoord.checkin.staff_views import bp as attendance_bp
-    from meetcoord.core.outbox_views import bp as outbox_bp
     from meetcoord.core.views import bp as core_bp
     from meetcoord.directory.views import bp as directory_bp
     from meetcoord.documents.verify.views import bp as verify_bp
     from meetcoord.documents.views import bp as documents_bp
     from meetcoord.live.views import bp as live_bp
     from meetcoord.meetings.views import bp as meetings_bp
+    from meetcoord.outbox.views import bp as outbox_bp
     from meetcoord.portal.pages import bp as portal_bp
+    from meetcoord.reminders.views import bp as reminders_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -149,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(live_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(verify_bp)
+    app.register_blueprint(reminders_bp)
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
     _register_api(app)
 
@@ -187,8 +189,11 @@ def _register_worker_jobs(app: Flask) -> None:
     """What the worker does after each mail pass (``core.worker`` knows no job by name)."""
     from meetcoord.core.worker import WorkerJob, register_job
     from meetcoord.documents.jobs import RENDER_BATCH, render_due
+    from meetcoord.reminders.jobs import BATCH as REMINDER_BATCH
+    from meetcoord.reminders.jobs import ReminderJob
 
     register_job(app, WorkerJob("documents", render_due, RENDER_BATCH))
+    register_job(app, WorkerJob("reminders", ReminderJob(), REMINDER_BATCH))
 
 
 def _register_cli(app: Flask) -> None:

@@ -3,7 +3,9 @@
 ``meetcoord db upgrade`` (Flask-Migrate), ``meetcoord create-admin``,
 ``meetcoord create-token``, ``meetcoord tokens list|revoke``, ``meetcoord demo load``,
 ``meetcoord serve``,
-``meetcoord worker``, ``meetcoord audit verify <meeting>``, ``meetcoord init`` (signing CA).
+``meetcoord worker``, ``meetcoord send-reminders``, ``meetcoord audit verify <meeting>``,
+``meetcoord init`` (signing CA), ``meetcoord where [PATH]`` (where a URL is handled, and the
+permission it declares).
 
 Registered on every app (so ``flask --app meetcoord:create_app`` and a test's CLI runner
 have them); the ``meetcoord`` console script itself is :mod:`meetcoord.cli`.
@@ -272,6 +274,35 @@ def worker(once: bool, limit: int) -> None:
         click.echo("worker: stopped")
 
 
+@click.command("send-reminders")
+@click.option(
+    "--now",
+    "now_text",
+    default=None,
+    help="Act as if it were this instant (ISO 8601 with offset); default: now.",
+)
+@with_appcontext
+def send_reminders(now_text: str | None) -> None:
+    """Queue the meeting reminders due now (for cron; idempotent: run it as often as you like).
+
+    The mail itself leaves through the outbox worker (in-process, or `meetcoord worker`).
+    """
+    from datetime import datetime
+
+    from meetcoord.reminders.services import send_due_reminders
+
+    now = None
+    if now_text is not None:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            raise click.BadParameter("not an ISO 8601 instant", param_hint="--now") from None
+        if now.tzinfo is None:
+            raise click.BadParameter("give the offset, e.g. +08:00 or Z", param_hint="--now")
+    queued = send_due_reminders(now)
+    click.echo(f"reminders: queued {queued}")
+
+
 @click.group("audit")
 def audit() -> None:
     """Check the records a meeting leaves behind."""
@@ -330,8 +361,30 @@ def init() -> None:
         click.echo("  keep MEETCOORD_CA_PASSPHRASE safe: without it nothing can be signed")
 
 
+@click.command("where")
+@click.argument("path", required=False)
+@with_appcontext
+def where(path: str | None) -> None:
+    """Where each URL is handled and the permission it declares.
+
+    ``meetcoord where /i/TOKEN/live`` names the function that answers that address; without
+    a path, every route.
+    """
+    from flask import current_app
+
+    from meetcoord.access.declare import route_table
+
+    found = route_table(current_app, path)
+    if not found:
+        click.echo(f"no route answers {path}", err=True)
+        raise SystemExit(1)
+    for method, rule, permission, _endpoint, handler in found:
+        click.echo(f"{method:6} {rule:60} {permission:18} {handler}")
+
+
 def register_commands(app: Flask) -> None:
     for command in (
+        where,
         create_admin,
         create_user,
         create_token,
@@ -339,6 +392,7 @@ def register_commands(app: Flask) -> None:
         demo,
         serve,
         worker,
+        send_reminders,
         audit,
         init,
     ):

@@ -33,6 +33,7 @@ from meetcoord.meetings.models import (
     MeetingSite,
     Series,
 )
+from meetcoord.reminders.models import Reminder, ReminderMute
 
 __all__ = [
     "Action",
@@ -67,6 +68,8 @@ __all__ = [
     "Organization",
     "OutboxMessage",
     "Person",
+    "Reminder",
+    "ReminderMute",
     "Role",
     "Series",
     "SigningCode",

@@ -23,7 +23,9 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, request
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
+from meetcoord.access import permissions, resolve
 from meetcoord.access.permissions import TABLE, Permission
 from meetcoord.core.errors import PermissionDenied
 from meetcoord.core.problems import API_PREFIX
@@ -41,8 +43,6 @@ ELSEWHERE: dict[str, Permission] = {
     "core.index": Permission.PUBLIC,  # sends each visitor where they belong
     "core.healthz": Permission.PUBLIC,
     "core.set_language": Permission.PUBLIC,
-    "outbox.messages": Permission.MEETING_ARRANGE,  # the secretariat's mail
-    "outbox.retry": Permission.MEETING_ARRANGE,
 }
 
 
@@ -97,5 +97,56 @@ def gate() -> Any:
     return None
 
 
+def may(name: str, obj: Any = None) -> bool:
+    """For templates: ``{% if may("directory.edit") %}`` asks the table about this
+    request's staff account (a menu entry, a button), as the route and the service will."""
+    # The signed-in account only: a page's menu is about staff, and on a personal link's
+    # error page the link itself may be the thing that was not found.
+    return permissions.allowed(resolve.account(), Permission(name), obj)
+
+
 def init_gate(app: Flask) -> None:
     app.before_request(gate)
+    app.jinja_env.globals["may"] = may
+
+
+def handler_of(app: Flask, endpoint: str, method: str) -> str:
+    """``module:function`` (or ``module:Class.method``) that answers ``method`` at
+    ``endpoint``: where a newcomer opens the file."""
+    view = app.view_functions[endpoint]
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return f"{view_class.__module__}:{view_class.__qualname__}.{method.lower()}"
+    inner = getattr(view, "__wrapped__", view)
+    return f"{inner.__module__}:{inner.__qualname__}"
+
+
+def route_table(app: Flask, path: str | None = None) -> list[tuple[str, str, str, str, str]]:
+    """(methods, rule, permission, endpoint, handler) of every route, or of the route that
+    answers ``path`` (``/meetings/41/edit``, any method)."""
+    rows = []
+    wanted: set[str] | None = None
+    if path is not None:
+        adapter = app.url_map.bind("localhost")
+        wanted = set()
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            try:
+                endpoint, _args = adapter.match(path, method=method)
+            except HTTPException:  # no route for this method: 404, 405 or a redirect
+                continue
+            wanted.add(f"{endpoint} {method}")
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            if wanted is not None and f"{rule.endpoint} {method}" not in wanted:
+                continue
+            permission = declared(app, rule.endpoint, method)
+            rows.append(
+                (
+                    method,
+                    rule.rule,
+                    permission.value if permission else "UNDECLARED",
+                    rule.endpoint,
+                    handler_of(app, rule.endpoint, method),
+                )
+            )
+    return rows

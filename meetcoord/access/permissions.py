@@ -21,14 +21,18 @@ Refusals follow :mod:`.scope`: an object outside the actor's reach is *not found
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 from meetcoord.access import scope
 from meetcoord.core.errors import NotFound, PermissionDenied
+
+T = TypeVar("T")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class Permission(StrEnum):
@@ -199,12 +203,17 @@ def _link_holds(invitation: Any, rule: Rule, obj: Any, site: Any, somewhere: boo
 
 
 def allowed(
-    actor: Any, action: Permission, obj: Any = None, site: Any = None, *, somewhere: bool = False
+    actor: Any,
+    permission: Permission,
+    obj: Any = None,
+    site: Any = None,
+    *,
+    somewhere: bool = False,
 ) -> bool:
     """Whether ``actor`` (an ``Actor`` or a staff ``User``) holds ``permission`` on
     ``obj`` (at ``site``). Without ``obj`` an actor bound to a meeting (the live room, a
     desk) is judged on that meeting; ``somewhere``: at any site of it."""
-    rule = TABLE[action]
+    rule = TABLE[permission]
     if rule.anyone:
         return True
     user, invitation, meeting = _parts(actor)
@@ -214,21 +223,51 @@ def allowed(
     )
 
 
-def require(actor: Any, action: Permission, obj: Any = None, site: Any = None) -> None:
+def require(actor: Any, permission: Permission, obj: Any = None, site: Any = None) -> None:
     """Refuse ``permission`` unless :func:`allowed`: not found outside the actor's reach
-    (another institution's object, another meeting's link), forbidden inside it."""
-    if allowed(actor, action, obj, site):
+    (another institution's object, another meeting's link), forbidden inside it — and a
+    viewer member of the owning institution is told they may only look."""
+    if allowed(actor, permission, obj, site):
         return
     target = obj if obj is not None else site
     if target is not None and not _within_reach(actor, target):
         raise NotFound(scope.NOT_FOUND)
-    raise PermissionDenied(TABLE[action].refusal)
+    rule = TABLE[permission]
+    user, _, _ = _parts(actor)
+    if (
+        target is not None
+        and rule.members is Level.WORK
+        and _account_holds(user, replace(rule, members=Level.SEE), target)
+    ):
+        raise PermissionDenied(scope.VIEW_ONLY)
+    raise PermissionDenied(rule.refusal)
 
 
-def require_somewhere(actor: Any, action: Permission) -> None:
+def visible(actor: Any, obj: T | None, message: Any = scope.NOT_FOUND) -> T:
+    """``obj`` when ``actor`` may see this institution's work; otherwise not found,
+    exactly like a missing id."""
+    if obj is None or not allowed(actor, Permission.MEETING_VIEW, obj):
+        raise NotFound(message)
+    return obj
+
+
+def for_request(actor: Any, obj: T | None, message: Any = scope.NOT_FOUND) -> T:
+    """``obj`` for this request: seen to read it, arranged to change anything.
+
+    For handlers whose services take a broader actor (the documents' workflow acts for
+    staff and personal links alike): a request that can change state is refused to a
+    viewer before the service runs.
+    """
+    found = visible(actor, obj, message)
+    if has_request_context() and request.method not in SAFE_METHODS:
+        require(actor, Permission.MEETING_ARRANGE, found)
+    return found
+
+
+def require_somewhere(actor: Any, permission: Permission) -> None:
     """Refuse at once whoever holds ``permission`` at no site of their meeting at all."""
-    if not allowed(actor, action, somewhere=True):
-        raise PermissionDenied(TABLE[action].refusal)
+    if not allowed(actor, permission, somewhere=True):
+        raise PermissionDenied(TABLE[permission].refusal)
 
 
 def _within_reach(actor: Any, obj: Any) -> bool:
@@ -241,5 +280,5 @@ def _within_reach(actor: Any, obj: Any) -> bool:
     return True
 
 
-def refusal(action: Permission) -> Any:
-    return TABLE[action].refusal
+def refusal(permission: Permission) -> Any:
+    return TABLE[permission].refusal

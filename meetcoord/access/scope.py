@@ -9,8 +9,9 @@ An administrator of the installation sees and works on everything.
 Anything outside an account's reach is *not found* for it, never "forbidden": a 403 would
 tell an NTB secretariat that meeting 41 exists and belongs to somebody else. Inside its
 reach but without a working role (a viewer) it is forbidden, since the page is already
-visible. Lists filter with :func:`owned_by_reach`; single objects go through
-:func:`visible` and :func:`require_work`.
+visible. Lists filter with :func:`owned_by_reach`; single objects go through the
+permission table (``access.permissions``: ``visible``, ``require``), which asks
+:func:`reach_of` here.
 """
 
 from __future__ import annotations
@@ -18,13 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from flask import g, has_request_context, request
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, false, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from meetcoord.access.models import WORKING_ROLES, Membership
-from meetcoord.core.errors import NotFound, PermissionDenied
 from meetcoord.extensions import db
 
 if TYPE_CHECKING:
@@ -130,37 +130,3 @@ def may_see(user: User | None, obj: Any) -> bool:
 
 def may_work(user: User | None, obj: Any) -> bool:
     return reach_of(user).works(*owners(obj))
-
-
-def visible(user: User | None, obj: T | None, message: Any = NOT_FOUND) -> T:
-    """``obj`` when ``user`` may see it; otherwise not found, exactly like a missing id."""
-    if obj is None or not may_see(user, obj):
-        raise NotFound(message)
-    return obj
-
-
-def require_work(user: User | None, obj: Any) -> None:
-    """Refuse a change to ``obj`` by an account that may not work on it.
-
-    Outside the account's reach this is "not found" (as for reading); inside it, a
-    viewer is told they may only look.
-    """
-    visible(user, obj)
-    if not may_work(user, obj):
-        raise PermissionDenied(VIEW_ONLY)
-
-
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-def for_request(user: User | None, obj: T | None, message: Any = NOT_FOUND) -> T:
-    """``obj`` for this request: seen to read it, worked on to change anything.
-
-    For handlers whose services take a broader actor (the documents' workflow acts for
-    staff and personal links alike): a request that can change state is refused to a
-    viewer before the service runs.
-    """
-    found = visible(user, obj, message)
-    if has_request_context() and request.method not in SAFE_METHODS:
-        require_work(user, found)
-    return found

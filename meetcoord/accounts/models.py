@@ -78,9 +78,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.is_active_account
 
-    def can_edit_directory(self) -> bool:
-        return self.role in (Role.ADMIN, Role.SECRETARIAT)
-
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
 

@@ -26,7 +26,7 @@ from meetcoord.core.errors import (
     field_errors,
 )
 from meetcoord.core.tokens import hash_token, new_token
-from meetcoord.core.validation import normalise_email
+from meetcoord.core.validation import normalise_email, parse_int
 from meetcoord.extensions import db
 
 LAST_USED_GRANULARITY = timedelta(minutes=1)
@@ -180,10 +180,10 @@ def _token_days(raw: int | str | None) -> int | None:
     """``days`` as a form or the CLI gives it: empty means no expiry."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    text = str(raw).strip()
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_TOKEN_DAYS:
-        raise ValueError(text)
-    return int(text)
+    days = parse_int(raw, minimum=1, maximum=MAX_TOKEN_DAYS)
+    if days is None or (isinstance(raw, str) and not raw.strip().isdigit()):
+        raise ValueError(str(raw).strip())
+    return days
 
 
 def create_token(

@@ -26,17 +26,17 @@ from meetcoord.core.validation import INT_MAX, INT_MIN
 
 # --- fields with Indonesian messages ----------------------------------------------------
 
-_COMMON_MESSAGES: dict[str, Any] = {
+COMMON_MESSAGES: dict[str, Any] = {
     "required": _l("Wajib diisi."),
     "null": _l("Tidak boleh kosong (null)."),
     "validator_failed": _l("Nilai tidak valid."),
 }
 
 
-class _IndonesianMessages:
+class IndonesianMessages:
     """Mixin: Indonesian defaults, formatted at error time so the request's locale applies."""
 
-    default_error_messages: dict[str, Any] = _COMMON_MESSAGES
+    default_error_messages: dict[str, Any] = COMMON_MESSAGES
 
     error_messages: dict[str, Any]
 
@@ -44,15 +44,15 @@ class _IndonesianMessages:
         return ValidationError(str(self.error_messages[key]).format(**kwargs))
 
 
-class Text(_IndonesianMessages, fields.String):
+class Text(IndonesianMessages, fields.String):
     default_error_messages = {
-        **_COMMON_MESSAGES,
+        **COMMON_MESSAGES,
         "invalid": _l("Harus berupa teks."),
         "invalid_utf8": _l("Bukan teks UTF-8 yang valid."),
     }
 
 
-class Int(_IndonesianMessages, fields.Integer):
+class Int(IndonesianMessages, fields.Integer):
     """Strict integer: ``"5"``, ``5.5`` and ``true`` are wrong types in JSON, not numbers.
 
     Every one is bounded to what an INTEGER column holds (documented as its minimum and
@@ -60,7 +60,7 @@ class Int(_IndonesianMessages, fields.Integer):
     """
 
     default_error_messages = {
-        **_COMMON_MESSAGES,
+        **COMMON_MESSAGES,
         "invalid": _l("Harus berupa bilangan bulat."),
         "too_large": _l("Angka terlalu besar."),
     }
@@ -86,8 +86,8 @@ class QueryInt(Int):
         super().__init__(**kwargs)
 
 
-class Bool(_IndonesianMessages, fields.Boolean):
-    default_error_messages = {**_COMMON_MESSAGES, "invalid": _l("Harus true atau false.")}
+class Bool(IndonesianMessages, fields.Boolean):
+    default_error_messages = {**COMMON_MESSAGES, "invalid": _l("Harus true atau false.")}
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("truthy", {True})
@@ -95,15 +95,15 @@ class Bool(_IndonesianMessages, fields.Boolean):
         super().__init__(**kwargs)
 
 
-class Day(_IndonesianMessages, fields.Date):
+class Day(IndonesianMessages, fields.Date):
     default_error_messages = {
-        **_COMMON_MESSAGES,
+        **COMMON_MESSAGES,
         "invalid": _l("Tanggal tidak valid; gunakan format TTTT-BB-HH."),
         "format": _l("Tanggal tidak bisa diformat."),
     }
 
 
-class File(_IndonesianMessages, Upload):
+class File(IndonesianMessages, Upload):
     """A multipart file part (documented as binary)."""
 
 

@@ -19,6 +19,7 @@ from meetcoord.access.permissions import Permission
 from meetcoord.checkin import live, selfservice
 from meetcoord.checkin.counts import presence
 from meetcoord.core.sockets import register_namespace
+from meetcoord.core.validation import parse_int
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Meeting
 
@@ -30,8 +31,8 @@ def _meeting_for(auth: Any) -> Meeting | None:
     if isinstance(auth.get("site"), str):
         site = selfservice.site_by_code(auth["site"])
         meeting = site.meeting if site else None
-    elif str(auth.get("meeting", "")).isdigit():  # a number, or a data-* attribute's text
-        meeting = db.session.get(Meeting, int(auth["meeting"]))
+    elif (meeting_id := parse_int(auth.get("meeting"), minimum=1)) is not None:
+        meeting = db.session.get(Meeting, meeting_id)  # a number, or a data-* attribute's text
     else:
         return None
     if meeting is None:

@@ -8,22 +8,22 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from meetcoord.api.schemas import (
-    _COMMON_MESSAGES,
+    COMMON_MESSAGES,
     ApiSchema,
     Bool,
+    IndonesianMessages,
     QueryInt,
     Text,
-    _IndonesianMessages,
 )
 
 STATUSES = ["checked_in", "already", "refused", "checked_out"]
 
 
-class Moment(_IndonesianMessages, fields.AwareDateTime):
+class Moment(IndonesianMessages, fields.AwareDateTime):
     """An ISO 8601 instant that must carry its offset (a desk's clock, in its zone)."""
 
     default_error_messages = {
-        **_COMMON_MESSAGES,
+        **COMMON_MESSAGES,
         "invalid": _l(
             "Waktu tidak valid; gunakan ISO 8601 dengan zona, mis. 2024-03-15T09:05+08:00."
         ),

@@ -14,6 +14,7 @@ from uuid import uuid4
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from meetcoord.access import permissions
 from meetcoord.access.declare import requires
 from meetcoord.access.institutions import letterhead_for
 from meetcoord.access.permissions import Permission
@@ -34,9 +35,8 @@ FORMATS = {
 }
 
 
-def _can_edit() -> bool:
-    user = current_actor()
-    return bool(user.is_authenticated and user.can_edit_directory())
+def _can_edit(meeting: Any = None) -> bool:
+    return permissions.allowed(current_actor(), Permission.MEETING_ARRANGE, meeting)
 
 
 def _page(meeting_id: int) -> Any:
@@ -65,7 +65,7 @@ def page(meeting_id: int) -> Any:
         counts=data.presence.as_dict(),
         host_zone=host_zone(meeting),
         stamp=partial(attendance_time, meeting_start=meeting.start_at),
-        can_edit=_can_edit(),
+        can_edit=_can_edit(meeting),
         nonce=uuid4().hex,
         formats=list(FORMATS),
     )

@@ -14,7 +14,7 @@ Rules, and why:
   the same row; SQLite ignores the clause and has only one writer anyway.
 - A message the server refuses costs it one attempt and is tried again after
   :func:`backoff`; after ``MEETCOORD_MAIL_MAX_ATTEMPTS`` it becomes ``failed`` and waits for
-  a person (:func:`retry`).
+  a person (``outbox.services.retry``).
 - A failure of the connection itself (server down, login refused, line dropped) is nobody's
   message's fault. It is counted once, on the message at the head of the queue, so the
   outage shows on the outbox page; every other message claimed in that pass is only
@@ -29,32 +29,20 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from meetcoord.core import audit
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import Conflict, PermissionDenied
 from meetcoord.core.mail import ConnectionFailure, MailError, Transport, build_transport
 from meetcoord.core.outbox import OutboxMessage, OutboxStatus
-from meetcoord.core.pagination import Page, paginate
 from meetcoord.extensions import db
 
 if TYPE_CHECKING:
     from flask import Flask
 
 log = logging.getLogger("meetcoord.worker")
-
-
-class Staff(Protocol):
-    """The acting staff account (``accounts.User``): only what the outbox asks of it."""
-
-    id: int
-
-    def can_edit_directory(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -302,58 +290,3 @@ def _run_jobs(jobs: list[WorkerJob]) -> bool:
             continue
         more = more or done >= job.batch
     return more
-
-
-# --- the secretariat's view of the outbox -------------------------------------------------
-
-
-def _require_editor(actor: Staff | None) -> None:
-    if actor is None or not actor.can_edit_directory():
-        raise PermissionDenied(_l("Hanya sekretariat yang boleh melihat surat keluar."))
-
-
-def count_by_status(actor: Staff) -> dict[OutboxStatus, int]:
-    _require_editor(actor)
-    counts = dict.fromkeys(OutboxStatus, 0)
-    rows = db.session.execute(
-        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-    )
-    for status, count in rows:
-        counts[OutboxStatus(status)] = int(count)
-    return counts
-
-
-def list_messages(
-    actor: Staff, status: OutboxStatus | None, page: int, per_page: int
-) -> Page[OutboxMessage]:
-    """Newest first; the message bytes stay in the database (a page needs none of them)."""
-    _require_editor(actor)
-    stmt = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-    if status is not None:
-        stmt = stmt.where(OutboxMessage.status == status)
-    return paginate(stmt, page, per_page)
-
-
-def get_message(actor: Staff, message_id: int) -> OutboxMessage | None:
-    _require_editor(actor)
-    return db.session.get(OutboxMessage, message_id)
-
-
-def retry(actor: Staff, message: OutboxMessage) -> OutboxMessage:
-    """Put a failed message back in the queue with a fresh allowance of attempts."""
-    _require_editor(actor)
-    if message.status is not OutboxStatus.FAILED:
-        raise Conflict(_l("Hanya surat yang gagal yang dapat dikirim ulang."))
-    before = message.attempts
-    message.status = OutboxStatus.PENDING
-    message.attempts = 0
-    message.next_attempt_at = utcnow()
-    audit.record(
-        actor,
-        "retry",
-        message,
-        f"Kirim ulang surat #{message.id} ke {message.recipient}",
-        {"status": ["failed", "pending"], "attempts": [before, 0]},
-    )
-    db.session.commit()
-    return message

@@ -17,7 +17,7 @@ from flask import Response, url_for
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 
-from meetcoord.access import resolve, scope
+from meetcoord.access import permissions, resolve
 from meetcoord.access.actors import Actor
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
@@ -76,12 +76,12 @@ finalise = steps.finalise
 
 def _meeting(meeting_id: int) -> Meeting:
     """A meeting the caller may see (and, to change its documents, work on)."""
-    return scope.for_request(current_actor(), get_meeting(meeting_id, current_actor()))
+    return permissions.for_request(current_actor(), get_meeting(meeting_id, current_actor()))
 
 
 def _document(document_id: int) -> Document:
     """A document of a meeting the caller may see; another institution's is not found."""
-    return scope.for_request(current_actor(), rules.get_document(document_id))
+    return permissions.for_request(current_actor(), rules.get_document(document_id))
 
 
 def _actor() -> Actor:

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from meetcoord.access import scope
+from meetcoord.access import permissions
 from meetcoord.access.actors import Actor
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
@@ -42,11 +42,11 @@ def _actor() -> Actor:
 
 
 def _meeting(meeting_id: int) -> Meeting:
-    return scope.for_request(current_actor(), db.session.get(Meeting, meeting_id))
+    return permissions.for_request(current_actor(), db.session.get(Meeting, meeting_id))
 
 
 def _document(document_id: int) -> Document:
-    return scope.for_request(current_actor(), db.session.get(Document, document_id))
+    return permissions.for_request(current_actor(), db.session.get(Document, document_id))
 
 
 def _url(document: Document) -> Any:

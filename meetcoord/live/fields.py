@@ -19,7 +19,7 @@ from marshmallow import Schema, ValidationError, fields, missing, pre_load
 
 from meetcoord.api.schemas import ApiSchema, Day, Int, Text
 from meetcoord.core import cleaning
-from meetcoord.core.validation import INT_MAX, day_in_range
+from meetcoord.core.validation import INT_MAX, day_in_range, parse_int
 from meetcoord.live.models import DecisionKind
 
 ID_MAX = INT_MAX  # an INTEGER column on PostgreSQL; beyond it the database would fail
@@ -94,13 +94,12 @@ class Whole(Int):
         super().__init__(**kwargs)
 
     def _validated(self, value: Any) -> int:
-        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int):
+        number = parse_int(value)  # the one reading of a number (core.validation)
+        if number is None or (isinstance(value, str) and not value.strip().isdigit()):
             raise self.make_error("invalid")
-        if not self.low <= value <= self.high:
+        if not self.low <= number <= self.high:
             raise self.make_error("range")
-        return value
+        return number
 
 
 def ref(message: Any, **kwargs: Any) -> Whole:

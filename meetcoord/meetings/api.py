@@ -18,7 +18,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 
-from meetcoord.access import resolve, scope
+from meetcoord.access import permissions, resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
@@ -64,14 +64,14 @@ def _site(meeting_id: int, site_id: int) -> MeetingSite:
     site = db.session.get(MeetingSite, site_id)
     if site is None or site.meeting_id != meeting_id:
         raise _not_found()
-    return scope.visible(_actor(), site)
+    return permissions.visible(_actor(), site)
 
 
 def _item(meeting_id: int, item_id: int) -> AgendaItem:
     item = db.session.get(AgendaItem, item_id)
     if item is None or item.meeting_id != meeting_id:
         raise _not_found()
-    return scope.visible(_actor(), item)
+    return permissions.visible(_actor(), item)
 
 
 def _invitation(meeting_id: int, invitation_id: int) -> Invitation:
@@ -79,11 +79,11 @@ def _invitation(meeting_id: int, invitation_id: int) -> Invitation:
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.meeting_id != meeting_id or invitation.withdrawn_at:
         raise _not_found()
-    return scope.visible(_actor(), invitation)
+    return permissions.visible(_actor(), invitation)
 
 
 def _series(series_id: int) -> Series:
-    return scope.visible(_actor(), db.session.get(Series, series_id))
+    return permissions.visible(_actor(), db.session.get(Series, series_id))
 
 
 def _instant(meeting: Meeting, data: Mapping[str, Any], name: str) -> Any:

@@ -45,11 +45,11 @@ from meetcoord.meetings.models import (
 )
 
 
-def _values(enum_cls: Any) -> list[str]:
+def enum_values(enum_cls: Any) -> list[str]:
     return [member.value for member in enum_cls]
 
 
-def _derived(func: Callable[[Any], Any], type_: str, *, nullable: bool = False) -> fields.Function:
+def derived(func: Callable[[Any], Any], type_: str, *, nullable: bool = False) -> fields.Function:
     """A read-only value computed from the row (names of related rows, local times)."""
     metadata: dict[str, Any] = {"type": type_}
     if nullable:
@@ -65,7 +65,7 @@ class QuorumFields(ApiSchema):
     """A quorum rule, sent together: ``quorum_kind`` null clears it (meetings.quorum)."""
 
     quorum_kind = choice_of(
-        _values(QuorumKind),
+        enum_values(QuorumKind),
         allow_none=True,
         metadata={
             "description": "people: paling sedikit N orang hadir; at_least: paling sedikit "
@@ -165,11 +165,11 @@ def _times(field: str) -> Computed:
 class SiteSchema(QuorumFields):
     id = fields.Integer(dump_only=True)
     venue_id = Int(required=True, metadata={"description": "Tempat; satu lokasi per tempat."})
-    venue_name = _derived(lambda site: site.venue.name, "string")
-    timezone = _derived(lambda site: site.venue.timezone, "string")
-    zone_label = _derived(lambda site: zone_label(site.venue.timezone), "string")
+    venue_name = derived(lambda site: site.venue.name, "string")
+    timezone = derived(lambda site: site.venue.timezone, "string")
+    zone_label = derived(lambda site: zone_label(site.venue.timezone), "string")
     coordinator_id = Int(allow_none=True, metadata={"description": "Koordinator lokasi."})
-    coordinator_name = _derived(
+    coordinator_name = derived(
         lambda site: site.coordinator.name if site.coordinator else None, "string", nullable=True
     )
     capacity = Int(
@@ -177,10 +177,10 @@ class SiteSchema(QuorumFields):
         metadata={"minimum": 1, "description": "Kursi untuk rapat ini; kosong: kapasitas tempat."},
     )
     seats = fields.Integer(dump_only=True, allow_none=True)
-    local_start = _derived(
+    local_start = derived(
         lambda site: to_zone(site.meeting.start_at, site.venue.timezone).isoformat(), "string"
     )
-    is_host = _derived(lambda site: site.venue_id == site.meeting.host_venue_id, "boolean")
+    is_host = derived(lambda site: site.venue_id == site.meeting.host_venue_id, "boolean")
 
 
 class SitePatchSchema(SiteSchema):
@@ -207,9 +207,9 @@ class AgendaItemSchema(ApiSchema):
     title = Text(required=True, metadata={"example": "Paparan capaian RKPD 2024"})
     presenter = _optional_text(example="Kepala Bappeda")
     planned_minutes = Int(required=True, metadata={"minimum": 1, "maximum": AGENDA_MINUTES_MAX})
-    kind = choice_of(_values(AgendaKind), required=True)
-    planned_start = _derived(lambda item: _slot_start(item).isoformat(), "string")
-    planned_end = _derived(
+    kind = choice_of(enum_values(AgendaKind), required=True)
+    planned_start = derived(lambda item: _slot_start(item).isoformat(), "string")
+    planned_end = derived(
         lambda item: (_slot_start(item) + timedelta(minutes=item.planned_minutes)).isoformat(),
         "string",
     )
@@ -235,7 +235,7 @@ class AgendaOrderSchema(ApiSchema):
 # --- invitations and counts -------------------------------------------------------------
 
 
-def _attendance(invitation: Any) -> str:
+def attendance_key(invitation: Any) -> str:
     return "online" if invitation.site_id is None else str(invitation.site_id)
 
 
@@ -244,24 +244,24 @@ class InvitationSchema(ApiSchema):
 
     id = fields.Integer(dump_only=True)
     person_id = fields.Integer(dump_only=True)
-    person_name = _derived(lambda inv: inv.person.name, "string")
-    position = _derived(lambda inv: inv.person.position, "string", nullable=True)
-    organization_name = _derived(
+    person_name = derived(lambda inv: inv.person.name, "string")
+    position = derived(lambda inv: inv.person.position, "string", nullable=True)
+    organization_name = derived(
         lambda inv: inv.person.organization.name if inv.person.organization else None,
         "string",
         nullable=True,
     )
-    email = _derived(lambda inv: inv.person.email, "string", nullable=True)
-    role = choice_of(_values(InviteeRole))
+    email = derived(lambda inv: inv.person.email, "string", nullable=True)
+    role = choice_of(enum_values(InviteeRole))
     site_id = Int(allow_none=True, metadata={"description": "Lokasi; null: hadir daring."})
-    site_name = _derived(
+    site_name = derived(
         lambda inv: inv.site.venue.name if inv.site else None, "string", nullable=True
     )
-    rsvp = fields.String(dump_only=True, metadata={"enum": _values(Rsvp)})
+    rsvp = fields.String(dump_only=True, metadata={"enum": enum_values(Rsvp)})
     rsvp_at = fields.DateTime(dump_only=True, allow_none=True)
     stand_in_name = fields.String(dump_only=True, allow_none=True)
     stand_in_position = fields.String(dump_only=True, allow_none=True)
-    has_stand_in_letter = _derived(lambda inv: bool(inv.stand_in_letter), "boolean")
+    has_stand_in_letter = derived(lambda inv: bool(inv.stand_in_letter), "boolean")
     invited_at = fields.DateTime(dump_only=True)
 
 
@@ -275,7 +275,7 @@ class InviteSchema(ApiSchema):
     person_ids = fields.List(Int(), metadata={"description": "Orang satu per satu."})
     organization_id = Int(metadata={"description": "Semua orang di organisasi ini."})
     forum_id = Int(metadata={"description": "Semua anggota forum ini."})
-    role = choice_of(_values(InviteeRole), metadata={"description": "Bawaan: participant."})
+    role = choice_of(enum_values(InviteeRole), metadata={"description": "Bawaan: participant."})
     site_id = Int(allow_none=True, metadata={"description": "Lokasi; null atau kosong: daring."})
 
 
@@ -331,12 +331,12 @@ class MeetingSchema(QuorumFields):
     uid = fields.String(dump_only=True, metadata={"description": "UID iCalendar."})
     title = Text(required=True, metadata={"example": "Rapat Koordinasi Evaluasi RKPD"})
     purpose = _optional_text(description="Maksud dan tujuan.")
-    kind = choice_of(_values(MeetingKind), required=True)
-    status = fields.String(dump_only=True, metadata={"enum": _values(MeetingStatus)})
+    kind = choice_of(enum_values(MeetingKind), required=True)
+    status = fields.String(dump_only=True, metadata={"enum": enum_values(MeetingStatus)})
     start_at = _moment("Mulai.", required=True)
     end_at = _moment("Selesai; harus setelah mulai.", required=True)
     host_venue_id = Int(required=True, metadata={"description": "Tempat tuan rumah."})
-    host_venue_name = _derived(
+    host_venue_name = derived(
         lambda m: m.host_venue.name if m.host_venue else None, "string", nullable=True
     )
     online_url = _optional_text(format="uri", example="https://zoom.us/j/123")
@@ -423,9 +423,9 @@ MeetingListArgs = list_args_schema(
         ),
         "status": Text(
             validate=validate.OneOf(
-                _values(MeetingStatus), error=_l("Pilih salah satu: {choices}.")
+                enum_values(MeetingStatus), error=_l("Pilih salah satu: {choices}.")
             ),
-            metadata={"enum": _values(MeetingStatus)},
+            metadata={"enum": enum_values(MeetingStatus)},
         ),
         "forum_id": QueryInt(),
         "upcoming": Bool(

@@ -53,7 +53,7 @@ def require_editor(actor: User | None, meeting: Meeting | Series | None = None) 
 def get_meeting(meeting_id: int, actor: User | None) -> Meeting:
     """The meeting, if ``actor`` may see it: another institution's is not found."""
     meeting = db.session.get(Meeting, meeting_id)
-    return scope.visible(actor, meeting, _l("Rapat tidak ditemukan."))
+    return permissions.visible(actor, meeting, _l("Rapat tidak ditemukan."))
 
 
 def list_meetings(query: ListQuery, actor: User | None) -> Page[Meeting]:

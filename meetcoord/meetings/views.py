@@ -12,7 +12,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from meetcoord.access import scope
+from meetcoord.access import permissions
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
 from meetcoord.core.cleaning import Collector
@@ -257,7 +257,7 @@ def _get_series(series_id: int) -> Series:
     from meetcoord.extensions import db
 
     found = db.session.get(Series, series_id)
-    return scope.visible(current_actor(), found, _l("Seri tidak ditemukan."))
+    return permissions.visible(current_actor(), found, _l("Seri tidak ditemukan."))
 
 
 @bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])

@@ -16,9 +16,9 @@ from meetcoord.meetings.schemas import (
     Computed,
     ComputedOne,
     LocalTimeSchema,
-    _attendance,
-    _derived,
-    _values,
+    attendance_key,
+    derived,
+    enum_values,
     local_times,
 )
 from meetcoord.meetings.zones import reader_zone
@@ -54,7 +54,7 @@ class AgendaSlotSchema(ApiSchema):
 class ParticipantMeetingSchema(ApiSchema):
     title = fields.String()
     purpose = fields.String(allow_none=True)
-    status = fields.String(metadata={"enum": _values(MeetingStatus)})
+    status = fields.String(metadata={"enum": enum_values(MeetingStatus)})
     start_at = fields.DateTime()
     end_at = fields.DateTime()
     online_url = fields.String(allow_none=True)
@@ -65,14 +65,14 @@ class ParticipantMeetingSchema(ApiSchema):
 class ParticipantInvitationSchema(ApiSchema):
     """The invitation as its participant sees it through the personal link."""
 
-    person_name = _derived(lambda inv: inv.person.name, "string")
-    role = fields.String(dump_only=True, metadata={"enum": _values(InviteeRole)})
-    rsvp = fields.String(dump_only=True, metadata={"enum": _values(Rsvp)})
-    attendance = _derived(_attendance, "string")
-    site_name = _derived(
+    person_name = derived(lambda inv: inv.person.name, "string")
+    role = fields.String(dump_only=True, metadata={"enum": enum_values(InviteeRole)})
+    rsvp = fields.String(dump_only=True, metadata={"enum": enum_values(Rsvp)})
+    attendance = derived(attendance_key, "string")
+    site_name = derived(
         lambda inv: inv.site.venue.name if inv.site else None, "string", nullable=True
     )
-    zone = _derived(reader_zone, "string")
+    zone = derived(reader_zone, "string")
     times = Computed(
         lambda inv: local_times(inv.meeting.start_at, [reader_zone(inv)]),
         fields.Nested(LocalTimeSchema),

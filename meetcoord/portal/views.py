@@ -25,9 +25,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from meetcoord.access import permissions
+from meetcoord.access import permissions, resolve
 from meetcoord.access.actors import Actor
 from meetcoord.access.permissions import Permission
 from meetcoord.calendar import feed_ics, google_calendar_url, invitation_ics, whatsapp_url
@@ -238,7 +237,7 @@ def feed_link_helper() -> dict[str, Any]:
     """
 
     def calendar_feed_url(owner: Person | Organization) -> str | None:
-        if not (current_user.is_authenticated and current_user.can_edit_directory()):
+        if not permissions.allowed(resolve.account(), Permission.DIRECTORY_EDIT):
             return None
         return links.feed_url(invitations.feed_for(owner))
 

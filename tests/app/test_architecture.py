@@ -282,3 +282,42 @@ def test_extensions_and_config_import_nothing_above_core(graph: ImportGraph, mod
     assert module in graph.modules
     found = graph.imports_from_into(lambda source: source == module, lambda t: not _in(t, *LOW))
     assert not found, f"{module} imports from above core:\n" + _listing(found)
+
+
+def private_imports(sources: dict[str, str]) -> list[str]:
+    """``from meetcoord.x import _name`` across files: a name a module keeps to itself,
+    used by another (make it public, or move it where both can use it)."""
+    import ast
+
+    found = []
+    for path, text in sorted(sources.items()):
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("meetcoord"):
+                found += [
+                    f"{path}:{node.lineno} {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_") and not alias.name.startswith("__")
+                ]
+    return found
+
+
+def test_checker_finds_a_private_name_imported_from_another_module() -> None:
+    sources = {
+        "meetcoord/portal/schemas.py": (
+            "from meetcoord.meetings.schemas import (\n    derived,\n    _values,\n)\n"
+        ),
+        "meetcoord/live/views.py": "from meetcoord.live import __name__ as n\n",
+    }
+    assert private_imports(sources) == [
+        "meetcoord/portal/schemas.py:1 meetcoord.meetings.schemas._values"
+    ]
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    """The check-in core once lent 16 private names across files (issue 12): every door
+    now calls public names, and it stays so."""
+    sources = {
+        str(path.relative_to(PACKAGE_DIR.parent)): path.read_text(encoding="utf-8")
+        for path in PACKAGE_DIR.rglob("*.py")
+    }
+    assert private_imports(sources) == []

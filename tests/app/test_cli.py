@@ -147,3 +147,19 @@ def test_create_token_for_unknown_account_exits_2(runner: Any) -> None:
     assert result.exit_code == 2
     assert "no account with email siapa@example.go.id" in result.output
     assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 0
+
+
+def test_where_names_the_function_that_answers_a_url_and_its_permission(runner: Any) -> None:
+    result = runner.invoke(args=["where", "/i/some-token/live"])
+    assert result.exit_code == 0, result.output
+    assert "meetcoord.portal.live_views:phone" in result.output
+    assert "live.watch" in result.output
+    api = runner.invoke(args=["where", "/api/v1/meetings/41"]).output
+    assert "meetcoord.meetings.api:MeetingItem.patch" in api
+    assert "meeting.arrange" in api
+    everything = runner.invoke(args=["where"]).output.splitlines()
+    assert len(everything) > 150
+    assert not [line for line in everything if "UNDECLARED" in line]
+    missing = runner.invoke(args=["where", "/no/such/page"])
+    assert missing.exit_code == 1
+    assert "no route answers /no/such/page" in missing.output

@@ -10,6 +10,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.config import ConfigError, load_config
 from meetcoord.extensions import db
 from tests.support import throwaway_app
@@ -114,6 +116,7 @@ def test_proxy_count_trusts_forwarded_address(tmp_path: Path) -> None:
     app = throwaway_app(tmp_path, f"sqlite:///{tmp_path / 'p.db'}", PROXY_COUNT=1)
 
     @app.get("/_whoami")
+    @requires(Permission.PUBLIC)  # a route that declares nothing is refused (access.declare)
     def whoami() -> str:
         from flask import request
 

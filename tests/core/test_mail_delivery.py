@@ -20,8 +20,9 @@ from meetcoord.core.audit import AuditEntry
 from meetcoord.core.errors import Conflict, PermissionDenied
 from meetcoord.core.mail import ConsoleTransport, FileTransport
 from meetcoord.core.outbox import OutboxMessage, OutboxStatus
-from meetcoord.core.worker import backoff, deliver_due, retry
+from meetcoord.core.worker import backoff, deliver_due
 from meetcoord.extensions import db
+from meetcoord.outbox.services import retry
 from tests import factories
 from tests.smtp_support import (
     REFUSED,

@@ -104,9 +104,9 @@ def test_signed_minutes_pass_and_the_scan_is_cheap(signed_minutes: bytes) -> Non
     # The scan is linear: 2 MB of nothing but what it looks for (36,000 streams claiming to
     # be compressed cross-reference streams) take a second or so, not hours.
     noise = b"1 0 obj\n<< /Type /XRef /Filter /FlateDecode >>\nstream\n\x78\x9c" * 36_000
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine does not make it slower
     pdfbounds.check_pdf_bounds(noise)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
 
 
 # --- PKCS#12 bounds (pure) --------------------------------------------------------------

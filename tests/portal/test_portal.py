@@ -25,6 +25,7 @@ from meetcoord.documents.models import Document
 from meetcoord.extensions import db
 from meetcoord.meetings import invitations, links
 from meetcoord.portal.links import PRIVATE_HEADERS
+from tests.conftest import AuthActions
 from tests.live_support import LiveRakor
 
 API = "/api/v1"
@@ -212,3 +213,14 @@ def test_the_feed_keeps_its_own_limits_outside_the_personal_budget(
         429,
     ]
     assert send(client, "GET", feed, address).status_code == 200
+
+
+def test_a_signed_in_secretariat_opening_a_wrong_link_gets_the_plain_404(
+    client: FlaskClient,
+) -> None:
+    """The staff menu on the error page asks about the account, not about the link that
+    was not found (that question raised again inside the 404 handler: a 500)."""
+    AuthActions(client).login()
+    response = client.get("/i/not-a-real-token")
+    assert response.status_code == 404
+    assert "Rapat" in response.get_data(as_text=True)  # the staff menu is there

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 
-from meetcoord.core import worker
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
 from meetcoord.core.forms import current_actor
 from meetcoord.core.outbox import OutboxStatus
 from meetcoord.core.validation import parse_int
+from meetcoord.outbox import services
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 
@@ -27,26 +28,19 @@ STATUS_LABELS = {
 }
 
 
-@bp.before_request
-@login_required
-def _editors_only() -> None:
-    actor = current_actor()
-    if not actor.can_edit_directory():
-        abort(403)
-
-
 def _page_arg() -> int:
     return parse_int(request.args.get("page"), minimum=1) or 1
 
 
 @bp.get("")
+@requires(Permission.MEETING_ARRANGE)
 def messages() -> Any:
     raw_status = request.args.get("status", "")
     status = OutboxStatus(raw_status) if raw_status in set(OutboxStatus) else None
     actor = current_actor()
-    page = worker.list_messages(actor, status, _page_arg(), current_app.config["PAGE_SIZE"])
+    page = services.list_messages(actor, status, _page_arg(), current_app.config["PAGE_SIZE"])
     args = {"status": status.value} if status else {}
-    counts = worker.count_by_status(actor)
+    counts = services.count_by_status(actor)
     return render_template(
         "outbox/list.html",
         page=page,
@@ -60,11 +54,10 @@ def messages() -> Any:
 
 
 @bp.post("/<int:message_id>/retry")
+@requires(Permission.MEETING_ARRANGE)
 def retry(message_id: int) -> Any:
     actor = current_actor()
-    message = worker.get_message(actor, message_id)
-    if message is None:
-        abort(404)
-    worker.retry(actor, message)
+    message = services.get_message(actor, message_id)
+    services.retry(actor, message)
     flash(_("Surat ke %(recipient)s masuk antrean lagi.", recipient=message.recipient), "success")
     return redirect(url_for("outbox.messages", status=request.args.get("status") or None))

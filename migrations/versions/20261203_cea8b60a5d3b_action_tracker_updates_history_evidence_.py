@@ -7,7 +7,7 @@ keeps the agreed due date once the tracker moves it. Existing actions keep their
 the status CHECK constraint gains ``verified``.
 
 Revision ID: cea8b60a5d3b
-Revises: 7e6e522e9936
+Revises: c41f7a2e9b10
 Create Date: 2026-12-03 16:34:30.981376
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'cea8b60a5d3b'
-down_revision = '7e6e522e9936'
+down_revision = 'c41f7a2e9b10'
 branch_labels = None
 depends_on = None
 

@@ -96,6 +96,7 @@ def text_message(
     message["Subject"] = header_text(subject)
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain="meetcoord")
-    message["Content-Language"] = "id"
     message.set_content(body)
+    # After set_content, which drops the content headers set before it.
+    message["Content-Language"] = "id"
     return message

@@ -178,3 +178,13 @@ def test_file_transport_writes_one_eml_per_message(tmp_path: Path) -> None:
     assert files == sorted(f"{row.id}.eml" for row in written)
     parsed = email.message_from_bytes((tmp_path / "mail" / f"{written[0].id}.eml").read_bytes())
     assert parsed["Message-ID"] == "<undangan-0@meetcoord.test>"
+
+
+def test_a_plain_notice_says_it_is_in_indonesian(app: Any) -> None:
+    """``Content-Language: id`` survives ``set_content`` (which drops content headers set
+    before it), so mail clients offer to translate rather than guess."""
+    from meetcoord.core.outbox import text_message
+
+    message = text_message("peserta@example.go.id", "Peserta", "Pengingat", "Isi surat.")
+    parsed = email.message_from_bytes(bytes(message))
+    assert parsed["Content-Language"] == "id"

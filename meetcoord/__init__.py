@@ -101,6 +101,7 @@ def _init_access(app: Flask) -> None:
     from meetcoord.access.declare import init_gate
     from meetcoord.access.resolve import Loaders, configure
     from meetcoord.accounts.services import token_id_for, user_for_token
+    from meetcoord.actions.agency import link_by_token
     from meetcoord.checkin.link_cookie import invitation_for
     from meetcoord.meetings.invitations import invitation_by_token
 
@@ -112,6 +113,7 @@ def _init_access(app: Flask) -> None:
             bearer=user_for_token,
             bearer_id=token_id_for,
             cookie=invitation_for,
+            agency=link_by_token,
         ),
     )
 

@@ -2,7 +2,7 @@
 
 from meetcoord.access.models import Institution, Membership
 from meetcoord.accounts.models import ApiToken, Role, User
-from meetcoord.actions.models import Action, ActionEvidence, ActionUpdate
+from meetcoord.actions.models import Action, ActionEvidence, ActionUpdate, AgencyLink
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinNonce
 from meetcoord.core.audit import AuditEntry
 from meetcoord.core.outbox import OutboxMessage
@@ -39,6 +39,7 @@ __all__ = [
     "Action",
     "ActionEvidence",
     "ActionUpdate",
+    "AgencyLink",
     "AgendaItem",
     "ApiToken",
     "Attendance",

@@ -12,7 +12,7 @@ sits below the features that define them (DESIGN §3).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from meetcoord.access import permissions
@@ -25,10 +25,14 @@ class Actor:
     invitation: Any = None  # meetings.models.Invitation: the personal link's holder
     meeting: Any = None  # the meeting this actor acts in, when it is bound to one
     token_id: int | None = None  # the API token it came with, checked again later
+    # The agency view: the organization whose actions this link may update (a personal
+    # link's person's, or a standing agency link's), and that standing link, if it is one.
+    agency_id: int | None = None
+    agency_link: Any = None  # actions.models.AgencyLink
 
     @property
     def is_anonymous(self) -> bool:
-        return self.account is None and self.invitation is None
+        return self.account is None and self.invitation is None and self.agency_link is None
 
     @property
     def account(self) -> Any:
@@ -42,6 +46,8 @@ class Actor:
             return str(self.user.name)
         if self.invitation is not None:
             return str(self.invitation.stand_in_name or self.invitation.person.name)
+        if self.agency_link is not None:
+            return str(self.agency_link.label)
         return "?"
 
     @property
@@ -90,7 +96,7 @@ class Actor:
         return site is not None and bool(site.is_coordinated_by(self.invitation))
 
     def bound_to(self, meeting: Any) -> Actor:
-        return Actor(self.user, self.invitation, meeting, self.token_id)
+        return replace(self, meeting=meeting)
 
 
 ANONYMOUS = Actor()

@@ -9,7 +9,9 @@ axes that decide access in meetcoord:
   secretariat of it); an installation administrator holds every membership;
 - **meeting role** of a personal link's invitation in the object's meeting
   (``invitees``: chair, minute_taker, site_coordinator, …, or ``ANY_INVITEE``);
-- **site**: a site coordinator acting for the site they coordinate (``coordinator``).
+- **site**: a site coordinator acting for the site they coordinate (``coordinator``);
+- **agency**: a personal link's person, or a standing agency link, acting on the actions
+  owed by their own organization (``agency``), in any meeting of any institution.
 
 Routes, API operations and socket commands *declare* their action (:mod:`.declare`, the
 live room's command table); services call :func:`require` with the object at hand. So the
@@ -52,6 +54,7 @@ class Permission(StrEnum):
     LIVE_TALLY = "live.tally"  # votes counted at a site
     LIVE_SPEAK = "live.speak"  # ask for the floor
     ACTION_UPDATE = "action.update"  # a follow-up action's progress, status up to done, evidence
+    AGENCY_ACTIONS = "agency.actions"  # an agency's own actions, through a personal or agency link
 
 
 class Level(StrEnum):
@@ -74,6 +77,7 @@ class Rule:
     members: Level | None = None  # checked when there is an owned object
     invitees: frozenset[str] = frozenset()
     coordinator: bool = False
+    agency: bool = False  # the object's organization is the actor's agency
 
     @property
     def for_links(self) -> bool:
@@ -147,7 +151,10 @@ TABLE: dict[Permission, Rule] = {
         _l("Anda tidak berhak memperbarui tindak lanjut ini."),
         accounts=STAFF_ACCOUNTS,
         members=Level.WORK,
+        agency=True,
     ),
+    # The agency's view (portal): no account; the link's agency owns the action, or 404.
+    Permission.AGENCY_ACTIONS: Rule(scope.NOT_FOUND, agency=True),
 }
 
 
@@ -172,11 +179,27 @@ def _parts(who: Any) -> tuple[Any, Any, Any]:
     return who, None, None
 
 
-def _account_holds(user: Any, rule: Rule, obj: Any) -> bool:
+def _agency_of(who: Any) -> int | None:
+    """The organization an actor acts for through a link (``Actor.agency_id``), or None."""
+    return getattr(who, "agency_id", None)
+
+
+def _agency_holds(who: Any, rule: Rule, obj: Any) -> bool:
+    agency = _agency_of(who)
+    if not rule.agency or agency is None:
+        return False
+    return obj is None or getattr(obj, "organization_id", None) == agency
+
+
+def _account_holds(user: Any, rule: Rule, obj: Any, somewhere: bool = False) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if getattr(user.role, "value", user.role) not in rule.accounts:
         return False
+    if obj is None and somewhere and rule.members is not None:
+        # "In some institution": an administrator, or a member at the rule's level.
+        reach = scope.reach_of(user)
+        return reach.everything or bool(reach.worked if rule.members is Level.WORK else reach.seen)
     if obj is None or rule.members is None:
         return True
     reach = scope.reach_of(user)
@@ -212,14 +235,17 @@ def allowed(
 ) -> bool:
     """Whether ``actor`` (an ``Actor`` or a staff ``User``) holds ``permission`` on
     ``obj`` (at ``site``). Without ``obj`` an actor bound to a meeting (the live room, a
-    desk) is judged on that meeting; ``somewhere``: at any site of it."""
+    desk) is judged on that meeting; ``somewhere``: at any site of it (a staff account:
+    in any institution)."""
     rule = TABLE[permission]
     if rule.anyone:
         return True
     user, invitation, meeting = _parts(actor)
     target = obj if obj is not None else (site if site is not None else meeting)
-    return _account_holds(user, rule, target) or _link_holds(
-        invitation, rule, target, site, somewhere
+    return (
+        _account_holds(user, rule, target, somewhere)
+        or _link_holds(invitation, rule, target, site, somewhere)
+        or _agency_holds(actor, rule, target)
     )
 
 
@@ -274,6 +300,10 @@ def _within_reach(actor: Any, obj: Any) -> bool:
     user, invitation, _ = _parts(actor)
     if user is not None and getattr(user, "is_authenticated", False):
         return scope.may_see(user, obj)
+    agency = _agency_of(actor)
+    if agency is not None and hasattr(obj, "organization_id"):
+        # An agency's reach is its own actions: another agency's is not found.
+        return bool(obj.organization_id == agency)
     if invitation is not None:
         meeting_id = _meeting_id(obj)
         return meeting_id is None or meeting_id == invitation.meeting_id

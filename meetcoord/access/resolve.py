@@ -1,12 +1,13 @@
 """From a request (or a socket handshake) to the one :class:`~.actors.Actor` acting.
 
-Four credentials, one resolver, for pages, the API and socket handlers alike:
+Five credentials, one resolver, for pages, the API and socket handlers alike:
 
 - a staff **session** (Flask-Login's cookie; ``accounts.loaders``) or an API **bearer
   token** — both become the request's ``current_user``;
 - a **personal token** (``/i/<token>``, or ``"token"`` in a socket's auth);
 - the **link cookie** the personal page leaves in the phone's browser, which lets the
-  kiosk QR and the live view know the person without the token in the URL.
+  kiosk QR and the live view know the person without the token in the URL;
+- a standing **agency link** (``/a/<token>``) for an agency's head of office: its actions.
 
 The lookups themselves belong to the features that own the tables (accounts, meetings,
 checkin), which sit above this package; ``create_app`` hands them over once
@@ -23,7 +24,8 @@ from flask import Request, current_app, g, has_request_context, request
 from flask_login import current_user
 
 from meetcoord.access.actors import ANONYMOUS, Actor
-from meetcoord.core.errors import ServiceError
+from meetcoord.access.scope import NOT_FOUND
+from meetcoord.core.errors import NotFound, ServiceError
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Loaders:
     bearer: Callable[[str], Any]  # API token → account or None
     bearer_id: Callable[[str], int | None]  # API token → its id (to check it again later)
     cookie: Callable[[Request, Any], Any]  # (request, meeting) → invitation or None
+    agency: Callable[[str], Any] | None = None  # standing agency token → link (raises NotFound)
 
 
 def configure(app: Any, loaders: Loaders) -> None:
@@ -75,6 +78,23 @@ def link(token: str) -> Actor:
     an unknown, withdrawn or cancelled link answers exactly like a missing page)."""
     invitation = _loaders().link(token)
     return Actor(invitation=invitation, meeting=invitation.meeting)
+
+
+def agency_view(token: str) -> Actor:
+    """The holder of personal link ``token`` acting for their agency (the organization of
+    the invitation's person) on its actions across meetings, not bound to one meeting."""
+    invitation = _loaders().link(token)
+    return Actor(invitation=invitation, agency_id=invitation.person.organization_id)
+
+
+def agency_link(token: str) -> Actor:
+    """The holder of a standing agency link (``/a/<token>``): no account, no invitation,
+    the agency's actions only. Unknown or revoked: not found, like a missing page."""
+    loader = _loaders().agency
+    if loader is None:
+        raise NotFound(NOT_FOUND)
+    found = loader(token)
+    return Actor(agency_id=found.organization_id, agency_link=found)
 
 
 def cookie(meeting: Any) -> Actor | None:

@@ -148,3 +148,31 @@ class ActionEvidence(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     update: Mapped[ActionUpdate] = relationship(back_populates="evidence")
+
+
+class AgencyLink(db.Model):
+    """A standing link for an agency's head of office: every action of the agency.
+
+    A bearer credential like an API token: only the SHA-256 of the token is kept
+    (``core.tokens``), the token itself is shown once when issued; revoking sets
+    ``revoked_at`` and the link answers 404 from then on.
+    """
+
+    __tablename__ = "agency_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+    organization: Mapped[Organization] = relationship()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -43,3 +43,12 @@ def parse_status(raw: object) -> ActionStatus | None:
         except ValueError:
             return None
     return None
+
+
+# The steps an agency takes itself, through its personal or standing link: forward to done.
+AGENCY_ORDER = (IN_PROGRESS, DONE)
+
+
+def agency_allowed(current: ActionStatus, target: ActionStatus) -> bool:
+    """Whether the agency may move ``current`` → ``target`` (never verify, drop or reopen)."""
+    return current in (OPEN, IN_PROGRESS) and target in AGENCY_ORDER and allowed(current, target)

@@ -171,6 +171,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.documents.api import blueprints as document_blueprints
         from meetcoord.documents.verify.api import verify_blp
         from meetcoord.meetings.api import blueprints as meeting_blueprints
+        from meetcoord.portal.agency_api import blp as portal_agency_blp
         from meetcoord.portal.api import blp as portal_blp
 
         for blp in [
@@ -183,7 +184,7 @@ def _register_api(app: Flask) -> None:
             *document_blueprints,
         ]:
             register_api_blueprint(blp)
-        for blp in [portal_blp, verify_blp]:
+        for blp in [portal_blp, portal_agency_blp, verify_blp]:
             register_public_api_blueprint(blp)
 
 

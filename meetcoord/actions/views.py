@@ -16,6 +16,7 @@ from flask import (
     Response,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -23,14 +24,18 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from meetcoord.access import resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission, allowed
 from meetcoord.access.scope import NOT_FOUND
-from meetcoord.actions import evidence, filters, labels, queries, services
+from meetcoord.actions import agency, evidence, filters, labels, queries, services
 from meetcoord.actions.models import Action, ActionEvidence
 from meetcoord.core.errors import Conflict, NotFound, ValidationError
 from meetcoord.core.forms import current_actor
 from meetcoord.core.uploads import body_limit
+from meetcoord.directory.models import Organization
+from meetcoord.extensions import db
+from meetcoord.meetings import links
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
@@ -182,3 +187,53 @@ def content_disposition(name: str) -> str:
 @requires(Permission.MEETING_VIEW)
 def evidence_file(action_id: int, evidence_id: int) -> Response:
     return file_response(queries.get_evidence(current_actor(), action_id, evidence_id))
+
+
+# --- standing agency links (issued from the organization's directory page) --------------
+
+
+@bp.post("/agency-links/<int:org_id>")
+@requires(Permission.MEETING_ARRANGE)
+def issue_agency_link(org_id: int) -> Any:
+    """Issue a standing link and show it once: it is never stored, so never shown again."""
+    organization = db.session.get(Organization, org_id)
+    if organization is None:
+        raise NotFound(NOT_FOUND)
+    try:
+        link, token = agency.issue(current_actor(), organization, request.form.get("label"))
+    except ValidationError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("directory.organization_detail", org_id=org_id))
+    response = make_response(
+        render_template(
+            "actions/agency_link_issued.html",
+            organization=organization,
+            link=link,
+            url=links.absolute(url_for("portal.agency_page", agency_token=token)),
+        )
+    )
+    response.headers.update({"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return response
+
+
+@bp.post("/agency-links/<int:org_id>/<int:link_id>/revoke")
+@requires(Permission.MEETING_ARRANGE)
+def revoke_agency_link(org_id: int, link_id: int) -> Any:
+    agency.revoke(current_actor(), agency.get_link(org_id, link_id))
+    flash(_("Tautan tetap dicabut; tautan itu tidak berlaku lagi."), "success")
+    return redirect(url_for("directory.organization_detail", org_id=org_id))
+
+
+def agency_links_helper() -> dict[str, Any]:
+    """``agency_links_for(organization)`` for the organization's page: its standing links
+    (labels and dates, never a token) for staff who may issue them, else None."""
+
+    def agency_links_for(organization: Organization) -> list[Any] | None:
+        if not allowed(resolve.account(), Permission.MEETING_ARRANGE, somewhere=True):
+            return None
+        return agency.links_of(organization.id)
+
+    return {"agency_links_for": agency_links_for}
+
+
+bp.app_context_processor(agency_links_helper)

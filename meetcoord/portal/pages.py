@@ -4,7 +4,9 @@ Each route is listed here, not decorated in its module, so that one look shows e
 a token opens and that each of them sits on the one blueprint ``links.guard`` puts behind
 the shared rate limit and the private headers. The view modules hold the functions:
 ``views`` (the invitation page, its forms and files, the desk entry, the feeds),
-``live_views`` (phone and console) and ``documents``. Endpoints are ``portal.<function>``.
+``live_views`` (phone and console), ``documents`` and ``agency_views`` (the agency's
+follow-up actions, also behind a standing agency link ``/a/<agency_token>``).
+Endpoints are ``portal.<function>``.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from flask import Blueprint
 
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.portal import documents, live_views, views
+from meetcoord.portal import agency_views, documents, live_views, views
 from meetcoord.portal.links import guard
 
 bp = guard(Blueprint("portal", __name__))
 
 GET, POST = ["GET"], ["POST"]
 LINK, WATCH = Permission.LINK, Permission.LIVE_WATCH
+AGENCY = Permission.AGENCY_ACTIONS
 
 # (rule, view, methods, the permission it declares: access.permissions' table)
 ROUTES: list[tuple[str, Callable[..., Any], list[str], Permission]] = [
@@ -38,6 +41,11 @@ ROUTES: list[tuple[str, Callable[..., Any], list[str], Permission]] = [
     ("/i/<token>/documents/<int:document_id>", documents.document_page, GET, LINK),
     ("/i/<token>/documents/<int:document_id>/pdf", documents.document_pdf, GET, LINK),
     ("/i/<token>/documents/<int:document_id>/<step>", documents.document_step, POST, LINK),
+    # The agency's follow-up actions: the person's agency, or a standing agency link's.
+    ("/i/<token>/actions", agency_views.personal_actions, GET, AGENCY),
+    ("/i/<token>/actions/<int:action_id>", agency_views.personal_update, POST, AGENCY),
+    ("/a/<agency_token>", agency_views.agency_page, GET, AGENCY),
+    ("/a/<agency_token>/actions/<int:action_id>", agency_views.agency_update, POST, AGENCY),
     # A feed token, not a personal link: its own limits replace the shared one (views).
     ("/feeds/<token>.ics", views.feed, GET, LINK),
 ]

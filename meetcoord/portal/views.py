@@ -29,6 +29,7 @@ from flask_babel import gettext as _
 from meetcoord.access import permissions, resolve
 from meetcoord.access.actors import Actor
 from meetcoord.access.permissions import Permission
+from meetcoord.actions import agency
 from meetcoord.calendar import feed_ics, google_calendar_url, invitation_ics, whatsapp_url
 from meetcoord.calendar.wording import event_zones
 from meetcoord.checkin import desk_views, kiosk_views, selfservice
@@ -99,6 +100,7 @@ def _page(
         credential_qr=desk_views.credential_qr(invitation),
         desk_sites=desk_views.coordinator_sites(invitation),
         documents=documents_for(invitation),
+        agency_actions=agency.has_actions(invitation.person.organization_id),
         document_labels=(KIND_LABELS, STATUS_LABELS),
     ), status
 

@@ -1,0 +1,108 @@
+"""The agency's follow-up actions as JSON: the twin of ``portal.agency_views``.
+
+``/api/v1/i/<token>/actions`` (the responsible person's personal link: their agency's
+actions) and ``/api/v1/a/<agency_token>/actions`` (a standing agency link): the list, and
+a progress update or a step up to done with evidence files. The token in the path is the
+credential; the blueprint shares the personal-link budget and private headers
+(``portal.links.guard``) and every rule is ``actions.agency``'s and ``actions.services``'.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from meetcoord.access import resolve
+from meetcoord.access.actors import Actor
+from meetcoord.access.declare import requires
+from meetcoord.access.permissions import Permission
+from meetcoord.actions import agency, services
+from meetcoord.actions import schemas as s
+from meetcoord.actions.models import Action
+from meetcoord.actions.views import upload_limit
+from meetcoord.api.schemas import ApiBlueprint, problems
+from meetcoord.core.uploads import body_limit
+from meetcoord.documents.api import PUBLIC
+from meetcoord.portal.links import guard
+
+blp = guard(
+    ApiBlueprint(
+        "portal_agency_api",
+        __name__,
+        description="Tindak lanjut instansi tanpa akun: lewat tautan pribadi penanggung "
+        "jawab atau tautan tetap instansi. Status hanya sampai selesai.",
+    )
+)
+
+READ = (404, 429)
+WRITE = (400, 404, 409, 413, 422, 429)
+UPDATE_DOC = (
+    "multipart/form-data: catatan, persentase (0–100) atau tonggak, `status` "
+    "(in_progress atau done saja) dan berkas `evidence` (PDF, PNG, JPEG, XLSX, DOCX; "
+    "diperiksa dari isinya). Tindak lanjut instansi lain: 404."
+)
+
+
+def _update(actor: Actor, id: int, files: dict[str, Any]) -> Action:
+    action = agency.action_of(actor, id)
+    data = ApiBlueprint.ARGUMENTS_PARSER.parse(s.UpdateFormSchema(), location="form")
+    uploads = [services.read_upload(f.stream, f.filename) for f in files.get("evidence", [])]
+    agency.update(actor, action, data, uploads)
+    return action
+
+
+@blp.route("/i/<token>/actions")
+@requires(Permission.AGENCY_ACTIONS)
+class PersonalAgencyActions(MethodView):
+    @blp.doc(
+        summary="Tindak lanjut instansi saya (tautan pribadi)",
+        description="Semua tindak lanjut instansi penanggung jawab, dari semua rapat.",
+        security=PUBLIC,
+    )
+    @blp.response(200, s.ActionSchema(many=True))
+    @problems(blp, *READ)
+    def get(self, token: str) -> list[Action]:
+        return agency.actions_of(resolve.agency_view(token))
+
+
+@blp.route("/i/<token>/actions/<int:id>/updates")
+@requires(Permission.AGENCY_ACTIONS)
+class PersonalAgencyUpdate(MethodView):
+    @body_limit(upload_limit)
+    @blp.doc(
+        summary="Laporkan perkembangan (tautan pribadi)", description=UPDATE_DOC, security=PUBLIC
+    )
+    @blp.arguments(s.UpdateMultipartSchema, location="files")
+    @blp.response(200, s.ActionSchema)
+    @problems(blp, *WRITE)
+    def post(self, files: dict[str, Any], token: str, id: int) -> Action:
+        return _update(resolve.agency_view(token), id, files)
+
+
+@blp.route("/a/<agency_token>/actions")
+@requires(Permission.AGENCY_ACTIONS)
+class StandingAgencyActions(MethodView):
+    @blp.doc(
+        summary="Tindak lanjut instansi (tautan tetap)",
+        description="Semua tindak lanjut instansi pemegang tautan tetap.",
+        security=PUBLIC,
+    )
+    @blp.response(200, s.ActionSchema(many=True))
+    @problems(blp, *READ)
+    def get(self, agency_token: str) -> list[Action]:
+        return agency.actions_of(resolve.agency_link(agency_token))
+
+
+@blp.route("/a/<agency_token>/actions/<int:id>/updates")
+@requires(Permission.AGENCY_ACTIONS)
+class StandingAgencyUpdate(MethodView):
+    @body_limit(upload_limit)
+    @blp.doc(
+        summary="Laporkan perkembangan (tautan tetap)", description=UPDATE_DOC, security=PUBLIC
+    )
+    @blp.arguments(s.UpdateMultipartSchema, location="files")
+    @blp.response(200, s.ActionSchema)
+    @problems(blp, *WRITE)
+    def post(self, files: dict[str, Any], agency_token: str, id: int) -> Action:
+        return _update(resolve.agency_link(agency_token), id, files)

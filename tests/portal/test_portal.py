@@ -29,7 +29,15 @@ from tests.conftest import AuthActions
 from tests.live_support import LiveRakor
 
 API = "/api/v1"
-PERSONAL_PREFIXES = ("/i/<token>", f"{API}/i/", f"{API}/invitations/by-token/")
+# A standing agency link (``/a/<agency_token>``) is a portal credential too.
+PERSONAL_PREFIXES = (
+    "/i/<token>",
+    "/a/<agency_token>",
+    f"{API}/i/",
+    f"{API}/a/",
+    f"{API}/invitations/by-token/",
+)
+PORTAL_BLUEPRINTS = ("portal", "portal_api", "portal_agency_api")
 FEED_PREFIX = "/feeds/"
 _addresses = itertools.count(1)
 
@@ -45,7 +53,8 @@ def portal_rules(app: Flask) -> list[Rule]:
 
 def requests_of(rule: Rule, token: str, document_id: int) -> Iterator[tuple[str, str]]:
     """(method, path) for each method ``rule`` answers, its arguments filled in."""
-    values = {"token": token, "document_id": document_id, "id": document_id}
+    values = {"token": token, "agency_token": token, "document_id": document_id}
+    values |= {"id": document_id, "action_id": document_id}
     values |= {"code": "KODE", "step": "comment"}
     path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
     for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -96,6 +105,10 @@ def test_every_personal_link_route_is_served_by_the_portal(app: Flask) -> None:
         f"{API}/i/<token>/documents",
         f"{API}/i/<token>/documents/<int:id>/sign",
         f"{API}/invitations/by-token/<token>/rsvp",
+        "/i/<token>/actions",
+        "/a/<agency_token>",
+        f"{API}/i/<token>/actions",
+        f"{API}/a/<agency_token>/actions",
         "/feeds/<token>.ics",
     ):
         assert expected in found, sorted(found)
@@ -103,7 +116,7 @@ def test_every_personal_link_route_is_served_by_the_portal(app: Flask) -> None:
         f"{rule.rule} -> {rule.endpoint} ({app.view_functions[rule.endpoint].__module__})"
         for rule in rules
         if not app.view_functions[rule.endpoint].__module__.startswith("meetcoord.portal.")
-        or rule.endpoint.split(".")[0] not in ("portal", "portal_api")
+        or rule.endpoint.split(".")[0] not in PORTAL_BLUEPRINTS
     ]
     assert not elsewhere, "personal-link routes outside meetcoord.portal:\n" + "\n".join(elsewhere)
 
@@ -113,7 +126,7 @@ def test_the_portal_serves_nothing_but_personal_links(app: Flask) -> None:
     strays = [
         rule.rule
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.split(".")[0] in ("portal", "portal_api")
+        if rule.endpoint.split(".")[0] in PORTAL_BLUEPRINTS
         and not rule.rule.startswith((*PERSONAL_PREFIXES, FEED_PREFIX))
     ]
     assert strays == []

@@ -153,8 +153,9 @@ def revoke(who: Any, link: AgencyLink) -> AgencyLink:
     return link
 
 
-def links_of(organization_id: int) -> list[AgencyLink]:
+def links_of(who: Any, organization_id: int) -> list[AgencyLink]:
     """The standing links of an organization (never their tokens: only hashes exist)."""
+    require_somewhere(as_actor(who), Permission.MEETING_ARRANGE)
     return list(
         db.session.scalars(
             select(AgencyLink)

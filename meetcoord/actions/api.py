@@ -17,16 +17,20 @@ from flask_babel import lazy_gettext as _l
 from meetcoord.access import resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.actions import queries, services
+from meetcoord.access.scope import NOT_FOUND
+from meetcoord.actions import agency, queries, services
 from meetcoord.actions import schemas as s
-from meetcoord.actions.models import Action, ActionUpdate
+from meetcoord.actions.models import Action, ActionUpdate, AgencyLink
 from meetcoord.actions.queries import TrackerQuery
 from meetcoord.actions.views import file_response, upload_limit
 from meetcoord.actions.workflow import parse_status
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
-from meetcoord.core.errors import ValidationError
+from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.pagination import Page
 from meetcoord.core.uploads import body_limit
+from meetcoord.directory.models import Organization
+from meetcoord.extensions import db
+from meetcoord.meetings import links
 
 blp = ApiBlueprint(
     "actions_api",
@@ -128,6 +132,55 @@ class ActionEvidenceFile(MethodView):
     @problems(blp, 401, 404)
     def get(self, id: int, evidence_id: int) -> Response:
         return file_response(queries.get_evidence(_actor(), id, evidence_id))
+
+
+# --- standing agency links -------------------------------------------------------------
+
+
+def _organization(org_id: int) -> Organization:
+    found = db.session.get(Organization, org_id)
+    if found is None:
+        raise NotFound(NOT_FOUND)
+    return found
+
+
+@blp.route("/agency-links/<int:org_id>")
+class AgencyLinks(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
+    @blp.doc(
+        summary="Tautan tetap instansi",
+        description="Daftar tautan tetap tindak lanjut sebuah instansi, tanpa tokennya.",
+    )
+    @blp.response(200, s.AgencyLinkSchema(many=True))
+    @problems(blp, 401, 403, 404)
+    def get(self, org_id: int) -> list[AgencyLink]:
+        return agency.links_of(_actor(), _organization(org_id).id)
+
+    @requires(Permission.MEETING_ARRANGE)
+    @blp.doc(
+        summary="Buat tautan tetap instansi",
+        description="Untuk kepala instansi: semua tindak lanjut instansi tanpa akun. Token "
+        "dan alamatnya hanya ada dalam jawaban ini (yang disimpan hanya hash-nya).",
+    )
+    @blp.arguments(s.AgencyLinkNewSchema)
+    @blp.response(201, s.AgencyLinkIssuedSchema)
+    @problems(blp, 400, 401, 403, 404, 422)
+    def post(self, data: dict[str, Any], org_id: int) -> Any:
+        link, token = agency.issue(_actor(), _organization(org_id), data.get("label"))
+        url = links.absolute(url_for("portal.agency_page", agency_token=token))
+        fields = s.AgencyLinkSchema().fields
+        body = {name: getattr(link, name) for name in fields} | {"token": token, "url": url}
+        return body, 201, {"Cache-Control": "no-store"}
+
+
+@blp.route("/agency-links/<int:org_id>/<int:link_id>/revoke")
+class AgencyLinkRevoke(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
+    @blp.doc(summary="Cabut tautan tetap", description="Tautan langsung tidak berlaku (404).")
+    @blp.response(200, s.AgencyLinkSchema)
+    @problems(blp, 401, 403, 404)
+    def post(self, org_id: int, link_id: int) -> AgencyLink:
+        return agency.revoke(_actor(), agency.get_link(org_id, link_id))
 
 
 blueprints = [blp]

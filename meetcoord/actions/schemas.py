@@ -158,3 +158,23 @@ class UpdateFilesSchema(ApiSchema):
 class UpdateMultipartSchema(UpdateFormSchema, UpdateFilesSchema):
     """The whole multipart body, for the document: flask-smorest documents one request
     body per operation, so the text parts are parsed on their own in the handler."""
+
+
+class AgencyLinkSchema(ApiSchema):
+    """A standing agency link as listed: never its token (only its hash exists)."""
+
+    id = fields.Integer()
+    organization_id = fields.Integer()
+    label = fields.String()
+    created_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+    last_used_at = fields.DateTime(allow_none=True)
+
+
+class AgencyLinkIssuedSchema(AgencyLinkSchema):
+    token = fields.String(metadata={"description": "Hanya sekali, saat dibuat."})
+    url = fields.String(metadata={"description": "Alamat /a/<token>; hanya sekali."})
+
+
+class AgencyLinkNewSchema(ApiSchema):
+    label = Text(metadata={"description": "Untuk siapa, mis. Kepala Dinas."})

@@ -229,9 +229,10 @@ def agency_links_helper() -> dict[str, Any]:
     (labels and dates, never a token) for staff who may issue them, else None."""
 
     def agency_links_for(organization: Organization) -> list[Any] | None:
-        if not allowed(resolve.account(), Permission.MEETING_ARRANGE, somewhere=True):
+        user = resolve.account()
+        if not allowed(user, Permission.MEETING_ARRANGE, somewhere=True):
             return None
-        return agency.links_of(organization.id)
+        return agency.links_of(user, organization.id)
 
     return {"agency_links_for": agency_links_for}
 

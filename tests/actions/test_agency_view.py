@@ -323,3 +323,26 @@ def test_the_new_routes_are_private_and_share_the_portal_budget(
         client.get("/a/tautan-palsu", environ_base={"REMOTE_ADDR": "203.0.113.78"}).status_code
         == 404
     )
+
+
+def test_the_staff_api_issues_lists_and_revokes(client: FlaskClient, scene: Agencies) -> None:
+    headers = support.bearer(scene.staff)
+    base = f"{API}/actions/agency-links/{scene.dinas.id}"
+    issued = client.post(base, json={"label": "Kepala Dinas"}, headers=headers)
+    assert issued.status_code == 201, issued.get_json()
+    body = issued.get_json()
+    assert body["url"].endswith(f"/a/{body['token']}")
+    assert client.get(f"{API}/a/{body['token']}/actions").status_code == 200
+    listed = client.get(base, headers=headers)
+    assert listed.status_code == 200
+    assert body["token"] not in listed.get_data(as_text=True)
+    assert [row["label"] for row in listed.get_json()] == ["Kepala Dinas"]
+    viewer = support.bearer(factories.user(Role.VIEWER))
+    assert client.post(base, json={}, headers=viewer).status_code == 403
+    revoked = client.post(f"{base}/{body['id']}/revoke", headers=headers)
+    assert revoked.status_code == 200
+    assert revoked.get_json()["revoked_at"]
+    assert client.get(f"{API}/a/{body['token']}/actions").status_code == 404
+    wrong = f"{API}/actions/agency-links/{scene.sosial.id}/{body['id']}/revoke"
+    missing = client.post(wrong, headers=headers)
+    assert missing.status_code == 404

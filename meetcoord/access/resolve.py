@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Request, current_app, g, has_request_context, request
-from flask_login import current_user
 
 from meetcoord.access.actors import ANONYMOUS, Actor
 from meetcoord.access.scope import NOT_FOUND
 from meetcoord.core.errors import NotFound, ServiceError
+from meetcoord.core.forms import current_actor
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,10 @@ def _loaders() -> Loaders:
 def account() -> Any:
     """The signed-in staff account of this request (session or bearer token), or None;
     the object itself, not the proxy: services keep it in audit rows."""
-    if has_request_context() and current_user.is_authenticated:
-        return current_user._get_current_object()  # type: ignore[attr-defined]
-    return None
+    if not has_request_context():
+        return None
+    user = current_actor()  # core.forms: the proxy's object, as every view takes it
+    return user if user.is_authenticated else None
 
 
 def current() -> Actor:

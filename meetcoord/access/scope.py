@@ -17,7 +17,7 @@ permission table (``access.permissions``: ``visible``, ``require``), which asks
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
@@ -30,7 +30,6 @@ from meetcoord.extensions import db
 if TYPE_CHECKING:
     from meetcoord.accounts.models import User
 
-T = TypeVar("T")
 
 NOT_FOUND = _l("Data tidak ditemukan.")
 VIEW_ONLY = _l("Anda hanya dapat melihat pekerjaan lembaga ini, tidak mengubahnya.")

@@ -283,13 +283,14 @@ def worker(once: bool, limit: int) -> None:
 )
 @with_appcontext
 def send_reminders(now_text: str | None) -> None:
-    """Queue the meeting reminders due now (for cron; idempotent: run it as often as you like).
+    """Queue the reminders due now: meetings, follow-up actions, forum summaries (for cron;
+    idempotent: run it as often as you like).
 
     The mail itself leaves through the outbox worker (in-process, or `meetcoord worker`).
     """
     from datetime import datetime
 
-    from meetcoord.reminders.services import send_due_reminders
+    from meetcoord.reminders.run import send_all
 
     now = None
     if now_text is not None:
@@ -299,8 +300,7 @@ def send_reminders(now_text: str | None) -> None:
             raise click.BadParameter("not an ISO 8601 instant", param_hint="--now") from None
         if now.tzinfo is None:
             raise click.BadParameter("give the offset, e.g. +08:00 or Z", param_hint="--now")
-    queued = send_due_reminders(now)
-    click.echo(f"reminders: queued {queued}")
+    click.echo(send_all(now).line())
 
 
 @click.group("audit")

@@ -4,7 +4,8 @@ The worker calls each job after every mail pass (every ``MEETCOORD_WORKER_INTERV
 seconds, 2 by default); looking for due reminders that often would be a query of the
 coming meetings every two seconds for nothing, so a pass looks at most once per
 :data:`EVERY` unless the previous one filled its batch. ``meetcoord send-reminders`` (cron)
-calls the same service; both may run, the reminder's unique key keeps it to one mail.
+calls the same run (``run.send_all``: meeting reminders, action digests, forum
+summaries); both may run, the reminder's unique key keeps it to one mail.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from meetcoord.reminders.services import send_due_reminders
+from meetcoord.reminders.run import send_all
 
 BATCH = 100
 EVERY = 60.0  # seconds between looks when nothing was left over
@@ -31,6 +32,6 @@ class ReminderJob:
         if not self.full and self.last is not None and moment - self.last < self.every:
             return 0
         self.last = moment
-        done = send_due_reminders(now, limit=batch)
+        done = send_all(now, limit=batch).total
         self.full = done >= batch
         return done

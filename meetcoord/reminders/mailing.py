@@ -82,8 +82,15 @@ def compose_meeting_reminder(
         _body(kind, invitation, event, mute),
         sender_name=letterhead_for(invitation.meeting).sender_name,
     )
-    message["List-Unsubscribe"] = f"<{mute}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return reminder_headers(message, mute)
+
+
+def reminder_headers(message: EmailMessage, mute: str | None) -> EmailMessage:
+    """Every reminder's headers: the one-click mute (RFC 8058) when it goes to one person,
+    and no auto-replies (RFC 3834)."""
+    if mute is not None:
+        message["List-Unsubscribe"] = f"<{mute}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
     # A folded List-Unsubscribe ("List-Unsubscribe:" then the URL on the next line) is
     # valid but some one-click implementations misread it: write headers up to the RFC 5322

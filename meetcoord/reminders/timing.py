@@ -16,7 +16,7 @@ come, the morning one then takes over.
 from __future__ import annotations
 
 import enum
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from meetcoord.core.timezones import to_zone
 
@@ -51,3 +51,37 @@ def occasion(start_at: datetime) -> str:
     A rescheduled meeting has a new occasion, so its invitees are reminded of the new time.
     """
     return to_zone(start_at, "UTC").strftime("%Y-%m-%dT%H:%MZ")
+
+
+# --- follow-up actions -------------------------------------------------------------------
+
+#: A digest goes out from 08.00 on the reader's own clock, once per day at most.
+DIGEST_FROM = time(8, 0)
+
+
+def digest_day(now: datetime, zone: str) -> date | None:
+    """The reader's calendar day at ``now`` once it is 08.00 there, else None (too early)."""
+    local = to_zone(now, zone)
+    return local.date() if local.time() >= DIGEST_FROM else None
+
+
+def action_occasion(due_on: date, today: date, days_before: int, every: int) -> str | None:
+    """The occasion an action not yet done is reminded of on ``today``, if any.
+
+    - ``due:<due_on>`` from ``days_before`` days before the due date up to the day itself
+      (0: no reminder before). Keyed to the date, so a moved due date is reminded again.
+    - ``overdue:<due_on>:<n>`` from the first day after the due date, the n-th period of
+      ``every`` days while it stays overdue: day 1 is period 0, day 1 + ``every`` period 1.
+      A run that missed a day still sends the period's reminder on the next one.
+    """
+    if today <= due_on:
+        left = (due_on - today).days
+        return f"due:{due_on.isoformat()}" if days_before > 0 and left <= days_before else None
+    period = ((today - due_on).days - 1) // max(every, 1)
+    return f"overdue:{due_on.isoformat()}:{period}"
+
+
+def iso_week(day: date) -> str:
+    """ "2027-W11": the occasion of a weekly summary."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"

@@ -49,3 +49,35 @@ def test_a_meeting_past_midnight_for_one_reader_is_their_next_day():
 
 def test_occasion_is_the_start_in_utc():
     assert occasion(START) == "2027-03-15T01:00Z"
+
+
+@pytest.mark.parametrize(
+    ("today", "days_before", "every", "expected"),
+    [
+        ("2027-03-11", 3, 7, None),  # four days ahead
+        ("2027-03-12", 3, 7, "due:2027-03-15"),
+        ("2027-03-15", 3, 7, "due:2027-03-15"),  # due today: still ahead
+        ("2027-03-14", 0, 7, None),  # 0: no advance reminder
+        ("2027-03-16", 0, 7, "overdue:2027-03-15:0"),  # first overdue day
+        ("2027-03-22", 3, 7, "overdue:2027-03-15:0"),  # day 7: the same period
+        ("2027-03-23", 3, 7, "overdue:2027-03-15:1"),  # a week after the first
+        ("2027-03-18", 3, 2, "overdue:2027-03-15:1"),
+    ],
+)
+def test_action_occasion(today, days_before, every, expected):
+    from datetime import date
+
+    from meetcoord.reminders.timing import action_occasion
+
+    day = date.fromisoformat(today)
+    assert action_occasion(date(2027, 3, 15), day, days_before, every) == expected
+
+
+def test_digest_day_and_iso_week():
+    from datetime import date
+
+    from meetcoord.reminders.timing import digest_day, iso_week
+
+    assert digest_day(datetime(2027, 3, 14, 0, 59, tzinfo=UTC), "Asia/Jakarta") is None
+    assert digest_day(datetime(2027, 3, 14, 1, 0, tzinfo=UTC), "Asia/Jakarta") == date(2027, 3, 14)
+    assert iso_week(date(2027, 3, 22)) == "2027-W12"

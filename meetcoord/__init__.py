@@ -135,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.meetings.views import bp as meetings_bp
     from meetcoord.outbox.views import bp as outbox_bp
     from meetcoord.portal.pages import bp as portal_bp
+    from meetcoord.public.views import bp as public_bp
     from meetcoord.reminders.views import bp as reminders_bp
 
     app.register_blueprint(core_bp)
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents_bp)
     app.register_blueprint(verify_bp)
     app.register_blueprint(reminders_bp)
+    app.register_blueprint(public_bp)  # /p/<slug> and the staff's switch
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
     _register_api(app)
 
@@ -173,6 +175,8 @@ def _register_api(app: Flask) -> None:
         from meetcoord.meetings.api import blueprints as meeting_blueprints
         from meetcoord.portal.agency_api import blp as portal_agency_blp
         from meetcoord.portal.api import blp as portal_blp
+        from meetcoord.public.api import blueprints as public_blueprints
+        from meetcoord.public.api import public_blueprints as public_page_blueprints
 
         for blp in [
             *account_blueprints,
@@ -182,9 +186,10 @@ def _register_api(app: Flask) -> None:
             *action_blueprints,
             *checkin_blueprints,
             *document_blueprints,
+            *public_blueprints,
         ]:
             register_api_blueprint(blp)
-        for blp in [portal_blp, portal_agency_blp, verify_blp]:
+        for blp in [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]:
             register_public_api_blueprint(blp)
 
 

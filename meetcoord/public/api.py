@@ -111,7 +111,8 @@ class PublicProgressSchema(ApiSchema):
     by_status = fields.List(fields.Nested(PublicStatusCountSchema), required=True)
     overdue = fields.Integer(required=True)
     done_percent = fields.Integer(
-        allow_none=True, metadata={"description": "Selesai atau terverifikasi, dari yang tidak dihentikan."}
+        allow_none=True,
+        metadata={"description": "Selesai atau terverifikasi, dari yang tidak dihentikan."},
     )
 
 

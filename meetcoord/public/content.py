@@ -63,7 +63,8 @@ def _meeting_facts(meeting: Meeting) -> dict[str, Any]:
         "timezone": zone,
         "zone_label": zone_label(zone, meeting.start_at),
         "date_label": format_long_date(meeting.start_at, zone, lang),
-        "time_label": f"{start.rsplit(' ', 1)[0]}–{end}",
+        # "09.00–12.00"; the zone's label goes beside it (``zone_label``).
+        "time_label": f"{start.rsplit(' ', 1)[0]}–{end.rsplit(' ', 1)[0]}",
     }
 
 

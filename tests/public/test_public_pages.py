@@ -294,3 +294,13 @@ def test_the_forum_page_offers_the_switch(auth: AuthActions) -> None:
     auth.login(user=staff)
     page = auth.client.get(f"/directory/forums/{forum.id}").get_data(as_text=True)
     assert f"/publication/forum/{forum.id}" in page
+
+
+def test_the_public_page_and_its_json_are_rate_limited_per_address(client: FlaskClient) -> None:
+    client.environ_base["REMOTE_ADDR"] = "10.99.0.7"
+    answers = [client.get("/p/tidak-ada").status_code for _ in range(60)]
+    assert set(answers) == {404}
+    assert client.get("/p/tidak-ada").status_code == 429
+    api = [client.get("/api/v1/public/tidak-ada").status_code for _ in range(61)]
+    assert api[:60] == [404] * 60
+    assert api[60] == 429

@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.outbox.views import bp as outbox_bp
     from meetcoord.portal.pages import bp as portal_bp
     from meetcoord.reminders.settings_views import bp as reminder_settings_bp
+    from meetcoord.public.views import bp as public_bp
     from meetcoord.reminders.views import bp as reminders_bp
 
     app.register_blueprint(core_bp)
@@ -155,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(verify_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(reminder_settings_bp)
+    app.register_blueprint(public_bp)  # /p/<slug> and the staff's switch
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
     _register_api(app)
 
@@ -176,6 +178,8 @@ def _register_api(app: Flask) -> None:
         from meetcoord.portal.agency_api import blp as portal_agency_blp
         from meetcoord.portal.api import blp as portal_blp
         from meetcoord.reminders.api import blueprints as reminder_blueprints
+        from meetcoord.public.api import blueprints as public_blueprints
+        from meetcoord.public.api import public_blueprints as public_page_blueprints
 
         for blp in [
             *account_blueprints,
@@ -186,9 +190,10 @@ def _register_api(app: Flask) -> None:
             *checkin_blueprints,
             *document_blueprints,
             *reminder_blueprints,
+            *public_blueprints,
         ]:
             register_api_blueprint(blp)
-        for blp in [portal_blp, portal_agency_blp, verify_blp]:
+        for blp in [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]:
             register_public_api_blueprint(blp)
 
 

@@ -33,6 +33,7 @@ from meetcoord.meetings.models import (
     MeetingSite,
     Series,
 )
+from meetcoord.public.models import Publication
 from meetcoord.reminders.models import Reminder, ReminderMute
 
 __all__ = [
@@ -69,6 +70,7 @@ __all__ = [
     "Organization",
     "OutboxMessage",
     "Person",
+    "Publication",
     "Reminder",
     "ReminderMute",
     "Role",

@@ -1,0 +1,1 @@
+"""Public pages of a meeting, a series or a forum: decisions and action progress, no people."""

@@ -114,7 +114,10 @@ def stage_review(
     action = in_review(meeting, action_id)
     if may_review_all(actor):
         closer = actor.may(Permission.LIVE_RUN)
-        return services.stage_update(actor, action, data, meeting_id=meeting.id, closer=closer)
+        row, _files = services.stage_update(
+            actor, action, data, meeting_id=meeting.id, closer=closer
+        )
+        return row
     agency = agency_of(actor)
     if agency is None or agency != action.organization_id:
         raise PermissionDenied(OTHER_AGENCY)
@@ -131,7 +134,8 @@ def stage_review(
             status=STATUS_LABELS[action.status],
         )
         raise ValidationError(message, errors={"status": [message]})
-    return services.stage_update(actor, action, data, meeting_id=meeting.id, closer=False)
+    row, _files = services.stage_update(actor, action, data, meeting_id=meeting.id, closer=False)
+    return row
 
 
 def review_dict(action: Action, meeting_id: int) -> dict[str, Any]:
@@ -174,9 +178,8 @@ def review_rows(meeting: Meeting) -> list[ReviewRow]:
     if not actions:
         return []
     db.session.execute(  # the history of all of them in one query, not one per action
-        select(Action).where(Action.id.in_([a.id for a in actions])).options(
-            selectinload(Action.updates)
-        )
+        select(Action)
+        .where(Action.id.in_([a.id for a in actions]))
+        .options(selectinload(Action.updates))
     ).all()
     return [review_row(action, meeting.id) for action in actions]
-

@@ -28,10 +28,11 @@ PERMISSION = Permission.LIVE_WATCH
 
 def review_action(
     actor: Actor, meeting_id: int, data: Mapping[str, Any], nonce: Any = None
-) -> tuple[int, int | None]:
-    """Update one reviewed action; answers with the id of the history row written."""
+) -> tuple[int, None]:
+    """Update one reviewed action. The ack carries the seq alone, so that a repeated
+    nonce (which answers without running the command again) gets the very same ack."""
 
-    def body(cmd: Command) -> int:
+    def body(cmd: Command) -> None:
         require_running(cmd)
         row = carryover.stage_review(cmd.actor, cmd.meeting, data.get("action_id"), data)
         cmd.append(
@@ -41,6 +42,5 @@ def review_action(
                 "update_id": row.id,
             },
         )
-        return row.id
 
     return log.run(meeting_id, actor, nonce, body)

@@ -257,3 +257,24 @@ class LiveClient:
         ws = getattr(self.sio.eio, "ws", None)
         if ws is not None:  # closed by the server: the Engine.IO client leaves the socket
             ws.shutdown()
+
+
+def carried_action(rakor: LiveRakor, **fields: Any) -> Any:
+    """An open action of an earlier meeting of the same forum as ``rakor``'s meeting, owed
+    by the host participants' agency: what the meeting's action review lists (issue 13)."""
+    from datetime import timedelta
+
+    from meetcoord.actions.models import Action
+
+    forum = factories.forum()
+    earlier = factories.meeting(
+        forum_id=forum.id,
+        **factories.meeting_times("Asia/Makassar", starts_in=-timedelta(days=90)),
+    )
+    rakor.meeting.forum_id = forum.id
+    fields.setdefault("organization_id", rakor.participant.person.organization_id)
+    fields.setdefault("title", "Menyusun data cadangan pangan desa")
+    action = Action(meeting_id=earlier.id, **fields)
+    db.session.add(action)
+    db.session.commit()
+    return action

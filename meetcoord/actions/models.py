@@ -117,6 +117,11 @@ class ActionUpdate(db.Model):
         ForeignKey("invitations.id", ondelete="SET NULL")
     )
     by_label: Mapped[str] = mapped_column(String(200))  # kept if the account goes
+    # The meeting whose action review this update was made in (``actions.carryover``):
+    # its minutes print the change; None for an update made outside a meeting.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
     action: Mapped[Action] = relationship(back_populates="updates")

@@ -26,7 +26,7 @@ from meetcoord.actions import evidence, workflow
 from meetcoord.actions.labels import STATUS_LABELS
 from meetcoord.actions.models import Action, ActionEvidence, ActionUpdate, UpdateKind
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import Conflict, ValidationError
+from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
 from meetcoord.core.validation import parse_int
 from meetcoord.extensions import db
 
@@ -34,6 +34,7 @@ MAX_FILES = 5
 NOTE_MAX = 5000
 REASON_MAX = 2000
 MILESTONE_MAX = 200
+SECRETARIAT_ONLY = _l("Verifikasi dan penghentian dilakukan sekretariat atau pimpinan rapat.")
 
 
 @dataclass(frozen=True)
@@ -159,16 +160,28 @@ def _commit_with_files(stored: list[str]) -> None:
         raise
 
 
-def add_update(
-    who: Any, action: Action, data: Mapping[str, Any], files: Sequence[Upload] = ()
-) -> ActionUpdate:
-    """A progress report (note, percentage or milestone, evidence) and/or a status step.
+def stage_update(
+    who: Any,
+    action: Action,
+    data: Mapping[str, Any],
+    files: Sequence[Upload] = (),
+    *,
+    meeting_id: int | None = None,
+    closer: bool | None = None,
+) -> tuple[ActionUpdate, list[tuple[Upload, evidence.Kind]]]:
+    """Check an update and write its history row into the session, uncommitted.
 
-    ``status`` moves the action along the workflow; ``verified`` and ``dropped`` need the
-    secretariat, and dropping needs a ``reason``. An update that says nothing is refused.
+    The one place the workflow's rules are applied: :func:`add_update` commits what this
+    stages, and the live room's action review (``actions.carryover``) stages it inside the
+    meeting's event-log transaction. ``meeting_id`` names the meeting whose review the
+    update was made in. ``closer`` is None for the ordinary doors (the permission table
+    decides); a caller that has authorised the actor itself passes whether the actor may
+    take the secretariat's steps (verify, drop). Returns the row and the checked files,
+    which the caller stores.
     """
     actor = as_actor(who)
-    require(actor, Permission.ACTION_UPDATE, action)
+    if closer is None:
+        require(actor, Permission.ACTION_UPDATE, action)
     _require_open(action)
     note = _text(data, "note", NOTE_MAX)
     milestone = _text(data, "milestone", MILESTONE_MAX)
@@ -184,7 +197,10 @@ def add_update(
             target = None
     if target is not None:
         if target in workflow.SECRETARIAT_STEPS:
-            require(actor, Permission.MEETING_ARRANGE, action)
+            if closer is None:
+                require(actor, Permission.MEETING_ARRANGE, action)
+            elif not closer:
+                raise PermissionDenied(SECRETARIAT_ONLY)
         if not workflow.allowed(action.status, target):
             message = _l(
                 "Status tidak dapat diubah dari %(old)s menjadi %(new)s.",
@@ -221,8 +237,21 @@ def add_update(
         status_before=before.value,
         status_after=action.status.value,
         changes=changes,
+        meeting_id=meeting_id,
     )
     db.session.flush()
+    return row, checked
+
+
+def add_update(
+    who: Any, action: Action, data: Mapping[str, Any], files: Sequence[Upload] = ()
+) -> ActionUpdate:
+    """A progress report (note, percentage or milestone, evidence) and/or a status step.
+
+    ``status`` moves the action along the workflow; ``verified`` and ``dropped`` need the
+    secretariat, and dropping needs a ``reason``. An update that says nothing is refused.
+    """
+    row, checked = stage_update(who, action, data, files)
     stored: list[str] = []
     try:
         for upload, found in checked:

@@ -30,7 +30,7 @@ from meetcoord.documents.sources import minutes_data
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Meeting
 
-FROM_THE_ROOM = ("decisions", "actions", "withdrawn")
+FROM_THE_ROOM = ("decisions", "actions", "withdrawn", "review")
 
 
 def minutes_of(meeting: Meeting, *, lock: bool = False) -> Document | None:

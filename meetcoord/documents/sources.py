@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from meetcoord.access.institutions import letterhead_for
-from meetcoord.actions.models import Action
+from meetcoord.actions.carryover import review_rows
+from meetcoord.actions.labels import STATUS_LABELS
+from meetcoord.actions.models import Action, ActionStatus
 from meetcoord.checkin.counts import document_note
 from meetcoord.checkin.lists import CATEGORY_ID, ONLINE, AttendanceList, attendance_lists
 from meetcoord.directory.models import StakeholderCategory
@@ -26,6 +29,7 @@ from meetcoord.documents.pdf.compose import (
     AttendeeData,
     DecisionData,
     MinutesData,
+    ReviewData,
     SiteAttendance,
     SiteData,
     TallyData,
@@ -112,6 +116,27 @@ def _actions(meeting: Meeting, decision_numbers: dict[int, int]) -> list[ActionD
     ]
 
 
+def _status(status: ActionStatus) -> str:
+    """The tracker's label in Indonesian, whatever the reader's language: a formal record."""
+    with force_locale("id"):
+        return str(STATUS_LABELS[status])
+
+
+def _review(meeting: Meeting) -> list[ReviewData]:
+    """The action review's table (carry-over), empty for a meeting that follows none."""
+    return [
+        ReviewData(
+            r.action.title,
+            r.action.organization.name,
+            r.action.due_on,
+            _status(r.before),
+            _status(r.after),
+            r.note,
+        )
+        for r in review_rows(meeting)
+    ]
+
+
 def _withdrawn(meeting: Meeting) -> list[WithdrawnData]:
     """Withdrawn decisions (by number), then withdrawn actions, each with its reason."""
     decisions = db.session.scalars(
@@ -186,6 +211,7 @@ def minutes_data(
         decisions=decisions,
         actions=_actions(meeting, decision_ids),
         withdrawn=_withdrawn(meeting),
+        review=_review(meeting),
         attendees=[
             AttendeeData(
                 name=row.name,

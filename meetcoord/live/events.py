@@ -41,6 +41,7 @@ from meetcoord.live import (
     decisions,
     log,
     presence,
+    review,
     schemas,
     services,
     speakers,
@@ -99,6 +100,9 @@ COMMANDS: dict[str, Spec] = {
     ),
     "action.withdraw": Spec(
         Permission.LIVE_RECORD, lambda a, m, d: corrections.withdraw_action(a, m, d, d["nonce"])
+    ),
+    "action.review": Spec(
+        review.PERMISSION, lambda a, m, d: review.review_action(a, m, d, d["nonce"])
     ),
     "speaker.request": Spec(
         Permission.LIVE_SPEAK, lambda a, m, d: speakers.request_floor(a, m, d, d["nonce"])

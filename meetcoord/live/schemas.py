@@ -48,6 +48,8 @@ from meetcoord.live.models import DecisionKind
 from meetcoord.live.state import SPEAKER_SECONDS
 from meetcoord.meetings.models import AGENDA_MINUTES_MAX
 
+REVIEW_NOTE_MAX = 1000  # a short note said in the meeting; the tracker takes longer ones
+
 # --- the commands -------------------------------------------------------------------------
 
 
@@ -186,6 +188,20 @@ class ActionWithdraw(Command):
     reason = Words(REASON_MAX, lines=True, required=True, message=_REASON)
 
 
+class ActionReview(Command):
+    """A status step and/or a short note on an action the meeting reviews (carry-over)."""
+
+    action_id = ref(_ACTION, required=True)
+    status = Words(20, message=_l("Status tidak dikenal."))
+    note = Words(REVIEW_NOTE_MAX, lines=True)
+    reason = Words(REASON_MAX, lines=True)
+
+    @validates_schema
+    def _something(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not set(data) - {"nonce", "action_id"}:
+            raise ValidationError(str(_l("Pilih status baru atau tulis catatan.")))
+
+
 class SpeakerRequest(Command):
     invitation_id = ref(_l("Peserta tidak diundang ke rapat ini."), load_default=None)
 
@@ -220,6 +236,7 @@ SCHEMAS: dict[str, Schema] = {
         "action.create": ActionCreate,
         "action.update": ActionUpdate,
         "action.withdraw": ActionWithdraw,
+        "action.review": ActionReview,
         "speaker.request": SpeakerRequest,
         "speaker.withdraw": SpeakerWithdraw,
         "floor.give": FloorGive,

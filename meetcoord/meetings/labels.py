@@ -37,6 +37,8 @@ AGENDA_KIND_LABELS = {
     AgendaKind.DISCUSSION: _l("Diskusi"),
     AgendaKind.DECISION: _l("Keputusan"),
     AgendaKind.SIGNING: _l("Penandatanganan"),
+    AgendaKind.PREVIOUS_MINUTES: _l("Persetujuan notulen"),
+    AgendaKind.ACTION_REVIEW: _l("Tinjauan tindak lanjut"),
 }
 INVITEE_ROLE_LABELS = {
     InviteeRole.CHAIR: _l("Pimpinan rapat"),

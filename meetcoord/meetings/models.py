@@ -61,6 +61,9 @@ class AgendaKind(enum.StrEnum):
     DISCUSSION = "discussion"
     DECISION = "decision"
     SIGNING = "signing"
+    # Standing items of a series' or forum's next meeting (``meetings.standing``).
+    PREVIOUS_MINUTES = "previous_minutes"  # approval of the previous meeting's minutes
+    ACTION_REVIEW = "action_review"  # review of the earlier meetings' open actions
 
 
 class InviteeRole(enum.StrEnum):

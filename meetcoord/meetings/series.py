@@ -31,7 +31,7 @@ from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, ValidationError
 from meetcoord.core.validation import date_range_message, day_in_range
 from meetcoord.extensions import db
-from meetcoord.meetings import invitations, recurrence
+from meetcoord.meetings import invitations, recurrence, standing
 from meetcoord.meetings.cleaning import clean_meeting
 from meetcoord.meetings.models import AgendaItem, Meeting, MeetingSite, MeetingStatus, Series
 from meetcoord.meetings.services import apply_changes, commit, require_editor, zone_for
@@ -113,6 +113,7 @@ def clone_meeting(actor: User | None, source: Meeting, start_at: datetime) -> Me
     copy = _copy(actor, source, start_at)
     db.session.add(copy)
     db.session.flush()
+    standing.ensure_standing_items(copy)
     invitations.copy_invitations(source, copy)
     audit.record(actor, "clone", copy, f"meeting {copy.title} cloned from #{source.id}")
     commit()
@@ -151,6 +152,7 @@ def create_series(actor: User | None, first: Meeting, rule: str) -> Series:
         occurrence.recurrence_at = start
         db.session.add(occurrence)
         db.session.flush()
+        standing.ensure_standing_items(occurrence)
         invitations.copy_invitations(first, occurrence)
     db.session.flush()
     audit.record(actor, "create_series", series, f"series {series.title}: {len(starts)} meetings")

@@ -30,7 +30,7 @@ from meetcoord.core.pagination import LIKE_ESCAPE, ListQuery, Page, like_pattern
 from meetcoord.core.validation import parse_int
 from meetcoord.directory.models import Forum, Person, Venue
 from meetcoord.extensions import db
-from meetcoord.meetings import mailing
+from meetcoord.meetings import mailing, standing
 from meetcoord.meetings.cleaning import clean_meeting, clean_site
 from meetcoord.meetings.models import Meeting, MeetingSite, MeetingStatus, Series
 
@@ -162,6 +162,7 @@ def create_meeting(actor: User | None, data: Mapping[str, Any]) -> Meeting:
     meeting.sites.append(MeetingSite(venue=host))
     db.session.add(meeting)
     db.session.flush()
+    standing.ensure_standing_items(meeting)
     audit.record(actor, "create", meeting, f"meeting: {meeting.title}")
     commit()
     return meeting
@@ -222,6 +223,7 @@ def schedule_meeting(actor: User | None, meeting: Meeting) -> Meeting:
             _l("Rapat belum punya lokasi."),
             errors={"sites": [_l("Tambahkan paling sedikit satu lokasi.")]},
         )
+    standing.ensure_standing_items(meeting)
     meeting.status = MeetingStatus.SCHEDULED
     mailing.queue_invitations([inv for inv in meeting.invitations if inv.withdrawn_at is None])
     audit.record(actor, "schedule", meeting, f"meeting scheduled: {meeting.title}")

@@ -69,6 +69,7 @@ VALID: dict[str, dict[str, Any]] = {
         "due_on": "2026-12-15",
     },
     "action.withdraw": {"action_id": 1, "reason": "Ganda"},
+    "action.review": {"action_id": 1, "status": "done", "note": "Rampung", "reason": "-"},
     "speaker.request": {"invitation_id": 1},
     "speaker.withdraw": {"request_id": 1},
     "floor.give": {"request_id": 1, "seconds": 120},

@@ -26,6 +26,7 @@ from tests.live_support import (
     LiveRakor,
     account_client,
     assert_unchanged,
+    carried_action,
     command,
     connect,
     fingerprint,
@@ -65,6 +66,8 @@ def build(rakor: LiveRakor, stage: str) -> Scene:
     staff = rakor.staff_actor
     meeting_id = rakor.meeting.id
     scene = Scene(rakor, [item.id for item in rakor.add_items("Pembukaan", "Pangan", "Lain")])
+    if stage == "review":  # an open action of the forum's earlier meeting, the host's agency's
+        scene.action_id = carried_action(rakor).id
     if stage == "waiting":
         return scene
     services.open_meeting(staff, meeting_id)
@@ -181,6 +184,13 @@ CASES: dict[str, Case] = {
         "acted",
         RECORDERS,
         lambda s: {"action_id": s.action_id, "reason": "Sudah tercakup tindak lanjut lain"},
+    ),
+    # Carry-over: the recorders review any action; the host participants' agency its own.
+    "action.review": Case(
+        "action.review",
+        "review",
+        RECORDERS | {"participant"},
+        lambda s: {"action_id": s.action_id, "status": "in_progress"},
     ),
     # Everyone with a seat may ask for the floor for themselves; accounts hold no seat.
     "speaker.request@self": Case(

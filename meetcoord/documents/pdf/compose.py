@@ -96,6 +96,19 @@ class ActionData:
 
 
 @dataclass(frozen=True)
+class ReviewData:
+    """An earlier meeting's action as this meeting reviewed it (carry-over, issue 13):
+    statuses as the tracker names them (Indonesian labels), notes said in the meeting."""
+
+    title: str
+    agency: str
+    due_on: date | None
+    before: str  # "Terbuka"
+    after: str  # "Selesai"; the same as ``before`` when the meeting did not move it
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class WithdrawnData:
     """A decision or action withdrawn in the live room: not among the minutes' decisions
     and actions, but on record with who withdrew it, when, and why (issue 11)."""
@@ -146,6 +159,7 @@ class MinutesData:
     attendees: list[AttendeeData] = field(default_factory=list)
     quorum: str | None = None  # "kuorum terpenuhi (…)"; None: the meeting set no rule
     withdrawn: list[WithdrawnData] = field(default_factory=list)
+    review: list[ReviewData] = field(default_factory=list)
 
 
 # --- the document -------------------------------------------------------------------------
@@ -197,6 +211,16 @@ class ActionLine:
 
 
 @dataclass(frozen=True)
+class ReviewLine:
+    number: int
+    title: str
+    agency: str
+    due: str
+    status: str  # "Terbuka → Selesai", or "Terbuka (tetap)"
+    note: str
+
+
+@dataclass(frozen=True)
 class WithdrawnLine:
     """ "Kesepakatan 2 dicabut oleh Maria Kaka, Jumat, 15 Maret 2024 10.20 WITA"."""
 
@@ -227,6 +251,7 @@ class MinutesDocument:
     attendees: list[AttendeeData]
     purpose: str | None = None
     withdrawn: list[WithdrawnLine] = field(default_factory=list)
+    review: list[ReviewLine] = field(default_factory=list)
 
 
 # --- formatting ---------------------------------------------------------------------------
@@ -293,6 +318,11 @@ def _action(number: int, a: ActionData) -> ActionLine:
     return ActionLine(number, a.title, agency, a.locus or DASH, due_date(a.due_on))
 
 
+def _review(number: int, r: ReviewData) -> ReviewLine:
+    status = f"{r.before} → {r.after}" if r.before != r.after else f"{r.before} (tetap)"
+    return ReviewLine(number, r.title, r.agency, due_date(r.due_on), status, r.note or DASH)
+
+
 def _withdrawn(w: WithdrawnData, zone: str) -> WithdrawnLine:
     what = f"Kesepakatan {w.number}" if w.kind == "decision" else "Tindak lanjut"
     when = f"{format_long_date(w.at, zone)} {format_time_in_zone(w.at, zone)}"
@@ -339,4 +369,5 @@ def compose_minutes(data: MinutesData) -> MinutesDocument:
         attendees=list(data.attendees),
         purpose=data.purpose,
         withdrawn=[_withdrawn(w, data.host_zone) for w in data.withdrawn],
+        review=[_review(n, r) for n, r in enumerate(data.review, start=1)],
     )

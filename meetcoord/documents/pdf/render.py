@@ -174,6 +174,27 @@ def _actions(doc: MinutesDocument) -> list[Any]:
     return [Spacer(1, 4 * mm), _p("Rencana tindak lanjut", "section"), table]
 
 
+def _review(doc: MinutesDocument) -> list[Any]:
+    """The earlier meetings' actions reviewed in this one (carry-over), when there were."""
+    if not doc.review:
+        return []
+    head = ["No", "Tindak lanjut", "Penanggung jawab (OPD)", "Tenggat", "Status", "Catatan"]
+    rows: list[list[Any]] = [[_p(h, "head") for h in head]]
+    for r in doc.review:
+        rows.append(
+            [
+                str(r.number),
+                _p(r.title, "cell"),
+                _p(r.agency, "cell"),
+                _p(r.due, "cell"),
+                _p(r.status, "cell"),
+                _p(r.note, "cell"),
+            ]
+        )
+    table = _grid(rows, [9, 50, 36, 22, 27, 30], [("ALIGN", (0, 1), (0, -1), "CENTER")])
+    return [Spacer(1, 4 * mm), _p("Tinjauan tindak lanjut rapat sebelumnya", "section"), table]
+
+
 def _withdrawn(doc: MinutesDocument) -> list[Any]:
     """What the chair or the minute-taker withdrew, with why: on record, not in force."""
     if not doc.withdrawn:
@@ -242,6 +263,7 @@ def render_minutes(doc: MinutesDocument, *, verify_url: str) -> RenderedMinutes:
         *_meeting_block(doc),
         *_attendance_summary(doc),
         *_agenda(doc),
+        *_review(doc),
         *_decisions(doc),
         *_actions(doc),
         *_withdrawn(doc),

@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.outbox.views import bp as outbox_bp
     from meetcoord.portal.pages import bp as portal_bp
     from meetcoord.reminders.views import bp as reminders_bp
+    from meetcoord.reports.views import bp as reports_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(documents_bp)
     app.register_blueprint(verify_bp)
     app.register_blueprint(reminders_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
     _register_api(app)
 
@@ -173,6 +175,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.meetings.api import blueprints as meeting_blueprints
         from meetcoord.portal.agency_api import blp as portal_agency_blp
         from meetcoord.portal.api import blp as portal_blp
+        from meetcoord.reports.api import blueprints as report_blueprints
 
         for blp in [
             *account_blueprints,
@@ -182,6 +185,7 @@ def _register_api(app: Flask) -> None:
             *action_blueprints,
             *checkin_blueprints,
             *document_blueprints,
+            *report_blueprints,
         ]:
             register_api_blueprint(blp)
         for blp in [portal_blp, portal_agency_blp, verify_blp]:

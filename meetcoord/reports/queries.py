@@ -12,7 +12,7 @@ from meetcoord.access.actors import as_actor
 from meetcoord.access.permissions import visible
 from meetcoord.directory.models import Forum
 from meetcoord.extensions import db
-from meetcoord.meetings.models import Meeting, Series
+from meetcoord.meetings.models import Series
 from meetcoord.reports import figures
 from meetcoord.reports.figures import Dashboard
 
@@ -54,7 +54,7 @@ def series_dashboard(
         user,
         kind="series",
         obj=series,
-        owner=Meeting.series_id == series.id,
+        owner=figures.series_meetings(series.id),
         meeting_id=meeting_id,
         online=_("Daring"),
         not_in_set=NOT_IN_SET,

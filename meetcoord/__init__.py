@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.reminders.settings_views import bp as reminder_settings_bp
     from meetcoord.public.views import bp as public_bp
     from meetcoord.reminders.views import bp as reminders_bp
+    from meetcoord.reports.views import bp as reports_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -157,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(reminder_settings_bp)
     app.register_blueprint(public_bp)  # /p/<slug> and the staff's switch
+    app.register_blueprint(reports_bp)
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
     _register_api(app)
 
@@ -180,6 +182,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.reminders.api import blueprints as reminder_blueprints
         from meetcoord.public.api import blueprints as public_blueprints
         from meetcoord.public.api import public_blueprints as public_page_blueprints
+        from meetcoord.reports.api import blueprints as report_blueprints
 
         for blp in [
             *account_blueprints,
@@ -191,6 +194,7 @@ def _register_api(app: Flask) -> None:
             *document_blueprints,
             *reminder_blueprints,
             *public_blueprints,
+            *report_blueprints,
         ]:
             register_api_blueprint(blp)
         for blp in [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]:

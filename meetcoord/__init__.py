@@ -135,8 +135,8 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.meetings.views import bp as meetings_bp
     from meetcoord.outbox.views import bp as outbox_bp
     from meetcoord.portal.pages import bp as portal_bp
-    from meetcoord.reminders.settings_views import bp as reminder_settings_bp
     from meetcoord.public.views import bp as public_bp
+    from meetcoord.reminders.settings_views import bp as reminder_settings_bp
     from meetcoord.reminders.views import bp as reminders_bp
     from meetcoord.reports.views import bp as reports_bp
 
@@ -179,9 +179,9 @@ def _register_api(app: Flask) -> None:
         from meetcoord.meetings.api import blueprints as meeting_blueprints
         from meetcoord.portal.agency_api import blp as portal_agency_blp
         from meetcoord.portal.api import blp as portal_blp
-        from meetcoord.reminders.api import blueprints as reminder_blueprints
         from meetcoord.public.api import blueprints as public_blueprints
         from meetcoord.public.api import public_blueprints as public_page_blueprints
+        from meetcoord.reminders.api import blueprints as reminder_blueprints
         from meetcoord.reports.api import blueprints as report_blueprints
 
         for blp in [

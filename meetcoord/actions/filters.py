@@ -66,19 +66,22 @@ def choices(user: Any) -> dict[str, list[tuple[int, str]]]:
         institutions = institutions.where(Institution.id.in_(sorted(reach.seen)))
     forums = select(Forum.id, Forum.name).order_by(Forum.name)
     series = select(Series.id, Series.title).order_by(Series.title)
-    agencies = (
-        select(Organization.id, Organization.name)
-        .join(Action, Action.organization_id == Organization.id)
+    # The agencies with an action in reach: one probe per organization (by the actions'
+    # organization index) rather than a DISTINCT over every action in reach.
+    owes = (
+        select(Action.id)
         .join(Meeting, Meeting.id == Action.meeting_id)
-        .distinct()
-        .order_by(Organization.name)
+        .where(Action.organization_id == Organization.id)
     )
     if (mine := scope.owned_by_reach(user, Forum)) is not None:
         forums = forums.where(mine)
     if (mine := scope.owned_by_reach(user, Series)) is not None:
         series = series.where(mine)
     if (mine := scope.owned_by_reach(user, Meeting)) is not None:
-        agencies = agencies.where(mine)
+        owes = owes.where(mine)
+    agencies = (
+        select(Organization.id, Organization.name).where(owes.exists()).order_by(Organization.name)
+    )
     return {
         "institution_id": [tuple(row) for row in db.session.execute(institutions)],
         "forum_id": [tuple(row) for row in db.session.execute(forums)],

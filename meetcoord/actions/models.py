@@ -11,7 +11,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetcoord.core.db import TimestampMixin, str_enum, utcnow
@@ -46,6 +46,13 @@ class Action(Withdrawable, TimestampMixin, db.Model):
     """Corrected in the live room (``live.corrections``): ``version`` refuses a stale edit."""
 
     __tablename__ = "actions"
+    # The tracker's filters are an agency or a meeting (a forum's or a series' meetings),
+    # with a status and a due window (overdue: open or in progress, due before today):
+    # these reach the matching rows without walking every action of a status.
+    __table_args__ = (
+        Index("ix_actions_organization_status_due", "organization_id", "status", "due_on"),
+        Index("ix_actions_meeting_status_due", "meeting_id", "status", "due_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(

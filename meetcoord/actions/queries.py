@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from meetcoord.access import scope
 from meetcoord.access.actors import as_actor
@@ -76,9 +76,14 @@ def _filtered(stmt: Select[Any], query: TrackerQuery) -> Select[Any]:
                 Meeting.cohost_institution_id == query.institution_id,
             )
         )
+    # A forum's or a series' actions are those of its meetings: asked as "meeting_id IN
+    # (its meetings)", SQLite walks them by (meeting_id, status, due_on) rather than every
+    # action of a status, which grows with the whole table.
+    of = aliased(Meeting)
+    for column, value in ((of.forum_id, query.forum_id), (of.series_id, query.series_id)):
+        if value is not None:
+            stmt = stmt.where(Action.meeting_id.in_(select(of.id).where(column == value)))
     for column, value in (
-        (Meeting.forum_id, query.forum_id),
-        (Meeting.series_id, query.series_id),
         (Action.meeting_id, query.meeting_id),
         (Action.organization_id, query.organization_id),
         (Action.person_id, query.person_id),

@@ -183,8 +183,10 @@ def test_empty_states_and_the_first_run_hint(auth: AuthActions) -> None:
     assert "Tidak ada surat yang gagal terkirim." in page
     assert "Belum ada tindak lanjut yang perlu diikuti." in section(page, "actions")
     assert 'data-empty="actions" hidden' not in page
-    english = auth.client.get("/home", headers={"Accept-Language": "en"})
-    assert english.status_code == 200
+    auth.post("/lang", {"lang": "en"})
+    english = html(auth)
+    assert "No meetings in the next 30 days." in english
+    assert "Your institution has no meetings yet." in english
 
 
 def test_a_meeting_beyond_30_days_or_cancelled_is_not_upcoming(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,7 +38,6 @@ LIST_LIMIT = 8
 # A meeting still to be held: a draft is one whose invitations have not gone out yet.
 UPCOMING = (MeetingStatus.DRAFT, MeetingStatus.SCHEDULED, MeetingStatus.LIVE)
 WAITING = (DocumentStatus.CIRCULATED, DocumentStatus.FINAL)
-MISSING = ("chair", "minute_taker", "invitations", "quorum")
 
 
 @dataclass
@@ -86,18 +85,6 @@ class Dashboard:
     mail_failed: int | None = None
     mail: list[MailRow] = field(default_factory=list)
     has_meetings: bool = True
-
-    def figures(self) -> dict[str, Any]:
-        """The counts alone: what the poller updates in place."""
-        return {
-            "meetings_total": self.meetings_total,
-            "meetings_incomplete": self.meetings_incomplete,
-            "documents_total": self.documents_total,
-            "actions_overdue": self.actions_overdue,
-            "actions_done": self.actions_done,
-            "actions_open": self.actions_open,
-            "mail_failed": self.mail_failed,
-        }
 
 
 def _scoped(stmt: Any, user: Any, model: Any) -> Any:
@@ -241,10 +228,6 @@ def dashboard(user: Any) -> Dashboard:
     _actions(user, board)
     _mail(user, board)
     return board
-
-
-def as_dict(board: Dashboard) -> dict[str, Any]:
-    return asdict(board)
 
 
 def fingerprint(data: Any) -> str:

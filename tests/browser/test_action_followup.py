@@ -185,6 +185,18 @@ def test_done_with_evidence_then_verified_moves_the_home_counts_live(
         home.bring_to_front()
         expect(done).to_have_text(str(before))
         assert home.evaluate("window.sameDocument") is True
+
+        # The page fits a phone and a projector, in both languages (no sideways scroll).
+        for language in ("id", "en"):
+            if language == "en":
+                home.locator(".lang-switch button[value=en]").click()
+                expect(home.locator("#home-documents h2")).to_have_text("Documents waiting")
+            for width, height in ((390, 844), (1280, 720)):
+                home.set_viewport_size({"width": width, "height": height})
+                overflow = home.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                assert overflow <= 0, (language, width, overflow)
         assert errors == []
     finally:
         for ctx in contexts:

@@ -131,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.directory.views import bp as directory_bp
     from meetcoord.documents.verify.views import bp as verify_bp
     from meetcoord.documents.views import bp as documents_bp
+    from meetcoord.home.views import bp as home_bp
     from meetcoord.live.views import bp as live_bp
     from meetcoord.meetings.views import bp as meetings_bp
     from meetcoord.outbox.views import bp as outbox_bp
@@ -148,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(actions_bp)
     app.register_blueprint(outbox_bp)
+    app.register_blueprint(home_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(selfcheckin_bp)
@@ -176,6 +178,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.directory.api import blueprints as directory_blueprints
         from meetcoord.documents.api import blueprints as document_blueprints
         from meetcoord.documents.verify.api import verify_blp
+        from meetcoord.home.api import blueprints as home_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
         from meetcoord.portal.agency_api import blp as portal_agency_blp
         from meetcoord.portal.api import blp as portal_blp
@@ -195,6 +198,7 @@ def _register_api(app: Flask) -> None:
             *reminder_blueprints,
             *public_blueprints,
             *report_blueprints,
+            *home_blueprints,
         ]:
             register_api_blueprint(blp)
         for blp in [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]:

@@ -31,7 +31,7 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 def index() -> Response:
     if current_user.is_authenticated:
-        return redirect(url_for("directory.organizations"))
+        return redirect(url_for("home.index"))
     return redirect(url_for("accounts.login"))
 
 

@@ -56,7 +56,7 @@ class MailRowSchema(ApiSchema):
     created_at = fields.AwareDateTime()
 
 
-class DashboardSchema(ApiSchema):
+class HomeDashboardSchema(ApiSchema):
     meetings_total = fields.Integer(metadata={"description": "Rapat dalam 30 hari ke depan."})
     meetings_incomplete = fields.Integer(metadata={"description": "Yang masih kurang sesuatu."})
     meetings = fields.List(fields.Nested(MeetingRowSchema))
@@ -75,7 +75,7 @@ class DashboardSchema(ApiSchema):
 def etag_of(board: queries.Dashboard) -> tuple[str, bool]:
     """``(etag, unchanged)`` of what the answer would say: unchanged when the client
     already holds this ETag (the figures and lists as the schema writes them)."""
-    tag = queries.fingerprint(DashboardSchema().dump(board))
+    tag = queries.fingerprint(HomeDashboardSchema().dump(board))
     return tag, tag in request.if_none_match
 
 
@@ -87,7 +87,7 @@ class Dashboard(MethodView):
         description="Angka dan daftar pendek beranda staf, dalam lingkup lembaga akun ini. "
         "Jawaban membawa ETag; kirim `If-None-Match` untuk 304 bila tidak berubah.",
     )
-    @blp.response(200, DashboardSchema)
+    @blp.response(200, HomeDashboardSchema)
     @blp.alt_response(304, description="Tidak berubah sejak ETag yang dikirim.")
     @problems(blp, 401)
     def get(self) -> Any:

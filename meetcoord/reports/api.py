@@ -31,7 +31,7 @@ def _counts() -> fields.Dict:
     )
 
 
-class DashboardArgs(ApiSchema):
+class ReportDashboardArgs(ApiSchema):
     meeting_id = QueryInt(
         validate=validate.Range(min=1, error=_l("Paling kecil 1.")),
         metadata={"description": "Rapat yang dirinci (bawaan: yang terakhir berlangsung)."},
@@ -93,7 +93,7 @@ class MeetingAttendanceSchema(ApiSchema):
     )
 
 
-class DashboardSchema(ApiSchema):
+class ReportDashboardSchema(ApiSchema):
     kind = fields.String(validate=validate.OneOf(["forum", "series"]))
     id = fields.Integer()
     title = fields.String()
@@ -118,8 +118,8 @@ class ForumDashboard(MethodView):
         description="Tindak lanjut per status, instansi dan lokus; kehadiran per instansi; "
         "rincian kehadiran satu rapat. Rapat forum: yang ber-forum ini dan rapat serinya.",
     )
-    @blp.arguments(DashboardArgs, location="query")
-    @blp.response(200, DashboardSchema)
+    @blp.arguments(ReportDashboardArgs, location="query")
+    @blp.response(200, ReportDashboardSchema)
     @problems(blp, 401, 404, 422)
     def get(self, args: dict[str, Any], id: int) -> dict[str, Any]:
         _forum, board = queries.forum_dashboard(resolve.account(), id, args.get("meeting_id"))
@@ -130,8 +130,8 @@ class ForumDashboard(MethodView):
 class SeriesDashboard(MethodView):
     @requires(Permission.MEETING_VIEW)
     @blp.doc(summary="Dasbor seri rapat", description="Angka yang sama dengan dasbor forum.")
-    @blp.arguments(DashboardArgs, location="query")
-    @blp.response(200, DashboardSchema)
+    @blp.arguments(ReportDashboardArgs, location="query")
+    @blp.response(200, ReportDashboardSchema)
     @problems(blp, 401, 404, 422)
     def get(self, args: dict[str, Any], id: int) -> dict[str, Any]:
         _series, board = queries.series_dashboard(resolve.account(), id, args.get("meeting_id"))

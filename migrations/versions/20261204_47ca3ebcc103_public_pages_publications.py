@@ -4,7 +4,7 @@ Issue 13, point 7: a page per meeting, series or forum, off by default, found by
 slug; turning it off keeps the row (and the slug) with ``disabled_at``.
 
 Revision ID: 47ca3ebcc103
-Revises: d7a41c3e9f20
+Revises: 4e3897eaf92b
 Create Date: 2026-12-04 16:40:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '47ca3ebcc103'
-down_revision = 'd7a41c3e9f20'
+down_revision = '4e3897eaf92b'
 branch_labels = None
 depends_on = None
 

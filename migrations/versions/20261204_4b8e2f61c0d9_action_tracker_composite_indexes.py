@@ -5,7 +5,7 @@ and overdue reaches the matching actions through (organization_id | meeting_id, 
 due_on) instead of walking every open action (``bench/bench_datascale.py``).
 
 Revision ID: 4b8e2f61c0d9
-Revises: d7a41c3e9f20
+Revises: ee3b003509de
 Create Date: 2026-12-04 16:40:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '4b8e2f61c0d9'
-down_revision = 'd7a41c3e9f20'
+down_revision = 'ee3b003509de'
 branch_labels = None
 depends_on = None
 

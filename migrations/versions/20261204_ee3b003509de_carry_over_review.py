@@ -6,7 +6,7 @@ lanjut" (``action_review``); a status change made during that review records the
 it was made in (``action_updates.meeting_id``), so its minutes print the review table.
 
 Revision ID: ee3b003509de
-Revises: d7a41c3e9f20
+Revises: 47ca3ebcc103
 Create Date: 2026-12-04 09:00:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ee3b003509de'
-down_revision = 'd7a41c3e9f20'
+down_revision = '47ca3ebcc103'
 branch_labels = None
 depends_on = None
 

@@ -12,11 +12,12 @@ zone with its label (a meeting in Ambon is "09.00 WIT" for everyone reading the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import Response
+from flask import Response, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -24,7 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from meetcoord.actions import queries
 from meetcoord.actions.labels import STATUS_LABELS
-from meetcoord.actions.models import Action, ActionUpdate
+from meetcoord.actions.models import Action, ActionStatus, ActionUpdate
 from meetcoord.actions.queries import TrackerQuery
 from meetcoord.core import tabular
 from meetcoord.core.i18n import current_language
@@ -97,25 +98,36 @@ def _chunk(ids: list[int]) -> dict[int, Action]:
     return {action.id: action for action in db.session.scalars(stmt)}
 
 
-def rows(user: Any, query: TrackerQuery) -> Iterator[list[Any]]:
-    """The rows of every action the tracker shows ``user`` for ``query``, in its order."""
-    ids = list(db.session.scalars(queries.tracker_select(user, query, Action.id)))
-    on: date = queries.today()
-    locale = current_language()
-    yes, no = _("Ya"), _("Tidak")
-    for start in range(0, len(ids), CHUNK):
-        part = ids[start : start + CHUNK]
-        found = _chunk(part)  # the session holds objects weakly: the last chunk goes
-        percent, last_at = _latest(part)
-        for action_id in part:
-            action = found[action_id]
-            meeting = action.meeting
-            zone = host_zone(meeting)
-            decision = action.decision
-            yield [
+@dataclass(frozen=True)
+class Words:
+    """What a row says in the reader's language, settled while the request is there."""
+
+    locale: str
+    statuses: dict[ActionStatus, str]
+    yes: str
+    no: str
+    today: date
+
+    @classmethod
+    def now(cls) -> Words:
+        statuses = {status: str(label) for status, label in STATUS_LABELS.items()}
+        return cls(current_language(), statuses, _("Ya"), _("Tidak"), queries.today())
+
+
+def _rows(ids: Sequence[int], words: Words) -> list[list[Any]]:
+    found = _chunk(list(ids))
+    percent, last_at = _latest(list(ids))
+    made = []
+    for action_id in ids:
+        action = found[action_id]
+        meeting = action.meeting
+        zone = host_zone(meeting)
+        decision = action.decision
+        made.append(
+            [
                 action.id,
                 meeting.title,
-                moment_text(meeting.start_at, zone, locale),
+                moment_text(meeting.start_at, zone, words.locale),
                 meeting.institution.name,
                 meeting.forum.name if meeting.forum else "",
                 meeting.series.title if meeting.series else "",
@@ -126,12 +138,26 @@ def rows(user: Any, query: TrackerQuery) -> Iterator[list[Any]]:
                 action.locus or "",
                 action.due_on,
                 action.original_due_on,
-                str(STATUS_LABELS[action.status]),
+                words.statuses[action.status],
                 percent.get(action_id),
-                moment_text(last_at.get(action_id), zone, locale),
-                yes if queries.is_overdue(action, on) else no,
-                moment_text(action.closed_at, zone, locale),
+                moment_text(last_at.get(action_id), zone, words.locale),
+                words.yes if queries.is_overdue(action, words.today) else words.no,
+                moment_text(action.closed_at, zone, words.locale),
             ]
+        )
+    return made
+
+
+def rows(user: Any, query: TrackerQuery) -> Iterator[list[Any]]:
+    """The rows of every action the tracker shows ``user`` for ``query``, in its order.
+
+    The ordered ids (the reader's reach, filters, sort) and the words are settled now;
+    the actions are read ``CHUNK`` at a time as the rows are consumed.
+    """
+    ids = list(db.session.scalars(queries.tracker_select(user, query, Action.id)))
+    words = Words.now()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return tabular.chunked(app, ids, CHUNK, lambda part: _rows(part, words))
 
 
 def stem(on: date) -> str:

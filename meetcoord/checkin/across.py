@@ -12,10 +12,11 @@ meeting host's for online participants) with its label, as on the daftar hadir.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from flask import Response
+from flask import Response, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -114,34 +115,67 @@ def _stand_in(name: str | None, position: str | None) -> str:
     return f"{name} ({position})" if position else name
 
 
-def rows(meetings: list[int]) -> Iterator[list[Any]]:
-    """One row per invitation of ``meetings`` (ids, in the order given)."""
-    locale = current_language()
-    online = _("Daring")
-    for start in range(0, len(meetings), MEETINGS_PER_CHUNK):
-        part = meetings[start : start + MEETINGS_PER_CHUNK]
-        attended = _attended(part)
-        for invitation in _invitations(part):
-            meeting, person, site = invitation.meeting, invitation.person, invitation.site
-            zone = site.venue.timezone if site is not None else host_zone(meeting)
-            came = attended.get(invitation.id)
-            stand_in = (came.stand_in_name, came.stand_in_position) if came else (None, None)
-            if not stand_in[0]:
-                stand_in = (invitation.stand_in_name, invitation.stand_in_position)
-            yield [
+@dataclass(frozen=True)
+class Words:
+    """Labels in the reader's language, settled while the request is there."""
+
+    locale: str
+    online: str
+    categories: dict[str, str]
+    genders: dict[str, str]
+    roles: dict[str, str]
+    answers: dict[str, str]
+
+    @classmethod
+    def now(cls) -> Words:
+        def texts(labels: dict[Any, Any]) -> dict[str, str]:
+            return {str(key): str(label) for key, label in labels.items()}
+
+        return cls(
+            current_language(),
+            _("Daring"),
+            texts(CATEGORY_LABELS),
+            texts(GENDER_LABELS),
+            texts(INVITEE_ROLE_LABELS),
+            texts(RSVP_LABELS),
+        )
+
+
+def _rows(meetings: Sequence[int], words: Words) -> list[list[Any]]:
+    attended = _attended(list(meetings))
+    made = []
+    for invitation in _invitations(list(meetings)):
+        meeting, person, site = invitation.meeting, invitation.person, invitation.site
+        zone = site.venue.timezone if site is not None else host_zone(meeting)
+        came = attended.get(invitation.id)
+        stand_in = (came.stand_in_name, came.stand_in_position) if came else (None, None)
+        if not stand_in[0]:
+            stand_in = (invitation.stand_in_name, invitation.stand_in_position)
+        made.append(
+            [
                 meeting.title,
-                moment_text(meeting.start_at, host_zone(meeting), locale),
-                site.venue.name if site is not None else online,
+                moment_text(meeting.start_at, host_zone(meeting), words.locale),
+                site.venue.name if site is not None else words.online,
                 person.name,
                 person.position or "",
                 person.organization.name if person.organization else "",
-                str(CATEGORY_LABELS.get(person.category, person.category)),
-                str(GENDER_LABELS[person.gender]) if person.gender else "",
-                str(INVITEE_ROLE_LABELS[invitation.role]),
-                str(RSVP_LABELS[invitation.rsvp]),
-                moment_text(came.checked_in_at, zone, locale) if came else "",
+                words.categories.get(str(person.category), str(person.category)),
+                words.genders.get(str(person.gender), "") if person.gender else "",
+                words.roles[str(invitation.role)],
+                words.answers[str(invitation.rsvp)],
+                moment_text(came.checked_in_at, zone, words.locale) if came else "",
                 _stand_in(*stand_in),
             ]
+        )
+    return made
+
+
+def rows(meetings: list[int]) -> Iterator[list[Any]]:
+    """One row per invitation of ``meetings`` (ids, in the order given), read
+    ``MEETINGS_PER_CHUNK`` meetings at a time as the rows are consumed."""
+    words = Words.now()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return tabular.chunked(app, meetings, MEETINGS_PER_CHUNK, lambda part: _rows(part, words))
 
 
 def download(meetings: list[int], fmt: str, name: str) -> Response:

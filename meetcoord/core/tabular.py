@@ -19,11 +19,11 @@ import csv
 import io
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import IO, Any
 
-from flask import Response, current_app, stream_with_context
+from flask import Flask, Response, current_app
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -45,6 +45,24 @@ DOWNLOAD_HEADERS = {
 # Rows written between two yields of a streamed CSV.
 CSV_BATCH = 500
 _KEPT = (int, float, date, datetime)
+
+
+def chunked(
+    app: Flask, keys: Sequence[Any], size: int, load: Callable[[Sequence[Any]], list[Any]]
+) -> Iterator[Any]:
+    """The rows ``load`` makes of ``keys``, ``size`` keys at a time, each batch read in an
+    application context of its own that is closed before its rows are yielded.
+
+    A streamed body is read after the view has returned, so it cannot lean on the
+    request's context; nor may it hold one open across a yield, since a client that goes
+    away leaves the generator to be closed whenever, popping that context out of turn.
+    Whatever needs the request (the reader's language, their reach) is worked out by the
+    caller before; ``load`` only reads the database.
+    """
+    for start in range(0, len(keys), size):
+        with app.app_context():
+            batch = load(keys[start : start + size])
+        yield from batch
 
 
 def safe_cell(value: Any) -> Any:
@@ -117,11 +135,11 @@ def download(
 ) -> Response:
     """A CSV (streamed) or XLSX attachment of ``rows``, private and never cached.
 
-    The CSV streams within the request's context (the rows may read the database lazily);
+    The CSV streams its rows as they come (:func:`chunked` reads them a batch at a time);
     the XLSX is written to a temporary file first and sent from it in blocks.
     """
     if fmt == "csv":
-        body: Any = stream_with_context(csv_chunks(header, rows))
+        body: Any = csv_chunks(header, rows)
     else:
         body = _file_blocks(xlsx_file(header, rows, title))
     response = current_app.response_class(body, mimetype=MIMETYPES[fmt].split(";")[0])

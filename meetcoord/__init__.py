@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.accounts.views_admin import bp as admin_bp
     from meetcoord.actions.views import bp as actions_bp
     from meetcoord.checkin.desk_views import bp as desk_bp
+    from meetcoord.checkin.export_views import bp as attendance_exports_bp
     from meetcoord.checkin.kiosk_views import bp as kiosk_bp
     from meetcoord.checkin.selfcheckin_views import bp as selfcheckin_bp
     from meetcoord.checkin.staff_views import bp as attendance_bp
@@ -151,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(outbox_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(attendance_bp)
+    app.register_blueprint(attendance_exports_bp)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(selfcheckin_bp)
     app.register_blueprint(desk_bp)

@@ -18,7 +18,7 @@ from meetcoord.access import resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
 from meetcoord.access.scope import NOT_FOUND
-from meetcoord.actions import agency, queries, services
+from meetcoord.actions import agency, exports, queries, services
 from meetcoord.actions import schemas as s
 from meetcoord.actions.models import Action, ActionUpdate, AgencyLink
 from meetcoord.actions.queries import TrackerQuery
@@ -27,6 +27,7 @@ from meetcoord.actions.workflow import parse_status
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
 from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.pagination import Page
+from meetcoord.core.tabular import MIMETYPES
 from meetcoord.core.uploads import body_limit
 from meetcoord.directory.models import Organization
 from meetcoord.extensions import db
@@ -55,21 +56,46 @@ class Actions(MethodView):
     @blp.response(200, page_schema(s.ActionSchema))
     @problems(blp, 401, 422)
     def get(self, args: dict[str, Any]) -> Page[Action]:
-        query = TrackerQuery(
-            q=args["q"],
-            locus=args["locus"],
-            status=parse_status(args.get("status")),
-            due_from=args.get("due_from"),
-            due_to=args.get("due_to"),
-            overdue=args["overdue"],
-            sort=args["sort"],
-            descending=args["order"] == "desc",
-            page=args["page"],
-            per_page=args["per_page"],
-            person_id=args.get("person_id"),
-            **{name: args.get(name) for name in ID_FILTERS},
-        )
-        return queries.list_actions(_actor(), query)
+        return queries.list_actions(_actor(), _tracker_query(args))
+
+
+def _tracker_query(args: dict[str, Any]) -> TrackerQuery:
+    """The tracker's query from the API's parsed arguments (an export has no page)."""
+    return TrackerQuery(
+        q=args["q"],
+        locus=args["locus"],
+        status=parse_status(args.get("status")),
+        due_from=args.get("due_from"),
+        due_to=args.get("due_to"),
+        overdue=args["overdue"],
+        sort=args["sort"],
+        descending=args["order"] == "desc",
+        page=args.get("page", 1),
+        per_page=args.get("per_page", 1),
+        person_id=args.get("person_id"),
+        **{name: args.get(name) for name in ID_FILTERS},
+    )
+
+
+@blp.route("/export")
+class ActionsExport(MethodView):
+    @requires(Permission.MEETING_VIEW)
+    @blp.doc(
+        summary="Ekspor tindak lanjut (CSV/XLSX)",
+        description="Semua tindak lanjut yang cocok dengan saringan dan urutan yang sama "
+        "dengan daftar, tanpa halaman. CSV UTF-8 dengan BOM dan `;`; judul kolom dalam "
+        "bahasa pembaca (Accept-Language). Teks yang diawali = + - @ diberi tanda '.",
+        responses={
+            "200": {
+                "description": "Berkas lampiran.",
+                "content": {MIMETYPES[fmt].split(";")[0]: {"schema": FILE} for fmt in MIMETYPES},
+            }
+        },
+    )
+    @blp.arguments(s.ActionExportArgs, location="query")
+    @problems(blp, 401, 422)
+    def get(self, args: dict[str, Any]) -> Response:
+        return exports.download(_actor(), _tracker_query(args), args["format"])
 
 
 @blp.route("/<int:id>")

@@ -118,21 +118,28 @@ def _ordered(stmt: Select[Any], query: TrackerQuery) -> Select[Any]:
     return stmt.order_by(*keys, Action.id.asc())
 
 
-def list_actions(user: Any, query: TrackerQuery) -> Page[Action]:
-    """The actions of every meeting ``user`` may see, filtered, sorted and paged."""
+def tracker_select(user: Any, query: TrackerQuery, what: Any = Action) -> Select[Any]:
+    """``select(what)`` over the actions ``user`` may see, with the tracker's filters and
+    sort and no page: the list and the exports (``what=Action.id``) read the same rows in
+    the same order."""
     stmt: Select[Any] = (
-        select(Action)
+        select(what)
+        .select_from(Action)
         .join(Meeting, Meeting.id == Action.meeting_id)
         .where(Action.withdrawn_at.is_(None))
-        .options(
-            selectinload(Action.organization),
-            selectinload(Action.person),
-            selectinload(Action.meeting),
-        )
     )
     if (mine := scope.owned_by_reach(user, Meeting)) is not None:
         stmt = stmt.where(mine)
-    stmt = _ordered(_filtered(stmt, query), query)
+    return _ordered(_filtered(stmt, query), query)
+
+
+def list_actions(user: Any, query: TrackerQuery) -> Page[Action]:
+    """The actions of every meeting ``user`` may see, filtered, sorted and paged."""
+    stmt = tracker_select(user, query).options(
+        selectinload(Action.organization),
+        selectinload(Action.person),
+        selectinload(Action.meeting),
+    )
     return paginate(stmt, query.page, query.per_page)
 
 

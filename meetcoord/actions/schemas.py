@@ -69,6 +69,19 @@ class ActionListArgs(ListArgsSchema):
     )
 
 
+class ActionExportArgs(ActionListArgs):
+    """The list's filters and sort, no page: an export holds every matching action."""
+
+    class Meta:
+        exclude = ("page", "per_page")
+
+    format = Text(
+        load_default="csv",
+        validate=validate.OneOf(["csv", "xlsx"], error=_l("Pilih csv atau xlsx.")),
+        metadata={"enum": ["csv", "xlsx"], "description": "csv (UTF-8, `;`) atau xlsx."},
+    )
+
+
 class EvidenceSchema(ApiSchema):
     id = fields.Integer()
     filename = fields.String()

@@ -28,7 +28,7 @@ from meetcoord.access import resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission, allowed
 from meetcoord.access.scope import NOT_FOUND
-from meetcoord.actions import agency, evidence, filters, labels, queries, services
+from meetcoord.actions import agency, evidence, exports, filters, labels, queries, services
 from meetcoord.actions.models import Action, ActionEvidence
 from meetcoord.core.errors import Conflict, NotFound, ValidationError
 from meetcoord.core.forms import current_actor
@@ -73,6 +73,16 @@ def index() -> Any:
         is_overdue=queries.is_overdue,
         zone=current_app.config["HOME_TIMEZONE"],
     )
+
+
+@bp.get("/export.<fmt>")
+@requires(Permission.MEETING_VIEW)
+def export(fmt: str) -> Response:
+    """The tracker's rows for the same query string (filters and sort), as CSV or XLSX."""
+    if fmt not in exports.FORMATS:
+        raise NotFound(NOT_FOUND)
+    query = filters.from_args(request.args, current_app.config["PAGE_SIZE"])
+    return exports.download(current_actor(), query, fmt)
 
 
 def _render(action: Action, *, message: Any = None, errors: Any = None, status: int = 200) -> Any:

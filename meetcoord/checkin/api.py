@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 
@@ -19,7 +20,7 @@ from meetcoord.access.actors import Actor
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
 from meetcoord.api.schemas import ApiBlueprint, problems
-from meetcoord.checkin import lists, staff
+from meetcoord.checkin import across, lists, staff
 from meetcoord.checkin import schemas as s
 from meetcoord.checkin.admission import CheckinResult
 from meetcoord.checkin.counts import presence
@@ -29,6 +30,7 @@ from meetcoord.checkin.offline import offline_answers, upload_offline
 from meetcoord.checkin.selfservice import require_site
 from meetcoord.core.errors import NotFound
 from meetcoord.core.forms import current_actor
+from meetcoord.core.tabular import MIMETYPES
 from meetcoord.meetings.services import get_meeting
 
 SCAN = (401, 403, 404, 422)
@@ -170,4 +172,54 @@ class ResolveConflict(MethodView):
         return staff.resolve_conflict(actor, get_meeting(id, current_actor()), conflict_id)
 
 
-blueprints: list[ApiBlueprint] = [blp, attendance_blp]
+# --- attendance across a series or a forum ---------------------------------------------
+
+exports_blp = ApiBlueprint(
+    "attendance_exports_api",
+    __name__,
+    url_prefix="",
+    description="Ekspor kehadiran lintas rapat sebuah seri atau forum (CSV/XLSX).",
+)
+EXPORT_DOC = (
+    "Satu baris per undangan per rapat (rapat, tanggal, lokasi, orang, jabatan, instansi, "
+    "kategori, jenis kelamin, peran, jawaban, waktu hadir dengan zona, diwakili). CSV "
+    "UTF-8 dengan BOM dan `;`; teks yang diawali = + - @ diberi tanda '."
+)
+EXPORT_RESPONSES = {
+    "200": {
+        "description": "Berkas lampiran.",
+        "content": {
+            MIMETYPES[fmt].split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+            for fmt in MIMETYPES
+        },
+    }
+}
+
+
+@exports_blp.route("/series/<int:id>/attendance")
+class SeriesAttendanceExport(MethodView):
+    @requires(Permission.MEETING_VIEW)
+    @exports_blp.doc(
+        summary="Ekspor kehadiran seri", description=EXPORT_DOC, responses=EXPORT_RESPONSES
+    )
+    @exports_blp.arguments(s.ExportArgs, location="query")
+    @problems(exports_blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Response:
+        actor = current_actor()
+        return across.series_download(actor, across.get_series(actor, id), args["format"])
+
+
+@exports_blp.route("/forums/<int:id>/attendance")
+class ForumAttendanceExport(MethodView):
+    @requires(Permission.MEETING_VIEW)
+    @exports_blp.doc(
+        summary="Ekspor kehadiran forum", description=EXPORT_DOC, responses=EXPORT_RESPONSES
+    )
+    @exports_blp.arguments(s.ExportArgs, location="query")
+    @problems(exports_blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Response:
+        actor = current_actor()
+        return across.forum_download(actor, across.get_forum(actor, id), args["format"])
+
+
+blueprints: list[ApiBlueprint] = [blp, attendance_blp, exports_blp]

@@ -18,34 +18,32 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from meetcoord.checkin.lists import CATEGORY_ID, GENDER_ID, AttendanceList, Lists, Row, Totals
+from meetcoord.core.tabular import BOM, DELIMITER, FORMULA_STARTS, safe_row
 from meetcoord.directory.models import StakeholderCategory
 
 PDF_HEADER = ["No", "Nama", "Instansi", "Jabatan", "Kategori", "L/P", "Jam masuk", "Jam keluar"]
 EXTRA = ["Cara hadir", "Diwakili oleh", "Tanpa undangan", "Disabilitas"]
 CSV_HEADER = [*PDF_HEADER[:6], "Lokasi", *PDF_HEADER[6:], *EXTRA]
 SIGNATURE = "Tanda tangan"
+__all__ = [  # FORMULA_STARTS stays importable from here (core.tabular owns it)
+    "CSV_HEADER",
+    "FORMULA_STARTS",
+    "PDF_HEADER",
+    "SIGNATURE",
+    "filename",
+    "to_csv",
+    "to_xlsx",
+    "to_xlsx_one",
+    "totals_rows",
+]
 
 
 # --- CSV --------------------------------------------------------------------------------
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> str:
-    """Text for a spreadsheet cell; a leading = + - @ tab or CR cannot start a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _safe(values: Iterable[Any]) -> list[Any]:
-    """A row for CSV or XLSX: every text cell neutralised, numbers kept as numbers.
-
-    Every row goes through here, headings included: the meeting's title and the venues'
-    names are typed by people too, and openpyxl stores a text starting with "=" as a
-    formula.
-    """
-    return [_cell(v) if isinstance(v, str) else v for v in values]
+    """A row for CSV or XLSX: every text cell neutralised (``core.tabular``)."""
+    return safe_row(values)
 
 
 def _record(row: Row) -> list[Any]:
@@ -68,11 +66,11 @@ def _record(row: Row) -> list[Any]:
 
 def to_csv(attendance: AttendanceList) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv.writer(out, delimiter=DELIMITER)
     writer.writerow(_safe(CSV_HEADER))
     for row in attendance.rows:
         writer.writerow(_safe(_record(row)))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return (BOM + out.getvalue()).encode("utf-8")
 
 
 # --- XLSX -------------------------------------------------------------------------------

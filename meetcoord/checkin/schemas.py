@@ -92,6 +92,14 @@ class AttendanceArgs(ApiSchema):
 # --- responses --------------------------------------------------------------------------
 
 
+class ExportArgs(ApiSchema):
+    format = Text(
+        load_default="csv",
+        validate=validate.OneOf(["csv", "xlsx"], error=_l("Pilih csv atau xlsx.")),
+        metadata={"enum": ["csv", "xlsx"], "description": "csv (UTF-8, `;`) atau xlsx."},
+    )
+
+
 class PersonCardSchema(ApiSchema):
     name = fields.String()
     organization = fields.String(allow_none=True)

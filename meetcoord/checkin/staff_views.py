@@ -22,6 +22,7 @@ from meetcoord.checkin import exports, list_pdf, staff
 from meetcoord.checkin.lists import attendance_lists, attendance_time
 from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.forms import current_actor
+from meetcoord.core.tabular import DOWNLOAD_HEADERS
 from meetcoord.core.validation import parse_int
 from meetcoord.meetings.services import get_meeting
 from meetcoord.meetings.zones import host_zone
@@ -130,6 +131,6 @@ def download(meeting_id: int, key: str, fmt: str) -> Any:
         headers={
             "Content-Type": FORMATS[fmt],
             "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
+            **DOWNLOAD_HEADERS,
         },
     )

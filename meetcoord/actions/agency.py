@@ -28,7 +28,7 @@ from meetcoord.access.permissions import Permission, require, require_somewhere
 from meetcoord.access.scope import NOT_FOUND
 from meetcoord.actions import services, workflow
 from meetcoord.actions.labels import STATUS_LABELS
-from meetcoord.actions.models import Action, ActionUpdate, AgencyLink
+from meetcoord.actions.models import Action, ActionEvidence, ActionUpdate, AgencyLink
 from meetcoord.core import audit
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import NotFound, ValidationError
@@ -77,6 +77,36 @@ def action_of(actor: Actor, action_id: int) -> Action:
         raise NotFound(NOT_FOUND)
     require(actor, Permission.AGENCY_ACTIONS, action)
     return action
+
+
+def evidence_of(actor: Actor, action_id: int, evidence_id: int) -> ActionEvidence:
+    """One evidence file of one of ``actor``'s agency's actions, to download.
+
+    Another agency's action, or a file that belongs to another action than the one in
+    the address, is not found: the pair is checked, not the file's id alone.
+    """
+    action = action_of(actor, action_id)
+    found = db.session.get(ActionEvidence, evidence_id)
+    if found is None or found.action_id != action.id:
+        raise NotFound(NOT_FOUND)
+    return found
+
+
+def evidence_by_action(actions: Sequence[Action]) -> dict[int, list[ActionEvidence]]:
+    """The evidence files of ``actions`` (already the actor's), by action, oldest first:
+    one query for the whole page."""
+    ids = [action.id for action in actions]
+    found: dict[int, list[ActionEvidence]] = {action_id: [] for action_id in ids}
+    if not ids:
+        return found
+    rows = db.session.scalars(
+        select(ActionEvidence)
+        .where(ActionEvidence.action_id.in_(ids))
+        .order_by(ActionEvidence.id.asc())
+    )
+    for row in rows:
+        found[row.action_id].append(row)
+    return found
 
 
 def reader_zone(actor: Actor) -> str:

@@ -11,7 +11,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetcoord.core.db import TimestampMixin, str_enum, utcnow
@@ -116,12 +116,18 @@ class ActionUpdate(db.Model):
     invitation_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitations.id", ondelete="SET NULL")
     )
+    # The standing agency link (``/a/<token>``) it came through, if any; ``by_label``
+    # keeps its label should the link be deleted.
+    agency_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agency_links.id", ondelete="SET NULL"), index=True
+    )
     by_label: Mapped[str] = mapped_column(String(200))  # kept if the account goes
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
     action: Mapped[Action] = relationship(back_populates="updates")
     user: Mapped[User | None] = relationship()
     invitation: Mapped[Invitation | None] = relationship()
+    agency_link: Mapped[AgencyLink | None] = relationship()
     evidence: Mapped[list[ActionEvidence]] = relationship(
         back_populates="update",
         order_by="ActionEvidence.id",
@@ -176,3 +182,16 @@ class AgencyLink(db.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def update_count(self) -> int:
+        """How many history rows came through this link (one indexed count, asked only
+        where a link is shown to staff: a link used by nobody may be revoked)."""
+        if self.id is None:
+            return 0
+        return int(
+            db.session.scalar(
+                select(func.count(ActionUpdate.id)).where(ActionUpdate.agency_link_id == self.id)
+            )
+            or 0
+        )

@@ -69,6 +69,21 @@ class ActionListArgs(ListArgsSchema):
     )
 
 
+VIA = ("account", "personal_link", "agency_link", "other")
+
+
+def via(update: ActionUpdate) -> str:
+    """Which door an update came through (the label alone cannot tell a link's holder
+    from an account of the same name)."""
+    if update.agency_link_id is not None:
+        return "agency_link"
+    if update.invitation_id is not None:
+        return "personal_link"
+    if update.user_id is not None:
+        return "account"
+    return "other"
+
+
 class EvidenceSchema(ApiSchema):
     id = fields.Integer()
     filename = fields.String()
@@ -95,6 +110,16 @@ class ActionUpdateSchema(ApiSchema):
     by = fields.String(attribute="by_label")
     user_id = fields.Integer(allow_none=True)
     invitation_id = fields.Integer(allow_none=True)
+    agency_link_id = fields.Integer(
+        allow_none=True, metadata={"description": "Tautan tetap instansi yang dipakai."}
+    )
+    via = fields.Function(
+        via,
+        metadata={
+            "enum": list(VIA),
+            "description": "Lewat apa: akun staf, tautan pribadi, tautan tetap instansi.",
+        },
+    )
     at = fields.DateTime(metadata={"description": "UTC."})
     evidence = fields.List(fields.Nested(EvidenceSchema))
 
@@ -169,6 +194,9 @@ class AgencyLinkSchema(ApiSchema):
     created_at = fields.DateTime()
     revoked_at = fields.DateTime(allow_none=True)
     last_used_at = fields.DateTime(allow_none=True)
+    update_count = fields.Integer(
+        metadata={"description": "Berapa pembaruan tindak lanjut dibuat lewat tautan ini."}
+    )
 
 
 class AgencyLinkIssuedSchema(AgencyLinkSchema):

@@ -99,7 +99,7 @@ def test_the_standing_link_downloads_and_names_itself_in_the_history(
     (row,) = support.history(scene.mine)
     assert row.agency_link_id == link.id
     assert row.by_label == "Kepala Dinas Pertanian"
-    assert row.invitation_id is None and row.user_id is None
+    assert (row.invitation_id, row.user_id) == (None, None)
 
     headers = support.bearer(scene.staff)
     detail = client.get(f"{API}/actions/{scene.mine.id}", headers=headers).get_json()

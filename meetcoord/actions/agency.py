@@ -52,7 +52,11 @@ def actions_of(actor: Actor) -> list[Action]:
         db.session.scalars(
             select(Action)
             .where(Action.organization_id == actor.agency_id, Action.withdrawn_at.is_(None))
-            .options(selectinload(Action.meeting), selectinload(Action.person))
+            .options(
+                selectinload(Action.meeting),
+                selectinload(Action.person),
+                selectinload(Action.evidence),
+            )
             .order_by(Action.due_on.asc().nulls_last(), Action.id.asc())
         )
     )
@@ -89,23 +93,6 @@ def evidence_of(actor: Actor, action_id: int, evidence_id: int) -> ActionEvidenc
     found = db.session.get(ActionEvidence, evidence_id)
     if found is None or found.action_id != action.id:
         raise NotFound(NOT_FOUND)
-    return found
-
-
-def evidence_by_action(actions: Sequence[Action]) -> dict[int, list[ActionEvidence]]:
-    """The evidence files of ``actions`` (already the actor's), by action, oldest first:
-    one query for the whole page."""
-    ids = [action.id for action in actions]
-    found: dict[int, list[ActionEvidence]] = {action_id: [] for action_id in ids}
-    if not ids:
-        return found
-    rows = db.session.scalars(
-        select(ActionEvidence)
-        .where(ActionEvidence.action_id.in_(ids))
-        .order_by(ActionEvidence.id.asc())
-    )
-    for row in rows:
-        found[row.action_id].append(row)
     return found
 
 

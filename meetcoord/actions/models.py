@@ -81,6 +81,10 @@ class Action(Withdrawable, TimestampMixin, db.Model):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+    # Every evidence file of every update, for reading (rows are written with their update).
+    evidence: Mapped[list[ActionEvidence]] = relationship(
+        order_by="ActionEvidence.id", viewonly=True
+    )
 
     @property
     def is_final(self) -> bool:

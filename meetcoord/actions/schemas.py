@@ -146,6 +146,21 @@ class ActionSchema(ApiSchema):
     updated_at = fields.DateTime()
 
 
+class AgencyEvidenceSchema(ApiSchema):
+    """An evidence file as the agency's link lists it: download it from
+    ``…/actions/<action>/evidence/<id>`` under the same link."""
+
+    id = fields.Integer()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+
+
+class AgencyActionSchema(ActionSchema):
+    evidence = fields.List(fields.Nested(AgencyEvidenceSchema))
+
+
 class ActionDetailSchema(ActionSchema):
     history = fields.Method("_history", metadata={"description": "Terbaru lebih dulu."})
 

@@ -50,12 +50,10 @@ def _render(
 ) -> tuple[str, int]:
     zone = agency.reader_zone(actor)
     today = agency.today_in(zone)
-    actions = agency.actions_of(actor)
     return render_template(
         "portal/agency_actions.html",
         organization=db.session.get(Organization, actor.agency_id),
-        actions=actions,
-        evidence=agency.evidence_by_action(actions),
+        actions=agency.actions_of(actor),
         statuses=labels.STATUS_LABELS,
         steps=workflow.AGENCY_ORDER,
         can_step=workflow.agency_allowed,

@@ -134,3 +134,24 @@ def test_a_personal_link_update_is_not_counted_for_a_standing_link(
     headers = support.bearer(scene.staff)
     detail = client.get(f"{API}/actions/{scene.mine.id}", headers=headers).get_json()
     assert detail["history"][0]["via"] == "personal_link"
+
+
+def test_the_json_twin_lists_and_serves_the_agency_s_evidence(
+    client: FlaskClient, scene: Agencies
+) -> None:
+    link, token = agency.issue(scene.staff, scene.dinas, "Kepala")
+    sent = post_update(client, f"/a/{token}", scene.mine, {}, [("foto.png", support.PNG)])
+    assert sent.status_code == 302
+    listed = {a["id"]: a for a in client.get(f"{API}/a/{token}/actions").get_json()}
+    (item,) = listed[scene.mine.id]["evidence"]
+    assert (item["filename"], item["content_type"]) == ("foto.png", "image/png")
+    for base in (f"{API}/a/{token}", f"{API}/i/{scene.token}"):
+        response = client.get(f"{base}/actions/{scene.mine.id}/evidence/{item['id']}")
+        assert_served_safely(response, support.PNG, "image/png")
+        wrong = client.get(f"{base}/actions/{scene.elsewhere.id}/evidence/{item['id']}")
+        assert wrong.status_code == 404
+    other = f"{API}/i/{scene.other_token}/actions/{scene.mine.id}/evidence/{item['id']}"
+    assert client.get(other).status_code == 404
+    agency.revoke(scene.staff, link)
+    gone = client.get(f"{API}/a/{token}/actions/{scene.mine.id}/evidence/{item['id']}")
+    assert gone.status_code == 404

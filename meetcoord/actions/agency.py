@@ -5,7 +5,10 @@ agency of the invitation's person) and a standing agency link (``/a/<token>``) t
 issue for an agency's head of office. Either shows every action owed by the agency, in
 every meeting of every institution, and lets the agency report progress and take the
 steps up to done — through ``services.add_update`` and its evidence checks, so every rule
-and message is the tracker's. Verifying and dropping stay with the secretariat.
+and message is the tracker's. Verifying and dropping stay with the secretariat. The
+agency downloads the evidence of its own actions (:func:`evidence_of`: the action and the
+file are checked as a pair). An update made through a standing link names the link
+(``ActionUpdate.agency_link_id``), so the history and the staff's list of links can say so.
 
 A standing link is a bearer credential: only its hash is stored (``core.tokens``), the
 token is returned once by :func:`issue`, and :func:`revoke` stops it at once. Both are

@@ -209,6 +209,7 @@ def _register_api(app: Flask) -> None:
 
 def _register_worker_jobs(app: Flask) -> None:
     """What the worker does after each mail pass (``core.worker`` knows no job by name)."""
+    from meetcoord.actions import leftovers
     from meetcoord.core.worker import WorkerJob, register_job
     from meetcoord.documents.jobs import RENDER_BATCH, render_due
     from meetcoord.reminders.jobs import BATCH as REMINDER_BATCH
@@ -216,6 +217,9 @@ def _register_worker_jobs(app: Flask) -> None:
 
     register_job(app, WorkerJob("documents", render_due, RENDER_BATCH))
     register_job(app, WorkerJob("reminders", ReminderJob(), REMINDER_BATCH))
+    # Evidence files whose rows are deleted go after the commit; the sweep takes the rest.
+    leftovers.install()
+    register_job(app, WorkerJob("evidence-sweep", leftovers.SweepJob(), leftovers.SWEEP_BATCH))
 
 
 def _register_cli(app: Flask) -> None:

@@ -303,6 +303,24 @@ def send_reminders(now_text: str | None) -> None:
     click.echo(send_all(now).line())
 
 
+@click.command("sweep-evidence")
+@click.option(
+    "--grace",
+    default=3600,
+    show_default=True,
+    help="Leave files younger than this many seconds (an upload may still be committing).",
+)
+@with_appcontext
+def sweep_evidence(grace: int) -> None:
+    """Remove evidence files that no follow-up action names any more (for cron)."""
+    from flask import current_app
+
+    from meetcoord.actions.leftovers import sweep
+
+    removed = sweep(current_app.instance_path, grace=float(grace))
+    click.echo(f"evidence: removed {removed} file(s) without a row")
+
+
 @click.group("audit")
 def audit() -> None:
     """Check the records a meeting leaves behind."""
@@ -393,6 +411,7 @@ def register_commands(app: Flask) -> None:
         serve,
         worker,
         send_reminders,
+        sweep_evidence,
         audit,
         init,
     ):

@@ -5,7 +5,10 @@ agency of the invitation's person) and a standing agency link (``/a/<token>``) t
 issue for an agency's head of office. Either shows every action owed by the agency, in
 every meeting of every institution, and lets the agency report progress and take the
 steps up to done — through ``services.add_update`` and its evidence checks, so every rule
-and message is the tracker's. Verifying and dropping stay with the secretariat.
+and message is the tracker's. Verifying and dropping stay with the secretariat. The
+agency downloads the evidence of its own actions (:func:`evidence_of`: the action and the
+file are checked as a pair). An update made through a standing link names the link
+(``ActionUpdate.agency_link_id``), so the history and the staff's list of links can say so.
 
 A standing link is a bearer credential: only its hash is stored (``core.tokens``), the
 token is returned once by :func:`issue`, and :func:`revoke` stops it at once. Both are
@@ -28,7 +31,7 @@ from meetcoord.access.permissions import Permission, require, require_somewhere
 from meetcoord.access.scope import NOT_FOUND
 from meetcoord.actions import services, workflow
 from meetcoord.actions.labels import STATUS_LABELS
-from meetcoord.actions.models import Action, ActionUpdate, AgencyLink
+from meetcoord.actions.models import Action, ActionEvidence, ActionUpdate, AgencyLink
 from meetcoord.core import audit
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import NotFound, ValidationError
@@ -52,7 +55,11 @@ def actions_of(actor: Actor) -> list[Action]:
         db.session.scalars(
             select(Action)
             .where(Action.organization_id == actor.agency_id, Action.withdrawn_at.is_(None))
-            .options(selectinload(Action.meeting), selectinload(Action.person))
+            .options(
+                selectinload(Action.meeting),
+                selectinload(Action.person),
+                selectinload(Action.evidence),
+            )
             .order_by(Action.due_on.asc().nulls_last(), Action.id.asc())
         )
     )
@@ -77,6 +84,19 @@ def action_of(actor: Actor, action_id: int) -> Action:
         raise NotFound(NOT_FOUND)
     require(actor, Permission.AGENCY_ACTIONS, action)
     return action
+
+
+def evidence_of(actor: Actor, action_id: int, evidence_id: int) -> ActionEvidence:
+    """One evidence file of one of ``actor``'s agency's actions, to download.
+
+    Another agency's action, or a file that belongs to another action than the one in
+    the address, is not found: the pair is checked, not the file's id alone.
+    """
+    action = action_of(actor, action_id)
+    found = db.session.get(ActionEvidence, evidence_id)
+    if found is None or found.action_id != action.id:
+        raise NotFound(NOT_FOUND)
+    return found
 
 
 def reader_zone(actor: Actor) -> str:

@@ -11,7 +11,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetcoord.core.db import TimestampMixin, str_enum, utcnow
@@ -88,6 +88,10 @@ class Action(Withdrawable, TimestampMixin, db.Model):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+    # Every evidence file of every update, for reading (rows are written with their update).
+    evidence: Mapped[list[ActionEvidence]] = relationship(
+        order_by="ActionEvidence.id", viewonly=True
+    )
 
     @property
     def is_final(self) -> bool:
@@ -123,6 +127,11 @@ class ActionUpdate(db.Model):
     invitation_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitations.id", ondelete="SET NULL")
     )
+    # The standing agency link (``/a/<token>``) it came through, if any; ``by_label``
+    # keeps its label should the link be deleted.
+    agency_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agency_links.id", ondelete="SET NULL"), index=True
+    )
     by_label: Mapped[str] = mapped_column(String(200))  # kept if the account goes
     # The meeting whose action review this update was made in (``actions.carryover``):
     # its minutes print the change; None for an update made outside a meeting.
@@ -134,6 +143,7 @@ class ActionUpdate(db.Model):
     action: Mapped[Action] = relationship(back_populates="updates")
     user: Mapped[User | None] = relationship()
     invitation: Mapped[Invitation | None] = relationship()
+    agency_link: Mapped[AgencyLink | None] = relationship()
     evidence: Mapped[list[ActionEvidence]] = relationship(
         back_populates="update",
         order_by="ActionEvidence.id",
@@ -188,3 +198,16 @@ class AgencyLink(db.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def update_count(self) -> int:
+        """How many history rows came through this link (one indexed count, asked only
+        where a link is shown to staff: a link used by nobody may be revoked)."""
+        if self.id is None:
+            return 0
+        return int(
+            db.session.scalar(
+                select(func.count(ActionUpdate.id)).where(ActionUpdate.agency_link_id == self.id)
+            )
+            or 0
+        )

@@ -82,6 +82,21 @@ class ActionExportArgs(ActionListArgs):
     )
 
 
+VIA = ("account", "personal_link", "agency_link", "other")
+
+
+def via(update: ActionUpdate) -> str:
+    """Which door an update came through (the label alone cannot tell a link's holder
+    from an account of the same name)."""
+    if update.agency_link_id is not None:
+        return "agency_link"
+    if update.invitation_id is not None:
+        return "personal_link"
+    if update.user_id is not None:
+        return "account"
+    return "other"
+
+
 class EvidenceSchema(ApiSchema):
     id = fields.Integer()
     filename = fields.String()
@@ -108,6 +123,16 @@ class ActionUpdateSchema(ApiSchema):
     by = fields.String(attribute="by_label")
     user_id = fields.Integer(allow_none=True)
     invitation_id = fields.Integer(allow_none=True)
+    agency_link_id = fields.Integer(
+        allow_none=True, metadata={"description": "Tautan tetap instansi yang dipakai."}
+    )
+    via = fields.Function(
+        via,
+        metadata={
+            "enum": list(VIA),
+            "description": "Lewat apa: akun staf, tautan pribadi, tautan tetap instansi.",
+        },
+    )
     at = fields.DateTime(metadata={"description": "UTC."})
     evidence = fields.List(fields.Nested(EvidenceSchema))
 
@@ -132,6 +157,21 @@ class ActionSchema(ApiSchema):
     withdrawn = fields.Function(lambda a: a.is_withdrawn, metadata={"type": "boolean"})
     version = fields.Integer()
     updated_at = fields.DateTime()
+
+
+class AgencyEvidenceSchema(ApiSchema):
+    """An evidence file as the agency's link lists it: download it from
+    ``…/actions/<action>/evidence/<id>`` under the same link."""
+
+    id = fields.Integer()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+
+
+class AgencyActionSchema(ActionSchema):
+    evidence = fields.List(fields.Nested(AgencyEvidenceSchema))
 
 
 class ActionDetailSchema(ActionSchema):
@@ -182,6 +222,9 @@ class AgencyLinkSchema(ApiSchema):
     created_at = fields.DateTime()
     revoked_at = fields.DateTime(allow_none=True)
     last_used_at = fields.DateTime(allow_none=True)
+    update_count = fields.Integer(
+        metadata={"description": "Berapa pembaruan tindak lanjut dibuat lewat tautan ini."}
+    )
 
 
 class AgencyLinkIssuedSchema(AgencyLinkSchema):

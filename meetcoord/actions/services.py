@@ -140,6 +140,7 @@ def _row(actor: Actor, action: Action, kind: UpdateKind, **fields: Any) -> Actio
         kind=kind,
         user_id=user_id,
         invitation_id=invitation_id,
+        agency_link_id=actor.agency_link.id if actor.agency_link is not None else None,
         by_label=actor.label[:200],
         at=utcnow(),
         changes=fields.pop("changes", {}),

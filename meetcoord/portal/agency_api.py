@@ -2,7 +2,8 @@
 
 ``/api/v1/i/<token>/actions`` (the responsible person's personal link: their agency's
 actions) and ``/api/v1/a/<agency_token>/actions`` (a standing agency link): the list, and
-a progress update or a step up to done with evidence files. The token in the path is the
+a progress update or a step up to done with evidence files, and the agency's own evidence
+files to download (served as the staff tracker serves them). The token in the path is the
 credential; the blueprint shares the personal-link budget and private headers
 (``portal.links.guard``) and every rule is ``actions.agency``'s and ``actions.services``'.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 
 from meetcoord.access import resolve
@@ -20,7 +22,7 @@ from meetcoord.access.permissions import Permission
 from meetcoord.actions import agency, services
 from meetcoord.actions import schemas as s
 from meetcoord.actions.models import Action
-from meetcoord.actions.views import upload_limit
+from meetcoord.actions.views import file_response, upload_limit
 from meetcoord.api.schemas import ApiBlueprint, problems
 from meetcoord.core.uploads import body_limit
 from meetcoord.documents.api import PUBLIC
@@ -36,6 +38,8 @@ blp = guard(
 )
 
 READ = (404, 429)
+FILE = {"type": "string", "format": "binary"}
+FILE_DOC = "Sebagai lampiran (attachment). Bukti tindak lanjut instansi lain: 404."
 WRITE = (400, 404, 409, 413, 422, 429)
 UPDATE_DOC = (
     "multipart/form-data: catatan, persentase (0–100) atau tonggak, `status` "
@@ -60,7 +64,7 @@ class PersonalAgencyActions(MethodView):
         description="Semua tindak lanjut instansi penanggung jawab, dari semua rapat.",
         security=PUBLIC,
     )
-    @blp.response(200, s.ActionSchema(many=True))
+    @blp.response(200, s.AgencyActionSchema(many=True))
     @problems(blp, *READ)
     def get(self, token: str) -> list[Action]:
         return agency.actions_of(resolve.agency_view(token))
@@ -88,7 +92,7 @@ class StandingAgencyActions(MethodView):
         description="Semua tindak lanjut instansi pemegang tautan tetap.",
         security=PUBLIC,
     )
-    @blp.response(200, s.ActionSchema(many=True))
+    @blp.response(200, s.AgencyActionSchema(many=True))
     @problems(blp, *READ)
     def get(self, agency_token: str) -> list[Action]:
         return agency.actions_of(resolve.agency_link(agency_token))
@@ -106,3 +110,24 @@ class StandingAgencyUpdate(MethodView):
     @problems(blp, *WRITE)
     def post(self, files: dict[str, Any], agency_token: str, id: int) -> Action:
         return _update(resolve.agency_link(agency_token), id, files)
+
+
+@blp.route("/i/<token>/actions/<int:id>/evidence/<int:evidence_id>")
+@requires(Permission.AGENCY_ACTIONS)
+class PersonalAgencyEvidence(MethodView):
+    @blp.doc(summary="Berkas bukti (tautan pribadi)", description=FILE_DOC, security=PUBLIC)
+    @blp.response(200, FILE, content_type="application/octet-stream")
+    @problems(blp, *READ)
+    def get(self, token: str, id: int, evidence_id: int) -> Response:
+        return file_response(agency.evidence_of(resolve.agency_view(token), id, evidence_id))
+
+
+@blp.route("/a/<agency_token>/actions/<int:id>/evidence/<int:evidence_id>")
+@requires(Permission.AGENCY_ACTIONS)
+class StandingAgencyEvidence(MethodView):
+    @blp.doc(summary="Berkas bukti (tautan tetap)", description=FILE_DOC, security=PUBLIC)
+    @blp.response(200, FILE, content_type="application/octet-stream")
+    @problems(blp, *READ)
+    def get(self, agency_token: str, id: int, evidence_id: int) -> Response:
+        actor = resolve.agency_link(agency_token)
+        return file_response(agency.evidence_of(actor, id, evidence_id))

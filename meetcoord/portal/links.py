@@ -43,6 +43,8 @@ PRIVATE_HEADERS = {
 def private_headers(response: Response) -> Response:
     """Every portal answer, a 404 or a 429 included, carries :data:`PRIVATE_HEADERS`."""
     for name, value in PRIVATE_HEADERS.items():
+        if name == "Cache-Control" and "no-store" in response.headers.get(name, ""):
+            continue  # already as strict (an evidence file's "private, no-store")
         response.headers[name] = value
     return response
 

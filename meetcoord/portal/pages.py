@@ -44,8 +44,20 @@ ROUTES: list[tuple[str, Callable[..., Any], list[str], Permission]] = [
     # The agency's follow-up actions: the person's agency, or a standing agency link's.
     ("/i/<token>/actions", agency_views.personal_actions, GET, AGENCY),
     ("/i/<token>/actions/<int:action_id>", agency_views.personal_update, POST, AGENCY),
+    (
+        "/i/<token>/actions/<int:action_id>/evidence/<int:evidence_id>",
+        agency_views.personal_evidence,
+        GET,
+        AGENCY,
+    ),
     ("/a/<agency_token>", agency_views.agency_page, GET, AGENCY),
     ("/a/<agency_token>/actions/<int:action_id>", agency_views.agency_update, POST, AGENCY),
+    (
+        "/a/<agency_token>/actions/<int:action_id>/evidence/<int:evidence_id>",
+        agency_views.agency_evidence,
+        GET,
+        AGENCY,
+    ),
     # A feed token, not a personal link: its own limits replace the shared one (views).
     ("/feeds/<token>.ics", views.feed, GET, LINK),
 ]

@@ -26,7 +26,7 @@ from meetcoord.core.pagination import LIKE_ESCAPE, Page, like_pattern, paginate
 from meetcoord.core.timezones import to_zone
 from meetcoord.directory.models import Organization
 from meetcoord.extensions import db
-from meetcoord.meetings.models import Meeting
+from meetcoord.meetings.models import Meeting, Series
 
 SORTS = ("due_on", "status", "organization", "meeting")
 # Still owed: an action past its due date in one of these states is overdue.
@@ -79,10 +79,19 @@ def _filtered(stmt: Select[Any], query: TrackerQuery) -> Select[Any]:
     # A forum's or a series' actions are those of its meetings: asked as "meeting_id IN
     # (its meetings)", SQLite walks them by (meeting_id, status, due_on) rather than every
     # action of a status, which grows with the whole table.
+    # A forum's meetings include those of its series (as the dashboards and the forum
+    # summary mail count them), so the summary's link lists the same actions.
     of = aliased(Meeting)
-    for column, value in ((of.forum_id, query.forum_id), (of.series_id, query.series_id)):
-        if value is not None:
-            stmt = stmt.where(Action.meeting_id.in_(select(of.id).where(column == value)))
+    if query.forum_id is not None:
+        of_forum = or_(
+            of.forum_id == query.forum_id,
+            of.series_id.in_(select(Series.id).where(Series.forum_id == query.forum_id)),
+        )
+        stmt = stmt.where(Action.meeting_id.in_(select(of.id).where(of_forum)))
+    if query.series_id is not None:
+        stmt = stmt.where(
+            Action.meeting_id.in_(select(of.id).where(of.series_id == query.series_id))
+        )
     for column, value in (
         (Action.meeting_id, query.meeting_id),
         (Action.organization_id, query.organization_id),

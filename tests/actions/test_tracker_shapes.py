@@ -34,7 +34,19 @@ def test_series_and_forum_filters_keep_their_meetings_actions_only(app: Any) -> 
     t.second.series_id = series.id
     db.session.flush()
     assert _ids(t.staff, series_id=series.id) == {t.done_late.id, t.no_due.id}
+    # The series belongs to the forum: its meeting's actions are the forum's too (as the
+    # forum dashboard and the secretariat's overdue summary count them).
+    assert _ids(t.staff, forum_id=t.forum.id) == {
+        t.late.id,
+        t.doing.id,
+        t.done_late.id,
+        t.no_due.id,
+    }
+    series.forum_id = None
+    db.session.flush()
     assert _ids(t.staff, forum_id=t.forum.id) == {t.late.id, t.doing.id}
+    series.forum_id = t.forum.id
+    db.session.flush()
     assert _ids(t.staff, forum_id=t.forum.id, overdue=True) == {t.late.id}
     assert _ids(t.staff, series_id=series.id, organization_id=t.pupr.id) == {t.no_due.id}
     assert _ids(t.outsider, forum_id=t.forum.id) == set()

@@ -71,7 +71,7 @@ class MeetingForm(ServiceForm):
     kind = SelectField(_l("Jenis rapat"), choices=enum_choices(KIND_LABELS))
     host_venue_id = SelectField(_l("Tempat tuan rumah"), choices=options([PICK_PAIR]))
     start_at = StringField(_l("Mulai"), render_kw=WHEN_KW)
-    end_at = StringField(_l("Selesai"), render_kw=WHEN_KW)
+    end_at = StringField(_l("Waktu selesai"), render_kw=WHEN_KW)
     forum_id = SelectField(_l("Forum (opsional)"), choices=options([NONE_PAIR]))
     institution_id = SelectField(_l("Penyelenggara"), choices=[])
     cohost_institution_id = SelectField(

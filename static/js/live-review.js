@@ -51,7 +51,8 @@
 
     function steps(a) {
       var next = NEXT[a.status] || [];
-      if (phone) return own(a) ? next.filter(function (s) { return AGENCY.indexOf(s) >= 0; }) : [];
+      // An agency moves its own action forward to done, never back (workflow.agency_allowed).
+      if (phone) return own(a) && a.status !== "done" ? next.filter(function (s) { return AGENCY.indexOf(s) >= 0; }) : [];
       return canClose ? next : next.filter(function (s) { return CLOSER.indexOf(s) < 0; });
     }
 

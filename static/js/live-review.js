@@ -63,7 +63,7 @@
       if (!phone) {
         r.note = el("input", { type: "text", maxlength: 1000, class: "review-note", "aria-label": T.review_note, placeholder: T.review_note });
       }
-      r.li = el("li", { class: "review-item", "data-action-id": a.id }, [r.title, " ", r.status, " ", r.meta, " ", r.said, r.note, r.tools, r.msg]);
+      r.li = el("li", { class: "review-item", "data-action-id": a.id }, [r.title, " ", r.status, " ", r.meta, " ", r.said, r.note, r.tools, " ", r.msg]);
       return r;
     }
 

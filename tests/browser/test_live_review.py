@@ -3,7 +3,9 @@ the forum's next meeting reviews an open action of its previous one, owed by the
 a participant at site B. From their phone (390 px) the participant moves it to "in
 progress" and the chair's console shows it; the chair marks it done from the console and
 the phone shows the new status without a reload, its own buttons gone (verifying is the
-secretariat's). A dropped step asks for a reason first.
+secretariat's). A dropped step asks for a reason first. While the review is the current
+item, site A's projector counts the actions by status. Everything fits 390 px and
+1280×720.
 
 Seeded in the server's database by this module run as a script, as test_live_room is.
 """
@@ -16,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests import factories
-from tests.browser.conftest import seed_server
+from tests.browser.conftest import SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD, seed_server
 from tests.support import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -89,13 +91,14 @@ def seed() -> dict[str, Any]:
         services.schedule_meeting(editor, current)  # the standing items, the review's too
         by_person = {inv.person_id: inv for inv in current.invitations}
         return {
+            "site_a": site_a.code,
             "chair": f"/i/{links.personal_token(by_person[chair.id])}",
             "member": f"/i/{links.personal_token(by_person[member.id])}",
         }
 
 
 def test_the_chair_marks_a_carried_action_done_and_the_agency_s_phone_follows(
-    browser: Any, live_server: ServerProcess
+    page: Any, browser: Any, live_server: ServerProcess
 ) -> None:
     from playwright.sync_api import expect
 
@@ -151,9 +154,29 @@ def test_the_chair_marks_a_carried_action_done_and_the_agency_s_phone_follows(
         expect(mine.locator("button[data-status]")).to_have_count(0)  # verifying: the secretariat
         expect(row.locator('button[data-status="verified"]')).to_be_visible()
 
-        # Both fit: no sideways scrolling on the phone or the console.
-        for page, width in ((phone, 390), (chair, 1280)):
-            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # The projector at site A (1280×720) counts by status while the review is the
+        # current item, and shows nothing of it otherwise.
+        projector = page
+        projector.set_viewport_size({"width": 1280, "height": 720})
+        projector.goto("/login")
+        projector.fill("#email", SECRETARIAT_EMAIL)
+        projector.fill("#password", SECRETARIAT_PASSWORD)
+        projector.get_by_role("button", name="Masuk").click()
+        projector.wait_for_url(lambda url: "/login" not in url)
+        projector.goto(f"/projector/{scene['site_a']}")
+        expect(projector.locator("#live-conn")).to_have_text("Terhubung")
+        expect(projector.locator("#screen-review")).to_be_hidden()
+        item = chair.locator("#live-agenda li", has_text="Tinjauan tindak lanjut")
+        item.get_by_role("button", name="Aktifkan").click()
+        expect(projector.locator("#screen-review-counts")).to_have_text("Selesai1")
+        expect(panel).to_have_attribute("data-current", "1")
+
+        # All fit: no sideways scrolling on the phone, the console or the projector.
+        for tab_, width in ((phone, 390), (chair, 1280), (projector, 1280)):
+            assert tab_.evaluate("document.documentElement.scrollWidth") <= width
+        chair.set_viewport_size({"width": 390, "height": 844})  # the chair on a phone
+        expect(row.locator('button[data-status="verified"]')).to_be_visible()
+        assert chair.evaluate("document.documentElement.scrollWidth") <= 390
         assert not [e for e in errors if "Content Security Policy" in e], errors
     finally:
         chair_ctx.close()

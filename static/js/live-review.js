@@ -69,17 +69,21 @@
 
     function update(r, a, running) {
       text(r.title, a.title);
+      r.li.setAttribute("data-status", a.status);
       text(r.status, T["status_" + a.status]).setAttribute("data-status", a.status);
       text(r.meta, [a.organization, a.due_on ? fmt(T.action_due, { date: day(a.due_on) }) : null].filter(Boolean).join(" · "));
       text(r.said, [a.before !== a.status ? fmt(T.review_before, { status: T["status_" + a.before] }) : null, a.note].filter(Boolean).join(" · "));
       var offered = steps(a);
+      // Buttons are remade only when what they offer changes (keeps a keyboard's focus).
+      var key = [offered.join(), r.busy, running, a.title].join("|");
+      if (r.key === key) return;
+      r.key = key;
       var buttons = offered.map(function (s) {
         return el("button", { type: "button", class: CLS.button, "data-status": s, disabled: r.busy || !running,
           "aria-label": fmt(T.review_mark, { title: a.title, status: T["status_" + s] }), text: T["status_" + s] });
       });
       if (r.note) buttons.push(el("button", { type: "button", class: CLS.button, "data-status": "", disabled: r.busy || !running, text: T.review_save_note }));
       L.fill(r.tools, buttons);
-      r.li.setAttribute("data-status", a.status);
     }
 
     // "Belum dimulai 3 · Selesai 1": the statuses present, in the workflow's order.

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from meetcoord.actions import carryover
 from meetcoord.actions.models import Action
 from meetcoord.core.db import utcnow
 from meetcoord.extensions import db
@@ -24,7 +25,7 @@ from meetcoord.live.models import (
     SpeakerStatus,
     Withdrawable,
 )
-from meetcoord.meetings.models import AgendaItem, Meeting, MeetingSite
+from meetcoord.meetings.models import AgendaItem, AgendaKind, Meeting, MeetingSite
 
 SPEAKER_SECONDS = 180  # the default turn: three minutes
 
@@ -167,6 +168,18 @@ def revision_dict(revision: DecisionRevision) -> dict[str, Any]:
     }
 
 
+def review_list(meeting: Meeting) -> list[dict[str, Any]]:
+    """The carried-over actions this meeting reviews, as ``action.reviewed`` carries them.
+
+    Only a meeting with a "Tinjauan tindak lanjut" item reviews anything (a first meeting
+    of a forum has none, and staff may have taken the item off). Bounded by
+    ``carryover.REVIEW_MAX``; ``review_rows`` loads every action's history in one query.
+    """
+    if not any(item.kind is AgendaKind.ACTION_REVIEW for item in meeting.agenda):
+        return []
+    return [carryover.review_dict(row.action, meeting.id) for row in carryover.review_rows(meeting)]
+
+
 def snapshot(meeting: Meeting) -> dict[str, Any]:
     """Everything a client needs to draw the room, with the seq it is current to."""
     live_room = db.session.get(LiveRoom, meeting.id)
@@ -220,6 +233,8 @@ def snapshot(meeting: Meeting) -> dict[str, Any]:
         "decisions": [decision_dict(d) for d in decisions],
         "actions": [action_dict(a) for a in actions],
         "speakers": [speaker_dict(s) for s in speakers],
+        # The action review (carry-over, issue 13): kept current by ``action.reviewed``.
+        "review": review_list(meeting),
         # Additions for the pages: earlier wordings of amended decisions, and the server's
         # clock when this was made (clients count timers down against it).
         "revisions": [revision_dict(r) for r in revisions],

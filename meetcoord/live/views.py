@@ -27,6 +27,8 @@ from sqlalchemy import select
 from meetcoord.access import permissions
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
+from meetcoord.actions.labels import STATUS_LABELS
+from meetcoord.actions.models import ActionStatus
 from meetcoord.checkin import kiosk_views
 from meetcoord.checkin.selfservice import site_by_code
 from meetcoord.core.db import utcnow
@@ -37,7 +39,13 @@ from meetcoord.extensions import db
 from meetcoord.live.log import NAMESPACE
 from meetcoord.meetings import links
 from meetcoord.meetings.labels import INVITEE_ROLE_LABELS
-from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingStatus
+from meetcoord.meetings.models import (
+    AgendaKind,
+    Invitation,
+    InviteeRole,
+    Meeting,
+    MeetingStatus,
+)
 from meetcoord.meetings.services import get_meeting
 
 bp = Blueprint("live", __name__)
@@ -127,11 +135,50 @@ def console_strings() -> dict[str, str]:
         "no_link": _("Tidak tersambung"),
         "action_due": _("batas %(date)s"),
         "pick_decision": _("Pilih kesepakatan"),
+        **console_review_strings(),
     }
 
 
+def status_strings() -> dict[str, str]:
+    """An action's statuses as the tracker names them (the review lists, carry-over)."""
+    return {f"status_{status.value}": str(STATUS_LABELS[status]) for status in ActionStatus}
+
+
+def review_strings() -> dict[str, str]:
+    """What ``live-review.js`` says, on the console and on a reviewing meeting's phones."""
+    return {
+        **status_strings(),
+        "action_due": _("batas %(date)s"),
+        "saved": _("Tersimpan."),
+        "review_mark": _("Ubah status “%(title)s” menjadi %(status)s"),
+        "review_before": _("sebelum rapat ini: %(status)s"),
+        "review_all": _("Semua tindak lanjut yang ditinjau (%(n)s)"),
+    }
+
+
+def console_review_strings() -> dict[str, str]:
+    return {
+        **review_strings(),
+        "review_note": _("Catatan singkat (opsional)"),
+        "review_save_note": _("Simpan catatan"),
+        "review_drop_prompt": _(
+            "Alasan menghentikan tindak lanjut ini? Alasannya tercatat dalam riwayat dan notulen."
+        ),
+    }
+
+
+def has_review(meeting: Meeting) -> bool:
+    """Whether the meeting reviews earlier actions: it has a "Tinjauan tindak lanjut" item."""
+    return any(item.kind is AgendaKind.ACTION_REVIEW for item in meeting.agenda)
+
+
 def screen_strings() -> dict[str, str]:
-    return {**common_strings(), "speaking": _("Sedang berbicara"), "withdrawn": _("Dicabut")}
+    return {
+        **common_strings(),
+        **status_strings(),
+        "speaking": _("Sedang berbicara"),
+        "withdrawn": _("Dicabut"),
+    }
 
 
 def phone_strings() -> dict[str, str]:

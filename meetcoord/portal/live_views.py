@@ -14,9 +14,11 @@ from flask import abort, make_response, render_template, request
 from meetcoord.live.log import NAMESPACE
 from meetcoord.live.views import (
     CONSOLE_ROLES,
+    has_review,
     live_meeting,
     phone_strings,
     render_console,
+    review_strings,
     tally_strings,
 )
 from meetcoord.meetings.models import Invitation, InviteeRole
@@ -63,6 +65,11 @@ def phone(token: str) -> Any:
             ),
             key=lambda inv: inv.stand_in_name or inv.person.name,
         )
+    # A meeting that reviews earlier actions (carry-over) loads the review's script and
+    # words; the others stay within the phone page's byte budget without them.
+    review = has_review(meeting)
+    if review:
+        strings.update(review_strings())
     response = make_response(
         render_template(
             "live/phone.html",
@@ -74,6 +81,7 @@ def phone(token: str) -> Any:
             console=invitation.role in CONSOLE_ROLES,
             at_site=at_site,
             tally_site=tally_site,
+            review=review,
             strings=strings,
         )
     )

@@ -2,7 +2,7 @@
 // Connects to /live, keeps the room's state from the snapshot plus events applied strictly
 // in seq order, survives reloads (sessionStorage) and reconnects (auth sends last_seq),
 // and sends commands with a nonce, retried with the same nonce until acknowledged.
-// Exposes window.MeetcoordLive = {connect, el, text, fill, fmt, tickTimers, timeIn, quorum}.
+// Exposes window.MeetcoordLive (see the end).
 (function () {
   "use strict";
 
@@ -84,6 +84,7 @@
     "action.created": action,
     "action.updated": action,
     "action.withdrawn": action,
+    "action.reviewed": function (s, d) { upsert(s.review = s.review || [], d.action); },
     "speaker.requested": speaker,
     "speaker.withdrawn": speaker,
     "speaker.floor": speaker,

@@ -29,6 +29,17 @@
       text("screen-progress", item ? "· " + (index + 1) + "/" + state.agenda.length : "");
       L.setTimer(document.getElementById("screen-item-timer"), item ? state.room.item_timer : null);
 
+      // The action review: counts by status while its item is the current one.
+      var review = state.review || [];
+      var reviewing = !!item && item.kind === "action_review" && review.length > 0;
+      document.getElementById("screen-review").hidden = !reviewing;
+      if (reviewing) {
+        fill("screen-review-counts", ["open", "in_progress", "done", "verified", "dropped"].map(function (s) {
+          var n = review.filter(function (a) { return a.status === s; }).length;
+          return n ? el("li", { "data-status": s }, [el("span", { text: T["status_" + s] }), el("strong", { text: n })]) : null;
+        }));
+      }
+
       var speaking = state.speakers.filter(function (s) { return s.status === "speaking"; })[0];
       text("screen-speaker", speaking ? speaking.name : T.nobody_speaking);
       text("screen-speaker-site", speaking ? (speaking.site || T.online) + (speaking.organization ? " · " + speaking.organization : "") : "");

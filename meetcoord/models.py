@@ -33,6 +33,7 @@ from meetcoord.meetings.models import (
     MeetingSite,
     Series,
 )
+from meetcoord.planning.models import GuidanceAssignment, Proposal, SyncMark, VillageIndex
 from meetcoord.public.models import Publication
 from meetcoord.reminders.models import Reminder, ReminderMute
 
@@ -58,6 +59,7 @@ __all__ = [
     "DocumentStep",
     "Forum",
     "ForumMember",
+    "GuidanceAssignment",
     "Institution",
     "Invitation",
     "ItemNote",
@@ -70,6 +72,7 @@ __all__ = [
     "Organization",
     "OutboxMessage",
     "Person",
+    "Proposal",
     "Publication",
     "Reminder",
     "ReminderMute",
@@ -77,6 +80,8 @@ __all__ = [
     "Series",
     "SigningCode",
     "SpeakerRequest",
+    "SyncMark",
     "User",
     "Venue",
+    "VillageIndex",
 ]

@@ -39,6 +39,7 @@ AGENDA_KIND_LABELS = {
     AgendaKind.SIGNING: _l("Penandatanganan"),
     AgendaKind.PREVIOUS_MINUTES: _l("Persetujuan notulen"),
     AgendaKind.ACTION_REVIEW: _l("Tinjauan tindak lanjut"),
+    AgendaKind.SYNC_MATRIX: _l("Sinkronisasi usulan"),
 }
 INVITEE_ROLE_LABELS = {
     InviteeRole.CHAIR: _l("Pimpinan rapat"),

@@ -64,6 +64,8 @@ class AgendaKind(enum.StrEnum):
     # Standing items of a series' or forum's next meeting (``meetings.standing``).
     PREVIOUS_MINUTES = "previous_minutes"  # approval of the previous meeting's minutes
     ACTION_REVIEW = "action_review"  # review of the earlier meetings' open actions
+    # The synchronisation matrix of proposals (``planning``), marked live.
+    SYNC_MATRIX = "sync_matrix"
 
 
 class InviteeRole(enum.StrEnum):

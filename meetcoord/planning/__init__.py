@@ -1,0 +1,1 @@
+"""Planning synchronisation: proposals, the synchronisation matrix, villages under guidance."""

@@ -160,10 +160,12 @@ def assign(user: Any, data: dict[str, Any]) -> list[GuidanceAssignment]:
     if len(ids) > MAX_VILLAGES:
         message = _l("Paling banyak %(n)d desa per penugasan.", n=MAX_VILLAGES)
         raise ValidationError(message, errors={"village_ids": [message]})
-    made: list[GuidanceAssignment] = []
-    for village_id in ids:
-        village = _org(village_id, "village_ids", village=True)
+    # Every village is checked before anything is written: one clash refuses the decree.
+    chosen = [_org(village_id, "village_ids", village=True) for village_id in ids]
+    for village in chosen:
         _overlap(institution.id, village, starts, ends, None)
+    made: list[GuidanceAssignment] = []
+    for village in chosen:
         row = GuidanceAssignment(
             institution_id=institution.id,
             organization_id=agency.id,

@@ -124,7 +124,9 @@ class IdmImportResultSchema(ApiSchema):
     created = fields.Integer()
     replaced = fields.Integer()
     rows = fields.Integer()
-    flagged = fields.List(fields.Nested(IdmRowMessagesSchema), metadata={"description": "Status ≠ skor."})
+    flagged = fields.List(
+        fields.Nested(IdmRowMessagesSchema), metadata={"description": "Status ≠ skor."}
+    )
     existing = fields.List(fields.Nested(IdmRowMessagesSchema))
 
 

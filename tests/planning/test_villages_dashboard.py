@@ -221,6 +221,14 @@ def test_pages_show_the_village_and_the_dashboard(client: FlaskClient, auth: Aut
     assert "8.67" in board
     assert "5.00" in board
     assert client.get(f"/villages/{seed.dinas_a.id}").status_code == 404  # not a village
+    english = client.get("/villages/dashboard", headers={"Accept-Language": "en"})
+    assert "Ranking of guiding agencies" in english.get_data(as_text=True)
+    refused = client.post(
+        f"/api/v1/villages/{seed.wee.id}/idm",
+        json={"year": 2024, "score": 0.9},
+        headers=bearer(seed.staff) | {"Accept-Language": "en"},
+    )
+    assert "tick the confirmation" in refused.get_json()["detail"]
 
 
 def test_idm_form_refuses_then_replaces_with_confirmation(

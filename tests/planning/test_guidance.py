@@ -164,3 +164,38 @@ def test_api_crud_and_scope(client: FlaskClient) -> None:
         client.delete(f"/api/v1/guidance-assignments/{row_id}", headers=headers).status_code == 204
     )
     assert _count() == 0
+
+
+def test_the_form_assigns_and_shows_a_clash_in_place(client: FlaskClient, auth: Any) -> None:
+    staff = auth.login()
+    dinas = factories.organization(name="Dinas PUPR Uji")
+    passo = support.village("Negeri Passo")
+    form = {
+        "organization_id": str(dinas.id),
+        "village_ids": [str(passo.id)],
+        "starts_on": "2024-01-01",
+        "decree_number": "050/9/2024",
+        "decree_date": "2023-12-01",
+    }
+    assert client.get("/villages/guidance/new").status_code == 200
+    done = auth.post("/villages/guidance/new", form)
+    assert done.status_code == 302
+    clash = auth.post("/villages/guidance/new", form)
+    assert clash.status_code == 422
+    assert "sudah dibina Dinas PUPR Uji" in clash.get_data(as_text=True)
+    [row] = db.session.scalars(select(GuidanceAssignment)).all()
+    assert row.institution_id == factories.default_institution().id
+    assert row.decree_number == "050/9/2024"
+    assert staff is not None
+    page = client.get(f"/villages/{passo.id}").get_data(as_text=True)
+    assert f"/villages/guidance/{row.id}/end" in page
+    ended = auth.post(f"/villages/guidance/{row.id}/end", {"ends_on": "2024-06-30"})
+    assert ended.status_code == 302
+    assert db.session.get(GuidanceAssignment, row.id).ends_on == date(2024, 6, 30)
+
+
+def test_a_viewer_gets_no_form(client: FlaskClient, auth: Any) -> None:
+    auth.login(Role.VIEWER)
+    assert client.get("/villages/guidance/new").status_code == 403
+    assert client.get("/villages/idm/import").status_code == 403
+    assert client.get("/villages").status_code == 200

@@ -4,6 +4,7 @@ and nothing imported, and a year's value replaced only with confirmation and an 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -179,4 +180,47 @@ def test_the_same_village_and_year_twice_in_a_file_is_refused() -> None:
     with pytest.raises(CsvImportError) as caught:
         village_import.import_idm(staff, raw, **LIMITS)
     assert "baris 2" in " ".join(caught.value.report.row_errors[0].errors["year"])
+    assert _count() == 0
+
+
+def test_the_import_page_reports_rows_and_imports(client: Any, auth: Any) -> None:
+    import io
+
+    auth.login()
+    support.village("Desa Wee Rame")
+    bad = _csv("desa;tahun;skor", "Desa Wee Rame;2024;0,6", "Desa Entah;2024;0,6")
+    answer = auth.post(
+        "/villages/idm/import",
+        {"file": (io.BytesIO(bad), "idm.csv")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 422
+    assert "Desa Entah" in answer.get_data(as_text=True)
+    assert _count() == 0
+    good = _csv("desa;tahun;skor;status", "Desa Wee Rame;2024;0,6;mandiri")
+    answer = auth.post(
+        "/villages/idm/import",
+        {"file": (io.BytesIO(good), "idm.csv")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 200
+    text = answer.get_data(as_text=True)
+    assert "tidak sesuai dengan skornya" in text
+    assert _count() == 1
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(
+    client: Any, auth: Any, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    auth.login()
+    monkeypatch.setitem(app.config, "CSV_MAX_BYTES", 2048)
+    huge = b"desa;tahun;skor\n" + b"Desa Wee Rame;2024;0,6\n" * 10_000
+    answer = auth.post(
+        "/villages/idm/import",
+        {"file": (io.BytesIO(huge), "idm.csv")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 413
     assert _count() == 0

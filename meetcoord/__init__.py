@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.live.views import bp as live_bp
     from meetcoord.meetings.views import bp as meetings_bp
     from meetcoord.outbox.views import bp as outbox_bp
+    from meetcoord.planning.tracking_views import bp as tracking_bp
     from meetcoord.planning.village_views import bp as villages_bp
     from meetcoord.portal.pages import bp as portal_bp
     from meetcoord.public.views import bp as public_bp
@@ -163,6 +164,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(reminder_settings_bp)
     app.register_blueprint(public_bp)  # /p/<slug> and the staff's switch
+    app.register_blueprint(tracking_bp)  # /t/<slug> and the staff's switch
     app.register_blueprint(reports_bp)
     app.register_blueprint(villages_bp)
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
@@ -184,6 +186,8 @@ def _register_api(app: Flask) -> None:
         from meetcoord.documents.verify.api import verify_blp
         from meetcoord.home.api import blueprints as home_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
+        from meetcoord.planning.tracking_views import blueprints as tracking_blueprints
+        from meetcoord.planning.tracking_views import public_blueprints as tracking_public
         from meetcoord.planning.village_api import blueprints as village_blueprints
         from meetcoord.portal.agency_api import blp as portal_agency_blp
         from meetcoord.portal.api import blp as portal_blp
@@ -202,12 +206,14 @@ def _register_api(app: Flask) -> None:
             *document_blueprints,
             *reminder_blueprints,
             *public_blueprints,
+            *tracking_blueprints,
             *report_blueprints,
             *home_blueprints,
             *village_blueprints,
         ]:
             register_api_blueprint(blp)
-        for blp in [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]:
+        public = [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]
+        for blp in [*public, *tracking_public]:
             register_public_api_blueprint(blp)
 
 

@@ -34,6 +34,7 @@ from meetcoord.meetings.models import (
     Series,
 )
 from meetcoord.planning.models import GuidanceAssignment, Proposal, SyncMark, VillageIndex
+from meetcoord.planning.tracking import ProposalTracking
 from meetcoord.public.models import Publication
 from meetcoord.reminders.models import Reminder, ReminderMute
 
@@ -73,6 +74,7 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "Proposal",
+    "ProposalTracking",
     "Publication",
     "Reminder",
     "ReminderMute",

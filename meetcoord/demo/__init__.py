@@ -20,6 +20,7 @@ from meetcoord.access.institutions import member_role_for
 from meetcoord.access.models import Institution, Membership
 from meetcoord.accounts import services as accounts
 from meetcoord.accounts.models import Role, User
+from meetcoord.demo.planning import load_planning
 from meetcoord.directory import services as directory
 from meetcoord.directory.models import Forum, ForumMember, Organization, Person, Venue
 from meetcoord.extensions import db
@@ -281,4 +282,5 @@ def load_demo() -> dict[str, int]:
     loader.meeting()
     loader.cohosted_meeting()
     loader.past_meeting()
+    load_planning(loader.actor, loader.institutions, loader.orgs, loader.forums, loader.created)
     return loader.created

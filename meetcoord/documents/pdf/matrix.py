@@ -184,7 +184,7 @@ def matrix_appendix(rows: list[MatrixRowData], title: str) -> list[Any]:
     table: list[list[Any]] = [[para(h, "head") for h in head]]
     for n, r in enumerate(rows, start=1):
         outcome = OUTCOME_HEADINGS.get(r.outcome, r.outcome)
-        confirmation = f"{r.confirmation} ({DISPUTED})" if r.disputed else r.confirmation
+        confirmation = DISPUTED if r.disputed else r.confirmation
         table.append(
             [
                 str(n),
@@ -200,5 +200,5 @@ def matrix_appendix(rows: list[MatrixRowData], title: str) -> list[Any]:
         para("Lampiran: Matriks sinkronisasi usulan", "title"),
         para(title, "subtitle"),
         Spacer(1, 4 * mm),
-        grid(table, [9, 48, 27, 24, 46, 20], [("ALIGN", (0, 1), (0, -1), "CENTER")]),
+        grid(table, [9, 46, 27, 24, 44, 24], [("ALIGN", (0, 1), (0, -1), "CENTER")]),
     ]

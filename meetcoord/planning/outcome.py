@@ -13,9 +13,9 @@ for a carried row. The mark keeps the action's id, which makes it idempotent: a 
 becomes an action once. It changes no mark's content, so it is allowed after the matrix
 is locked.
 
-The labels are a private copy of the planning vocabulary's Indonesian names until the
-proposals' shared ``planning.labels`` is merged; the msgids are the same, so the
-translations come with it.
+The labels are a private copy of the planning vocabulary's Indonesian names (plain
+strings, as the documents print them) until the proposals' shared ``planning.labels`` is
+merged: the outcome page should then take that module's translated labels.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -51,29 +50,29 @@ from meetcoord.planning.models import (
     SyncMark,
 )
 
-# --- labels (private until planning.labels is merged) ---------------------------------
+# --- labels (private, Indonesian, until planning.labels is merged) --------------------
 
-FIELD_LABELS: dict[ProposalField, Any] = {
-    ProposalField.ECONOMY: _l("Ekonomi"),
-    ProposalField.SOCIAL_CULTURE: _l("Sosial budaya"),
-    ProposalField.INFRASTRUCTURE: _l("Prasarana wilayah"),
-    ProposalField.GOVERNANCE: _l("Pemerintahan"),
+FIELD_LABELS: dict[ProposalField, str] = {
+    ProposalField.ECONOMY: "Ekonomi",
+    ProposalField.SOCIAL_CULTURE: "Sosial budaya",
+    ProposalField.INFRASTRUCTURE: "Prasarana wilayah",
+    ProposalField.GOVERNANCE: "Pemerintahan",
 }
-FUND_SOURCE_LABELS: dict[FundSource, Any] = {
+FUND_SOURCE_LABELS: dict[FundSource, str] = {
     FundSource.APBDES: "APBDes",
-    FundSource.APBD_REGENCY: _l("APBD Kabupaten/Kota"),
-    FundSource.APBD_PROVINCE: _l("APBD Provinsi"),
+    FundSource.APBD_REGENCY: "APBD Kabupaten/Kota",
+    FundSource.APBD_PROVINCE: "APBD Provinsi",
     FundSource.APBN: "APBN",
     FundSource.DAK: "DAK",
     FundSource.CSR: "CSR",
     FundSource.ZAKAT: "Baznas/Zakat",
-    FundSource.OTHER: _l("Lainnya"),
+    FundSource.OTHER: "Lainnya",
 }
-OUTCOME_LABELS: dict[MarkOutcome, Any] = {
-    MarkOutcome.ACCOMMODATED: _l("Diakomodasi"),
-    MarkOutcome.CARRIED: _l("Dibawa ke forum berikutnya"),
-    MarkOutcome.MERGED: _l("Digabung"),
-    MarkOutcome.NOT_ACCOMMODATED: _l("Tidak diakomodasi"),
+OUTCOME_LABELS: dict[MarkOutcome, str] = {
+    MarkOutcome.ACCOMMODATED: "Diakomodasi",
+    MarkOutcome.CARRIED: "Dibawa ke forum berikutnya",
+    MarkOutcome.MERGED: "Digabung",
+    MarkOutcome.NOT_ACCOMMODATED: "Tidak diakomodasi",
 }
 FORUM_LABELS: dict[PlanningForum, str] = {
     PlanningForum.MUSRENBANGDES: "Musrenbangdes",
@@ -82,10 +81,10 @@ FORUM_LABELS: dict[PlanningForum, str] = {
     PlanningForum.MUSRENBANGPROV: "Musrenbangprov",
     PlanningForum.RKP: "RKP",
 }
-CONFIRMATION_LABELS: dict[Confirmation, Any] = {
-    Confirmation.PENDING: _l("Menunggu konfirmasi"),
-    Confirmation.CONFIRMED: _l("Dikonfirmasi"),
-    Confirmation.DISPUTED: _l("Disanggah"),
+CONFIRMATION_LABELS: dict[Confirmation, str] = {
+    Confirmation.PENDING: "Menunggu konfirmasi",
+    Confirmation.CONFIRMED: "Dikonfirmasi",
+    Confirmation.DISPUTED: "Disanggah",
 }
 
 # The rows that can become an action.
@@ -115,11 +114,11 @@ def _row(mark: SyncMark) -> MatrixRowData:
     return MatrixRowData(
         proposal=proposal.title,
         village=proposal.village.name if proposal.village else None,
-        field=str(FIELD_LABELS[proposal.field]),
-        fund_source=str(FUND_SOURCE_LABELS[proposal.fund_source]),
+        field=FIELD_LABELS[proposal.field],
+        fund_source=FUND_SOURCE_LABELS[proposal.fund_source],
         budget=proposal.budget,
         outcome=mark.outcome.value if mark.outcome else "",
-        confirmation=str(CONFIRMATION_LABELS[mark.confirmation]),
+        confirmation=CONFIRMATION_LABELS[mark.confirmation],
         disputed=mark.confirmation is Confirmation.DISPUTED,
         agency=mark.organization.name if mark.organization else None,
         programme=mark.programme,
@@ -135,8 +134,7 @@ def _row(mark: SyncMark) -> MatrixRowData:
 
 def matrix_rows(meeting: Meeting) -> list[MatrixRowData]:
     """The documents' rows of ``meeting``'s matrix (empty for a meeting without marks)."""
-    with force_locale("id"):
-        return [_row(mark) for mark in meeting_marks(meeting)]
+    return [_row(mark) for mark in meeting_marks(meeting)]
 
 
 # --- rows become actions --------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from meetcoord.access import permissions, resolve
@@ -32,11 +33,11 @@ blp = ApiBlueprint(
 class MatrixActionsSchema(ApiSchema):
     due_on = Day(required=True, metadata={"description": "Tenggat tindak lanjut (TTTT-BB-HH)."})
     organization_id = Int(
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, error=_l("Paling kecil 1.")),
         metadata={"description": "Instansi (OPD) untuk usulan yang dibawa ke forum berikutnya."},
     )
     mark_id = Int(
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, error=_l("Paling kecil 1.")),
         metadata={"description": "Satu baris matriks; tanpa ini semua baris rapat."},
     )
 

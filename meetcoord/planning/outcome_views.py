@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from meetcoord.access import permissions
@@ -92,10 +91,7 @@ def create_actions(meeting_id: int) -> Any:
         db.session.rollback()
         return _page(meeting, exc.message, exc.errors, exc.status)
     if created:
-        made = ngettext(
-            "%(num)d tindak lanjut dibuat.", "%(num)d tindak lanjut dibuat.", len(created)
-        )
-        flash(made, "success")
+        flash(_("Tindak lanjut dibuat: %(n)s.", n=len(created)), "success")
     else:
         flash(_("Semua baris ini sudah menjadi tindak lanjut."), "info")
     return redirect(url_for("planning_outcome.page", meeting_id=meeting.id))

@@ -205,10 +205,10 @@ def action_title(mark: SyncMark) -> str:
 def create_actions(actor: Actor, meeting: Meeting, data: Mapping[str, Any]) -> list[Action]:
     """Make the follow-up actions of one row (``mark_id``) or of all the meeting's rows.
 
-    ``due_on`` is required; ``organization_id`` is the agency of carried rows (a carried
-    row's own agency, if the mark names one, is the default). Rows already an action are
-    skipped, so a repeated request creates nothing. All or nothing: one row that cannot
-    become an action refuses the request.
+    ``due_on`` is required; ``organization_id``, when given, is the agency of the carried
+    rows (without it, a carried row's own agency if its mark names one). Rows already an
+    action are skipped, so a repeated request creates nothing. All or nothing: one row
+    that cannot become an action refuses the request.
     """
     require(actor, Permission.MEETING_ARRANGE, meeting)
     due = _due(data.get("due_on"), meeting)

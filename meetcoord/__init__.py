@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.live.views import bp as live_bp
     from meetcoord.meetings.views import bp as meetings_bp
     from meetcoord.outbox.views import bp as outbox_bp
+    from meetcoord.planning.outcome_views import bp as planning_outcome_bp
     from meetcoord.planning.tracking_views import bp as tracking_bp
     from meetcoord.planning.village_views import bp as villages_bp
     from meetcoord.portal.pages import bp as portal_bp
@@ -167,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tracking_bp)  # /t/<slug> and the staff's switch
     app.register_blueprint(reports_bp)
     app.register_blueprint(villages_bp)
+    app.register_blueprint(planning_outcome_bp)
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
     _register_api(app)
 
@@ -186,6 +188,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.documents.verify.api import verify_blp
         from meetcoord.home.api import blueprints as home_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
+        from meetcoord.planning.outcome_api import blueprints as planning_outcome_blueprints
         from meetcoord.planning.tracking_views import blueprints as tracking_blueprints
         from meetcoord.planning.tracking_views import public_blueprints as tracking_public
         from meetcoord.planning.village_api import blueprints as village_blueprints
@@ -210,6 +213,7 @@ def _register_api(app: Flask) -> None:
             *report_blueprints,
             *home_blueprints,
             *village_blueprints,
+            *planning_outcome_blueprints,
         ]:
             register_api_blueprint(blp)
         public = [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]

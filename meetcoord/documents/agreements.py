@@ -131,6 +131,7 @@ def _data(meeting: Meeting, parties: list[Invitation], points: list[str], place:
                 for inv in parties
             ],
             points=points,
+            matrix=base.matrix,
         )
     )
 

@@ -29,6 +29,7 @@ from meetcoord.documents.models import (
     RenderState,
 )
 from meetcoord.documents.snapshot import content_hash
+from meetcoord.documents.sources import refresh_matrix
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Invitation, InviteeRole, Meeting
 
@@ -140,7 +141,12 @@ def check_version(document: Document, version: Any) -> None:
 def freeze(
     document: Document, signatories: list[DocumentSignatory], actor: Actor | None
 ) -> Document:
-    """Name the content by its hash, fix who signs in which order, queue the rendering."""
+    """Name the content by its hash, fix who signs in which order, queue the rendering.
+
+    The minutes and the berita acara take the synchronisation matrix once more here:
+    freezing is what locks it, so what is frozen is the matrix the signatories sign."""
+    if document.kind in (DocumentKind.MINUTES, DocumentKind.AGREEMENT):
+        document.content = refresh_matrix(document.content, document.meeting)
     now = utcnow()
     document.status = DocumentStatus.FINAL
     document.finalised_at = now

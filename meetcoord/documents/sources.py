@@ -35,10 +35,12 @@ from meetcoord.documents.pdf.compose import (
     TallyData,
     WithdrawnData,
 )
+from meetcoord.documents.snapshot import to_json
 from meetcoord.extensions import db
 from meetcoord.live.models import Decision, DecisionTally, ItemNote
 from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingSite
 from meetcoord.meetings.zones import host_zone
+from meetcoord.planning.outcome import matrix_rows
 
 
 def _role_name(meeting: Meeting, role: InviteeRole) -> str | None:
@@ -212,6 +214,7 @@ def minutes_data(
         actions=_actions(meeting, decision_ids),
         withdrawn=_withdrawn(meeting),
         review=_review(meeting),
+        matrix=matrix_rows(meeting),
         attendees=[
             AttendeeData(
                 name=row.name,
@@ -226,3 +229,14 @@ def minutes_data(
             for row in lists.combined.rows
         ],
     )
+
+
+def refresh_matrix(content: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
+    """``content`` with the meeting's matrix as it stands now, for the moment a minutes
+    or an agreement is frozen: the rows may have changed since the draft was taken, and
+    from the freeze on they are locked (``planning.locks``), so the signed PDF prints
+    exactly what was signed. A meeting without marks keeps its content as it was."""
+    rows = matrix_rows(meeting)
+    if not rows and "matrix" not in content:
+        return content
+    return {**content, "matrix": to_json(rows)}

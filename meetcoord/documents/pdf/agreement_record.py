@@ -15,7 +15,7 @@ party-1 certifies and creates the later parties' fields (``later_fields``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -34,6 +34,7 @@ from meetcoord.documents.pdf.layout import (
     signature_block,
     signature_grid,
 )
+from meetcoord.documents.pdf.matrix import MatrixRowData, matrix_appendix, matrix_section
 
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 MONTHS = (
@@ -149,6 +150,8 @@ class AgreementData:
     parties: list[PartyData]
     points: list[str]
     opening: str | None = None  # context printed before the points ("Dalam rangka …")
+    # the synchronisation matrix the agencies sign (issue 14), taken again when frozen
+    matrix: list[MatrixRowData] = field(default_factory=list)
 
 
 def _opening(data: AgreementData) -> str:
@@ -208,8 +211,10 @@ def agreement_story(data: AgreementData) -> list[Any]:
         para(f"{together} menyepakati hal-hal sebagai berikut:", "justify"),
         Spacer(1, 2 * mm),
         numbered(data.points or ["-"]),
+        *matrix_section(data.matrix),
         Spacer(1, 4 * mm),
         *_signatures(data),
+        *matrix_appendix(data.matrix, data.title),
     ]
     return [*head, *body]
 

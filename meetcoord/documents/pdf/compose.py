@@ -18,6 +18,7 @@ from datetime import date, datetime
 from babel.dates import format_date
 
 from meetcoord.core.timezones import format_long_date, format_time_in_zone, zone_label
+from meetcoord.documents.pdf.matrix import MatrixRowData
 
 KIND_LABELS = {
     "coordination": "Rapat Koordinasi",
@@ -160,6 +161,8 @@ class MinutesData:
     quorum: str | None = None  # "kuorum terpenuhi (…)"; None: the meeting set no rule
     withdrawn: list[WithdrawnData] = field(default_factory=list)
     review: list[ReviewData] = field(default_factory=list)
+    # the synchronisation matrix (issue 14), taken again when the document is frozen
+    matrix: list[MatrixRowData] = field(default_factory=list)
 
 
 # --- the document -------------------------------------------------------------------------
@@ -252,6 +255,7 @@ class MinutesDocument:
     purpose: str | None = None
     withdrawn: list[WithdrawnLine] = field(default_factory=list)
     review: list[ReviewLine] = field(default_factory=list)
+    matrix: list[MatrixRowData] = field(default_factory=list)
 
 
 # --- formatting ---------------------------------------------------------------------------
@@ -370,4 +374,5 @@ def compose_minutes(data: MinutesData) -> MinutesDocument:
         purpose=data.purpose,
         withdrawn=[_withdrawn(w, data.host_zone) for w in data.withdrawn],
         review=[_review(n, r) for n, r in enumerate(data.review, start=1)],
+        matrix=list(data.matrix),
     )

@@ -38,6 +38,7 @@ from meetcoord.documents.pdf.layout import (
 )
 from meetcoord.documents.pdf.layout import grid as _grid
 from meetcoord.documents.pdf.layout import para as _p
+from meetcoord.documents.pdf.matrix import matrix_appendix, matrix_section
 
 __all__ = [
     "CHAIR",
@@ -265,10 +266,12 @@ def render_minutes(doc: MinutesDocument, *, verify_url: str) -> RenderedMinutes:
         *_agenda(doc),
         *_review(doc),
         *_decisions(doc),
+        *matrix_section(doc.matrix),
         *_actions(doc),
         *_withdrawn(doc),
         _signatures(doc),
         *_appendix(doc),
+        *matrix_appendix(doc.matrix, doc.title),
     ]
     return build_pdf(
         story, title=f"Notulen — {doc.title}", author=doc.institution, verify_url=verify_url

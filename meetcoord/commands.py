@@ -183,6 +183,12 @@ def demo_logins() -> None:
     click.echo(f"Demo logins (http://{host}:{port}/login):")
     for login in DEMO_LOGINS:
         click.echo(f"  {login.role:<12} {login.email:<32} {login.password}")
+    from meetcoord.demo.followup import public_page
+
+    page = public_page()
+    if page is not None:
+        base = f"http://{host}:{port}"
+        click.echo(f"Public page (no login): {base}/p/{page.slug}")
     from meetcoord.demo.meetings import find_demo_meeting, invitation_with
     from meetcoord.meetings import links
     from meetcoord.meetings.models import InviteeRole

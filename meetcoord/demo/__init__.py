@@ -95,6 +95,8 @@ class _Loader:
             "venues": 0,
             "meetings": 0,
             "documents": 0,
+            "action updates": 0,
+            "public pages": 0,
         }
         self.orgs: dict[str, Organization] = {}
         self.domains: dict[str, str] = {}
@@ -266,6 +268,17 @@ class _Loader:
         if meeting.status is MeetingStatus.CLOSED and minutes_of(meeting) is None:
             start_draft(staff, meeting)
             self.created["documents"] += 1
+        self.followup(staff, meeting)
+
+    def followup(self, staff: User, meeting: Any) -> None:
+        """After last week's meeting: its actions move, today's meeting carries them, the
+        forum's page is public (``demo.followup``)."""
+        from meetcoord.demo import followup
+        from meetcoord.demo.meetings import find_demo_meeting
+
+        self.created["action updates"] += followup.move_actions(staff, meeting)
+        followup.carry_over(staff, find_demo_meeting())
+        self.created["public pages"] += followup.publish_forum(staff, self.forums["bangkit"])
 
 
 def load_demo() -> dict[str, int]:

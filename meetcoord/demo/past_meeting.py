@@ -5,7 +5,7 @@ site at Yayasan BaKTI in Makassar. Everything goes through the services a real m
 uses: the meeting is created, its agenda added and the forum invited (without mail, like
 :mod:`meetcoord.demo.meetings`); the desk at the host venue checks people in; the chair and
 the minute-taker run the live room through their invitations (open, notes, decisions
-with a vote tallied at the host site, follow-up actions for two OPD, close); and the
+with a vote tallied at the host site, seven follow-up actions for six OPD, close); and the
 secretariat starts the draft minutes from what the room recorded. Nothing is mailed and
 the minutes stay a draft, so a demo user can edit, circulate, sign and distribute them.
 
@@ -100,6 +100,36 @@ ACTIONS = (
         "Dinas Ketahanan Pangan Kabupaten Sumba Barat Daya",
         "Desa Waimangura, Kecamatan Wewewa Barat",
         45,
+    ),
+    (
+        "Mendampingi musyawarah desa agar kegiatan konvergensi stunting masuk APBDes 2027",
+        "Dinas Pemberdayaan Masyarakat dan Desa Kabupaten Sumba Barat Daya",
+        "Desa Karuni dan Desa Waimangura",
+        3,
+    ),
+    (
+        "Menghimpun usulan kegiatan konvergensi stunting OPD untuk Renja 2027",
+        "Badan Perencanaan Pembangunan Daerah Kabupaten Sumba Barat Daya",
+        "Kabupaten Sumba Barat Daya",
+        4,
+    ),
+    (
+        "Menyerahkan data sasaran balita by name by address Desa Karuni kepada Dinas Kesehatan",
+        "Kecamatan Loura Kabupaten Sumba Barat Daya",
+        "Desa Karuni, Kecamatan Loura",
+        5,
+    ),
+    (
+        "Mengirim bahan paparan capaian intervensi stunting triwulan III ke sekretariat forum",
+        "Dinas Kesehatan Kabupaten Sumba Barat Daya",
+        "Kabupaten Sumba Barat Daya",
+        2,
+    ),
+    (
+        "Menggelar lomba balita sehat tingkat kecamatan",
+        "Kecamatan Wewewa Barat Kabupaten Sumba Barat Daya",
+        "Kecamatan Wewewa Barat",
+        20,
     ),
 )
 # Members who sent apologies (by their place among the invitations): 18 of 24 came.

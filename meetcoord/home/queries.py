@@ -28,6 +28,7 @@ from meetcoord.actions.models import Action, ActionStatus
 from meetcoord.actions.queries import PENDING, today
 from meetcoord.core.db import utcnow
 from meetcoord.core.outbox import OutboxStatus
+from meetcoord.directory.models import Forum
 from meetcoord.documents.models import Document, DocumentSignatory, DocumentStatus
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingStatus
@@ -228,6 +229,20 @@ def dashboard(user: Any) -> Dashboard:
     _actions(user, board)
     _mail(user, board)
     return board
+
+
+@dataclass
+class ForumRow:
+    id: int
+    name: str
+
+
+def forums(user: Any) -> list[ForumRow]:
+    """The forums of ``user``'s institutions, for the page's links to their dashboards
+    (not part of :class:`Dashboard`: links, not figures the poller compares)."""
+    stmt = _scoped(select(Forum.id, Forum.short_name, Forum.name), user, Forum)
+    rows = db.session.execute(stmt.order_by(Forum.name).limit(LIST_LIMIT)).all()
+    return [ForumRow(row.id, row.short_name or row.name) for row in rows]
 
 
 def fingerprint(data: Any) -> str:

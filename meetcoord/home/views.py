@@ -38,6 +38,7 @@ def index() -> Any:
     return render_template(
         "home/index.html",
         board=board,
+        forums=queries.forums(user),
         can_arrange=allowed(user, Permission.MEETING_ARRANGE, somewhere=True),
         zone=current_app.config["HOME_TIMEZONE"],
         poll_ms=poll_ms(),

@@ -217,7 +217,7 @@ def test_the_demo_meeting_is_ready_to_run_live_and_mails_nobody(demo, runner, cl
     assert demo["meetings"] == 3  # this one, last week's (below) and NTB's co-hosted draft
     assert meeting.status is MeetingStatus.SCHEDULED
     assert [s.venue.zone_label for s in meeting.sites] == ["WITA", "WITA", "WIB"]
-    assert len(meeting.agenda) == 3
+    assert len(meeting.agenda) == 5  # its own three after the two standing items (followup)
     roles = Counter(i.role for i in meeting.invitations)
     assert roles[InviteeRole.CHAIR] == 1
     assert roles[InviteeRole.MINUTE_TAKER] == 1
@@ -299,14 +299,18 @@ def test_last_weeks_meeting_was_held_through_the_live_room(demo):
     assert (tally.votes_for, tally.votes_against, tally.abstentions) == (15, 1, 2)
 
     actions = db.session.scalars(select(Action).where(Action.meeting_id == meeting.id)).all()
-    assert len(actions) == 2
+    assert len(actions) == 7
     assert {a.organization.short_name for a in actions} == {
         "Dinkes SBD",
         "Dinas Ketahanan Pangan SBD",
+        "DPMD SBD",
+        "Bappeda SBD",
+        "Kec. Loura",
+        "Kec. Wewewa Barat",
     }
     for action in actions:
         assert action.decision_id == vote.id
-        assert action.locus.startswith("Desa ")
+        assert action.locus
         assert action.due_on > to_zone(meeting.start_at, "Asia/Makassar").date()
         assert action.person is not None
 
@@ -342,10 +346,11 @@ def test_last_weeks_minutes_are_a_draft_with_the_notes_and_decisions(demo):
     assert any("Desa Karuni" in d["text"] for d in content["decisions"])
     vote = next(d for d in content["decisions"] if d["kind"] == "vote")
     assert vote["tallies"][0]["votes_for"] == 15
-    assert {a["locus"] for a in content["actions"]} == {
+    assert {
         "Desa Karuni, Kecamatan Loura",
         "Desa Waimangura, Kecamatan Wewewa Barat",
-    }
+    } <= {a["locus"] for a in content["actions"]}
+    assert len(content["actions"]) == 7
     assert sum(part["total"] for part in content["attendance"]) == 18
     assert content["minute_taker"].startswith("Maria Goreti Lende")
 

@@ -279,3 +279,22 @@ def test_the_api_is_in_the_openapi_document(client: FlaskClient) -> None:
     operation = spec["paths"]["/api/v1/dashboard"]["get"]
     assert "304" in operation["responses"]
     assert "200" in operation["responses"]
+
+
+def test_home_is_in_the_menu_and_links_our_forums_dashboards(auth: AuthActions) -> None:
+    auth.login()
+    ours = factories.forum(short_name="Forum Kita")
+    theirs = factories.forum(short_name="Forum Mereka", institution_id=factories.institution().id)
+    db.session.commit()
+    page = html(auth, "/meetings/")
+    nav = re.search(r'<nav aria-label="Menu utama">.*?</nav>', page, re.S)
+    assert nav
+    assert 'href="/home"' in nav.group(0)
+    assert 'href="/actions"' in nav.group(0)
+    home = html(auth)
+    assert 'href="/home" aria-current="page"' in home
+    forums = section(home, "forums")
+    assert f'href="/forums/{ours.id}/dashboard"' in forums
+    assert "Forum Kita" in forums
+    assert "Forum Mereka" not in forums
+    assert f"/forums/{theirs.id}/" not in home

@@ -194,3 +194,28 @@ def test_empty_forum(client: FlaskClient) -> None:
     body = client.get(f"/api/v1/forums/{forum.id}/dashboard", headers=bearer(staff)).get_json()
     assert body["meeting"] is None
     assert body["by_agency"] == []
+
+
+def test_the_dashboards_link_their_downloads_and_each_one_answers(
+    client: FlaskClient, seeded: Seeded
+) -> None:
+    """Attendance and actions as CSV and XLSX, and the one-page PDF, one click away."""
+    auth = AuthActions(client)
+    auth.login(user=seeded.staff)
+    for kind, key, oid in (
+        ("forums", "forum_id", seeded.forum.id),
+        ("series", "series_id", seeded.series.id),
+    ):
+        page = client.get(f"/{kind}/{oid}/dashboard").get_data(as_text=True)
+        links = [
+            f"/{kind}/{oid}/attendance.csv",
+            f"/{kind}/{oid}/attendance.xlsx",
+            f"/actions/export.csv?{key}={oid}",
+            f"/actions/export.xlsx?{key}={oid}",
+            f"/{kind}/{oid}/summary.pdf",
+        ]
+        for link in links:
+            assert f'href="{link}"' in page, link
+            response = client.get(link)
+            assert response.status_code == 200, link
+            assert "attachment" in response.headers["Content-Disposition"], link

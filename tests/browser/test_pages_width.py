@@ -1,0 +1,133 @@
+"""The follow-up pages fit a 390 px phone and a 1280×720 projector in both languages.
+
+The home page, the forum and series dashboards, the public page of a meeting and of a
+forum, the publication switch, the reminder settings and the filtered tracker (issue 13),
+laid out by Chromium from what the Flask test client answers (as in
+``test_actions_width``), with unbroken words longer than a phone is wide in every name a
+page shows. No page may scroll sideways, and no header (the site's, a page's head, a
+heading) may be cut off or spill past the viewport. One browser, one tab per viewport,
+every page in a loop: the whole check takes seconds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from meetcoord.accounts.models import Role
+from meetcoord.actions.models import Action
+from meetcoord.extensions import db
+from meetcoord.live.models import Decision, DecisionKind
+from meetcoord.public import services as public
+from meetcoord.public.models import SubjectType
+from tests import factories
+from tests.browser.test_actions_width import LONG, ORIGIN
+from tests.conftest import AuthActions
+from tests.reports.support import Seeded
+
+VIEWPORTS = ({"width": 390, "height": 844}, {"width": 1280, "height": 720})
+
+# [scrollWidth, clientWidth, [headers that overflow]] of the laid-out page.
+MEASURE = """() => {
+  const root = document.documentElement;
+  const vw = root.clientWidth;
+  const bad = [];
+  for (const el of document.querySelectorAll(
+      'body > header, .site-header, .page-head, h1, h2, .crumb')) {
+    if (!el.getClientRects().length) continue;  // not shown (a collapsed menu)
+    const box = el.getBoundingClientRect();
+    if (el.scrollWidth > el.clientWidth + 1 || box.right > vw + 1 || box.left < -1) {
+      bad.push(`${el.tagName}.${el.className}: ${el.scrollWidth}/${el.clientWidth}`
+               + ` right ${Math.round(box.right)}`);
+    }
+  }
+  return [root.scrollWidth, vw, bad];
+}"""
+
+
+def measure(tab: Any, client: FlaskClient, path: str, lang: str) -> tuple[int, int, list[str]]:
+    def serve(route: Any) -> None:
+        response = client.get(
+            route.request.url.removeprefix(ORIGIN), headers={"Accept-Language": lang}
+        )
+        body = response.get_data()
+        response.close()
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        route.fulfill(status=response.status_code, headers=headers, body=body)
+
+    tab.unroute("**/*")
+    tab.route(f"{ORIGIN}/**", serve)
+    response = tab.goto(f"{ORIGIN}{path}")
+    assert response is not None
+    assert response.status == 200, path
+    return tab.evaluate(MEASURE)
+
+
+def long_scene() -> tuple[Seeded, list[str]]:
+    """The dashboards' seeded forum, with long words everywhere; the paths to check."""
+    seeded = Seeded()
+    inst = factories.default_institution()
+    inst.name = f"Badan {LONG} Daerah"
+    seeded.forum.name = f"Forum {LONG} Kabupaten"
+    seeded.forum.short_name = None
+    seeded.series.title = f"Evaluasi {LONG} Triwulan"
+    seeded.m1.title = f"Rakor {LONG} Satu"
+    seeded.a.name = f"Dinas {LONG}"
+    for action in db.session.query(Action).filter(Action.meeting_id == seeded.m1.id):
+        action.title = f"{LONG} desa binaan"
+        action.locus = f"Desa {LONG}"
+    db.session.add(
+        Decision(
+            meeting_id=seeded.m1.id,
+            number=1,
+            text=f"Setiap OPD menetapkan {LONG} desa binaan",
+            kind=DecisionKind.CONSENSUS,
+            recorded_by="Notulis",
+        )
+    )
+    db.session.commit()
+    meeting_page = public.enable(seeded.staff, SubjectType.MEETING, seeded.m1)
+    forum_page = public.enable(seeded.staff, SubjectType.FORUM, seeded.forum)
+    series_page = public.enable(seeded.staff, SubjectType.SERIES, seeded.series)
+    forum, series = seeded.forum.id, seeded.series.id
+    paths = [
+        "/home",
+        f"/forums/{forum}/dashboard",
+        f"/series/{series}/dashboard",
+        f"/forums/{forum}/dashboard?meeting_id={seeded.m1.id}",
+        f"/p/{meeting_page.slug}",
+        f"/p/{forum_page.slug}",
+        f"/p/{series_page.slug}",
+        f"/publication/meeting/{seeded.m1.id}",
+        f"/publication/forum/{forum}",
+        f"/institutions/{inst.id}/reminder-settings",
+        f"/actions?forum_id={forum}&status=open&overdue=1&sort=due_on",
+        f"/actions?organization_id={seeded.a.id}&locus=Desa",
+    ]
+    return seeded, paths
+
+
+def test_the_follow_up_pages_fit_a_phone_and_a_projector(
+    app: Flask, client: FlaskClient, auth: AuthActions, browser: Any
+) -> None:
+    seeded, paths = long_scene()
+    auth.login(user=seeded.staff)
+    # The administrator's menu is the longest: the site header must hold it too.
+    admin = AuthActions(app.test_client())
+    admin.login(role=Role.ADMIN)
+    visits = [(client, path) for path in paths] + [(admin.client, "/home")]
+    failures = []
+    for viewport in VIEWPORTS:
+        context = browser.new_context(viewport=viewport)
+        tab = context.new_page()
+        try:
+            for lang in ("id", "en"):
+                for who, path in visits:
+                    scroll, visible, bad = measure(tab, who, path, lang)
+                    if scroll > visible or bad:
+                        failures.append((viewport["width"], lang, path, scroll, visible, bad))
+        finally:
+            context.close()
+    assert not failures, "\n".join(map(str, failures))

@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.live.views import bp as live_bp
     from meetcoord.meetings.views import bp as meetings_bp
     from meetcoord.outbox.views import bp as outbox_bp
+    from meetcoord.planning.views import bp as planning_bp
     from meetcoord.portal.pages import bp as portal_bp
     from meetcoord.public.views import bp as public_bp
     from meetcoord.reminders.settings_views import bp as reminder_settings_bp
@@ -163,6 +164,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminder_settings_bp)
     app.register_blueprint(public_bp)  # /p/<slug> and the staff's switch
     app.register_blueprint(reports_bp)
+    app.register_blueprint(planning_bp)
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
     _register_api(app)
 
@@ -182,6 +184,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.documents.verify.api import verify_blp
         from meetcoord.home.api import blueprints as home_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
+        from meetcoord.planning.api import blueprints as planning_blueprints
         from meetcoord.portal.agency_api import blp as portal_agency_blp
         from meetcoord.portal.api import blp as portal_blp
         from meetcoord.public.api import blueprints as public_blueprints
@@ -201,6 +204,7 @@ def _register_api(app: Flask) -> None:
             *public_blueprints,
             *report_blueprints,
             *home_blueprints,
+            *planning_blueprints,
         ]:
             register_api_blueprint(blp)
         for blp in [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]:

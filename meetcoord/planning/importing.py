@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -224,8 +225,15 @@ class VillageLookup:
 
     by_name: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
     region: str = ""  # only villages of this region, when the import names one
+    _found: dict[tuple[str, str], tuple[int | None, Any]] = field(default_factory=dict)
 
     def find(self, name: str, region: str = "") -> tuple[int | None, Any]:
+        """The village's id, or why none: unknown, or namesakes the region does not part."""
+        if (name, region) not in self._found:
+            self._found[(name, region)] = self._find(name, region)
+        return self._found[(name, region)]
+
+    def _find(self, name: str, region: str) -> tuple[int | None, Any]:
         hits = self.by_name.get(name_key(name), [])
         wanted = name_key(region or self.region)
         if wanted:
@@ -262,6 +270,7 @@ def parse_budget(value: Any) -> tuple[int | None, Any]:
     return None, _l("Perkiraan biaya harus berupa angka rupiah.")
 
 
+@lru_cache(maxsize=512)
 def parse_fund_source(value: str) -> FundSource | None:
     """By code ("apbd_regency"), by name ("APBD Kabupaten/Kota", "apbdes"), any case."""
     word = _word(value)
@@ -271,6 +280,7 @@ def parse_fund_source(value: str) -> FundSource | None:
     return FUND_WORDS.get(word)
 
 
+@lru_cache(maxsize=512)
 def parse_field(value: str) -> ProposalField | None:
     word = _word(value)
     for member in ProposalField:
@@ -279,6 +289,7 @@ def parse_field(value: str) -> ProposalField | None:
     return FIELD_WORDS.get(word)
 
 
+@lru_cache(maxsize=512)
 def parse_proposer(value: str) -> ProposerKind | None:
     word = _word(value)
     for member in ProposerKind:

@@ -285,7 +285,7 @@ def run(
         if row["line"] not in skipped
     ]
     if values:
-        db.session.execute(insert(Proposal), values)
+        db.session.execute(insert(Proposal.__table__), values)  # Core: no ORM bookkeeping
     audit.record(
         user,
         "proposal.import",

@@ -119,7 +119,9 @@ class ProposalPatchSchema(ApiSchema):
     fund_source = choice_of(SOURCES)
     plan_year = fields.Raw(metadata={"type": "integer"})
     budget = fields.Raw(allow_none=True, metadata=AMOUNT)
-    priority_score = fields.Raw(allow_none=True, metadata={"description": "Angka atau teks (85,5)."})
+    priority_score = fields.Raw(
+        allow_none=True, metadata={"description": "Angka atau teks (85,5)."}
+    )
     sector = Text(allow_none=True)
     proposer_kind = choice_of(PROPOSERS)
     proposer_name = Text(allow_none=True)

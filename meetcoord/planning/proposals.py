@@ -148,7 +148,7 @@ def _raw_from(proposal: Proposal | None, data: dict[str, Any]) -> tuple[dict, Vi
         raw = {name: getattr(proposal, name) for name in FIELDS if name != "village_id"}
         raw = {k: (v.value if hasattr(v, "value") else v) for k, v in raw.items()}
         raw["village_id"] = proposal.village_id
-    raw.update({k: v for k, v in data.items() if k in (*FIELDS, "village")})
+    raw.update({k: v for k, v in data.items() if k in (*FIELDS, "village", "region")})
     lookup = VillageLookup()
     village_id = raw.pop("village_id", None)
     if not raw.get("village") and village_id not in (None, ""):

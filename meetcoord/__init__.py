@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.outbox.views import bp as outbox_bp
     from meetcoord.planning.outcome_views import bp as planning_outcome_bp
     from meetcoord.planning.tracking_views import bp as tracking_bp
+    from meetcoord.planning.views import bp as planning_bp
     from meetcoord.planning.village_views import bp as villages_bp
     from meetcoord.portal.pages import bp as portal_bp
     from meetcoord.public.views import bp as public_bp
@@ -169,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(villages_bp)
     app.register_blueprint(planning_outcome_bp)
+    app.register_blueprint(planning_bp)
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
     _register_api(app)
 
@@ -188,6 +190,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.documents.verify.api import verify_blp
         from meetcoord.home.api import blueprints as home_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
+        from meetcoord.planning.api import blueprints as planning_blueprints
         from meetcoord.planning.outcome_api import blueprints as planning_outcome_blueprints
         from meetcoord.planning.tracking_views import blueprints as tracking_blueprints
         from meetcoord.planning.tracking_views import public_blueprints as tracking_public
@@ -214,6 +217,7 @@ def _register_api(app: Flask) -> None:
             *home_blueprints,
             *village_blueprints,
             *planning_outcome_blueprints,
+            *planning_blueprints,
         ]:
             register_api_blueprint(blp)
         public = [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]

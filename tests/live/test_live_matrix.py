@@ -55,7 +55,8 @@ def test_the_snapshot_carries_the_matrix_and_its_totals(app: Any) -> None:
     marks = rakor.fill()
     [snap] = events(connect(app, rakor.participant), "snapshot")
     matrix = snap["matrix"]
-    assert matrix["item_id"] == rakor.item.id and matrix["locked"] is False
+    assert matrix["item_id"] == rakor.item.id
+    assert matrix["locked"] is False
     # In the order they were put on it: highest score first.
     assert [r["title"] for r in matrix["rows"]] == [
         "Pelatihan kelompok tenun ikat",
@@ -233,7 +234,8 @@ def test_replay_after_reconnect_and_a_repeated_nonce(room: Any, app: Any) -> Non
         "carried_to": "musrenbangprov",
     }
     last = command(chair, "proposal.mark", **carried)
-    assert last["ok"] and last["seq"] == ack["seq"] + 1
+    assert last["ok"]
+    assert last["seq"] == ack["seq"] + 1
     ack2 = command(phone, "proposal.confirm", mark_id=first.id, answer="confirmed")
     assert ack2["ok"]
 
@@ -249,7 +251,8 @@ def test_replay_after_reconnect_and_a_repeated_nonce(room: Any, app: Any) -> Non
             totals = e["data"]["totals"]
     [snap] = events(connect(app, rakor.representative), "snapshot")
     by_id = {r["id"]: r for r in snap["matrix"]["rows"]}
-    assert by_id[first.id] == rows[first.id] and by_id[second.id] == rows[second.id]
+    assert by_id[first.id] == rows[first.id]
+    assert by_id[second.id] == rows[second.id]
     assert snap["matrix"]["totals"] == totals
     assert totals["statuses"] == {"accommodated": 1, "carried": 1, "discussed": 1}
     village = next(v for v in totals["villages"] if v["village_id"] == rakor.villages[0].id)

@@ -182,6 +182,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.documents.verify.api import verify_blp
         from meetcoord.home.api import blueprints as home_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
+        from meetcoord.planning.matrix_api import blueprints as matrix_blueprints
         from meetcoord.portal.agency_api import blp as portal_agency_blp
         from meetcoord.portal.api import blp as portal_blp
         from meetcoord.public.api import blueprints as public_blueprints
@@ -194,6 +195,7 @@ def _register_api(app: Flask) -> None:
             *access_blueprints,
             *directory_blueprints,
             *meeting_blueprints,
+            *matrix_blueprints,
             *action_blueprints,
             *checkin_blueprints,
             *document_blueprints,

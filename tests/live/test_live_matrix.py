@@ -7,15 +7,17 @@ the whole snapshot, matrix and totals included).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from meetcoord.documents.models import DocumentStatus
 from meetcoord.extensions import db
+from meetcoord.meetings import links
 from meetcoord.planning.models import Proposal, ProposalStatus
 from tests import factories
-from tests.live_support import assert_unchanged, command, connect, events, fingerprint
+from tests.live_support import LiveRakor, assert_unchanged, command, connect, events, fingerprint
 from tests.planning.matrix_support import SyncRakor
 
 
@@ -257,3 +259,54 @@ def test_replay_after_reconnect_and_a_repeated_nonce(room: Any, app: Any) -> Non
     assert totals["statuses"] == {"accommodated": 1, "carried": 1, "discussed": 1}
     village = next(v for v in totals["villages"] if v["village_id"] == rakor.villages[0].id)
     assert (village["count"], village["budget"], village["amount"]) == (2, 750_000_000, 400_000_000)
+
+
+# --- the pages ----------------------------------------------------------------------------
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+# The ordinary phone page stays under 30,000 bytes (test_live_views); a meeting with a
+# matrix adds its script (shared with the console: one file to cache) and its words.
+MATRIX_PHONE_BUDGET = 50_000
+
+
+def test_only_a_matrix_meeting_s_phone_loads_the_matrix(client: Any) -> None:
+    rakor = SyncRakor()
+    rakor.fill()
+    page = client.get(f"/i/{links.personal_token(rakor.representative)}/live")
+    html = page.get_data(as_text=True)
+    assert "js/live-matrix.js" in html
+    assert f'data-agency="{rakor.agency.id}"' in html
+    assert 'data-mode="phone"' in html
+    assert '"m_dispute": "Sanggah"' in html
+    assets = [
+        "css/live-phone.css",
+        "css/live-matrix.css",
+        "js/live-client.js",
+        "js/live-phone.js",
+        "js/live-matrix.js",
+    ]
+    total = len(page.get_data()) + sum((STATIC / p).stat().st_size for p in assets)
+    assert total < MATRIX_PHONE_BUDGET, f"{total} bytes"
+
+    plain = LiveRakor("Rakor Lain")
+    html = client.get(f"/i/{links.personal_token(plain.participant)}/live").get_data(as_text=True)
+    assert "live-matrix" not in html
+
+
+def test_the_console_and_projector_have_the_matrix_in_english(client: Any, auth: Any) -> None:
+    rakor = SyncRakor()
+    html = client.get(
+        f"/i/{links.personal_token(rakor.minute_taker)}/console",
+        headers={"Accept-Language": "en"},
+    ).get_data(as_text=True)
+    assert 'id="matrix-form"' in html
+    assert "js/live-matrix.js" in html
+    assert "Synchronisation matrix of proposals" in html
+    assert '"m_outcome_accommodated": "Accommodated"' in html
+    assert "Musrenbangprov" in html
+    auth.login(user=rakor.staff)
+    screen = client.get(
+        f"/projector/{rakor.site.code}", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    assert 'data-mode="screen"' in screen
+    assert "Totals per agency and per village" in screen

@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.live.views import bp as live_bp
     from meetcoord.meetings.views import bp as meetings_bp
     from meetcoord.outbox.views import bp as outbox_bp
+    from meetcoord.planning.matrix_views import bp as matrix_bp
     from meetcoord.portal.pages import bp as portal_bp
     from meetcoord.public.views import bp as public_bp
     from meetcoord.reminders.settings_views import bp as reminder_settings_bp
@@ -157,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(selfcheckin_bp)
     app.register_blueprint(desk_bp)
     app.register_blueprint(live_bp)
+    app.register_blueprint(matrix_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(verify_bp)
     app.register_blueprint(reminders_bp)

@@ -46,6 +46,10 @@ def outcome_choices() -> list[tuple[str, str]]:
     return [(k.value, str(v)) for k, v in OUTCOME_LABELS.items()]
 
 
+def field_choices() -> list[tuple[str, str]]:
+    return [(k.value, v) for k, v in _field_words().items()]
+
+
 def forum_choices() -> list[tuple[str, str]]:
     return [(k.value, v) for k, v in FORUM_LABELS.items()]
 

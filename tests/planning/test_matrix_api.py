@@ -118,3 +118,22 @@ def test_mark_and_confirm_over_rest_with_an_idempotency_key(client: Any, api_tok
     assert confirm.json["mark"]["confirmation"] == "confirmed"
     db.session.expire_all()
     assert db.session.get(SyncMark, mark.id).confirmation.value == "confirmed"
+
+
+def test_the_staff_page_puts_proposals_on_the_matrix(client: Any, auth: Any) -> None:
+    rakor = SyncRakor()
+    auth.login(user=rakor.staff)
+    url = f"/meetings/{rakor.meeting.id}/matrix"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Desa Waimangura" in page.get_data(as_text=True)
+    bad = auth.post(url, data={"plan_year": "dua ribu"})
+    assert bad.status_code == 422
+    assert "Tahun rencana harus 2000–2100." in bad.get_data(as_text=True)
+    assert rakor.marks() == []
+    done = auth.post(url, data={"village_ids": [str(rakor.villages[1].id)], "plan_year": "2025"})
+    assert done.status_code == 302
+    assert [m.proposal.title for m in rakor.marks()] == ["Pelatihan kelompok tenun ikat"]
+    html = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Pelatihan kelompok tenun ikat" in html
+    assert "Put proposals on the matrix" in html

@@ -271,6 +271,14 @@
       if (ev.target.matches("[data-m-filter], [data-m-score]")) follow();
     });
     box.addEventListener("click", function (ev) {
+      if (ev.target.closest("[data-m-next]") && form) {
+        // The chair takes proposals in order of score: the best one not marked yet.
+        var next = client.state.matrix.rows.filter(function (r) { return !r.outcome; }).sort(function (a, b) {
+          return (a.score === null) - (b.score === null) || (b.score || 0) - (a.score || 0) || a.id - b.id;
+        })[0];
+        if (next) open(next.id);
+        return;
+      }
       var edit = ev.target.closest("[data-m-edit]");
       if (edit && form) return open(Number(edit.getAttribute("data-m-edit")));
       var b = ev.target.closest("button[data-answer]");

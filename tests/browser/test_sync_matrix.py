@@ -156,9 +156,13 @@ def test_a_mark_reaches_the_other_site_and_the_agency_confirms_it(
         expect(mine.locator("button[data-answer]")).to_have_count(0)  # nothing to confirm yet
 
         # The minute-taker marks it accommodated in Dinas PUPR's programme.
-        row.get_by_role("button", name=f"Tandai “{TITLE}”").click()
+        # "Take the next by score" opens the form under the best unmarked row (no scores
+        # here: the first one put on the matrix).
+        expect(row.get_by_role("button", name=f"Tandai “{TITLE}”")).to_be_enabled()
+        console.get_by_role("button", name="Tandai berikutnya (skor tertinggi)").click()
         form = console.locator("#matrix-form")
         expect(form).to_be_visible()
+        expect(form.locator("[data-m-form-title]")).to_have_text(f"Tandai “{TITLE}”")
         form.locator("#m-outcome").select_option("accommodated")
         form.locator("#m-org").select_option(label=scene["agency"])
         form.locator("#m-programme").fill("Program Penyelenggaraan Jalan")

@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.live.views import bp as live_bp
     from meetcoord.meetings.views import bp as meetings_bp
     from meetcoord.outbox.views import bp as outbox_bp
+    from meetcoord.planning.matrix_views import bp as matrix_bp
     from meetcoord.planning.outcome_views import bp as planning_outcome_bp
     from meetcoord.planning.tracking_views import bp as tracking_bp
     from meetcoord.planning.views import bp as planning_bp
@@ -161,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(selfcheckin_bp)
     app.register_blueprint(desk_bp)
     app.register_blueprint(live_bp)
+    app.register_blueprint(matrix_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(verify_bp)
     app.register_blueprint(reminders_bp)
@@ -191,6 +193,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.home.api import blueprints as home_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
         from meetcoord.planning.api import blueprints as planning_blueprints
+        from meetcoord.planning.matrix_api import blueprints as matrix_blueprints
         from meetcoord.planning.outcome_api import blueprints as planning_outcome_blueprints
         from meetcoord.planning.tracking_views import blueprints as tracking_blueprints
         from meetcoord.planning.tracking_views import public_blueprints as tracking_public
@@ -207,6 +210,7 @@ def _register_api(app: Flask) -> None:
             *access_blueprints,
             *directory_blueprints,
             *meeting_blueprints,
+            *matrix_blueprints,
             *action_blueprints,
             *checkin_blueprints,
             *document_blueprints,

@@ -40,6 +40,7 @@ from meetcoord.live import (
     corrections,
     decisions,
     log,
+    matrix,
     presence,
     review,
     schemas,
@@ -103,6 +104,12 @@ COMMANDS: dict[str, Spec] = {
     ),
     "action.review": Spec(
         review.PERMISSION, lambda a, m, d: review.review_action(a, m, d, d["nonce"])
+    ),
+    "proposal.mark": Spec(
+        matrix.MARK_PERMISSION, lambda a, m, d: matrix.mark_proposal(a, m, d, d["nonce"])
+    ),
+    "proposal.confirm": Spec(
+        matrix.CONFIRM_PERMISSION, lambda a, m, d: matrix.confirm_proposal(a, m, d, d["nonce"])
     ),
     "speaker.request": Spec(
         Permission.LIVE_SPEAK, lambda a, m, d: speakers.request_floor(a, m, d, d["nonce"])

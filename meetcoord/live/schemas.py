@@ -217,6 +217,38 @@ class FloorGive(Command):
     )
 
 
+_MARK = _l("Pilih baris matriks.")
+_AMOUNT = _l("Pagu harus bilangan bulat rupiah 0 atau lebih.")
+_YEAR = _l("Tahun rencana harus 2000–2100.")
+
+
+class ProposalMark(Command):
+    """A mark on one row of the synchronisation matrix; which fields its outcome needs is
+    the service's question (``planning.matrix``), answered with a message per field."""
+
+    mark_id = ref(_MARK, required=True)
+    version = _version(required=True)
+    outcome = Words(20, required=True, message=_l("Pilih hasil penandaan."))
+    organization_id = ref(_ORGANIZATION, allow_none=True)
+    programme = Words(300, allow_none=True)
+    activity = Words(300, allow_none=True)
+    plan_document = Words(60, allow_none=True)
+    plan_year = Whole(2000, 2100, _YEAR, allow_none=True)
+    amount = Whole(0, 10**15, _AMOUNT, allow_none=True)
+    carried_to = Words(20, allow_none=True)
+    merged_with_id = ref(_l("Pilih usulan lain dalam matriks ini."), allow_none=True)
+    reason = Words(REASON_MAX, lines=True, allow_none=True)
+
+
+class ProposalConfirm(Command):
+    """An agency's answer to its row: confirmed, or disputed with a note."""
+
+    mark_id = ref(_MARK, required=True)
+    version = _version(allow_none=True)
+    answer = Words(20, required=True, message=_l("Jawaban harus dikonfirmasi atau disanggah."))
+    note = Words(REVIEW_NOTE_MAX, lines=True, allow_none=True)
+
+
 SCHEMAS: dict[str, Schema] = {
     name: schema()
     for name, schema in {
@@ -237,6 +269,8 @@ SCHEMAS: dict[str, Schema] = {
         "action.update": ActionUpdate,
         "action.withdraw": ActionWithdraw,
         "action.review": ActionReview,
+        "proposal.mark": ProposalMark,
+        "proposal.confirm": ProposalConfirm,
         "speaker.request": SpeakerRequest,
         "speaker.withdraw": SpeakerWithdraw,
         "floor.give": FloorGive,

@@ -26,6 +26,7 @@ from meetcoord.live.models import (
     Withdrawable,
 )
 from meetcoord.meetings.models import AgendaItem, AgendaKind, Meeting, MeetingSite
+from meetcoord.planning.matrix import matrix_state
 
 SPEAKER_SECONDS = 180  # the default turn: three minutes
 
@@ -235,6 +236,9 @@ def snapshot(meeting: Meeting) -> dict[str, Any]:
         "speakers": [speaker_dict(s) for s in speakers],
         # The action review (carry-over, issue 13): kept current by ``action.reviewed``.
         "review": review_list(meeting),
+        # The synchronisation matrix (issue 14): None without a sync_matrix item; kept
+        # current by ``matrix.added``, ``proposal.marked`` and ``proposal.confirmed``.
+        "matrix": matrix_state(meeting),
         # Additions for the pages: earlier wordings of amended decisions, and the server's
         # clock when this was made (clients count timers down against it).
         "revisions": [revision_dict(r) for r in revisions],

@@ -36,6 +36,7 @@ from meetcoord.core.forms import current_actor
 from meetcoord.core.timezones import zone_label
 from meetcoord.directory.models import Organization
 from meetcoord.extensions import db
+from meetcoord.live import matrix_page
 from meetcoord.live.log import NAMESPACE
 from meetcoord.meetings import links
 from meetcoord.meetings.labels import INVITEE_ROLE_LABELS
@@ -242,6 +243,10 @@ def render_console(meeting: Meeting, invitation: Invitation | None) -> str:
         {inv.person for inv in meeting.invitations if inv.withdrawn_at is None},
         key=lambda p: p.name,
     )
+    matrix = matrix_page.has_matrix(meeting)
+    strings = console_strings()
+    if matrix:
+        strings.update(matrix_page.matrix_strings())
     return render_template(
         "live/console.html",
         meeting=meeting,
@@ -255,7 +260,10 @@ def render_console(meeting: Meeting, invitation: Invitation | None) -> str:
         auth=auth,
         namespace=NAMESPACE,
         # Attendance and quorum arrive as ``counts`` on /live, sent to the staff room.
-        strings=console_strings(),
+        strings=strings,
+        matrix=matrix,
+        outcomes=matrix_page.outcome_choices() if matrix else [],
+        forums=matrix_page.forum_choices() if matrix else [],
     )
 
 
@@ -283,6 +291,10 @@ def projector(site_code: str) -> Any:
             abort(403)
         return redirect(url_for("accounts.login", next=request.path))
     zone = site.venue.timezone
+    matrix = matrix_page.has_matrix(meeting)
+    strings = screen_strings()
+    if matrix:
+        strings.update(matrix_page.matrix_strings())
     return render_template(
         "live/projector.html",
         meeting=meeting,
@@ -292,5 +304,6 @@ def projector(site_code: str) -> Any:
         sites=_sites(meeting),
         auth={"meeting": meeting.id, "site": site.id},
         namespace=NAMESPACE,
-        strings=screen_strings(),
+        strings=strings,
+        matrix=matrix,
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import abort, make_response, render_template, request
 
+from meetcoord.live import matrix_page
 from meetcoord.live.log import NAMESPACE
 from meetcoord.live.views import (
     CONSOLE_ROLES,
@@ -70,6 +71,10 @@ def phone(token: str) -> Any:
     review = has_review(meeting)
     if review:
         strings.update(review_strings())
+    # Likewise a meeting with a synchronisation matrix (issue 14).
+    matrix = matrix_page.has_matrix(meeting)
+    if matrix:
+        strings.update(matrix_page.matrix_strings())
     response = make_response(
         render_template(
             "live/phone.html",
@@ -82,6 +87,7 @@ def phone(token: str) -> Any:
             at_site=at_site,
             tally_site=tally_site,
             review=review,
+            matrix=matrix,
             strings=strings,
         )
     )

@@ -436,6 +436,7 @@
     tickTimers: tickTimers,
     timeIn: timeIn,
     onReady: onReady,
-    data: data
+    data: data,
+    apply: APPLY
   };
 })();

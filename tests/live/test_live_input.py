@@ -74,6 +74,21 @@ VALID: dict[str, dict[str, Any]] = {
     "speaker.withdraw": {"request_id": 1},
     "floor.give": {"request_id": 1, "seconds": 120},
     "floor.end": {},
+    "proposal.mark": {
+        "mark_id": 1,
+        "version": 1,
+        "outcome": "accommodated",
+        "organization_id": 1,
+        "programme": "Program Penyelenggaraan Jalan",
+        "activity": "Rehabilitasi jalan",
+        "plan_document": "RKPD 2025",
+        "plan_year": 2025,
+        "amount": 400_000_000,
+        "carried_to": "musrenbangkab",
+        "merged_with_id": 2,
+        "reason": "Belum prioritas",
+    },
+    "proposal.confirm": {"mark_id": 1, "version": 2, "answer": "disputed", "note": "Pagu kurang"},
 }
 VALID["action.update"] = {"action_id": 1, "base_version": 1, **VALID["action.create"]}
 

@@ -22,6 +22,7 @@ from meetcoord.extensions import db
 from meetcoord.live import decisions, services, speakers
 from meetcoord.live.events import COMMANDS
 from meetcoord.meetings.invitations import withdraw_invitation
+from meetcoord.planning.models import SyncMark
 from tests.live_support import (
     LiveRakor,
     account_client,
@@ -58,6 +59,7 @@ class Scene:
     action_id: int | None = None
     request_id: int | None = None  # the Ambon participant's waiting request
     floor_request_id: int | None = None  # a Tambolaka participant's waiting request
+    mark_id: int | None = None  # a row of the synchronisation matrix
 
 
 def build(rakor: LiveRakor, stage: str) -> Scene:
@@ -97,7 +99,41 @@ def build(rakor: LiveRakor, stage: str) -> Scene:
         )
     if stage == "speaking":
         speakers.give_floor(staff, meeting_id, {"request_id": scene.floor_request_id})
+    if stage in ("matrix", "marked"):
+        scene.mark_id = matrix_row(rakor, marked=stage == "marked")
     return scene
+
+
+def matrix_row(rakor: LiveRakor, *, marked: bool) -> int:
+    """A proposal on the meeting's matrix; marked, it is accommodated by the agency of the
+    host site's participants (who may then answer for it)."""
+    from meetcoord.live import matrix as live_matrix
+    from meetcoord.meetings import agenda
+    from meetcoord.planning.matrix import Selection
+    from tests.planning import support
+
+    agenda.add_agenda_item(
+        rakor.staff,
+        rakor.meeting,
+        {"title": "Sinkronisasi", "planned_minutes": 30, "kind": "sync_matrix"},
+    )
+    support.proposal(rakor.meeting.institution, "Rehabilitasi jalan usaha tani", budget=10)
+    db.session.commit()
+    staff = rakor.staff_actor.bound_to(rakor.meeting)
+    live_matrix.add_proposals(staff, rakor.meeting.id, Selection())
+    mark_id = db.session.scalar(db.select(SyncMark.id).filter_by(meeting_id=rakor.meeting.id))
+    if marked:
+        data = {
+            "mark_id": mark_id,
+            "version": 1,
+            "outcome": "accommodated",
+            "organization_id": rakor.participant.person.organization_id,
+            "programme": "Program Jalan",
+            "plan_year": 2025,
+            "amount": 10,
+        }
+        live_matrix.mark_proposal(staff, rakor.meeting.id, data)
+    return mark_id
 
 
 @dataclass(frozen=True)
@@ -221,6 +257,24 @@ CASES: dict[str, Case] = {
         "floor.give", "queued", RUNNERS, lambda s: {"request_id": s.floor_request_id}
     ),
     "floor.end": Case("floor.end", "speaking", RUNNERS),
+    # The matrix: the recorders mark; the row's agency (or staff) answers.
+    "proposal.mark": Case(
+        "proposal.mark",
+        "matrix",
+        RECORDERS,
+        lambda s: {
+            "mark_id": s.mark_id,
+            "version": 1,
+            "outcome": "carried",
+            "carried_to": "musrenbangkab",
+        },
+    ),
+    "proposal.confirm": Case(
+        "proposal.confirm",
+        "marked",
+        frozenset({"staff", "participant"}),
+        lambda s: {"mark_id": s.mark_id, "answer": "confirmed"},
+    ),
 }
 
 

@@ -1,0 +1,130 @@
+"""Totals and filters of a synchronisation matrix, over its rows as the room sends them.
+
+Pure (no Flask, no database): the live room's events, the snapshot, the API and the
+minutes all count the same way from the same row dicts (``planning.matrix.mark_dict``),
+so a phone's totals, the projector's and the berita acara's never disagree.
+
+"Accommodated share" is money: the accommodated amount over the proposals' estimated
+budget (Musrenbang reports speak of "berapa persen usulan terakomodir" in Rupiah); the
+count share is given beside it for proposals without a budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Row = Mapping[str, Any]
+
+# The status a row shows: its outcome, or "discussed" while it is not marked yet.
+DISCUSSED = "discussed"
+
+
+def status_of(row: Row) -> str:
+    return str(row.get("outcome") or DISCUSSED)
+
+
+def _share(part: int, whole: int) -> float | None:
+    """``part`` of ``whole`` in percent with one decimal; None when there is no whole."""
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+@dataclass
+class _Sum:
+    key: Any
+    name: str
+    count: int = 0
+    budget: int = 0
+    accommodated: int = 0
+    amount: int = 0
+    disputed: int = 0
+
+    def add(self, row: Row) -> None:
+        self.count += 1
+        self.budget += int(row.get("budget") or 0)
+        if row.get("outcome") == "accommodated":
+            self.accommodated += 1
+            self.amount += int(row.get("amount") or 0)
+        if row.get("confirmation") == "disputed":
+            self.disputed += 1
+
+    def as_dict(self, id_key: str) -> dict[str, Any]:
+        return {
+            id_key: self.key,
+            "name": self.name,
+            "count": self.count,
+            "budget": self.budget,
+            "accommodated": self.accommodated,
+            "amount": self.amount,
+            "share": _share(self.amount, self.budget),
+            "count_share": _share(self.accommodated, self.count),
+            "disputed": self.disputed,
+        }
+
+
+def totals(rows: Iterable[Row]) -> dict[str, Any]:
+    """Count, budget, accommodated count and amount, and shares: for the whole matrix,
+    per agency (the agency a row is marked to; unmarked rows have none) and per village
+    (the proposal's locus), each list largest budget first, then by name."""
+    whole = _Sum(None, "")
+    agencies: dict[Any, _Sum] = {}
+    villages: dict[Any, _Sum] = {}
+    statuses: dict[str, int] = {}
+    for row in rows:
+        whole.add(row)
+        status = status_of(row)
+        statuses[status] = statuses.get(status, 0) + 1
+        if row.get("organization_id") is not None:
+            key = row["organization_id"]
+            agencies.setdefault(key, _Sum(key, str(row.get("organization") or ""))).add(row)
+        key = row.get("village_id")
+        villages.setdefault(key, _Sum(key, str(row.get("village") or ""))).add(row)
+
+    def ordered(sums: dict[Any, _Sum], id_key: str) -> list[dict[str, Any]]:
+        items = sorted(sums.values(), key=lambda s: (-s.budget, s.name, str(s.key)))
+        return [s.as_dict(id_key) for s in items]
+
+    overall = whole.as_dict("id")
+    del overall["id"], overall["name"]
+    return {
+        **overall,
+        "statuses": statuses,
+        "agencies": ordered(agencies, "organization_id"),
+        "villages": ordered(villages, "village_id"),
+    }
+
+
+@dataclass(frozen=True)
+class MatrixFilter:
+    """What the console, the phones and the API narrow a matrix by; None: any."""
+
+    organization_id: int | None = None
+    village_id: int | None = None
+    field: str | None = None
+    fund_source: str | None = None
+    status: str | None = None  # discussed, an outcome, or "disputed"
+
+    def __call__(self, row: Row) -> bool:
+        if self.organization_id is not None and row.get("organization_id") != self.organization_id:
+            return False
+        if self.village_id is not None and row.get("village_id") != self.village_id:
+            return False
+        if self.field is not None and row.get("field") != self.field:
+            return False
+        if self.fund_source is not None and row.get("fund_source") != self.fund_source:
+            return False
+        if self.status == "disputed":
+            return row.get("confirmation") == "disputed"
+        return self.status is None or status_of(row) == self.status
+
+
+def by_score(rows: Iterable[Row]) -> list[Row]:
+    """Rows in the order the chair takes them: highest priority score first, unscored
+    last, ties by the row's id (the order they were put on the matrix)."""
+
+    def key(row: Row) -> tuple[int, float, int]:
+        score = row.get("score")
+        return (score is None, -float(score or 0), int(row.get("id") or 0))
+
+    return sorted(rows, key=key)

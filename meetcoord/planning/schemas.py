@@ -63,7 +63,7 @@ class ProposalListArgs(ListArgsSchema):
     )
 
 
-class ProposalMarkSchema(ApiSchema):
+class ProposalMarkHistorySchema(ApiSchema):
     id = fields.Integer()
     meeting_id = fields.Integer()
     meeting_title = fields.Function(lambda m: m.meeting.title)
@@ -104,7 +104,7 @@ class ProposalSchema(ApiSchema):
 
 
 class ProposalDetailSchema(ProposalSchema):
-    marks = fields.List(fields.Nested(ProposalMarkSchema))
+    marks = fields.List(fields.Nested(ProposalMarkHistorySchema))
 
 
 class ProposalPatchSchema(ApiSchema):

@@ -7,6 +7,8 @@ proposals on it before or during the meeting (``matrix.added``). Each runs throu
 nonce gets the first ack (from the socket or from the REST twin alike), and each event
 carries the row *and* the matrix's new totals, so a client that applies events in seq
 order holds exactly what the snapshot would give it (``state.snapshot``'s ``matrix``).
+A locked matrix is refused with its own message (signed minutes or berita acara: an
+addendum) before the room's closed-meeting rules speak of decisions and actions.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from meetcoord.live.guards import require_correctable
 from meetcoord.live.log import Command
 from meetcoord.planning import matrix
 from meetcoord.planning import totals as sums
+from meetcoord.planning.locks import require_unlocked
 
 # The command table's rows: marking is recording; answering is for anyone in the room,
 # and the service decides whose row it is.
@@ -38,6 +41,7 @@ def mark_proposal(
     """Mark one row; the ack carries the seq alone (a replay answers the same)."""
 
     def body(cmd: Command) -> None:
+        require_unlocked(cmd.meeting.id)  # the matrix's own word before the room's
         require_correctable(cmd)
         mark = matrix.stage_mark(cmd.actor, cmd.meeting, data)
         cmd.append(
@@ -54,6 +58,7 @@ def confirm_proposal(
     """The agency's answer to one row."""
 
     def body(cmd: Command) -> None:
+        require_unlocked(cmd.meeting.id)
         require_correctable(cmd)
         mark = matrix.stage_confirm(cmd.actor, cmd.meeting, data)
         cmd.append(

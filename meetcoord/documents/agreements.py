@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from meetcoord.access.actors import Actor
 from meetcoord.checkin.models import Attendance
@@ -38,19 +38,35 @@ from meetcoord.documents.sources import minutes_data
 from meetcoord.extensions import db
 from meetcoord.live.models import Decision
 from meetcoord.meetings.models import Invitation, Meeting, MeetingStatus
+from meetcoord.planning.models import SyncMark
 
 MAX_PARTIES = 60
 
 
+# The point a synchronisation meeting agrees on: its matrix, printed as the appendix.
+MATRIX_POINT = (
+    "Hasil sinkronisasi usulan disepakati sebagaimana tercantum dalam matriks sinkronisasi "
+    "terlampir."
+)
+
+
 def default_points(meeting: Meeting) -> list[str]:
-    """The decisions recorded in the live room (not withdrawn), as a starting point."""
-    return list(
+    """The decisions recorded in the live room (not withdrawn), as a starting point, and,
+    when the meeting marked proposals, the matrix itself (a synchronisation meeting may
+    record no decision text: its outcome is the matrix the agencies sign)."""
+    points = list(
         db.session.scalars(
             select(Decision.text)
             .where(Decision.meeting_id == meeting.id, Decision.withdrawn_at.is_(None))
             .order_by(Decision.number)
         )
     )
+    marked = select(SyncMark.id).where(
+        SyncMark.meeting_id == meeting.id, SyncMark.outcome.is_not(None)
+    )
+    if db.session.scalar(select(exists(marked))):
+        points.append(MATRIX_POINT)
+    return points
 
 
 def attendances(meeting: Meeting) -> dict[int, Attendance]:

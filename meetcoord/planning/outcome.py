@@ -206,7 +206,8 @@ def create_actions(actor: Actor, meeting: Meeting, data: Mapping[str, Any]) -> l
     """Make the follow-up actions of one row (``mark_id``) or of all the meeting's rows.
 
     ``due_on`` is required; ``organization_id``, when given, is the agency of the carried
-    rows (without it, a carried row's own agency if its mark names one). Rows already an
+    row asked for by ``mark_id``, or, for all rows, of the carried rows whose mark names no
+    agency. Rows already an
     action are skipped, so a repeated request creates nothing. All or nothing: one row
     that cannot become an action refuses the request.
     """
@@ -218,7 +219,14 @@ def create_actions(actor: Actor, meeting: Meeting, data: Mapping[str, Any]) -> l
     plans: list[tuple[SyncMark, Organization]] = []
     for mark in rows:
         if mark.outcome is MarkOutcome.CARRIED:
-            agency = chosen_agency or mark.organization
+            # For one row the chosen agency is the answer; for all rows it only fills the
+            # rows whose mark names none (a mark's own agency is never silently replaced).
+            one_row = data.get("mark_id") not in (None, "")
+            agency = (
+                (chosen_agency or mark.organization)
+                if one_row
+                else (mark.organization or chosen_agency)
+            )
             if agency is None:
                 raise _invalid("organization_id", CARRIED_AGENCY)
         else:

@@ -188,22 +188,18 @@ def run_the_item(scene: SyncMeeting, app: Flask) -> tuple[list[dict[str, Any]], 
 
 def make_actions(scene: SyncMeeting, client: FlaskClient, rows: list[dict[str, Any]]) -> None:
     """Step 4: accommodated and carried rows become actions. A carried row without an
-    agency refuses the whole request until one is chosen for it (Dinas Kesehatan, for
-    that row alone); then every other row goes to the agency its mark names."""
+    agency refuses the whole request until one is chosen; the chosen agency (Dinas
+    Kesehatan) then goes to that row only, and every other row keeps the agency its mark
+    names."""
     url = f"/api/v1/meetings/{scene.meeting.id}/matrix/actions"
     refused = client.post(url, json={"due_on": DUE.isoformat()}, headers=scene.head)
     assert refused.status_code == 422, refused.get_json()
     assert "organization_id" in refused.get_json()["errors"]
     assert db.session.scalar(select(func.count()).select_from(Action)) == 0
-    orphan = rows[plan.PLAN[6].position]["id"]
-    one = {"due_on": DUE.isoformat(), "mark_id": orphan}
-    one["organization_id"] = scene.agency_ids["health"]
-    response = client.post(url, json=one, headers=scene.head)
+    every = {"due_on": DUE.isoformat(), "organization_id": scene.agency_ids["health"]}
+    response = client.post(url, json=every, headers=scene.head)
     assert response.status_code == 200, response.get_json()
-    assert response.get_json()["count"] == 1
-    response = client.post(url, json={"due_on": DUE.isoformat()}, headers=scene.head)
-    assert response.status_code == 200, response.get_json()
-    assert response.get_json()["count"] == 6
+    assert response.get_json()["count"] == 7
     for step in plan.PLAN[:7]:
         row = rows[step.position]
         mark = db.session.get(SyncMark, row["id"])
@@ -277,9 +273,9 @@ def sign_the_agreement(scene: SyncMeeting, rows: list[dict[str, Any]]) -> Docume
     attend(scene.representative, scene.chair)
     db.session.commit()
     parties = [scene.representative.id, scene.chair.id]
-    # No decision was recorded (the matrix is the outcome), so staff write the point.
-    points = ["Hasil sinkronisasi usulan desa disepakati sesuai matriks terlampir."]
-    document = agreements.create_agreement(scene.staff_actor, scene.meeting, parties, points)
+    # No decision was recorded: the matrix is the outcome, and the default point says so.
+    assert agreements.default_points(scene.meeting) == [agreements.MATRIX_POINT]
+    document = agreements.create_agreement(scene.staff_actor, scene.meeting, parties)
     agreements.finalise_agreement(scene.staff_actor, document)
     rendered(document)
     sign_with_code(scene.representative, document.id)

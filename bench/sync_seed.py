@@ -186,8 +186,12 @@ def sheet_rows(villages: list[tuple[str, str]], rows: int, year: int) -> list[li
 def write_xlsx(path: Path, rows: list[list[Any]]) -> None:
     from openpyxl import Workbook
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Usulan")
+    # A whole workbook, not a write-only one: Excel and the e-Musrenbang exports (made by
+    # PhpSpreadsheet) write the sheet's <dimension> and a shared-string table; a write-only
+    # file has neither, and openpyxl then reads the whole sheet once more to size it.
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Usulan"
     sheet.append(list(HEADERS))
     for row in rows:
         sheet.append(row)

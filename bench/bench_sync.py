@@ -296,7 +296,7 @@ async def console_run(url: str, data: dict[str, Any], procs: int) -> dict[str, A
             return ack
 
         await command("open")
-        await asyncio.sleep(1.0)  # the phones' catch-up is over
+        await asyncio.sleep(0.5)  # the phones' catch-up is over
         latencies: list[float] = []
         lost = 0
         next_at = time.monotonic()
@@ -314,11 +314,11 @@ async def console_run(url: str, data: dict[str, Any], procs: int) -> dict[str, A
             except TimeoutError:
                 lost += 1
         await console.disconnect()
+        client_cpu = sum(support.cpu_seconds(p.pid) for p in children)
         for proc in children:
             proc.stdin.write(b"done\n")
             await proc.stdin.drain()
         await asyncio.wait_for(asyncio.gather(*readers), timeout=60)
-        client_cpu = sum(support.cpu_seconds(p.pid) for p in children if p.returncode is None)
     finally:
         for proc in children:
             if proc.returncode is None:

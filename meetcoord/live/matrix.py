@@ -32,7 +32,7 @@ CONFIRM_PERMISSION = Permission.LIVE_WATCH
 
 
 def _totals(meeting_id: int) -> dict[str, Any]:
-    return sums.totals(matrix.matrix_rows(meeting_id))
+    return sums.totals(matrix.totals_rows(meeting_id))
 
 
 def mark_proposal(

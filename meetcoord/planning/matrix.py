@@ -18,7 +18,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from meetcoord.access.actors import Actor
 from meetcoord.access.permissions import Permission
@@ -130,6 +130,41 @@ def matrix_marks(meeting_id: int) -> list[SyncMark]:
 
 def matrix_rows(meeting_id: int) -> list[dict[str, Any]]:
     return [mark_dict(m) for m in matrix_marks(meeting_id)]
+
+
+def totals_rows(meeting_id: int) -> list[dict[str, Any]]:
+    """The matrix's rows with only what ``totals.totals`` reads, in one plain query.
+
+    Every mark's event carries the new totals; building them from :func:`matrix_rows`
+    (300 rows loaded as objects with their proposal, village and agencies) took ~100 ms
+    of the server's one thread per mark, so a room of 200 phones waited on it.
+    """
+    village, agency = aliased(Organization), aliased(Organization)
+    query = (
+        select(
+            Proposal.budget,
+            Proposal.village_id,
+            village.name.label("village"),
+            SyncMark.outcome,
+            SyncMark.amount,
+            SyncMark.confirmation,
+            SyncMark.organization_id,
+            agency.name.label("organization"),
+        )
+        .join(Proposal, Proposal.id == SyncMark.proposal_id)
+        .outerjoin(village, village.id == Proposal.village_id)
+        .outerjoin(agency, agency.id == SyncMark.organization_id)
+        .where(SyncMark.meeting_id == meeting_id)
+        .order_by(SyncMark.id)
+        .limit(MATRIX_MAX)
+    )
+    rows = []
+    for r in db.session.execute(query):
+        row = r._asdict()
+        row["outcome"] = r.outcome.value if r.outcome else None
+        row["confirmation"] = r.confirmation.value
+        rows.append(row)
+    return rows
 
 
 def matrix_state(meeting: Meeting) -> dict[str, Any] | None:

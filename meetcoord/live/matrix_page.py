@@ -1,9 +1,9 @@
 """What the live pages need for the synchronisation matrix: whether to load it, and its words.
 
 Only a meeting with a "sync_matrix" item loads ``live-matrix.js`` and these strings (the
-phone page has a byte budget). The labels of fields, sources of funds and forums are kept
-here until ``planning/labels.py`` (the proposals' helper) is merged; then they should be
-taken from there.
+phone page has a byte budget). The labels of outcomes, fields, sources of funds, forums and
+confirmations are :mod:`meetcoord.planning.labels`, so the console, the phones, the proposals
+pages and the documents name them alike.
 """
 
 from __future__ import annotations
@@ -13,32 +13,18 @@ from typing import Any
 from flask_babel import gettext as _
 
 from meetcoord.meetings.models import Meeting
-from meetcoord.planning.matrix import FORUM_LABELS, OUTCOME_LABELS, has_matrix
-from meetcoord.planning.models import Confirmation, FundSource, ProposalField
+from meetcoord.planning.labels import (
+    CONFIRMATION_LABELS,
+    FIELD_LABELS,
+    FORUM_LABELS,
+    FUND_SOURCE_LABELS,
+    OUTCOME_LABELS,
+    STATUS_LABELS,
+)
+from meetcoord.planning.matrix import has_matrix
+from meetcoord.planning.models import ProposalStatus
 
 __all__ = ["forum_choices", "has_matrix", "matrix_strings", "outcome_choices"]
-
-
-def _field_words() -> dict[ProposalField, str]:
-    return {
-        ProposalField.ECONOMY: _("Ekonomi"),
-        ProposalField.SOCIAL_CULTURE: _("Sosial budaya"),
-        ProposalField.INFRASTRUCTURE: _("Prasarana wilayah"),
-        ProposalField.GOVERNANCE: _("Pemerintahan"),
-    }
-
-
-def _fund_words() -> dict[FundSource, str]:
-    return {
-        FundSource.APBDES: "APBDes",
-        FundSource.APBD_REGENCY: _("APBD kabupaten/kota"),
-        FundSource.APBD_PROVINCE: _("APBD provinsi"),
-        FundSource.APBN: "APBN",
-        FundSource.DAK: "DAK",
-        FundSource.CSR: "CSR",
-        FundSource.ZAKAT: _("Baznas/zakat"),
-        FundSource.OTHER: _("Lainnya"),
-    }
 
 
 def outcome_choices() -> list[tuple[str, str]]:
@@ -46,25 +32,19 @@ def outcome_choices() -> list[tuple[str, str]]:
     return [(k.value, str(v)) for k, v in OUTCOME_LABELS.items()]
 
 
-def field_choices() -> list[tuple[str, str]]:
-    return [(k.value, v) for k, v in _field_words().items()]
-
-
 def forum_choices() -> list[tuple[str, str]]:
-    return [(k.value, v) for k, v in FORUM_LABELS.items()]
+    return [(k.value, str(v)) for k, v in FORUM_LABELS.items()]
 
 
 def matrix_strings(meeting: Meeting | None = None) -> dict[str, Any]:
     """The words of ``live-matrix.js``: labels by value, then its sentences."""
     words: dict[str, Any] = {
         **{f"m_outcome_{k.value}": str(v) for k, v in OUTCOME_LABELS.items()},
-        "m_outcome_discussed": _("Dibahas"),
-        **{f"m_forum_{k.value}": v for k, v in FORUM_LABELS.items()},
-        **{f"m_field_{k.value}": v for k, v in _field_words().items()},
-        **{f"m_fund_{k.value}": v for k, v in _fund_words().items()},
-        f"m_conf_{Confirmation.PENDING.value}": _("Menunggu konfirmasi"),
-        f"m_conf_{Confirmation.CONFIRMED.value}": _("Dikonfirmasi"),
-        f"m_conf_{Confirmation.DISPUTED.value}": _("Disanggah"),
+        "m_outcome_discussed": str(STATUS_LABELS[ProposalStatus.DISCUSSED]),
+        **{f"m_forum_{k.value}": str(v) for k, v in FORUM_LABELS.items()},
+        **{f"m_field_{k.value}": str(v) for k, v in FIELD_LABELS.items()},
+        **{f"m_fund_{k.value}": str(v) for k, v in FUND_SOURCE_LABELS.items()},
+        **{f"m_conf_{k.value}": str(v) for k, v in CONFIRMATION_LABELS.items()},
         "m_all": _("Semua"),
         "m_agency": _("Instansi"),
         "m_village": _("Desa"),

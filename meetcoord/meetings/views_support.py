@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from meetcoord.access import permissions
 from meetcoord.access.institutions import all_institution_choices, institution_choices
@@ -29,8 +29,9 @@ from meetcoord.meetings import forms, labels
 from meetcoord.meetings.agenda import agenda_schedule
 from meetcoord.meetings.conflicts import find_conflicts
 from meetcoord.meetings.invitations import site_counts
-from meetcoord.meetings.models import Meeting, MeetingSite, MeetingStatus
+from meetcoord.meetings.models import AgendaKind, Meeting, MeetingSite, MeetingStatus
 from meetcoord.meetings.zones import host_zone
+from meetcoord.planning.models import SyncMark
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -190,6 +191,14 @@ def mail_state(invitation_ids: list[int]) -> tuple[dict[str, int], dict[int, str
     return totals, latest
 
 
+def has_sync(meeting: Meeting) -> bool:
+    """Whether the page links the synchronisation matrix and its outcome: the meeting has a
+    "sync_matrix" item, or rows were marked on it (an item removed later keeps its rows)."""
+    if any(item.kind is AgendaKind.SYNC_MATRIX for item in meeting.agenda):
+        return True
+    return bool(db.session.scalar(select(exists().where(SyncMark.meeting_id == meeting.id))))
+
+
 def render_detail(meeting: Meeting, status: int = 200, **bound: Any) -> Any:
     """The meeting page; ``bound`` holds a refused form to show with its messages."""
     editing = can_edit(meeting)  # a viewer member of its institution only looks
@@ -210,6 +219,7 @@ def render_detail(meeting: Meeting, status: int = 200, **bound: Any) -> Any:
         "agenda_end": slots[-1].end_at if slots else None,
         "invitations": invitations,
         "can_edit": editing,
+        "has_sync": has_sync(meeting),
         "mail_totals": mail_totals,
         "mail_latest": mail_latest,
         "mail_labels": MAIL_LABELS,

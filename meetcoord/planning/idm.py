@@ -12,15 +12,13 @@ classify a score the same way. The thresholds are the ministry's (Permendesa PDT
 A status given with a score (a CSV column, a form field) is kept as given, but when it
 contradicts the score the row is flagged: the official lists sometimes round differently,
 and the reader should see which rows disagree rather than have them silently "corrected".
-Labels stay here until the shared ``planning/labels.py`` lands.
+The names of the classes and of the movements are in :mod:`meetcoord.planning.labels`.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-
-from flask_babel import lazy_gettext as _l
 
 from meetcoord.planning.models import IdmStatus
 
@@ -34,13 +32,6 @@ THRESHOLDS: tuple[tuple[Decimal, IdmStatus], ...] = (
 ORDER = tuple(IdmStatus)  # lowest class first
 SCORE_PLACES = Decimal("0.0001")  # the column is Numeric(5, 4)
 
-STATUS_LABELS = {
-    IdmStatus.VERY_UNDERDEVELOPED: _l("Sangat tertinggal"),
-    IdmStatus.UNDERDEVELOPED: _l("Tertinggal"),
-    IdmStatus.DEVELOPING: _l("Berkembang"),
-    IdmStatus.ADVANCED: _l("Maju"),
-    IdmStatus.INDEPENDENT: _l("Mandiri"),
-}
 # What a CSV or a form may write for a status: the value, the Indonesian name, English.
 STATUS_ALIASES: dict[str, IdmStatus] = {
     **{member.value: member for member in IdmStatus},
@@ -65,14 +56,6 @@ class Movement(StrEnum):
     DOWN = "down"
     SAME = "same"
     UNKNOWN = "unknown"  # fewer than two years recorded
-
-
-MOVEMENT_LABELS = {
-    Movement.UP: _l("Naik"),
-    Movement.DOWN: _l("Turun"),
-    Movement.SAME: _l("Tetap"),
-    Movement.UNKNOWN: _l("Belum ada pembanding"),
-}
 
 
 def parse_score(text: str | float | Decimal | None) -> Decimal | None:

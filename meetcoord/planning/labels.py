@@ -1,6 +1,7 @@
 """Display names of the planning vocabulary (Indonesian source text, English in the catalogue).
 
-One table per enum of :mod:`meetcoord.planning.models`, shared by the proposals pages, the
+One table per enum of :mod:`meetcoord.planning.models` (and the IDM movement of
+:mod:`meetcoord.planning.idm`), shared by the proposals pages, the
 matrix, the minutes and the public tracking page so a field or a status reads the same
 everywhere. Acronyms and forum names (APBN, DAK, Musrenbangkab…) are proper names: they are
 not translated.
@@ -12,6 +13,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from meetcoord.planning.idm import Movement
 from meetcoord.planning.models import (
     Confirmation,
     FundSource,
@@ -83,4 +85,27 @@ IDM_LABELS: dict[IdmStatus, Any] = {
     IdmStatus.DEVELOPING: _l("Berkembang"),
     IdmStatus.ADVANCED: _l("Maju"),
     IdmStatus.INDEPENDENT: _l("Mandiri"),
+}
+
+MOVEMENT_LABELS: dict[Movement, Any] = {
+    Movement.UP: _l("Naik"),
+    Movement.DOWN: _l("Turun"),
+    Movement.SAME: _l("Tetap"),
+    Movement.UNKNOWN: _l("Belum ada pembanding"),
+}
+
+# The public tracking page speaks to villagers, not to planners: it spells the forums out
+# and says whose confirmation a row waits for.
+FORUM_NAMES: dict[PlanningForum, Any] = {
+    PlanningForum.MUSRENBANGDES: _l("Musrenbang Desa"),
+    PlanningForum.MUSRENBANGCAM: _l("Musrenbang Kecamatan"),
+    PlanningForum.MUSRENBANGKAB: _l("Musrenbang Kabupaten"),
+    PlanningForum.MUSRENBANGPROV: _l("Musrenbang Provinsi"),
+    PlanningForum.RKP: _l("Rencana Kerja Pemerintah (RKP)"),
+}
+
+PUBLIC_CONFIRMATION_LABELS: dict[Confirmation, Any] = {
+    Confirmation.PENDING: _l("Menunggu konfirmasi instansi"),
+    Confirmation.CONFIRMED: _l("Dikonfirmasi instansi"),
+    Confirmation.DISPUTED: _l("Disanggah instansi"),
 }

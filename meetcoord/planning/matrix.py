@@ -41,22 +41,6 @@ from meetcoord.planning.models import (
 MATRIX_MAX = 2000  # rows on one meeting's matrix: what a room (and a phone) can carry
 AMOUNT_MAX = 10**15  # whole Rupiah; a district's plan is far below
 
-# Minimal labels until ``planning/labels.py`` (the proposals helper's) is merged: the
-# pages take the words from here, the API sends the values.
-OUTCOME_LABELS = {
-    MarkOutcome.ACCOMMODATED: _l("Diakomodasi"),
-    MarkOutcome.CARRIED: _l("Dibawa ke forum berikutnya"),
-    MarkOutcome.MERGED: _l("Digabung"),
-    MarkOutcome.NOT_ACCOMMODATED: _l("Tidak diakomodasi"),
-}
-FORUM_LABELS = {
-    PlanningForum.MUSRENBANGDES: "Musrenbangdes",
-    PlanningForum.MUSRENBANGCAM: "Musrenbangcam",
-    PlanningForum.MUSRENBANGKAB: "Musrenbangkab",
-    PlanningForum.MUSRENBANGPROV: "Musrenbangprov",
-    PlanningForum.RKP: "RKP",
-}
-
 NO_ITEM = _l("Rapat ini tidak memiliki mata acara matriks sinkronisasi.")
 NOT_ON_MATRIX = _l("Usulan tidak ada dalam matriks rapat ini.")
 STALE = _l("Baris ini sudah diubah orang lain; muat ulang lalu tandai lagi.")

@@ -22,10 +22,9 @@ from meetcoord.core.validation import parse_int
 from meetcoord.directory.models import Organization
 from meetcoord.extensions import db
 from meetcoord.live import matrix as live_matrix
-from meetcoord.live.matrix_page import field_choices
 from meetcoord.meetings.models import Meeting
 from meetcoord.meetings.services import get_meeting
-from meetcoord.planning import matrix
+from meetcoord.planning import labels, matrix
 from meetcoord.planning import totals as sums
 from meetcoord.planning.models import Proposal
 
@@ -60,7 +59,8 @@ def _render(meeting: Meeting, *, message: Any = None, status: int = 200) -> Any:
         totals=sums.totals(rows),
         locked=matrix.matrix_locked(meeting.id),
         villages=_villages(meeting),
-        fields=field_choices(),
+        fields=[(k.value, label) for k, label in labels.FIELD_LABELS.items()],
+        outcomes=labels.OUTCOME_LABELS,
         most=matrix.MATRIX_MAX,
         message=message,
         form=request.form if request.method == "POST" else {},

@@ -13,9 +13,10 @@ for a carried row. The mark keeps the action's id, which makes it idempotent: a 
 becomes an action once. It changes no mark's content, so it is allowed after the matrix
 is locked.
 
-The labels are a private copy of the planning vocabulary's Indonesian names (plain
-strings, as the documents print them) until the proposals' shared ``planning.labels`` is
-merged: the outcome page should then take that module's translated labels.
+The labels come from :mod:`meetcoord.planning.labels`, rendered under the Indonesian
+locale (``force_locale("id")``): the documents are formal Indonesian records whatever the
+language of the staff member who drafts them, while the pages show the same labels in the
+reader's language.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -40,52 +42,15 @@ from meetcoord.documents.pdf.matrix import MatrixRowData
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Meeting
 from meetcoord.meetings.zones import host_zone
-from meetcoord.planning.models import (
-    Confirmation,
-    FundSource,
-    MarkOutcome,
-    PlanningForum,
-    Proposal,
-    ProposalField,
-    SyncMark,
+from meetcoord.planning.labels import (
+    CONFIRMATION_LABELS,
+    FIELD_LABELS,
+    FORUM_LABELS,
+    FUND_SOURCE_LABELS,
 )
+from meetcoord.planning.models import Confirmation, MarkOutcome, Proposal, SyncMark
 
-# --- labels (private, Indonesian, until planning.labels is merged) --------------------
-
-FIELD_LABELS: dict[ProposalField, str] = {
-    ProposalField.ECONOMY: "Ekonomi",
-    ProposalField.SOCIAL_CULTURE: "Sosial budaya",
-    ProposalField.INFRASTRUCTURE: "Prasarana wilayah",
-    ProposalField.GOVERNANCE: "Pemerintahan",
-}
-FUND_SOURCE_LABELS: dict[FundSource, str] = {
-    FundSource.APBDES: "APBDes",
-    FundSource.APBD_REGENCY: "APBD Kabupaten/Kota",
-    FundSource.APBD_PROVINCE: "APBD Provinsi",
-    FundSource.APBN: "APBN",
-    FundSource.DAK: "DAK",
-    FundSource.CSR: "CSR",
-    FundSource.ZAKAT: "Baznas/Zakat",
-    FundSource.OTHER: "Lainnya",
-}
-OUTCOME_LABELS: dict[MarkOutcome, str] = {
-    MarkOutcome.ACCOMMODATED: "Diakomodasi",
-    MarkOutcome.CARRIED: "Dibawa ke forum berikutnya",
-    MarkOutcome.MERGED: "Digabung",
-    MarkOutcome.NOT_ACCOMMODATED: "Tidak diakomodasi",
-}
-FORUM_LABELS: dict[PlanningForum, str] = {
-    PlanningForum.MUSRENBANGDES: "Musrenbangdes",
-    PlanningForum.MUSRENBANGCAM: "Musrenbangcam",
-    PlanningForum.MUSRENBANGKAB: "Musrenbangkab",
-    PlanningForum.MUSRENBANGPROV: "Musrenbangprov",
-    PlanningForum.RKP: "RKP",
-}
-CONFIRMATION_LABELS: dict[Confirmation, str] = {
-    Confirmation.PENDING: "Menunggu konfirmasi",
-    Confirmation.CONFIRMED: "Dikonfirmasi",
-    Confirmation.DISPUTED: "Disanggah",
-}
+DOCUMENT_LOCALE = "id"  # the minutes and the berita acara are Indonesian for every reader
 
 # The rows that can become an action.
 ACTIONABLE = (MarkOutcome.ACCOMMODATED, MarkOutcome.CARRIED)
@@ -110,15 +75,16 @@ def meeting_marks(meeting: Meeting, *, lock: bool = False) -> list[SyncMark]:
 
 
 def _row(mark: SyncMark) -> MatrixRowData:
+    """One snapshot row; called under ``force_locale(DOCUMENT_LOCALE)``."""
     proposal = mark.proposal
     return MatrixRowData(
         proposal=proposal.title,
         village=proposal.village.name if proposal.village else None,
-        field=FIELD_LABELS[proposal.field],
-        fund_source=FUND_SOURCE_LABELS[proposal.fund_source],
+        field=str(FIELD_LABELS[proposal.field]),
+        fund_source=str(FUND_SOURCE_LABELS[proposal.fund_source]),
         budget=proposal.budget,
         outcome=mark.outcome.value if mark.outcome else "",
-        confirmation=CONFIRMATION_LABELS[mark.confirmation],
+        confirmation=str(CONFIRMATION_LABELS[mark.confirmation]),
         disputed=mark.confirmation is Confirmation.DISPUTED,
         agency=mark.organization.name if mark.organization else None,
         programme=mark.programme,
@@ -126,7 +92,7 @@ def _row(mark: SyncMark) -> MatrixRowData:
         plan_document=mark.plan_document,
         plan_year=mark.plan_year,
         amount=mark.amount,
-        carried_to=FORUM_LABELS[mark.carried_to] if mark.carried_to else None,
+        carried_to=str(FORUM_LABELS[mark.carried_to]) if mark.carried_to else None,
         merged_with=mark.merged_with.title if mark.merged_with else None,
         reason=mark.reason,
     )
@@ -134,7 +100,9 @@ def _row(mark: SyncMark) -> MatrixRowData:
 
 def matrix_rows(meeting: Meeting) -> list[MatrixRowData]:
     """The documents' rows of ``meeting``'s matrix (empty for a meeting without marks)."""
-    return [_row(mark) for mark in meeting_marks(meeting)]
+    marks = meeting_marks(meeting)
+    with force_locale(DOCUMENT_LOCALE):
+        return [_row(mark) for mark in marks]
 
 
 # --- rows become actions --------------------------------------------------------------
@@ -197,7 +165,8 @@ def action_title(mark: SyncMark) -> str:
     proposal = mark.proposal
     where = f" ({proposal.village.name})" if proposal.village else ""
     if mark.outcome is MarkOutcome.CARRIED:
-        forum = f" ke {FORUM_LABELS[mark.carried_to]}" if mark.carried_to else ""
+        with force_locale(DOCUMENT_LOCALE):  # an action's title is stored, in Indonesian
+            forum = f" ke {FORUM_LABELS[mark.carried_to]}" if mark.carried_to else ""
         return f'Kawal usulan "{proposal.title}"{where}{forum}'
     return f'Laksanakan usulan "{proposal.title}"{where}'
 

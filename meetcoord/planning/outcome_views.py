@@ -25,7 +25,7 @@ from meetcoord.directory.models import Organization, OrgLevel
 from meetcoord.documents.pdf.matrix import rupiah
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Meeting
-from meetcoord.planning import outcome
+from meetcoord.planning import labels, outcome
 from meetcoord.planning.locks import matrix_locked
 
 bp = Blueprint("planning_outcome", __name__)
@@ -60,10 +60,10 @@ def _page(meeting: Meeting, message: Any = None, errors: Any = None, status: int
             locked=matrix_locked(meeting.id),
             agencies=_agencies() if may_arrange and actionable else [],
             labels={
-                "outcome": outcome.OUTCOME_LABELS,
-                "field": outcome.FIELD_LABELS,
-                "confirmation": outcome.CONFIRMATION_LABELS,
-                "forum": outcome.FORUM_LABELS,
+                "outcome": labels.OUTCOME_LABELS,
+                "field": labels.FIELD_LABELS,
+                "confirmation": labels.CONFIRMATION_LABELS,
+                "forum": labels.FORUM_LABELS,
             },
             actionable=outcome.ACTIONABLE,
             rupiah=rupiah,

@@ -14,8 +14,8 @@ forum, merged, not accommodated and why — with the agency's confirmation state
 follow-up action's status. Never a person: not the proposer's name, not who marked or
 confirmed a row, not the action's contact.
 
-The label mappings below are temporary: they move to ``planning.labels`` when the
-proposals module is merged.
+Its words are those of :mod:`meetcoord.planning.labels`; for a villager it spells the
+forums out (``FORUM_NAMES``) and says the confirmation is the agency's.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, func, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, selectinload
 
@@ -42,15 +41,10 @@ from meetcoord.directory.models import Organization, OrgLevel
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Meeting, MeetingStatus
 from meetcoord.meetings.zones import host_zone
-from meetcoord.planning.models import (
-    Confirmation,
-    MarkOutcome,
-    PlanningForum,
-    Proposal,
-    ProposalField,
-    ProposalStatus,
-    SyncMark,
-)
+from meetcoord.planning.labels import FIELD_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from meetcoord.planning.labels import FORUM_NAMES as FORUM_LABELS
+from meetcoord.planning.labels import PUBLIC_CONFIRMATION_LABELS as CONFIRMATION_LABELS
+from meetcoord.planning.models import MarkOutcome, Proposal, ProposalStatus, SyncMark
 from meetcoord.public.models import new_slug
 
 MANAGE = Permission.MEETING_ARRANGE  # the institution's working staff (admin, secretariat)
@@ -58,35 +52,6 @@ MANAGE = Permission.MEETING_ARRANGE  # the institution's working staff (admin, s
 SHOWN_MEETINGS = (MeetingStatus.SCHEDULED, MeetingStatus.LIVE, MeetingStatus.CLOSED)
 MAX_RESULTS = 100
 MAX_QUERY = 100
-
-# --- labels (temporary, until planning.labels is merged) ----------------------------------
-
-STATUS_LABELS: dict[ProposalStatus, Any] = {
-    ProposalStatus.SUBMITTED: _l("Diajukan"),
-    ProposalStatus.DISCUSSED: _l("Dibahas"),
-    ProposalStatus.ACCOMMODATED: _l("Diakomodasi"),
-    ProposalStatus.CARRIED: _l("Dibawa ke forum berikutnya"),
-    ProposalStatus.MERGED: _l("Digabung"),
-    ProposalStatus.NOT_ACCOMMODATED: _l("Tidak diakomodasi"),
-}
-FIELD_LABELS: dict[ProposalField, Any] = {
-    ProposalField.ECONOMY: _l("Ekonomi"),
-    ProposalField.SOCIAL_CULTURE: _l("Sosial budaya"),
-    ProposalField.INFRASTRUCTURE: _l("Prasarana wilayah"),
-    ProposalField.GOVERNANCE: _l("Pemerintahan"),
-}
-FORUM_LABELS: dict[PlanningForum, Any] = {
-    PlanningForum.MUSRENBANGDES: _l("Musrenbang Desa"),
-    PlanningForum.MUSRENBANGCAM: _l("Musrenbang Kecamatan"),
-    PlanningForum.MUSRENBANGKAB: _l("Musrenbang Kabupaten"),
-    PlanningForum.MUSRENBANGPROV: _l("Musrenbang Provinsi"),
-    PlanningForum.RKP: _l("Rencana Kerja Pemerintah (RKP)"),
-}
-CONFIRMATION_LABELS: dict[Confirmation, Any] = {
-    Confirmation.PENDING: _l("Menunggu konfirmasi instansi"),
-    Confirmation.CONFIRMED: _l("Dikonfirmasi instansi"),
-    Confirmation.DISPUTED: _l("Disanggah instansi"),
-}
 
 
 class ProposalTracking(db.Model):
@@ -228,7 +193,7 @@ def _meeting_step(meeting: Meeting) -> dict[str, Any]:
     lang = _language()
     return {
         "stage": "discussed",
-        "label": _("Dibahas"),
+        "label": str(STATUS_LABELS[ProposalStatus.DISCUSSED]),
         "detail": meeting.title,
         "meeting": meeting.title,
         "date_label": format_long_date(meeting.start_at, zone, lang),
@@ -256,11 +221,11 @@ def _outcome_step(mark: SyncMark) -> dict[str, Any] | None:
     step: dict[str, Any] = {
         "stage": mark.outcome.value,
         "confirmation": mark.confirmation.value,
+        "label": str(OUTCOME_LABELS[mark.outcome]),
         "confirmation_label": str(CONFIRMATION_LABELS[mark.confirmation]),
     }
     if mark.outcome is MarkOutcome.ACCOMMODATED:
         step |= {
-            "label": _("Diakomodasi"),
             "detail": _accommodated(mark),
             "agency": mark.organization.name if mark.organization else None,
             "programme": mark.programme,
@@ -273,7 +238,6 @@ def _outcome_step(mark: SyncMark) -> dict[str, Any] | None:
     elif mark.outcome is MarkOutcome.CARRIED:
         forum = str(FORUM_LABELS[mark.carried_to]) if mark.carried_to else _("forum berikutnya")
         step |= {
-            "label": _("Dibawa ke forum berikutnya"),
             "detail": _("Dibawa ke %(forum)s", forum=forum),
             "forum": mark.carried_to.value if mark.carried_to else None,
             "forum_label": forum,
@@ -281,13 +245,11 @@ def _outcome_step(mark: SyncMark) -> dict[str, Any] | None:
     elif mark.outcome is MarkOutcome.MERGED:
         into = mark.merged_with.title if mark.merged_with else None
         step |= {
-            "label": _("Digabung"),
             "detail": _("Digabung dengan usulan: %(title)s", title=into) if into else _("Digabung"),
             "merged_into": into,
         }
     else:
         step |= {
-            "label": _("Tidak diakomodasi"),
             "detail": (
                 _("Tidak diakomodasi karena %(reason)s", reason=mark.reason)
                 if mark.reason
@@ -314,7 +276,13 @@ def _path(proposal: Proposal, actions: dict[int, Action]) -> list[dict[str, Any]
     submitted = _("Diajukan untuk tahun rencana %(year)s", year=proposal.plan_year)
     if proposal.source_document:
         submitted += f" · {proposal.source_document}"
-    steps = [{"stage": "submitted", "label": _("Diajukan"), "detail": submitted}]
+    steps = [
+        {
+            "stage": "submitted",
+            "label": str(STATUS_LABELS[ProposalStatus.SUBMITTED]),
+            "detail": submitted,
+        }
+    ]
     marks = [m for m in proposal.marks if m.meeting.status in SHOWN_MEETINGS]
     for mark in sorted(marks, key=lambda m: m.meeting.start_at):
         steps.append(_meeting_step(mark.meeting))

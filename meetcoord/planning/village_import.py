@@ -31,7 +31,7 @@ from meetcoord.core.db import utcnow
 from meetcoord.directory.csvimport import CsvImportError, ImportReport, RowError, guess_delimiter
 from meetcoord.directory.models import Organization, OrgLevel
 from meetcoord.extensions import db
-from meetcoord.planning import idm
+from meetcoord.planning import idm, labels
 from meetcoord.planning.models import IdmStatus, VillageIndex
 from meetcoord.planning.villages import MAX_YEAR, MIN_YEAR
 
@@ -257,9 +257,9 @@ def parse_idm_csv(
                                     _l(
                                         "Status %(given)s tidak sesuai skor %(score)s "
                                         "(menurut skor: %(computed)s).",
-                                        given=idm.STATUS_LABELS[row.status],
+                                        given=labels.IDM_LABELS[row.status],
                                         score=row.score,
-                                        computed=idm.STATUS_LABELS[idm.classify(row.score)],
+                                        computed=labels.IDM_LABELS[idm.classify(row.score)],
                                     )
                                 )
                             ]

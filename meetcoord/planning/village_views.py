@@ -26,7 +26,7 @@ from meetcoord.core.uploads import body_limit
 from meetcoord.directory.csvimport import CsvImportError
 from meetcoord.directory.models import Organization, OrgLevel
 from meetcoord.extensions import db
-from meetcoord.planning import guidance, idm, village_dashboard, village_import, villages
+from meetcoord.planning import guidance, idm, labels, village_dashboard, village_import, villages
 from meetcoord.planning.models import IdmStatus
 from meetcoord.reports import charts
 
@@ -67,7 +67,7 @@ def index() -> Any:
         "planning/villages.html",
         page=page,
         args=args,
-        statuses=idm.STATUS_LABELS,
+        statuses=labels.IDM_LABELS,
         regions=[(r, r) for r in villages.region_choices()],
         agencies=villages.agency_choices(user),
         can_edit=allowed(user, Permission.DIRECTORY_EDIT),
@@ -97,8 +97,9 @@ def _render_village(
         "planning/village_detail.html",
         **page,
         chart=trend_chart(page["history"]) if page["history"] else None,
-        statuses=idm.STATUS_LABELS,
-        movements=idm.MOVEMENT_LABELS,
+        statuses=labels.IDM_LABELS,
+        movements=labels.MOVEMENT_LABELS,
+        proposal_statuses=labels.STATUS_LABELS,
         contradicts=idm.contradicts,
         action_statuses=action_labels.STATUS_LABELS,
         can_edit=allowed(user, Permission.DIRECTORY_EDIT),
@@ -246,7 +247,7 @@ def dashboard() -> Any:
     return render_template(
         "planning/village_dashboard.html",
         board=board,
-        movements=idm.MOVEMENT_LABELS,
-        statuses=idm.STATUS_LABELS,
+        movements=labels.MOVEMENT_LABELS,
+        statuses=labels.IDM_LABELS,
         limit=village_dashboard.MAX_VILLAGES,
     )

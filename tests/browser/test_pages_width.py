@@ -1,4 +1,5 @@
-"""The follow-up pages fit a 390 px phone and a 1280×720 projector in both languages.
+"""The follow-up and planning pages fit a 390 px phone and a 1280×720 projector in both
+languages, and the main menu stays on one line at 1366 px.
 
 The home page, the forum and series dashboards, the public page of a meeting and of a
 forum, the publication switch, the reminder settings and the filtered tracker (issue 13),
@@ -11,6 +12,9 @@ every page in a loop: the whole check takes seconds.
 
 from __future__ import annotations
 
+import io
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask
@@ -20,11 +24,15 @@ from meetcoord.accounts.models import Role
 from meetcoord.actions.models import Action
 from meetcoord.extensions import db
 from meetcoord.live.models import Decision, DecisionKind
+from meetcoord.planning import tracking
+from meetcoord.planning.models import GuidanceAssignment, IdmStatus, VillageIndex
 from meetcoord.public import services as public
 from meetcoord.public.models import SubjectType
 from tests import factories
 from tests.browser.test_actions_width import LONG, ORIGIN
 from tests.conftest import AuthActions
+from tests.planning.outcome_support import twenty_marks
+from tests.planning.test_import_flow import row, xlsx
 from tests.reports.support import Seeded
 
 VIEWPORTS = ({"width": 390, "height": 844}, {"width": 1280, "height": 720})
@@ -131,3 +139,108 @@ def test_the_follow_up_pages_fit_a_phone_and_a_projector(
         finally:
             context.close()
     assert not failures, "\n".join(map(str, failures))
+
+
+def planning_scene(auth: AuthActions, seeded: Seeded) -> list[str]:
+    """A synchronisation matrix of twenty rows whose villages, agencies and proposals carry
+    unbroken long words, a village with its IDM history and an agency guiding it, public
+    tracking on, an uploaded sheet waiting for its column mapping; the paths to check."""
+    meeting = seeded.m1
+    matrix = twenty_marks(meeting, tag=f" {LONG}")
+    village, agency = matrix.villages[0], matrix.agencies[0]
+    for year, score, status in (
+        (2023, "0.5801", IdmStatus.UNDERDEVELOPED),
+        (2024, "0.6123", IdmStatus.DEVELOPING),
+    ):
+        db.session.add(
+            VillageIndex(
+                village_id=village.id,
+                year=year,
+                score=Decimal(score),
+                status=status,
+                source=f"Kepmendesa {LONG}",
+            )
+        )
+    db.session.add(
+        GuidanceAssignment(
+            institution_id=meeting.institution_id,
+            organization_id=agency.id,
+            village_id=village.id,
+            starts_on=date(2024, 1, 1),
+            decree_number=f"SK/{LONG}/2024",
+            decree_date=date(2024, 1, 1),
+        )
+    )
+    db.session.commit()
+    public_page = tracking.enable(seeded.staff, meeting.institution)
+    upload = auth.post(
+        "/planning/proposals/import",
+        {"file": (io.BytesIO(xlsx([row(n) for n in range(1, 4)])), "usulan.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 302, upload.get_data(as_text=True)[:400]
+    return [
+        "/planning/proposals",
+        f"/planning/proposals/{matrix.proposals[0].id}",
+        upload.headers["Location"].removeprefix("http://localhost"),
+        f"/meetings/{meeting.id}",
+        f"/meetings/{meeting.id}/matrix",
+        f"/meetings/{meeting.id}/matrix/outcome",
+        "/villages",
+        f"/villages/{village.id}",
+        "/villages/dashboard",
+        "/planning/tracking",
+        f"/t/{public_page.slug}",
+        f"/t/{public_page.slug}?village_id={village.id}",
+    ]
+
+
+def test_the_planning_pages_fit_a_phone_and_a_projector(
+    client: FlaskClient, auth: AuthActions, browser: Any
+) -> None:
+    seeded = Seeded()
+    auth.login(user=seeded.staff)
+    paths = planning_scene(auth, seeded)
+    failures = []
+    for viewport in VIEWPORTS:
+        context = browser.new_context(viewport=viewport)
+        tab = context.new_page()
+        try:
+            for lang in ("id", "en"):
+                for path in paths:
+                    scroll, visible, bad = measure(tab, client, path, lang)
+                    if scroll > visible or bad:
+                        failures.append((viewport["width"], lang, path, scroll, visible, bad))
+        finally:
+            context.close()
+    assert not failures, "\n".join(map(str, failures))
+
+
+# The main menu's entries: [how many, how many lines their tops make].
+MENU_LINES = """() => {
+  const tops = new Set([...document.querySelectorAll('.site-nav nav li')]
+    .map((li) => Math.round(li.getBoundingClientRect().top)));
+  return [document.querySelectorAll('.site-nav nav li').length, tops.size];
+}"""
+
+
+def test_the_main_menu_holds_planning_and_stays_on_one_line_at_1366(
+    app: Flask, client: FlaskClient, auth: AuthActions, browser: Any
+) -> None:
+    staff = AuthActions(app.test_client())
+    staff.login(role=Role.SECRETARIAT)
+    admin = AuthActions(app.test_client())
+    admin.login(role=Role.ADMIN)
+    page = staff.client.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'href="/planning/proposals">Planning</a>' in page
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    tab = context.new_page()
+    lines = []
+    try:
+        for lang in ("id", "en"):
+            for who in (staff, admin):
+                measure(tab, who.client, "/home", lang)
+                lines.append((lang, *tab.evaluate(MENU_LINES)))
+    finally:
+        context.close()
+    assert all(n > 5 and rows == 1 for _, n, rows in lines), lines

@@ -244,6 +244,15 @@ def _row(meeting: Meeting, mark_id: Any) -> SyncMark:
     return mark
 
 
+def row_keys(meeting: Meeting, mark_id: Any) -> dict[str, Any]:
+    """The agency and village a row counts under now (empty when it is not on this
+    matrix): a mark's event sends the totals of those it left as well as of the new ones."""
+    mark = db.session.get(SyncMark, mark_id) if isinstance(mark_id, int) else None
+    if mark is None or mark.meeting_id != meeting.id:
+        return {}
+    return {"organization_id": mark.organization_id, "village_id": mark.proposal.village_id}
+
+
 def _refuse(errors: dict[str, Any]) -> None:
     if errors:
         said = " ".join(dict.fromkeys(str(m) for m in errors.values()))

@@ -1,6 +1,6 @@
 // meetcoord synchronisation matrix (issue 14), drawn from the room's state: snapshot
 // `matrix`, then matrix.added / proposal.marked / proposal.confirmed applied in seq order by
-// live-client.js (each carries its rows and the new totals). Mounts on #live-matrix,
+// live-client.js (each carries its rows and the totals it changed). Mounts on #live-matrix,
 // data-mode: console (filters, take by score, the mark form moved under the row being
 // marked), phone (read-only; the agency's own rows with Confirm / Dispute + note), screen
 // (totals per agency and village while the matrix item is current). Disputed rows are
@@ -13,16 +13,31 @@
   var KEYS = ["organization_id", "village_id", "field", "fund_source", "status"];
   var STATUSES = ["discussed", "accommodated", "carried", "merged", "not_accommodated", "disputed"];
 
+  // An event's totals_changed folded in (planning/totals.py merge, tested there): totals
+  // replaced, each agency/village sent replaced (dropped at count 0), re-sorted.
+  function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+  function merge(t, c) {
+    var out = Object.assign({}, c);
+    [["agencies", "organization_id"], ["villages", "village_id"]].forEach(function (l) {
+      var id = l[1], sent = c[l[0]] || [], ids = sent.map(function (e) { return String(e[id]); });
+      out[l[0]] = ((t || {})[l[0]] || []).filter(function (e) { return ids.indexOf(String(e[id])) < 0; })
+        .concat(sent.filter(function (e) { return e.count > 0; })).sort(function (a, b) {
+          return b.budget - a.budget || cmp(a.name, b.name) || cmp(String(a[id]), String(b[id]));
+        });
+    });
+    return out;
+  }
+
   // The room's state for these events: live-client.js applies them in seq order through
   // MeetcoordLive.apply (its table, exposed for page modules such as this one). Each
-  // carries its row(s) and the matrix's new totals, so replaying them gives the snapshot.
+  // carries its row(s) and the totals it changed, so replaying them gives the snapshot.
   function apply(s, d) {
     var m = s.matrix = s.matrix || { rows: [], totals: null };
     (d.rows || [d.mark]).forEach(function (r) {
       for (var i = 0; i < m.rows.length; i++) if (m.rows[i].id === r.id) { m.rows[i] = r; return; }
       m.rows.push(r);
     });
-    m.totals = d.totals;
+    m.totals = merge(m.totals, d.totals_changed || {});
   }
   ["matrix.added", "proposal.marked", "proposal.confirmed"].forEach(function (t) { L.apply[t] = apply; });
 

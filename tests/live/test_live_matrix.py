@@ -16,6 +16,7 @@ from meetcoord.documents.models import DocumentStatus
 from meetcoord.extensions import db
 from meetcoord.meetings import links
 from meetcoord.planning.models import Proposal, ProposalStatus
+from meetcoord.planning.totals import merge
 from tests import factories
 from tests.live_support import LiveRakor, assert_unchanged, command, connect, events, fingerprint
 from tests.planning.matrix_support import SyncRakor
@@ -94,8 +95,10 @@ def test_a_mark_shows_at_both_sites_and_the_agency_confirms(room: Any) -> None:
             400_000_000,
         )
         assert (row["confirmation"], row["version"]) == ("pending", 2)
-        totals = event["data"]["totals"]
+        totals = event["data"]["totals_changed"]
         assert (totals["accommodated"], totals["amount"]) == (1, 400_000_000)
+        # Only what the row touched: its new agency and its village, not the whole matrix.
+        assert [v["village_id"] for v in totals["villages"]] == [mark.proposal.village_id]
         [pupr] = totals["agencies"]
         assert (pupr["organization_id"], pupr["budget"], pupr["share"]) == (
             rakor.agency.id,
@@ -123,12 +126,12 @@ def test_a_dispute_is_seen_by_all_until_the_row_is_marked_again(room: Any) -> No
     assert ack["ok"], ack
     [event] = marked(chair, "proposal.confirmed")
     assert event["data"]["mark"]["confirmation"] == "disputed"
-    assert event["data"]["totals"]["disputed"] == 1
+    assert event["data"]["totals_changed"]["disputed"] == 1
     # Re-marked: the agency's answer starts over.
     again = accommodated(rakor, mark, version=2, amount=450_000_000)
     assert command(chair, "proposal.mark", **again)["ok"]
     event = marked(phone)[-1]
-    assert (event["data"]["mark"]["confirmation"], event["data"]["totals"]["disputed"]) == (
+    assert (event["data"]["mark"]["confirmation"], event["data"]["totals_changed"]["disputed"]) == (
         "pending",
         0,
     )
@@ -221,6 +224,7 @@ def test_a_stale_version_and_a_locked_matrix_are_refused(room: Any) -> None:
 def test_replay_after_reconnect_and_a_repeated_nonce(room: Any, app: Any) -> None:
     rakor, chair, phone = room
     first, second, _third = rakor.marks()
+    [start] = events(connect(app, rakor.representative), "snapshot")
     seen = connect(app, rakor.representative, last_seq=1)
     events(seen)
     seen.disconnect(namespace="/live")
@@ -246,11 +250,11 @@ def test_replay_after_reconnect_and_a_repeated_nonce(room: Any, app: Any) -> Non
     assert [e["seq"] for e in replayed] == list(range(2, ack2["seq"] + 1))
     # Applying the events in order gives what the snapshot holds.
     rows: dict[int, Any] = {}
-    totals = None
+    totals = start["matrix"]["totals"]
     for e in replayed:
         if e["type"] in ("proposal.marked", "proposal.confirmed"):
             rows[e["data"]["mark"]["id"]] = e["data"]["mark"]
-            totals = e["data"]["totals"]
+            totals = merge(totals, e["data"]["totals_changed"])
     [snap] = events(connect(app, rakor.representative), "snapshot")
     by_id = {r["id"]: r for r in snap["matrix"]["rows"]}
     assert by_id[first.id] == rows[first.id]

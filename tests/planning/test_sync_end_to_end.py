@@ -30,6 +30,7 @@ from meetcoord.extensions import db
 from meetcoord.meetings import agenda
 from meetcoord.planning.locks import LOCKED_REFUSAL
 from meetcoord.planning.models import Proposal, ProposalStatus, SyncMark
+from meetcoord.planning.totals import merge
 from tests import factories
 from tests.actions.support import bearer
 from tests.documents_support import EARLY_CLOSE, attend, ensure_ca, rendered, sign_with_code
@@ -148,6 +149,7 @@ def run_the_item(scene: SyncMeeting, app: Flask) -> tuple[list[dict[str, Any]], 
     events(chair), events(scribe)
     assert scene.representative.site_id != scene.minute_taker.site_id
     rows = snapshot["matrix"]["rows"]
+    totals = snapshot["matrix"]["totals"]  # folded with each event, as the phones do
     assert len(rows) == plan.COUNT
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
 
@@ -160,6 +162,7 @@ def run_the_item(scene: SyncMeeting, app: Flask) -> tuple[list[dict[str, Any]], 
         assert (row["id"], row["outcome"]) == (rows[step.position]["id"], step.outcome)
         assert row["marked_by"]
         rows[step.position] = row
+        totals = merge(totals, event["data"]["totals_changed"])
     assert rows[7]["merged_with"] == rows[0]["title"]
 
     # Dinas PUPR's representative answers its rows from the phone.
@@ -176,12 +179,14 @@ def run_the_item(scene: SyncMeeting, app: Flask) -> tuple[list[dict[str, Any]], 
     assert answers[1]["data"]["mark"]["confirmed_by"] == "Peserta Ambon"
     for event in answers:
         rows[[r["id"] for r in rows].index(event["data"]["mark"]["id"])] = event["data"]["mark"]
-    check_totals(answers[-1]["data"]["totals"], rows, scene)
+        totals = merge(totals, event["data"]["totals_changed"])
+    check_totals(totals, rows, scene)
 
     # A client joining now (the projector in Ambon) gets the same matrix and totals.
     [late] = events(connect(app, scene.coordinator), "snapshot")
     assert late["matrix"]["rows"] == rows
     check_totals(late["matrix"]["totals"], rows, scene)
+    assert late["matrix"]["totals"] == totals
     assert command(chair, "close")["ok"]
     return rows, scribe
 

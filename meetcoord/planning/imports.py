@@ -6,6 +6,13 @@ mapping page (a small JSON file under the instance folder, named by a random tok
 bound to the account); :func:`check` applies a mapping and reports every row's problems
 and every likely duplicate; :func:`run` writes all rows in one transaction and one bulk
 insert, or nothing: any problem, or a flagged duplicate without the user's choice, stops it.
+
+On the page the same file is checked at "check" and again at "import". The row check
+(cleaning 5,000 rows against the village directory) is the costly part and depends only
+on the kept file, the mapping and the region, so its clean rows are kept beside the upload
+(:func:`remember`) and reused while those are unchanged. What the database can change in
+between is checked again at import, in the import's transaction: the villages still
+exist, the proposal numbers are still free, and the duplicates against stored proposals.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +36,18 @@ from meetcoord.core import audit, sandbox
 from meetcoord.core.cleaning import name_key
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, NotFound, ServiceError, ValidationError
+from meetcoord.directory.models import Organization, OrgLevel
 from meetcoord.extensions import db
 from meetcoord.planning import sheets
 from meetcoord.planning.duplicates import Candidate, Match, find_duplicates
 from meetcoord.planning.importing import TARGETS, Problem, check_rows, suggest_mapping
-from meetcoord.planning.models import Proposal, ProposalStatus
+from meetcoord.planning.models import (
+    FundSource,
+    Proposal,
+    ProposalField,
+    ProposalStatus,
+    ProposerKind,
+)
 from meetcoord.planning.proposals import village_lookup
 
 MAX_CELL = 2000
@@ -149,6 +165,46 @@ def kept(user: Any, token: str) -> tuple[int, Table]:
 
 def forget(token: str) -> None:
     (_folder() / f"{token}.json").unlink(missing_ok=True)
+    (_folder() / f"{token}.checked.json").unlink(missing_ok=True)
+
+
+_TYPES: dict[str, Any] = {
+    "field": ProposalField,
+    "fund_source": FundSource,
+    "proposer_kind": ProposerKind,
+    "priority_score": Decimal,
+}
+
+
+def _stamp(institution_id: int, mapping: dict[str, Any], region: str) -> str:
+    return json.dumps([institution_id, sorted(mapping.items()), region])
+
+
+def remember(token: str, stamp: str, rows: list[dict[str, Any]]) -> None:
+    """Keep a passed row check beside the upload, for the import step to reuse."""
+    encoded = [
+        {
+            k: (v.value if isinstance(v, Enum) else str(v) if isinstance(v, Decimal) else v)
+            for k, v in row.items()
+        }
+        for row in rows
+    ]
+    body = json.dumps({"stamp": stamp, "rows": encoded})
+    (_folder() / f"{token}.checked.json").write_text(body, encoding="utf-8")
+
+
+def recalled(token: str | None, stamp: str) -> list[dict[str, Any]] | None:
+    """The clean rows of an earlier check of the same file, mapping and region, or None."""
+    path = _folder() / f"{token}.checked.json"
+    if not token or not path.is_file():
+        return None
+    body = json.loads(path.read_text(encoding="utf-8"))
+    if body.get("stamp") != stamp:
+        return None
+    return [
+        {k: _TYPES[k](v) if k in _TYPES and v is not None else v for k, v in row.items()}
+        for row in body["rows"]
+    ]
 
 
 def start(user: Any, raw: bytes, institution_id: int | None) -> str:
@@ -158,10 +214,34 @@ def start(user: Any, raw: bytes, institution_id: int | None) -> str:
 
 
 def preview(
-    user: Any, institution_id: int, table: Table, mapping: dict[str, Any], region: str = ""
+    user: Any,
+    institution_id: int,
+    table: Table,
+    mapping: dict[str, Any],
+    region: str = "",
+    token: str | None = None,
 ) -> Checked:
-    """Step 2: the mapping applied, nothing written."""
-    return check(acting_institution(user, institution_id), table, mapping, region)
+    """Step 2: the mapping applied, nothing written; a passed row check is kept."""
+    institution = acting_institution(user, institution_id)
+    return _checked(institution, table, mapping, region, 2, token)
+
+
+def _checked(
+    institution: Institution,
+    table: Table,
+    mapping: dict[str, Any],
+    region: str,
+    first_line: int,
+    token: str | None,
+) -> Checked:
+    if token is None:
+        return check(institution, table, mapping, region, first_line)
+    stamp = _stamp(institution.id, mapping, region)
+    clean = recalled(token, stamp)
+    checked = check(institution, table, mapping, region, first_line, clean=clean)
+    if clean is None and not checked.problems:
+        remember(token, stamp, checked.rows)
+    return checked
 
 
 def prefill(table: Table) -> dict[str, int | None]:
@@ -177,12 +257,21 @@ def check(
     mapping: dict[str, Any],
     region: str = "",
     first_line: int = 2,
+    *,
+    clean: list[dict[str, Any]] | None = None,
 ) -> Checked:
-    """Every row's problems (and the refs already used), else the likely duplicates."""
-    lookup = village_lookup(region)
-    rows, problems = check_rows(table.headers, table.rows, mapping, lookup, first_line=first_line)
-    if problems:
-        return Checked(problems=problems)
+    """Every row's problems (and the refs already used), else the likely duplicates.
+    ``clean``: the rows of an earlier passed check of the same file and mapping; only
+    what the database can have changed since is checked again."""
+    if clean is not None and _villages_remain(clean):
+        rows = clean
+    else:
+        lookup = village_lookup(region)
+        rows, problems = check_rows(
+            table.headers, table.rows, mapping, lookup, first_line=first_line
+        )
+        if problems:
+            return Checked(problems=problems)
     problems = _ref_clashes(institution, rows, table, mapping)
     if problems:
         return Checked(problems=problems)
@@ -199,6 +288,16 @@ def check(
         Candidate(row["line"], row["village_id"], row["plan_year"], row["title"]) for row in rows
     ]
     return Checked(rows=rows, duplicates=find_duplicates(news, olds))
+
+
+def _villages_remain(rows: list[dict[str, Any]]) -> bool:
+    ids = {row["village_id"] for row in rows}
+    found = db.session.scalars(
+        select(Organization.id).where(
+            Organization.id.in_(ids), Organization.level == OrgLevel.VILLAGE
+        )
+    )
+    return set(found) == ids
 
 
 def _ref_clashes(
@@ -256,11 +355,13 @@ def run(
     *,
     default: str | None = None,
     first_line: int = 2,
+    token: str | None = None,
 ) -> tuple[int, int]:
     """Import every row, or none; (created, skipped). A flagged duplicate needs a decision
-    (skip or import); without one the import stops with the list of them."""
+    (skip or import); without one the import stops with the list of them. ``token``: the
+    kept upload, whose passed row check is reused."""
     institution = acting_institution(user, institution_id)
-    checked = check(institution, table, mapping, region, first_line)
+    checked = _checked(institution, table, mapping, region, first_line, token)
     if checked.problems:
         raise refused(checked)
     if default in (SKIP, IMPORT):

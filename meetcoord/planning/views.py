@@ -247,17 +247,21 @@ def proposal_import_map(token: str) -> Any:
         region = request.form.get("region", "")[:120]
         try:
             if request.form.get("step") == "import":
+                decisions = _decisions_from_form()
                 created, skipped = imports.run(
-                    user, institution_id, table, mapping, _decisions_from_form(), region
+                    user, institution_id, table, mapping, decisions, region, token=token
                 )
                 imports.forget(token)
                 flash(_("%(n)d usulan diimpor, %(s)d dilewati.", n=created, s=skipped), "success")
                 return redirect(url_for("planning.proposal_list"))
-            checked, status = imports.preview(user, institution_id, table, mapping, region), 200
+            checked, status = (
+                imports.preview(user, institution_id, table, mapping, region, token),
+                200,
+            )
             if checked.problems:
                 status = 422
         except ServiceError as exc:
-            checked = imports.preview(user, institution_id, table, mapping, region)
+            checked = imports.preview(user, institution_id, table, mapping, region, token)
             status = exc.status
     return render_template(
         "planning/proposals_import_map.html",

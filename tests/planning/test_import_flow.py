@@ -356,3 +356,52 @@ def test_a_semicolon_csv_from_excel_imports_too(client: FlaskClient, villages: l
     assert rehab.budget == 1_250_000
     assert rehab.fund_source is FundSource.APBDES
     assert rehab.village_id == villages[0].id
+
+
+def test_import_reuses_the_passed_check_but_rechecks_the_database(
+    auth: AuthActions, client: FlaskClient, villages: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row check runs once for "check" and "import"; a number taken in between (by
+    another import) is still refused at import, and a new mapping is checked anew."""
+    auth.login()
+    page = auth.post(
+        "/planning/proposals/import",
+        {"file": (io.BytesIO(xlsx([row(n) for n in range(1, 6)])), "a.xlsx")},
+        content_type="multipart/form-data",
+    )
+    url = page.headers["Location"]
+    form = {
+        f"map_{t}": str(i) for t, i in imports.suggest_mapping(HEADERS).items() if i is not None
+    }
+    calls: list[int] = []
+    real = imports.check_rows
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "check_rows", counting)
+    assert auth.post(url, form | {"step": "check"}).status_code == 200
+    assert len(calls) == 1
+    from tests import factories
+
+    taken = support.proposal(
+        factories.default_institution(),
+        "Lain sama sekali",
+        external_ref="EM-00003",
+        village_id=villages[4].id,
+        plan_year=2031,
+    )
+    db.session.commit()
+    refused = auth.post(url, form | {"step": "import"})
+    assert refused.status_code == 422
+    assert "Nomor usulan ini sudah ada" in refused.get_data(as_text=True)
+    assert len(calls) == 1  # the rows were not cleaned again, the database was asked
+    assert count() == 1
+    db.session.delete(taken)
+    db.session.commit()
+    assert form["map_priority_score"]
+    without_score = form | {"map_priority_score": ""}
+    assert auth.post(url, without_score | {"step": "import"}).status_code == 302
+    assert len(calls) == 2  # another mapping: checked from the file again
+    assert count() == 5

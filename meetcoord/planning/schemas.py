@@ -113,7 +113,7 @@ class ProposalPatchSchema(ApiSchema):
 
     title = Text()
     village = Text(metadata={"description": "Nama desa (dicocokkan tanpa beda huruf)."})
-    village_id = fields.Integer()
+    village_id = QueryInt()
     region = Text(metadata={"description": "Kabupaten/kota desa, bila ada nama kembar."})
     field = choice_of(FIELDS)
     fund_source = choice_of(SOURCES)
@@ -130,13 +130,13 @@ class ProposalPatchSchema(ApiSchema):
 
 
 class ProposalNewSchema(ProposalPatchSchema):
-    institution_id = fields.Integer(
+    institution_id = QueryInt(
         metadata={"description": "Wajib bila akun bekerja untuk lebih dari satu lembaga."}
     )
 
 
 class ProposalMergeSchema(ApiSchema):
-    into_id = fields.Integer(required=True, metadata={"description": "Usulan yang dilanjutkan."})
+    into_id = QueryInt(required=True, metadata={"description": "Usulan yang dilanjutkan."})
 
 
 def _row_metadata() -> dict[str, object]:
@@ -144,7 +144,7 @@ def _row_metadata() -> dict[str, object]:
 
 
 class ProposalBulkImportSchema(ApiSchema):
-    institution_id = fields.Integer()
+    institution_id = QueryInt()
     region = Text(load_default="", metadata={"description": "Hanya desa di kabupaten/kota ini."})
     rows = fields.List(
         fields.Dict(keys=fields.String(), metadata=_row_metadata()),
@@ -167,7 +167,7 @@ class ProposalImportUploadSchema(ApiSchema):
 class ProposalImportFormSchema(ApiSchema):
     """The text parts of an upload (multipart/form-data)."""
 
-    institution_id = fields.Integer()
+    institution_id = QueryInt()
     region = Text(load_default="")
     mapping = Text(
         metadata={

@@ -25,6 +25,7 @@ from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
 from meetcoord.api.schemas import ApiBlueprint, ApiSchema, problems
 from meetcoord.core.errors import NotFound, ServiceError
+from meetcoord.core.validation import parse_int
 from meetcoord.extensions import limiter
 from meetcoord.planning import tracking
 from meetcoord.public.views import CACHE, NOT_FOUND_HEADERS, PUBLIC_LIMIT, public_language
@@ -39,9 +40,10 @@ def village_arg() -> int | None:
     raw = request.args.get("village_id", "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    village_id = parse_int(raw, minimum=1)
+    if village_id is None:
         raise ServiceError(BAD_VILLAGE)  # 400
-    return int(raw)
+    return village_id
 
 
 @bp.get("/t/<slug>")

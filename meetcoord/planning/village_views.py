@@ -23,6 +23,7 @@ from meetcoord.actions import labels as action_labels
 from meetcoord.core.errors import Conflict, ValidationError
 from meetcoord.core.forms import current_actor
 from meetcoord.core.uploads import body_limit
+from meetcoord.core.validation import parse_int
 from meetcoord.directory.csvimport import CsvImportError
 from meetcoord.directory.models import Organization, OrgLevel
 from meetcoord.extensions import db
@@ -39,8 +40,12 @@ def csv_limit(_view_args: dict[str, Any]) -> int:
 
 
 def _int(name: str) -> int | None:
-    raw = request.args.get(name, "").strip()
-    return int(raw) if raw.isdigit() else None
+    return parse_int(request.args.get(name), minimum=1)
+
+
+def _ids(raw: list[str]) -> list[int]:
+    """The ids a form sent, each within an INTEGER column's range (others are dropped)."""
+    return [value for value in (parse_int(v, minimum=1) for v in raw) if value is not None]
 
 
 def query_from_args() -> villages.VillageQuery:
@@ -194,7 +199,7 @@ def _guidance_form(errors: Any = None, message: Any = None, status: int = 200) -
         errors=errors or {},
         message=message,
         form=request.form,
-        chosen={int(v) for v in request.form.getlist("village_ids") if v.isdigit()},
+        chosen=set(_ids(request.form.getlist("village_ids"))),
     ), status
 
 
@@ -205,13 +210,9 @@ def guidance_new() -> Any:
         return _guidance_form()
     form = request.form
     data = {
-        "institution_id": int(form["institution_id"])
-        if form.get("institution_id", "").isdigit()
-        else None,
-        "organization_id": int(form["organization_id"])
-        if form.get("organization_id", "").isdigit()
-        else None,
-        "village_ids": [int(v) for v in form.getlist("village_ids") if v.isdigit()],
+        "institution_id": parse_int(form.get("institution_id"), minimum=1),
+        "organization_id": parse_int(form.get("organization_id"), minimum=1),
+        "village_ids": _ids(form.getlist("village_ids")),
         "starts_on": _date("starts_on"),
         "ends_on": _date("ends_on"),
         "decree_number": form.get("decree_number", ""),

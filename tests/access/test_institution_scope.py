@@ -90,6 +90,7 @@ class Scene:
             "site_id": self.rakor.site.id,
             "member_id": self.forum.members[0].id,
             "attendance_id": 1,
+            "mark_id": 1,
             "conflict_id": 1,
             "step": "circulate",
             "key": "all",

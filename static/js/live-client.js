@@ -22,7 +22,7 @@
     }).join("");
   }
 
-  // --- the room as data: one function per event type ------------------------------------
+  // --- the room as data: one function per event type ---
 
   function upsert(list, item, key) {
     key = key || "id";
@@ -102,7 +102,7 @@
     return state;
   }
 
-  // --- the connection -------------------------------------------------------------------
+  // --- the connection ---
 
   function load(key) {
     try {
@@ -263,7 +263,7 @@
       if (socket.connected) socket.emit("hello", {});
     }, HELLO_MS);
 
-    // --- commands: one nonce per command, the same nonce on every retry -----------------
+    // --- commands: one nonce per command, the same nonce on every retry ---
 
     function finish(cmd, ack) {
       if (cmd.done) return;
@@ -306,7 +306,7 @@
     return client;
   }
 
-  // --- small helpers the pages share ----------------------------------------------------
+  // --- small helpers the pages share ---
 
   // el("li", {class: "x", "data-id": 3}, [child, "text"]): no innerHTML anywhere.
   function el(tag, attrs, children) {

@@ -197,6 +197,10 @@ def test_done_with_evidence_then_verified_moves_the_home_counts_live(
                     "document.documentElement.scrollWidth - document.documentElement.clientWidth"
                 )
                 assert overflow <= 0, (language, width, overflow)
+        # The choice is kept on the account, which the other browser tests share: back to
+        # Indonesian, the default they expect.
+        home.locator(".lang-switch button[value=id]").click()
+        expect(home.locator("#home-documents h2")).to_have_text("Dokumen menunggu")
         assert errors == []
     finally:
         for ctx in contexts:

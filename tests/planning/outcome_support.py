@@ -72,7 +72,7 @@ def twenty_marks(meeting: Meeting, tag: str = "") -> Matrix:
             f"Usulan {n + 1:02d} {outcome.value}{tag}",
             village_id=matrix.villages[n % 3].id,
             budget=budget(n),
-            external_ref=f"EMR-{n + 1:02d}{tag}",
+            external_ref=f"EMR-{n + 1:02d}{tag}"[:60],  # the column holds 60
         )
         matrix.proposals.append(made)
         mark = SyncMark(meeting_id=meeting.id, proposal_id=made.id, outcome=outcome)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +83,40 @@ def _decode(raw: bytes) -> str | None:
         return None
 
 
+class UnreadableCsv(Exception):
+    """Why an uploaded CSV cannot be read at all (its message is the reader's)."""
+
+
+def open_csv(raw: bytes, *, max_bytes: int) -> tuple[list[str], Iterator[list[str]]]:
+    """The header row and a reader of the remaining rows of an uploaded CSV.
+
+    Every CSV import starts here, so each refuses the same files the same way, before any
+    row is parsed: empty, larger than ``max_bytes``, not UTF-8 text, no readable header.
+    """
+    if not raw.strip():
+        raise UnreadableCsv(str(_l("Berkas kosong.")))
+    if len(raw) > max_bytes:
+        raise UnreadableCsv(
+            str(
+                _l(
+                    "Berkas terlalu besar: %(size)d KB, batasnya %(limit)d KB.",
+                    size=len(raw) // 1024,
+                    limit=max_bytes // 1024,
+                )
+            )
+        )
+    text = _decode(raw)
+    if text is None or "\x00" in text:
+        raise UnreadableCsv(str(_l("Berkas bukan CSV teks UTF-8.")))
+    delimiter = guess_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except (csv.Error, StopIteration):
+        raise UnreadableCsv(str(_l("Baris judul kolom tidak terbaca."))) from None
+    return header, reader
+
+
 def guess_delimiter(header: str) -> str:
     """The separator of the header row: whichever of ``,`` ``;`` and tab it has most of.
 
@@ -125,30 +160,10 @@ def parse_people_csv(
 ) -> tuple[ImportReport, list[dict[str, Any]]]:
     """Check the file; returns the report and the cleaned rows (empty when anything failed)."""
     report = ImportReport()
-    if not raw.strip():
-        report.file_errors.append(str(_l("Berkas kosong.")))
-        return report, []
-    if len(raw) > max_bytes:
-        report.file_errors.append(
-            str(
-                _l(
-                    "Berkas terlalu besar: %(size)d KB, batasnya %(limit)d KB.",
-                    size=len(raw) // 1024,
-                    limit=max_bytes // 1024,
-                )
-            )
-        )
-        return report, []
-    text = _decode(raw)
-    if text is None or "\x00" in text:
-        report.file_errors.append(str(_l("Berkas bukan CSV teks UTF-8.")))
-        return report, []
-    delimiter = guess_delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        header = next(reader)
-    except (csv.Error, StopIteration):
-        report.file_errors.append(str(_l("Baris judul kolom tidak terbaca.")))
+        header, reader = open_csv(raw, max_bytes=max_bytes)
+    except UnreadableCsv as refused:
+        report.file_errors.append(str(refused))
         return report, []
     mapping, unknown = _header_map(header)
     missing = [name for name in REQUIRED_HEADERS if name not in mapping.values()]

@@ -16,7 +16,6 @@ says so (``replace``), each replacement with an audit entry of both values.
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -28,7 +27,13 @@ from meetcoord.access.permissions import Permission, require
 from meetcoord.core import audit
 from meetcoord.core.cleaning import name_key
 from meetcoord.core.db import utcnow
-from meetcoord.directory.csvimport import CsvImportError, ImportReport, RowError, guess_delimiter
+from meetcoord.directory.csvimport import (
+    CsvImportError,
+    ImportReport,
+    RowError,
+    UnreadableCsv,
+    open_csv,
+)
 from meetcoord.directory.models import Organization, OrgLevel
 from meetcoord.extensions import db
 from meetcoord.planning import idm, labels
@@ -158,36 +163,10 @@ def parse_idm_csv(
 ) -> tuple[IdmImportReport, list[IdmRow]]:
     """Check the whole file; the rows are returned only when every one is clean."""
     report = IdmImportReport()
-    if not raw.strip():
-        report.file_errors.append(str(_l("Berkas kosong.")))
-        return report, []
-    if len(raw) > max_bytes:
-        report.file_errors.append(
-            str(
-                _l(
-                    "Berkas terlalu besar: %(size)d KB, batasnya %(limit)d KB.",
-                    size=len(raw) // 1024,
-                    limit=max_bytes // 1024,
-                )
-            )
-        )
-        return report, []
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = ""
-    if not text or "\x00" in text:
-        report.file_errors.append(str(_l("Berkas bukan CSV teks UTF-8.")))
-        return report, []
-    reader = csv.reader(
-        io.StringIO(text, newline=""),
-        delimiter=guess_delimiter(text.split("\n", 1)[0]),
-        strict=True,
-    )
-    try:
-        header = next(reader)
-    except (csv.Error, StopIteration):
-        report.file_errors.append(str(_l("Baris judul kolom tidak terbaca.")))
+        header, reader = open_csv(raw, max_bytes=max_bytes)
+    except UnreadableCsv as refused:
+        report.file_errors.append(str(refused))
         return report, []
     mapping, unknown = _header(header)
     named = set(mapping.values())

@@ -154,3 +154,12 @@ def mail_text(message: EmailMessage) -> str:
     body = message.get_body(preferencelist=("plain",))
     assert body is not None
     return str(body.get_content())
+
+
+def sign_in(page: Any) -> None:
+    """Sign the page in as the shared secretariat account, as a person does it."""
+    page.goto("/login")
+    page.fill("#email", SECRETARIAT_EMAIL)
+    page.fill("#password", SECRETARIAT_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(lambda url: "/login" not in url)

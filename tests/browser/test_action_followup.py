@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD, seed_server
+from tests.browser.conftest import seed_server, sign_in
 from tests.support import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -124,14 +124,6 @@ def small_pdf() -> bytes:
     return bytes(out)
 
 
-def _sign_in(tab: Any) -> None:
-    tab.goto("/login")
-    tab.fill("#email", SECRETARIAT_EMAIL)
-    tab.fill("#password", SECRETARIAT_PASSWORD)
-    tab.get_by_role("button", name="Masuk").click()
-    tab.wait_for_url(lambda url: "/login" not in url)
-
-
 def test_done_with_evidence_then_verified_moves_the_home_counts_live(
     page: Any, browser: Any, live_server: ServerProcess, tmp_path: Path
 ) -> None:
@@ -144,7 +136,7 @@ def test_done_with_evidence_then_verified_moves_the_home_counts_live(
         # The secretariat lands on home after signing in, and keeps it open.
         home = page
         home.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        _sign_in(home)
+        sign_in(home)
         assert home.url.endswith("/home")
         home.goto("/home?poll=1")
         done = home.locator('#home-actions [data-count="actions_done"]')

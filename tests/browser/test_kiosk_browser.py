@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD
+from tests.browser.conftest import sign_in
 from tests.desk_seed import seed_server
 from tests.support import ServerProcess
 
@@ -23,11 +23,7 @@ def test_kiosk_counts_live_and_rotates(page: Any, live_server: ServerProcess) ->
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
-    page.goto("/login")
-    page.fill("#email", SECRETARIAT_EMAIL)
-    page.fill("#password", SECRETARIAT_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(lambda url: "/login" not in url)
+    sign_in(page)
 
     page.goto(f"/kiosk/{site}")
     expect(page.locator("#kiosk-live")).to_have_text("Langsung")  # connected to /checkin

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests import factories
-from tests.browser.conftest import SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD, seed_server
+from tests.browser.conftest import seed_server, sign_in
 from tests.support import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -158,11 +158,7 @@ def test_the_chair_marks_a_carried_action_done_and_the_agency_s_phone_follows(
         # current item, and shows nothing of it otherwise.
         projector = page
         projector.set_viewport_size({"width": 1280, "height": 720})
-        projector.goto("/login")
-        projector.fill("#email", SECRETARIAT_EMAIL)
-        projector.fill("#password", SECRETARIAT_PASSWORD)
-        projector.get_by_role("button", name="Masuk").click()
-        projector.wait_for_url(lambda url: "/login" not in url)
+        sign_in(projector)
         projector.goto(f"/projector/{scene['site_a']}")
         expect(projector.locator("#live-conn")).to_have_text("Terhubung")
         expect(projector.locator("#screen-review")).to_be_hidden()

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from tests import factories
-from tests.browser.conftest import SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD, seed_server
+from tests.browser.conftest import seed_server, sign_in
 from tests.support import ServerProcess
 
 pytestmark = pytest.mark.browser
@@ -184,11 +184,7 @@ def test_chair_projector_and_phone_follow_one_room(
         projector = page
         _csp_errors(projector, errors)
         _frames_sent(projector, frames)
-        projector.goto("/login")
-        projector.fill("#email", SECRETARIAT_EMAIL)
-        projector.fill("#password", SECRETARIAT_PASSWORD)
-        projector.get_by_role("button", name="Masuk").click()
-        projector.wait_for_url(lambda url: "/login" not in url)
+        sign_in(projector)
         projector.goto(f"/projector/{scene['site_a']}")
         expect(projector.locator("#live-conn")).to_have_text("Terhubung")
 

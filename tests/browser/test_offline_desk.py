@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD
+from tests.browser.conftest import sign_in
 from tests.desk_seed import seed_server
 from tests.support import ServerProcess
 
@@ -50,11 +50,7 @@ def test_offline_desk_queues_and_uploads_each_scan_once(
     seeded = seed_server(live_server.env, 10)
     site = seeded["sites"][0]
 
-    page.goto("/login")
-    page.fill("#email", SECRETARIAT_EMAIL)
-    page.fill("#password", SECRETARIAT_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(lambda url: "/login" not in url)
+    sign_in(page)
 
     page.goto(f"/desk/{site}")
     expect(page.locator("#desk")).to_have_attribute("data-ready", "1")  # bundle stored

@@ -26,11 +26,10 @@ import pytest
 from meetcoord.core.timezones import to_zone
 from tests import factories
 from tests.browser.conftest import (
-    SECRETARIAT_EMAIL,
-    SECRETARIAT_PASSWORD,
     mail_text,
     newest_mail,
     seed_server,
+    sign_in,
 )
 from tests.support import ServerProcess
 
@@ -174,11 +173,7 @@ def test_close_circulate_finalise_sign_in_order_and_verify(
         # 2. The secretariat starts the minutes from the meeting's documents page.
         staff = page
         _errors(staff, errors)
-        staff.goto("/login")
-        staff.fill("#email", SECRETARIAT_EMAIL)
-        staff.fill("#password", SECRETARIAT_PASSWORD)
-        staff.get_by_role("button", name="Masuk").click()
-        staff.wait_for_url(lambda url: "/login" not in url)
+        sign_in(staff)
         staff.goto(f"/meetings/{scene['meeting_id']}")
         staff.get_by_role("link", name="Dokumen", exact=True).click()
         staff.get_by_role("button", name="Susun notulen").click()

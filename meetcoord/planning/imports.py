@@ -18,6 +18,7 @@ exist, the proposal numbers are still free, and the duplicates against stored pr
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ from meetcoord.planning.proposals import village_lookup
 
 MAX_CELL = 2000
 KEEP_SECONDS = 3600
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 REFUSED = _l("Impor dibatalkan; tidak ada usulan yang disimpan.")
 SKIP, IMPORT = "skip", "import"
 
@@ -154,8 +156,12 @@ def keep(user: Any, institution_id: int, table: Table) -> str:
 
 
 def kept(user: Any, token: str) -> tuple[int, Table]:
+    # Only the shape ``keep`` makes (24 URL-safe characters): a long or odd token never
+    # reaches the file system, where a name over 255 bytes raises instead of "not found".
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        raise NotFound(_l("Unggahan ini sudah tidak ada; unggah berkasnya lagi."))
     path = _folder() / f"{token}.json"
-    if not token.replace("-", "").replace("_", "").isalnum() or not path.is_file():
+    if not path.is_file():
         raise NotFound(_l("Unggahan ini sudah tidak ada; unggah berkasnya lagi."))
     body = json.loads(path.read_text(encoding="utf-8"))
     if body["user_id"] != user.id or body["at"] < time.time() - KEEP_SECONDS:
@@ -195,8 +201,10 @@ def remember(token: str, stamp: str, rows: list[dict[str, Any]]) -> None:
 
 def recalled(token: str | None, stamp: str) -> list[dict[str, Any]] | None:
     """The clean rows of an earlier check of the same file, mapping and region, or None."""
+    if not token or not _TOKEN.fullmatch(token):
+        return None
     path = _folder() / f"{token}.checked.json"
-    if not token or not path.is_file():
+    if not path.is_file():
         return None
     body = json.loads(path.read_text(encoding="utf-8"))
     if body.get("stamp") != stamp:

@@ -274,6 +274,18 @@ def test_the_page_shows_the_rows_to_fix_and_imports_nothing(
     assert count() == 0
 
 
+def test_an_upload_token_of_another_shape_is_not_found_not_an_error(
+    auth: AuthActions, client: FlaskClient
+) -> None:
+    """A token is only looked up on disk in the shape the upload step makes: one longer
+    than a file name may be, or with a dot, answers "upload gone" (404), never 500."""
+    auth.login()
+    for token in ("a" * 300, "x.y", "%2e%2e"):
+        response = client.get(f"/planning/proposals/import/{token}")
+        assert response.status_code == 404, (token, response.status_code)
+        assert "unggah berkasnya lagi" in response.get_data(as_text=True)
+
+
 def test_a_file_over_the_size_or_row_bound_is_refused_before_import(
     app: Flask, client: FlaskClient, villages: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

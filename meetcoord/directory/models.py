@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from meetcoord.core.cleaning import name_key
 from meetcoord.core.db import TimestampMixin, str_enum
 from meetcoord.core.timezones import zone_label
-from meetcoord.directory.regions import zone_for_region
+from meetcoord.directory.regions import province_of, zone_for_region
 from meetcoord.extensions import db
 
 if TYPE_CHECKING:
@@ -157,6 +157,10 @@ class Person(TimestampMixin, db.Model):
     # The zone this person reads times in (IANA) when they attend online; None means "the
     # zone of their organization's region" (see ``zone``).
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # Where this person comes from as they gave it ("Kabupaten Poso, Sulawesi Tengah"), for
+    # people whose organization is not in the directory or spans the country (a webinar's
+    # registrants); None means "their organization's region".
+    region: Mapped[str | None] = mapped_column(String(120))
 
     organization: Mapped[Organization | None] = relationship(back_populates="people")
     memberships: Mapped[list[ForumMember]] = relationship(
@@ -167,10 +171,30 @@ class Person(TimestampMixin, db.Model):
 
     @property
     def zone(self) -> str | None:
-        """Their own zone if set, else their organization's region's; None if neither."""
+        """Their own zone if set, else their region's, else their organization's region's."""
         if self.timezone:
             return self.timezone
+        own = zone_for_region(self.region)
+        if own:
+            return own
         return self.organization.zone if self.organization is not None else None
+
+    @property
+    def province(self) -> str | None:
+        """The province this person comes from (canonical lower-case name), or None.
+
+        Their own region first, then their organization's and its parents': attendance
+        by province counts a registrant from Poso under Sulawesi Tengah even when their
+        organization was typed without a region.
+        """
+        found = province_of(self.region)
+        org = self.organization
+        for _ in range(8):  # as in Organization.zone: a cycle must not loop forever
+            if found is not None or org is None:
+                break
+            found = province_of(org.region)
+            org = org.parent
+        return found
 
     @property
     def zone_label(self) -> str | None:

@@ -173,6 +173,16 @@ def province_of(region: str | None) -> str | None:
     return PROVINCE_ALIASES.get(last, last)
 
 
+_UPPER_WORDS = {"dki": "DKI", "di": "DI"}
+
+
+def province_label(province: str | None) -> str:
+    """A canonical province name as documents print it ("DKI Jakarta", "Sulawesi Tengah")."""
+    if not province:
+        return ""
+    return " ".join(_UPPER_WORDS.get(word, word.capitalize()) for word in province.split())
+
+
 def zone_for_region(region: str | None) -> str | None:
     """The IANA zone of the province a region text names, or None when it names none."""
     province = province_of(region)

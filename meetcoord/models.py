@@ -3,6 +3,7 @@
 from meetcoord.access.models import Institution, Membership
 from meetcoord.accounts.models import ApiToken, Role, User
 from meetcoord.actions.models import Action, ActionEvidence, ActionUpdate, AgencyLink
+from meetcoord.channels.models import MeetingChannel
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinNonce
 from meetcoord.core.audit import AuditEntry
 from meetcoord.core.outbox import OutboxMessage
@@ -67,6 +68,7 @@ __all__ = [
     "LetterSequence",
     "LiveRoom",
     "Meeting",
+    "MeetingChannel",
     "MeetingEvent",
     "MeetingSite",
     "Membership",

@@ -267,11 +267,15 @@ def register_walk_in(
     return finish(site.meeting_id, nonce, result)
 
 
-def record_online(invitation: Invitation) -> CheckinResult:
-    """Following the online link from the personal page counts as attending online.
+def record_online(
+    invitation: Invitation, method: CheckinMethod = CheckinMethod.ONLINE
+) -> CheckinResult:
+    """Following the online link from the personal page counts as attending online
+    (``method`` LIVE_VIEW: opening the live view does too, issue 15).
 
     Only inside the check-in window: a click days ahead (testing the link) is refused
-    with the time it opens, instead of landing in the daftar hadir.
+    with the time it opens, instead of landing in the daftar hadir. Once recorded, the
+    first join time stays: a second click answers "already".
     """
     refusal = invitation_refusal(invitation, None, invitation.meeting)
     if refusal is not None:
@@ -288,5 +292,5 @@ def record_online(invitation: Invitation) -> CheckinResult:
     return finish(
         invitation.meeting_id,
         f"online-{invitation.id}",
-        admit(invitation, None, CheckinMethod.ONLINE),
+        admit(invitation, None, method),
     )

@@ -23,6 +23,7 @@ from meetcoord.access.institutions import acting_institution, require_existing
 from meetcoord.access.models import Institution
 from meetcoord.access.permissions import Permission
 from meetcoord.accounts.models import User
+from meetcoord.channels.models import follow_online_url
 from meetcoord.core import audit
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
@@ -162,6 +163,8 @@ def create_meeting(actor: User | None, data: Mapping[str, Any]) -> Meeting:
     meeting.sites.append(MeetingSite(venue=host))
     db.session.add(meeting)
     db.session.flush()
+    if meeting.online_url:
+        follow_online_url(meeting, meeting.online_url)  # its video channel (issue 15)
     standing.ensure_standing_items(meeting)
     audit.record(actor, "create", meeting, f"meeting: {meeting.title}")
     commit()
@@ -198,6 +201,8 @@ def apply_changes(actor: User | None, meeting: Meeting, values: Mapping[str, Any
         return set()
     for key, value in changed.items():
         setattr(meeting, key, value)
+    if "online_url" in changed:
+        follow_online_url(meeting, changed["online_url"])  # its video channel (issue 15)
     if host is not None and all(site.venue_id != host.id for site in meeting.sites):
         meeting.sites.append(MeetingSite(venue=host))
     if any(key in CALENDAR_FIELDS for key in changed) and meeting.status in ACTIVE:

@@ -17,6 +17,10 @@ from sqlalchemy import exists, select
 from meetcoord.access import permissions
 from meetcoord.access.institutions import all_institution_choices, institution_choices
 from meetcoord.access.permissions import Permission
+from meetcoord.channels.forms import ChannelForm
+from meetcoord.channels.labels import AUDIENCE_LABELS as CHANNEL_AUDIENCE_LABELS
+from meetcoord.channels.labels import KIND_LABELS as CHANNEL_KIND_LABELS
+from meetcoord.channels.models import channels_of
 from meetcoord.core.forms import current_actor
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.core.pagination import ListQuery
@@ -231,6 +235,8 @@ def render_detail(meeting: Meeting, status: int = 200, **bound: Any) -> Any:
             "role": labels.INVITEE_ROLE_LABELS,
             "rsvp": labels.RSVP_LABELS,
         },
+        "channels": channels_of(meeting.id),
+        "channel_labels": (CHANNEL_KIND_LABELS, CHANNEL_AUDIENCE_LABELS),
         "message": bound.pop("message", None),
         "loose_errors": bound.pop("loose_errors", []),
     }
@@ -239,4 +245,5 @@ def render_detail(meeting: Meeting, status: int = 200, **bound: Any) -> Any:
         context["agenda_form"] = bound.get("agenda_form") or forms.AgendaForm()
         context.update(invite_forms(meeting, **bound))
         context["site_choices"] = site_options(meeting)
+        context["channel_form"] = bound.get("channel_form") or ChannelForm().set_sites(meeting)
     return render_template(DETAIL, **context), status

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import abort, make_response, render_template, request
 
+from meetcoord.channels import joining, showing
 from meetcoord.live import matrix_page
 from meetcoord.live.log import NAMESPACE
 from meetcoord.live.views import (
@@ -24,6 +25,7 @@ from meetcoord.live.views import (
 )
 from meetcoord.meetings.models import Invitation, InviteeRole
 from meetcoord.portal.links import holder, remember
+from meetcoord.portal.views import channel_href
 
 
 def _holder_in_room(token: str) -> Invitation:
@@ -75,9 +77,14 @@ def phone(token: str) -> Any:
     matrix = matrix_page.has_matrix(meeting)
     if matrix:
         strings.update(matrix_page.matrix_strings())
+    # An online participant opening this page inside the window attends (issue 15).
+    joined = joining.join_live_view(invitation)
     response = make_response(
         render_template(
             "live/phone.html",
+            joined=joined,
+            shown=showing.for_invitation(invitation),
+            channel_href=lambda channel: channel_href(token, meeting, channel),
             meeting=meeting,
             invitation=invitation,
             token=token,

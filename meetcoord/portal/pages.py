@@ -31,6 +31,7 @@ AGENCY = Permission.AGENCY_ACTIONS
 ROUTES: list[tuple[str, Callable[..., Any], list[str], Permission]] = [
     ("/i/<token>", views.invitation_page, GET, LINK),
     ("/i/<token>/join", views.join_online, GET, LINK),
+    ("/i/<token>/channels/<int:channel_id>", views.follow_channel, GET, LINK),
     ("/i/<token>/rsvp", views.rsvp, POST, LINK),
     ("/i/<token>/stand-in", views.stand_in, POST, LINK),
     ("/i/<token>/invite.ics", views.invitation_calendar, GET, LINK),

@@ -32,6 +32,9 @@ from meetcoord.access.permissions import Permission
 from meetcoord.actions import agency
 from meetcoord.calendar import feed_ics, google_calendar_url, invitation_ics, whatsapp_url
 from meetcoord.calendar.wording import event_zones
+from meetcoord.channels import joining, showing
+from meetcoord.channels.labels import KIND_LABELS as CHANNEL_KIND_LABELS
+from meetcoord.channels.models import MeetingChannel
 from meetcoord.checkin import desk_views, kiosk_views, selfservice
 from meetcoord.core.errors import Conflict, ServiceError, ValidationError
 from meetcoord.directory.models import Organization, Person
@@ -76,6 +79,7 @@ def _page(
             attendance=str(invitation.site_id) if invitation.site_id else ONLINE,
         )
     rsvp_form.set_sites(meeting)
+    token = links.personal_token(invitation)
     return render_template(
         "portal/invitation.html",
         invitation=invitation,
@@ -95,14 +99,27 @@ def _page(
         google_url=google_calendar_url(event, recipient),
         whatsapp_url=whatsapp_url(event, recipient),
         feed_url=links.feed_url(invitations.feed_for(invitation.person)),
-        token=links.personal_token(invitation),
+        token=token,
         kiosk_sites=kiosk_views.coordinator_sites(invitation),
         credential_qr=desk_views.credential_qr(invitation),
         desk_sites=desk_views.coordinator_sites(invitation),
         documents=documents_for(invitation),
         agency_actions=agency.has_actions(invitation.person.organization_id),
         document_labels=(KIND_LABELS, STATUS_LABELS),
+        shown=showing.for_invitation(invitation),
+        channel_kind_labels=CHANNEL_KIND_LABELS,
+        channel_href=lambda channel: channel_href(token, meeting, channel),
     ), status
+
+
+def channel_href(token: str, meeting: Any, channel: MeetingChannel) -> str:
+    """Through meetcoord, so that following it records the join: the meeting's own link
+    (``Meeting.online_url``) through ``/join``, any other channel through its id."""
+    if channel.id is None or (
+        channel.url == meeting.online_url and channel.kind.value == "video_meeting"
+    ):
+        return url_for("portal.join_online", token=token)
+    return url_for("portal.follow_channel", token=token, channel_id=channel.id)
 
 
 def invitation_page(token: str) -> Any:
@@ -119,11 +136,30 @@ def join_online(token: str) -> Any:
     invitation = holder(token)
     if not invitation.meeting.online_url:
         abort(404)
+    if invitation.site_id is not None:
+        # A site's participant is not an online attendee: they check in at the site.
+        return redirect(invitation.meeting.online_url)
     result = selfservice.record_online(invitation)
     if result.status == "refused":
         back = url_for("portal.invitation_page", token=token)
         return render_template("checkin/self_result.html", result=result, back=back), 409
     return redirect(invitation.meeting.online_url)
+
+
+def follow_channel(token: str, channel_id: int) -> Any:
+    """A channel's link, through here: an online participant following a live one inside
+    the check-in window is recorded as attending (``channels.joining``), then sent on.
+    A channel not meant for them, or not shown now, is not found."""
+    invitation = holder(token)
+    channel = db.session.get(MeetingChannel, channel_id)
+    if (
+        channel is None
+        or channel.meeting_id != invitation.meeting_id
+        or channel not in showing.for_invitation(invitation).channels
+    ):
+        abort(404)
+    joining.follow_channel(invitation, channel)  # outside the window: nothing recorded
+    return redirect(channel.url)
 
 
 def _refused(invitation: Invitation, which: str, form: Any, exc: ServiceError) -> Any:

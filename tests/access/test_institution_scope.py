@@ -92,6 +92,7 @@ class Scene:
             "attendance_id": 1,
             "mark_id": 1,
             "conflict_id": 1,
+            "channel_id": 1,
             "step": "circulate",
             "key": "all",
             "source": "person",

@@ -57,7 +57,7 @@ class ChannelInSchema(ApiSchema):
     audience = choice_of(
         [a.value for a in ChannelAudience],
         allow_none=True,
-        metadata={"description": "Kosong: bawaan jenisnya (rapat video: peserta daring)."},
+        metadata={"description": "Kosong: semua peserta."},
     )
     audience_site_id = Int(
         allow_none=True, metadata={"description": "Lokasi rapat ini, bila audience 'site'."}

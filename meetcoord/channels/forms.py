@@ -36,12 +36,11 @@ class ChannelForm(ServiceForm):
     passcode = StringField(_l("Kode sandi (bila ada)"), render_kw={"maxlength": PASSCODE_MAX})
 
     def set_sites(self, meeting: Meeting) -> ChannelForm:
-        """The audience choices: the kind's default, online, everyone, or one site."""
+        """The audience choices: everyone, the online participants, or one site."""
         self.audience.choices = options(
             [
-                ("", _l("Bawaan (rapat video: peserta daring; lainnya: semua)")),
+                ("", _l("Semua peserta")),
                 (ChannelAudience.ONLINE.value, _l("Peserta daring")),
-                (ChannelAudience.EVERYONE.value, _l("Semua peserta")),
             ]
             + [
                 (

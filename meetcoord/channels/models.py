@@ -52,7 +52,7 @@ class MeetingChannel(TimestampMixin, db.Model):
     kind: Mapped[ChannelKind] = mapped_column(str_enum(ChannelKind, 20))
     label: Mapped[str] = mapped_column(String(LABEL_MAX))
     url: Mapped[str] = mapped_column(String(URL_MAX))
-    # None: the kind's default (video meeting: online participants; the others: everyone).
+    # None: everyone invited (as the one online link always was); or online only, one site.
     audience: Mapped[ChannelAudience | None] = mapped_column(str_enum(ChannelAudience, 20))
     audience_site_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_sites.id", ondelete="CASCADE"), index=True
@@ -64,12 +64,8 @@ class MeetingChannel(TimestampMixin, db.Model):
 
     @property
     def reaches(self) -> ChannelAudience:
-        """Who the channel is for, the kind's default filled in."""
-        if self.audience is not None:
-            return self.audience
-        if self.kind is ChannelKind.VIDEO_MEETING:
-            return ChannelAudience.ONLINE
-        return ChannelAudience.EVERYONE
+        """Who the channel is for: everyone invited unless narrowed."""
+        return self.audience or ChannelAudience.EVERYONE
 
 
 def channels_of(meeting_id: int) -> list[MeetingChannel]:

@@ -136,9 +136,6 @@ def join_online(token: str) -> Any:
     invitation = holder(token)
     if not invitation.meeting.online_url:
         abort(404)
-    if invitation.site_id is not None:
-        # A site's participant is not an online attendee: they check in at the site.
-        return redirect(invitation.meeting.online_url)
     result = selfservice.record_online(invitation)
     if result.status == "refused":
         back = url_for("portal.invitation_page", token=token)

@@ -4,9 +4,9 @@ An online participant (invited to no site) counts as attending when they open th
 or follow a channel's link through meetcoord inside the check-in window (the video
 meeting's link counts for a site's invitee too: following it is choosing to join online).
 Both go through ``checkin.selfservice.record_online``, the door the personal page's "join"
-link always used: the same window, the same "already" (the first join time stays), the same nonce, and
-the live counts updated after the commit. A site's participant opening the live view is
-not an online attendee: they check in at their site.
+link always used: the same window, the same "already" (the first join time stays), the
+same nonce, and the live counts updated after the commit. A site's participant opening the
+live view is not an online attendee: they check in at their site.
 """
 
 from __future__ import annotations

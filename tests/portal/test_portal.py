@@ -55,7 +55,7 @@ def requests_of(rule: Rule, token: str, document_id: int) -> Iterator[tuple[str,
     """(method, path) for each method ``rule`` answers, its arguments filled in."""
     values = {"token": token, "agency_token": token, "document_id": document_id}
     values |= {"id": document_id, "action_id": document_id, "evidence_id": document_id}
-    values |= {"code": "KODE", "step": "comment"}
+    values |= {"code": "KODE", "step": "comment", "channel_id": document_id}
     path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
     for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
         yield method, path

@@ -98,3 +98,13 @@ def for_invitation(invitation: Invitation, now: datetime | None = None) -> Shown
     ]
     later = [moment for moment in upcoming if moment > now]
     return Shown(available_at=min(later) if later else None)
+
+
+def for_live_view(invitation: Invitation, now: datetime | None = None) -> list[MeetingChannel]:
+    """The links the live phone view carries: an online participant's shown channels; at a
+    site, only those meant for that site by name (the room is there; and the phone page
+    keeps to its byte budget)."""
+    shown = for_invitation(invitation, now).channels
+    if invitation.site_id is None:
+        return shown
+    return [c for c in shown if c.audience is ChannelAudience.SITE]

@@ -83,7 +83,7 @@ def phone(token: str) -> Any:
         render_template(
             "live/phone.html",
             joined=joined,
-            shown=showing.for_invitation(invitation),
+            channels=showing.for_live_view(invitation),
             channel_href=lambda channel: channel_href(token, meeting, channel),
             meeting=meeting,
             invitation=invitation,

@@ -278,10 +278,19 @@ def test_opening_the_live_view_inside_the_window_records_attendance_once(app):
 
 
 def test_a_site_participant_opening_the_live_view_is_not_an_online_attendee(app):
-    rakor = webinar(timedelta(minutes=30))
-    response = phone(app).get(f"/i/{links.personal_token(rakor.invitee(0))}/live")
+    rakor = webinar(timedelta(minutes=-30))
+    token = links.personal_token(rakor.invitee(0))
+    response = phone(app).get(f"/i/{token}/live")
     assert response.status_code == 200
     assert "Kehadiran daring" not in text(response)
+    assert count(Attendance) == 0
+    # The room is there: their phone carries only a channel meant for their site by name.
+    assert f"/i/{token}/join" not in text(response)
+    stream = channels_of(rakor.meeting.id)[1]
+    services.update_channel(
+        rakor.staff, stream, {"audience": "site", "audience_site_id": rakor.site.id}
+    )
+    assert f"/i/{token}/channels/{stream.id}" in text(phone(app).get(f"/i/{token}/live"))
     assert count(Attendance) == 0
 
 

@@ -26,6 +26,7 @@ from meetcoord.channels.models import (
     ChannelKind,
     MeetingChannel,
     channels_of,
+    follow_online_url,
     primary_video,
 )
 from meetcoord.core import audit
@@ -97,6 +98,14 @@ def _open_for_changes(meeting: Meeting) -> None:
         raise Conflict(_l("Rapat yang dibatalkan tidak punya saluran daring."))
 
 
+def _materialise(meeting: Meeting) -> None:
+    """A meeting with a link but no video channel (a series occurrence cloned from its
+    template) gets that channel first, so that a change here never drops its link."""
+    if meeting.online_url and primary_video(meeting.id) is None:
+        follow_online_url(meeting, meeting.online_url)
+        db.session.flush()
+
+
 def _mirror(actor: User | None, meeting: Meeting) -> None:
     """``Meeting.online_url`` follows the first video-meeting channel (the caller commits)."""
     db.session.flush()
@@ -138,6 +147,7 @@ def add_channel(actor: User | None, meeting: Meeting, data: Mapping[str, Any]) -
     meetings.require_editor(actor, meeting)
     _open_for_changes(meeting)
     values = clean_channel(meeting, data)
+    _materialise(meeting)
     channel = MeetingChannel(meeting_id=meeting.id, **values)
     db.session.add(channel)
     db.session.flush()
@@ -154,6 +164,7 @@ def update_channel(
     meetings.require_editor(actor, meeting)
     _open_for_changes(meeting)
     values = clean_channel(meeting, data, channel)
+    _materialise(meeting)
     for key, value in values.items():
         setattr(channel, key, value)
     audit.record(actor, "update_channel", meeting, f"channel {channel.label}", _summary(channel))
@@ -166,6 +177,7 @@ def remove_channel(actor: User | None, channel: MeetingChannel) -> None:
     meeting = channel.meeting
     meetings.require_editor(actor, meeting)
     _open_for_changes(meeting)
+    _materialise(meeting)
     audit.record(
         actor, "remove_channel", meeting, f"channel {channel.label} removed", _summary(channel)
     )

@@ -67,6 +67,22 @@ def test_the_meeting_link_is_its_first_video_channel_and_follows_both_ways(app):
     assert {"update_channel", "remove_channel"} <= actions
 
 
+def test_a_link_without_its_channel_row_is_kept_when_channels_are_added(app):
+    """A series occurrence is cloned with ``online_url`` and no channel row."""
+    rakor = Rakor()
+    db.session.delete(channels_of(rakor.meeting.id)[0])
+    db.session.commit()
+    assert urls(rakor.invitee(0)) == [ZOOM]  # shown all the same
+    services.add_channel(
+        rakor.staff, rakor.meeting, {"kind": "livestream", "label": "YouTube", "url": YOUTUBE}
+    )
+    assert rakor.meeting.online_url == ZOOM
+    assert [c.kind for c in channels_of(rakor.meeting.id)] == [
+        ChannelKind.VIDEO_MEETING,
+        ChannelKind.LIVESTREAM,
+    ]
+
+
 @pytest.mark.parametrize(
     "url",
     [

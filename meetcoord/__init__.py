@@ -126,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.checkin.desk_views import bp as desk_bp
     from meetcoord.checkin.export_views import bp as attendance_exports_bp
     from meetcoord.checkin.kiosk_views import bp as kiosk_bp
+    from meetcoord.checkin.platform_views import bp as platform_import_bp
     from meetcoord.checkin.selfcheckin_views import bp as selfcheckin_bp
     from meetcoord.checkin.staff_views import bp as attendance_bp
     from meetcoord.core.views import bp as core_bp
@@ -174,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(planning_outcome_bp)
     app.register_blueprint(planning_bp)
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
+    app.register_blueprint(platform_import_bp)
     _register_api(app)
 
 
@@ -187,6 +189,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.accounts.api import blueprints as account_blueprints
         from meetcoord.actions.api import blueprints as action_blueprints
         from meetcoord.checkin.api import blueprints as checkin_blueprints
+        from meetcoord.checkin.platform_api import blueprints as platform_import_blueprints
         from meetcoord.directory.api import blueprints as directory_blueprints
         from meetcoord.documents.api import blueprints as document_blueprints
         from meetcoord.documents.verify.api import verify_blp
@@ -222,6 +225,7 @@ def _register_api(app: Flask) -> None:
             *village_blueprints,
             *planning_outcome_blueprints,
             *planning_blueprints,
+            *platform_import_blueprints,
         ]:
             register_api_blueprint(blp)
         public = [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]

@@ -4,6 +4,7 @@ from meetcoord.access.models import Institution, Membership
 from meetcoord.accounts.models import ApiToken, Role, User
 from meetcoord.actions.models import Action, ActionEvidence, ActionUpdate, AgencyLink
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinNonce
+from meetcoord.checkin.platform_models import PlatformImport, PlatformParticipant
 from meetcoord.core.audit import AuditEntry
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.directory.models import Forum, ForumMember, Organization, Person, Venue
@@ -73,6 +74,8 @@ __all__ = [
     "Organization",
     "OutboxMessage",
     "Person",
+    "PlatformImport",
+    "PlatformParticipant",
     "Proposal",
     "ProposalTracking",
     "Publication",

@@ -33,6 +33,7 @@ class CheckinMethod(enum.StrEnum):
     MANUAL = "manual"  # a coordinator or the secretariat ticked the name
     ONLINE = "online"  # followed the online link from the personal page
     WALK_IN = "walk_in"  # not invited; registered at the site
+    PLATFORM = "platform"  # imported from a video platform's participant report
 
 
 class Attendance(db.Model):

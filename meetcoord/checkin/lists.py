@@ -55,6 +55,7 @@ METHOD_ID = {
     CheckinMethod.MANUAL: "Manual oleh petugas",
     CheckinMethod.ONLINE: "Daring",
     CheckinMethod.WALK_IN: "Tanpa undangan",
+    CheckinMethod.PLATFORM: "Laporan platform video",
 }
 
 

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from flask import copy_current_request_context, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -151,7 +152,10 @@ def upload(
     actor_id = actor.id if actor else None
     # End the read transaction first: the file is read without holding the database turn.
     db.session.commit()
-    parsed = off_hub(parse_report, raw, zone=zone, day=day, max_bytes=max_bytes, max_rows=max_rows)
+    # The reasons for a refusal are worded in the reader's language: the thread that reads
+    # the file gets a copy of the request's context (its locale), never the database.
+    reader = copy_current_request_context(parse_report) if has_request_context() else parse_report
+    parsed = off_hub(reader, raw, zone=zone, day=day, max_bytes=max_bytes, max_rows=max_rows)
     if not parsed.ok:
         raise ReportRefused(parsed.errors)
     imported = PlatformImport(

@@ -40,7 +40,7 @@ class PlatformUploadFileSchema(ApiSchema):
     )
 
 
-class PlatformUploadFormSchema(ApiSchema):
+class PlatformUploadArgs(ApiSchema):
     zone = Text(
         load_default=None,
         validate=validate.Length(max=64),
@@ -148,11 +148,11 @@ class PlatformImports(MethodView):
         description="Membaca berkas dan menyimpannya sebagai draf dengan pratinjau; "
         "kehadiran belum dicatat sampai dikonfirmasi.",
     )
-    @blp.arguments(PlatformUploadFormSchema, location="form")
+    @blp.arguments(PlatformUploadArgs, location="query")
     @blp.arguments(PlatformUploadFileSchema, location="files")
     @blp.response(201, PlatformImportOut)
     @problems(blp, *WRITE)
-    def post(self, form: dict[str, Any], files: dict[str, Any], id: int) -> dict[str, Any]:
+    def post(self, args: dict[str, Any], files: dict[str, Any], id: int) -> dict[str, Any]:
         meeting = get_meeting(id, current_actor())
         limit = current_app.config["CSV_MAX_BYTES"]
         upload = files["file"]
@@ -161,7 +161,7 @@ class PlatformImports(MethodView):
             meeting,
             upload.read(limit + 1),
             filename=upload.filename,
-            zone=form.get("zone"),
+            zone=args.get("zone"),
             max_bytes=limit,
             max_rows=current_app.config["CSV_MAX_ROWS"],
         )

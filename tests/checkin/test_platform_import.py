@@ -274,8 +274,8 @@ def test_api_twenty_participants_matched_to_twenty_invitations(client: FlaskClie
     headers = bearer(staff)
     base = f"/api/v1/meetings/{meeting.id}/platform-imports"
     uploaded = client.post(
-        base,
-        data={"file": (io.BytesIO((HEADER + rows).encode()), "zoom.csv"), "zone": "Asia/Jakarta"},
+        f"{base}?zone=Asia/Jakarta",
+        data={"file": (io.BytesIO((HEADER + rows).encode()), "zoom.csv")},
         content_type="multipart/form-data",
         headers=headers,
     )

@@ -112,7 +112,7 @@ class _Invitees:
         return (Outcome.AMBIGUOUS if named else Outcome.UNMATCHED), None
 
 
-def _match(meeting_id: int, participants: list[PlatformParticipant]) -> None:
+def _match(meeting_id: int, participants: list[PlatformParticipant]) -> _Invitees:
     """Set each participant's proposed outcome; an invitee counts once per report."""
     invitees = _Invitees(meeting_id)
     taken: set[int] = set()
@@ -126,6 +126,7 @@ def _match(meeting_id: int, participants: list[PlatformParticipant]) -> None:
         if invitation is not None:
             taken.add(invitation.id)
         p.outcome = outcome
+    return invitees
 
 
 # --- the steps --------------------------------------------------------------------------
@@ -217,13 +218,12 @@ def confirm(actor: User | None, meeting: Meeting, imported: PlatformImport) -> S
     """Write the matched participants as online attendances, matching once more first."""
     require_editor(actor, meeting)
     _require_draft(imported)
-    _match(meeting.id, imported.participants)
+    invitees = _match(meeting.id, imported.participants)
     now = utcnow()
     for p in imported.participants:
         if p.outcome is not Outcome.MATCHED:
             continue
-        invitation = db.session.get(Invitation, p.invitation_id)
-        assert invitation is not None
+        invitation = invitees.by_id[p.invitation_id or 0]
         p.attendance = Attendance(
             meeting_id=meeting.id,
             person_id=invitation.person_id,

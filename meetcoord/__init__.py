@@ -126,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.checkin.desk_views import bp as desk_bp
     from meetcoord.checkin.export_views import bp as attendance_exports_bp
     from meetcoord.checkin.kiosk_views import bp as kiosk_bp
+    from meetcoord.checkin.platform_views import bp as platform_import_bp
     from meetcoord.checkin.selfcheckin_views import bp as selfcheckin_bp
     from meetcoord.checkin.staff_views import bp as attendance_bp
     from meetcoord.core.views import bp as core_bp
@@ -177,6 +178,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.channels.views import bp as channels_bp
 
     app.register_blueprint(channels_bp)  # a meeting's online channels (issue 15)
+    app.register_blueprint(platform_import_bp)
     _register_api(app)
 
 
@@ -190,6 +192,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.accounts.api import blueprints as account_blueprints
         from meetcoord.actions.api import blueprints as action_blueprints
         from meetcoord.checkin.api import blueprints as checkin_blueprints
+        from meetcoord.checkin.platform_api import blueprints as platform_import_blueprints
         from meetcoord.directory.api import blueprints as directory_blueprints
         from meetcoord.documents.api import blueprints as document_blueprints
         from meetcoord.documents.verify.api import verify_blp
@@ -225,6 +228,7 @@ def _register_api(app: Flask) -> None:
             *village_blueprints,
             *planning_outcome_blueprints,
             *planning_blueprints,
+            *platform_import_blueprints,
         ]:
             register_api_blueprint(blp)
         from meetcoord.channels.api import blueprints as channel_blueprints

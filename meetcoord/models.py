@@ -5,6 +5,7 @@ from meetcoord.accounts.models import ApiToken, Role, User
 from meetcoord.actions.models import Action, ActionEvidence, ActionUpdate, AgencyLink
 from meetcoord.channels.models import MeetingChannel
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinNonce
+from meetcoord.checkin.platform_models import PlatformImport, PlatformParticipant
 from meetcoord.core.audit import AuditEntry
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.directory.models import Forum, ForumMember, Organization, Person, Venue
@@ -75,6 +76,8 @@ __all__ = [
     "Organization",
     "OutboxMessage",
     "Person",
+    "PlatformImport",
+    "PlatformParticipant",
     "Proposal",
     "ProposalTracking",
     "Publication",

@@ -56,6 +56,7 @@ METHOD_ID = {
     CheckinMethod.ONLINE: "Daring",
     CheckinMethod.WALK_IN: "Tanpa undangan",
     CheckinMethod.LIVE_VIEW: "Daring (tampilan langsung)",
+    CheckinMethod.PLATFORM: "Laporan platform video",
 }
 
 

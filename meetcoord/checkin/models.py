@@ -34,6 +34,7 @@ class CheckinMethod(enum.StrEnum):
     ONLINE = "online"  # followed the online link from the personal page
     WALK_IN = "walk_in"  # not invited; registered at the site
     LIVE_VIEW = "live_view"  # an online participant opened the live view (issue 15)
+    PLATFORM = "platform"  # imported from a video platform's participant report
 
 
 class Attendance(db.Model):

@@ -19,9 +19,11 @@ from meetcoord.access.declare import requires
 from meetcoord.access.institutions import letterhead_for
 from meetcoord.access.permissions import Permission
 from meetcoord.checkin import exports, list_pdf, staff
+from meetcoord.checkin.breakdown import attendance_breakdown
 from meetcoord.checkin.lists import attendance_lists, attendance_time
 from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.forms import current_actor
+from meetcoord.core.i18n import current_language
 from meetcoord.core.tabular import DOWNLOAD_HEADERS
 from meetcoord.core.validation import parse_int
 from meetcoord.meetings.services import get_meeting
@@ -64,6 +66,7 @@ def page(meeting_id: int) -> Any:
         meeting=meeting,
         data=data,
         counts=data.presence.as_dict(),
+        breakdown=attendance_breakdown(meeting.id, current_language()),
         host_zone=host_zone(meeting),
         stamp=partial(attendance_time, meeting_start=meeting.start_at),
         can_edit=_can_edit(meeting),

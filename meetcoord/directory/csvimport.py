@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,8 +76,12 @@ class CsvImportError(ValidationError):
         self.report = report
 
 
-def _decode(raw: bytes) -> str | None:
+def _decode(raw: bytes, *, utf16: bool = False) -> str | None:
+    """UTF-8 text; with ``utf16``, also UTF-16 that says so by its byte-order mark (what
+    Microsoft Teams writes its attendance lists in)."""
     try:
+        if utf16 and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            return raw.decode("utf-16")
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
@@ -87,11 +91,21 @@ class UnreadableCsv(Exception):
     """Why an uploaded CSV cannot be read at all (its message is the reader's)."""
 
 
-def open_csv(raw: bytes, *, max_bytes: int) -> tuple[list[str], Iterator[list[str]]]:
+def open_csv(
+    raw: bytes,
+    *,
+    max_bytes: int,
+    is_header: Callable[[list[str]], bool] | None = None,
+    max_preamble: int = 40,
+    utf16: bool = False,
+) -> tuple[list[str], Iterator[list[str]]]:
     """The header row and a reader of the remaining rows of an uploaded CSV.
 
     Every CSV import starts here, so each refuses the same files the same way, before any
     row is parsed: empty, larger than ``max_bytes``, not UTF-8 text, no readable header.
+    ``is_header``: the header is the first of the first ``max_preamble`` rows it accepts
+    (video platforms put a summary of the meeting above the participants); ``utf16``:
+    UTF-16 with a byte-order mark is text too.
     """
     if not raw.strip():
         raise UnreadableCsv(str(_l("Berkas kosong.")))
@@ -105,15 +119,24 @@ def open_csv(raw: bytes, *, max_bytes: int) -> tuple[list[str], Iterator[list[st
                 )
             )
         )
-    text = _decode(raw)
+    text = _decode(raw, utf16=utf16)
     if text is None or "\x00" in text:
         raise UnreadableCsv(str(_l("Berkas bukan CSV teks UTF-8.")))
-    delimiter = guess_delimiter(text.split("\n", 1)[0])
+    lines = text.split("\n", max_preamble + 1 if is_header else 1)[: max_preamble + 1]
+    # With a preamble, the header is the widest of the first lines ("1. Summary" is not).
+    first = max(lines[:-1] or lines, key=lambda line: max(map(line.count, ",;\t")))
+    delimiter = guess_delimiter(first if is_header else lines[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
+        for _skipped in range(max_preamble if is_header is not None else 0):
+            if is_header is None or is_header(header):
+                break
+            header = next(reader)
     except (csv.Error, StopIteration):
         raise UnreadableCsv(str(_l("Baris judul kolom tidak terbaca."))) from None
+    if is_header is not None and not is_header(header):
+        raise UnreadableCsv(str(_l("Baris judul kolom tidak terbaca.")))
     return header, reader
 
 

@@ -73,6 +73,12 @@ class MeetingRefSchema(ApiSchema):
     attended = fields.Integer()
 
 
+class ReportProvinceSchema(ApiSchema):
+    province = fields.String(allow_none=True, metadata={"description": "null: tidak diketahui."})
+    name = fields.String()
+    count = fields.Integer()
+
+
 class MeetingAttendanceSchema(ApiSchema):
     meeting_id = fields.Integer()
     title = fields.String()
@@ -90,6 +96,15 @@ class MeetingAttendanceSchema(ApiSchema):
         keys=fields.String(),
         values=fields.Dict(keys=fields.String(), values=fields.Integer()),
         metadata={"description": "Kategori × jenis kelamin: cross[category][gender]."},
+    )
+    by_mode = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(["site", "online"])),
+        values=fields.Integer(),
+        metadata={"description": "Hadir di lokasi dan daring."},
+    )
+    by_province = fields.List(
+        fields.Nested(ReportProvinceSchema),
+        metadata={"description": "Hadir per provinsi (asal peserta); terbanyak dahulu."},
     )
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from meetcoord.access import scope
 from meetcoord.actions.models import Action, ActionStatus
 from meetcoord.actions.queries import PENDING, today
+from meetcoord.checkin.breakdown import province_counts, province_rows
 from meetcoord.checkin.models import Attendance
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import NotFound
@@ -84,6 +85,8 @@ class MeetingAttendance:
     by_category: dict[str, int]
     by_gender: dict[str, int]
     cross: dict[str, dict[str, int]]
+    by_mode: dict[str, int] = field(default_factory=dict)  # "site", "online"
+    by_province: list[dict[str, Any]] = field(default_factory=list)  # checkin.breakdown
 
 
 @dataclass
@@ -301,8 +304,9 @@ def recent_meetings(where: ColumnElement[bool]) -> list[MeetingRef]:
     return refs
 
 
-def meeting_attendance(ref: MeetingRef, online: str) -> MeetingAttendance:
-    """One meeting's breakdown; ``online`` names the online "site"."""
+def meeting_attendance(ref: MeetingRef, online: str, language: str = "id") -> MeetingAttendance:
+    """One meeting's breakdown; ``online`` names the online "site", ``language`` the
+    unknown province."""
     mid = ref.id
     invited = dict(
         db.session.execute(
@@ -352,6 +356,11 @@ def meeting_attendance(ref: MeetingRef, online: str) -> MeetingAttendance:
         {c: sum(row.values()) for c, row in cross.items()},
         {g: sum(row[g] for row in cross.values()) for g in GENDERS},
         cross,
+        {
+            "site": int(sum(n for site, n in attended.items() if site is not None)),
+            "online": int(attended.get(None, 0)),
+        },
+        province_rows(province_counts(mid), language),
     )
 
 
@@ -364,6 +373,7 @@ def build(
     meeting_id: int | None,
     online: str,
     not_in_set: Any,
+    language: str = "id",
 ) -> Dashboard:
     """Every figure of one forum or series, for ``user``; ``meeting_id`` picks the meeting
     broken down (default: the newest held one). A meeting outside this set is not found."""
@@ -402,5 +412,5 @@ def build(
         by_locus=loci,
         attendance=agency_attendance(where),
         recent=recent,
-        meeting=meeting_attendance(chosen, online) if chosen is not None else None,
+        meeting=meeting_attendance(chosen, online, language) if chosen is not None else None,
     )

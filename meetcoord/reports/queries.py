@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from meetcoord.access.actors import as_actor
 from meetcoord.access.permissions import visible
+from meetcoord.core.i18n import current_language
 from meetcoord.directory.models import Forum
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Series
@@ -42,6 +43,7 @@ def forum_dashboard(
         meeting_id=meeting_id,
         online=_("Daring"),
         not_in_set=NOT_IN_SET,
+        language=current_language(),
     )
 
 
@@ -58,4 +60,5 @@ def series_dashboard(
         meeting_id=meeting_id,
         online=_("Daring"),
         not_in_set=NOT_IN_SET,
+        language=current_language(),
     )

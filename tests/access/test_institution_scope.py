@@ -100,6 +100,8 @@ class Scene:
             "fmt": "csv",
             "format": "csv",
             "code": self.rakor.site.code,
+            "import_id": 1,
+            "participant_id": 1,
         }
 
 

@@ -143,6 +143,8 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.planning.village_views import bp as villages_bp
     from meetcoord.portal.pages import bp as portal_bp
     from meetcoord.public.views import bp as public_bp
+    from meetcoord.registration.staff_views import bp as registration_bp
+    from meetcoord.registration.views import bp as registration_public_bp
     from meetcoord.reminders.settings_views import bp as reminder_settings_bp
     from meetcoord.reminders.views import bp as reminders_bp
     from meetcoord.reports.views import bp as reports_bp
@@ -174,6 +176,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(planning_outcome_bp)
     app.register_blueprint(planning_bp)
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
+    app.register_blueprint(registration_bp)  # a meeting's registration settings, registrants
+    app.register_blueprint(registration_public_bp)  # /r/<slug>: public registration
     _register_api(app)
 
 

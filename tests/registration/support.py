@@ -76,8 +76,14 @@ def form(n: int = 1, **extra: Any) -> dict[str, Any]:
 
 
 def post(
-    client: FlaskClient, slug: str, data: dict[str, Any], *, ip: str | None = None,
-    age: float = 10, lang: str = "id", **kwargs: Any,
+    client: FlaskClient,
+    slug: str,
+    data: dict[str, Any],
+    *,
+    ip: str | None = None,
+    age: float = 10,
+    lang: str = "id",
+    **kwargs: Any,
 ) -> Any:
     payload = {"form_token": token(slug, age), **data}
     return client.post(

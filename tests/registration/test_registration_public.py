@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from meetcoord.core.db import utcnow
 from meetcoord.extensions import db
 from meetcoord.registration import services
-from meetcoord.registration.models import Registration, RegistrationStatus
-from tests.registration.support import fresh_ip, open_registration, post, form
+from meetcoord.registration.models import Registration
+from tests.registration.support import form, fresh_ip, open_registration, post
 
 
 def _count() -> int:
@@ -43,7 +43,9 @@ def test_unknown_or_closed_slug_is_the_same_not_found(client) -> None:
 def test_registering_answers_the_same_page_and_saves(client) -> None:
     _meeting, settings = open_registration()
     answer = post(client, settings.slug, form(1))
-    assert answer.status_code == 303 and answer.location.endswith(f"/r/{settings.slug}/done?lang=id")
+    assert answer.status_code == 303 and answer.location.endswith(
+        f"/r/{settings.slug}/done?lang=id"
+    )
     again = post(client, settings.slug, form(1, name="Siti Rahma Baru", region="Maluku"))
     assert again.status_code == 303 and again.location == answer.location
     rows = list(db.session.scalars(select(Registration)))
@@ -79,7 +81,9 @@ def test_window_not_yet_open_and_closed_refuse(client) -> None:
     assert post(client, settings.slug, form()).status_code == 409
     past = (utcnow() - timedelta(hours=5)).isoformat()
     services.update_settings(
-        editor, meeting, {"opens_at": past, "closes_at": (utcnow() - timedelta(hours=1)).isoformat()}
+        editor,
+        meeting,
+        {"opens_at": past, "closes_at": (utcnow() - timedelta(hours=1)).isoformat()},
     )
     closed = post(client, settings.slug, form())
     assert closed.status_code == 409 and "tidak sedang dibuka" in closed.get_data(as_text=True)
@@ -100,7 +104,9 @@ def test_honeypot_and_too_fast_or_forged_tokens_are_refused(client) -> None:
         environ_base={"REMOTE_ADDR": fresh_ip()},
     )
     assert forged.status_code == 400
-    none = client.post(f"/r/{settings.slug}", data=form(5), environ_base={"REMOTE_ADDR": fresh_ip()})
+    none = client.post(
+        f"/r/{settings.slug}", data=form(5), environ_base={"REMOTE_ADDR": fresh_ip()}
+    )
     assert none.status_code == 400
     assert _count() == 0
 

@@ -206,6 +206,8 @@ def _register_api(app: Flask) -> None:
         from meetcoord.portal.api import blp as portal_blp
         from meetcoord.public.api import blueprints as public_blueprints
         from meetcoord.public.api import public_blueprints as public_page_blueprints
+        from meetcoord.registration.api import blueprints as registration_blueprints
+        from meetcoord.registration.api import public_blueprints as registration_public
         from meetcoord.reminders.api import blueprints as reminder_blueprints
         from meetcoord.reports.api import blueprints as report_blueprints
 
@@ -226,10 +228,13 @@ def _register_api(app: Flask) -> None:
             *village_blueprints,
             *planning_outcome_blueprints,
             *planning_blueprints,
+            *registration_blueprints,
         ]:
             register_api_blueprint(blp)
         public = [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]
         for blp in [*public, *tracking_public]:
+            register_public_api_blueprint(blp)
+        for blp in registration_public:
             register_public_api_blueprint(blp)
 
 

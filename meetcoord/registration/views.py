@@ -47,6 +47,12 @@ NO_STORE = {"Cache-Control": "no-store"}
 REFUSED = _l("Formulir tidak dapat diterima. Muat ulang halaman lalu isi kembali.")
 TOO_FAST = _l("Formulir dikirim terlalu cepat. Tunggu beberapa detik lalu kirim lagi.")
 STALE = _l("Formulir sudah terlalu lama dibuka. Muat ulang halaman lalu isi kembali.")
+RECEIVED = _l(
+    "Pendaftaran Anda sudah kami terima. Periksa surel Anda: bila pendaftaran diterima, "
+    "konfirmasi dengan tautan pribadi dan berkas kalender dikirim ke alamat yang Anda isi."
+)
+# Shared by the page's form and the API's POST: one budget per address for both doors.
+register_limit = limiter.shared_limit(REGISTER_LIMIT, scope="registration-submit", methods=["POST"])
 GUARD_MESSAGES = {"forged": REFUSED, "fast": TOO_FAST, "stale": STALE, "honeypot": REFUSED}
 
 
@@ -115,7 +121,7 @@ def render(
         values=values or {},
         errors={k: [str(m) for m in v] for k, v in (errors or {}).items()},
         message=str(message) if message else None,
-        token=token or guard.issue(current_app.config["SECRET_KEY"], settings.slug),
+        token=token or new_token(settings),
         honeypot=guard.HONEYPOT,
     )
     return html, status, NO_STORE
@@ -123,6 +129,10 @@ def render(
 
 def not_found(lang: str) -> Any:
     return render_template("public/not_found.html", lang=lang), 404, NO_STORE
+
+
+def new_token(settings: RegistrationSettings) -> str:
+    return guard.issue(current_app.config["SECRET_KEY"], settings.slug)
 
 
 def refusal(slug: str, form: Mapping[str, Any]) -> str | None:
@@ -149,7 +159,7 @@ def page(slug: str) -> Any:
 @bp.post("/r/<slug>")
 @requires(Permission.PUBLIC)  # the timed form token stands in for the session's CSRF token
 @csrf.exempt
-@limiter.limit(REGISTER_LIMIT)
+@register_limit
 def submit(slug: str) -> Any:
     lang = language()
     with force_locale(lang):
@@ -192,5 +202,6 @@ def done(slug: str) -> Any:
             slug=slug,
             title=settings.meeting.title,
             heading=_("Terima kasih"),
+            message=str(RECEIVED),
         )
         return html, 200, NO_STORE

@@ -133,7 +133,7 @@ class RegistrantOut(ApiSchema):
 
 class RegistrantArgs(ApiSchema):
     status = choice_of(
-        STATUSES,
+        ["", *STATUSES],
         load_default="",
         validate=validate.OneOf(["", *STATUSES], error=_l("Status tidak dikenal.")),
     )

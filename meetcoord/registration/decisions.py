@@ -190,6 +190,8 @@ def accept(
             directory.by_email[registration.email] = person  # one person per address
         else:
             person = match.person
+            if match.how == "name":  # one registrant per name match, not every namesake
+                directory.by_name.pop(name_key(registration.name), None)
             _fill_blanks(person, registration)
             registration.matched_by = match.how
             result.reused.append(registration)

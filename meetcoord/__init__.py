@@ -144,6 +144,8 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.planning.village_views import bp as villages_bp
     from meetcoord.portal.pages import bp as portal_bp
     from meetcoord.public.views import bp as public_bp
+    from meetcoord.registration.staff_views import bp as registration_bp
+    from meetcoord.registration.views import bp as registration_public_bp
     from meetcoord.reminders.settings_views import bp as reminder_settings_bp
     from meetcoord.reminders.views import bp as reminders_bp
     from meetcoord.reports.views import bp as reports_bp
@@ -179,6 +181,8 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(channels_bp)  # a meeting's online channels (issue 15)
     app.register_blueprint(platform_import_bp)
+    app.register_blueprint(registration_bp)  # a meeting's registration settings, registrants
+    app.register_blueprint(registration_public_bp)  # /r/<slug>: public registration
     _register_api(app)
 
 
@@ -208,6 +212,8 @@ def _register_api(app: Flask) -> None:
         from meetcoord.portal.api import blp as portal_blp
         from meetcoord.public.api import blueprints as public_blueprints
         from meetcoord.public.api import public_blueprints as public_page_blueprints
+        from meetcoord.registration.api import blueprints as registration_blueprints
+        from meetcoord.registration.api import public_blueprints as registration_public
         from meetcoord.reminders.api import blueprints as reminder_blueprints
         from meetcoord.reports.api import blueprints as report_blueprints
 
@@ -229,6 +235,7 @@ def _register_api(app: Flask) -> None:
             *planning_outcome_blueprints,
             *planning_blueprints,
             *platform_import_blueprints,
+            *registration_blueprints,
         ]:
             register_api_blueprint(blp)
         from meetcoord.channels.api import blueprints as channel_blueprints
@@ -237,6 +244,8 @@ def _register_api(app: Flask) -> None:
             register_api_blueprint(blp)
         public = [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]
         for blp in [*public, *tracking_public]:
+            register_public_api_blueprint(blp)
+        for blp in registration_public:
             register_public_api_blueprint(blp)
 
 

@@ -38,6 +38,7 @@ from meetcoord.meetings.models import (
 from meetcoord.planning.models import GuidanceAssignment, Proposal, SyncMark, VillageIndex
 from meetcoord.planning.tracking import ProposalTracking
 from meetcoord.public.models import Publication
+from meetcoord.registration.models import Registration, RegistrationSettings
 from meetcoord.reminders.models import Reminder, ReminderMute
 
 __all__ = [
@@ -81,6 +82,8 @@ __all__ = [
     "Proposal",
     "ProposalTracking",
     "Publication",
+    "Registration",
+    "RegistrationSettings",
     "Reminder",
     "ReminderMute",
     "Role",

@@ -36,6 +36,7 @@ from meetcoord.meetings.models import (
 from meetcoord.planning.models import GuidanceAssignment, Proposal, SyncMark, VillageIndex
 from meetcoord.planning.tracking import ProposalTracking
 from meetcoord.public.models import Publication
+from meetcoord.questions.models import Question, QuestionVote
 from meetcoord.reminders.models import Reminder, ReminderMute
 
 __all__ = [
@@ -75,6 +76,8 @@ __all__ = [
     "Person",
     "Proposal",
     "ProposalTracking",
+    "Question",
+    "QuestionVote",
     "Publication",
     "Reminder",
     "ReminderMute",

@@ -27,7 +27,7 @@ def ask(client, text="Bagaimana replikasi di daerah lain?", **extra):
 
 
 def test_a_question_is_asked_on_the_current_item_and_the_room_sees_no_text(app, room):
-    rakor, chair = room
+    rakor, _chair = room
     asker = connect(app, rakor.participant)
     other = connect(app, rakor.participants[1])
     events(other)
@@ -73,7 +73,8 @@ def test_an_anonymous_askers_name_never_reaches_another_participant(app, room):
     assert seen[0]["actor"] == "Anonim"
     approved = seen[1]["data"]["questions"][0]
     assert approved["text"] == "Apakah dana desa bisa dipakai?"
-    assert approved["asker"] is None and approved["anonymous"] is True
+    assert approved["asker"] is None
+    assert approved["anonymous"] is True
     # the log replayed to a late client, and its snapshot, keep the name out too
     late = connect(app, rakor.participants[2], last_seq=0)
     assert name not in json.dumps(events(late)) + json.dumps(events(late, "snapshot"))
@@ -94,7 +95,7 @@ def test_a_named_question_shows_its_asker_once_approved(app, room):
 
 
 def test_only_moderators_approve_pick_and_answer(app, room):
-    rakor, chair = room
+    rakor, _chair = room
     asker = connect(app, rakor.participant)
     qid = ask(asker)
     for name, extra in [
@@ -120,9 +121,8 @@ def test_votes_are_one_per_participant_and_can_be_withdrawn(app, room):
     assert command(chair, "question.moderate", question_id=qid, action="approve")["ok"]
     assert command(voter, "question.vote", question_id=qid)["ok"]
     twice = command(voter, "question.vote", question_id=qid)
-    assert (
-        twice["ok"] is False and twice["error"]["message"] == "Anda sudah mendukung pertanyaan ini."
-    )
+    assert twice["ok"] is False
+    assert twice["error"]["message"] == "Anda sudah mendukung pertanyaan ini."
     own = command(asker, "question.vote", question_id=qid)
     assert own["ok"] is False
     assert db.session.get(Question, qid).votes == 1
@@ -156,7 +156,8 @@ def test_a_merge_sums_the_votes_and_hides_the_merged_question(app, room):
         "status": "merged",
         "merged_into_id": first,
     }
-    assert into["id"] == first and into["votes"] == 3
+    assert into["id"] == first
+    assert into["votes"] == 3
     assert db.session.get(Question, first).votes == 3
     refused = command(chair, "question.moderate", question_id=first, action="merge", into_id=first)
     assert refused["ok"] is False
@@ -178,7 +179,7 @@ def test_one_question_is_picked_at_a_time(app, room):
 
 
 def test_a_question_is_bounded_and_checked_before_anything_is_stored(app, room):
-    rakor, chair = room
+    rakor, _chair = room
     asker = connect(app, rakor.participant)
     before = count(Question)
     long = command(asker, "question.ask", text="x" * 501)
@@ -192,14 +193,14 @@ def test_a_question_is_bounded_and_checked_before_anything_is_stored(app, room):
 
 
 def test_a_question_can_name_another_item(app, room):
-    rakor, chair = room
+    rakor, _chair = room
     asker = connect(app, rakor.participant)
     qid = ask(asker, agenda_item_id=rakor.items[1].id)
     assert db.session.get(Question, qid).agenda_item_id == rakor.items[1].id
 
 
 def test_asking_is_rate_limited_per_participant(app, room):
-    rakor, chair = room
+    rakor, _chair = room
     asker = connect(app, rakor.participant)
     from limits import parse_many
 
@@ -207,31 +208,35 @@ def test_asking_is_rate_limited_per_participant(app, room):
     for n in range(allowed):
         ask(asker, f"Pertanyaan {n}?")
     over = command(asker, "question.ask", text="Satu lagi?")
-    assert over["ok"] is False and over["error"]["code"] == "rate_limited"
+    assert over["ok"] is False
+    assert over["error"]["code"] == "rate_limited"
     assert "tunggu sebentar" in over["error"]["message"]
     # another participant still has their own budget
     ask(connect(app, rakor.participants[1]), "Saya juga?")
 
 
 def test_a_replayed_nonce_answers_the_same_ack_and_stores_nothing(app, room):
-    rakor, chair = room
+    rakor, _chair = room
     asker = connect(app, rakor.participant)
     first = command(asker, "question.ask", text="Sekali saja?", nonce="q-1")
     before = count(Question)
     again = command(asker, "question.ask", text="Sekali saja?", nonce="q-1")
-    assert again["ok"] and again["seq"] == first["seq"]
+    assert again["ok"]
+    assert again["seq"] == first["seq"]
     assert count(Question) == before
     stranger = connect(app, rakor.participants[1])
     clash = command(stranger, "question.ask", text="Sekali saja?", nonce="q-1")
-    assert clash["ok"] is False and clash["error"]["code"] == "conflict"
+    assert clash["ok"] is False
+    assert clash["error"]["code"] == "conflict"
 
 
 def test_staff_cannot_ask_but_may_moderate(app, room):
     from tests.live_support import account_client
 
-    rakor, chair = room
+    rakor, _chair = room
     staff = account_client(app, rakor.meeting.id)
     refused = command(staff, "question.ask", text="Dari sekretariat?")
-    assert refused["ok"] is False and refused["error"]["code"] == "forbidden"
+    assert refused["ok"] is False
+    assert refused["error"]["code"] == "forbidden"
     qid = ask(connect(app, rakor.participant))
     assert command(staff, "question.moderate", question_id=qid, action="hide")["ok"]

@@ -104,7 +104,8 @@ def test_only_moderators_approve_pick_and_answer(app, room):
         ("question.answer", {}),
     ]:
         refused = command(asker, name, question_id=qid, **extra)
-        assert refused["ok"] is False and refused["error"]["code"] == "forbidden", refused
+        assert refused["ok"] is False, refused
+        assert refused["error"]["code"] == "forbidden", refused
     coordinator = connect(app, rakor.coordinator)
     refused = command(coordinator, "question.moderate", question_id=qid, action="hide")
     assert refused["error"]["code"] == "forbidden"

@@ -143,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.planning.village_views import bp as villages_bp
     from meetcoord.portal.pages import bp as portal_bp
     from meetcoord.public.views import bp as public_bp
+    from meetcoord.questions.views import bp as questions_bp
     from meetcoord.reminders.settings_views import bp as reminder_settings_bp
     from meetcoord.reminders.views import bp as reminders_bp
     from meetcoord.reports.views import bp as reports_bp
@@ -174,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(planning_outcome_bp)
     app.register_blueprint(planning_bp)
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
+    app.register_blueprint(questions_bp)  # issue 15: moderated questions (staff page)
     _register_api(app)
 
 
@@ -200,8 +202,10 @@ def _register_api(app: Flask) -> None:
         from meetcoord.planning.village_api import blueprints as village_blueprints
         from meetcoord.portal.agency_api import blp as portal_agency_blp
         from meetcoord.portal.api import blp as portal_blp
+        from meetcoord.portal.questions import blp as portal_questions_blp
         from meetcoord.public.api import blueprints as public_blueprints
         from meetcoord.public.api import public_blueprints as public_page_blueprints
+        from meetcoord.questions.api import blueprints as question_blueprints
         from meetcoord.reminders.api import blueprints as reminder_blueprints
         from meetcoord.reports.api import blueprints as report_blueprints
 
@@ -222,9 +226,11 @@ def _register_api(app: Flask) -> None:
             *village_blueprints,
             *planning_outcome_blueprints,
             *planning_blueprints,
+            *question_blueprints,
         ]:
             register_api_blueprint(blp)
         public = [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]
+        public.append(portal_questions_blp)  # issue 15: questions through a personal link
         for blp in [*public, *tracking_public]:
             register_public_api_blueprint(blp)
 

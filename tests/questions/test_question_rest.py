@@ -99,7 +99,7 @@ def test_the_moderators_twins_and_their_list(app, client, api_token):
     assert done.status_code == 200
     assert done.get_json()["question"]["answer_note"] == "Sudah."
     assert db.session.get(Question, qid).status is QuestionStatus.ANSWERED
-    viewer_user, viewer = api_token("viewer")
+    _viewer_user, viewer = api_token("viewer")
     refused = client.post(f"{base}/pick", json={}, headers={**viewer, "Idempotency-Key": "p-2"})
     assert refused.status_code in (403, 404)
 

@@ -117,7 +117,13 @@ def test_the_pages(app, client, auth):
         as_text=True
     )
     assert 'data-moderate="1"' in chair_page
+    chair_console = client.get(f"/i/{links.personal_token(rakor.chair)}/console")
+    assert f"/i/{links.personal_token(rakor.chair)}/questions" in chair_console.get_data(
+        as_text=True
+    )
     auth.login(user=rakor.staff)
+    console = client.get(f"/meetings/{rakor.meeting.id}/live").get_data(as_text=True)
+    assert f"/meetings/{rakor.meeting.id}/questions" in console
     staff_page = client.get(f"/meetings/{rakor.meeting.id}/questions")
     assert staff_page.status_code == 200
     assert 'id="qa-ask"' not in staff_page.get_data(as_text=True)

@@ -146,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.public.views import bp as public_bp
     from meetcoord.registration.staff_views import bp as registration_bp
     from meetcoord.registration.views import bp as registration_public_bp
+    from meetcoord.questions.views import bp as questions_bp
     from meetcoord.reminders.settings_views import bp as reminder_settings_bp
     from meetcoord.reminders.views import bp as reminders_bp
     from meetcoord.reports.views import bp as reports_bp
@@ -183,6 +184,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(platform_import_bp)
     app.register_blueprint(registration_bp)  # a meeting's registration settings, registrants
     app.register_blueprint(registration_public_bp)  # /r/<slug>: public registration
+    app.register_blueprint(questions_bp)  # issue 15: moderated questions (staff page)
     _register_api(app)
 
 
@@ -210,10 +212,12 @@ def _register_api(app: Flask) -> None:
         from meetcoord.planning.village_api import blueprints as village_blueprints
         from meetcoord.portal.agency_api import blp as portal_agency_blp
         from meetcoord.portal.api import blp as portal_blp
+        from meetcoord.portal.questions import blp as portal_questions_blp
         from meetcoord.public.api import blueprints as public_blueprints
         from meetcoord.public.api import public_blueprints as public_page_blueprints
         from meetcoord.registration.api import blueprints as registration_blueprints
         from meetcoord.registration.api import public_blueprints as registration_public
+        from meetcoord.questions.api import blueprints as question_blueprints
         from meetcoord.reminders.api import blueprints as reminder_blueprints
         from meetcoord.reports.api import blueprints as report_blueprints
 
@@ -236,6 +240,7 @@ def _register_api(app: Flask) -> None:
             *planning_blueprints,
             *platform_import_blueprints,
             *registration_blueprints,
+            *question_blueprints,
         ]:
             register_api_blueprint(blp)
         from meetcoord.channels.api import blueprints as channel_blueprints
@@ -243,6 +248,7 @@ def _register_api(app: Flask) -> None:
         for blp in channel_blueprints:  # a meeting's online channels (issue 15)
             register_api_blueprint(blp)
         public = [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]
+        public.append(portal_questions_blp)  # issue 15: questions through a personal link
         for blp in [*public, *tracking_public]:
             register_public_api_blueprint(blp)
         for blp in registration_public:

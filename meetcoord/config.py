@@ -101,6 +101,8 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
         rate_limit,
         "60 per 10 seconds;2000 per hour",
     ),
+    # Questions one participant may send to the moderator (issue 15), besides the above.
+    ("QUESTIONS_RATE_LIMIT", "QUESTIONS_RATE_LIMIT", rate_limit, "3 per minute;30 per hour"),
     # The zone for times that belong to no venue (audit trail, account activity).
     ("TIMEZONE", "HOME_TIMEZONE", zone, "Asia/Jakarta"),
     ("DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE", choice(("id", "en")), "id"),

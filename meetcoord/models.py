@@ -39,6 +39,7 @@ from meetcoord.planning.models import GuidanceAssignment, Proposal, SyncMark, Vi
 from meetcoord.planning.tracking import ProposalTracking
 from meetcoord.public.models import Publication
 from meetcoord.registration.models import Registration, RegistrationSettings
+from meetcoord.questions.models import Question, QuestionVote
 from meetcoord.reminders.models import Reminder, ReminderMute
 
 __all__ = [
@@ -84,6 +85,8 @@ __all__ = [
     "Publication",
     "Registration",
     "RegistrationSettings",
+    "Question",
+    "QuestionVote",
     "Reminder",
     "ReminderMute",
     "Role",

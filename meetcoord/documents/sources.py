@@ -29,6 +29,7 @@ from meetcoord.documents.pdf.compose import (
     AttendeeData,
     DecisionData,
     MinutesData,
+    QuestionData,
     ReviewData,
     SiteAttendance,
     SiteData,
@@ -41,6 +42,7 @@ from meetcoord.live.models import Decision, DecisionTally, ItemNote
 from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingSite
 from meetcoord.meetings.zones import host_zone
 from meetcoord.planning.outcome import matrix_rows
+from meetcoord.questions.queries import answered_for_meeting
 
 
 def _role_name(meeting: Meeting, role: InviteeRole) -> str | None:
@@ -163,6 +165,16 @@ def _withdrawn(meeting: Meeting) -> list[WithdrawnData]:
     ]
 
 
+def _questions(meeting: Meeting) -> dict[int, list[QuestionData]]:
+    """The questions answered on each item (issue 15); the minutes are Indonesian."""
+    out: dict[int, list[QuestionData]] = {}
+    for row in answered_for_meeting(meeting.id, anonymous_label="Anonim"):
+        out.setdefault(row["agenda_item_id"], []).append(
+            QuestionData(row["text"], row["asker"], row["votes"], row["answer_note"])
+        )
+    return out
+
+
 def minutes_data(
     meeting: Meeting,
     *,
@@ -188,6 +200,7 @@ def minutes_data(
             select(Decision.id, Decision.number).where(Decision.meeting_id == meeting.id)
         ).all()
     )
+    asked = _questions(meeting)
     sites = [_site_data(site) for site in meeting.sites]
     if lists.online.rows:
         sites.append(SiteData(ONLINE, host_zone(meeting), meeting.online_url, online=True))
@@ -207,7 +220,13 @@ def minutes_data(
         attendance=[_summary(part) for part in lists.sites],
         quorum=document_note(meeting),
         agenda=[
-            AgendaData(numbers[item.id], item.title, item.presenter, notes.get(item.id, ""))
+            AgendaData(
+                numbers[item.id],
+                item.title,
+                item.presenter,
+                notes.get(item.id, ""),
+                questions=asked.get(item.id, []),
+            )
             for item in items
         ],
         decisions=decisions,

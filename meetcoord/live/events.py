@@ -50,6 +50,7 @@ from meetcoord.live import (
     throttle,
 )
 from meetcoord.meetings.models import Invitation, Meeting, MeetingStatus
+from meetcoord.questions import services as questions
 
 REPLAY_MAX = 500  # further behind than this, a client gets a snapshot instead
 
@@ -122,6 +123,24 @@ COMMANDS: dict[str, Spec] = {
         Permission.LIVE_RUN, lambda a, m, d: speakers.give_floor(a, m, d, d["nonce"])
     ),
     "floor.end": Spec(Permission.LIVE_RUN, lambda a, m, d: speakers.end_floor(a, m, d["nonce"])),
+    # Moderated questions (issue 15): what each event carries is questions.services' word.
+    "question.ask": Spec(
+        questions.ASK_PERMISSION, lambda a, m, d: questions.ask_question(a, m, d, d["nonce"])
+    ),
+    "question.vote": Spec(
+        questions.ASK_PERMISSION, lambda a, m, d: questions.vote_question(a, m, d, d["nonce"])
+    ),
+    "question.moderate": Spec(
+        questions.MODERATE_PERMISSION,
+        lambda a, m, d: questions.moderate_question(a, m, d, d["nonce"]),
+    ),
+    "question.pick": Spec(
+        questions.MODERATE_PERMISSION, lambda a, m, d: questions.pick_question(a, m, d, d["nonce"])
+    ),
+    "question.answer": Spec(
+        questions.MODERATE_PERMISSION,
+        lambda a, m, d: questions.answer_question(a, m, d, d["nonce"]),
+    ),
 }
 
 

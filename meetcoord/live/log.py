@@ -86,19 +86,25 @@ class Command:
             return self.replayed_seq
         return self.events[-1]["seq"] if self.events else self.room.last_seq
 
-    def append(self, type_: str, data: dict[str, Any]) -> dict[str, Any]:
-        """Log one event in the current transaction; returns its envelope."""
+    def append(self, type_: str, data: dict[str, Any], actor: str | None = None) -> dict[str, Any]:
+        """Log one event in the current transaction; returns its envelope.
+
+        ``actor`` replaces the actor's name in the envelope (the room sees it): an
+        anonymous question is logged under a neutral label. The row still records who
+        acted (``actor_user_id``, ``actor_invitation_id``), for nonces and moderators.
+        """
         room = self.room
         seq = room.last_seq + 1
         at = chain.timestamp(utcnow())
-        env = chain.envelope(self.meeting.id, seq, type_, data, at, self.actor.label)
+        label = actor if actor is not None else self.actor.label
+        env = chain.envelope(self.meeting.id, seq, type_, data, at, label)
         digest = chain.link(room.last_hash, env)
         row = MeetingEvent(
             meeting_id=self.meeting.id,
             seq=seq,
             type=type_,
             data=chain.canonical(data),
-            actor=self.actor.label,
+            actor=label,
             actor_user_id=self.actor.user.id if self.actor.user else None,
             actor_invitation_id=self.actor.invitation.id if self.actor.invitation else None,
             at=at,

@@ -47,6 +47,7 @@ from meetcoord.live.fields import (
 from meetcoord.live.models import DecisionKind
 from meetcoord.live.state import SPEAKER_SECONDS
 from meetcoord.meetings.models import AGENDA_MINUTES_MAX
+from meetcoord.questions.schemas import SCHEMAS as QUESTION_SCHEMAS
 
 REVIEW_NOTE_MAX = 1000  # a short note said in the meeting; the tracker takes longer ones
 
@@ -277,6 +278,7 @@ SCHEMAS: dict[str, Schema] = {
         "floor.end": Bare,
     }.items()
 }
+SCHEMAS.update(QUESTION_SCHEMAS)  # issue 15: moderated questions (meetcoord.questions)
 
 
 def load(name: str, data: Any) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from meetcoord.live.models import (
 )
 from meetcoord.meetings.models import AgendaItem, AgendaKind, Meeting, MeetingSite
 from meetcoord.planning.matrix import matrix_state
+from meetcoord.questions.state import room_list as question_list
 
 SPEAKER_SECONDS = 180  # the default turn: three minutes
 
@@ -242,5 +243,8 @@ def snapshot(meeting: Meeting) -> dict[str, Any]:
         # Additions for the pages: earlier wordings of amended decisions, and the server's
         # clock when this was made (clients count timers down against it).
         "revisions": [revision_dict(r) for r in revisions],
+        # Moderated questions (issue 15): the approved ones only, kept current by the
+        # ``question.*`` events (questions.services says what they carry).
+        "questions": question_list(meeting.id),
         "server_time": _ts(utcnow()),
     }

@@ -48,6 +48,7 @@ from meetcoord.meetings.models import (
     MeetingStatus,
 )
 from meetcoord.meetings.services import get_meeting
+from meetcoord.questions.labels import question_strings
 
 bp = Blueprint("live", __name__)
 
@@ -179,6 +180,7 @@ def screen_strings() -> dict[str, str]:
         **status_strings(),
         "speaking": _("Sedang berbicara"),
         "withdrawn": _("Dicabut"),
+        **question_strings(),  # the question the chair picked (issue 15)
     }
 
 

@@ -18,7 +18,7 @@ from flask import Blueprint
 
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.portal import agency_views, documents, live_views, views
+from meetcoord.portal import agency_views, documents, live_views, questions, views
 from meetcoord.portal.links import guard
 
 bp = guard(Blueprint("portal", __name__))
@@ -39,6 +39,7 @@ ROUTES: list[tuple[str, Callable[..., Any], list[str], Permission]] = [
     ("/i/<token>/desk/<code>", views.desk_entry, GET, LINK),
     ("/i/<token>/live", live_views.phone, GET, WATCH),
     ("/i/<token>/console", live_views.console, GET, WATCH),
+    ("/i/<token>/questions", questions.questions_page, GET, WATCH),  # issue 15: moderated Q&A
     ("/i/<token>/documents/<int:document_id>", documents.document_page, GET, LINK),
     ("/i/<token>/documents/<int:document_id>/pdf", documents.document_pdf, GET, LINK),
     ("/i/<token>/documents/<int:document_id>/<step>", documents.document_step, POST, LINK),

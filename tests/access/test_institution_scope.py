@@ -91,6 +91,7 @@ class Scene:
             "member_id": self.forum.members[0].id,
             "attendance_id": 1,
             "mark_id": 1,
+            "question_id": 1,
             "conflict_id": 1,
             "channel_id": 1,
             "step": "circulate",

@@ -60,6 +60,7 @@ class Scene:
     request_id: int | None = None  # the Ambon participant's waiting request
     floor_request_id: int | None = None  # a Tambolaka participant's waiting request
     mark_id: int | None = None  # a row of the synchronisation matrix
+    question_id: int | None = None  # the Ambon participant's question (issue 15)
 
 
 def build(rakor: LiveRakor, stage: str) -> Scene:
@@ -101,6 +102,15 @@ def build(rakor: LiveRakor, stage: str) -> Scene:
         speakers.give_floor(staff, meeting_id, {"request_id": scene.floor_request_id})
     if stage in ("matrix", "marked"):
         scene.mark_id = matrix_row(rakor, marked=stage == "marked")
+    if stage in ("asked", "approved"):
+        from meetcoord.questions import services as questions
+
+        asker = Actor(invitation=rakor.ambon_participant, meeting=rakor.meeting)
+        _seq, scene.question_id = questions.ask_question(asker, meeting_id, {"text": "Dana?"})
+        if stage == "approved":
+            run = staff.bound_to(rakor.meeting)
+            data = {"question_id": scene.question_id, "action": "approve"}
+            questions.moderate_question(run, meeting_id, data)
     return scene
 
 
@@ -274,6 +284,32 @@ CASES: dict[str, Case] = {
         "marked",
         frozenset({"staff", "participant"}),
         lambda s: {"mark_id": s.mark_id, "answer": "confirmed"},
+    ),
+    # Questions (issue 15): anyone invited asks and votes (an account holds no seat); the
+    # chair and the secretariat moderate, pick and answer.
+    "question.ask": Case(
+        "question.ask",
+        "open",
+        frozenset({"chair", "minute_taker", "coordinator", "participant"}),
+        lambda s: {"text": "Bagaimana biayanya?"},
+    ),
+    "question.vote": Case(
+        "question.vote",
+        "approved",
+        frozenset({"chair", "minute_taker", "coordinator", "participant"}),
+        lambda s: {"question_id": s.question_id},
+    ),
+    "question.moderate": Case(
+        "question.moderate",
+        "asked",
+        RUNNERS,
+        lambda s: {"question_id": s.question_id, "action": "approve"},
+    ),
+    "question.pick": Case(
+        "question.pick", "approved", RUNNERS, lambda s: {"question_id": s.question_id}
+    ),
+    "question.answer": Case(
+        "question.answer", "approved", RUNNERS, lambda s: {"question_id": s.question_id}
     ),
 }
 

@@ -62,11 +62,22 @@ class SiteAttendance:
 
 
 @dataclass(frozen=True)
+class QuestionData:
+    """A question answered in the meeting (issue 15): asked from a phone, moderated."""
+
+    text: str
+    asker: str  # "Name (Organization)", or "Anonim"
+    votes: int = 0
+    answer: str | None = None  # the chair's short note
+
+
+@dataclass(frozen=True)
 class AgendaData:
     number: int
     title: str
     presenter: str | None = None
     notes: str = ""  # the minute-taker's notes, paragraphs separated by blank lines
+    questions: list[QuestionData] = field(default_factory=list)  # answered, in order
 
 
 @dataclass(frozen=True)

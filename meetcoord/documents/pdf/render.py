@@ -135,6 +135,20 @@ def _agenda(doc: MinutesDocument) -> list[Any]:
         out.append(Spacer(1, 1.5 * mm))
         out.append(_p(f"{item.number}. {item.title}", "section"))
         out.append(_p(item.notes or "Tidak ada catatan."))
+        out += _questions(item.questions)
+    return out
+
+
+def _questions(questions: list[Any]) -> list[Any]:
+    """The questions answered on an item (issue 15): who asked, support, the answer."""
+    if not questions:
+        return []
+    out: list[Any] = [Spacer(1, 1 * mm), _p("Tanya jawab:", "cell")]
+    for n, q in enumerate(questions, start=1):
+        votes = f", {q.votes} dukungan" if q.votes else ""
+        out.append(_p(f"{n}. {q.text} ({q.asker}{votes})"))
+        if q.answer:
+            out.append(_p(f"Jawaban: {q.answer}", "cell"))
     return out
 
 

@@ -1,0 +1,1 @@
+"""Moderated questions per agenda item (issue 15, point 4): see :mod:`.live`."""

@@ -174,6 +174,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(planning_outcome_bp)
     app.register_blueprint(planning_bp)
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
+    from meetcoord.materials.views import bp as materials_bp
+
+    app.register_blueprint(materials_bp)
     _register_api(app)
 
 
@@ -191,6 +194,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.documents.api import blueprints as document_blueprints
         from meetcoord.documents.verify.api import verify_blp
         from meetcoord.home.api import blueprints as home_blueprints
+        from meetcoord.materials.api import blueprints as material_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
         from meetcoord.planning.api import blueprints as planning_blueprints
         from meetcoord.planning.matrix_api import blueprints as matrix_blueprints
@@ -222,6 +226,7 @@ def _register_api(app: Flask) -> None:
             *village_blueprints,
             *planning_outcome_blueprints,
             *planning_blueprints,
+            *material_blueprints,
         ]:
             register_api_blueprint(blp)
         public = [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]

@@ -25,6 +25,7 @@ from meetcoord.live.models import (
     MeetingEvent,
     SpeakerRequest,
 )
+from meetcoord.materials.models import Material, SpeakerLink
 from meetcoord.meetings.models import (
     AgendaItem,
     CalendarFeed,
@@ -66,6 +67,7 @@ __all__ = [
     "ItemNote",
     "LetterSequence",
     "LiveRoom",
+    "Material",
     "Meeting",
     "MeetingEvent",
     "MeetingSite",
@@ -81,6 +83,7 @@ __all__ = [
     "Role",
     "Series",
     "SigningCode",
+    "SpeakerLink",
     "SpeakerRequest",
     "SyncMark",
     "User",

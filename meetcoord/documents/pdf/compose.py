@@ -62,11 +62,21 @@ class SiteAttendance:
 
 
 @dataclass(frozen=True)
+class MaterialData:
+    """A material attached to the item (issue 15): listed by name, kind and size."""
+
+    filename: str
+    kind: str  # pdf, pptx, …
+    size: int  # bytes
+
+
+@dataclass(frozen=True)
 class AgendaData:
     number: int
     title: str
     presenter: str | None = None
     notes: str = ""  # the minute-taker's notes, paragraphs separated by blank lines
+    materials: list[MaterialData] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,8 @@ class Scene:
             "fmt": "csv",
             "format": "csv",
             "code": self.rakor.site.code,
+            "material_id": 1,
+            "link_id": 1,
         }
 
 

@@ -153,6 +153,7 @@ def test_a_file_of_the_wrong_kind_is_refused_naming_the_accepted_kinds(
         headers={"Accept-Language": "en"},
     )
     assert english.status_code == 422
+    assert "is not an accepted kind. Accepted kinds: PDF, PNG" in english.get_data(as_text=True)
 
 
 def test_the_size_limit_answers_413_before_anything_is_written(

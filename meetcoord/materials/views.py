@@ -30,6 +30,7 @@ from meetcoord.core.db import utcnow
 from meetcoord.core.errors import NotFound, ServiceError
 from meetcoord.core.filetypes import accepted_labels
 from meetcoord.core.forms import current_actor
+from meetcoord.core.offload import PacedOutput
 from meetcoord.core.uploads import body_limit
 from meetcoord.extensions import db
 from meetcoord.materials import queries, services, storage
@@ -69,6 +70,8 @@ def file_response(material: Material) -> Response:
         max_age=0,
     )
     response.headers.update(FILE_HEADERS)
+    # 20 MB to a phone on the LAN never makes the socket wait: slice it for the others.
+    response.response = PacedOutput(response.response)
     return response
 
 

@@ -185,6 +185,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)  # a meeting's registration settings, registrants
     app.register_blueprint(registration_public_bp)  # /r/<slug>: public registration
     app.register_blueprint(questions_bp)  # issue 15: moderated questions (staff page)
+    from meetcoord.materials.views import bp as materials_bp
+
+    app.register_blueprint(materials_bp)
     _register_api(app)
 
 
@@ -203,6 +206,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.documents.api import blueprints as document_blueprints
         from meetcoord.documents.verify.api import verify_blp
         from meetcoord.home.api import blueprints as home_blueprints
+        from meetcoord.materials.api import blueprints as material_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
         from meetcoord.planning.api import blueprints as planning_blueprints
         from meetcoord.planning.matrix_api import blueprints as matrix_blueprints
@@ -241,6 +245,7 @@ def _register_api(app: Flask) -> None:
             *platform_import_blueprints,
             *registration_blueprints,
             *question_blueprints,
+            *material_blueprints,
         ]:
             register_api_blueprint(blp)
         from meetcoord.channels.api import blueprints as channel_blueprints

@@ -136,6 +136,13 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
         int_range(1024, 50 * 1024 * 1024),
         str(10 * 1024 * 1024),
     ),
+    # The largest material (bahan paparan) attached to an agenda item.
+    (
+        "MATERIAL_MAX_BYTES",
+        "MATERIAL_MAX_BYTES",
+        int_range(1024, 500 * 1024 * 1024),
+        str(50 * 1024 * 1024),
+    ),
     # What one parse of a stranger's file (a PDF to verify, a PKCS#12 to sign with) may
     # cost in its sandboxed child process (core.sandbox): CPU seconds, and memory it may
     # add in MB. It is killed beyond them; the wall-clock limit is 3 × the CPU plus 2 s.

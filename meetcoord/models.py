@@ -27,6 +27,7 @@ from meetcoord.live.models import (
     MeetingEvent,
     SpeakerRequest,
 )
+from meetcoord.materials.models import Material, SpeakerLink
 from meetcoord.meetings.models import (
     AgendaItem,
     CalendarFeed,
@@ -70,6 +71,7 @@ __all__ = [
     "ItemNote",
     "LetterSequence",
     "LiveRoom",
+    "Material",
     "Meeting",
     "MeetingChannel",
     "MeetingEvent",
@@ -92,6 +94,7 @@ __all__ = [
     "Role",
     "Series",
     "SigningCode",
+    "SpeakerLink",
     "SpeakerRequest",
     "SyncMark",
     "User",

@@ -55,6 +55,7 @@ class Permission(StrEnum):
     LIVE_SPEAK = "live.speak"  # ask for the floor
     ACTION_UPDATE = "action.update"  # a follow-up action's progress, status up to done, evidence
     AGENCY_ACTIONS = "agency.actions"  # an agency's own actions, through a personal or agency link
+    MATERIAL_SPEAKER = "material.speaker"  # a speaker's upload link: one agenda item's materials
 
 
 class Level(StrEnum):
@@ -155,6 +156,9 @@ TABLE: dict[Permission, Rule] = {
     ),
     # The agency's view (portal): no account; the link's agency owns the action, or 404.
     Permission.AGENCY_ACTIONS: Rule(scope.NOT_FOUND, agency=True),
+    # A speaker's link (``/s/<speaker_token>``): no account, no invitation; the route
+    # resolves the token to its one agenda item (materials.services), or 404.
+    Permission.MATERIAL_SPEAKER: Rule(scope.NOT_FOUND, anyone=True),
 }
 
 

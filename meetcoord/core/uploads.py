@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, request
 
+from meetcoord.core.offload import PacedInput
+
 F = TypeVar("F", bound=Callable[..., Any])
 Limit = Callable[[dict[str, Any]], int | None]
 
@@ -45,6 +47,11 @@ def _set(limit: Limit) -> None:
     size = limit(request.view_args or {})
     if size is not None:
         request.max_content_length = size
+    # A large body is read in slices that let the other green threads run (offload).
+    # Only before anything has read it: once ``request.stream`` exists it is the one used.
+    environ = request.environ
+    if "stream" not in request.__dict__ and not isinstance(environ["wsgi.input"], PacedInput):
+        environ["wsgi.input"] = PacedInput(environ["wsgi.input"])
 
 
 def _apply_limit() -> None:

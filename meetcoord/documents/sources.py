@@ -28,6 +28,7 @@ from meetcoord.documents.pdf.compose import (
     AgendaData,
     AttendeeData,
     DecisionData,
+    MaterialData,
     MinutesData,
     QuestionData,
     ReviewData,
@@ -39,6 +40,7 @@ from meetcoord.documents.pdf.compose import (
 from meetcoord.documents.snapshot import to_json
 from meetcoord.extensions import db
 from meetcoord.live.models import Decision, DecisionTally, ItemNote
+from meetcoord.materials.queries import for_meeting as material_rows
 from meetcoord.meetings.models import Invitation, InviteeRole, Meeting, MeetingSite
 from meetcoord.meetings.zones import host_zone
 from meetcoord.planning.outcome import matrix_rows
@@ -195,6 +197,11 @@ def minutes_data(
         )
     }
     decisions = _decisions(meeting, numbers)
+    materials: dict[int, list[MaterialData]] = {}
+    for row in material_rows(meeting.id):
+        materials.setdefault(row["agenda_item_id"], []).append(
+            MaterialData(row["filename"], row["kind"], row["size"])
+        )
     decision_ids = dict(
         db.session.execute(
             select(Decision.id, Decision.number).where(Decision.meeting_id == meeting.id)
@@ -226,6 +233,7 @@ def minutes_data(
                 item.presenter,
                 notes.get(item.id, ""),
                 questions=asked.get(item.id, []),
+                materials=materials.get(item.id, []),
             )
             for item in items
         ],

@@ -23,6 +23,7 @@ from meetcoord.live.views import (
     review_strings,
     tally_strings,
 )
+from meetcoord.materials import queries as material_queries
 from meetcoord.meetings.models import Invitation, InviteeRole
 from meetcoord.portal.links import holder, remember
 from meetcoord.portal.views import channel_href
@@ -95,6 +96,7 @@ def phone(token: str) -> Any:
             tally_site=tally_site,
             review=review,
             matrix=matrix,
+            materials=material_queries.has_any(meeting.id),
             strings=strings,
         )
     )

@@ -19,6 +19,7 @@ from flask import Blueprint
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
 from meetcoord.portal import agency_views, documents, live_views, questions, views
+from meetcoord.portal import agency_views, documents, live_views, materials_views, views
 from meetcoord.portal.links import guard
 
 bp = guard(Blueprint("portal", __name__))
@@ -26,6 +27,7 @@ bp = guard(Blueprint("portal", __name__))
 GET, POST = ["GET"], ["POST"]
 LINK, WATCH = Permission.LINK, Permission.LIVE_WATCH
 AGENCY = Permission.AGENCY_ACTIONS
+SPEAKER = Permission.MATERIAL_SPEAKER
 
 # (rule, view, methods, the permission it declares: access.permissions' table)
 ROUTES: list[tuple[str, Callable[..., Any], list[str], Permission]] = [
@@ -60,6 +62,12 @@ ROUTES: list[tuple[str, Callable[..., Any], list[str], Permission]] = [
         GET,
         AGENCY,
     ),
+    # Materials of the agenda (issue 15): the participant's list and downloads, and a
+    # speaker's own upload page for one agenda item (its token is the proof).
+    ("/i/<token>/materials", materials_views.participant_list, GET, LINK),
+    ("/i/<token>/materials/<int:material_id>", materials_views.participant_download, GET, LINK),
+    ("/s/<speaker_token>", materials_views.speaker_page, GET, SPEAKER),
+    ("/s/<speaker_token>", materials_views.speaker_upload, POST, SPEAKER),
     # A feed token, not a personal link: its own limits replace the shared one (views).
     ("/feeds/<token>.ics", views.feed, GET, LINK),
 ]

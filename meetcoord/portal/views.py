@@ -41,6 +41,7 @@ from meetcoord.directory.models import Organization, Person
 from meetcoord.documents.rules import documents_for
 from meetcoord.documents.views_support import KIND_LABELS, STATUS_LABELS
 from meetcoord.extensions import db, limiter
+from meetcoord.materials import queries as material_queries
 from meetcoord.meetings import feeds, invitations, links, mailing, services, zones
 from meetcoord.meetings.labels import INVITEE_ROLE_LABELS, RSVP_LABELS
 from meetcoord.meetings.models import Invitation, MeetingStatus
@@ -105,6 +106,7 @@ def _page(
         desk_sites=desk_views.coordinator_sites(invitation),
         documents=documents_for(invitation),
         agency_actions=agency.has_actions(invitation.person.organization_id),
+        materials=material_queries.has_any(meeting.id),
         document_labels=(KIND_LABELS, STATUS_LABELS),
         shown=showing.for_invitation(invitation),
         channel_kind_labels=CHANNEL_KIND_LABELS,

@@ -103,6 +103,8 @@ class Scene:
             "code": self.rakor.site.code,
             "import_id": 1,
             "participant_id": 1,
+            "material_id": 1,
+            "link_id": 1,
         }
 
 

@@ -69,6 +69,12 @@ class QuestionData:
     asker: str  # "Name (Organization)", or "Anonim"
     votes: int = 0
     answer: str | None = None  # the chair's short note
+class MaterialData:
+    """A material attached to the item (issue 15): listed by name, kind and size."""
+
+    filename: str
+    kind: str  # pdf, pptx, …
+    size: int  # bytes
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ class AgendaData:
     presenter: str | None = None
     notes: str = ""  # the minute-taker's notes, paragraphs separated by blank lines
     questions: list[QuestionData] = field(default_factory=list)  # answered, in order
+    materials: list[MaterialData] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,17 @@ def _attendance_summary(doc: MinutesDocument) -> list[Any]:
     return [Spacer(1, 4 * mm), _p("Rekapitulasi kehadiran", "section"), table]
 
 
+def material_line(material: Any) -> str:
+    """ "paparan.pptx (PPTX, 1,2 MB)": a material as the minutes list it."""
+    size = material.size
+    if size >= 1024 * 1024:
+        shown = f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    else:
+        shown = f"{max(1, round(size / 1024))} KB"
+    kind = "JPEG" if material.kind == "jpg" else material.kind.upper()
+    return f"{material.filename} ({kind}, {shown})"
+
+
 def _agenda(doc: MinutesDocument) -> list[Any]:
     if not doc.agenda:
         return []
@@ -130,6 +141,10 @@ def _agenda(doc: MinutesDocument) -> list[Any]:
     for item in doc.agenda:
         by = f" — {item.presenter}" if item.presenter else ""
         out.append(_p(f"{item.number}. {item.title}{by}"))
+        if item.materials:
+            out.append(
+                _p("Bahan paparan: " + "; ".join(material_line(m) for m in item.materials), "cell")
+            )
     out += [Spacer(1, 4 * mm), _p("Pembahasan", "section")]
     for item in doc.agenda:
         out.append(Spacer(1, 1.5 * mm))

@@ -174,6 +174,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(planning_outcome_bp)
     app.register_blueprint(planning_bp)
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
+    from meetcoord.eventreports.views import bp as eventreports_bp
+
+    app.register_blueprint(eventreports_bp)  # the event report (laporan kegiatan)
     _register_api(app)
 
 
@@ -223,6 +226,10 @@ def _register_api(app: Flask) -> None:
             *planning_outcome_blueprints,
             *planning_blueprints,
         ]:
+            register_api_blueprint(blp)
+        from meetcoord.eventreports.api import blueprints as eventreport_blueprints
+
+        for blp in eventreport_blueprints:
             register_api_blueprint(blp)
         public = [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]
         for blp in [*public, *tracking_public]:

@@ -7,6 +7,7 @@ from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinNonce
 from meetcoord.core.audit import AuditEntry
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.directory.models import Forum, ForumMember, Organization, Person, Venue
+from meetcoord.eventreports.models import EventReport
 from meetcoord.documents.models import (
     Document,
     DocumentComment,
@@ -39,6 +40,7 @@ from meetcoord.public.models import Publication
 from meetcoord.reminders.models import Reminder, ReminderMute
 
 __all__ = [
+    "EventReport",
     "Action",
     "ActionEvidence",
     "ActionUpdate",

@@ -3,6 +3,7 @@ site and online participants from WIB, WITA and WIT provinces, two decisions, on
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from meetcoord.accounts.models import Role, User
@@ -24,14 +25,16 @@ PEOPLE = (
     ("Kota Jayapura, Papua", Gender.MALE, StakeholderCategory.COMMUNITY_LEADER, None),
     ("Kota Ambon, Maluku", None, StakeholderCategory.GOVERNMENT, None),
 )
+_n = itertools.count(1)
 ABSENT_REGION = "Kota Kupang, Nusa Tenggara Timur"  # invited, did not attend
 
 
 def held_webinar(by: User | None = None) -> Meeting:
     """Closed webinar 24 September 2026, 09.00–12.00 WIB, seven present of eight invited."""
     staff = by or factories.user(Role.SECRETARIAT)
-    jakarta = factories.venue(name="Ruang Rapat Uji, Jakarta", timezone="Asia/Jakarta")
-    makassar = factories.venue(name="Kantor Uji, Makassar", timezone="Asia/Makassar")
+    n = next(_n)
+    jakarta = factories.venue(name=f"Ruang Rapat Uji {n}, Jakarta", timezone="Asia/Jakarta")
+    makassar = factories.venue(name=f"Kantor Uji {n}, Makassar", timezone="Asia/Makassar")
     meeting = factories.meeting(
         by=staff,
         venue=jakarta,
@@ -57,7 +60,7 @@ def held_webinar(by: User | None = None) -> Meeting:
         )
         factories.attendance(inv)
     factories.invitation(meeting, person=factories.person(region=ABSENT_REGION), online=True)
-    org = factories.organization(name="Bappeda Kabupaten Uji Poso")
+    org = factories.organization(name=f"Bappeda Kabupaten Uji Poso {n}")
     db.session.add_all(
         [
             Decision(meeting_id=meeting.id, number=1, text="Praktik baik dihimpun dalam buku.",

@@ -34,8 +34,8 @@ def test_draft_facts_three_zones_and_breakdown():
     a = f["attendance"]
     assert (a["present"], a["invited"]) == (7, 8)
     assert _counts(a["by_site"]) == {
-        "Ruang Rapat Uji, Jakarta": 2,
-        "Kantor Uji, Makassar": 1,
+        meeting.sites[0].venue.name: 2,
+        meeting.sites[1].venue.name: 1,
         "Daring": 4,
     }
     assert _counts(a["by_mode"]) == {"Luring (di lokasi)": 3, "Daring": 4}
@@ -60,7 +60,7 @@ def test_draft_facts_three_zones_and_breakdown():
         "Praktik baik dihimpun dalam buku.",
         "Jejaring antardaerah dibentuk.",
     ]
-    assert f["actions"][0]["agency"] == "Bappeda Kabupaten Uji Poso"
+    assert f["actions"][0]["agency"].startswith("Bappeda Kabupaten Uji Poso")
     assert report.sections["purpose"] == "Berbagi praktik cerdas pembangunan dari daerah."
 
 

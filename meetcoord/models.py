@@ -7,7 +7,6 @@ from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinNonce
 from meetcoord.core.audit import AuditEntry
 from meetcoord.core.outbox import OutboxMessage
 from meetcoord.directory.models import Forum, ForumMember, Organization, Person, Venue
-from meetcoord.eventreports.models import EventReport
 from meetcoord.documents.models import (
     Document,
     DocumentComment,
@@ -17,6 +16,7 @@ from meetcoord.documents.models import (
     LetterSequence,
     SigningCode,
 )
+from meetcoord.eventreports.models import EventReport
 from meetcoord.live.models import (
     Decision,
     DecisionRevision,
@@ -40,7 +40,6 @@ from meetcoord.public.models import Publication
 from meetcoord.reminders.models import Reminder, ReminderMute
 
 __all__ = [
-    "EventReport",
     "Action",
     "ActionEvidence",
     "ActionUpdate",
@@ -60,6 +59,7 @@ __all__ = [
     "DocumentFile",
     "DocumentSignatory",
     "DocumentStep",
+    "EventReport",
     "Forum",
     "ForumMember",
     "GuidanceAssignment",

@@ -280,6 +280,16 @@ class _Loader:
         followup.carry_over(staff, find_demo_meeting())
         self.created["public pages"] += followup.publish_forum(staff, self.forums["bangkit"])
 
+    def webinar(self) -> None:
+        """Bappenas' knowledge-sharing webinar (seed 004), held, with its final event
+        report on its public page (``demo.webinar``)."""
+        from meetcoord.demo.webinar import find_webinar, hold_webinar
+
+        if self.actor is not None and find_webinar() is None:
+            hold_webinar(self.actor, self.institutions["bappenas"].id)
+            self.created["meetings"] += 1
+            self.created["public pages"] += 1
+
 
 def load_demo() -> dict[str, int]:
     """Create the demo accounts, directory and meeting; returns how many of each were made."""
@@ -295,5 +305,6 @@ def load_demo() -> dict[str, int]:
     loader.meeting()
     loader.cohosted_meeting()
     loader.past_meeting()
+    loader.webinar()
     load_planning(loader.actor, loader.institutions, loader.orgs, loader.forums, loader.created)
     return loader.created

@@ -32,7 +32,7 @@ blp = ApiBlueprint(
 )
 FILE = {"type": "string", "format": "binary"}
 NO_VERSION = _l("Sebutkan versi yang dibaca: header If-Match atau kolom version.")
-ETAG_HEADER = {"ETag": {"description": "Versi laporan, mis. \"3\".", "schema": {"type": "string"}}}
+ETAG_HEADER = {"ETag": {"description": 'Versi laporan, mis. "3".', "schema": {"type": "string"}}}
 
 _actor = resolve.account
 

@@ -28,7 +28,12 @@ def _rule(paragraph: Any) -> None:
     """A heavy line under ``paragraph`` (the letterhead's rule)."""
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "1"), ("w:color", "000000")):
+    for key, value in (
+        ("w:val", "single"),
+        ("w:sz", "18"),
+        ("w:space", "1"),
+        ("w:color", "000000"),
+    ):
         bottom.set(qn(key), value)
     borders.append(bottom)
     paragraph._p.get_or_add_pPr().append(borders)
@@ -82,7 +87,9 @@ def _table(out: Any, header: list[str], rows: list[list[Any]]) -> None:
 def _figures(out: Any, title: str, rows: list[dict[str, Any]]) -> None:
     out.add_heading(title, level=3)
     total = sum(r["count"] for r in rows)
-    _table(out, ["Uraian", "Jumlah"], [[r["label"], r["count"]] for r in rows] + [["Jumlah", total]])
+    _table(
+        out, ["Uraian", "Jumlah"], [[r["label"], r["count"]] for r in rows] + [["Jumlah", total]]
+    )
 
 
 def _proceedings(out: Any, doc: Document, text: str) -> None:

@@ -51,14 +51,14 @@ DECISION_KINDS = {
 def materials_of(meeting: Meeting) -> list[dict[str, Any]]:
     """Each agenda item's uploaded materials (agenda_item_id, item_title, item_position,
     presenter, filename, kind, size, uploaded_at)."""
-    # wired at merge (issue 15): materials.queries.for_meeting / questions.queries.answered_for_meeting
+    # wired at merge (issue 15): materials.queries.for_meeting / questions.queries.answered_for_meeting  # noqa: E501
     return []
 
 
 def questions_of(meeting: Meeting) -> list[dict[str, Any]]:
     """The participants' questions that were answered (agenda_item_id, item_title,
     item_position, text, asker, votes, answer, answered_at)."""
-    # wired at merge (issue 15): materials.queries.for_meeting / questions.queries.answered_for_meeting
+    # wired at merge (issue 15): materials.queries.for_meeting / questions.queries.answered_for_meeting  # noqa: E501
     return []
 
 
@@ -157,7 +157,12 @@ def decisions(meeting: Meeting) -> list[dict[str, Any]]:
         .order_by(Decision.number)
     )
     return [
-        {"number": d.number, "text": d.text, "kind": d.kind.value, "kind_label": DECISION_KINDS[d.kind]}
+        {
+            "number": d.number,
+            "text": d.text,
+            "kind": d.kind.value,
+            "kind_label": DECISION_KINDS[d.kind],
+        }
         for d in rows
     ]
 
@@ -196,9 +201,7 @@ def build(meeting: Meeting) -> dict[str, Any]:
             "date": format_long_date(meeting.start_at, zone, "id"),
             "times": times(meeting),
             "purpose": meeting.purpose or "",
-            "venues": [
-                {"name": s.venue.name, "city": s.venue.city or ""} for s in meeting.sites
-            ],
+            "venues": [{"name": s.venue.name, "city": s.venue.city or ""} for s in meeting.sites],
             "online": bool(meeting.online_url),
             "agenda": [
                 {

@@ -109,7 +109,10 @@ def _section(section: Section, doc: Document, st: dict) -> list[Flowable]:
             out.append(
                 _table(
                     ["Agenda", "Narasumber", "Berkas"],
-                    [[m["item_title"], m["presenter"] or "—", m["filename"]] for m in f["materials"]],
+                    [
+                        [m["item_title"], m["presenter"] or "—", m["filename"]]
+                        for m in f["materials"]
+                    ],
                     [WIDTH * 0.4, WIDTH * 0.3, WIDTH * 0.3],
                     st,
                 )
@@ -191,8 +194,16 @@ def report_story(doc: Document, st: dict, *, bookmark: bool = False) -> list[Flo
 
 
 def _document(out: io.BytesIO, title: str, author: str) -> BaseDocTemplate:
-    return SimpleBook(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-                      topMargin=14 * mm, bottomMargin=16 * mm, title=title, author=author)
+    return SimpleBook(
+        out,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=14 * mm,
+        bottomMargin=16 * mm,
+        title=title,
+        author=author,
+    )
 
 
 class SimpleBook(BaseDocTemplate):

@@ -52,7 +52,9 @@ def public_report(meeting_id: int) -> dict[str, Any] | None:
         "figures": [
             {
                 "heading": HEADINGS[key],
-                "rows": [{"label": r["label"], "count": r["count"]} for r in attendance.get(key, [])],
+                "rows": [
+                    {"label": r["label"], "count": r["count"]} for r in attendance.get(key, [])
+                ],
             }
             for key in FIGURES
         ],

@@ -48,7 +48,9 @@ def held_webinar(by: User | None = None) -> Meeting:
     )
     for title, presenter in (("Pembukaan", "Taufik Hanafi"), ("Paparan Temanggung", "Al Khadziq")):
         agenda.add_agenda_item(
-            staff, meeting, {"title": title, "presenter": presenter, "planned_minutes": 30, "kind": "presentation"}
+            staff,
+            meeting,
+            {"title": title, "presenter": presenter, "planned_minutes": 30, "kind": "presentation"},
         )
     for region, gender, category, where in PEOPLE:
         guest = factories.person(region=region, gender=gender, category=category)
@@ -63,14 +65,25 @@ def held_webinar(by: User | None = None) -> Meeting:
     org = factories.organization(name=f"Bappeda Kabupaten Uji Poso {n}")
     db.session.add_all(
         [
-            Decision(meeting_id=meeting.id, number=1, text="Praktik baik dihimpun dalam buku.",
-                     kind=DecisionKind.CONSENSUS, recorded_by="Notulis"),
-            Decision(meeting_id=meeting.id, number=2, text="Jejaring antardaerah dibentuk.",
-                     kind=DecisionKind.NOTED, recorded_by="Notulis"),
+            Decision(
+                meeting_id=meeting.id,
+                number=1,
+                text="Praktik baik dihimpun dalam buku.",
+                kind=DecisionKind.CONSENSUS,
+                recorded_by="Notulis",
+            ),
+            Decision(
+                meeting_id=meeting.id,
+                number=2,
+                text="Jejaring antardaerah dibentuk.",
+                kind=DecisionKind.NOTED,
+                recorded_by="Notulis",
+            ),
         ]
     )
-    db.session.add(Action(meeting_id=meeting.id, title="Menyusun buku success stories",
-                          organization_id=org.id))
+    db.session.add(
+        Action(meeting_id=meeting.id, title="Menyusun buku success stories", organization_id=org.id)
+    )
     meeting.status = MeetingStatus.CLOSED
     db.session.commit()
     return meeting

@@ -17,7 +17,7 @@ from meetcoord.meetings.models import Series
 from meetcoord.public import services as public
 from meetcoord.public.models import SubjectType
 from tests import factories
-from tests.eventreports.support import form, held_webinar, sections
+from tests.eventreports.support import held_webinar, sections
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MATERIAL = {
@@ -134,7 +134,8 @@ def test_public_page_shows_a_final_report_only(client, written):
     html = client.get(f"/p/{publication.slug}").get_data(as_text=True)
     assert "Laporan kegiatan" in html
     assert "Kolaborasi adalah kunci." in html
-    assert "Taufik Hanafi" in html and "Sulawesi Tengah" in html
+    assert "Taufik Hanafi" in html
+    assert "Sulawesi Tengah" in html
     # aggregate figures only: no attendee, no asker
     for person in meeting.invitations:
         assert person.person.name not in html
@@ -175,12 +176,15 @@ def test_series_book_contains_each_final_report(auth):
     assert response.status_code == 200
     reader = PdfReader(io.BytesIO(response.data))
     text = _pdf_text(response.data)
-    assert "BUKU SUCCESS STORIES" in text and "DAFTAR ISI" in text
+    assert "BUKU SUCCESS STORIES" in text
+    assert "DAFTAR ISI" in text
     for title, closing in titles:
-        assert title in text and closing in text
+        assert title in text
+        assert closing in text
     assert "Webinar Seri Draf" not in text
     toc = reader.pages[1].extract_text()
-    assert "Webinar Seri ke-1" in toc and "Webinar Seri ke-2" in toc
+    assert "Webinar Seri ke-1" in toc
+    assert "Webinar Seri ke-2" in toc
     other = factories.institution()
     auth.logout()
     auth.login(user=factories.user(Role.SECRETARIAT, institution=other))
@@ -213,7 +217,8 @@ def test_api_get_put_with_etag_and_version(api_token):
     assert final.get_json()["status"] == "final"
     for path, mimetype in (("pdf", "application/pdf"), ("docx", DOCX)):
         got = client.get(f"{url}/{path}", headers=headers)
-        assert got.status_code == 200 and got.mimetype == mimetype
+        assert got.status_code == 200
+        assert got.mimetype == mimetype
     outsider = factories.user(Role.SECRETARIAT, institution=factories.institution())
     from meetcoord.accounts.services import create_token
 

@@ -82,6 +82,10 @@ def _existing(model: type, column: Any, value: str) -> Any:
     return db.session.scalar(select(model).where(func.lower(column) == value.lower()))
 
 
+def _people_count() -> int:
+    return db.session.scalar(select(func.count(Person.id))) or 0
+
+
 class _Loader:
     def __init__(self) -> None:
         self.created: dict[str, int] = {
@@ -286,7 +290,11 @@ class _Loader:
         from meetcoord.demo.webinar import find_webinar, hold_webinar
 
         if self.actor is not None and find_webinar() is None:
+            people = db.session.scalar(select(func.count(Person.id))) or 0
             hold_webinar(self.actor, self.institutions["bappenas"].id)
+            self.created["people"] += (
+                db.session.scalar(select(func.count(Person.id))) or 0
+            ) - people
             self.created["meetings"] += 1
             self.created["public pages"] += 1
 

@@ -119,6 +119,18 @@ REGISTRANTS = (
     ("Stevanus Mandacan", "L", "government", "Kabupaten Manokwari, Papua Barat"),
     ("Agustina Kambu", "P", "ngo", "Kota Sorong, Papua Barat Daya"),
 )
+# What a registrant wrote as their position, by their category.
+POSITIONS = {
+    "government": "Perencana Ahli Muda, Bappeda",
+    "academia": "Dosen Perencanaan Wilayah dan Kota",
+    "ngo": "Koordinator Program",
+    "youth_leader": "Ketua Forum Pemuda",
+    "private_sector": "Manajer Tanggung Jawab Sosial Perusahaan",
+    "media": "Jurnalis",
+    "community_leader": "Tokoh Masyarakat",
+    "women_leader": "Ketua Kelompok Perempuan",
+    "religious_leader": "Pemuka Agama",
+}
 # Registrants who did not join (by their place above): 29 of 33 did.
 ABSENT = {3, 12, 21, 30}
 DECISIONS = (
@@ -235,7 +247,9 @@ def _registrants(staff: User) -> list[Person]:
                 staff,
                 {
                     "name": name,
+                    "position": POSITIONS[category],
                     "email": email,
+                    "phone": f"0812-7004-{n:04d}",
                     "gender": "male" if sex == "L" else "female",
                     "category": category,
                 },

@@ -188,6 +188,9 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.materials.views import bp as materials_bp
 
     app.register_blueprint(materials_bp)
+    from meetcoord.eventreports.views import bp as eventreports_bp
+
+    app.register_blueprint(eventreports_bp)  # the event report (laporan kegiatan)
     _register_api(app)
 
 
@@ -251,6 +254,9 @@ def _register_api(app: Flask) -> None:
         from meetcoord.channels.api import blueprints as channel_blueprints
 
         for blp in channel_blueprints:  # a meeting's online channels (issue 15)
+        from meetcoord.eventreports.api import blueprints as eventreport_blueprints
+
+        for blp in eventreport_blueprints:
             register_api_blueprint(blp)
         public = [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]
         public.append(portal_questions_blp)  # issue 15: questions through a personal link

@@ -18,6 +18,7 @@ from meetcoord.documents.models import (
     LetterSequence,
     SigningCode,
 )
+from meetcoord.eventreports.models import EventReport
 from meetcoord.live.models import (
     Decision,
     DecisionRevision,
@@ -63,6 +64,7 @@ __all__ = [
     "DocumentFile",
     "DocumentSignatory",
     "DocumentStep",
+    "EventReport",
     "Forum",
     "ForumMember",
     "GuidanceAssignment",

@@ -82,6 +82,10 @@ def _existing(model: type, column: Any, value: str) -> Any:
     return db.session.scalar(select(model).where(func.lower(column) == value.lower()))
 
 
+def _people_count() -> int:
+    return db.session.scalar(select(func.count(Person.id))) or 0
+
+
 class _Loader:
     def __init__(self) -> None:
         self.created: dict[str, int] = {
@@ -280,6 +284,20 @@ class _Loader:
         followup.carry_over(staff, find_demo_meeting())
         self.created["public pages"] += followup.publish_forum(staff, self.forums["bangkit"])
 
+    def webinar(self) -> None:
+        """Bappenas' knowledge-sharing webinar (seed 004), held, with its final event
+        report on its public page (``demo.webinar``)."""
+        from meetcoord.demo.webinar import find_webinar, hold_webinar
+
+        if self.actor is not None and find_webinar() is None:
+            people = db.session.scalar(select(func.count(Person.id))) or 0
+            hold_webinar(self.actor, self.institutions["bappenas"].id)
+            self.created["people"] += (
+                db.session.scalar(select(func.count(Person.id))) or 0
+            ) - people
+            self.created["meetings"] += 1
+            self.created["public pages"] += 1
+
 
 def load_demo() -> dict[str, int]:
     """Create the demo accounts, directory and meeting; returns how many of each were made."""
@@ -295,5 +313,6 @@ def load_demo() -> dict[str, int]:
     loader.meeting()
     loader.cohosted_meeting()
     loader.past_meeting()
+    loader.webinar()
     load_planning(loader.actor, loader.institutions, loader.orgs, loader.forums, loader.created)
     return loader.created

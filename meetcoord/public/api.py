@@ -69,6 +69,48 @@ class PublicDecisionSchema(ApiSchema):
     kind_label = fields.String(required=True)
 
 
+class PublicReportSectionSchema(ApiSchema):
+    key = fields.String(required=True)
+    heading = fields.String(required=True)
+    text = fields.String(required=True)
+
+
+class PublicReportSessionSchema(ApiSchema):
+    position = fields.Integer(required=True)
+    title = fields.String(required=True)
+    presenter = fields.String(required=True)
+    text = fields.String(required=True)
+
+
+class PublicReportSpeakerSchema(ApiSchema):
+    title = fields.String(required=True)
+    presenter = fields.String(required=True)
+
+
+class PublicReportFigureRowSchema(ApiSchema):
+    label = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class PublicReportFigureSchema(ApiSchema):
+    heading = fields.String(required=True)
+    rows = fields.List(fields.Nested(PublicReportFigureRowSchema), required=True)
+
+
+class PublicReportSchema(ApiSchema):
+    """A final event report (issue 15): its text, speakers and aggregate figures only."""
+
+    sections = fields.List(fields.Nested(PublicReportSectionSchema), required=True)
+    sessions = fields.List(fields.Nested(PublicReportSessionSchema), required=True)
+    organizers = fields.List(fields.String(), required=True)
+    date = fields.String(required=True)
+    times = fields.List(fields.String(), required=True)
+    speakers = fields.List(fields.Nested(PublicReportSpeakerSchema), required=True)
+    present = fields.Integer(required=True)
+    figures = fields.List(fields.Nested(PublicReportFigureSchema), required=True)
+    decisions = fields.List(fields.String(), required=True)
+
+
 class PublicMeetingSchema(ApiSchema):
     title = fields.String(required=True)
     kind = fields.String(required=True)
@@ -86,6 +128,7 @@ class PublicMeetingSchema(ApiSchema):
     sites = fields.List(fields.Nested(PublicSiteSchema), required=True)
     agenda = fields.List(fields.Nested(PublicAgendaSchema), required=True)
     decisions = fields.List(fields.Nested(PublicDecisionSchema), required=True)
+    report = fields.Nested(PublicReportSchema, allow_none=True)
 
 
 class PublicActionSchema(ApiSchema):

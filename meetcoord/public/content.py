@@ -23,6 +23,7 @@ from meetcoord.actions.labels import STATUS_LABELS as ACTION_STATUS_LABELS
 from meetcoord.actions.models import Action, ActionStatus, ActionUpdate
 from meetcoord.core.timezones import format_long_date, format_time_in_zone, zone_label
 from meetcoord.directory.models import Forum
+from meetcoord.eventreports.publishing import public_report
 from meetcoord.extensions import db
 from meetcoord.live.models import Decision, DecisionKind
 from meetcoord.meetings.labels import KIND_LABELS, STATUS_LABELS
@@ -184,6 +185,8 @@ def page(kind: str, subject: Meeting | Series | Forum, today: date) -> dict[str,
                 "sites": _sites(m),
                 "agenda": [{"position": i.position, "title": i.title} for i in m.agenda],
                 "decisions": decisions.get(m.id, []),
+                # A final event report (issue 15), public fields only.
+                "report": public_report(m.id) if kind == "meeting" else None,
             }
         )
     actions = _actions(meetings, today) if meetings else []

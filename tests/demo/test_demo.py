@@ -11,6 +11,7 @@ from meetcoord.accounts.services import authenticate
 from meetcoord.core.audit import AuditEntry
 from meetcoord.demo import DEMO_LOGINS, directory_is_empty, load_demo
 from meetcoord.demo.people import PEOPLE, email_for
+from meetcoord.demo.webinar import REGISTRANTS
 from meetcoord.directory.models import (
     Forum,
     ForumRole,
@@ -48,7 +49,8 @@ def test_directory_is_empty_before_and_not_after(db_session):
 def test_summary_counts_what_was_created(demo):
     assert demo["users"] == len(DEMO_LOGINS)
     assert demo["organizations"] == _count(Organization)
-    assert demo["people"] == _count(Person) == len(PEOPLE)
+    # the directory's people and the seed 004 webinar's registrants
+    assert demo["people"] == _count(Person) == len(PEOPLE) + len(REGISTRANTS)
     assert demo["forums"] == 2
     assert demo["venues"] == _count(Venue) >= 6
     assert demo["forum members"] >= 24
@@ -179,7 +181,7 @@ def test_cli_if_empty_loads_once(runner):
     assert first.exit_code == 0, first.output
     assert "demo loaded" in first.output
     count = _count(Person)
-    assert count == len(PEOPLE)
+    assert count == len(PEOPLE) + len(REGISTRANTS)
     second = runner.invoke(args=["demo", "load", "--if-empty"])
     assert second.exit_code == 0, second.output
     assert "already has data" in second.output
@@ -214,7 +216,8 @@ def test_the_demo_meeting_is_ready_to_run_live_and_mails_nobody(demo, runner, cl
     from meetcoord.meetings.models import InviteeRole, MeetingStatus
 
     meeting = find_demo_meeting()
-    assert demo["meetings"] == 3  # this one, last week's (below) and NTB's co-hosted draft
+    # this one, last week's (below), NTB's co-hosted draft and the seed 004 webinar
+    assert demo["meetings"] == 4
     assert meeting.status is MeetingStatus.SCHEDULED
     assert [s.venue.zone_label for s in meeting.sites] == ["WITA", "WITA", "WIB"]
     assert len(meeting.agenda) == 5  # its own three after the two standing items (followup)
@@ -266,7 +269,7 @@ def test_last_weeks_meeting_was_held_through_the_live_room(demo):
     from meetcoord.meetings.models import InviteeRole, MeetingStatus
 
     meeting, _minutes = _past()
-    assert demo["meetings"] == 3
+    assert demo["meetings"] == 4
     assert meeting.status is MeetingStatus.CLOSED
     assert "Stunting" in meeting.title
     assert meeting.forum.short_name == "Forum BangKIT"

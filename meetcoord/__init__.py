@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.accounts.views import bp as accounts_bp
     from meetcoord.accounts.views_admin import bp as admin_bp
     from meetcoord.actions.views import bp as actions_bp
+    from meetcoord.channels.views import bp as channels_bp
     from meetcoord.checkin.desk_views import bp as desk_bp
     from meetcoord.checkin.export_views import bp as attendance_exports_bp
     from meetcoord.checkin.kiosk_views import bp as kiosk_bp
@@ -133,8 +134,10 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.directory.views import bp as directory_bp
     from meetcoord.documents.verify.views import bp as verify_bp
     from meetcoord.documents.views import bp as documents_bp
+    from meetcoord.eventreports.views import bp as eventreports_bp
     from meetcoord.home.views import bp as home_bp
     from meetcoord.live.views import bp as live_bp
+    from meetcoord.materials.views import bp as materials_bp
     from meetcoord.meetings.views import bp as meetings_bp
     from meetcoord.outbox.views import bp as outbox_bp
     from meetcoord.planning.matrix_views import bp as matrix_bp
@@ -144,9 +147,9 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.planning.village_views import bp as villages_bp
     from meetcoord.portal.pages import bp as portal_bp
     from meetcoord.public.views import bp as public_bp
+    from meetcoord.questions.views import bp as questions_bp
     from meetcoord.registration.staff_views import bp as registration_bp
     from meetcoord.registration.views import bp as registration_public_bp
-    from meetcoord.questions.views import bp as questions_bp
     from meetcoord.reminders.settings_views import bp as reminder_settings_bp
     from meetcoord.reminders.views import bp as reminders_bp
     from meetcoord.reports.views import bp as reports_bp
@@ -178,18 +181,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(planning_outcome_bp)
     app.register_blueprint(planning_bp)
     app.register_blueprint(portal_bp)  # above the features: every /i/<token> page
-    from meetcoord.channels.views import bp as channels_bp
-
-    app.register_blueprint(channels_bp)  # a meeting's online channels (issue 15)
-    app.register_blueprint(platform_import_bp)
+    # Issue 15: the webinar's pieces.
+    app.register_blueprint(channels_bp)  # a meeting's online channels
+    app.register_blueprint(platform_import_bp)  # video platform participant reports
     app.register_blueprint(registration_bp)  # a meeting's registration settings, registrants
     app.register_blueprint(registration_public_bp)  # /r/<slug>: public registration
-    app.register_blueprint(questions_bp)  # issue 15: moderated questions (staff page)
-    from meetcoord.materials.views import bp as materials_bp
-
-    app.register_blueprint(materials_bp)
-    from meetcoord.eventreports.views import bp as eventreports_bp
-
+    app.register_blueprint(questions_bp)  # moderated questions (staff page)
+    app.register_blueprint(materials_bp)  # agenda items' materials, speakers' links
     app.register_blueprint(eventreports_bp)  # the event report (laporan kegiatan)
     _register_api(app)
 
@@ -203,11 +201,13 @@ def _register_api(app: Flask) -> None:
         from meetcoord.access.api import blueprints as access_blueprints
         from meetcoord.accounts.api import blueprints as account_blueprints
         from meetcoord.actions.api import blueprints as action_blueprints
+        from meetcoord.channels.api import blueprints as channel_blueprints
         from meetcoord.checkin.api import blueprints as checkin_blueprints
         from meetcoord.checkin.platform_api import blueprints as platform_import_blueprints
         from meetcoord.directory.api import blueprints as directory_blueprints
         from meetcoord.documents.api import blueprints as document_blueprints
         from meetcoord.documents.verify.api import verify_blp
+        from meetcoord.eventreports.api import blueprints as eventreport_blueprints
         from meetcoord.home.api import blueprints as home_blueprints
         from meetcoord.materials.api import blueprints as material_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
@@ -222,9 +222,9 @@ def _register_api(app: Flask) -> None:
         from meetcoord.portal.questions import blp as portal_questions_blp
         from meetcoord.public.api import blueprints as public_blueprints
         from meetcoord.public.api import public_blueprints as public_page_blueprints
+        from meetcoord.questions.api import blueprints as question_blueprints
         from meetcoord.registration.api import blueprints as registration_blueprints
         from meetcoord.registration.api import public_blueprints as registration_public
-        from meetcoord.questions.api import blueprints as question_blueprints
         from meetcoord.reminders.api import blueprints as reminder_blueprints
         from meetcoord.reports.api import blueprints as report_blueprints
 
@@ -249,20 +249,20 @@ def _register_api(app: Flask) -> None:
             *registration_blueprints,
             *question_blueprints,
             *material_blueprints,
+            *channel_blueprints,
+            *eventreport_blueprints,
         ]:
             register_api_blueprint(blp)
-        from meetcoord.channels.api import blueprints as channel_blueprints
-
-        for blp in channel_blueprints:  # a meeting's online channels (issue 15)
-        from meetcoord.eventreports.api import blueprints as eventreport_blueprints
-
-        for blp in eventreport_blueprints:
-            register_api_blueprint(blp)
-        public = [portal_blp, portal_agency_blp, verify_blp, *public_page_blueprints]
-        public.append(portal_questions_blp)  # issue 15: questions through a personal link
-        for blp in [*public, *tracking_public]:
-            register_public_api_blueprint(blp)
-        for blp in registration_public:
+        public = [
+            portal_blp,
+            portal_agency_blp,
+            portal_questions_blp,  # questions through a personal link
+            verify_blp,
+            *public_page_blueprints,
+            *tracking_public,
+            *registration_public,
+        ]
+        for blp in public:
             register_public_api_blueprint(blp)
 
 

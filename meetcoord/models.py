@@ -40,8 +40,8 @@ from meetcoord.meetings.models import (
 from meetcoord.planning.models import GuidanceAssignment, Proposal, SyncMark, VillageIndex
 from meetcoord.planning.tracking import ProposalTracking
 from meetcoord.public.models import Publication
-from meetcoord.registration.models import Registration, RegistrationSettings
 from meetcoord.questions.models import Question, QuestionVote
+from meetcoord.registration.models import Registration, RegistrationSettings
 from meetcoord.reminders.models import Reminder, ReminderMute
 
 __all__ = [
@@ -87,10 +87,10 @@ __all__ = [
     "Proposal",
     "ProposalTracking",
     "Publication",
-    "Registration",
-    "RegistrationSettings",
     "Question",
     "QuestionVote",
+    "Registration",
+    "RegistrationSettings",
     "Reminder",
     "ReminderMute",
     "Role",

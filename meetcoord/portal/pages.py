@@ -18,8 +18,14 @@ from flask import Blueprint
 
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.portal import agency_views, documents, live_views, questions, views
-from meetcoord.portal import agency_views, documents, live_views, materials_views, views
+from meetcoord.portal import (
+    agency_views,
+    documents,
+    live_views,
+    materials_views,
+    questions,
+    views,
+)
 from meetcoord.portal.links import guard
 
 bp = guard(Blueprint("portal", __name__))

@@ -1,7 +1,7 @@
 """moderated questions per agenda item (issue 15, point 4)
 
 Revision ID: 9d2f61c0a7b3
-Revises: 5a1c9e0b7d21
+Revises: d9ee2b64e524
 Create Date: 2026-12-04 20:30:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "9d2f61c0a7b3"
-down_revision = "5a1c9e0b7d21"
+down_revision = "d9ee2b64e524"
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ Issue 15: off by default per meeting; registrants enter the directory only when 
 secretariat accepts them.
 
 Revision ID: d9ee2b64e524
-Revises: 5a1c9e0b7d21
+Revises: b7f2c41e9a03
 Create Date: 2026-12-04 20:26:56.420299
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd9ee2b64e524'
-down_revision = '5a1c9e0b7d21'
+down_revision = 'b7f2c41e9a03'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ Issue 15, point 3: speakers and the secretariat attach their materials (bahan pa
 to agenda items; a speaker uploads through a personal link (only its hash is stored).
 
 Revision ID: 7c2d4e6f8a10
-Revises: 5a1c9e0b7d21
+Revises: 9d2f61c0a7b3
 Create Date: 2026-12-04 21:00:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7c2d4e6f8a10'
-down_revision = '5a1c9e0b7d21'
+down_revision = '9d2f61c0a7b3'
 branch_labels = None
 depends_on = None
 

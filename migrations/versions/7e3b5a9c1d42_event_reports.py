@@ -4,7 +4,7 @@ Issue 15: the secretariat writes a report after a meeting (sections of text besi
 snapshot of the meeting's facts), exported as PDF and DOCX and published when final.
 
 Revision ID: 7e3b5a9c1d42
-Revises: 5a1c9e0b7d21
+Revises: 7c2d4e6f8a10
 Create Date: 2026-12-04 20:50:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7e3b5a9c1d42'
-down_revision = '5a1c9e0b7d21'
+down_revision = '7c2d4e6f8a10'
 branch_labels = None
 depends_on = None
 

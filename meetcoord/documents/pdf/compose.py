@@ -69,6 +69,9 @@ class QuestionData:
     asker: str  # "Name (Organization)", or "Anonim"
     votes: int = 0
     answer: str | None = None  # the chair's short note
+
+
+@dataclass(frozen=True)
 class MaterialData:
     """A material attached to the item (issue 15): listed by name, kind and size."""
 

@@ -41,7 +41,8 @@ def province_rows(counts: Counter[str | None], language: str = "id") -> list[dic
     return rows
 
 
-def _attendances(meeting_id: int) -> list[Attendance]:
+def attendances(meeting_id: int) -> list[Attendance]:
+    """The meeting's attendances with their people and organizations (three queries)."""
     return list(
         db.session.scalars(
             select(Attendance)
@@ -51,13 +52,14 @@ def _attendances(meeting_id: int) -> list[Attendance]:
                 .selectinload(Person.organization)
                 .selectinload(Organization.parent)
             )
+            .order_by(Attendance.id)
         )
     )
 
 
 def province_counts(meeting_id: int) -> Counter[str | None]:
     """Attendances per province (canonical lower-case name; None: unknown)."""
-    return Counter(a.person.province for a in _attendances(meeting_id))
+    return Counter(a.person.province for a in attendances(meeting_id))
 
 
 def attendance_breakdown(meeting_id: int, language: str = "id") -> dict[str, Any]:
@@ -70,18 +72,18 @@ def attendance_breakdown(meeting_id: int, language: str = "id") -> dict[str, Any
     ``by_gender`` (``male``, ``female``, ``unknown``). ``language`` ("id"/"en") names the
     unknown province and the online "site".
     """
-    attendances = _attendances(meeting_id)
+    present = attendances(meeting_id)
     sites = db.session.execute(
         select(MeetingSite.id, Venue.name)
         .join(Venue, Venue.id == MeetingSite.venue_id)
         .where(MeetingSite.meeting_id == meeting_id)
         .order_by(MeetingSite.id)
     ).all()
-    per_site: Counter[int | None] = Counter(a.site_id for a in attendances)
+    per_site: Counter[int | None] = Counter(a.site_id for a in present)
     provinces: Counter[str | None] = Counter()
     categories: Counter[str] = Counter()
     genders: Counter[str] = Counter()
-    for attendance in attendances:
+    for attendance in present:
         person = attendance.person
         provinces[person.province] += 1
         categories[getattr(person.category, "value", person.category)] += 1
@@ -93,9 +95,9 @@ def attendance_breakdown(meeting_id: int, language: str = "id") -> dict[str, Any
         by_site.append({"site_id": None, "name": name, "count": online})
     return {
         "meeting_id": meeting_id,
-        "total": len(attendances),
+        "total": len(present),
         "by_site": by_site,
-        "by_mode": {"site": len(attendances) - online, "online": online},
+        "by_mode": {"site": len(present) - online, "online": online},
         "by_province": province_rows(provinces, language),
         "by_category": {c: categories.get(c, 0) for c in CATEGORIES},
         "by_gender": {g: genders.get(g, 0) for g in GENDERS},

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from meetcoord.actions.models import Action
-from meetcoord.checkin.models import Attendance
+from meetcoord.checkin import breakdown
 from meetcoord.core.timezones import (
     PRIMARY_ZONES,
     format_long_date,
@@ -29,13 +29,15 @@ from meetcoord.core.timezones import (
     zone_label,
 )
 from meetcoord.directory.forms import CATEGORY_LABELS, GENDER_LABELS
-from meetcoord.directory.models import Organization, Person, StakeholderCategory
+from meetcoord.directory.models import StakeholderCategory
 from meetcoord.directory.regions import province_label
 from meetcoord.extensions import db
 from meetcoord.live.models import Decision, DecisionKind
+from meetcoord.materials import queries as material_queries
 from meetcoord.meetings.labels import KIND_LABELS
 from meetcoord.meetings.models import Invitation, Meeting
 from meetcoord.meetings.zones import host_zone
+from meetcoord.questions import queries as question_queries
 
 UNKNOWN_PROVINCE = "Tidak diketahui"
 UNKNOWN_GENDER = "unknown"
@@ -51,15 +53,16 @@ DECISION_KINDS = {
 def materials_of(meeting: Meeting) -> list[dict[str, Any]]:
     """Each agenda item's uploaded materials (agenda_item_id, item_title, item_position,
     presenter, filename, kind, size, uploaded_at)."""
-    # wired at merge (issue 15): materials.queries.for_meeting / questions.queries.answered_for_meeting  # noqa: E501
-    return []
+    return material_queries.for_meeting(meeting.id)
 
 
 def questions_of(meeting: Meeting) -> list[dict[str, Any]]:
     """The participants' questions that were answered (agenda_item_id, item_title,
-    item_position, text, asker, votes, answer, answered_at)."""
-    # wired at merge (issue 15): materials.queries.for_meeting / questions.queries.answered_for_meeting  # noqa: E501
-    return []
+    item_position, text, asker, votes, answer, answered_at): the report is a formal
+    Indonesian document, so an anonymous asker is "Anonim" whatever the reader's language.
+    """
+    rows = question_queries.answered_for_meeting(meeting.id, anonymous_label="Anonim")
+    return [{**row, "answer": row.get("answer_note")} for row in rows]
 
 
 def times(meeting: Meeting) -> list[dict[str, str]]:
@@ -80,28 +83,13 @@ def times(meeting: Meeting) -> list[dict[str, str]]:
     return rows
 
 
-def _attendees(meeting: Meeting) -> list[Attendance]:
-    return list(
-        db.session.scalars(
-            select(Attendance)
-            .where(Attendance.meeting_id == meeting.id)
-            .options(
-                selectinload(Attendance.person)
-                .selectinload(Person.organization)
-                .selectinload(Organization.parent)
-            )
-            .order_by(Attendance.id)
-        )
-    )
-
-
 def _rows(counter: Counter[str], labels: dict[str, str]) -> list[dict[str, Any]]:
     return [{"key": key, "label": labels.get(key, key), "count": n} for key, n in counter.items()]
 
 
 def attendance(meeting: Meeting) -> dict[str, Any]:
     """Who attended, counted: by site (online last), mode, province, category and gender."""
-    present = _attendees(meeting)
+    present = breakdown.attendances(meeting.id)
     invited = db.session.scalar(
         select(db.func.count(Invitation.id)).where(
             Invitation.meeting_id == meeting.id, Invitation.withdrawn_at.is_(None)

@@ -33,11 +33,12 @@ API = "/api/v1"
 PERSONAL_PREFIXES = (
     "/i/<token>",
     "/a/<agency_token>",
+    "/s/<speaker_token>",  # a speaker's upload link (issue 15)
     f"{API}/i/",
     f"{API}/a/",
     f"{API}/invitations/by-token/",
 )
-PORTAL_BLUEPRINTS = ("portal", "portal_api", "portal_agency_api")
+PORTAL_BLUEPRINTS = ("portal", "portal_api", "portal_agency_api", "portal_questions_api")
 FEED_PREFIX = "/feeds/"
 _addresses = itertools.count(1)
 
@@ -53,9 +54,11 @@ def portal_rules(app: Flask) -> list[Rule]:
 
 def requests_of(rule: Rule, token: str, document_id: int) -> Iterator[tuple[str, str]]:
     """(method, path) for each method ``rule`` answers, its arguments filled in."""
-    values = {"token": token, "agency_token": token, "document_id": document_id}
+    values = {"token": token, "agency_token": token, "speaker_token": token}
+    values |= {"document_id": document_id}
     values |= {"id": document_id, "action_id": document_id, "evidence_id": document_id}
     values |= {"code": "KODE", "step": "comment", "channel_id": document_id}
+    values |= {"material_id": document_id, "question_id": document_id}
     path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
     for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
         yield method, path

@@ -4,6 +4,9 @@
 //   node loadgen.js --url http://127.0.0.1:PORT --setup setup.json [--procs 2]
 //                   [--decisions 20] [--gap-ms 100] [--concurrency 50] [--pid SERVER_PID]
 //                   [--deflate on|off] [--trace on]
+//   node loadgen.js --ramp 1000,2000,... --url U1[,U2] --pid P1[,P2] --setup setup.json
+//                   [--decisions 4] [--per-proc 1000] [--p99-limit-ms 1000]
+//                   (bench_capacity.py; see ramp() below)
 //
 // setup.json (written by bench_fanout.py's seeding): {meeting_id, chair: {token, ...},
 // clients: [{token, site_id, ...}, ...]}. The JSON report goes to stdout, progress to stderr.

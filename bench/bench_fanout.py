@@ -84,7 +84,9 @@ VENUES = [  # (name, zone): the host first
 # --- setup (its own process: ``python bench/bench_fanout.py --setup out.json``) -----------
 
 
-def setup(out_path: Path) -> None:
+def setup(out_path: Path, per_site: int = PER_SITE) -> None:
+    """Seed the meeting; ``per_site`` invitees at each of the five sites (bench_capacity
+    seeds 1,500 a site with this same function)."""
     from datetime import timedelta
 
     from meetcoord import create_app
@@ -97,7 +99,9 @@ def setup(out_path: Path) -> None:
 
     app = create_app()
     with app.app_context():
-        venues = [Venue(name=name, timezone=zone, capacity=400) for name, zone in VENUES]
+        venues = [
+            Venue(name=name, timezone=zone, capacity=max(400, per_site)) for name, zone in VENUES
+        ]
         db.session.add_all(venues)
         staff = create_user(
             None,
@@ -120,7 +124,7 @@ def setup(out_path: Path) -> None:
                 email=f"fanout{i:04d}@opd.example.go.id",
                 position="Kepala Seksi",
             )
-            for i in range(CLIENTS)
+            for i in range(SITES * per_site)
         ]
         db.session.add(chair)
         db.session.add_all(people)
@@ -140,7 +144,7 @@ def setup(out_path: Path) -> None:
             services.add_site(staff, meeting, {"venue_id": venue.id})
         sites = list(meeting.sites)
         for n, site in enumerate(sites):
-            group = people[n * PER_SITE : (n + 1) * PER_SITE]
+            group = people[n * per_site : (n + 1) * per_site]
             invitations.invite(
                 staff, meeting, {"person_ids": [p.id for p in group], "site_id": site.id}
             )

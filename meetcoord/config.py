@@ -64,6 +64,10 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     ("DEPLOYMENT_ID", "DEPLOYMENT_ID", deployment_id, ""),
     ("HOST", "SERVER_HOST", text, "127.0.0.1"),
     ("PORT", "SERVER_PORT", int_range(1, 65535), "5000"),
+    # Connections one server process holds at once (each live-room phone or screen keeps
+    # one open). eventlet's own default, 1,024, refused the 1,025th phone of a meeting;
+    # the process also raises its open-file limit to fit (meetcoord.server).
+    ("MAX_CONNECTIONS", "SERVER_MAX_CONNECTIONS", int_range(100, 100_000), "10000"),
     # How many reverse proxies (nginx) stand in front and set X-Forwarded-*; 0 = none.
     # Trusting more than really exist would let a client forge its address.
     ("PROXY_COUNT", "PROXY_COUNT", int_range(0, 5), "0"),

@@ -169,6 +169,22 @@ def _no_websocket_compression(wsgi_app: Any) -> Any:
     return middleware
 
 
+def _raise_file_limit(connections: int) -> int:
+    """Raise the soft open-file limit toward what ``connections`` sockets need, up to the
+    hard limit (a shell's soft limit is often 1,024: ``make run`` would refuse the
+    1,000th phone with "Too many open files"). Returns the limit in force."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 256  # the database, log files, the sandbox's pipes
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        soft = wanted
+    return soft
+
+
 def main() -> None:
     from meetcoord import create_app
     from meetcoord.core.settings import ConfigError
@@ -195,7 +211,15 @@ def main() -> None:
 
     warm_up()
     host, port = app.config["SERVER_HOST"], app.config["SERVER_PORT"]
+    connections = app.config["SERVER_MAX_CONNECTIONS"]
+    files = _raise_file_limit(connections)
     print(f"meetcoord: serving on http://{host}:{port}/ ({mode})", flush=True)
+    if files < connections + 64:
+        print(
+            f"meetcoord: warning: the open-file limit is {files}, too low for "
+            f"{connections} connections (raise the hard limit: ulimit -Hn, LimitNOFILE)",
+            flush=True,
+        )
     if app.config["WORKER"] == "inprocess":
         # Here and not in create_app: tests and CLI commands build apps too and must not
         # start a worker. socketio's task is a green thread under eventlet/gevent.
@@ -210,6 +234,9 @@ def main() -> None:
         port=port,
         log_output=app.config["MEETCOORD_ENV"] != "production",
         allow_unsafe_werkzeug=mode == "threading",
+        # eventlet.wsgi.server caps the greenthreads serving connections at 1,024 by
+        # default, and a websocket holds its greenthread for as long as it is open.
+        **({"max_size": connections} if mode == "eventlet" else {}),
     )
 
 

@@ -4,6 +4,9 @@
 //   node loadgen.js --url http://127.0.0.1:PORT --setup setup.json [--procs 2]
 //                   [--decisions 20] [--gap-ms 100] [--concurrency 50] [--pid SERVER_PID]
 //                   [--deflate on|off] [--trace on]
+//   node loadgen.js --ramp 1000,2000,... --url U1[,U2] --pid P1[,P2] --setup setup.json
+//                   [--decisions 4] [--per-proc 1000] [--p99-limit-ms 1000]
+//                   (bench_capacity.py; see ramp() below)
 //
 // setup.json (written by bench_fanout.py's seeding): {meeting_id, chair: {token, ...},
 // clients: [{token, site_id, ...}, ...]}. The JSON report goes to stdout, progress to stderr.
@@ -53,6 +56,8 @@ function parseArgs(argv) {
     pid: 0,
     fanoutTimeoutMs: 15000,
     deflate: true,
+    perProc: 1000,
+    p99LimitMs: 1000,
   };
   for (let i = 0; i < argv.length; i += 2) {
     const [key, value] = [argv[i], argv[i + 1]];
@@ -62,9 +67,12 @@ function parseArgs(argv) {
     else if (key === "--decisions") args.decisions = Number(value);
     else if (key === "--gap-ms") args.gapMs = Number(value);
     else if (key === "--concurrency") args.concurrency = Number(value);
-    else if (key === "--pid") args.pid = Number(value);
+    else if (key === "--pid") args.pid = value; // one pid, or a comma list (--ramp)
     else if (key === "--deflate") args.deflate = value !== "off";
     else if (key === "--trace") args.trace = value === "on";
+    else if (key === "--ramp") args.ramp = value.split(",").map(Number);
+    else if (key === "--per-proc") args.perProc = Number(value);
+    else if (key === "--p99-limit-ms") args.p99LimitMs = Number(value);
     else if (key === "--worker") (args.worker = true), (i -= 1);
     else throw new Error(`unknown argument ${key}`);
   }
@@ -109,6 +117,8 @@ function worker() {
   let clients = [];
   let base = 0n;
   const ms = () => Number(now() - base) / 1e6;
+  let live = 0; // clients connected over every "connect" batch (the ramp sends several)
+  const doneSeqs = new Map(); // decision index -> clients that have it
 
   process.on("message", async (msg) => {
     if (msg.cmd === "connect") {
@@ -119,7 +129,7 @@ function worker() {
       let failed = 0;
       const started = ms();
       const perClientConnect = [];
-      const doneSeqs = new Map(); // seq -> clients that have it
+      const first = msg.firstDecision || 0; // decisions before it were recorded before we came
       let inFlight = 0;
       let next = 0;
       const cpuStart = process.cpuUsage();
@@ -136,6 +146,7 @@ function worker() {
             const client = {
               ...c,
               arrivals: new Array(msg.texts.length).fill(null),
+              first,
               seqs: new Set(),
               dups: 0,
               outOfOrder: 0,
@@ -152,6 +163,7 @@ function worker() {
               inFlight -= 1;
               if (ok) {
                 ready += 1;
+                live += 1;
                 perClientConnect.push(ms() - t0);
               } else failed += 1;
               launch();
@@ -179,7 +191,7 @@ function worker() {
                 client.arrivals[index] = at;
                 const have = (doneSeqs.get(index) || 0) + 1;
                 doneSeqs.set(index, have);
-                if (have === ready) process.send({ cmd: "done", index });
+                if (have === live) process.send({ cmd: "done", index });
               }
             });
             client.socket.on("disconnect", () => {
@@ -211,6 +223,8 @@ function worker() {
       process.send({
         cmd: "report",
         arrivals: clients.map((c) => c.arrivals),
+        firsts: clients.map((c) => c.first),
+        connectedFlags: clients.map((c) => c.caughtUp),
         distinct: clients.reduce((n, c) => n + [...c.seqs].filter((s) => s > 1).length, 0),
         dups: clients.reduce((n, c) => n + c.dups, 0),
         outOfOrder: clients.filter((c) => c.outOfOrder > 0).length,
@@ -419,10 +433,222 @@ async function coordinator(args) {
   setTimeout(() => process.exit(0), 200);
 }
 
+// --- the ramp (bench_capacity.py): more clients at each step, until a step fails ---------
+//
+// --ramp 1000,2000,... --url U1[,U2] --pid P1[,P2] --decisions 4 --per-proc 1000
+//
+// The chair (on the first URL) opens the meeting. At each step the clients connect up to
+// the step's number (those of earlier steps stay connected), client i to URL i % URLs,
+// then the chair records --decisions decisions as in the fanout run (each waits for its ack
+// and its full fanout, or 15 s, then --gap-ms). Each step's figures are over the
+// decisions × connected clients deliveries of that step; a client that does not have a
+// decision recorded while it was connected counts as lost. A step fails on p99 >
+// --p99-limit-ms, anything lost, or a refused connection; the ramp stops there. A worker
+// process holds at most --per-proc clients (new clients go to the least-filled worker,
+// a new worker starts when all are full). One JSON line per step goes to stdout, then a
+// summary line {steps: [...], last_passing}.
+async function ramp(args) {
+  const { io } = require("socket.io-client");
+  const setup = JSON.parse(fs.readFileSync(args.setup, "utf8"));
+  const urls = args.url.split(",");
+  const pids = String(args.pid || "").split(",").filter(Boolean).map(Number);
+  const steps = args.ramp.filter((n) => n <= setup.clients.length);
+  const base = now();
+  const ms = () => Number(now() - base) / 1e6;
+  const texts = Array.from(
+    { length: steps.length * args.decisions },
+    (_, i) => `Kesepakatan kapasitas ${i + 1}: ${setup.meeting_id}`
+  );
+
+  const chair = connect(io, urls[0], setup.meeting_id, setup.chair.token, 0, args.deflate).socket;
+  await new Promise((resolve, reject) => {
+    chair.once("welcome", resolve);
+    chair.once("connect_error", (err) => reject(new Error(`chair refused: ${err.message}`)));
+  });
+  const request = (name, data) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${name}: no ack in 30 s`)), 30000);
+      chair.emit(name, data, (ack) => {
+        clearTimeout(timer);
+        resolve(ack);
+      });
+    });
+  const opened = await request("open", { nonce: `capacity-open-${setup.meeting_id}` });
+  if (!opened.ok) throw new Error(`open answered ${JSON.stringify(opened)}`);
+
+  const workers = []; // {proc, count}
+  const messages = [];
+  const waiters = [];
+  const waitFor = async (pred, timeoutMs) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = pred();
+      if (found) return found;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return null;
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  };
+  const takeFrom = (cmd, ws) => {
+    const got = messages.filter((m) => m.msg.cmd === cmd && ws.includes(m.w));
+    if (got.length < ws.length) return null;
+    for (const m of got) messages.splice(messages.indexOf(m), 1);
+    return got;
+  };
+  const spawn = () => {
+    const proc = fork(__filename, ["--worker"], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    const w = { proc, count: 0 };
+    proc.on("message", (msg) => {
+      messages.push({ w, msg });
+      for (const waiter of waiters.splice(0)) waiter();
+    });
+    proc.on("exit", (code) => {
+      if (code !== 0) log(`worker ${proc.pid} exited ${code}`);
+    });
+    workers.push(w);
+    return w;
+  };
+  const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+  const cpuOf = async () => {
+    workers.forEach((w) => w.proc.send({ cmd: "cpu" }));
+    const got = await waitFor(() => takeFrom("cpu", workers), 10000);
+    return sum(got.map((m) => (m.msg.usage.user + m.msg.usage.system) / 1e6));
+  };
+
+  const results = [];
+  let lastPassing = 0;
+  let have = 0;
+  for (const [s, target] of steps.entries()) {
+    // 1. Connect up to the step's number.
+    const batches = new Map(); // worker -> clients
+    for (let i = have; i < target; i++) {
+      let w = workers.filter((x) => x.count < args.perProc).sort((a, b) => a.count - b.count)[0];
+      if (!w) w = spawn();
+      w.count += 1;
+      const spec = { ...setup.clients[i], url: urls[i % urls.length] };
+      if (!batches.has(w)) batches.set(w, []);
+      batches.get(w).push(spec);
+    }
+    const first = s * args.decisions;
+    const connectStarted = ms();
+    const batchWorkers = [...batches.keys()];
+    for (const [w, clients] of batches) {
+      // One URL per "connect" message: split the batch by URL.
+      w.pending = 0;
+      for (const url of urls) {
+        const mine = clients.filter((c) => c.url === url);
+        if (!mine.length) continue;
+        w.pending += 1;
+        w.proc.send({
+          cmd: "connect",
+          base: base.toString(),
+          url,
+          meeting: setup.meeting_id,
+          texts,
+          deflate: args.deflate,
+          clients: mine,
+          firstDecision: first,
+          concurrency: Math.max(1, Math.floor(args.concurrency / batchWorkers.length / urls.length)),
+        });
+      }
+    }
+    const connected = [];
+    for (const w of batchWorkers) {
+      for (let k = 0; k < w.pending; k++) {
+        const got = await waitFor(() => takeFrom("connected", [w]), 600000);
+        if (!got) throw new Error(`step ${target}: clients not connected in 600 s`);
+        connected.push(...got);
+      }
+    }
+    have = target;
+    const connectSeconds = (ms() - connectStarted) / 1000;
+    const failed = sum(connected.map((m) => m.msg.failed));
+    log(`step ${target}: ${target - failed} connected, ${failed} failed, in ${connectSeconds.toFixed(1)} s`);
+    await sleep(1000);
+    const rss = pids.map(rssKb);
+
+    // 2. The decisions.
+    const clientCpuBefore = await cpuOf();
+    const serverCpuBefore = pids.map(cpuSeconds);
+    const emitted = {};
+    const timeouts = [];
+    const acks = [];
+    for (let i = first; i < first + args.decisions; i++) {
+      emitted[i] = ms();
+      const ack = await request("decision.record", { nonce: `capacity-${setup.meeting_id}-${i + 1}`, text: texts[i] });
+      acks.push(ms() - emitted[i]);
+      if (!ack.ok) log(`decision ${i + 1} refused: ${JSON.stringify(ack)}`);
+      const done = await waitFor(() => {
+        const got = messages.filter((m) => m.msg.cmd === "done" && m.msg.index === i);
+        return new Set(got.map((m) => m.w)).size >= workers.length ? got : null;
+      }, args.fanoutTimeoutMs);
+      if (!done) timeouts.push(i + 1);
+      await sleep(args.gapMs);
+    }
+    const serverCpu = pids.map((p, k) => cpuSeconds(p) - serverCpuBefore[k]);
+    const clientCpu = (await cpuOf()) - clientCpuBefore;
+    await sleep(500); // stragglers
+    for (let k = messages.length - 1; k >= 0; k--) if (messages[k].msg.cmd === "done") messages.splice(k, 1);
+
+    // 3. The step's figures.
+    workers.forEach((w) => w.proc.send({ cmd: "report" }));
+    const reports = (await waitFor(() => takeFrom("report", workers), 60000)).map((m) => m.msg);
+    const latencies = [];
+    let lost = 0;
+    for (const r of reports) {
+      r.arrivals.forEach((arrivals, c) => {
+        if (!r.connectedFlags[c]) return; // refused: counted as failed, not as lost
+        for (let i = Math.max(first, r.firsts[c]); i < first + args.decisions; i++) {
+          if (arrivals[i] === null) lost += 1;
+          else latencies.push(arrivals[i] - emitted[i]);
+        }
+      });
+    }
+    latencies.sort((a, b) => a - b);
+    const p99 = round(percentile(latencies, 0.99));
+    const step = {
+      clients: target,
+      connected: target - failed,
+      connect_failed: failed,
+      connect_seconds: round(connectSeconds, 2),
+      deliveries: latencies.length,
+      p50_ms: round(percentile(latencies, 0.5)),
+      p99_ms: p99,
+      max_ms: round(latencies[latencies.length - 1] ?? null),
+      lost,
+      duplicates: sum(reports.map((r) => r.dups)),
+      disconnects: sum(reports.map((r) => r.disconnects)),
+      fanout_timeouts: timeouts,
+      ack_max_ms: round(Math.max(...acks)),
+      client_procs: workers.length,
+      server_rss_kb: rss,
+      server_cpu_s_decisions: serverCpu.map((x) => round(x, 2)),
+      client_cpu_s_decisions: round(clientCpu, 2),
+      load_average: require("node:os").loadavg().map((x) => round(x, 2)),
+    };
+    step.passed = failed === 0 && lost === 0 && p99 !== null && p99 <= args.p99LimitMs && step.disconnects === 0;
+    log(`step ${target}: p50 ${step.p50_ms} ms, p99 ${p99} ms, lost ${lost}, ${step.passed ? "passed" : "FAILED"}`);
+    process.stdout.write(`${JSON.stringify(step)}\n`);
+    results.push(step);
+    if (!step.passed) break;
+    lastPassing = target;
+  }
+  process.stdout.write(`${JSON.stringify({ steps: results, last_passing: lastPassing })}\n`);
+  workers.forEach((w) => w.proc.send({ cmd: "exit" }));
+  chair.close();
+  setTimeout(() => process.exit(0), 500);
+}
+
 const args = parseArgs(process.argv.slice(2));
 if (args.worker) worker();
 else
-  coordinator(args).catch((err) => {
+  (args.ramp ? ramp(args) : coordinator(args)).catch((err) => {
     log(err.stack || String(err));
     process.exit(1);
   });

@@ -1,0 +1,50 @@
+"""The capacity bench runs end to end on a tiny ramp (20, then 40 clients, at most 15 to a
+client process so the ramp spreads over several): every target reports its keys, every
+step delivers every decision to every connected client, and the clients of the first
+step stay connected through the second."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def _load(name: str) -> ModuleType:
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(
+    shutil.which("node") is None or shutil.which("npm") is None, reason="needs node and npm"
+)
+def test_the_capacity_ramp_on_a_tiny_scale() -> None:
+    bench = _load("bench_capacity")
+    metrics = bench.run(steps=(20, 40), per_proc=15, targets=("eventlet", "node"))
+    assert set(metrics) == {"clients_at_1s", "node_clients_at_1s", "rss_kb_per_client_at_max"}
+    assert metrics["clients_at_1s"] == 40
+    assert metrics["node_clients_at_1s"] == 40
+    assert metrics["rss_kb_per_client_at_max"] is not None
+    for target in ("eventlet", "node"):
+        steps = bench.ENV["runs"][target]["steps"]
+        assert [s["clients"] for s in steps] == [20, 40]
+        for step in steps:
+            assert step["passed"], step
+            assert (step["lost"], step["duplicates"], step["connect_failed"]) == (0, 0, 0)
+            # 4 decisions to each connected client: the step's 20 or 40, none twice.
+            assert step["deliveries"] == 4 * step["clients"]
+            assert step["p50_ms"] <= step["p99_ms"] <= 1000
+        assert steps[-1]["client_procs"] == 3  # 40 clients, at most 15 a process
+        assert steps[-1]["disconnects"] == 0  # the first 20 stayed through the second step

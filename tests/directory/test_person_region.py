@@ -35,7 +35,8 @@ def token(api_token: Any) -> dict[str, str]:
 def test_form_saves_region_and_the_page_shows_province_and_zone(client, auth, editor):
     form = text(client.get("/directory/people/new"))
     assert "Asal daerah (kabupaten/kota, provinsi)" in form
-    assert 'name="region"' in form and 'maxlength="120"' in form
+    assert 'name="region"' in form
+    assert 'maxlength="120"' in form
     data = {"name": "Verna Inkiriwang", "category": "government", "region": f"  {POSO} "}
     assert auth.post("/directory/people/new", data).status_code == 302
     person = db.session.scalar(select(Person).where(Person.name == "Verna Inkiriwang"))
@@ -150,10 +151,12 @@ def test_list_shows_province_under_organization_and_filters_by_it(client, editor
     factories.person(name="Verna", region=POSO)
     factories.person(name="Hasto", region="Kabupaten Temanggung, Jateng")
     html = text(client.get("/directory/people"))
-    assert "Sulawesi Tengah</small>" in html and "Jawa Tengah</small>" in html
+    assert "Sulawesi Tengah</small>" in html
+    assert "Jawa Tengah</small>" in html
     assert '<option value="sulawesi tengah">Sulawesi Tengah</option>' in html
     filtered = text(client.get("/directory/people?province=sulawesi+tengah"))
-    assert "Verna" in filtered and "Hasto" not in filtered
+    assert "Verna" in filtered
+    assert "Hasto" not in filtered
     assert "Hasto" in text(client.get("/directory/people?province=atlantis"))
 
 
@@ -173,7 +176,7 @@ def test_csv_import_reads_the_region_column(header):
 @pytest.mark.parametrize("locale", ["id", "en"])
 def test_csv_region_too_long_is_a_row_error_and_imports_nothing(app, locale):
     editor = factories.user("secretariat")
-    raw = f"nama,kategori,daerah\nVerna,ngo,\"{POSO}\"\nMulkan,ngo,{'x' * 121}\n".encode()
+    raw = f'nama,kategori,daerah\nVerna,ngo,"{POSO}"\nMulkan,ngo,{"x" * 121}\n'.encode()
     with app.test_request_context(headers={"Accept-Language": locale}):
         with pytest.raises(CsvImportError) as caught:
             import_people(editor, raw, **LIMITS)

@@ -90,6 +90,7 @@ def clean_person(data: Mapping[str, Any], *, partial: bool = False) -> dict[str,
     c.choice("category", StakeholderCategory, required=True)
     c.flag("has_disability")
     _person_zone(c, "timezone")
+    c.text("region", 120)  # as the person gave it; empty = their organization's region
     return c.done(_l("Data orang tidak valid."))
 
 

@@ -38,6 +38,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "category": ("kategori", "category"),
     "has_disability": ("disabilitas", "disability", "has_disability"),
     "timezone": ("zona", "zona_waktu", "timezone"),
+    # Optional like the others; headers are compared with spaces as "_" ("asal daerah").
+    "region": ("asal_daerah", "daerah", "region"),
 }
 REQUIRED_HEADERS = ("name", "category")
 MAX_UNKNOWN_SHOWN = 10  # a header of 100,000 unknown columns is reported by its first few

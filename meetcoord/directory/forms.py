@@ -116,6 +116,11 @@ class PersonForm(DirectoryForm):
         _l("Kategori pemangku kepentingan"), choices=enum_choices(CATEGORY_LABELS)
     )
     has_disability = BooleanField(_l("Penyandang disabilitas"))
+    # Where they come from, for attendance by province and their default zone.
+    region = StringField(
+        _l("Asal daerah (kabupaten/kota, provinsi)"),
+        render_kw={"maxlength": 120, "placeholder": "Kabupaten Poso, Sulawesi Tengah"},
+    )
     # For online attendance: the zone their meeting times are shown in.
     timezone = SelectField(_l("Zona waktu"), choices=[])
 

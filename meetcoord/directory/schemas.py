@@ -39,6 +39,7 @@ from meetcoord.directory.models import (
     StakeholderCategory,
     Venue,
 )
+from meetcoord.directory.regions import PROVINCE_ZONES
 from meetcoord.directory.services import FILTERS, SORTS
 
 
@@ -115,6 +116,13 @@ class PersonSchema(ApiSchema):
     # The zone they are shown times in: their own, else their organization's region's.
     zone = _derived(lambda person: person.zone, "string", nullable=True)
     zone_label = _derived(lambda person: person.zone_label, "string", nullable=True)
+    region = _optional_text(
+        description="Asal daerah (kabupaten/kota, provinsi) seperti ditulis orangnya; "
+        "kosong (null) = wilayah organisasinya.",
+        example="Kabupaten Poso, Sulawesi Tengah",
+    )
+    # Derived from their region, else their organization's (and its parents'): read-only.
+    province = _derived(lambda person: person.province, "string", nullable=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
@@ -129,7 +137,8 @@ class PeopleImportSchema(ApiSchema):
         metadata={
             "description": "CSV UTF-8 (pemisah , atau ;) dengan kolom nama, jabatan, "
             "organisasi, email, telepon, jenis_kelamin, kategori, disabilitas, zona "
-            "(WIB/WITA/WIT atau nama IANA; kosong = zona wilayah organisasi)."
+            "(WIB/WITA/WIT atau nama IANA; kosong = zona wilayah organisasi), asal_daerah "
+            "(kabupaten/kota, provinsi; paling banyak 120 karakter)."
         },
     )
 
@@ -221,7 +230,13 @@ def _filters(model: type) -> dict[str, fields.Field]:
     }
     out: dict[str, fields.Field] = {}
     for key in FILTERS[model]:
-        if key.endswith("_id"):
+        if key == "province":  # a person's province, derived: one of the 38 exact names
+            allowed = list(PROVINCE_ZONES)
+            out[key] = Text(
+                validate=validate.OneOf(allowed, error=_l("Pilih salah satu: {choices}.")),
+                metadata={"enum": allowed, "description": "Provinsi asal (nama huruf kecil)."},
+            )
+        elif key.endswith("_id"):
             out[key] = QueryInt()
         elif key in enums:
             allowed = _values(enums[key])

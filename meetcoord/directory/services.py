@@ -7,7 +7,8 @@ whichever door the change comes through.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
@@ -40,6 +41,7 @@ from meetcoord.directory.models import (
     Person,
     Venue,
 )
+from meetcoord.directory.province_filter import province_condition
 from meetcoord.extensions import db
 
 M = TypeVar("M", Organization, Person, Forum, Venue)
@@ -69,6 +71,16 @@ SORTS: dict[type, dict[str, Any]] = {
         "created_at": Venue.created_at,
     },
 }
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A filter on a value computed in Python (a person's province): the condition is
+    built per request from the value asked for, where a column filter compares with ``==``."""
+
+    condition: Callable[[Any], Any]
+
+
 SEARCH: dict[type, tuple[Any, ...]] = {
     Organization: (Organization.name, Organization.short_name, Organization.region),
     Person: (Person.name, Person.position, Person.email, Person.phone),
@@ -85,6 +97,7 @@ FILTERS: dict[type, dict[str, Any]] = {
         "organization_id": Person.organization_id,
         "category": Person.category,
         "gender": Person.gender,
+        "province": Derived(province_condition),
     },
     Forum: {"organization_id": Forum.organization_id},
     Venue: {"timezone": Venue.timezone, "organization_id": Venue.organization_id},
@@ -108,7 +121,7 @@ def require_editor(actor: User | None, owned: Forum | ForumMember | None = None)
 # one per row (a page of 200 people would otherwise ask for their organizations 200 times).
 EAGER: dict[type, tuple[Any, ...]] = {
     Organization: (selectinload(Organization.parent),),
-    Person: (selectinload(Person.organization),),
+    Person: (selectinload(Person.organization).selectinload(Organization.parent),),
     Forum: (selectinload(Forum.members), selectinload(Forum.organization)),
     Venue: (selectinload(Venue.organization),),
 }
@@ -129,7 +142,9 @@ def list_records(model: type[M], query: ListQuery, actor: User | None) -> Page[M
         )
     for key, value in (query.filters or {}).items():
         column = FILTERS[model].get(key)
-        if column is not None and value not in (None, ""):
+        if isinstance(column, Derived) and value not in (None, ""):
+            stmt = stmt.where(column.condition(value))
+        elif column is not None and value not in (None, ""):
             stmt = stmt.where(column == value)
     column = SORTS[model].get(query.sort, SORTS[model]["name"])
     order = column.desc() if query.descending else column.asc()

@@ -42,6 +42,8 @@ class Editing:
     after_save: Callable[[Any], str]  # URL to go to after a save
     home: Callable[[Any | None], str]  # the page a record is seen on (cancel, refused delete)
     prepare: Callable[[DirectoryForm, Any | None], None] = lambda form, obj: None
+    # Hints under fields, by field name, from the saved record (what the directory found).
+    hints: Callable[[Any | None], dict[str, str]] = lambda obj: {}
 
 
 def _form_page(spec: Editing, obj: Any | None) -> Any:
@@ -63,6 +65,7 @@ def _form_page(spec: Editing, obj: Any | None) -> Any:
         loose_errors=loose,
         cancel_url=spec.home(obj),
         delete_url=delete_url,
+        hints=spec.hints(obj),
     )
     return page, status
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from typing import Any
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
@@ -13,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
 from meetcoord.core.forms import current_actor
+from meetcoord.core.timezones import zone_label
 from meetcoord.directory import services
 from meetcoord.directory.csvimport import TEMPLATE_HEADER, CsvImportError, import_people
 from meetcoord.directory.forms import (
@@ -22,6 +24,12 @@ from meetcoord.directory.forms import (
     PersonForm,
 )
 from meetcoord.directory.models import Gender, Person, StakeholderCategory
+from meetcoord.directory.regions import (
+    PROVINCE_ZONES,
+    province_label,
+    province_of,
+    zone_for_region,
+)
 from meetcoord.directory.views_editing import Editing, register_editing
 from meetcoord.directory.views_support import (
     actor,
@@ -42,6 +50,9 @@ def people() -> Any:
         ints=("organization_id",),
         enums={"category": StakeholderCategory, "gender": Gender},
     )
+    province = request.args.get("province", "")
+    if province in PROVINCE_ZONES:  # anything else shows the plain list, as other filters
+        query = replace(query, filters={**(query.filters or {}), "province": province})
     page = services.list_records(Person, query, current_actor())
     return render_template(
         "directory/people.html",
@@ -49,8 +60,31 @@ def people() -> Any:
         categories=CATEGORY_LABELS,
         genders=GENDER_LABELS,
         organizations=organization_list(),
+        provinces=[(name, province_label(name)) for name in sorted(PROVINCE_ZONES)],
+        province_label=province_label,
         **list_context(query),
     )
+
+
+def region_hint(person: Person | None) -> dict[str, str]:
+    """What the directory found in the saved region: the province and its zone, so the
+    secretariat sees at once whether "Poso" alone was understood (it is not: no province)."""
+    region = person.region if person is not None else None
+    if not region:
+        hint = _("Kosong = wilayah organisasinya. Contoh: Kabupaten Poso, Sulawesi Tengah.")
+    elif (province := province_of(region)) is None:
+        hint = _(
+            "Provinsi tidak dikenali dari teks ini; tuliskan provinsinya, "
+            "mis. Kabupaten Poso, Sulawesi Tengah."
+        )
+    else:
+        zone = zone_for_region(region) or ""
+        hint = _(
+            "Provinsi: %(province)s · zona waktu %(zone)s.",
+            province=province_label(province),
+            zone=zone_label(zone),
+        )
+    return {"region": hint}
 
 
 register_editing(
@@ -74,6 +108,7 @@ register_editing(
         prepare=lambda form, person: setattr(
             form.organization_id, "choices", organization_options()
         ),
+        hints=region_hint,
     )
 )
 

@@ -481,7 +481,8 @@ def test_import_template_downloads_with_the_header(client, editor):
     body = response.get_data().decode("utf-8-sig")
     assert (
         body.strip()
-        == "nama;jabatan;organisasi;email;telepon;jenis_kelamin;kategori;disabilitas;zona"
+        == "nama;jabatan;organisasi;email;telepon;jenis_kelamin;kategori;disabilitas;zona;"
+        "asal_daerah"
     )
     page = text(client.get("/directory/people/import"))
     assert 'enctype="multipart/form-data"' in page
@@ -497,8 +498,8 @@ def test_import_people_from_the_template(client, auth, editor):
     header = client.get("/directory/people/import/template.csv").get_data()
     rows = (
         b"Yohanes Bili;Kepala Bappeda;Bappeda SBD;yohanes@sbd.go.id;0813-1111-2222;"
-        b"L;pemerintah;;\r\n"
-        b"Maria Goreti;Ketua PKK;;;;P;tokoh perempuan;ya;WIT\r\n"
+        b"L;pemerintah;;;\r\n"
+        b"Maria Goreti;Ketua PKK;;;;P;tokoh perempuan;ya;WIT;Kota Jayapura, Papua\r\n"
     )
     response = upload(auth, header + rows)
     assert response.status_code == 302
@@ -507,6 +508,7 @@ def test_import_people_from_the_template(client, auth, editor):
     assert maria.has_disability is True
     assert maria.category is StakeholderCategory.WOMEN_LEADER
     assert maria.timezone == "Asia/Jayapura"  # "WIT" in the zona column, stored as IANA
+    assert (maria.region, maria.province) == ("Kota Jayapura, Papua", "papua")
     yohanes = db.session.scalar(select(Person).where(Person.name == "Yohanes Bili"))
     assert (yohanes.timezone, yohanes.zone) == (None, "Asia/Makassar")  # from the region
 

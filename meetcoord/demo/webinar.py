@@ -15,6 +15,11 @@ two things no service offers for a meeting already past: attendance is admitted 
 time it happened (``checkin.admission.admit``, as the webinar platform's log would give
 it), and a registrant's region is set on the person (the directory's form does not take
 it yet).
+
+What it had online (issue 15) comes from ``demo.webinar_online``: the Zoom-like video
+meeting and the YouTube livestream, registration opened three weeks before and closed
+since, each speaker's material on their agenda item, the moderated questions of the
+discussion, and the recording added afterwards — all before the report's facts are read.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from meetcoord.checkin.admission import admit
 from meetcoord.checkin.models import CheckinMethod
 from meetcoord.core import audit
 from meetcoord.core.timezones import get_zone
+from meetcoord.demo import webinar_online as online
 from meetcoord.directory import services as directory
 from meetcoord.directory.models import Person, Venue
 from meetcoord.eventreports import services as reports
@@ -45,7 +51,7 @@ __all__ = ["TITLE", "find_webinar", "hold_webinar"]
 TITLE = "Webinar Knowledge Sharing Pembangunan Daerah Tahun 2026"
 ZONE = "Asia/Jakarta"
 HOST = "Ruang Rapat Bappenas, Jakarta"
-ONLINE_URL = "https://webinar.bappenas.example/knowledge-sharing"
+ONLINE_URL = "https://zoom.example/j/81234567890"  # the Zoom-like video meeting
 DOMAIN = "peserta-webinar.example"
 PURPOSE = (
     "Berbagi praktik-praktik cerdas pembangunan dari daerah, memberikan pilihan solusi "
@@ -195,6 +201,11 @@ REPORT = {
             "tahun dihadapi, melalui sosialisasi dalam kelompok terpadu dan wawancara langsung "
             "untuk mendapatkan masukan sekaligus memastikan keberlanjutan program."
         ),
+        4: (
+            "Peserta dari wilayah WIB, WITA dan WIT mengirim pertanyaan dari ponsel; pimpinan "
+            "rapat menyetujui, memilih dan menjawabnya satu per satu, dan pertanyaan yang sama "
+            "digabungkan."
+        ),
     },
     "conclusions": (
         "Inovasi pembangunan daerah berhasil ketika pemerintah daerah berkolaborasi dengan "
@@ -229,9 +240,11 @@ def hold_webinar(staff: User, institution_id: int) -> Meeting:
     open its public page; ``staff`` works for ``institution_id`` (Bappenas)."""
     day = webinar_day()
     meeting = _schedule(staff, institution_id, day)
+    online.attach_materials(staff, meeting)
     _attend(meeting, day)
     _run(meeting)
     db.session.refresh(meeting)
+    online.add_recording(staff, meeting)
     _report(staff, meeting)
     public.enable(staff, SubjectType.MEETING, meeting)
     return meeting
@@ -299,11 +312,14 @@ def _schedule(staff: User, institution_id: int, day: date) -> Meeting:
     invitations.invite(
         staff, meeting, {"person_ids": staff_ids, "role": "participant", "site_id": site}
     )
+    registrants = _registrants(staff)
     invitations.invite(
         staff,
         meeting,
-        {"person_ids": [p.id for p in _registrants(staff)], "role": "participant", "site_id": None},
+        {"person_ids": [p.id for p in registrants], "role": "participant", "site_id": None},
     )
+    online.set_up_channels(staff, meeting)
+    online.open_registration(staff, meeting, day, registrants)
     meeting.status = MeetingStatus.SCHEDULED  # not services.schedule_meeting: no mail
     audit.record(staff, "schedule", meeting, f"demo webinar scheduled (not mailed): {TITLE}")
     services.commit()
@@ -332,6 +348,7 @@ def _run(meeting: Meeting) -> None:
     live.open_meeting(chair, meeting.id)
     for item in items:
         live.activate_item(chair, meeting.id, item)
+    online.discuss(chair, meeting, items[-1])  # the discussion item, running now
     for text, kind in DECISIONS:
         decisions.record_decision(taker, meeting.id, {"text": text, "kind": kind})
     live.close_meeting(chair, meeting.id)
@@ -342,4 +359,5 @@ def _report(staff: User, meeting: Meeting) -> None:
     items = [item.id for item in meeting.agenda]
     values = {k: v for k, v in REPORT.items() if k != "sessions"}
     values["sessions"] = {str(items[n]): text for n, text in REPORT["sessions"].items()}
-    reports.save(staff, report, values, report.version, finalize=True)
+    # The facts read again at the end: the materials, the answers and the recording are in.
+    reports.save(staff, report, values, report.version, refresh=True, finalize=True)

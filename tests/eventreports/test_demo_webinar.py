@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from meetcoord.demo import load_demo
 from meetcoord.demo.webinar import TITLE, find_webinar
+from meetcoord.demo.webinar_online import MATERIALS, QUESTIONS
 from meetcoord.eventreports import services
 from meetcoord.eventreports.models import ReportStatus
 from meetcoord.public.models import SubjectType
@@ -47,6 +48,37 @@ def test_the_webinar_and_its_report(webinar):
         assert name in presenters
     assert len(report.facts["decisions"]) == 3
     assert publication_of(SubjectType.MEETING, meeting.id).is_enabled
+
+
+def test_the_webinar_had_everything_online_issue_15_adds(webinar):
+    """Channels, registration, materials and questions, read back from their packages."""
+    meeting, _seconds = webinar
+    from meetcoord.channels.models import ChannelKind, channels_of
+    from meetcoord.registration import services as registration
+
+    kinds = [c.kind for c in channels_of(meeting.id)]
+    assert kinds == [ChannelKind.VIDEO_MEETING, ChannelKind.LIVESTREAM, ChannelKind.RECORDING]
+    assert all(c.url.startswith("https://") for c in channels_of(meeting.id))
+    assert meeting.online_url == channels_of(meeting.id)[0].url
+    settings = registration.settings_of(meeting.id)
+    assert settings is not None
+    assert settings.is_enabled
+    assert registration.window(settings) == "closed"
+    counts = registration.counts(meeting.id)
+    online = [i for i in meeting.invitations if i.site is None]
+    assert counts["accepted"] == len(online) == settings.capacity
+    assert counts["waitlisted"] == 3
+    assert counts["rejected"] == 2
+    report = services.report_of(meeting)
+    names = [m["filename"] for m in report.facts["materials"]]
+    assert names == [name for name, _title in MATERIALS.values()]
+    assert {m["kind"] for m in report.facts["materials"]} == {"pdf", "pptx"}
+    asked = report.facts["questions"]
+    assert len(asked) == len(QUESTIONS) - 1  # the fifth was merged into the second
+    assert [q["asker"] for q in asked].count("Anonim") == 1
+    assert all(q["answer"] for q in asked)
+    assert {q["item_title"] for q in asked} == {"Diskusi dan tanya jawab"}
+    assert max(q["votes"] for q in asked) == 4
 
 
 def test_demo_loads_again_without_a_second_webinar(webinar):
@@ -90,6 +122,9 @@ def test_the_seed_webinars_report_as_pdf_and_docx_opened_and_read_back(webinar, 
     ):
         assert expected in flat, expected
     assert "DRAF" not in flat
+    answered = QUESTIONS[0][2]  # the first asker's, named
+    for expected in (*(name for name, _title in MATERIALS.values()), "Anonim", answered):
+        assert expected in flat, expected
     word = auth.client.get(f"/meetings/{meeting.id}/report.docx")
     assert word.status_code == 200
     document = docx.Document(io.BytesIO(word.data))
@@ -99,5 +134,8 @@ def test_the_seed_webinars_report_as_pdf_and_docx_opened_and_read_back(webinar, 
     assert TITLE in body
     assert "lahan eks tambang timah" in body
     assert "Sulawesi Tengah" in cells
-    assert "11.00–14.00 WIT" in cells
+    for zone_time in ("09.00–12.00 WIB", "10.00–13.00 WITA", "11.00–14.00 WIT"):
+        assert zone_time in cells, zone_time
+    for expected in (*(name for name, _title in MATERIALS.values()), "Anonim", QUESTIONS[1][2]):
+        assert expected in cells, expected
     assert document.core_properties.author.startswith("Kementerian Perencanaan")

@@ -298,7 +298,9 @@ def run(
             print(
                 f"capacity {target}: last passing {r['last_passing']}; "
                 + "; ".join(
-                    f"{s['clients']}: p99 {s['p99_ms']} ms lost {s['lost']}" for s in r["steps"]
+                    f"{s['clients']}: p99 {s.get('p99_ms')} ms lost {s.get('lost')}"
+                    + ("" if "connect_timeout_s" not in s else " (clients not all in)")
+                    for s in r["steps"]
                 ),
                 file=sys.stderr,
             )

@@ -58,6 +58,7 @@ function parseArgs(argv) {
     deflate: true,
     perProc: 1000,
     p99LimitMs: 1000,
+    connectTimeoutMs: 180000, // --ramp: a step whose clients are not all in by then fails
   };
   for (let i = 0; i < argv.length; i += 2) {
     const [key, value] = [argv[i], argv[i + 1]];
@@ -73,6 +74,7 @@ function parseArgs(argv) {
     else if (key === "--ramp") args.ramp = value.split(",").map(Number);
     else if (key === "--per-proc") args.perProc = Number(value);
     else if (key === "--p99-limit-ms") args.p99LimitMs = Number(value);
+    else if (key === "--connect-timeout-ms") args.connectTimeoutMs = Number(value);
     else if (key === "--worker") (args.worker = true), (i -= 1);
     else throw new Error(`unknown argument ${key}`);
   }
@@ -559,15 +561,32 @@ async function ramp(args) {
       }
     }
     const connected = [];
+    let connectTimedOut = false;
     for (const w of batchWorkers) {
-      for (let k = 0; k < w.pending; k++) {
-        const got = await waitFor(() => takeFrom("connected", [w]), 600000);
-        if (!got) throw new Error(`step ${target}: clients not connected in 600 s`);
-        connected.push(...got);
+      for (let k = 0; k < w.pending && !connectTimedOut; k++) {
+        const left = Math.max(1, args.connectTimeoutMs - (ms() - connectStarted));
+        const got = await waitFor(() => takeFrom("connected", [w]), left);
+        if (got) connected.push(...got);
+        else connectTimedOut = true;
       }
     }
-    have = target;
     const connectSeconds = (ms() - connectStarted) / 1000;
+    if (connectTimedOut) {
+      // Some clients neither caught up nor were refused in time: the step fails here, as
+      // a refused connection would, instead of the whole run waiting on them.
+      const step = {
+        clients: target,
+        connect_timeout_s: round(args.connectTimeoutMs / 1000, 1),
+        connect_seconds: round(connectSeconds, 2),
+        passed: false,
+        load_average: require("node:os").loadavg().map((x) => round(x, 2)),
+      };
+      log(`step ${target}: not every client caught up in ${step.connect_timeout_s} s, FAILED`);
+      process.stdout.write(`${JSON.stringify(step)}\n`);
+      results.push(step);
+      break;
+    }
+    have = target;
     const failed = sum(connected.map((m) => m.msg.failed));
     log(`step ${target}: ${target - failed} connected, ${failed} failed, in ${connectSeconds.toFixed(1)} s`);
     await sleep(1000);

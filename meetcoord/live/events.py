@@ -174,6 +174,18 @@ def _reload(
     return None
 
 
+def reply(event: str, data: Any) -> None:
+    """Send to the client whose handler is running, which is connected to this process.
+
+    Not through the message queue: with several processes behind Redis, an ordinary emit
+    to one sid is also published to every other process, which drops it. When thousands
+    of phones connect at once (the start of a webinar) their welcomes and catch-ups were
+    most of the queue's traffic, and a subscriber that falls behind is cut off by Redis
+    (``client-output-buffer-limit pubsub``): clients waited for a catch-up that never came.
+    """
+    emit(event, data, ignore_queue=True)
+
+
 def catch_up(meeting: Meeting, last_seq: int | None) -> None:
     """Send this client what it missed: events after ``last_seq``, or a snapshot."""
     head = log.head(meeting.id)
@@ -181,9 +193,9 @@ def catch_up(meeting: Meeting, last_seq: int | None) -> None:
         last_seq = None  # a client ahead of the log (a reset database): start over
     if last_seq is not None and head - last_seq <= REPLAY_MAX:
         for env in log.events_after(meeting.id, last_seq):
-            emit("event", env)
+            reply("event", env)
         return
-    emit("snapshot", state.snapshot(meeting))
+    reply("snapshot", state.snapshot(meeting))
 
 
 class LiveNamespace(Namespace):
@@ -222,7 +234,7 @@ class LiveNamespace(Namespace):
             token_id,
             actor.user.login_id if actor.user is not None and token_id is None else None,
         )
-        emit(
+        reply(
             "welcome",
             {
                 "meeting": meeting.id,
@@ -245,9 +257,9 @@ class LiveNamespace(Namespace):
             ),
         )
         if actor.sees_staff_room:
-            emit("presence", presence.summary(meeting.id))
+            reply("presence", presence.summary(meeting.id))
             # Attendance and quorum now; later changes come from checkin.live (coalesced).
-            emit("counts", {"meeting": meeting.id, **attendance(meeting).as_dict()})
+            reply("counts", {"meeting": meeting.id, **attendance(meeting).as_dict()})
         return True
 
     def on_disconnect(self, reason: Any = None) -> None:

@@ -114,3 +114,15 @@ class PacedOutput:
         close = getattr(self._inner, "close", None)
         if close is not None:
             close()
+
+
+def large_file_wrapper(file: Any, buffer_size: int = 8192) -> Any:
+    """``wsgi.file_wrapper`` for large downloads: reads of :data:`SLICE` bytes.
+
+    Werkzeug's default reads 8 KB at a time: 2,560 reads and socket writes for 20 MB,
+    each a round through the hub; 256 KB slices cut that overhead 32-fold (wrap the
+    response in :class:`PacedOutput` as well, so the others run between slices).
+    """
+    from werkzeug.wsgi import FileWrapper
+
+    return FileWrapper(file, max(buffer_size, SLICE))

@@ -30,7 +30,7 @@ from meetcoord.core.db import utcnow
 from meetcoord.core.errors import NotFound, ServiceError
 from meetcoord.core.filetypes import accepted_labels
 from meetcoord.core.forms import current_actor
-from meetcoord.core.offload import PacedOutput
+from meetcoord.core.offload import PacedOutput, large_file_wrapper
 from meetcoord.core.uploads import body_limit
 from meetcoord.extensions import db
 from meetcoord.materials import queries, services, storage
@@ -60,6 +60,7 @@ def file_response(material: Material) -> Response:
     db.session.close()
     if not path.is_file():
         raise NotFound(_("Berkas tidak ditemukan."))
+    request.environ["wsgi.file_wrapper"] = large_file_wrapper
     response = send_file(
         path,
         mimetype=mimetype,

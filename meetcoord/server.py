@@ -25,6 +25,12 @@ if MODE == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
+    # psycopg waits for PostgreSQL with a C poll() unless it sees gevent's patches: under
+    # eventlet every query then held the whole hub, and a query waiting for a row lock
+    # that another green thread held froze the process for good (the capacity bench's two
+    # processes behind Redis stopped answering 5,000 connecting phones). Its select() wait
+    # goes through eventlet's green select: the hub's epoll, with no FD_SETSIZE limit.
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 elif MODE == "gevent":
     from gevent import monkey
 

@@ -249,6 +249,59 @@ def test_requests_start_in_arrival_order_under_eventlet() -> None:
     ]
 
 
+PSYCOPG_SCENARIO = """
+import meetcoord.server  # patches first, as `python -m meetcoord.server` does
+import json, os, time
+import eventlet, psycopg
+from psycopg import waiting
+
+ticks = []
+
+def ticker():
+    for _ in range(25):
+        ticks.append(time.monotonic())
+        eventlet.sleep(0.02)
+
+result = {"wait": waiting.wait.__name__}
+url = os.environ.get("SCENARIO_DATABASE_URL")
+if url:
+    thread = eventlet.spawn(ticker)
+    with psycopg.connect(url) as conn:
+        start = time.monotonic()
+        conn.execute("SELECT pg_sleep(0.3)")
+        end = time.monotonic()
+    thread.wait()
+    result["ticks_during_query"] = sum(1 for t in ticks if start < t < end)
+print(json.dumps(result))
+"""
+
+
+def test_postgres_queries_let_other_green_threads_run_under_eventlet() -> None:
+    """psycopg's C wait blocks eventlet's hub; the server makes it wait in green select.
+
+    Without PostgreSQL only the choice is checked; with it, a 0.3 s query leaves the
+    other green threads running (a blocked hub would show no tick at all).
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MEETCOORD_", "PSYCOPG_"))}
+    env["MEETCOORD_ASYNC_MODE"] = "eventlet"
+    url = os.environ.get("MEETCOORD_TEST_DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        env["SCENARIO_DATABASE_URL"] = url.replace("postgresql+psycopg://", "postgresql://")
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", PSYCOPG_SCENARIO],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["wait"] == "wait_select"
+    if "SCENARIO_DATABASE_URL" in env:
+        assert seen["ticks_during_query"] >= 5
+
+
 class TricklingInput:
     """A request body arriving in pieces, like a desk's headers and body in two packets."""
 

@@ -23,19 +23,19 @@ from __future__ import annotations
 import http.client
 import io
 import json
-import multiprocessing
 import os
 import secrets
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
 from typing import Any
 
-FORK = multiprocessing.get_context("fork")  # the child inherits the 20 MB deck, unpickled
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))  # the runner loads this file by path
 sys.path.insert(0, str(PROJECT_ROOT / "bench"))
@@ -138,11 +138,18 @@ class Transfers:
             self.errors.append(repr(exc))
 
 
-def _transfer_process(transfers: Transfers, stop: Any, out: Any) -> None:
-    """A forked child: transfer until ``stop``, then hand back the timings and errors."""
-    transfers.uploads, transfers.downloads, transfers.errors = [], [], []
-    transfers.loop(stop)
-    out.put((transfers.uploads, transfers.downloads, transfers.errors))
+def _transfer_child(port: int, token: str, meeting_id: int, item_id: int, size: int) -> None:
+    """``--transfer``: upload and download until a line arrives on stdin, then print the
+    timings and errors as one JSON line."""
+    transfers = Transfers(port, token, meeting_id, item_id, presentation(size))
+    stop = threading.Event()
+    mover = threading.Thread(target=transfers.loop, args=(stop,), daemon=True)
+    mover.start()
+    sys.stdin.readline()
+    stop.set()
+    mover.join(timeout=TIMEOUT)
+    result = {"uploads": transfers.uploads, "downloads": transfers.downloads}
+    print(json.dumps(result | {"errors": transfers.errors}), flush=True)
 
 
 def _api(port: int, token: str, method: str, path: str, body: dict) -> Any:
@@ -222,18 +229,21 @@ def run(
             # The transfers run in a process of their own: as a thread beside the 50 desk
             # threads they held this process's GIL while copying 20 MB, and the desks'
             # latencies grew on the client side, not in the server.
-            stop = FORK.Event()
-            out: Any = FORK.Queue()
-            mover = FORK.Process(target=_transfer_process, args=(transfers, stop, out))
-            mover.start()
+            child = [str(Path(__file__).resolve()), "--transfer", str(port), token]
+            child += [str(meeting_id), str(item["id"]), str(len(deck))]
+            mover = subprocess.Popen(  # noqa: S603 - this very file, our own arguments
+                [sys.executable, *child],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
             time.sleep(0.05)  # the first upload is on the wire when the desks start
             measured = _burst(port, data, slices[2 * r + 1], [], deadline)
-            stop.set()
-            uploads, downloads, errors = out.get(timeout=max(1.0, deadline - time.monotonic()))
-            mover.join(timeout=10)
-            transfers.uploads += uploads
-            transfers.downloads += downloads
-            transfers.errors += errors
+            answer, _ = mover.communicate("stop\n", timeout=max(1.0, deadline - time.monotonic()))
+            moved = json.loads(answer.strip().splitlines()[-1])
+            transfers.uploads += moved["uploads"]
+            transfers.downloads += moved["downloads"]
+            transfers.errors += moved["errors"]
             loaded += measured["latencies"]
             walls.append(measured["wall"])
         server.check_alive()
@@ -279,6 +289,9 @@ def run(
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--setup":
         bench_checkin.setup(Path(sys.argv[2]), int(sys.argv[3]))
+    elif len(sys.argv) == 7 and sys.argv[1] == "--transfer":
+        port_, token_, meeting_, item_, size_ = sys.argv[2:]
+        _transfer_child(int(port_), token_, int(meeting_), int(item_), int(size_))
     else:
         print(json.dumps(run(), indent=2))
         print(json.dumps({k: v for k, v in ENV.items() if k != "server_log_tail"}, indent=2))

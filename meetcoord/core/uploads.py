@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, request
 
 from meetcoord.core.offload import PacedInput
+from meetcoord.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
 Limit = Callable[[dict[str, Any]], int | None]
@@ -52,6 +53,12 @@ def _set(limit: Limit) -> None:
     environ = request.environ
     if "stream" not in request.__dict__ and not isinstance(environ["wsgi.input"], PacedInput):
         environ["wsgi.input"] = PacedInput(environ["wsgi.input"])
+    # The access check has read the account (a database turn under SQLite, core.db): end
+    # that read before the body arrives, or every other request waits for the whole upload
+    # (a 20 MB file held check-ins for 0.1-0.2 s: +100-150 ms on the burst's p99). Nothing
+    # has been written yet; what the view reads next comes back in a short turn of its own.
+    if db.session().in_transaction():
+        db.session.commit()
 
 
 def _apply_limit() -> None:

@@ -3,43 +3,15 @@ the live-view method to attendance, and goes back down cleanly (SQLite and Postg
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from meetcoord.extensions import db
-from tests.conftest import postgres_url, skip_or_fail
-from tests.support import throwaway_app, throwaway_postgres
+from tests.app.test_migrations import fresh_app  # noqa: F401  (the fixture, both databases)
 
 BEFORE = "5a1c9e0b7d21"
 ZOOM = "https://zoom.example.com/j/123"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def fresh_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'channels.db'}"
-        app = throwaway_app(tmp_path / "instance", url)
-        try:
-            yield app
-        finally:
-            with app.app_context():
-                db.engine.dispose()
-        return
-    server = postgres_url()
-    if not server:
-        skip_or_fail("MEETCOORD_TEST_DATABASE_URL is not set: PostgreSQL migrations not tested")
-    with throwaway_postgres(server) as database_url:
-        app = throwaway_app(tmp_path / "instance", database_url)
-        try:
-            yield app
-        finally:
-            with app.app_context():
-                db.engine.dispose()
 
 
 def _meeting(conn, uid: str, online_url: str | None) -> None:
@@ -56,7 +28,7 @@ def _meeting(conn, uid: str, online_url: str | None) -> None:
     )
 
 
-def test_each_online_link_becomes_a_video_channel_and_back(fresh_app: Flask) -> None:
+def test_each_online_link_becomes_a_video_channel_and_back(fresh_app: Flask) -> None:  # noqa: F811
     with fresh_app.app_context():
         upgrade(revision=BEFORE)
         with db.engine.begin() as conn:

@@ -36,7 +36,7 @@ RUN_ENV := MEETCOORD_ENV=$${MEETCOORD_ENV:-development} \
 
 PYTEST_ARGS ?=
 
-.PHONY: help run install install-dev catalogs i18n migrate migration test test-sqlite \
+.PHONY: help run install install-dev catalogs assets i18n migrate migration test test-sqlite \
 	test-postgres lint fmt e2e bench chromium clean
 
 help:
@@ -66,12 +66,17 @@ catalogs: | $(PY)
 		echo "i18n: no catalogs in $(CATALOGS) yet; nothing to compile"; \
 	fi
 
+# Static files minified, content-hashed and pre-compressed into build/assets (gitignored);
+# without it the app builds the same in memory at start, once.
+assets: install
+	$(BIN)/meetcoord assets build
+
 i18n: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(CATALOGS)/messages.pot .
 	$(BIN)/pybabel update -N -i $(CATALOGS)/messages.pot -d $(CATALOGS)  # -N: no fuzzy guesses
 	$(BIN)/pybabel compile -d $(CATALOGS)
 
-run: install catalogs
+run: install catalogs assets
 	@mkdir -p instance
 	$(RUN_ENV) $(BIN)/meetcoord db upgrade
 	@$(RUN_ENV) $(BIN)/meetcoord init
@@ -111,7 +116,7 @@ fmt: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install-dev catalogs chromium lint test-sqlite test-postgres
+test: install-dev catalogs assets chromium lint test-sqlite test-postgres
 
 test-sqlite: install-dev catalogs
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -76,6 +76,11 @@ def _init_extensions(app: Flask) -> None:
     init_i18n(app)
     init_login(login_manager)  # session and bearer-token sign-ins (accounts)
     security.init_security(app)
+    from meetcoord.core.compression import init_compression
+    from meetcoord.core.static_files import init_static_files
+
+    init_static_files(app)  # hashed, minified, pre-compressed static files (issue 16)
+    init_compression(app)  # gzip/brotli for pages and JSON
     _init_access(app)
     from meetcoord.checkin import events as checkin_events
     from meetcoord.core.sockets import MAX_MESSAGE_BYTES, origin_policy

@@ -29,3 +29,14 @@ def _create_app() -> Flask:
 
 
 main = FlaskGroup(create_app=_create_app, help="meetcoord: rapat koordinasi lintas lokasi.")
+
+
+def _add_app_free_commands() -> None:
+    """Commands found without loading the app (FlaskGroup looks at its own first): the
+    asset build runs in ``make test`` before any configuration exists."""
+    from meetcoord.commands import assets_group
+
+    main.add_command(assets_group)
+
+
+_add_app_free_commands()

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from meetcoord.core.assets import split_hashed
 from meetcoord.extensions import db
 
 
@@ -26,3 +27,16 @@ def field_error(html: str, field: str) -> str:
     """The error list rendered beside ``field`` (empty when there is none)."""
     match = re.search(rf'<ul class="field-errors" id="{field}-error">(.*?)</ul>', html, re.S)
     return match.group(1) if match else ""
+
+
+_STATIC_URL = re.compile(r'/static/([^"\'?#\s]+)')
+
+
+def static_names(html: str) -> list[str]:
+    """The static files a page refers to, by logical name (``js/desk.3f2a9c1b.js`` is
+    ``js/desk.js``): src, href and data- attributes alike."""
+    names = []
+    for name in _STATIC_URL.findall(html):
+        parts = split_hashed(name)
+        names.append(parts[0] if parts else name)
+    return names

@@ -116,7 +116,7 @@ def test_security_headers_and_csp_without_inline(client):
     assert re.search(r"<script(?![^>]*\bsrc=)", html) is None
     assert " style=" not in html
     assert "onclick=" not in html
-    assert re.search(r'<script src="/static/js/app\.js" defer>', html)
+    assert re.search(r'<script src="/static/js/app\.[0-9a-f]{8}\.js" defer>', html)
 
 
 def test_session_cookie_flags_on_login(client):

@@ -326,6 +326,22 @@ function frame() {
   requestAnimationFrame(frame);
 }
 
+// jsQR (165 KB) is fetched only when the camera is first switched on: a desk with a USB
+// scanner never needs it. frame() skips decoding until it has arrived.
+let jsqrLoading = null;
+
+function loadJsQR() {
+  if (window.jsQR || jsqrLoading) return;
+  jsqrLoading = new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = d.jsqrUrl;
+    script.onload = resolve;
+    script.onerror = () => { jsqrLoading = null; reject(new Error("jsQR")); };
+    document.head.appendChild(script);
+  });
+  jsqrLoading.catch(() => show("refused", { message: t("tCameraError") }));
+}
+
 async function toggleCamera() {
   const video = $("desk-video");
   if (stream) {
@@ -334,6 +350,7 @@ async function toggleCamera() {
     video.hidden = true;
     return;
   }
+  loadJsQR();
   try {
     stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
     video.srcObject = stream;

@@ -16,7 +16,8 @@ max-age=31536000, immutable`` and the pre-built brotli or gzip bytes the browser
   The session interface below does not save or mention the session on static responses.
 
 The manifest comes from ``meetcoord assets build`` (``build/assets``) when that build
-matches the sources, else it is built in memory once per process (tests, a fresh checkout).
+matches the sources, else it is built in memory once per process (tests, a fresh checkout),
+at the first page or static file the process serves.
 """
 
 from __future__ import annotations
@@ -58,8 +59,23 @@ class _StaticAwareSessionInterface(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
 
+class _LazyManifest:
+    """The manifest, made on first use: a CLI command (``db upgrade``, ``worker``) never
+    renders a page, so it should not spend seconds building assets it will not serve."""
+
+    def __init__(self, static_dir: Path, build_dir: Path) -> None:
+        self.static_dir = static_dir
+        self.build_dir = build_dir
+        self._manifest: assets.Manifest | None = None
+
+    def get(self) -> assets.Manifest:
+        if self._manifest is None:
+            self._manifest = manifest_for(self.static_dir, self.build_dir)
+        return self._manifest
+
+
 def current_manifest() -> assets.Manifest:
-    return current_app.extensions[EXTENSION_KEY]
+    return current_app.extensions[EXTENSION_KEY].get()
 
 
 def _encoding(asset: assets.Asset) -> tuple[str | None, bytes]:
@@ -108,7 +124,7 @@ def init_static_files(app: Flask, build_dir: Path = BUILD_DIR) -> None:
     """Serve ``app.static_folder`` through the manifest (replacing Flask's static view)."""
     if app.static_folder is None:
         return
-    app.extensions[EXTENSION_KEY] = manifest_for(Path(app.static_folder), build_dir)
+    app.extensions[EXTENSION_KEY] = _LazyManifest(Path(app.static_folder), build_dir)
     app.view_functions["static"] = serve_static
     app.url_defaults(hashed_url_defaults)
     app.session_interface = _StaticAwareSessionInterface()

@@ -23,7 +23,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def _manifest(client: Any) -> assets.Manifest:
-    return client.application.extensions["meetcoord.assets"]
+    return client.application.extensions["meetcoord.assets"].get()
 
 
 def _tree(root: Path, files: dict[str, str]) -> Path:

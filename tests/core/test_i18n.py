@@ -65,7 +65,8 @@ def test_the_choice_is_remembered_on_the_next_visit(app, client, catalogs):
     english = {"Accept-Language": "en-US,en;q=0.9"}
     response = _switch(client, "en")
     cookie = client.get_cookie("lang")
-    assert cookie is not None and cookie.value == "en"
+    assert cookie is not None
+    assert cookie.value == "en"
     assert cookie.expires is not None  # kept when the browser closes, unlike the session
     assert "Password" in client.get("/login", headers=english).get_data(as_text=True)
 

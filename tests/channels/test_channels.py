@@ -156,6 +156,7 @@ def test_staff_add_edit_and_remove_a_channel_on_the_meeting_page(app, client, au
         {"kind": "livestream", "label": "YouTube", "url": "javascript:alert(1)"},
     )
     assert "The link must start with https://" in text(english)
+    reads(auth.client, "id")
     assert count(MeetingChannel) == 1
     added = auth.post(
         f"{page}/channels",

@@ -123,12 +123,14 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self._skip = 0
         self._json = False
+        self._code = 0  # <code>, <kbd>: a column name or a key to type, shown as it is
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag == "style" or (tag == "script" and "json" not in (values.get("type") or "")):
             self._skip += 1
         self._json = tag == "script" and "json" in (values.get("type") or "")
+        self._code += tag in ("code", "kbd", "samp")
         for name, value in attrs:
             if value and name in READ_ATTRIBUTES:
                 self.parts.append(value)
@@ -142,9 +144,11 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("style", "script") and self._skip:
             self._skip -= 1
+        if tag in ("code", "kbd", "samp") and self._code:
+            self._code -= 1
 
     def handle_data(self, data: str) -> None:
-        if not self._skip and data.strip():
+        if not self._skip and not self._code and data.strip():
             self.parts += _strings(data) if self._json else [data]
 
 

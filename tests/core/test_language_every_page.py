@@ -47,6 +47,7 @@ from tests.core.language_walk import (
     page_text,
     paths,
 )
+from tests.smtp_support import make_message
 
 BROWSER_IN_ENGLISH = {"Accept-Language": "en-US,en;q=0.9"}
 
@@ -59,6 +60,9 @@ def _common(admin: User) -> dict[str, Any]:
     item = db.session.get(AgendaItem, first_id(AgendaItem))
     _speaker, speaker_token = materials.issue_link(admin, item, {"name": "Pembicara Uji"})
     person = db.session.get(Person, first_id(Person))
+    for n, kind in enumerate(("invitation", "reminder_meeting_morning", "address_changed")):
+        mail = make_message(n, None)  # the outbox page shows each kind in words
+        mail.kind, mail.ref_type, mail.ref_id = kind, "person", person.id
     db.session.commit()
     return {
         "action_id": evidence.action_id if evidence else first_id(Action),
@@ -182,6 +186,13 @@ def test_the_walk_finds_english() -> None:
     assert ("Please sign in to open this page", "Silakan masuk untuk membuka halaman ini.") in found
     assert ("Submit", "word list") in found
     assert ("Please", "word list") in found
+    codes = page_text(
+        "<td>create</td><td>reminder_meeting_morning</td><td><code>asal_daerah</code>"
+    )
+    assert {leak.english for leak in find_leaks("/z", codes, {})} == {
+        "create",
+        "reminder_meeting_morning",
+    }
     assert not any(english == "Error" for english, _source in found)  # script code is not text
     indonesian = page_text('<p>Rapat koordinasi</p><p title="Simpan">Batal</p>')
     assert not find_leaks("/y", indonesian, english_phrases())

@@ -125,6 +125,7 @@ def test_the_page_saves_and_shows_errors_beside_the_fields(auth):
     assert page.status_code == 200
     assert 'value="3"' in page.get_data(as_text=True)
     english = reads(auth.client, "en").get(url).get_data(as_text=True)
+    reads(auth.client, "id")
     assert "Follow-up action reminders" in english
     assert "0–30 days; 0: no reminder before the due date." in english
 

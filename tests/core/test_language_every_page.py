@@ -171,6 +171,10 @@ def test_signed_out_visitor_is_asked_to_sign_in_in_indonesian(client: Any) -> No
     text = page_text(page.get_data(as_text=True))
     assert "Silakan masuk untuk membuka halaman ini." in text
     assert not find_leaks("/login", text, english_phrases())
+    client.set_cookie("lang", "en")  # a visitor who chose English reads it in English
+    page = client.get("/home", follow_redirects=True).get_data(as_text=True)
+    assert "Please sign in to open this page." in page
+    assert "Please log in to access this page." not in page
 
 
 def test_the_walk_finds_english() -> None:

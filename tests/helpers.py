@@ -40,3 +40,18 @@ def static_names(html: str) -> list[str]:
         parts = split_hashed(name)
         names.append(parts[0] if parts else name)
     return names
+def reads(client: Any, lang: str) -> Any:
+    """The reader has chosen ``lang`` (the switch's lasting cookie) and returns ``client``.
+
+    The browser's Accept-Language no longer chooses (issue 16: Indonesian whatever the
+    browser says until the person asks), so a test of the English page chooses English as
+    a person does.
+    """
+    client.set_cookie("lang", lang)
+    return client
+
+
+def chosen(lang: str) -> dict[str, str]:
+    """The same choice as a request header, where no cookie jar exists (a bare request
+    context, a Socket.IO handshake)."""
+    return {"Cookie": f"lang={lang}"}

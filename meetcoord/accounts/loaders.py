@@ -7,6 +7,7 @@ plugs these loaders into the login manager it has bound, as it registers everyth
 from __future__ import annotations
 
 from flask import Request
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 
 from meetcoord.accounts.models import User
@@ -18,6 +19,12 @@ def init_login(login_manager: LoginManager) -> None:
     """Where a signed-out visitor is sent, and the two ways a request is signed in."""
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "warning"
+    # Flask-Login's own message is English ("Please log in to access this page."); this one
+    # is translated when it is flashed, in the language the visitor reads (str: the flash
+    # is stored in the session as text, not as a lazy string).
+    login_manager.login_message = _l("Silakan masuk untuk membuka halaman ini.")
+    login_manager.needs_refresh_message = _l("Silakan masuk lagi untuk membuka halaman ini.")
+    login_manager.localize_callback = str
     # "basic", not "strong": on mobile networks in eastern Indonesia the address changes
     # mid-session, and "strong" would sign a secretariat out in the middle of a meeting.
     login_manager.session_protection = "basic"

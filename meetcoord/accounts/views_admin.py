@@ -11,6 +11,7 @@ from flask_login import login_required
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
 from meetcoord.accounts import admin, services, sessions
+from meetcoord.accounts.audit_labels import action_label, entity_label
 from meetcoord.accounts.forms import (
     ROLE_LABELS,
     PasswordResetForm,
@@ -203,6 +204,8 @@ def audit() -> Any:
         page=page,
         query=query,
         args=_args(),
-        entity_types=[(name, name) for name in admin.audit_entity_types()],
+        entity_types=[(name, entity_label(name)) for name in admin.audit_entity_types()],
+        action_label=action_label,
+        entity_label=entity_label,
         zone=current_app.config["HOME_TIMEZONE"],
     )

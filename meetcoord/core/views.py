@@ -20,7 +20,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from meetcoord.core.errors import ServiceError, ValidationError
-from meetcoord.core.i18n import LANGUAGES
+from meetcoord.core.i18n import LANGUAGES, remember_language
 from meetcoord.core.problems import flatten_errors, problem_response, wants_problem
 from meetcoord.core.security import redirect_back
 from meetcoord.extensions import db
@@ -38,12 +38,14 @@ def index() -> Response:
 @bp.post("/lang")
 def set_language() -> Response:
     code = request.form.get("lang", "")
+    back = redirect_back(request.form.get("next"), url_for("core.index"))
     if code in LANGUAGES:
         session["lang"] = code
         if current_user.is_authenticated and current_user.locale != code:
             current_user.locale = code
             db.session.commit()
-    return redirect_back(request.form.get("next"), url_for("core.index"))
+        remember_language(back, code)
+    return back
 
 
 @bp.get("/healthz")

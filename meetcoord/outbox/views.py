@@ -17,7 +17,7 @@ from meetcoord.access.permissions import Permission
 from meetcoord.core.forms import current_actor
 from meetcoord.core.outbox import OutboxStatus
 from meetcoord.core.validation import parse_int
-from meetcoord.outbox import services
+from meetcoord.outbox import labels, services
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 
@@ -41,6 +41,7 @@ def messages() -> Any:
     page = services.list_messages(actor, status, _page_arg(), current_app.config["PAGE_SIZE"])
     args = {"status": status.value} if status else {}
     counts = services.count_by_status(actor)
+    reader = labels.institution_zone(labels.reader_institution(actor))
     return render_template(
         "outbox/list.html",
         page=page,
@@ -49,7 +50,9 @@ def messages() -> Any:
         status=status,
         labels=STATUS_LABELS,
         args=args,
-        zone=current_app.config["HOME_TIMEZONE"],
+        zone=reader,
+        zones=labels.message_zones(actor, page.items),
+        kind_label=labels.kind_label,
     )
 
 

@@ -59,6 +59,8 @@ ASK_PERMISSION = Permission.LIVE_SPEAK  # anyone invited (the service wants an i
 MODERATE_PERMISSION = Permission.LIVE_RUN  # the chair and the secretariat
 ANONYMOUS_ACTOR = "Anonim"  # the event log's actor of an anonymous question
 MODERATIONS = ("approve", "hide", "merge")
+# The audit summary is stored text, read by an Indonesian secretariat: words, not codes.
+MODERATION_WORDS = {"approve": "disetujui", "hide": "disembunyikan", "merge": "digabungkan"}
 
 NOT_FOUND = _l("Pertanyaan tidak ditemukan.")
 ONLY_INVITEES = _l("Hanya peserta undangan rapat yang dapat bertanya dan mendukung pertanyaan.")
@@ -253,7 +255,8 @@ def moderate_question(
             changed.append(_merge(cmd, question, data.get("into_id")))
         question.moderated_at = utcnow()
         question.moderated_by = cmd.actor.label
-        _audit(cmd, f"question.{action}", question, f"question {question.id}: {action}")
+        done = MODERATION_WORDS.get(action, action)
+        _audit(cmd, f"question.{action}", question, f"Pertanyaan {question.id}: {done}")
         _emit(cmd, "question.moderated", *changed)
 
     return log.run(meeting_id, actor, nonce, body)
@@ -276,7 +279,7 @@ def pick_question(
             old.picked_at = None
         question.status = QuestionStatus.PICKED
         question.picked_at = utcnow()
-        _audit(cmd, "question.pick", question, f"question {question.id}: picked")
+        _audit(cmd, "question.pick", question, f"Pertanyaan {question.id}: dipilih")
         _emit(cmd, "question.picked", *before, question)
 
     return log.run(meeting_id, actor, nonce, body)
@@ -297,7 +300,7 @@ def answer_question(
         question.answer_note = data.get("note") or None
         question.answered_at = utcnow()
         question.picked_at = None
-        _audit(cmd, "question.answer", question, f"question {question.id}: answered")
+        _audit(cmd, "question.answer", question, f"Pertanyaan {question.id}: dijawab")
         _emit(cmd, "question.answered", question)
 
     return log.run(meeting_id, actor, nonce, body)

@@ -262,6 +262,16 @@ def fill_seats(settings: RegistrationSettings) -> list[Registration]:
     return moved
 
 
+# The audit summary is stored text, read by an Indonesian secretariat: words, not codes.
+STATUS_WORDS = {
+    RegistrationStatus.PENDING: "menunggu",
+    RegistrationStatus.ACCEPTED: "diterima",
+    RegistrationStatus.WAITLISTED: "masuk daftar tunggu",
+    RegistrationStatus.REJECTED: "ditolak",
+    RegistrationStatus.CANCELLED: "dibatalkan",
+}
+
+
 def _end(
     actor: User | None,
     meeting: Meeting,
@@ -280,7 +290,7 @@ def _end(
         actor,
         f"registration.{status.value}",
         meeting,
-        f"{meeting.title}: {len(ended)} pendaftar {status.value}",
+        f"{meeting.title}: {len(ended)} pendaftar {STATUS_WORDS.get(status, status.value)}",
         {"registration_ids": [r.id for r in ended]},
     )
     for invitation in withdraw:  # their link stops working, their calendar is cancelled

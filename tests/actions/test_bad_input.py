@@ -24,6 +24,7 @@ from meetcoord.extensions import db
 from tests.actions import support
 from tests.actions.test_agency_view import API, Agencies, csrf_of
 from tests.conftest import AuthActions
+from tests.helpers import reads
 
 PROGRAM = b"MZ\x90\x00\x03\x00\x00\x00 This program cannot be run in DOS mode"
 LIMIT = 2048
@@ -98,7 +99,8 @@ def test_the_staff_page_refuses_each_bad_input(
     app: Flask, auth: AuthActions, scene: Agencies, lang: str
 ) -> None:
     auth.login(user=scene.staff)
-    action, head = scene.mine, {"Accept-Language": lang}
+    action, head = scene.mine, {}
+    reads(auth.client, lang)
     base = f"/actions/{action.id}"
 
     def upload(name: str, body: bytes) -> Callable[[], Any]:
@@ -151,7 +153,8 @@ def test_the_staff_api_refuses_each_bad_input(
 def test_the_agency_page_refuses_each_bad_input(
     app: Flask, client: FlaskClient, scene: Agencies, lang: str
 ) -> None:
-    head = {"Accept-Language": lang}
+    head: dict[str, str] = {}
+    reads(client, lang)
     page = f"/i/{scene.token}/actions"
     action = scene.mine
 

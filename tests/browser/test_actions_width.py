@@ -20,6 +20,7 @@ from meetcoord.extensions import db
 from tests.actions import support
 from tests.actions.test_agency_view import Agencies
 from tests.conftest import AuthActions
+from tests.helpers import reads
 
 ORIGIN = "http://meetcoord.test"
 PHONE = {"width": 390, "height": 844}
@@ -40,9 +41,7 @@ def width_of(tab: Any, client: FlaskClient, path: str, lang: str) -> tuple[int, 
     """(scrollWidth, clientWidth) of ``path`` as Chromium lays it out at 390 px."""
 
     def serve(route: Any) -> None:
-        response = client.get(
-            route.request.url.removeprefix(ORIGIN), headers={"Accept-Language": lang}
-        )
+        response = reads(client, lang).get(route.request.url.removeprefix(ORIGIN))
         body = response.get_data()
         response.close()  # a static file is streamed from an open file
         headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}

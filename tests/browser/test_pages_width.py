@@ -31,6 +31,7 @@ from meetcoord.public.models import SubjectType
 from tests import factories
 from tests.browser.test_actions_width import LONG, ORIGIN
 from tests.conftest import AuthActions
+from tests.helpers import reads
 from tests.planning.outcome_support import twenty_marks
 from tests.planning.test_import_flow import row, xlsx
 from tests.reports.support import Seeded
@@ -57,9 +58,7 @@ MEASURE = """() => {
 
 def measure(tab: Any, client: FlaskClient, path: str, lang: str) -> tuple[int, int, list[str]]:
     def serve(route: Any) -> None:
-        response = client.get(
-            route.request.url.removeprefix(ORIGIN), headers={"Accept-Language": lang}
-        )
+        response = reads(client, lang).get(route.request.url.removeprefix(ORIGIN))
         body = response.get_data()
         response.close()
         headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
@@ -231,7 +230,7 @@ def test_the_main_menu_holds_planning_and_stays_on_one_line_at_1366(
     staff.login(role=Role.SECRETARIAT)
     admin = AuthActions(app.test_client())
     admin.login(role=Role.ADMIN)
-    page = staff.client.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = reads(staff.client, "en").get("/home").get_data(as_text=True)
     assert 'href="/planning/proposals">Planning</a>' in page
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     tab = context.new_page()

@@ -51,12 +51,43 @@ def test_default_language_is_indonesian(client, catalogs):
     assert "Password" not in html
 
 
-def test_browser_preference_is_honoured(client, catalogs):
-    html = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(
+def test_the_browser_language_does_not_choose(client, catalogs):
+    """A browser set to English (as shops sell them) still gets Indonesian until asked."""
+    html = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(
         as_text=True
     )
+    assert '<html lang="id">' in html
+    assert "Kata sandi" in html
+    assert "Password" not in html
+
+
+def test_the_choice_is_remembered_on_the_next_visit(app, client, catalogs):
+    english = {"Accept-Language": "en-US,en;q=0.9"}
+    response = _switch(client, "en")
+    cookie = client.get_cookie("lang")
+    assert cookie is not None
+    assert cookie.value == "en"
+    assert cookie.expires is not None  # kept when the browser closes, unlike the session
+    assert "Password" in client.get("/login", headers=english).get_data(as_text=True)
+
+    # The next visit: the browser was closed (no session), only the lasting cookie is left.
+    later = app.test_client()
+    later.set_cookie("lang", cookie.value)
+    html = later.get("/login", headers={"Accept-Language": "id"}).get_data(as_text=True)
     assert '<html lang="en">' in html
     assert "Password" in html
+    assert response.status_code == 302
+
+
+def test_an_api_programme_may_ask_for_english(client, catalogs):
+    """A programme's Accept-Language is deliberate; a page's own scripts follow the page."""
+    asked = client.get("/api/v1/no-such-thing", headers={"Accept-Language": "en"})
+    assert asked.get_json()["detail"] == "Page not found."
+    from_page = client.get(
+        "/api/v1/no-such-thing",
+        headers={"Accept-Language": "en", "Sec-Fetch-Site": "same-origin"},
+    )
+    assert from_page.get_json()["detail"] == "Halaman tidak ditemukan."
 
 
 def test_switching_to_english_and_back(client, catalogs):

@@ -12,7 +12,7 @@ from meetcoord.directory.csvimport import CsvImportError, import_people
 from meetcoord.directory.models import Person
 from meetcoord.extensions import db
 from tests import factories
-from tests.helpers import count, field_error, text
+from tests.helpers import chosen, count, field_error, text
 
 API = "/api/v1"
 POSO = "Kabupaten Poso, Sulawesi Tengah"
@@ -177,7 +177,7 @@ def test_csv_import_reads_the_region_column(header):
 def test_csv_region_too_long_is_a_row_error_and_imports_nothing(app, locale):
     editor = factories.user("secretariat")
     raw = f'nama,kategori,daerah\nVerna,ngo,"{POSO}"\nMulkan,ngo,{"x" * 121}\n'.encode()
-    with app.test_request_context(headers={"Accept-Language": locale}):
+    with app.test_request_context(headers=chosen(locale)):
         with pytest.raises(CsvImportError) as caught:
             import_people(editor, raw, **LIMITS)
         rows = caught.value.report.row_errors

@@ -17,7 +17,7 @@ import pytest
 from meetcoord.extensions import db, socketio
 from meetcoord.live.events import COMMANDS
 from meetcoord.live.models import Decision, MeetingEvent
-from tests.helpers import count
+from tests.helpers import chosen, count
 from tests.live_support import (
     NAMESPACE,
     LiveRakor,
@@ -216,7 +216,7 @@ def test_refusals_speak_the_readers_language(app, rakor) -> None:
         app,
         namespace=NAMESPACE,
         auth={"meeting": rakor.meeting.id, "token": links.personal_token(rakor.chair)},
-        headers={"Accept-Language": "en"},
+        headers=chosen("en"),
     )
     assert command(english, "open")["ok"]
     ack = english.emit("decision.record", {"text": "x"}, namespace=NAMESPACE, callback=True)

@@ -18,7 +18,7 @@ from meetcoord.meetings import links
 from meetcoord.planning.models import Proposal, ProposalStatus
 from meetcoord.planning.totals import merge
 from tests import factories
-from tests.helpers import static_names
+from tests.helpers import reads, static_names
 from tests.live_support import LiveRakor, assert_unchanged, command, connect, events, fingerprint
 from tests.planning.matrix_support import SyncRakor
 
@@ -300,18 +300,14 @@ def test_only_a_matrix_meeting_s_phone_loads_the_matrix(client: Any) -> None:
 
 def test_the_console_and_projector_have_the_matrix_in_english(client: Any, auth: Any) -> None:
     rakor = SyncRakor()
-    html = client.get(
-        f"/i/{links.personal_token(rakor.minute_taker)}/console",
-        headers={"Accept-Language": "en"},
-    ).get_data(as_text=True)
+    html = reads(client, "en").get(f"/i/{links.personal_token(rakor.minute_taker)}/console")
+    html = html.get_data(as_text=True)
     assert 'id="matrix-form"' in html
     assert "js/live-matrix.js" in static_names(html)
     assert "Synchronisation matrix of proposals" in html
     assert '"m_outcome_accommodated": "Accommodated"' in html
     assert "Musrenbangprov" in html
     auth.login(user=rakor.staff)
-    screen = client.get(
-        f"/projector/{rakor.site.code}", headers={"Accept-Language": "en"}
-    ).get_data(as_text=True)
+    screen = client.get(f"/projector/{rakor.site.code}").get_data(as_text=True)
     assert 'data-mode="screen"' in screen
     assert "Totals per agency and per village" in screen

@@ -15,7 +15,7 @@ from typing import Any
 from meetcoord.extensions import db
 from meetcoord.meetings import links
 from meetcoord.meetings.standing import ensure_standing_items
-from tests.helpers import static_names
+from tests.helpers import reads, static_names
 from tests.live_support import LiveRakor, carried_action, command, connect, events
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -101,9 +101,8 @@ def test_only_a_reviewing_meeting_s_phone_loads_the_review(client: Any, app: Any
 
 def test_the_console_has_the_review_panel_and_its_words_in_english(client: Any) -> None:
     rakor, _carried = reviewing()
-    html = client.get(
-        f"/i/{links.personal_token(rakor.chair)}/console", headers={"Accept-Language": "en"}
-    ).get_data(as_text=True)
+    html = reads(client, "en").get(f"/i/{links.personal_token(rakor.chair)}/console")
+    html = html.get_data(as_text=True)
     assert 'id="live-review"' in html
     assert 'data-can-close="1"' in html
     assert "js/live-review.js" in static_names(html)

@@ -29,7 +29,7 @@ from meetcoord.meetings import links
 from meetcoord.meetings.models import Invitation
 from tests import factories
 from tests.conftest import AuthActions
-from tests.helpers import count
+from tests.helpers import count, reads
 from tests.materials import support
 
 
@@ -146,11 +146,10 @@ def test_a_file_of_the_wrong_kind_is_refused_naming_the_accepted_kinds(
     assert "PDF, PNG, JPEG, XLSX, DOCX, PPTX" in html
     assert count(Material) == 0
     assert _files(app) == before  # nothing left behind, not even the temporary copy
-    english = auth.client.post(
+    english = reads(auth.client, "en").post(
         f"/meetings/{meeting.id}/materials/items/{item.id}",
         data={"csrf_token": auth.csrf_token, **support.upload_form(content, name)},
         content_type="multipart/form-data",
-        headers={"Accept-Language": "en"},
     )
     assert english.status_code == 422
     assert "is not an accepted kind. Accepted kinds: PDF, PNG" in english.get_data(as_text=True)

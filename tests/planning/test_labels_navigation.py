@@ -17,16 +17,14 @@ from meetcoord.planning import labels, outcome
 from meetcoord.planning.models import MarkOutcome, ProposalField
 from tests import factories
 from tests.conftest import AuthActions
+from tests.helpers import chosen, reads
 from tests.planning.outcome_support import twenty_marks
-
-EN = {"Accept-Language": "en"}
-ID = {"Accept-Language": "id"}
 
 
 def test_documents_print_indonesian_labels_for_an_english_reader(app: Flask) -> None:
     staff = factories.user(Role.SECRETARIAT)
     matrix = twenty_marks(factories.meeting(by=staff, title="Sinkronisasi"))
-    with app.test_request_context("/", headers=EN):
+    with app.test_request_context("/", headers=chosen("en")):
         assert str(labels.FIELD_LABELS[ProposalField.ECONOMY]) == "Economy"  # the reader's
         rows = outcome.matrix_rows(matrix.meeting)
         carried = matrix.of(MarkOutcome.CARRIED)[0]
@@ -47,21 +45,21 @@ def test_pages_show_the_labels_in_the_readers_language(
     staff = auth.login()
     matrix = twenty_marks(factories.meeting(by=staff, title="Sinkronisasi"))
     url = f"/meetings/{matrix.meeting.id}/matrix/outcome"
-    english = client.get(url, headers=EN).get_data(as_text=True)
+    english = reads(client, "en").get(url).get_data(as_text=True)
     for word in ("Accommodated", "Economy", "Disputed", "Carried to the next forum"):
         assert word in english, word
     assert "Diakomodasi" not in english
     assert "Ekonomi" not in english
-    indonesian = client.get(url, headers=ID).get_data(as_text=True)
+    indonesian = reads(client, "id").get(url).get_data(as_text=True)
     assert "Diakomodasi" in indonesian
     assert "Disanggah" in indonesian
 
-    staff_matrix = client.get(f"/meetings/{matrix.meeting.id}/matrix", headers=EN)
+    staff_matrix = reads(client, "en").get(f"/meetings/{matrix.meeting.id}/matrix")
     text = staff_matrix.get_data(as_text=True)
     assert "Accommodated" in text
     assert ">accommodated<" not in text
 
-    village = client.get(f"/villages/{matrix.villages[0].id}", headers=EN).get_data(as_text=True)
+    village = reads(client, "en").get(f"/villages/{matrix.villages[0].id}").get_data(as_text=True)
     assert '<span class="badge">Submitted</span>' in village
     assert ">submitted<" not in village
 
@@ -70,18 +68,18 @@ def test_the_menu_leads_to_planning_and_its_pages_link_each_other(
     app: Flask, auth: AuthActions
 ) -> None:
     auth.login()
-    home = auth.client.get("/home", headers=ID).get_data(as_text=True)
+    home = reads(auth.client, "id").get("/home").get_data(as_text=True)
     assert 'href="/planning/proposals">Perencanaan</a>' in home
-    proposals = auth.client.get("/planning/proposals", headers=ID).get_data(as_text=True)
+    proposals = reads(auth.client, "id").get("/planning/proposals").get_data(as_text=True)
     assert 'aria-current="page">Perencanaan</a>' in proposals
     for href in ('href="/villages"', 'href="/villages/dashboard"', 'href="/planning/tracking"'):
         assert href in proposals, href
-    villages = auth.client.get("/villages", headers=EN).get_data(as_text=True)
+    villages = reads(auth.client, "en").get("/villages").get_data(as_text=True)
     assert 'href="/villages" aria-current="page">Guided villages</a>' in villages
 
     viewer = AuthActions(app.test_client())
     viewer.login(role=Role.VIEWER)
-    seen = viewer.client.get("/planning/proposals", headers=ID).get_data(as_text=True)
+    seen = reads(viewer.client, "id").get("/planning/proposals").get_data(as_text=True)
     assert 'href="/villages/dashboard"' in seen
     assert 'href="/planning/tracking"' not in seen  # the switch is the working staff's
 

@@ -9,6 +9,7 @@ from meetcoord.extensions import db
 from meetcoord.live.models import MeetingEvent
 from meetcoord.planning.models import SyncMark
 from tests import factories
+from tests.helpers import reads
 from tests.planning.matrix_support import SyncRakor
 
 API = "/api/v1/meetings"
@@ -134,6 +135,6 @@ def test_the_staff_page_puts_proposals_on_the_matrix(client: Any, auth: Any) -> 
     done = auth.post(url, data={"village_ids": [str(rakor.villages[1].id)], "plan_year": "2025"})
     assert done.status_code == 302
     assert [m.proposal.title for m in rakor.marks()] == ["Pelatihan kelompok tenun ikat"]
-    html = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    html = reads(client, "en").get(url).get_data(as_text=True)
     assert "Pelatihan kelompok tenun ikat" in html
     assert "Put proposals on the matrix" in html

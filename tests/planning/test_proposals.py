@@ -24,6 +24,7 @@ from meetcoord.planning.models import (
 from tests import factories
 from tests.actions.support import bearer
 from tests.conftest import AuthActions
+from tests.helpers import reads
 from tests.planning import support
 
 
@@ -161,7 +162,8 @@ def test_hand_entry_refuses_each_bad_field_and_saves_nothing(
         "budget": "-5",
         "plan_year": "20x5",
     }
-    page = auth.post("/planning/proposals/new", form, headers={"Accept-Language": lang})
+    reads(auth.client, lang)
+    page = auth.post("/planning/proposals/new", form)
     assert page.status_code == 422
     html = page.get_data(as_text=True)
     assert budget in html

@@ -20,6 +20,7 @@ from tests import factories
 from tests.actions import support as action_support
 from tests.actions.support import bearer
 from tests.conftest import AuthActions
+from tests.helpers import reads
 from tests.planning import support
 
 
@@ -221,7 +222,7 @@ def test_pages_show_the_village_and_the_dashboard(client: FlaskClient, auth: Aut
     assert "8.67" in board
     assert "5.00" in board
     assert client.get(f"/villages/{seed.dinas_a.id}").status_code == 404  # not a village
-    english = client.get("/villages/dashboard", headers={"Accept-Language": "en"})
+    english = reads(client, "en").get("/villages/dashboard")
     assert "Ranking of guiding agencies" in english.get_data(as_text=True)
     refused = client.post(
         f"/api/v1/villages/{seed.wee.id}/idm",

@@ -13,6 +13,7 @@ from meetcoord.reminders import mute
 from meetcoord.reminders.models import ReminderMute
 from meetcoord.reminders.services import send_due_reminders
 from tests import factories
+from tests.helpers import reads
 from tests.reminders.support import three_zone_meeting
 
 DAY_BEFORE_ALL = datetime(2027, 3, 14, 1, 0, tzinfo=UTC)
@@ -76,7 +77,11 @@ def test_forged_tokens_are_refused_and_change_nothing(client, app):
     assert _mutes() == 0
 
 
-def test_english_page_when_the_browser_asks(client):
+def test_english_page_when_the_reader_chose_it(client):
     person = factories.person()
-    html = client.get(_path(person), headers={"Accept-Language": "en"}).get_data(as_text=True)
+    browser = {"Accept-Language": "en"}  # not a choice: Indonesian until the person asks
+    assert "Turn off reminders" not in client.get(_path(person), headers=browser).get_data(
+        as_text=True
+    )
+    html = reads(client, "en").get(_path(person)).get_data(as_text=True)
     assert "Turn off reminders" in html

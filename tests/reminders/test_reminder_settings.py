@@ -12,6 +12,7 @@ from meetcoord.reminders.models import ReminderSettings
 from meetcoord.reminders.settings import DEFAULTS, settings_for
 from tests import factories
 from tests.actions.support import bearer
+from tests.helpers import reads
 
 
 def _url(institution_id: int) -> str:
@@ -123,7 +124,8 @@ def test_the_page_saves_and_shows_errors_beside_the_fields(auth):
     page = auth.client.get(url)
     assert page.status_code == 200
     assert 'value="3"' in page.get_data(as_text=True)
-    english = auth.client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    english = reads(auth.client, "en").get(url).get_data(as_text=True)
+    reads(auth.client, "id")
     assert "Follow-up action reminders" in english
     assert "0–30 days; 0: no reminder before the due date." in english
 

@@ -18,6 +18,7 @@ from meetcoord.reports import queries
 from tests import factories
 from tests.actions.support import bearer
 from tests.conftest import AuthActions
+from tests.helpers import reads
 
 
 class Webinar:
@@ -120,9 +121,8 @@ def test_attendance_page_shows_mode_and_province(client: FlaskClient, webinar: W
     for key, name, n in EXPECTED_PROVINCES:
         row = f'<tr data-province="{key or "unknown"}"><td data-label="Provinsi">{name}</td>'
         assert f'{row}<td data-label="Hadir">{n}</td>' in html
-    english = client.get(
-        f"/meetings/{webinar.meeting.id}/attendance", headers={"Accept-Language": "en"}
-    ).get_data(as_text=True)
+    english = reads(client, "en").get(f"/meetings/{webinar.meeting.id}/attendance")
+    english = english.get_data(as_text=True)
     assert "Attendance by mode and province" in english
     assert ">Unknown<" in english
     assert f"/meetings/{webinar.meeting.id}/attendance/platform" in html

@@ -14,6 +14,7 @@ from meetcoord.reports import queries
 from tests import factories
 from tests.actions.support import bearer
 from tests.conftest import AuthActions
+from tests.helpers import reads
 from tests.reports.support import Seeded
 
 STATUSES = ("open", "in_progress", "done", "verified", "dropped")
@@ -120,9 +121,7 @@ def test_pages_show_the_figures_and_link_from_forum_and_meeting(
 def test_english_reader(client: FlaskClient, seeded: Seeded) -> None:
     auth = AuthActions(client)
     auth.login(user=seeded.staff)
-    html = client.get(
-        f"/forums/{seeded.forum.id}/dashboard", headers={"Accept-Language": "en"}
-    ).get_data(as_text=True)
+    html = reads(client, "en").get(f"/forums/{seeded.forum.id}/dashboard").get_data(as_text=True)
     assert "Attendance rate by agency" in html
 
 

@@ -13,6 +13,7 @@ from meetcoord.extensions import db
 from tests import factories
 from tests.actions import support as actions
 from tests.conftest import AuthActions
+from tests.helpers import reads
 from tests.reports.support import PAST, Seeded
 
 
@@ -43,9 +44,7 @@ def test_forum_summary_is_one_page_with_the_figures(client: FlaskClient) -> None
 def test_series_summary_in_english(client: FlaskClient) -> None:
     seeded = Seeded()
     AuthActions(client).login(user=seeded.staff)
-    response = client.get(
-        f"/series/{seeded.series.id}/summary.pdf", headers={"Accept-Language": "en"}
-    )
+    response = reads(client, "en").get(f"/series/{seeded.series.id}/summary.pdf")
     pages, text = read(response.data)
     assert pages == 1
     assert "Quarterly evaluation summary" in text

@@ -274,3 +274,70 @@ def test_axe_finds_no_serious_violation_on_any_page_kind(app: Flask, contexts: A
     assert checked > 40
     summary = ", ".join(f"{rule}: {n}" for rule, n in counts.most_common())
     assert not failures, f"{len(failures)} violation(s) [{summary}]\n" + "\n".join(failures)
+
+
+# Where each page tells a screen reader what changed: (selector, what it must be). A region
+# is live with role=status/alert/log or aria-live; a ticking timer must not be one (it
+# would be read out every second).
+LIVE = "live"
+QUIET = "quiet"
+LIVE_REGIONS = {
+    "live phone view": [
+        ("#live-conn", LIVE),
+        ("#live-state", LIVE),
+        ("#ph-item", LIVE),
+        ("#ph-speaker", LIVE),
+        ("#ph-mine", LIVE),
+        ("#ph-error", LIVE),
+        ("#ph-item-timer", QUIET),
+        ("#ph-speaker-timer", QUIET),
+    ],
+    "live console": [
+        ("#live-conn", LIVE),
+        ("#live-state", LIVE),
+        ("#live-current-item", LIVE),
+        ("#live-speaker-name", LIVE),
+        ("#live-error", LIVE),
+        ("#live-item-timer", QUIET),
+    ],
+    "projector": [
+        ("#live-conn", LIVE),
+        ("#live-state", LIVE),
+        ("#screen-item", LIVE),
+        ("#screen-speaker", LIVE),
+        ("#screen-speaker-timer", QUIET),
+    ],
+    "attendance": [("#presence [data-count=total]", LIVE), ("#attendance-quorum", LIVE)],
+    "desk": [("#desk-status", LIVE), ("#desk-result", LIVE)],
+    "kiosk": [
+        (".kiosk-here", LIVE),
+        (".kiosk-total", LIVE),
+        ("#kiosk-quorum", LIVE),
+        ("#kiosk-live", LIVE),
+        ("#kiosk-typed", LIVE),
+    ],
+    "home": [('[data-count="meetings_total"]', LIVE)],
+}
+IS_LIVE = """(el) => {
+  const role = el.getAttribute('role');
+  const live = el.getAttribute('aria-live');
+  return ['status', 'alert', 'log'].includes(role) || live === 'polite' || live === 'assertive';
+}"""
+
+
+def test_live_updates_sit_in_aria_live_regions(app: Flask, contexts: Any) -> None:
+    scene = Scene(app)
+    tab = contexts(viewport={"width": 1280, "height": 720})
+    choose_language(scene.clients, "id")
+    wrong = []
+    for visit in scene.visits("id"):
+        for selector, expected in LIVE_REGIONS.get(visit.kind, []):
+            assert isinstance(visit.where, str)
+            if tab.url != f"{ORIGIN}{visit.where}":
+                open_page(tab, visit.client, visit.where, "id")
+            node = tab.locator(selector)
+            assert node.count() == 1, (visit.kind, selector, node.count())
+            live = node.evaluate(IS_LIVE)
+            if live != (expected == LIVE):
+                wrong.append(f"{visit.kind} {selector}: should be {expected}")
+    assert not wrong, "\n".join(wrong)

@@ -20,7 +20,8 @@
 
     function show(c) {
       var total = root.querySelector("[data-count=total]");
-      if (total) total.textContent = String(c.total);
+      // A live region (aria-live): written only when the count changes, or it is read again.
+      if (total && total.textContent !== String(c.total)) total.textContent = String(c.total);
       var line = document.getElementById("attendance-quorum");
       if (line && c.quorum) {
         line.setAttribute("data-state", c.quorum.state);

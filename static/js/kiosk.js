@@ -71,7 +71,7 @@
     // --- live counts ------------------------------------------------------------------
     function setText(id, value) {
       var el = document.getElementById(id);
-      if (el) el.textContent = String(value);
+      if (el && el.textContent !== String(value)) el.textContent = String(value); // live regions: no repeat
     }
 
     function showCounts(data) {

@@ -325,7 +325,10 @@
 
   function text(id, value) {
     var node = typeof id === "string" ? document.getElementById(id) : id;
-    if (node) node.textContent = value === null || value === undefined ? "" : String(value);
+    var next = value === null || value === undefined ? "" : String(value);
+    // Unchanged text is left alone: a live region (aria-live) would announce it again
+    // on every state event.
+    if (node && node.textContent !== next) node.textContent = next;
     return node;
   }
 

@@ -1,7 +1,8 @@
 """The first-run checklist: what an empty installation needs before its first meeting.
 
 Four steps, each ticked from real data, never from a "done" flag a person could forget
-to set: the actor's institutions have a letterhead (address, city and logo), the shared
+to set: the actor's institutions have a letterhead (an address and the city letters are
+issued in; the logo is optional, a letter prints without one), the shared
 directory has a venue and people, and the actor's institutions have a meeting. Each links
 to the page that does it — or, when the actor may not (a secretariat cannot edit an
 institution), says who can. The page shows the list until every step is done, and not at
@@ -66,8 +67,6 @@ def _letterhead(user: Any) -> Step:
                     Institution.address == "",
                     Institution.city.is_(None),
                     Institution.city == "",
-                    Institution.logo_path.is_(None),
-                    Institution.logo_path == "",
                 ),
             )
             .order_by(Institution.name)

@@ -79,7 +79,7 @@ def test_each_step_is_ticked_from_real_data_and_the_list_goes_when_all_are_done(
     assert "href" not in step(block, "venues")  # nothing left to do there
 
     factories.meeting(by=staff, title="Rakor Pertama")
-    lonely.address, lonely.city, lonely.logo_path = "Jl. Weetebula", "Tambolaka", "logo.png"
+    lonely.address, lonely.city = "Jl. Weetebula", "Tambolaka"
     db.session.commit()
     assert checklist(auth) is None
 
@@ -90,7 +90,7 @@ def test_an_administrator_is_sent_to_the_institution_s_edit_page(
     lonely, _ = fresh(app)
     admin = factories.user(Role.ADMIN)
     first = factories.default_institution()  # an administrator works for every institution
-    first.address, first.city, first.logo_path = "Jl. Weetebula", "Tambolaka", "logo.png"
+    first.address, first.city = "Jl. Weetebula", "Tambolaka"
     db.session.commit()
     auth.login(user=admin)
     block = checklist(auth)

@@ -120,7 +120,7 @@ def test_each_meeting_lists_what_it_lacks_with_a_link_to_fix_it(
 ) -> None:
     auth.login(user=scene.staff)
     page = page_of(auth)
-    assert "<h1>Rapat mendatang</h1>" in page
+    assert '<h1 id="home-upcoming-h">Rapat mendatang</h1>' in page
     assert "Persiapan lengkap" in entry(page, scene.ready)
     assert gaps(entry(page, scene.ready)) == {}
 
@@ -201,7 +201,7 @@ def test_english(auth: AuthActions, scene: Scene) -> None:
     auth.login(user=scene.staff)
     auth.post("/lang", {"lang": "en"})
     page = page_of(auth)
-    assert "<h1>Upcoming meetings</h1>" in page
+    assert '<h1 id="home-upcoming-h">Upcoming meetings</h1>' in page
     troubled = entry(page, scene.troubled)
     assert "Invitation mail failed: 1" in troubled
     assert "Signatures pending: 2" in troubled

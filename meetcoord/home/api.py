@@ -1,4 +1,5 @@
-"""The home dashboard as JSON: ``GET /api/v1/dashboard``, the page's figures and lists.
+"""The home page as JSON: ``GET /api/v1/dashboard``, the page's figures and lists;
+``GET /api/v1/home/upcoming`` and ``GET /api/v1/home/checklist``, its first screen.
 
 The home page's script polls this every few seconds with ``If-None-Match``; an unchanged
 answer is a bodiless 304, so an open dashboard on a projector costs the server one set of
@@ -11,13 +12,15 @@ from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from meetcoord.access import resolve
 from meetcoord.access.declare import requires
-from meetcoord.access.permissions import Permission
-from meetcoord.api.schemas import ApiBlueprint, ApiSchema, problems
+from meetcoord.access.permissions import Permission, allowed
+from meetcoord.api.schemas import ApiBlueprint, ApiSchema, QueryInt, page_schema, problems
 from meetcoord.home import queries
+from meetcoord.home.checklist import STEP_KEYS, checklist
+from meetcoord.home.upcoming import GAP_KEYS, PER_PAGE, upcoming
 
 blp = ApiBlueprint(
     "dashboard_api",
@@ -101,4 +104,82 @@ class Dashboard(MethodView):
         return board, 200, {**headers, "ETag": f'"{tag}"'}
 
 
-blueprints = [blp]
+home_blp = ApiBlueprint(
+    "home_api",
+    __name__,
+    url_prefix="/home",
+    description="Beranda staf: rapat mendatang dengan kekurangannya, langkah pertama.",
+)
+
+
+class HomeGapSchema(ApiSchema):
+    key = fields.String(metadata={"description": "Salah satu dari: " + ", ".join(GAP_KEYS)})
+    count = fields.Integer(allow_none=True, metadata={"description": "Berapa, bila terhitung."})
+    url = fields.String(metadata={"description": "Halaman untuk melengkapinya (path)."})
+
+
+class HomeUpcomingMeetingSchema(ApiSchema):
+    id = fields.Integer()
+    title = fields.String()
+    start_at = fields.AwareDateTime(metadata={"description": "UTC."})
+    end_at = fields.AwareDateTime(metadata={"description": "UTC."})
+    status = fields.String(metadata={"description": "draft, scheduled atau live."})
+    url = fields.String()
+    can_arrange = fields.Boolean(metadata={"description": "Akun ini boleh mengaturnya."})
+    missing = fields.List(fields.Nested(HomeGapSchema))
+
+
+class HomeUpcomingArgsSchema(ApiSchema):
+    page = QueryInt(load_default=1, validate=validate.Range(min=1))
+    per_page = QueryInt(load_default=PER_PAGE, validate=validate.Range(min=1, max=100))
+
+
+class HomeChecklistStepSchema(ApiSchema):
+    key = fields.String(metadata={"description": "Salah satu dari: " + ", ".join(STEP_KEYS)})
+    done = fields.Boolean()
+    url = fields.String(
+        allow_none=True, metadata={"description": "null: akun ini tidak dapat melakukannya."}
+    )
+
+
+class HomeChecklistSchema(ApiSchema):
+    applies = fields.Boolean(metadata={"description": "false: akun baca-saja, tanpa langkah."})
+    complete = fields.Boolean()
+    steps = fields.List(fields.Nested(HomeChecklistStepSchema))
+
+
+@home_blp.route("/upcoming")
+class Upcoming(MethodView):
+    @requires(Permission.MEETING_VIEW)
+    @home_blp.doc(
+        summary="Rapat mendatang",
+        description="Rapat yang belum selesai dari lembaga akun ini, yang terdekat dulu, "
+        "masing-masing dengan yang masih kurang dan tautan untuk melengkapinya.",
+    )
+    @home_blp.arguments(HomeUpcomingArgsSchema, location="query")
+    @home_blp.response(200, page_schema(HomeUpcomingMeetingSchema))
+    @problems(home_blp, 401, 422)
+    def get(self, args: dict[str, Any]) -> Any:
+        user = resolve.account()
+        mail = allowed(user, Permission.MEETING_ARRANGE)  # as the dashboard's mail panel
+        return upcoming(user, args["page"], args["per_page"], can_see_mail=mail)
+
+
+@home_blp.route("/checklist")
+class FirstRun(MethodView):
+    @requires(Permission.MEETING_VIEW)
+    @home_blp.doc(
+        summary="Langkah pertama",
+        description="Daftar periksa instalasi baru: kop surat, tempat, orang, rapat pertama; "
+        "tiap langkah dicentang dari data yang ada.",
+    )
+    @home_blp.response(200, HomeChecklistSchema)
+    @problems(home_blp, 401)
+    def get(self) -> Any:
+        found = checklist(resolve.account())
+        if found is None:
+            return {"applies": False, "complete": True, "steps": []}
+        return {"applies": True, "complete": found.complete, "steps": found.steps}
+
+
+blueprints = [blp, home_blp]

@@ -1,5 +1,9 @@
 """The staff home page (``/home``): where a signed-in account lands.
 
+Its first screen is "Rapat mendatang" (``home.upcoming``: each meeting with what is
+missing) under the first-run checklist (``home.checklist``) while the installation is
+new; the dashboard's figures follow.
+
 Rendered whole on the server (it works without JavaScript); ``static/js/home.js`` then
 keeps its counts current from the API twin (``home.api``) without a reload.
 """
@@ -15,6 +19,8 @@ from meetcoord.access.permissions import Permission, allowed
 from meetcoord.core.forms import current_actor
 from meetcoord.core.validation import parse_int
 from meetcoord.home import queries
+from meetcoord.home.checklist import checklist
+from meetcoord.home.upcoming import upcoming
 
 bp = Blueprint("home", __name__)
 
@@ -35,9 +41,12 @@ def poll_ms() -> int:
 def index() -> Any:
     user = current_actor()
     board = queries.dashboard(user)
+    page = parse_int(request.args.get("page"), minimum=1) or 1
     return render_template(
         "home/index.html",
         board=board,
+        upcoming=upcoming(user, page, can_see_mail=board.mail_failed is not None),
+        checklist=checklist(user),
         forums=queries.forums(user),
         can_arrange=allowed(user, Permission.MEETING_ARRANGE, somewhere=True),
         zone=current_app.config["HOME_TIMEZONE"],

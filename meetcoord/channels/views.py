@@ -26,7 +26,9 @@ bp = Blueprint("channels", __name__, url_prefix="/meetings")
 
 
 def _back(meeting: Meeting) -> Any:
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor="channels"))
+    return redirect(
+        url_for("meetings.detail", meeting_id=meeting.id, tab="sites", _anchor="channels")
+    )
 
 
 @bp.post("/<int:meeting_id>/channels")
@@ -70,7 +72,9 @@ def channel_edit(meeting_id: int, channel_id: int) -> Any:
         message=message,
         loose_errors=loose,
         hints={},
-        cancel_url=url_for("meetings.detail", meeting_id=meeting.id, _anchor="channels"),
+        cancel_url=url_for(
+            "meetings.detail", meeting_id=meeting.id, tab="sites", _anchor="channels"
+        ),
     ), status
 
 
@@ -87,7 +91,7 @@ def channel_remove(meeting_id: int, channel_id: int) -> Any:
         try:
             services.remove_channel(current_actor(), channel)
         except Conflict as exc:
-            return render_detail(meeting, exc.status, message=str(exc.message))
+            return render_detail(meeting, exc.status, tab="sites", message=str(exc.message))
         flash(_("Saluran %(name)s dihapus.", name=name), "success")
         return _back(meeting)
     return render_template(
@@ -100,5 +104,7 @@ def channel_remove(meeting_id: int, channel_id: int) -> Any:
         ),
         button=_("Ya, hapus saluran"),
         form=form,
-        cancel_url=url_for("meetings.detail", meeting_id=meeting.id, _anchor="channels"),
+        cancel_url=url_for(
+            "meetings.detail", meeting_id=meeting.id, tab="sites", _anchor="channels"
+        ),
     )

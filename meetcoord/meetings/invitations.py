@@ -39,6 +39,7 @@ from meetcoord.meetings.models import (
     Rsvp,
 )
 from meetcoord.meetings.services import ACTIVE, commit, require_editor
+from meetcoord.meetings.usual_site import USUAL, usual_sites
 
 
 def _new_invitation(**fields: Any) -> Invitation:
@@ -136,11 +137,12 @@ def invite(actor: User | None, meeting: Meeting, data: Mapping[str, Any]) -> Inv
     require_editor(actor, meeting)
     if meeting.status not in (MeetingStatus.DRAFT, *ACTIVE):
         raise Conflict(_l("Rapat yang sudah selesai atau dibatalkan tidak dapat diubah."))
-    values = clean_invitee(
-        {"role": data.get("role") or "participant", "site_id": data.get("site_id")}
-    )
+    usual = data.get("site_id") == USUAL  # each person at their own usual site
+    raw_site = None if usual else data.get("site_id")
+    values = clean_invitee({"role": data.get("role") or "participant", "site_id": raw_site})
     site = _site_for(meeting, values.get("site_id"))
     people = _people_to_invite(actor, data)
+    sites = usual_sites(meeting, people) if usual else {}
     invited = {inv.person_id: inv for inv in meeting.invitations}
     created: list[Invitation] = []
     for person in people:
@@ -149,12 +151,14 @@ def invite(actor: User | None, meeting: Meeting, data: Mapping[str, Any]) -> Inv
             continue
         if existing is not None:  # invited again after a withdrawal: same row, fresh link
             existing.withdrawn_at = None
-            existing.role, existing.site = values["role"], site
+            existing.role, existing.site = values["role"], sites.get(person.id, site)
             existing.token_salt = new_salt()
             existing.token_hash = hash_token(links.personal_token(existing))
             created.append(existing)
             continue
-        invitation = _new_invitation(meeting=meeting, person=person, role=values["role"], site=site)
+        invitation = _new_invitation(
+            meeting=meeting, person=person, role=values["role"], site=sites.get(person.id, site)
+        )
         db.session.add(invitation)
         created.append(invitation)
     db.session.flush()

@@ -34,6 +34,7 @@ from meetcoord.meetings.views_support import (
     render_detail,
     require_editor,
 )
+from meetcoord.meetings.workspace import back_to, current_tab, missing_roles, tab_url
 
 __all__ = ["bp"]
 
@@ -140,16 +141,36 @@ def detail(meeting_id: int) -> Any:
 @bp.post("/<int:meeting_id>/schedule")
 @requires(Permission.MEETING_ARRANGE)
 def schedule(meeting_id: int) -> Any:
-    """ "Kirim undangan": draft → scheduled, every invitation goes to the outbox."""
+    """ "Kirim undangan": draft → scheduled, every invitation goes to the outbox.
+
+    Without a chair or a minute-taker invited, a warning page asks first (a meeting sent
+    without them has nobody to run it or sign its minutes); it posts ``confirmed=1``.
+    """
     meeting = services.get_meeting(meeting_id, current_actor())
+    tab = current_tab()
+    missing = missing_roles(meeting)
+    draft = meeting.status is MeetingStatus.DRAFT
+    if draft and missing and request.form.get("confirmed") != "1":
+        require_editor(meeting)
+        return render_template(
+            "meetings/send_warning.html",
+            meeting=meeting,
+            missing=[labels.INVITEE_ROLE_LABELS[role] for role in missing],
+            count=sum(1 for inv in meeting.invitations if inv.withdrawn_at is None),
+            form=forms.ConfirmForm(),
+            action=url_for("meetings.schedule", meeting_id=meeting.id, tab=tab),
+            cancel_url=tab_url(meeting, "invitees"),
+        )
     try:
         services.schedule_meeting(actor(), meeting)
     except (ValidationError, Conflict) as exc:
         loose = [str(m) for messages in exc.errors.values() for m in messages]
-        return render_detail(meeting, exc.status, message=str(exc.message), loose_errors=loose)
+        return render_detail(
+            meeting, exc.status, tab=tab, message=str(exc.message), loose_errors=loose
+        )
     sent = sum(1 for inv in meeting.invitations if inv.withdrawn_at is None)
     flash(_("Rapat dijadwalkan; %(n)d undangan dikirim.", n=sent), "success")
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return back_to(meeting, tab)
 
 
 @bp.route("/<int:meeting_id>/cancel", methods=["GET", "POST"])
@@ -312,4 +333,9 @@ def edit_series(series_id: int) -> Any:
 
 
 # Registered on the same blueprint; imported for their side effect.
-from meetcoord.meetings import views_agenda, views_invitees, views_sites  # noqa: E402, F401
+from meetcoord.meetings import (  # noqa: E402, F401
+    views_agenda,
+    views_invitees,
+    views_sites,
+    views_workspace,
+)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, get_template_attribute, jsonify, render_template, request
 from flask_babel import gettext as _
 
 from meetcoord.access.declare import requires
@@ -17,7 +17,7 @@ from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.forms import current_actor, save_form
 from meetcoord.core.i18n import current_language
 from meetcoord.core.timezones import format_time_in_zone
-from meetcoord.meetings import agenda, forms, services
+from meetcoord.meetings import agenda, forms, labels, services
 from meetcoord.meetings.models import AgendaItem, Meeting
 from meetcoord.meetings.views_support import (
     actor,
@@ -26,6 +26,7 @@ from meetcoord.meetings.views_support import (
     render_detail,
     require_editor,
 )
+from meetcoord.meetings.workspace import back_to, tab_url
 
 
 def _item(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -36,7 +37,7 @@ def _item(meeting: Meeting, item_id: int) -> AgendaItem:
 
 
 def _back(meeting: Meeting) -> Any:
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor="agenda"))
+    return back_to(meeting, "agenda")
 
 
 @bp.post("/<int:meeting_id>/agenda")
@@ -47,10 +48,38 @@ def agenda_add(meeting_id: int) -> Any:
     item, message, loose, status = save_form(
         form, lambda who, data: agenda.add_agenda_item(who, meeting, data)
     )
+    wants_json = request.accept_mimetypes.best == "application/json"
     if item is None:
+        if wants_json:  # agenda.js then submits the form the ordinary way, to show the errors
+            return jsonify(ok=False, message=message), status
         return render_detail(meeting, status, agenda_form=form, message=message, loose_errors=loose)
-    flash(_("Butir agenda %(title)s ditambahkan.", title=item.title), "success")
+    text = _("Butir agenda %(title)s ditambahkan.", title=item.title)
+    if wants_json:
+        return jsonify(ok=True, message=text, **_added_row(meeting, item))
+    flash(text, "success")
     return _back(meeting)
+
+
+def _added_row(meeting: Meeting, item: AgendaItem) -> dict[str, str]:
+    """The new row and the updated summary, as the page renders them (agenda.js inserts
+    them without reloading the page)."""
+    macros = "meetings/_agenda_row.html"
+    slots = agenda.agenda_schedule(meeting)
+    slot = next(s for s in slots if s.item.id == item.id)
+    row = get_template_attribute(macros, "agenda_row")(
+        slot,
+        meeting,
+        True,
+        len(slots) == 1,
+        slot is slots[-1],
+        {"agenda": labels.AGENDA_KIND_LABELS},
+        host_zone(meeting),
+        forms.ConfirmForm(),
+    )
+    summary = get_template_attribute(macros, "agenda_summary")(
+        meeting, slots[-1].end_at, host_zone(meeting)
+    )
+    return {"html": str(row), "summary": str(summary)}
 
 
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
@@ -78,7 +107,7 @@ def agenda_edit(meeting_id: int, item_id: int) -> Any:
         message=message,
         loose_errors=loose,
         hints={},
-        cancel_url=url_for("meetings.detail", meeting_id=meeting.id, _anchor="agenda"),
+        cancel_url=tab_url(meeting, "agenda"),
     ), status
 
 
@@ -126,7 +155,7 @@ def agenda_reorder(meeting_id: int) -> Any:
     except ValidationError as exc:
         if request.is_json:
             return jsonify(ok=False, message=str(exc.message)), exc.status
-        return render_detail(meeting, exc.status, message=str(exc.message))
+        return render_detail(meeting, exc.status, tab="agenda", message=str(exc.message))
     if request.is_json:
         zone = host_zone(meeting)
         times = {

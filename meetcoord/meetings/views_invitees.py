@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, render_template, request
 from flask_babel import gettext as _
 
 from meetcoord.access.declare import requires
@@ -22,6 +22,7 @@ from meetcoord.meetings.views_support import (
     render_detail,
     require_editor,
 )
+from meetcoord.meetings.workspace import back_to, tab_url
 
 SOURCES = {
     "person": ("invite_person", forms.InvitePersonForm, "p"),
@@ -49,13 +50,13 @@ def _confirm(meeting: Meeting, **texts: Any) -> Any:
     return render_template(
         "meetings/confirm.html",
         form=forms.ConfirmForm(),
-        cancel_url=url_for("meetings.detail", meeting_id=meeting.id, _anchor="invitees"),
+        cancel_url=tab_url(meeting, "invitees"),
         **texts,
     )
 
 
 def _back(meeting: Meeting) -> Any:
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor="invitees"))
+    return back_to(meeting, "invitees")
 
 
 @bp.post("/<int:meeting_id>/invitations/<source>")
@@ -98,7 +99,9 @@ def invitation_edit(meeting_id: int, invitation_id: int) -> Any:
         invitations.update_invitation(actor(), found, data)
     except (ValidationError, Conflict) as exc:
         loose = [str(m) for messages in exc.errors.values() for m in messages]
-        return render_detail(meeting, exc.status, message=str(exc.message), loose_errors=loose)
+        return render_detail(
+            meeting, exc.status, tab="invitees", message=str(exc.message), loose_errors=loose
+        )
     flash(_("Undangan %(name)s tersimpan.", name=found.person.name), "success")
     return _back(meeting)
 
@@ -140,7 +143,9 @@ def invitation_resend_link(meeting_id: int, invitation_id: int) -> Any:
         except ServiceError as exc:
             loose = [str(m) for messages in exc.errors.values() for m in messages]
             loose = [m for m in loose if m != str(exc.message)]
-            return render_detail(meeting, exc.status, message=str(exc.message), loose_errors=loose)
+            return render_detail(
+                meeting, exc.status, tab="invitees", message=str(exc.message), loose_errors=loose
+            )
         flash(
             _(
                 "Tautan pribadi %(name)s dikirim ulang ke %(email)s.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, render_template, request
 from flask_babel import gettext as _
 
 from meetcoord.access.declare import requires
@@ -23,6 +23,7 @@ from meetcoord.meetings.views_support import (
     require_editor,
     site_form,
 )
+from meetcoord.meetings.workspace import back_to, tab_url
 
 
 def _site(meeting: Meeting, site_id: int) -> MeetingSite:
@@ -33,7 +34,7 @@ def _site(meeting: Meeting, site_id: int) -> MeetingSite:
 
 
 def _back(meeting: Meeting) -> Any:
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor="sites"))
+    return back_to(meeting, "sites")
 
 
 @bp.post("/<int:meeting_id>/sites")
@@ -81,7 +82,7 @@ def site_edit(meeting_id: int, site_id: int) -> Any:
         message=message,
         loose_errors=loose,
         hints={},
-        cancel_url=url_for("meetings.detail", meeting_id=meeting.id),
+        cancel_url=tab_url(meeting, "sites"),
     ), status
 
 
@@ -97,7 +98,7 @@ def site_remove(meeting_id: int, site_id: int) -> Any:
         try:
             services.remove_site(actor(), site)
         except Conflict as exc:
-            return render_detail(meeting, exc.status, message=str(exc.message))
+            return render_detail(meeting, exc.status, tab="sites", message=str(exc.message))
         flash(_("Lokasi %(name)s dihapus dari rapat.", name=name), "success")
         return _back(meeting)
     return render_template(
@@ -110,5 +111,5 @@ def site_remove(meeting_id: int, site_id: int) -> Any:
         ),
         button=_("Ya, hapus lokasi"),
         form=forms.ConfirmForm(),
-        cancel_url=url_for("meetings.detail", meeting_id=meeting.id),
+        cancel_url=tab_url(meeting, "sites"),
     )

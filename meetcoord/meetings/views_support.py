@@ -34,6 +34,8 @@ from meetcoord.meetings.agenda import agenda_schedule
 from meetcoord.meetings.conflicts import find_conflicts
 from meetcoord.meetings.invitations import site_counts
 from meetcoord.meetings.models import AgendaKind, Meeting, MeetingSite, MeetingStatus
+from meetcoord.meetings.usual_site import USUAL
+from meetcoord.meetings.workspace import TABS, current_tab, missing_roles, tab_url
 from meetcoord.meetings.zones import host_zone
 from meetcoord.planning.models import SyncMark
 
@@ -43,6 +45,8 @@ CHOICE_LIMIT = 2000  # people, agencies, forums and venues one Bappeda keeps
 DETAIL = "meetings/detail.html"
 
 actor = current_actor
+
+USUAL_PAIR = (USUAL, _l("Lokasi biasa masing-masing"))
 
 MAIL_LABELS = {
     "pending": _l("menunggu dikirim"),
@@ -172,6 +176,10 @@ def invite_forms(meeting: Meeting, **bound: Any) -> dict[str, Any]:
     by_forum.forum_id.choices = forum_options(PICK_PAIR)
     for form in (by_person, by_org, by_forum):
         form.site_id.choices = site_options(meeting)
+    for form in (by_org, by_forum):  # a whole group: each member at their usual site
+        form.site_id.choices = options([USUAL_PAIR]) + form.site_id.choices
+        if not form.is_submitted():
+            form.site_id.data = USUAL
     return {"invite_person": by_person, "invite_organization": by_org, "invite_forum": by_forum}
 
 
@@ -203,8 +211,20 @@ def has_sync(meeting: Meeting) -> bool:
     return bool(db.session.scalar(select(exists().where(SyncMark.meeting_id == meeting.id))))
 
 
-def render_detail(meeting: Meeting, status: int = 200, **bound: Any) -> Any:
-    """The meeting page; ``bound`` holds a refused form to show with its messages."""
+FORM_TABS = {
+    "site_form": "sites",
+    "channel_form": "sites",
+    "agenda_form": "agenda",
+    "invite_person": "invitees",
+    "invite_organization": "invitees",
+    "invite_forum": "invitees",
+}
+
+
+def render_detail(meeting: Meeting, status: int = 200, tab: str | None = None, **bound: Any) -> Any:
+    """The meeting page at one tab; ``bound`` holds a refused form to show with its messages
+    (and, unless ``tab`` says otherwise, picks the tab that form lives on)."""
+    tab = current_tab(tab or next((FORM_TABS[k] for k in bound if k in FORM_TABS), None))
     editing = can_edit(meeting)  # a viewer member of its institution only looks
     slots = agenda_schedule(meeting)
     invitations = [inv for inv in meeting.invitations if inv.withdrawn_at is None]
@@ -237,6 +257,10 @@ def render_detail(meeting: Meeting, status: int = 200, **bound: Any) -> Any:
         },
         "channels": channels_of(meeting.id),
         "channel_labels": (CHANNEL_KIND_LABELS, CHANNEL_AUDIENCE_LABELS),
+        "tab": tab,
+        "tabs": TABS,
+        "tab_url": tab_url,
+        "missing_roles": missing_roles(meeting),
         "message": bound.pop("message", None),
         "loose_errors": bound.pop("loose_errors", []),
     }

@@ -65,16 +65,24 @@ def test_three_site_meeting_invite_forum_and_rsvp(
     page.wait_for_url(lambda url: "/new" not in url)
     expect(page.locator("h1")).to_contain_text("Rapat Koordinasi Forum BangKIT Triwulan II")
 
+    # The page is a workspace: one tab per section, the current one marked.
+    tabs = page.get_by_role("navigation", name="Bagian rapat")
+    expect(tabs.locator('[aria-current="page"]')).to_have_text("Ringkasan")
+
     # Two more linked sites, in WIB and WIT (20 seats there: the forum has 24 members).
+    tabs.get_by_role("link", name="Lokasi").click()
     for label, seats in ((WIB_SITE, "40"), (WIT_SITE, "20")):
         page.select_option("#venue_id", label=label)
         page.fill("#capacity", seats)
         page.get_by_role("button", name="Tambah lokasi").click()
         expect(page.locator("#sites")).to_contain_text(label.rsplit(" (", 1)[0])
+        expect(tabs.locator('[aria-current="page"]')).to_contain_text("Lokasi")  # same tab
+    tabs.get_by_role("link", name="Ringkasan").click()
     expect(page.locator(".facts .zones")).to_contain_text("08.00 WIB / 09.00 WITA / 10.00 WIT")
 
     # Agenda: two items, reordered by dragging (agenda.js posts the whole order) and
     # back with the ↑ button (a plain form), the planned times following each move.
+    tabs.get_by_role("link", name="Agenda").click()
     for title, minutes in (("Pembukaan", "15"), ("Paparan capaian RTL per OPD", "45")):
         page.fill("#title", title)
         page.fill("#planned_minutes", minutes)
@@ -93,16 +101,23 @@ def test_three_site_meeting_invite_forum_and_rsvp(
     expect(items.nth(1)).to_contain_text("09.15 WITA")
 
     # The whole forum, to the WIT site.
+    tabs.get_by_role("link", name="Undangan").click()
     forum_form = page.locator("form.invite-form", has=page.locator("#f-forum_id"))
     forum_form.locator("#f-forum_id").select_option(label=FORUM)
     forum_form.locator("#f-site_id").select_option(label=WIT_SITE)
     forum_form.get_by_role("button", name="Undang").click()
     expect(page.locator(".flashes")).to_contain_text("24 orang diundang.")
+    expect(page.locator(".flashes .alert")).to_be_focused()  # kept in view after the step
+    tabs.get_by_role("link", name="Lokasi").click()
     expect(page.locator("tr.over-capacity")).to_contain_text(
         "Melebihi kapasitas: 24 orang untuk 20 kursi."
     )
 
+    # Nobody is chair or minute-taker: sending asks first.
+    tabs.get_by_role("link", name="Undangan").click()
     page.get_by_role("button", name="Kirim undangan").click()
+    expect(page.locator("h1")).to_have_text("Kirim undangan tanpa pimpinan atau notulis?")
+    page.get_by_role("button", name="Tetap kirim undangan").click()
     expect(page.locator(".flashes")).to_contain_text("24 undangan dikirim")
     expect(page.locator("h1 .badge")).to_have_text("Terjadwal")
 

@@ -144,7 +144,7 @@ def test_staff_add_edit_and_remove_a_channel_on_the_meeting_page(app, client, au
     rakor = Rakor()
     auth.login(user=rakor.staff)
     page = f"/meetings/{rakor.meeting.id}"
-    assert 'id="channels"' in text(client.get(page))
+    assert 'id="channels"' in text(client.get(f"{page}?tab=sites"))
     bad = auth.post(
         f"{page}/channels", {"kind": "livestream", "label": "YouTube", "url": "http://x.y"}
     )

@@ -340,7 +340,7 @@ def test_viewer_cannot_act_and_anonymous_is_sent_to_login(auth, client, attended
 
 def test_manual_checkin_checkout_and_resolve(auth, client, editor, attended):
     auth.login("secretariat")
-    detail = text(client.get(f"/meetings/{attended.id}"))
+    detail = text(client.get(f"/meetings/{attended.id}?tab=checkin"))
     assert f"/meetings/{attended.id}/attendance" in detail  # linked from the meeting
     html = text(page(client, attended))
     assert "Belum Datang" in html  # among those not yet present

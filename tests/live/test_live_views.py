@@ -232,7 +232,7 @@ def test_the_phone_page_stays_within_its_byte_budget(client, rakor):
 
 def test_the_meeting_page_links_to_the_console_and_each_projector(client, auth, rakor):
     auth.login(user=rakor.staff)
-    html = text(client.get(f"/meetings/{rakor.meeting.id}"))
+    html = text(client.get(f"/meetings/{rakor.meeting.id}?tab=live"))
     assert f"/meetings/{rakor.meeting.id}/live" in html
     for site in rakor.meeting.sites:
         assert f"/projector/{site.code}" in html

@@ -83,7 +83,11 @@ def test_viewer_reads_but_cannot_change(client, auth, venues):
     page = text(client.get(f"/meetings/{meeting.id}"))
     assert meeting.title in page
     assert "Kirim undangan" not in page
-    assert "Tambah lokasi" not in page
+    for tab in ("sites", "agenda", "invitees"):
+        section = text(client.get(f"/meetings/{meeting.id}?tab={tab}"))
+        assert "Tambah lokasi" not in section
+        assert "Tambah butir" not in section
+        assert "Undang</button>" not in section
     assert client.get("/meetings/new").status_code == 403
     before = count(Meeting)
     response = auth.post(
@@ -248,7 +252,7 @@ def test_conflict_is_a_warning_not_a_block(client, auth, editor, venues):
     page = text(client.get(f"/meetings/{second.id}"))
     assert "jadwal bentrok" in page
     assert f'href="/meetings/{first.id}"' in page
-    assert auth.post(f"/meetings/{second.id}/schedule").status_code == 302
+    assert auth.post(f"/meetings/{second.id}/schedule", {"confirmed": "1"}).status_code == 302
     assert second.status is MeetingStatus.SCHEDULED
 
 
@@ -305,7 +309,7 @@ def test_over_capacity_warning(client, editor, venues):
     site = site_of(meeting, venues["WIT"])  # two seats
     people = [factories.person().id for _ in range(3)]
     invitations.invite(editor, meeting, {"person_ids": people, "site_id": site.id})
-    page = text(client.get(f"/meetings/{meeting.id}"))
+    page = text(client.get(f"/meetings/{meeting.id}?tab=sites"))
     assert 'class="over-capacity"' in page
     assert "Melebihi kapasitas: 3 orang untuk 2 kursi." in page
 
@@ -321,7 +325,7 @@ def test_agenda_add_move_reorder_edit_remove(client, auth, editor, venues):
             {"title": title, "planned_minutes": minutes, "kind": "discussion", "presenter": ""},
         )
         assert response.status_code == 302
-    page = text(client.get(f"/meetings/{meeting.id}"))
+    page = text(client.get(f"/meetings/{meeting.id}?tab=agenda"))
     assert "09.10 WITA" in page
     assert "09.40 WITA" in page
     assert "Agenda melewati waktu selesai rapat." in page  # 70 minutes in a 60-minute meeting
@@ -425,7 +429,7 @@ def test_invite_person_organization_and_forum(client, auth, editor, venues):
     assert chair.site_id == wib.id
     assert chair.role.value == "chair"
 
-    page = text(client.get(f"/meetings/{meeting.id}"))
+    page = text(client.get(f"/meetings/{meeting.id}?tab=invitees"))
     assert "Dinas Kesehatan SBD" in page
     assert "Belum menjawab" in page
     # Nobody's personal link is on a staff page (issue 11); it is mailed, never shown.
@@ -487,7 +491,9 @@ def test_change_site_and_role_then_withdraw(client, auth, editor, venues):
     assert "Maria Kaka" in confirm
     assert auth.post(f"/meetings/{meeting.id}/invitations/{inv.id}/withdraw").status_code == 302
     assert inv.withdrawn_at is not None
-    assert f'data-invitation="{inv.id}"' not in text(client.get(f"/meetings/{meeting.id}"))
+    assert f'data-invitation="{inv.id}"' not in text(
+        client.get(f"/meetings/{meeting.id}?tab=invitees")
+    )
 
 
 # --- status, clone, series --------------------------------------------------------------
@@ -498,11 +504,22 @@ def test_send_invitations_then_cancel(client, auth, editor, venues):
     people = [factories.person().id for _ in range(2)]
     invitations.invite(editor, meeting, {"person_ids": people, "site_id": None})
     before = count(OutboxMessage)
-    response = auth.post(f"/meetings/{meeting.id}/schedule", follow_redirects=True)
+    # Nobody is chair or minute-taker: a warning asks first, and nothing is sent yet.
+    warning = auth.post(f"/meetings/{meeting.id}/schedule?tab=invitees")
+    assert warning.status_code == 200
+    assert "Kirim undangan tanpa pimpinan atau notulis?" in text(warning)
+    assert "Pimpinan rapat" in text(warning)
+    assert "Notulis" in text(warning)
+    assert meeting.status is MeetingStatus.DRAFT
+    assert count(OutboxMessage) == before
+    response = auth.post(
+        f"/meetings/{meeting.id}/schedule?tab=invitees", {"confirmed": "1"}, follow_redirects=True
+    )
     assert "2 undangan dikirim" in text(response)
+    assert response.request.args.get("tab") == "invitees"  # back on the tab it came from
     assert meeting.status is MeetingStatus.SCHEDULED
     assert count(OutboxMessage) == before + 2
-    page = text(client.get(f"/meetings/{meeting.id}"))
+    page = text(client.get(f"/meetings/{meeting.id}?tab=invitees"))
     assert "2 menunggu dikirim" in page
     assert "Surat: menunggu dikirim" in page
     again = auth.post(f"/meetings/{meeting.id}/schedule")
@@ -626,5 +643,5 @@ def test_pages_in_english(client, auth, editor, venues):
     page = text(client.get(f"/meetings/{meeting.id}"))
     assert "Send invitations" in page
     assert "Coordination meeting" in page
-    assert "Add agenda item" in page
+    assert "Add agenda item" in text(client.get(f"/meetings/{meeting.id}?tab=agenda"))
     assert "Kirim undangan" not in page

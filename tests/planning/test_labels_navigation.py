@@ -89,7 +89,7 @@ def test_the_meeting_page_links_the_matrix_when_the_meeting_has_one(
 ) -> None:
     staff = auth.login()
     plain = factories.meeting(by=staff, title="Rakor biasa")
-    page = client.get(f"/meetings/{plain.id}").get_data(as_text=True)
+    page = client.get(f"/meetings/{plain.id}?tab=documents").get_data(as_text=True)
     assert f"/meetings/{plain.id}/matrix" not in page
 
     with_item = factories.meeting(by=staff, title="Rakor sinkronisasi")
@@ -98,11 +98,11 @@ def test_the_meeting_page_links_the_matrix_when_the_meeting_has_one(
         with_item,
         {"title": "Sinkronisasi usulan", "planned_minutes": 30, "kind": "sync_matrix"},
     )
-    page = client.get(f"/meetings/{with_item.id}").get_data(as_text=True)
+    page = client.get(f"/meetings/{with_item.id}?tab=documents").get_data(as_text=True)
     assert f'href="/meetings/{with_item.id}/matrix"' in page
     assert f'href="/meetings/{with_item.id}/matrix/outcome"' in page
 
     marked = twenty_marks(factories.meeting(by=staff, title="Rakor bertanda")).meeting
-    page = client.get(f"/meetings/{marked.id}").get_data(as_text=True)
+    page = client.get(f"/meetings/{marked.id}?tab=documents").get_data(as_text=True)
     assert f'href="/meetings/{marked.id}/matrix"' in page
     assert f'href="/meetings/{marked.id}/matrix/outcome"' in page

@@ -187,6 +187,10 @@ def _gaps(row: Any, can_arrange: bool, can_see_mail: bool) -> list[Gap]:
     """What ``row`` lacks, each with the page that fixes it: the meeting's own sections
     for everyone; the edit form and the outbox only for those who may use them."""
     detail = url_for("meetings.detail", meeting_id=row.id)
+
+    def tab(name: str) -> str:
+        return url_for("meetings.detail", meeting_id=row.id, tab=name) + f"#{name}"
+
     edit = url_for("meetings.edit", meeting_id=row.id) if can_arrange else detail
     documents = url_for("documents.index", meeting_id=row.id)
     draft = row.status == MeetingStatus.DRAFT
@@ -196,15 +200,15 @@ def _gaps(row: Any, can_arrange: bool, can_see_mail: bool) -> list[Gap]:
 
     found: dict[str, tuple[int | None, str]] = {}
     if not row.chair:
-        found["chair"] = (None, f"{detail}#invitees")
+        found["chair"] = (None, tab("invitees"))
     if not row.minute_taker:
-        found["minute_taker"] = (None, f"{detail}#invitees")
+        found["minute_taker"] = (None, tab("invitees"))
     if not row.invitees:
-        found["invitees"] = (None, f"{detail}#invitees")
+        found["invitees"] = (None, tab("invitees"))
     elif draft:
         found["invitations"] = (row.invitees, detail)  # the "Kirim undangan" button
     elif row.unsent:
-        found["unsent"] = (row.unsent, f"{detail}#invitees")
+        found["unsent"] = (row.unsent, tab("invitees"))
     if row.mail_pending:
         found["mail_pending"] = (row.mail_pending, outbox("pending"))
     if row.mail_failed:
@@ -212,9 +216,9 @@ def _gaps(row: Any, can_arrange: bool, can_see_mail: bool) -> list[Gap]:
     if not row.quorum:
         found["quorum"] = (None, f"{edit}#quorum_kind" if can_arrange else detail)
     if not row.sites:
-        found["sites"] = (None, f"{detail}#sites")
+        found["sites"] = (None, tab("sites"))
     if not row.agenda:
-        found["agenda"] = (None, f"{detail}#agenda")
+        found["agenda"] = (None, tab("agenda"))
     if row.documents:
         found["documents"] = (row.documents, documents)
     if row.signatures:

@@ -126,16 +126,16 @@ def test_each_meeting_lists_what_it_lacks_with_a_link_to_fix_it(
 
     bare = scene.bare.id
     assert gaps(entry(page, scene.bare)) == {
-        "chair": f"/meetings/{bare}#invitees",
-        "minute_taker": f"/meetings/{bare}#invitees",
-        "invitees": f"/meetings/{bare}#invitees",
+        "chair": f"/meetings/{bare}?tab=invitees#invitees",
+        "minute_taker": f"/meetings/{bare}?tab=invitees#invitees",
+        "invitees": f"/meetings/{bare}?tab=invitees#invitees",
         "quorum": f"/meetings/{bare}/edit#quorum_kind",
-        "sites": f"/meetings/{bare}#sites",
-        "agenda": f"/meetings/{bare}#agenda",
+        "sites": f"/meetings/{bare}?tab=sites#sites",
+        "agenda": f"/meetings/{bare}?tab=agenda#agenda",
     }
     troubled = entry(page, scene.troubled)
     assert gaps(troubled) == {
-        "unsent": f"/meetings/{scene.troubled.id}#invitees",
+        "unsent": f"/meetings/{scene.troubled.id}?tab=invitees#invitees",
         "mail_pending": "/outbox?status=pending",
         "mail_failed": "/outbox?status=failed",
         "documents": f"/meetings/{scene.troubled.id}/documents",

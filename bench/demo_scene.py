@@ -1,9 +1,10 @@
 """A real meetcoord server with the demo data, for the browser benches and the screenshots.
 
 What ``make run`` does on a fresh machine (``db upgrade``, ``init``, ``demo load``), on a
-scratch database and instance folder and a free port, then this file as a script
-(``--scene out.json``) in a process with the server's environment: the demo meeting's
-live room opened by its chair (so a phone can ask for the floor), and what a browser needs
+scratch database and instance folder and a free port — the three commands run in one
+process, this file as a script (``--scene out.json``) with the server's environment, as
+each interpreter start costs seconds on a loaded machine — then the demo meeting's live
+room opened by its chair (so a phone can ask for the floor), and what a browser needs
 to reach each page — a participant's personal token, the host site's code, the demo
 secretariat's login. Tokens come from the server's own secret key, so they are accepted.
 """
@@ -28,7 +29,8 @@ CA_PASSPHRASE = "bench-pages-demo-only-passphrase"  # noqa: S105 - a scratch CA,
 
 
 def write_scene(out: Path) -> None:
-    """In the server's environment: open the demo meeting's room; the addresses as JSON."""
+    """In the server's environment: the database, the CA and the demo (``make run``'s
+    commands), the demo meeting's room opened; the addresses as JSON."""
     from meetcoord import create_app
     from meetcoord.access.actors import Actor
     from meetcoord.demo import DEMO_LOGINS
@@ -39,6 +41,11 @@ def write_scene(out: Path) -> None:
     from meetcoord.meetings.models import InviteeRole
 
     app = create_app()
+    runner = app.test_cli_runner()
+    for command in (["db", "upgrade"], ["init"], ["demo", "load"]):
+        result = runner.invoke(args=command)
+        if result.exit_code != 0:
+            raise SystemExit(f"meetcoord {' '.join(command)} failed:\n{result.output}")
     with app.app_context():
         meeting = find_demo_meeting()
         if meeting is None:
@@ -71,10 +78,6 @@ def demo_server(tmp: Path, deadline: float) -> Iterator[tuple[support.Server, di
     env = support.server_env(tmp / "demo.db", port)
     env["MEETCOORD_INSTANCE_PATH"] = str(tmp / "instance")
     env["MEETCOORD_CA_PASSPHRASE"] = CA_PASSPHRASE
-    cli = support.meetcoord_command()
-    support.run_checked([*cli, "db", "upgrade"], env, deadline, "meetcoord db upgrade")
-    support.run_checked([*cli, "init"], env, deadline, "meetcoord init")
-    support.run_checked([*cli, "demo", "load"], env, deadline, "meetcoord demo load")
     scene_file = tmp / "scene.json"
     me = str(Path(__file__).resolve())
     support.run_checked([sys.executable, me, "--scene", str(scene_file)], env, deadline, "scene")

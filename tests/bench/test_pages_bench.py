@@ -30,6 +30,9 @@ def _load(name: str) -> ModuleType:
     return module
 
 
+# A fresh demo server (migrations, the demo, Chromium): a minute on a quiet machine,
+# several when the two cores are shared.
+@pytest.mark.timeout(420)
 def test_the_pages_bench_measures_five_pages_cold_and_warm() -> None:
     bench = _load("bench_pages")
     if not bench.CHROMIUM.exists():

@@ -6,6 +6,7 @@
 #   make lint     ruff check + ruff format --check       make fmt   fix what ruff can fix
 #   make e2e      browser tests only (Playwright driving /usr/bin/chromium)
 #   make bench    every benchmark in bench/; `make bench ONLY=<name>` runs one
+#   make screenshots  retake the README's screenshots from the demo data (docs/screenshots/)
 #   make i18n     extract, update and compile the translation catalogs
 #   make migrate  apply the migrations to the configured database
 #   make migration m="what changed"   autogenerate a new Alembic revision (review it!)
@@ -37,7 +38,7 @@ RUN_ENV := MEETCOORD_ENV=$${MEETCOORD_ENV:-development} \
 PYTEST_ARGS ?=
 
 .PHONY: help run install install-dev catalogs assets i18n migrate migration test test-sqlite \
-	test-postgres lint fmt e2e bench chromium clean
+	test-postgres lint fmt e2e bench screenshots chromium clean
 
 help:
 	@sed -n '1,/^$$/p' $(MAKEFILE_LIST) | sed 's/^# \{0,1\}//'
@@ -134,6 +135,10 @@ e2e: install-dev catalogs chromium
 
 bench: install-dev catalogs
 	$(PY) bench/run.py $(if $(ONLY),--only $(ONLY))
+
+# The README's screenshots (bench/screenshots.py): a demo server, Chromium, docs/screenshots/.
+screenshots: install-dev catalogs chromium
+	$(PY) bench/screenshots.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache test-artifacts bench/out

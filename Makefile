@@ -133,11 +133,11 @@ test-postgres: install-dev catalogs
 e2e: install-dev catalogs chromium
 	$(BIN)/pytest -m browser tests/browser $(PYTEST_ARGS)
 
-bench: install-dev catalogs
+bench: install-dev catalogs assets
 	$(PY) bench/run.py $(if $(ONLY),--only $(ONLY))
 
 # The README's screenshots (bench/screenshots.py): a demo server, Chromium, docs/screenshots/.
-screenshots: install-dev catalogs chromium
+screenshots: install-dev catalogs assets chromium
 	$(PY) bench/screenshots.py
 
 clean:

@@ -14,7 +14,10 @@ from tests.helpers import text
 from tests.live_support import LiveRakor, command, connect, events
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
-PHONE_BUDGET = 30_000  # bytes: the page, its stylesheet and scripts, without socket.io
+# bytes: the page, its stylesheet and scripts, without socket.io. Issue 16 added the offline
+# helper (service worker registration, age of the state shown: about 7 KB); the issue's
+# target for a participant page is 50 KB cold, compressed or not.
+PHONE_BUDGET = 38_000
 _ASSETS = re.compile(r'(?:src|href)="/static/([^"?]+)')
 
 

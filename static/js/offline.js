@@ -40,7 +40,8 @@
 
   function draw() {
     if (linked) fresh = Date.now();
-    var show = isCopy || !navigator.onLine || (live && !linked && Date.now() - loaded > 10000);
+    // A copy until its live link is back; a live page gets ten seconds to connect.
+    var show = !navigator.onLine || (!linked && (isCopy || (live && Date.now() - loaded > 10000)));
     if (!bar) {
       if (!show) return;
       bar = document.createElement("p");

@@ -144,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from meetcoord.live.views import bp as live_bp
     from meetcoord.materials.views import bp as materials_bp
     from meetcoord.meetings.views import bp as meetings_bp
+    from meetcoord.offline.views import bp as offline_bp
     from meetcoord.outbox.views import bp as outbox_bp
     from meetcoord.planning.matrix_views import bp as matrix_bp
     from meetcoord.planning.outcome_views import bp as planning_outcome_bp
@@ -194,6 +195,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(questions_bp)  # moderated questions (staff page)
     app.register_blueprint(materials_bp)  # agenda items' materials, speakers' links
     app.register_blueprint(eventreports_bp)  # the event report (laporan kegiatan)
+    # Issue 16: offline-first pages.
+    app.register_blueprint(offline_bp)  # /sw.js (root scope) and the web app manifest
     _register_api(app)
 
 

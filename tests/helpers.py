@@ -40,6 +40,8 @@ def static_names(html: str) -> list[str]:
         parts = split_hashed(name)
         names.append(parts[0] if parts else name)
     return names
+
+
 def reads(client: Any, lang: str) -> Any:
     """The reader has chosen ``lang`` (the switch's lasting cookie) and returns ``client``.
 

@@ -19,6 +19,7 @@ let csrf = d.csrf;
 let bundle = null;
 let flushing = false;
 let halted = ""; // why uploads stopped (signed out, not this desk's site): until a reload
+const off = window.MeetcoordOffline; // static/js/offline.js: the age of the desk's data
 
 function t(key, n) {
   return (d[key] || "").replace("{n}", n === undefined ? "" : String(n));
@@ -133,8 +134,10 @@ async function refreshBundle() {
     fresh.fetched_at = new Date().toISOString();
     bundle = fresh;
     await store.saveBundle(fresh);
+    if (off) off.linked(true);
   } catch (error) {
     // offline: keep the stored bundle
+    if (off) off.linked(false);
   }
 }
 
@@ -374,12 +377,15 @@ $("desk-form").addEventListener("submit", (event) => {
   handle(value);
 });
 $("desk-camera").addEventListener("click", toggleCamera);
-window.addEventListener("online", () => { updateStatus(); refreshBundle(); flush(); });
+// A fresh CSRF token first (a restarted browser has a new session), then the queue.
+window.addEventListener("online", async () => { updateStatus(); await refreshBundle(); flush(); });
+window.addEventListener("mc-flush", () => flush()); // the worker's Background Sync
 window.addEventListener("offline", updateStatus);
 
 (async () => {
   try {
     bundle = (await store.loadBundle(site)) || null;
+    if (bundle && off) off.fresh(Date.parse(bundle.fetched_at));
   } catch (error) {
     bundle = null;
   }

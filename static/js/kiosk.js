@@ -43,8 +43,10 @@
             typed.textContent = data.typed_code;
           }
           deadline = Date.now() + data.expires_in * 1000;
+          if (window.MeetcoordOffline) window.MeetcoordOffline.linked(true);
         })
         .catch(function () {
+          if (window.MeetcoordOffline) window.MeetcoordOffline.linked(false); // its age shows
           deadline = Date.now() + 3000; // try again shortly; the old code stays valid 20 s more
         })
         .then(function () { fetching = false; });

@@ -104,9 +104,16 @@
 
   // --- the connection ---
 
-  function load(key) {
+  // The phone view keeps its state in localStorage (options.keep), so that a restarted
+  // browser offline still shows the last state and its age ("at": the last time it was
+  // known current); the other pages keep it for the tab only.
+  function storage(options) {
+    return options.keep ? window.localStorage : window.sessionStorage;
+  }
+
+  function load(key, store) {
     try {
-      var saved = JSON.parse(window.sessionStorage.getItem(key) || "null");
+      var saved = JSON.parse(store.getItem(key) || "null");
       return saved && saved.state && typeof saved.seq === "number" ? saved : null;
     } catch (e) {
       return null;
@@ -121,13 +128,15 @@
     return json.length * 3 > limit - 1024 && new Blob([json]).size > limit - 1024;
   }
 
-  /* options: namespace, auth {meeting, token?, site?}, key (sessionStorage), tooLarge (the
+  /* options: namespace, auth {meeting, token?, site?}, key (sessionStorage, or localStorage
+     with keep: true), tooLarge (the
      message for a command too large to send), and callbacks
      onChange(state, env|null), onStatus(connected), onWelcome(w), onPresence(p),
      onCounts(c): attendance and quorum, sent to the staff room only (no seq: ephemeral). */
   function connect(options) {
-    var saved = load(options.key);
+    var saved = load(options.key, storage(options));
     var client = {
+      savedAt: saved && saved.at ? saved.at : null,
       state: saved ? saved.state : null,
       seq: saved ? saved.seq : 0,
       offset: saved && typeof saved.offset === "number" ? saved.offset : null,
@@ -141,8 +150,9 @@
 
     function save() {
       try {
-        window.sessionStorage.setItem(options.key, JSON.stringify({
-          seq: client.seq, state: client.state, offset: client.offset
+        client.savedAt = Date.now();
+        storage(options).setItem(options.key, JSON.stringify({
+          seq: client.seq, state: client.state, offset: client.offset, at: client.savedAt
         }));
       } catch (e) { /* storage full or disabled: the page still works, reload asks again */ }
     }
@@ -260,7 +270,9 @@
     socket.on("connect_error", function () { status(false); });
 
     window.setInterval(function () {
-      if (socket.connected) socket.emit("hello", {});
+      if (!socket.connected) return;
+      socket.emit("hello", {});
+      if (options.keep && client.state) save(); // still current: its age restarts
     }, HELLO_MS);
 
     // --- commands: one nonce per command, the same nonce on every retry ---

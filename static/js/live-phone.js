@@ -163,16 +163,20 @@
     });
 
     var conn = document.getElementById("live-conn");
+    var off = window.MeetcoordOffline; // static/js/offline.js: the age of what is shown
     var client = L.connect({
       namespace: root.getAttribute("data-namespace"),
       auth: L.data(root, "auth"),
       key: root.getAttribute("data-key"),
+      keep: true,
       onChange: function (s) { state = s; draw(); },
       onStatus: function (on) {
+        if (off) off.linked(on);
         conn.textContent = on ? T.connected : T.disconnected;
         conn.setAttribute("data-on", on ? "1" : "0");
       }
     });
+    if (off && client.savedAt) off.fresh(client.savedAt);
     window.setInterval(function () { L.tickTimers(client, root); }, 1000);
   });
 })();

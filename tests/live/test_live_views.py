@@ -12,7 +12,10 @@ from meetcoord.meetings import invitations, links, services
 from tests.helpers import static_names, text
 from tests.live_support import LiveRakor, command, connect, events
 
-PHONE_BUDGET = 30_000  # bytes: the page, its stylesheet and scripts, without socket.io
+# bytes: the page, its stylesheet and scripts, without socket.io. Issue 16 added the offline
+# helper (service worker registration, age of the state shown: about 7 KB unminified); the
+# issue's target for a participant page is 50 KB cold, compressed or not.
+PHONE_BUDGET = 38_000
 PHONE_WIRE_BUDGET = 30_000  # bytes on the wire (brotli), socket.io included
 _ASSETS = re.compile(r'(?:src|href)="(/static/[^"?]+)')
 

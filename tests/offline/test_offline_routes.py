@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -10,11 +11,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from meetcoord.core.assets import split_hashed
 from meetcoord.meetings import links
 from tests.helpers import text
 from tests.live_support import LiveRakor
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
+BUNDLES = json.loads((STATIC / "bundles.json").read_text(encoding="utf-8"))
 _SETTINGS = re.compile(r"^self\.MC_OFFLINE = (\{.*\});\n")
 
 
@@ -95,9 +98,9 @@ def test_the_desk_manifest_is_an_installable_app(client):
     for (sizes, _purpose), src in icons.items():
         served = client.get(src)
         assert served.status_code == 200
+        body = served.get_data()
         served.close()
-        path = STATIC / src.removeprefix("/static/")
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(body)) as image:
             assert image.format == "PNG"
             assert f"{image.width}x{image.height}" == sizes
 
@@ -113,10 +116,17 @@ def test_the_phone_manifest_is_scoped_to_its_own_link_and_others_are_refused(cli
         assert (data["start_url"], data["scope"]) == ("/", "/"), start
 
 
+_HELPER_SCRIPTS = {"js/offline.js", *(k for k, v in BUNDLES.items() if "js/offline.js" in v)}
+
+
 def _offline_script(html: str) -> str:
-    match = re.search(r'<script src="/static/js/offline\.js[^"]*" defer([^>]*)>', html)
-    assert match, "no offline.js"
-    return match.group(1)
+    """The attributes of the tag that loads the offline helper: offline.js itself, or a
+    participant page's one bundle that starts with it (static/bundles.json)."""
+    match = re.search(r'<script src="/static/([^"]*)" defer([^>]*data-sw=[^>]*)>', html)
+    assert match, "no offline helper"
+    name = match.group(1)
+    assert (split_hashed(name) or (name,))[0] in _HELPER_SCRIPTS, name
+    return match.group(2)
 
 
 def test_the_four_pages_load_the_offline_helper_and_two_link_the_manifest(client, auth, rakor):
@@ -141,7 +151,7 @@ def test_the_four_pages_load_the_offline_helper_and_two_link_the_manifest(client
     # The personal page's answer form queues to the participant API when offline.
     assert f'data-offline-rsvp="/api/v1/invitations/by-token/{token}/rsvp"' in personal
     # A staff page is none of the four: no worker registration from there.
-    assert "offline.js" not in text(client.get(f"/meetings/{rakor.meeting.id}"))
+    assert "data-sw=" not in text(client.get(f"/meetings/{rakor.meeting.id}"))
 
 
 def test_the_offline_rsvp_path_takes_json_without_a_session(client, rakor):

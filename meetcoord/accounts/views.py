@@ -14,6 +14,7 @@ from meetcoord.accounts import services
 from meetcoord.accounts.forms import LoginForm, PasswordChangeForm
 from meetcoord.accounts.throttle import LoginLocked
 from meetcoord.core.forms import current_actor, save_form
+from meetcoord.core.names import before_period
 from meetcoord.core.security import redirect_back
 from meetcoord.extensions import limiter
 
@@ -42,7 +43,7 @@ def login() -> Any:
             )
         if user is not None:
             login_user(user, remember=remember)
-            flash(_("Selamat datang, %(name)s.", name=user.name), "success")
+            flash(_("Selamat datang, %(name)s.", name=before_period(user.name)), "success")
             return redirect_back(request.args.get("next"), home)
         flash(_("Email atau kata sandi salah."), "error")
         return render_template("accounts/login.html", form=form), 401

@@ -160,6 +160,19 @@ class InvitationMail:
             raise ValueError(f"method must be REQUEST or CANCEL, got {self.method!r}")
 
     @property
+    def closing(self) -> list[str]:
+        """The lines under "terima kasih": the sender's name, then the institution unless
+        the sender's name already says it (a sender name left unset *is* the institution's
+        name, and "Sekretariat Forum — Bappeda SBD" names it too): an institution named
+        twice in a row reads as a template, not a letter (issue 16)."""
+        name = self.sender.name.strip()
+        if not name:
+            return [self.institution]
+        if self.institution.strip().casefold() in name.casefold():
+            return [name]
+        return [name, self.institution]
+
+    @property
     def sequence(self) -> int:
         """The SEQUENCE this mail's calendar carries (the recipient's own, if set)."""
         if self.recipient.sequence is not None:

@@ -29,6 +29,7 @@ from meetcoord.accounts.models import User
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod, CheckinNonce
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
+from meetcoord.core.names import before_period
 from meetcoord.core.timezones import format_time_in_zone
 from meetcoord.extensions import db
 from meetcoord.meetings import opening, zones
@@ -223,7 +224,7 @@ def admit(
     return CheckinResult(
         "checked_in",
         None,
-        _("Selamat datang, %(name)s.", name=invitation.person.name),
+        _("Selamat datang, %(name)s.", name=before_period(invitation.person.name)),
         person_card(invitation),
         where(attendance),
         attendance.checked_in_at.isoformat(),
@@ -317,7 +318,7 @@ def admit_earliest(
     return CheckinResult(
         "checked_in",
         None,
-        _("Selamat datang, %(name)s.", name=invitation.person.name),
+        _("Selamat datang, %(name)s.", name=before_period(invitation.person.name)),
         person_card(invitation),
         where(existing),
         scanned_at.isoformat(),

@@ -33,6 +33,7 @@ from meetcoord.checkin.admission import (
 )
 from meetcoord.checkin.models import Attendance, CheckinMethod, CheckinNonce
 from meetcoord.core.db import utcnow
+from meetcoord.core.names import before_period
 from meetcoord.directory.models import Organization, Person, Venue
 from meetcoord.extensions import db
 from meetcoord.meetings import opening, windows
@@ -183,7 +184,7 @@ def _fast_admit(
         result = CheckinResult(
             "checked_in",
             None,
-            _("Selamat datang, %(name)s.", name=row.name),
+            _("Selamat datang, %(name)s.", name=before_period(row.name)),
             {
                 "name": row.name,
                 "organization": row.organization,

@@ -127,9 +127,10 @@ def _table(attendance: AttendanceList, st: dict, show_site: bool) -> Table:
         data.append(
             ["", paragraph("Belum ada peserta yang tercatat hadir.", st["cell"])] + [""] * 7
         )
-    widths = [9, 48, 48, 40, 27, 11, 20, 20, 44]
+    # The time columns hold "09.05 WITA" on one line (24 mm with the cell's padding).
+    widths = [9, 46, 46, 38, 27, 11, 24, 24, 42]
     if show_site:
-        widths = [9, 43, 40, 26, 34, 24, 11, 19, 19, 42]
+        widths = [9, 40, 37, 25, 32, 24, 11, 24, 24, 41]
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(

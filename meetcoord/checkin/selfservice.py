@@ -31,6 +31,7 @@ from meetcoord.checkin.models import Attendance, CheckinMethod
 from meetcoord.core.cleaning import Collector, clean_line
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import NotFound
+from meetcoord.core.names import before_period
 from meetcoord.core.validation import parse_int
 from meetcoord.directory.cleaning import ALIASES as DIRECTORY_ALIASES
 from meetcoord.directory.models import Gender, Person, StakeholderCategory
@@ -251,7 +252,7 @@ def register_walk_in(
     result = CheckinResult(
         "checked_in",
         None,
-        _("Selamat datang, %(name)s.", name=person.name),
+        _("Selamat datang, %(name)s.", name=before_period(person.name)),
         {
             "name": person.name,
             "organization": organization,

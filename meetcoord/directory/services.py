@@ -23,6 +23,7 @@ from meetcoord.accounts.models import User
 from meetcoord.core import audit
 from meetcoord.core.cleaning import name_key
 from meetcoord.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from meetcoord.core.names import before_period
 from meetcoord.core.pagination import LIKE_ESCAPE, ListQuery, Page, like_pattern, paginate
 from meetcoord.core.references import describe_references, find_references
 from meetcoord.directory.cleaning import (
@@ -203,7 +204,9 @@ def _require_unique_name(model: type[N], name: str | None, exclude: int | None) 
                 name=existing.name,
                 id=existing.id,
             ),
-            errors={"name": [_l("Sudah dipakai oleh %(name)s.", name=existing.name)]},
+            errors={
+                "name": [_l("Sudah dipakai oleh %(name)s.", name=before_period(existing.name))]
+            },
             extra={"existing_id": existing.id},
         )
 

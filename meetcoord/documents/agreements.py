@@ -20,8 +20,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from meetcoord.access.actors import Actor
+from meetcoord.access.institutions import letterhead_for
 from meetcoord.checkin.models import Attendance
 from meetcoord.core.errors import PermissionDenied, ValidationError
+from meetcoord.core.letter_numbers import format_letter_number
+from meetcoord.documents.invitation_letters import SCOPE, next_number
 from meetcoord.documents.models import Document, DocumentKind, DocumentSignatory
 from meetcoord.documents.pdf.agreement_record import AgreementData, PartyData
 from meetcoord.documents.rules import (
@@ -32,6 +35,7 @@ from meetcoord.documents.rules import (
     paragraphs,
     require_not_frozen,
     require_staff,
+    today_in,
 )
 from meetcoord.documents.snapshot import to_json
 from meetcoord.documents.sources import minutes_data
@@ -241,6 +245,29 @@ def finalise_agreement(actor: Actor, document: Document, version: Any = None) ->
                 email=inv.person.email,
             )
         )
+    _number(document)
     freeze(document, signatories, actor)
     db.session.commit()
     return document
+
+
+def _number(document: Document) -> None:
+    """Give the berita acara its nomor from the institution's outgoing-letter register.
+
+    A formal record without a number cannot be cited or filed (issue 16). The number is
+    taken when the record is frozen, not when it is drafted, so a discarded draft uses
+    none; it shares the register (scope) of the invitation letters, as a paper office keeps
+    one book of outgoing numbers, so no two documents of the institution get the same one.
+    """
+    meeting = document.meeting
+    zone = meeting.sites[0].venue.timezone if meeting.sites else "Asia/Jakarta"
+    issued_on = today_in(zone)
+    seq = next_number(meeting.institution_id, SCOPE, issued_on.year)
+    number = format_letter_number(
+        letterhead_for(meeting).letter_number_pattern,
+        seq=seq,
+        year=issued_on.year,
+        month=issued_on.month,
+    )
+    document.number = number
+    document.content = {**document.content, "number": number}

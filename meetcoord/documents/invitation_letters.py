@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from meetcoord.access.actors import Actor
 from meetcoord.access.institutions import letterhead_for
 from meetcoord.core.errors import Conflict
+from meetcoord.core.places import join_place
 from meetcoord.documents.models import Document, DocumentKind, LetterSequence
 from meetcoord.documents.pdf.letter import (
     InvitationLetterData,
@@ -79,7 +80,7 @@ def letter_data(meeting: Meeting, number: str, issued_on: date) -> InvitationLet
     sites = [
         LetterSite(
             name=site.venue.name,
-            address=", ".join(x for x in (site.venue.address, site.venue.city) if x) or None,
+            address=join_place(site.venue.address, site.venue.city) or None,
             zone=site.venue.timezone,
             start_at=meeting.start_at,
             end_at=meeting.end_at,

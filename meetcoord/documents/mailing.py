@@ -105,6 +105,17 @@ def distribution_recipients(document: Document) -> list[tuple[str, str]]:
     return sorted(seen.items())
 
 
+def distribution_subject(document: Document) -> str:
+    """ "Notulen Rakor Pangan", not "Notulen: Notulen Rakor Pangan": the document's title
+    already opens with what it is for minutes, a berita acara and an addendum, so the kind
+    is put in front only of a title that does not say it (issue 16)."""
+    words = KIND_WORDS.get(document.kind.value, "Dokumen")
+    title = " ".join(document.title.split())
+    if title.split(" ", 1)[0].casefold() == words.split(" ", 1)[0].casefold():
+        return title
+    return f"{words}: {title}"
+
+
 def queue_distribution(document: Document, pdf: bytes, filename: str) -> int:
     """The signed PDF to everyone concerned, with the verification link."""
     words = KIND_WORDS.get(document.kind.value, "Dokumen")
@@ -119,7 +130,7 @@ def queue_distribution(document: Document, pdf: bytes, filename: str) -> int:
             f"SHA-256 berkas: {document.sha256}\n"
         )
         message = outbox.text_message(
-            email, name, f"{words}: {document.title}", body, sender_name=_sender(document)
+            email, name, distribution_subject(document), body, sender_name=_sender(document)
         )
         message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
         _queue("distribution", document, message, email)

@@ -22,6 +22,7 @@ from meetcoord.actions.labels import STATUS_LABELS
 from meetcoord.actions.models import Action, ActionStatus
 from meetcoord.checkin.counts import document_note
 from meetcoord.checkin.lists import CATEGORY_ID, ONLINE, AttendanceList, attendance_lists
+from meetcoord.core.places import join_place
 from meetcoord.directory.models import StakeholderCategory
 from meetcoord.documents.pdf.compose import (
     ActionData,
@@ -60,7 +61,7 @@ def _role_name(meeting: Meeting, role: InviteeRole) -> str | None:
 
 def _site_data(site: MeetingSite) -> SiteData:
     venue = site.venue
-    address = ", ".join(x for x in (venue.address, venue.city) if x) or None
+    address = join_place(venue.address, venue.city) or None
     return SiteData(venue.name, venue.timezone, address)
 
 

@@ -25,6 +25,7 @@ from meetcoord.calendar.data import (
     Recipient,
 )
 from meetcoord.core import outbox
+from meetcoord.core.places import join_place
 from meetcoord.meetings import links
 from meetcoord.meetings.models import Invitation, Meeting, MeetingSite, MeetingStatus
 from meetcoord.meetings.zones import DEFAULT_ZONE, reader_zone
@@ -35,7 +36,7 @@ WEST_TO_EAST = {"Asia/Jakarta": 0, "Asia/Pontianak": 0, "Asia/Makassar": 1, "Asi
 
 def _place(site: MeetingSite) -> str:
     venue = site.venue
-    return ", ".join(part for part in (venue.name, venue.address, venue.city) if part)
+    return join_place(venue.name, venue.address, venue.city)
 
 
 def organizer(meeting: Meeting) -> Contact:

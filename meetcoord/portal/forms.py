@@ -12,6 +12,7 @@ from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, StringField, SubmitField
 
 from meetcoord.core.forms import ServiceForm
+from meetcoord.core.places import join_place
 from meetcoord.directory.forms import options
 from meetcoord.meetings.labels import RSVP_LABELS
 from meetcoord.meetings.models import Meeting, Rsvp
@@ -32,8 +33,7 @@ class RsvpForm(ServiceForm):
             [
                 (
                     str(site.id),
-                    ", ".join(p for p in (site.venue.name, site.venue.city) if p)
-                    + f" ({site.venue.zone_label})",
+                    join_place(site.venue.name, site.venue.city) + f" ({site.venue.zone_label})",
                 )
                 for site in meeting.sites
             ]

@@ -18,6 +18,7 @@ from flask import Blueprint
 
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
+from meetcoord.core.places import join_place
 from meetcoord.portal import (
     agency_views,
     documents,
@@ -85,3 +86,5 @@ for rule, view, methods, permission in ROUTES:
 # and the secret feed address on the staff pages that show it (``portal/_feed_link.html``).
 bp.add_app_template_filter(views.reader_zone_filter, "reader_zone")
 bp.app_context_processor(views.feed_link_helper)
+# A venue's address and city written once ("Jl. El Tari 52, Kupang", not "…, Kupang, Kupang").
+bp.add_app_template_global(join_place, "join_place")

@@ -487,7 +487,10 @@ def test_finalise_render_download_and_sign_in_order(
     taker = Link(app, rakor.minute_taker)
     taker_page = taker.get(doc_id)
     assert "doc-sign-form" not in taker_page.get_data(as_text=True)
-    assert f"Anda menandatangani setelah {CHAIR_NAME}." in text_of(taker_page)
+    # One period after "M.Si." (issue 16): the name's own closes the sentence.
+    assert CHAIR_NAME.endswith(".")
+    assert f"Anda menandatangani setelah {CHAIR_NAME}" in text_of(taker_page)
+    assert f"{CHAIR_NAME}." not in text_of(taker_page)
 
     before = state(doc_id)
     early = taker.post(doc_id, "sign", {"key": "ca"})

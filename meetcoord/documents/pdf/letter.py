@@ -34,6 +34,7 @@ from meetcoord.core.letter_numbers import (  # noqa: F401  (re-exported for call
     validate_letter_pattern,
 )
 from meetcoord.core.pdf import letterhead
+from meetcoord.core.places import join_place
 from meetcoord.core.settings import ConfigError
 from meetcoord.core.timezones import format_long_date
 from meetcoord.documents.pdf.agreement_record import spell_number
@@ -142,7 +143,7 @@ def _addressees(data: InvitationLetterData) -> list[Any]:
 def _venue(site: LetterSite, online_url: str | None) -> str:
     if site.online:
         return f"{ONLINE}: {online_url}" if online_url else ONLINE
-    return f"{site.name}, {site.address}" if site.address else site.name
+    return join_place(site.name, site.address)
 
 
 def _schedule(data: InvitationLetterData) -> Table:

@@ -26,6 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from meetcoord.core.pdf import FONT, FONT_BOLD, letterhead
+from meetcoord.core.places import join_place
 from meetcoord.documents.pdf.compose import DecisionLine, MinutesDocument
 from meetcoord.documents.pdf.layout import (
     SIGNATURE_SIZE,
@@ -59,7 +60,7 @@ GENDER_HEAD = {"male": "L", "female": "P", "unknown": "?"}
 
 def _meeting_block(doc: MinutesDocument) -> list[Any]:
     times = "\n".join(f"{s.time} ({s.name})" for s in doc.sites) or "-"
-    places = "\n".join(f"{s.name}, {s.address}" if s.address else s.name for s in doc.sites)
+    places = "\n".join(join_place(s.name, s.address) for s in doc.sites)
     rows = [
         ("Hari/tanggal", doc.day),
         ("Waktu", times),
@@ -117,9 +118,10 @@ def _attendance_summary(doc: MinutesDocument) -> list[Any]:
             str(t.total),
         ]
     )
-    each = (174 - 40 - 4 * 12) / max(len(cats), 1)  # site, categories, L, P, ?, Jumlah
+    # "Jumlah" in bold needs 16 mm with the cell's padding: narrower, it broke mid-word.
+    each = (174 - 40 - 3 * 10 - 16) / max(len(cats), 1)  # site, categories, L, P, ?, Jumlah
     extra = [("ALIGN", (1, 1), (-1, -1), "RIGHT"), ("FONTNAME", (0, -1), (-1, -1), FONT_BOLD)]
-    table = _grid(rows, [40, *[each] * len(cats), 12, 12, 12, 12], extra)
+    table = _grid(rows, [40, *[each] * len(cats), 10, 10, 10, 16], extra)
     return [Spacer(1, 4 * mm), _p("Rekapitulasi kehadiran", "section"), table]
 
 
@@ -196,11 +198,18 @@ def _actions(doc: MinutesDocument) -> list[Any]:
     rows: list[list[Any]] = [[_p(h, "head") for h in head]]
     for a in doc.actions:
         rows.append(
-            [str(a.number), _p(a.title, "cell"), _p(a.agency, "cell"), _p(a.locus, "cell"), a.due]
+            [
+                str(a.number),
+                _p(a.title, "cell"),
+                _p(a.agency, "cell"),
+                _p(a.locus, "cell"),
+                _p(a.due, "cell"),
+            ]
         )
     if not doc.actions:
         rows.append(["", _p("Tidak ada rencana tindak lanjut.", "cell"), "", "", ""])
-    table = _grid(rows, [10, 62, 48, 30, 24], [("ALIGN", (0, 1), (0, -1), "CENTER")])
+    # "30 September 2026" fits the Tenggat column on one line (it ran over a 24 mm one).
+    table = _grid(rows, [9, 51, 48, 32, 34], [("ALIGN", (0, 1), (0, -1), "CENTER")])
     return [Spacer(1, 4 * mm), _p("Rencana tindak lanjut", "section"), table]
 
 
@@ -221,7 +230,7 @@ def _review(doc: MinutesDocument) -> list[Any]:
                 _p(r.note, "cell"),
             ]
         )
-    table = _grid(rows, [9, 50, 36, 22, 27, 30], [("ALIGN", (0, 1), (0, -1), "CENTER")])
+    table = _grid(rows, [9, 44, 32, 34, 27, 28], [("ALIGN", (0, 1), (0, -1), "CENTER")])
     return [Spacer(1, 4 * mm), _p("Tinjauan tindak lanjut rapat sebelumnya", "section"), table]
 
 
@@ -271,12 +280,13 @@ def _appendix(doc: MinutesDocument) -> list[Any]:
                 _p(a.site, "cell"),
                 a.gender_short,
                 _p(a.category, "cell"),
-                a.time_in,
+                _p(a.time_in, "cell"),
             ]
         )
     if not doc.attendees:
         rows.append(["", _p("Belum ada peserta yang tercatat hadir.", "cell"), "", "", "", "", ""])
-    table = _grid(rows, [9, 40, 45, 30, 9, 22, 19], [("ALIGN", (0, 1), (0, -1), "CENTER")])
+    # "09.05 WITA" needs 22 mm with the padding: the 19 mm column let it run over the rule.
+    table = _grid(rows, [9, 38, 42, 28, 10, 24, 23], [("ALIGN", (0, 1), (0, -1), "CENTER")])
     return [
         PageBreak(),
         _p("Lampiran: Daftar hadir", "title"),
@@ -286,9 +296,9 @@ def _appendix(doc: MinutesDocument) -> list[Any]:
     ]
 
 
-def render_minutes(doc: MinutesDocument, *, verify_url: str) -> RenderedMinutes:
-    """The PDF, its page count and where the blank signature boxes are."""
-    story: list[Any] = [
+def minutes_story(doc: MinutesDocument) -> list[Any]:
+    """The flowables, top to bottom (the tests measure their table cells)."""
+    return [
         *letterhead(doc.institution, doc.address, doc.logo),
         *_meeting_block(doc),
         *_attendance_summary(doc),
@@ -302,8 +312,15 @@ def render_minutes(doc: MinutesDocument, *, verify_url: str) -> RenderedMinutes:
         *_appendix(doc),
         *matrix_appendix(doc.matrix, doc.title),
     ]
+
+
+def render_minutes(doc: MinutesDocument, *, verify_url: str) -> RenderedMinutes:
+    """The PDF, its page count and where the blank signature boxes are."""
     return build_pdf(
-        story, title=f"Notulen — {doc.title}", author=doc.institution, verify_url=verify_url
+        minutes_story(doc),
+        title=f"Notulen — {doc.title}",
+        author=doc.institution,
+        verify_url=verify_url,
     )
 
 

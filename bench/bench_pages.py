@@ -12,7 +12,9 @@ cached by signing in). Each page gets its own tab, throttled through CDP
 ``Network.emulateNetworkConditions`` (``latency`` 400 ms, 400,000 bit/s = 50,000 bytes/s
 down and up), and is visited twice:
 
-- **cold**: ``Network.setCacheDisabled`` on (nothing is read from the cache);
+- **cold**: ``Network.setCacheDisabled`` and ``Network.setBypassServiceWorker`` on (nothing
+  is read from the cache, nor from the service worker that an earlier page of the same
+  origin installed: a first visit ever);
 - **warm**: about:blank, the cache on again, the same address opened again in the same
   tab (a person opening their link a second time).
 
@@ -194,6 +196,7 @@ def measure(page: Any, cdp: Any, url: str, cold: bool, timeout_ms: float) -> dic
     """One visit of ``url`` in ``page`` (already throttled): its figures."""
     page.goto("about:blank")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": cold})
+    cdp.send("Network.setBypassServiceWorker", {"bypass": cold})
     visit = Visit()
     visit.attach(cdp)
     try:

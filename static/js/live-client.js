@@ -144,6 +144,15 @@
       counts: null,
       connected: false
     };
+    // The page may carry the room's snapshot as the server rendered it (options.initial):
+    // drawn at once, before the socket connects (on a 400 ms link that is the socket's
+    // round trips sooner); the socket then sends only what came after its seq. Commands
+    // made before the socket is up wait in `pending`.
+    var initial = options.initial;
+    if (initial && typeof initial.seq === "number" && (!saved || saved.seq < initial.seq)) {
+      client.state = fromSnapshot(initial);
+      client.seq = initial.seq;
+    }
     var buffer = {};
     var gapTimer = null;
     var pending = [];

@@ -168,6 +168,7 @@
       namespace: root.getAttribute("data-namespace"),
       auth: L.data(root, "auth"),
       key: root.getAttribute("data-key"),
+      initial: L.data(root, "initial"),
       keep: true,
       onChange: function (s) { state = s; draw(); },
       onStatus: function (on) {

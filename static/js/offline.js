@@ -68,7 +68,14 @@
     if (sw && sw.controller) sw.controller.postMessage({ type: "replay" });
   }
 
-  if (sw && d.sw) {
+  // Registered once the page has loaded: on a 400 kbps link the worker's script and the
+  // copies it keeps must not compete with what makes the page usable.
+  function whenLoaded(fn) {
+    if (document.readyState === "complete") fn();
+    else window.addEventListener("load", fn);
+  }
+
+  if (sw && d.sw) whenLoaded(function () {
     sw.register(d.sw, { scope: "/" }).then(function () { return sw.ready; }).then(function (reg) {
       var urls = [location.pathname];
       var prefix = d.static;
@@ -83,6 +90,8 @@
       if (reg.active) reg.active.postMessage({ type: "keep", urls: urls });
       replay();
     }).catch(function () { /* no worker here: online only */ });
+  });
+  if (sw && d.sw) {
     sw.addEventListener("message", function (e) {
       var data = e.data || {};
       if (data.type !== "flushed") return;

@@ -138,7 +138,10 @@ LOSE_NEXT_ACK = """() => {
 
 STORED_SEQ = """() => {
   const key = document.getElementById("live").dataset.key;
-  return JSON.parse(window.sessionStorage.getItem(key)).seq;
+  // The phone view keeps its state in localStorage (offline after a restart), the others
+  // for the tab only.
+  const kept = window.localStorage.getItem(key) || window.sessionStorage.getItem(key);
+  return JSON.parse(kept).seq;
 }"""
 
 

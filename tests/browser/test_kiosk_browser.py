@@ -41,3 +41,29 @@ def test_kiosk_counts_live_and_rotates(page: Any, live_server: ServerProcess) ->
     expect(page.locator("#kiosk-total")).to_have_text("1")
     expect(page.locator("#kiosk-typed")).not_to_have_text(first_code, timeout=25_000)
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_the_attendance_lists_follow_a_check_in_without_a_reload(
+    page: Any, live_server: ServerProcess
+) -> None:
+    """Issue 16: the attendance page's lists (not only its counts) update live."""
+    from playwright.sync_api import expect
+
+    seeded = seed_server(live_server.env, 2)
+    site = seeded["sites"][0]
+    sign_in(page)
+    page.goto(f"/meetings/{seeded['meeting_id']}/attendance")
+    lists = page.locator("#attendance-lists")
+    expect(lists).not_to_contain_text(seeded["names"][1])
+    page.evaluate("window.__notReloaded = true")
+
+    desk = page.context.new_page()
+    desk.goto(f"/desk/{site}")
+    expect(desk.locator("#desk")).to_have_attribute("data-ready", "1")
+    desk.locator("#desk-code").fill(seeded["credentials"][1])
+    desk.locator("#desk-code").press("Enter")
+    expect(desk.locator("#desk-result-name")).to_have_text(seeded["names"][1])
+
+    expect(page.locator("[data-count=total]")).to_have_text("1", timeout=10_000)
+    expect(lists).to_contain_text(seeded["names"][1], timeout=10_000)
+    assert page.evaluate("window.__notReloaded") is True  # swapped in, not reloaded

@@ -33,6 +33,7 @@ bp = Blueprint("offline", __name__)
 PAGES = {
     "invitation": r"^/i/[A-Za-z0-9_-]+$",
     "phone": r"^/i/[A-Za-z0-9_-]+/live$",
+    "questions": r"^/i/[A-Za-z0-9_-]+/questions$",  # a question asked offline waits there
     "desk": r"^/desk/[A-Za-z0-9_-]+$",
     "kiosk": r"^/kiosk/[A-Za-z0-9_-]+$",
 }

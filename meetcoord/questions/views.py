@@ -49,6 +49,10 @@ def room_strings() -> dict[str, str]:
         "qa_merge_into": _("Gabungkan ke pertanyaan"),
         "qa_answer_prompt": _("Catatan jawaban singkat (opsional):"),
         "qa_sent": _("Pertanyaan terkirim; tampil setelah disetujui moderator."),
+        "qa_queued": _(
+            "Tidak ada koneksi: pertanyaan Anda disimpan di perangkat ini dan dikirim begitu"
+            " tersambung."
+        ),
         "qa_none": _("Belum ada pertanyaan."),
         "qa_none_pending": _("Tidak ada pertanyaan yang menunggu."),
     }

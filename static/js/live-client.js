@@ -286,10 +286,29 @@
 
     // --- commands: one nonce per command, the same nonce on every retry ---
 
+    // Commands that must outlive the tab (options.outbox: a localStorage key; options.lasting:
+    // their names, e.g. a question asked with no network) are kept there until the server
+    // has answered, and sent again on the next load with the same nonce: the server answers
+    // a repeated nonce with its first answer (live/log.py), so nothing is recorded twice.
+    function lasting(name) {
+      return !!options.outbox && (options.lasting || []).indexOf(name) >= 0;
+    }
+
+    function outbox(list) {
+      try {
+        if (list === undefined) return JSON.parse(window.localStorage.getItem(options.outbox) || "[]");
+        window.localStorage.setItem(options.outbox, JSON.stringify(list));
+      } catch (e) { /* storage off or full: the command still waits in memory */ }
+      return [];
+    }
+
     function finish(cmd, ack) {
       if (cmd.done) return;
       cmd.done = true;
       pending = pending.filter(function (c) { return c !== cmd; });
+      if (lasting(cmd.name)) {
+        outbox(outbox().filter(function (c) { return c.data.nonce !== cmd.data.nonce; }));
+      }
       cmd.resolve(ack);
     }
 
@@ -317,10 +336,23 @@
           return;
         }
         var cmd = { name: name, data: body, resolve: resolve, done: false, attempts: 0 };
+        if (lasting(name)) outbox(outbox().concat([{ name: name, data: body }]));
         pending.push(cmd);
         transmit(cmd);
       });
     };
+
+    // What an earlier load left unanswered goes out again (options.onReplayed: its answer).
+    if (options.outbox) {
+      outbox().forEach(function (kept) {
+        if (!kept || !kept.data || !lasting(kept.name)) return;
+        var cmd = { name: kept.name, data: kept.data, done: false, attempts: 0,
+          resolve: options.onReplayed || function () {} };
+        pending.push(cmd);
+        transmit(cmd);
+      });
+    }
+    client.queued = function () { return options.outbox ? outbox().length : 0; };
 
     if (client.state) window.setTimeout(function () { changed(null); }, 0);
     clients.push(client);

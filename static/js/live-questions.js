@@ -156,7 +156,17 @@
       auth: L.data(root, "auth"),
       key: root.getAttribute("data-key"),
       tooLarge: T.too_large,
+      // A question asked with no network waits on this device, and is sent when the link
+      // returns, even after the page was closed (issue 16).
+      outbox: root.getAttribute("data-key") + ":outbox",
+      lasting: ["question.ask"],
+      onReplayed: function (ack) {
+        if (!ack) return;
+        if (ack.ok) { say("qa-sent", T.qa_sent); reload(); }
+        else say("qa-error", fmt(T.failed, { message: ack.error && ack.error.message }));
+      },
       onStatus: function (on) {
+        if (window.MeetcoordOffline) window.MeetcoordOffline.linked(on); // offline.js: the age
         var c = document.getElementById("live-conn");
         c.setAttribute("data-on", on ? "1" : "0");
         L.text(c, on ? T.connected : T.disconnected);
@@ -195,6 +205,21 @@
       var button = form.querySelector("button");
       button.disabled = true;
       say("qa-sent", "");
+      if (!client.connected) {
+        // Kept on the device (the client's outbox); the form is free for the next one.
+        say("qa-sent", T.qa_queued);
+        client.send("question.ask", {
+          text: text.value,
+          anonymous: document.getElementById("qa-anon").checked,
+          agenda_item_id: document.getElementById("qa-on").value || null
+        }).then(function (ack) {
+          say(ack.ok ? "qa-sent" : "qa-error", ack.ok ? T.qa_sent : fmt(T.failed, { message: ack.error.message }));
+          if (ack.ok) reload();
+        });
+        text.value = "";
+        button.disabled = false;
+        return;
+      }
       send("question.ask", {
         text: text.value,
         anonymous: document.getElementById("qa-anon").checked,

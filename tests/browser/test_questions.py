@@ -169,5 +169,73 @@ def test_a_question_from_a_phone_reaches_the_projector(
             ctx.close()
 
 
+def _questions(server: ServerProcess, meeting_id: int) -> list[str]:
+    import sqlite3
+
+    path = server.env["MEETCOORD_DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT text FROM questions WHERE meeting_id = ?", (meeting_id,))
+        return [text for (text,) in rows.fetchall()]
+
+
+def test_a_question_asked_offline_waits_on_the_phone_and_arrives_once(
+    browser: Any, live_server: ServerProcess
+) -> None:
+    """Issue 16: the questions page opened once loads with no network (service worker);
+    a question asked then is kept on the device, survives a reload, and reaches the server
+    once when the link returns (the same nonce on every attempt)."""
+    from playwright.sync_api import expect
+
+    from tests.browser.test_offline_pwa import wait_kept
+
+    scene = seed_server(live_server, "tests.browser.test_questions")
+    question = "Apakah dana desa boleh dipakai untuk posyandu?"
+
+    def context(**extra: Any) -> Any:
+        ctx = browser.new_context(base_url=live_server.base_url, locale="id-ID", **extra)
+        ctx.set_default_timeout(15_000)
+        return ctx
+
+    chair_ctx, asker_ctx = context(), context(service_workers="allow")
+    try:
+        chair = chair_ctx.new_page()
+        chair.goto(f"{scene['chair']}/console")
+        expect(chair.locator("#live-conn")).to_have_text("Terhubung")
+        chair.get_by_role("button", name="Buka rapat").click()
+        expect(chair.locator("#live-state")).to_have_text("Berlangsung")
+        chair.locator("#live-agenda li").first.get_by_role("button", name="Aktifkan").click()
+
+        asker = asker_ctx.new_page()
+        asker.set_viewport_size(PHONE)
+        asker.goto(f"{scene['asker']}/questions")
+        expect(asker.locator("#live-conn")).to_have_text("Terhubung")
+        expect(asker.locator("#qa-item")).to_have_text("Paparan Temanggung")
+        wait_kept(asker, ["live-questions.js", "live-client.js"])
+
+        asker_ctx.set_offline(True)
+        asker.reload()  # from the worker's copy
+        expect(asker.locator("#qa-text")).to_be_visible()
+        asker.fill("#qa-text", question)
+        asker.get_by_role("button", name="Kirim pertanyaan").click()
+        expect(asker.locator("#qa-sent")).to_contain_text("disimpan di perangkat ini")
+        asker.reload()  # closed and opened again, still offline: the question is still kept
+        expect(asker.locator("#qa-text")).to_be_visible()
+        assert asker.evaluate("window.MeetcoordLive.clients[0].queued()") == 1
+        assert _questions(live_server, scene["meeting_id"]) == []
+
+        asker_ctx.set_offline(False)
+        expect(asker.locator("#live-conn")).to_have_text("Terhubung", timeout=30_000)
+        expect(asker.locator("#qa-sent")).to_contain_text("Pertanyaan terkirim", timeout=20_000)
+        assert asker.evaluate("window.MeetcoordLive.clients[0].queued()") == 0
+        assert _questions(live_server, scene["meeting_id"]) == [question]
+        asker.reload()
+        expect(asker.locator("#live-conn")).to_have_text("Terhubung")
+        asker.wait_for_timeout(1_000)
+        assert _questions(live_server, scene["meeting_id"]) == [question]  # once
+    finally:
+        for ctx in (chair_ctx, asker_ctx):
+            ctx.close()
+
+
 if __name__ == "__main__":
     print(json.dumps(seed()))

@@ -47,14 +47,20 @@ def test_the_worker_is_served_from_the_root_revalidated_and_allowed_the_origin(c
     assert settings == _settings(client)  # the same bytes each time: no needless update
 
 
-def test_the_worker_keeps_only_the_four_page_kinds(client):
+def test_the_worker_keeps_only_the_field_page_kinds(client):
     settings = _settings(client)
     pages = [re.compile(p) for p in settings["pages"]]
 
     def kept(path: str) -> bool:
         return any(p.search(path) for p in pages)
 
-    for path in ["/i/AbC-12_x", "/i/AbC-12_x/live", "/desk/KPG-1", "/kiosk/KPG-1"]:
+    for path in [
+        "/i/AbC-12_x",
+        "/i/AbC-12_x/live",
+        "/i/AbC-12_x/questions",  # a question asked offline waits there
+        "/desk/KPG-1",
+        "/kiosk/KPG-1",
+    ]:
         assert kept(path), path
     for path in [
         "/",
@@ -62,7 +68,7 @@ def test_the_worker_keeps_only_the_four_page_kinds(client):
         "/meetings/3",
         "/meetings/3/live",  # the staff console
         "/i/tok/console",
-        "/i/tok/questions",
+        "/i/tok/questions/5",
         "/i/tok/documents/4",
         "/desk/KPG-1/bundle.json",  # the invitees: IndexedDB of the desk, not this cache
         "/kiosk/KPG-1/code.json",

@@ -169,7 +169,7 @@ def test_phone_view_opened_offline_shows_the_last_state_and_its_age(
         page = context.pages[0] if context.pages else context.new_page()
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(f"{scene['member']}/live")
-        # The agenda comes from the stored state only (the page's HTML has no titles).
+        # The agenda comes from the stored state (the copy's own snapshot is no newer).
         items = page.locator("#ph-agenda-list li")
         expect(items).to_have_count(2)
         for item, title in zip(items.all(), agenda, strict=True):

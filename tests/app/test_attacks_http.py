@@ -102,8 +102,10 @@ def test_point1_staff_pages_and_the_invitations_api_hold_no_personal_link(
     meetings = (seeded["meeting"], seeded["signing"]["meeting"], seeded["live"]["meeting"])
     answers = []
     for meeting in meetings:
+        # The meeting page's tabs (issue 16); the invitees tab first: it lists the people.
+        tabs = ("invitees", "overview", "sites", "agenda", "checkin", "live", "documents")
         for path, headers in (
-            (f"/meetings/{meeting}", {}),
+            *((f"/meetings/{meeting}?tab={tab}", {}) for tab in tabs),
             (f"/meetings/{meeting}/documents", {}),
             (f"{API}/meetings/{meeting}/invitations", bearer(seeded["staff_token"])),
             (f"{API}/meetings/{meeting}/invitations", {}),  # the session cookie

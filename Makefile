@@ -2,7 +2,7 @@
 #
 #   make run      set up a fresh machine (venv, install, catalogs, database, demo) and serve
 #   make test     dev install (+ Debian's chromium when root), ruff, the whole pytest suite
-#                 (SQLite; then again on PostgreSQL when MEETCOORD_TEST_DATABASE_URL is set)
+#                 (SQLite; then again on PostgreSQL, browser tests apart, when MEETCOORD_TEST_DATABASE_URL is set)
 #   make lint     ruff check + ruff format --check       make fmt   fix what ruff can fix
 #   make e2e      browser tests only (Playwright driving /usr/bin/chromium)
 #   make bench    every benchmark in bench/; `make bench ONLY=<name>` runs one
@@ -125,7 +125,9 @@ test-sqlite: install-dev catalogs
 test-postgres: install-dev catalogs
 	@if [ -n "$$MEETCOORD_TEST_DATABASE_URL" ]; then \
 		echo "== the whole suite again on PostgreSQL ($$MEETCOORD_TEST_DATABASE_URL)"; \
-		MEETCOORD_TEST_BACKEND=postgres $(BIN)/pytest $(PYTEST_ARGS); \
+		echo "   but the browser tests: each starts its own server on SQLite, so a second"; \
+		echo "   run would repeat the first (tests/browser/conftest.py: live_server)"; \
+		MEETCOORD_TEST_BACKEND=postgres $(BIN)/pytest -m "not browser" $(PYTEST_ARGS); \
 	else \
 		echo "MEETCOORD_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
 	fi

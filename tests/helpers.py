@@ -57,3 +57,31 @@ def chosen(lang: str) -> dict[str, str]:
     """The same choice as a request header, where no cookie jar exists (a bare request
     context, a Socket.IO handshake)."""
     return {"Cookie": f"lang={lang}"}
+
+
+_SNAPSHOT = re.compile(rb" data-initial='[^']*'")
+
+
+def without_snapshot(body: bytes) -> bytes:
+    """A phone page less the live room's snapshot (``data-initial``, at most
+    ``portal.live_views.INITIAL_MAX_BYTES``): those bytes would otherwise come over the
+    socket on connecting, so they are the room's weight, not the page's."""
+    return _SNAPSHOT.sub(b"", body)
+
+
+_STATIC_REF = re.compile(r'(?:src|href)="(/static/[^"?]+)')
+
+
+def phone_weight(client: Any, page: Any) -> int:
+    """What a phone parses for ``page`` (a test-client response): the page less its room
+    snapshot, plus every stylesheet and script it references as served (minified, joined
+    into bundles), socket.io aside as the budgets always counted it."""
+    manifest = client.application.extensions["meetcoord.assets"].get()
+    socketio = len(manifest.assets["vendor/socket.io-4.8.4/socket.io.min.js"].body)
+    html = page.get_data(as_text=True)
+    served = 0
+    for url in _STATIC_REF.findall(html):
+        served += len(client.get(url).get_data())
+        if split_hashed(url.removeprefix("/static/")) and "live-phone.bundle" in url:
+            served -= socketio
+    return len(without_snapshot(page.get_data())) + served

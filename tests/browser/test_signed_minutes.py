@@ -175,7 +175,8 @@ def test_close_circulate_finalise_sign_in_order_and_verify(
         _errors(staff, errors)
         sign_in(staff)
         staff.goto(f"/meetings/{scene['meeting_id']}")
-        staff.get_by_role("link", name="Dokumen", exact=True).click()
+        staff.locator(".meeting-tabs").get_by_role("link", name="Dokumen", exact=True).click()
+        staff.locator("#documents").get_by_role("link", name="Dokumen", exact=True).click()
         staff.get_by_role("button", name="Susun notulen").click()
         expect(staff.locator("h1")).to_contain_text("Draf")
         document_url = staff.url

@@ -87,6 +87,9 @@ _WORDS = re.compile(
 )
 # A data-* attribute a script shows: its name says so, or it is a sentence or JSON.
 _SHOWN_DATA = re.compile(r"label|msg|message|text|title|error|empty|confirm|help|hint|status")
+# Data for a script, not words: the live room's snapshot (its codes are put in words by
+# the script through data-strings, whose values are walked) and the socket's credentials.
+DATA_ONLY = {"data-initial", "data-auth"}
 # Attributes a person reads (or hears) as well as the text.
 READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "aria-description"}
 
@@ -134,7 +137,7 @@ class _Text(HTMLParser):
         for name, value in attrs:
             if value and name in READ_ATTRIBUTES:
                 self.parts.append(value)
-            elif value and name.startswith("data-"):
+            elif value and name.startswith("data-") and name not in DATA_ONLY:
                 strings = _strings(value)
                 shown = _SHOWN_DATA.search(name) or " " in value or strings != [value]
                 self.parts += strings if shown else []

@@ -15,7 +15,7 @@ from typing import Any
 from meetcoord.extensions import db
 from meetcoord.meetings import links
 from meetcoord.meetings.standing import ensure_standing_items
-from tests.helpers import reads, static_names
+from tests.helpers import phone_weight, reads, static_names
 from tests.live_support import LiveRakor, carried_action, command, connect, events
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -90,8 +90,10 @@ def test_only_a_reviewing_meeting_s_phone_loads_the_review(client: Any, app: Any
     assert f'data-agency="{agency}"' in html
     assert "Tinjauan tindak lanjut" in html
     assert '"status_done": "Selesai"' in html  # the words travel in data-strings
-    assets = ["css/live-phone.css", "js/live-client.js", "js/live-phone.js", "js/live-review.js"]
-    total = len(page.get_data()) + sum((STATIC / p).stat().st_size for p in assets)
+    assets = {"css/live-phone.css", "js/live-phone.bundle.js", "js/live-review.js"}
+    assert assets <= set(static_names(html))
+    assert b"data-initial='" in page.get_data()  # drawn before the socket connects
+    total = phone_weight(client, page)  # as served: minified, bundled
     assert total < REVIEW_PHONE_BUDGET, f"{total} bytes"
 
     plain = LiveRakor("Rakor Lain")

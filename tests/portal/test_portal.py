@@ -240,3 +240,21 @@ def test_a_signed_in_secretariat_opening_a_wrong_link_gets_the_plain_404(
     response = client.get("/i/not-a-real-token")
     assert response.status_code == 404
     assert "Rapat" in response.get_data(as_text=True)  # the staff menu is there
+
+
+def test_the_phone_page_carries_a_small_room_snapshot_and_never_a_large_one(monkeypatch):
+    """Issue 16: the phone view is drawn from the snapshot in its page before the socket
+    connects; a room whose snapshot exceeds INITIAL_MAX_BYTES comes over the socket only."""
+    import json
+
+    from meetcoord.portal import live_views
+    from tests.live_support import LiveRakor
+
+    rakor = LiveRakor("Rakor Cuplikan")
+    small = live_views.initial_snapshot(rakor.meeting)
+    assert small is not None
+    assert small["seq"] >= 0
+    assert [a["title"] for a in small["agenda"]] == [i.title for i in rakor.meeting.agenda]
+    size = len(json.dumps(small, separators=(",", ":"), default=str))
+    monkeypatch.setattr(live_views, "INITIAL_MAX_BYTES", size - 1)
+    assert live_views.initial_snapshot(rakor.meeting) is None

@@ -5,33 +5,17 @@ step stay connected through the second."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
-from pathlib import Path
-from types import ModuleType
 
+from tests.bench.loading import load_bench
 from tests.conftest import skip_or_fail
-
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-
-
-def _load(name: str) -> ModuleType:
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_capacity_ramp_on_a_tiny_scale() -> None:
     if shutil.which("node") is None or shutil.which("npm") is None:
         # Node is the reference server and the load generator; CI has it and must run this.
         skip_or_fail("node and npm are needed for the capacity bench")
-    bench = _load("bench_capacity")
+    bench = load_bench("bench_capacity")
     metrics = bench.run(steps=(20, 40), per_proc=15, targets=("eventlet", "node"))
     assert set(metrics) == {"clients_at_1s", "node_clients_at_1s", "rss_kb_per_client_at_max"}
     assert metrics["clients_at_1s"] == 40

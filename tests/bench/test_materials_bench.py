@@ -4,27 +4,11 @@ the figures exist and the transfer does not hold the check-ins up."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-
-
-def _load(name: str) -> ModuleType:
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.bench.loading import load_bench
 
 
 def test_the_bench_uploads_and_downloads_during_a_checkin_burst() -> None:
-    bench = _load("bench_materials")
+    bench = load_bench("bench_materials")
     metrics = bench.run(n=40, clients=5, size_mb=2, rounds=1)
     assert set(metrics) == {
         "checkin_p99_ms",

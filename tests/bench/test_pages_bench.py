@@ -4,37 +4,21 @@ page is usable before one round trip) and the warm visit moved fewer bytes than 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
+from tests.bench.loading import load_bench
 from tests.conftest import skip_or_fail
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
 PAGES = ("personal", "phone", "selfcheckin", "desk", "kiosk")
 
 pytestmark = pytest.mark.browser
-
-
-def _load(name: str) -> ModuleType:
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # A fresh demo server (migrations, the demo, Chromium): a minute on a quiet machine,
 # several when the two cores are shared.
 @pytest.mark.timeout(420)
 def test_the_pages_bench_measures_five_pages_cold_and_warm() -> None:
-    bench = _load("bench_pages")
+    bench = load_bench("bench_pages")
     if not bench.CHROMIUM.exists():
         skip_or_fail(f"{bench.CHROMIUM} is missing (apt-get install chromium)")
     metrics = bench.run(latency_ms=60, kbps=20_000)

@@ -3,17 +3,14 @@ data, each at the size it is meant for, as palette PNGs small enough for the rep
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from PIL import Image
 
+from tests.bench.loading import BENCH, load_bench
 from tests.conftest import skip_or_fail
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
 SIZES = {
     "home.png": (1366, 900),
     "meeting.png": (1366, 900),
@@ -25,22 +22,11 @@ SIZES = {
 pytestmark = pytest.mark.browser
 
 
-def _load(name: str) -> ModuleType:
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 # A fresh demo server (migrations, the demo, Chromium): a minute on a quiet machine,
 # several when the two cores are shared.
 @pytest.mark.timeout(420)
 def test_the_screenshots_script_writes_every_screen_at_its_size(tmp_path: Path) -> None:
-    script = _load("screenshots")
+    script = load_bench("screenshots")
     if not script.bench_pages.CHROMIUM.exists():
         skip_or_fail(f"{script.bench_pages.CHROMIUM} is missing (apt-get install chromium)")
     written = script.main(tmp_path / "shots")

@@ -6,28 +6,13 @@ would accept without a question (no likely duplicates, every cell parsed)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-
-
-def _load(name: str) -> ModuleType:
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.bench.loading import load_bench
 
 
 def test_the_bench_imports_and_marks_on_a_tiny_scale() -> None:
-    bench = _load("bench_sync")
+    bench = load_bench("bench_sync")
     metrics = bench.run(rows=50, phones=10, marks=10)
     assert set(metrics) == {
         "import_5000_seconds",
@@ -61,7 +46,7 @@ def test_the_generated_sheet_maps_and_checks_clean(app: Any) -> None:
     from meetcoord.planning.duplicates import Candidate, find_duplicates
     from meetcoord.planning.importing import VillageLookup, check_rows, suggest_mapping
 
-    seed = _load("sync_seed")
+    seed = load_bench("sync_seed")
     villages = seed.villages_for(500)
     rows = seed.sheet_rows(villages, 500, 2025)
     mapping = suggest_mapping(list(seed.HEADERS))

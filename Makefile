@@ -2,7 +2,8 @@
 #
 #   make run      set up a fresh machine (venv, install, catalogs, database, demo) and serve
 #   make test     dev install (+ Debian's chromium when root), ruff, the whole pytest suite
-#                 (SQLite; then again on PostgreSQL, browser tests apart, when MEETCOORD_TEST_DATABASE_URL is set)
+#                 (SQLite; and beside it on PostgreSQL, browser tests apart, when MEETCOORD_TEST_DATABASE_URL
+#                 is set: tests/suites/run_both.sh; `make test-sqlite` / `make test-postgres` run one)
 #   make lint     ruff check + ruff format --check       make fmt   fix what ruff can fix
 #   make e2e      browser tests only (Playwright driving /usr/bin/chromium)
 #   make bench    every benchmark in bench/; `make bench ONLY=<name>` runs one
@@ -117,7 +118,8 @@ fmt: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install-dev catalogs assets chromium lint test-sqlite test-postgres
+test: install-dev catalogs assets chromium lint
+	BIN=$(BIN) bash tests/suites/run_both.sh $(PYTEST_ARGS)
 
 test-sqlite: install-dev catalogs
 	$(BIN)/pytest $(PYTEST_ARGS)

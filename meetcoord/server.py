@@ -18,6 +18,11 @@ from typing import Any
 # every import; the message is for new projects choosing a server, not for operators.
 # Its category (EventletDeprecationWarning) derives from Warning, not DeprecationWarning.
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated", category=Warning)
+# 2026-12-05: cryptography 51 deprecates DSA, and dnspython (under eventlet) and pyHanko
+# import their DSA classes at module import. We never make or accept DSA keys; the warning
+# tells operators nothing they can act on. (Matched by text: importing cryptography's
+# warning class here would import cryptography before the monkey-patching.)
+warnings.filterwarnings("ignore", message="DSA is deprecated", category=Warning)
 
 MODE = os.environ.get("MEETCOORD_ASYNC_MODE", "eventlet").strip().lower()
 

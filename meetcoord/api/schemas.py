@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from flask_smorest.utils import prepare_response
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser, abort
 
 from meetcoord.core.problems import PROBLEM_TYPE
@@ -193,7 +193,15 @@ def page_schema(item_schema: type[Schema]) -> type[Schema]:
 
 
 class ProblemSchema(ApiSchema):
-    """RFC 9457 ``application/problem+json``: the one error body of the whole API."""
+    """RFC 9457 ``application/problem+json``: the one error body of the whole API.
+
+    Open to extension members (RFC 9457 §3.2), as the services add facts a client acts on
+    (``rows`` of an import, ``duplicates``, ``version``): a client must not be told a
+    problem with one of them breaks the document.
+    """
+
+    class Meta:
+        unknown = INCLUDE
 
     type = fields.String(required=True, metadata={"example": "about:blank"})
     title = fields.String(required=True, metadata={"example": "Unprocessable Content"})
@@ -215,6 +223,16 @@ class ProblemSchema(ApiSchema):
     )
     existing_id = fields.Integer(
         metadata={"description": "Pada 409 karena nama ganda: id data yang sudah ada."}
+    )
+    rows = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "Pada 422 impor: masalah per baris (line, column, value, message)."
+        },
+    )
+    duplicates = fields.List(
+        fields.Dict(),
+        metadata={"description": "Pada 409 impor: baris yang mirip data lain, untuk diputuskan."},
     )
 
 

@@ -125,10 +125,12 @@ def test_organizations_bulk_per_row(client: Any, editor: dict[str, str]) -> None
     ]
     assert (body["created"], body["exists"], body["failed"]) == (1, 2, 3)
     created = db.session.get(Organization, results[0]["id"])
-    assert created is not None and created.name == "Dinas Kesehatan SBD"
+    assert created is not None
+    assert created.name == "Dinas Kesehatan SBD"
     assert results[2]["id"] == existing.id
     assert results[5]["id"] == created.id
-    assert "name" in results[1]["errors"] and results[1]["id"] is None
+    assert "name" in results[1]["errors"]
+    assert results[1]["id"] is None
     assert "id" in results[3]["errors"]
     assert results[4]["errors"]
     assert count(Organization) == before + 1
@@ -138,8 +140,13 @@ def test_people_bulk_retry_answers_exists(client: Any, editor: dict[str, str]) -
     org = factories.organization()
     taken = factories.person(email="sudah.ada@example.go.id")
     rows = [
-        {"name": "Maria Ndapa", "category": "government", "organization_id": org.id,
-         "email": "maria.ndapa@example.go.id", "phone": "0812-1111-2222"},
+        {
+            "name": "Maria Ndapa",
+            "category": "government",
+            "organization_id": org.id,
+            "email": "maria.ndapa@example.go.id",
+            "phone": "0812-1111-2222",
+        },
         {"name": "Salah Email", "category": "government", "email": "bukan-email"},
         {"name": "Tanpa Organisasi", "category": "ngo", "organization_id": 999999},
         {"name": "Sudah Ada", "category": "ngo", "email": "SUDAH.ADA@example.go.id"},
@@ -153,7 +160,8 @@ def test_people_bulk_retry_answers_exists(client: Any, editor: dict[str, str]) -
     assert first[3]["id"] == taken.id
     assert "category" in first[4]["errors"]
     person = db.session.get(Person, first[0]["id"])
-    assert person.phone == "+6281211112222" and person.organization_id == org.id
+    assert person.phone == "+6281211112222"
+    assert person.organization_id == org.id
 
     before = count(Person)
     again = client.post(url, json={"items": rows[:1]}, headers=editor).get_json()["results"]
@@ -168,9 +176,10 @@ def test_bulk_bounds_and_rights(client: Any, editor: dict[str, str], api_token: 
     row = {"name": "Dinas Batas", "kind": "opd", "level": "regency"}
     url = f"{API}/organizations/bulk"
     too_many = [dict(row, name=f"Dinas Batas {i}") for i in range(BULK_MAX + 1)]
-    assert "items" in problem(client.post(url, json={"items": too_many}, headers=editor), 422)[
-        "errors"
-    ]
+    assert (
+        "items"
+        in problem(client.post(url, json={"items": too_many}, headers=editor), 422)["errors"]
+    )
     problem(client.post(url, json={"items": []}, headers=editor), 422)
     problem(client.post(url, json={"rows": [row]}, headers=editor), 422)
     viewer = api_token("viewer")[1]

@@ -65,9 +65,16 @@ def page_args_schema(
     sorts: Sequence[str],
     default: str,
     filters: Mapping[str, fields.Field] | None = None,
+    *,
+    order: str = "asc",
 ) -> type[PageArgsSchema]:
-    """Arguments of a sub-collection sorted by one of ``sorts`` (``default`` first)."""
+    """Arguments of a sub-collection sorted by one of ``sorts`` (``default``, in ``order``,
+    when none is asked: the order the list had before it was paged)."""
     attrs: dict[str, Any] = {
+        "order": Text(
+            load_default=order,
+            validate=validate.OneOf(["asc", "desc"], error=_l("Pilih asc atau desc.")),
+        ),
         "sort": Text(
             load_default=default,
             validate=validate.OneOf(list(sorts), error=_l("Kolom pengurutan tidak dikenal.")),

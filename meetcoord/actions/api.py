@@ -24,6 +24,7 @@ from meetcoord.actions.models import Action, ActionUpdate, AgencyLink
 from meetcoord.actions.queries import TrackerQuery
 from meetcoord.actions.views import file_response, upload_limit
 from meetcoord.actions.workflow import parse_status
+from meetcoord.api.lists import page_args_schema, page_of
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
 from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.pagination import Page
@@ -170,17 +171,29 @@ def _organization(org_id: int) -> Organization:
     return found
 
 
+# An organization's standing links, newest first unless another sort is asked.
+LINK_SORTS: dict[str, Any] = {
+    "created_at": lambda link: (link.created_at, link.id),
+    "label": lambda link: link.label,
+    "last_used_at": lambda link: link.last_used_at,
+    "update_count": lambda link: link.update_count,
+}
+AgencyLinkListArgs = page_args_schema("AgencyLink", list(LINK_SORTS), "created_at", order="desc")
+
+
 @blp.route("/agency-links/<int:org_id>")
 class AgencyLinks(MethodView):
     @requires(Permission.MEETING_ARRANGE)
     @blp.doc(
         summary="Tautan tetap instansi",
-        description="Daftar tautan tetap tindak lanjut sebuah instansi, tanpa tokennya.",
+        description="Daftar tautan tetap tindak lanjut sebuah instansi, tanpa tokennya; "
+        "per halaman, bawaan terbaru dulu.",
     )
-    @blp.response(200, s.AgencyLinkSchema(many=True))
-    @problems(blp, 401, 403, 404)
-    def get(self, org_id: int) -> list[AgencyLink]:
-        return agency.links_of(_actor(), _organization(org_id).id)
+    @blp.arguments(AgencyLinkListArgs, location="query")
+    @blp.response(200, page_schema(s.AgencyLinkSchema))
+    @problems(blp, 401, 403, 404, 422)
+    def get(self, args: dict[str, Any], org_id: int) -> Page[AgencyLink]:
+        return page_of(agency.links_of(_actor(), _organization(org_id).id), args, LINK_SORTS)
 
     @requires(Permission.MEETING_ARRANGE)
     @blp.doc(

@@ -17,7 +17,16 @@ from marshmallow import fields
 from meetcoord.access import resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.api.schemas import ApiBlueprint, ApiSchema, Int, Text, choice_of, problems
+from meetcoord.api.lists import page_args_schema, page_of
+from meetcoord.api.schemas import (
+    ApiBlueprint,
+    ApiSchema,
+    Int,
+    Text,
+    choice_of,
+    page_schema,
+    problems,
+)
 from meetcoord.channels import services
 from meetcoord.channels.models import (
     LABEL_MAX,
@@ -28,6 +37,7 @@ from meetcoord.channels.models import (
     MeetingChannel,
 )
 from meetcoord.core.forms import current_actor
+from meetcoord.core.pagination import Page
 from meetcoord.meetings import services as meetings
 
 blp = ApiBlueprint(
@@ -77,14 +87,24 @@ class ChannelOutSchema(ChannelInSchema):
     )
 
 
+# A meeting's channels in the order they were added unless another sort is asked.
+CHANNEL_SORTS: dict[str, Any] = {
+    "id": lambda channel: channel.id,
+    "kind": lambda channel: channel.kind.value,
+    "label": lambda channel: channel.label,
+}
+ChannelListArgs = page_args_schema("MeetingChannel", list(CHANNEL_SORTS), "id")
+
+
 @blp.route("/<int:id>/channels")
 class Channels(MethodView):
     @requires(Permission.MEETING_VIEW)
-    @blp.doc(summary="Saluran daring rapat")
-    @blp.response(200, ChannelOutSchema(many=True))
-    @problems(blp, 401, 404)
-    def get(self, id: int) -> list[MeetingChannel]:
-        return services.list_channels(current_actor(), id)
+    @blp.doc(summary="Saluran daring rapat", description="Per halaman; bawaan urutan dibuat.")
+    @blp.arguments(ChannelListArgs, location="query")
+    @blp.response(200, page_schema(ChannelOutSchema))
+    @problems(blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Page[MeetingChannel]:
+        return page_of(services.list_channels(current_actor(), id), args, CHANNEL_SORTS)
 
     @requires(Permission.MEETING_ARRANGE)
     @blp.doc(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import marshmallow
 from flask import current_app, url_for
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
@@ -20,15 +21,17 @@ from marshmallow import Schema
 from meetcoord.access import resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
+from meetcoord.api.lists import page_args_schema, page_of
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
-from meetcoord.core.errors import NotFound
+from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.forms import current_actor
 from meetcoord.core.pagination import Page
 from meetcoord.directory import schemas as s
+from meetcoord.directory.bulk import BULK_MAX, BulkReport, bulk_create
 from meetcoord.directory.csvimport import ImportReport, import_people
-from meetcoord.directory.models import Forum, ForumMember, Organization, Person, Venue
+from meetcoord.directory.listing import FILTERS
+from meetcoord.directory.models import Forum, ForumMember, ForumRole, Organization, Person, Venue
 from meetcoord.directory.services import (
-    FILTERS,
     ListQuery,
     add_forum_member,
     delete_record,
@@ -191,14 +194,89 @@ class PeopleImport(MethodView):
         )
 
 
+def _bulk(model: type, schema: type[Schema], rows: list[Any]) -> BulkReport:
+    def load(raw: Any) -> dict[str, Any]:
+        try:
+            return schema().load(raw)
+        except marshmallow.ValidationError as exc:
+            messages = exc.normalized_messages()
+            raise ValidationError(
+                _l("Data tidak valid."),
+                errors={key: _as_list(value) for key, value in messages.items()},
+            ) from None
+
+    return bulk_create(_actor(), model, rows, load)
+
+
+def _as_list(value: Any) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else [str(value)]
+
+
+BULK_DESCRIPTION = (
+    "Per baris, bukan semua-atau-tidak-sama-sekali: setiap baris yang valid dan baru dibuat "
+    "(dengan aturan yang sama seperti membuat satu data); baris yang kunci alaminya sudah "
+    "ada ({key}) menjawab `exists` dengan id-nya dan tidak diubah; baris yang salah "
+    "menjawab `error` dengan `errors` per kolom. Jawaban 200 memuat hasil tiap baris "
+    "sesuai urutan kirim. Lebih dari {max} baris: 422 tanpa satu pun dibuat."
+)
+
+
+@organizations.route("/bulk")
+class OrganizationsBulk(MethodView):
+    @requires(Permission.DIRECTORY_EDIT)
+    @organizations.doc(
+        summary="Tambah banyak organisasi",
+        description=BULK_DESCRIPTION.format(key="nama organisasi", max=BULK_MAX),
+    )
+    @organizations.arguments(s.OrganizationBulkSchema)
+    @organizations.response(200, s.DirectoryBulkResultSchema)
+    @problems(organizations, 400, 401, 403, 422)
+    def post(self, data: dict[str, Any]) -> BulkReport:
+        return _bulk(Organization, s.OrganizationSchema, data["items"])
+
+
+@people.route("/bulk")
+class PeopleBulk(MethodView):
+    @requires(Permission.DIRECTORY_EDIT)
+    @people.doc(
+        summary="Tambah banyak orang",
+        description=BULK_DESCRIPTION.format(key="email", max=BULK_MAX),
+    )
+    @people.arguments(s.PersonBulkSchema)
+    @people.response(200, s.DirectoryBulkResultSchema)
+    @problems(people, 400, 401, 403, 422)
+    def post(self, data: dict[str, Any]) -> BulkReport:
+        return _bulk(Person, s.PersonSchema, data["items"])
+
+
+# A forum's members in the order they were added (as the SK lists them) unless another
+# sort is asked; by role, the chair comes first.
+ROLE_ORDER = {role: rank for rank, role in enumerate(ForumRole)}
+MEMBER_SORTS: dict[str, Any] = {
+    "id": lambda member: member.id,
+    "role": lambda member: ROLE_ORDER.get(member.role, len(ROLE_ORDER)),
+    "person_name": lambda member: member.person.name,
+    "position": lambda member: member.person.position,
+    "organization_name": lambda member: (
+        member.person.organization.name if member.person.organization else None
+    ),
+}
+ForumMemberListArgs = page_args_schema("ForumMember", list(MEMBER_SORTS), "id")
+
+
 @forums.route("/<int:id>/members")
 class ForumMembers(MethodView):
     @requires(Permission.DIRECTORY_VIEW)
-    @forums.doc(summary="Anggota forum", description="Semua anggota, urut sesuai SK.")
-    @forums.response(200, s.ForumMemberSchema(many=True))
-    @problems(forums, 401, 404)
-    def get(self, id: int) -> list[ForumMember]:
-        return get_record(Forum, id, current_actor()).members
+    @forums.doc(
+        summary="Anggota forum",
+        description="Per halaman; bawaan urut sesuai SK (urutan ditambahkan).",
+    )
+    @forums.arguments(ForumMemberListArgs, location="query")
+    @forums.response(200, page_schema(s.ForumMemberSchema))
+    @problems(forums, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Page[ForumMember]:
+        members = get_record(Forum, id, current_actor()).members
+        return page_of(members, args, MEMBER_SORTS)
 
     @requires(Permission.DIRECTORY_EDIT)
     @forums.doc(summary="Tambah anggota forum")

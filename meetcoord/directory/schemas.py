@@ -16,6 +16,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
+from meetcoord.api.lists import QueryBool
 from meetcoord.api.schemas import (
     ApiSchema,
     Bool,
@@ -28,6 +29,8 @@ from meetcoord.api.schemas import (
     list_args_schema,
 )
 from meetcoord.core.timezones import PRIMARY_ZONES
+from meetcoord.directory.bulk import BULK_MAX, CREATED, ERROR, EXISTS
+from meetcoord.directory.listing import FILTERS, SORTS
 from meetcoord.directory.models import (
     Forum,
     ForumRole,
@@ -40,7 +43,6 @@ from meetcoord.directory.models import (
     Venue,
 )
 from meetcoord.directory.regions import PROVINCE_ZONES
-from meetcoord.directory.services import FILTERS, SORTS
 
 
 def _values(enum_cls: Any) -> list[str]:
@@ -220,6 +222,15 @@ class VenuePatchSchema(VenueSchema):
 # --- list arguments ---------------------------------------------------------------------
 
 
+# Text filters that compare whole values (not a search): what each one matches.
+TEXT_FILTERS = {
+    "email": "Email persis (tanpa beda huruf besar/kecil).",
+    "phone": "Nomor telepon dalam bentuk apa pun (0812…, +62 812…); dibandingkan setelah "
+    "dinormalkan.",
+    "region": "Wilayah persis (tanpa beda huruf besar/kecil).",
+}
+
+
 def _filters(model: type) -> dict[str, fields.Field]:
     """Query fields for ``services.FILTERS[model]``; enum filters list their values."""
     enums = {
@@ -238,6 +249,13 @@ def _filters(model: type) -> dict[str, fields.Field]:
             )
         elif key.endswith("_id"):
             out[key] = QueryInt()
+        elif key in TEXT_FILTERS:
+            out[key] = Text(
+                validate=validate.Length(min=1, error=_l("Tidak boleh kosong.")),
+                metadata={"description": TEXT_FILTERS[key]},
+            )
+        elif key == "disability":
+            out[key] = QueryBool(metadata={"description": "true: penyandang disabilitas saja."})
         elif key in enums:
             allowed = _values(enums[key])
             out[key] = Text(
@@ -255,3 +273,53 @@ OrganizationListArgs = list_args_schema(
 PersonListArgs = list_args_schema("Person", list(SORTS[Person]), _filters(Person))
 ForumListArgs = list_args_schema("Forum", list(SORTS[Forum]), _filters(Forum))
 VenueListArgs = list_args_schema("Venue", list(SORTS[Venue]), _filters(Venue))
+
+
+# --- bulk create ------------------------------------------------------------------------
+
+
+def _bulk_schema(name: str, entity: str) -> type[ApiSchema]:
+    """``{"items": [...]}``: each item is loaded apart (one bad row does not refuse the
+    others), with the entity's own schema, so the document names it only in words."""
+    items = fields.List(
+        fields.Raw(metadata={"type": "object"}),
+        required=True,
+        validate=validate.Length(
+            min=1, max=BULK_MAX, error=_l("Antara {min} dan {max} baris per permintaan.")
+        ),
+        metadata={
+            "description": f"Paling banyak {BULK_MAX} baris; tiap baris berbentuk {entity} "
+            "seperti pada pembuatan satu data."
+        },
+    )
+    return type(f"{name}BulkSchema", (ApiSchema,), {"items": items})
+
+
+OrganizationBulkSchema = _bulk_schema("Organization", "OrganizationSchema")
+PersonBulkSchema = _bulk_schema("Person", "PersonSchema")
+
+
+class DirectoryBulkRowSchema(ApiSchema):
+    index = fields.Integer(required=True, metadata={"description": "Urutan baris (dari 0)."})
+    status = fields.String(
+        required=True,
+        metadata={
+            "enum": [CREATED, EXISTS, ERROR],
+            "description": "created: dibuat; exists: sudah ada (nama organisasi atau email "
+            "orang), tidak diubah; error: tidak dibuat, lihat errors.",
+        },
+    )
+    id = fields.Integer(allow_none=True, metadata={"description": "Id data dibuat/yang ada."})
+    detail = fields.String(allow_none=True)
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "Pesan per kolom baris ini (kosong bila berhasil)."},
+    )
+
+
+class DirectoryBulkResultSchema(ApiSchema):
+    results = fields.List(fields.Nested(DirectoryBulkRowSchema), required=True)
+    created = fields.Integer(required=True)
+    exists = fields.Integer(required=True)
+    failed = fields.Integer(required=True, metadata={"description": "Baris berstatus error."})

@@ -7,8 +7,7 @@ whichever door the change comes through.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
@@ -32,6 +31,7 @@ from meetcoord.directory.cleaning import (
     clean_person,
     clean_venue,
 )
+from meetcoord.directory.listing import FILTERS, SEARCH, SORTS, Derived
 from meetcoord.directory.mailing import queue_address_changed
 from meetcoord.directory.models import (
     NAME_KEY_LENGTH,
@@ -42,67 +42,10 @@ from meetcoord.directory.models import (
     Person,
     Venue,
 )
-from meetcoord.directory.province_filter import province_condition
 from meetcoord.extensions import db
 
 M = TypeVar("M", Organization, Person, Forum, Venue)
 N = TypeVar("N", Organization, Forum, Venue)
-
-
-# Sortable columns per model: the only names a request may sort by.
-SORTS: dict[type, dict[str, Any]] = {
-    Organization: {
-        "name": Organization.name,
-        "kind": Organization.kind,
-        "level": Organization.level,
-        "created_at": Organization.created_at,
-    },
-    Person: {
-        "name": Person.name,
-        "position": Person.position,
-        "category": Person.category,
-        "created_at": Person.created_at,
-    },
-    Forum: {"name": Forum.name, "decree_date": Forum.decree_date, "created_at": Forum.created_at},
-    Venue: {
-        "name": Venue.name,
-        "city": Venue.city,
-        "timezone": Venue.timezone,
-        "capacity": Venue.capacity,
-        "created_at": Venue.created_at,
-    },
-}
-
-
-@dataclass(frozen=True)
-class Derived:
-    """A filter on a value computed in Python (a person's province): the condition is
-    built per request from the value asked for, where a column filter compares with ``==``."""
-
-    condition: Callable[[Any], Any]
-
-
-SEARCH: dict[type, tuple[Any, ...]] = {
-    Organization: (Organization.name, Organization.short_name, Organization.region),
-    Person: (Person.name, Person.position, Person.email, Person.phone),
-    Forum: (Forum.name, Forum.short_name, Forum.decree_number),
-    Venue: (Venue.name, Venue.city, Venue.address),
-}
-FILTERS: dict[type, dict[str, Any]] = {
-    Organization: {
-        "kind": Organization.kind,
-        "level": Organization.level,
-        "parent_id": Organization.parent_id,
-    },
-    Person: {
-        "organization_id": Person.organization_id,
-        "category": Person.category,
-        "gender": Person.gender,
-        "province": Derived(province_condition),
-    },
-    Forum: {"organization_id": Forum.organization_id},
-    Venue: {"timezone": Venue.timezone, "organization_id": Venue.organization_id},
-}
 
 
 def require_editor(actor: User | None, owned: Forum | ForumMember | None = None) -> None:
@@ -174,10 +117,12 @@ def _require_unique(model: type, column: Any, value: Any, field: str, exclude: i
     stmt = select(model.id).where(func.lower(column) == str(value).lower())
     if exclude is not None:
         stmt = stmt.where(model.id != exclude)
-    if db.session.scalar(stmt) is not None:
+    existing_id = db.session.scalar(stmt)
+    if existing_id is not None:
         raise Conflict(
             _l("Data dengan nilai yang sama sudah ada."),
             errors={field: [_l("Sudah dipakai oleh data lain.")]},
+            extra={"existing_id": existing_id},
         )
 
 

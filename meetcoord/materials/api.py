@@ -16,15 +16,18 @@ from marshmallow import fields
 from meetcoord.access import resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
+from meetcoord.api.lists import page_args_schema, page_of
 from meetcoord.api.schemas import (
     ApiBlueprint,
     ApiSchema,
     File,
     QueryInt,
     choice_of,
+    page_schema,
     problems,
 )
 from meetcoord.core.errors import ValidationError, field_errors
+from meetcoord.core.pagination import Page
 from meetcoord.core.uploads import body_limit
 from meetcoord.materials import queries, services
 from meetcoord.materials.models import Material
@@ -75,16 +78,32 @@ class MaterialUpload(MaterialUploadFiles):
     after_start = choice_of(["true", "false"])
 
 
+MATERIAL_SORTS: dict[str, Any] = {
+    "filename": lambda m: m.filename,
+    "kind": lambda m: m.kind,
+    "size": lambda m: m.size,
+    "uploaded_at": lambda m: (m.uploaded_at, m.id),
+}
+MaterialListArgs = page_args_schema("Material", ["agenda", *MATERIAL_SORTS], "agenda")
+
+
 @blp.route("/<int:id>/materials")
 class Materials(MethodView):
     @requires(Permission.MEETING_VIEW)
-    @blp.doc(summary="Daftar bahan paparan", description="Semua bahan rapat, urut agenda.")
-    @blp.response(200, MaterialOut(many=True))
-    @problems(blp, 401, 404)
-    def get(self, id: int) -> list[Material]:
+    @blp.doc(
+        summary="Daftar bahan paparan",
+        description="Bahan rapat per halaman; bawaan urut agenda, lalu urutan unggah.",
+    )
+    @blp.arguments(MaterialListArgs, location="query")
+    @blp.response(200, page_schema(MaterialOut))
+    @problems(blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Page[Material]:
         meeting = meetings.get_meeting(id, _actor())
         grouped = queries.by_item(meeting.id)
-        return [m for item in meeting.agenda for m in grouped.get(item.id, [])]
+        # Already in agenda order, then upload order: "agenda" keeps it (a stable sort).
+        found = [m for item in meeting.agenda for m in grouped.get(item.id, [])]
+        rank = {m.id: n for n, m in enumerate(found)}
+        return page_of(found, args, {**MATERIAL_SORTS, "agenda": lambda m: rank[m.id]})
 
     @requires(Permission.MEETING_ARRANGE)
     @body_limit(services.body_limit_for)

@@ -15,6 +15,7 @@ from flask.views import MethodView
 from meetcoord.access import resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
+from meetcoord.api.lists import page_args_schema, page_of
 from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
 from meetcoord.core.pagination import Page
 from meetcoord.core.uploads import body_limit
@@ -83,14 +84,24 @@ class VillageItem(MethodView):
         return villages.village_page(_actor(), villages.get_village(id))
 
 
+# A village's IDM years, oldest first unless another sort is asked.
+IDM_SORTS: dict[str, Any] = {
+    "year": lambda row: row.year,
+    "score": lambda row: row.score,
+    "recorded_at": lambda row: row.recorded_at,
+}
+IdmListArgs = page_args_schema("VillageIdm", list(IDM_SORTS), "year")
+
+
 @blp.route("/<int:id>/idm")
 class VillageIdm(MethodView):
     @requires(Permission.MEETING_VIEW)
-    @blp.doc(summary="Riwayat IDM desa", description="Per tahun, terlama dulu.")
-    @blp.response(200, s.IdmSchema(many=True))
-    @problems(blp, 401, 404)
-    def get(self, id: int) -> list[VillageIndex]:
-        return villages.idm_history(villages.get_village(id))
+    @blp.doc(summary="Riwayat IDM desa", description="Per tahun, terlama dulu; per halaman.")
+    @blp.arguments(IdmListArgs, location="query")
+    @blp.response(200, page_schema(s.IdmSchema))
+    @problems(blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Page[VillageIndex]:
+        return page_of(villages.idm_history(villages.get_village(id)), args, IDM_SORTS)
 
     @requires(Permission.DIRECTORY_EDIT)
     @blp.doc(

@@ -22,8 +22,10 @@ from meetcoord.access import permissions, resolve
 from meetcoord.access.actors import Actor
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.api.schemas import ApiBlueprint, ApiSchema, Text, problems
+from meetcoord.api.lists import page_args_schema, page_of
+from meetcoord.api.schemas import ApiBlueprint, ApiSchema, Text, page_schema, problems
 from meetcoord.core.errors import NotFound, ValidationError
+from meetcoord.core.pagination import Page
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Meeting
 from meetcoord.questions import schemas as question_schemas
@@ -62,8 +64,18 @@ class QuestionOut(ApiSchema):
     answered_at = fields.String(allow_none=True)
 
 
-class QuestionListArgs(ApiSchema):
-    status = Text(load_default=None, validate=validate.OneOf([s.value for s in QuestionStatus]))
+# A meeting's questions in the order they were asked unless another sort is asked.
+QUESTION_SORTS: dict[str, Any] = {
+    "asked_at": lambda q: (q.asked_at, q.id),
+    "votes": lambda q: q.votes,
+    "status": lambda q: q.status.value,
+}
+QuestionListArgs = page_args_schema(
+    "Question",
+    list(QUESTION_SORTS),
+    "asked_at",
+    {"status": Text(load_default=None, validate=validate.OneOf([s.value for s in QuestionStatus]))},
+)
 
 
 class QuestionAckOut(ApiSchema):
@@ -111,12 +123,14 @@ class Questions(MethodView):
         "penanya (juga yang anonim bagi peserta lain).",
     )
     @blp.arguments(QuestionListArgs, location="query")
-    @blp.response(200, QuestionOut(many=True))
+    @blp.response(200, page_schema(QuestionOut))
     @problems(blp, *READ)
-    def get(self, args: dict[str, Any], id: int) -> list[dict[str, Any]]:
+    def get(self, args: dict[str, Any], id: int) -> Page[dict[str, Any]]:
         meeting, _actor = _meeting(id)
         statuses = [QuestionStatus(args["status"])] if args.get("status") else None
-        return [state.moderator_dict(q) for q in state.meeting_questions(meeting.id, statuses)]
+        found = page_of(state.meeting_questions(meeting.id, statuses), args, QUESTION_SORTS)
+        rows = [state.moderator_dict(q) for q in found.items]
+        return Page(items=rows, page=found.page, per_page=found.per_page, total=found.total)
 
 
 def _twin(command: str, summary: str) -> str:

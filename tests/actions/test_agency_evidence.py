@@ -110,7 +110,7 @@ def test_the_standing_link_downloads_and_names_itself_in_the_history(
         "Kepala Dinas Pertanian",
     )
     links = client.get(f"{API}/actions/agency-links/{scene.dinas.id}", headers=headers)
-    assert [(x["id"], x["update_count"]) for x in links.get_json()] == [(link.id, 1)]
+    assert [(x["id"], x["update_count"]) for x in links.get_json()["items"]] == [(link.id, 1)]
 
     auth.login(user=scene.staff)
     page = client.get(f"/actions/{scene.mine.id}").get_data(as_text=True)

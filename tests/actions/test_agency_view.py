@@ -336,7 +336,7 @@ def test_the_staff_api_issues_lists_and_revokes(client: FlaskClient, scene: Agen
     listed = client.get(base, headers=headers)
     assert listed.status_code == 200
     assert body["token"] not in listed.get_data(as_text=True)
-    assert [row["label"] for row in listed.get_json()] == ["Kepala Dinas"]
+    assert [row["label"] for row in listed.get_json()["items"]] == ["Kepala Dinas"]
     viewer = support.bearer(factories.user(Role.VIEWER))
     assert client.post(base, json={}, headers=viewer).status_code == 403
     revoked = client.post(f"{base}/{body['id']}/revoke", headers=headers)

@@ -190,7 +190,7 @@ def test_the_api_twin_lists_adds_changes_and_removes(app, client, api_token):
     _user, headers = api_token("secretariat")
     base = f"{API}/meetings/{rakor.meeting.id}/channels"
     listed = client.get(base, headers=headers).get_json()
-    assert [(c["kind"], c["url"], c["reaches"]) for c in listed] == [
+    assert [(c["kind"], c["url"], c["reaches"]) for c in listed["items"]] == [
         ("video_meeting", ZOOM, "everyone")
     ]
     refused = client.post(
@@ -202,6 +202,9 @@ def test_the_api_twin_lists_adds_changes_and_removes(app, client, api_token):
         base, json={"kind": "recording", "label": "Rekaman", "url": REPLAY}, headers=headers
     )
     assert made.status_code == 201
+    by_kind = client.get(f"{base}?sort=kind&per_page=1", headers=headers).get_json()
+    assert (by_kind["total"], by_kind["pages"]) == (2, 2)
+    assert [c["kind"] for c in by_kind["items"]] == ["recording"]
     item = made.headers["Location"]
     patched = client.patch(item, json={"audience": "online"}, headers=headers)
     assert patched.get_json()["reaches"] == "online"

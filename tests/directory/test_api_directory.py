@@ -190,7 +190,8 @@ def test_forum_crud_and_members(client: Any, editor: dict[str, str]) -> None:
     again = client.post(members_url, json={"person_id": person.id}, headers=editor)
     assert "person_id" in problem(again, 409)["errors"]
     listed = client.get(members_url, headers=editor).get_json()
-    assert [m["person_id"] for m in listed] == [person.id]
+    assert [m["person_id"] for m in listed["items"]] == [person.id]
+    assert (listed["page"], listed["total"], listed["pages"]) == (1, 1, 1)
     detail = client.get(f"{API}/forums/{forum['id']}", headers=editor).get_json()
     assert detail["member_count"] == 1
 

@@ -355,7 +355,7 @@ def test_the_api_lists_uploads_downloads_and_deletes(
     body = made.get_json()
     assert (body["kind"], body["size"], body["after_start"]) == ("pptx", len(content), True)
     listed = client.get(base, headers=headers).get_json()
-    assert [m["id"] for m in listed] == [body["id"]]
+    assert [m["id"] for m in listed["items"]] == [body["id"]]
     assert fetch(client, body["url"], headers=headers).get_data() == content
     assert client.delete(body["url"], headers=headers).status_code == 204
     assert count(Material) == 0

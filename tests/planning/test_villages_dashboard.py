@@ -254,6 +254,10 @@ def test_api_villages_idm_import_and_dashboard(client: FlaskClient) -> None:
     one = client.get(f"/api/v1/villages/{seed.wee.id}", headers=headers).get_json()
     assert [(r["year"], r["score"]) for r in one["idm"]] == [(2023, "0.6000"), (2024, "0.6500")]
     assert one["assignments"][0]["decree_number"] == "050/7/2020"
+    newest = client.get(
+        f"/api/v1/villages/{seed.wee.id}/idm?sort=year&order=desc&per_page=1", headers=headers
+    ).get_json()
+    assert (newest["pages"], [r["year"] for r in newest["items"]]) == (2, [2024])
     url = f"/api/v1/villages/{seed.free.id}/idm"
     made = client.post(
         url, json={"year": 2024, "score": 0.6, "status": "advanced"}, headers=headers
@@ -264,7 +268,7 @@ def test_api_villages_idm_import_and_dashboard(client: FlaskClient) -> None:
     bad = client.post(url, json={"year": 2025, "score": 2}, headers=headers)
     assert bad.status_code == 422
     assert "score" in bad.get_json()["errors"]
-    assert len(client.get(url, headers=headers).get_json()) == 1
+    assert client.get(url, headers=headers).get_json()["total"] == 1
     csv = b"desa;tahun;skor\nDesa Lolo Ole;2025;0,62\nDesa Entah;2025;0,5\n"
     upload = client.post(
         "/api/v1/villages/idm/import",

@@ -77,7 +77,10 @@ def test_the_moderators_twins_and_their_list(app, client, api_token):
         f"/api/v1/meetings/{rakor.meeting.id}/questions?status=pending", headers=headers
     )
     assert listed.status_code == 200, listed.get_json()
-    assert [q["text"] for q in listed.get_json()] == ["Untuk moderator?"]
+    assert [q["text"] for q in listed.get_json()["items"]] == ["Untuk moderator?"]
+    assert listed.get_json()["total"] == 1
+    unsorted = f"/api/v1/meetings/{rakor.meeting.id}/questions?sort=asker"
+    assert client.get(unsorted, headers=headers).status_code == 422
     base = f"/api/v1/meetings/{rakor.meeting.id}/questions/{qid}"
     keyed = {**headers, "Idempotency-Key": "m-1"}
     events(chair)

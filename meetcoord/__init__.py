@@ -217,6 +217,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.documents.verify.api import verify_blp
         from meetcoord.eventreports.api import blueprints as eventreport_blueprints
         from meetcoord.home.api import blueprints as home_blueprints
+        from meetcoord.jobs.api import blueprints as job_blueprints
         from meetcoord.materials.api import blueprints as material_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
         from meetcoord.planning.api import blueprints as planning_blueprints
@@ -259,6 +260,7 @@ def _register_api(app: Flask) -> None:
             *material_blueprints,
             *channel_blueprints,
             *eventreport_blueprints,
+            *job_blueprints,
         ]:
             register_api_blueprint(blp)
         public = [
@@ -287,6 +289,12 @@ def _register_worker_jobs(app: Flask) -> None:
     # Evidence files whose rows are deleted go after the commit; the sweep takes the rest.
     leftovers.install()
     register_job(app, WorkerJob("evidence-sweep", leftovers.SweepJob(), leftovers.SWEEP_BATCH))
+    # Jobs a request started (``jobs``), each kind run by its feature.
+    from meetcoord.jobs import runner as job_runner
+    from meetcoord.meetings import sending
+
+    job_runner.register_runner(app, sending.KIND, sending.run_batch)
+    register_job(app, WorkerJob("jobs", job_runner.run_due, job_runner.BATCH))
 
 
 def _register_cli(app: Flask) -> None:

@@ -19,6 +19,7 @@ from meetcoord.documents.models import (
     SigningCode,
 )
 from meetcoord.eventreports.models import EventReport
+from meetcoord.jobs.models import Job
 from meetcoord.live.models import (
     Decision,
     DecisionRevision,
@@ -71,6 +72,7 @@ __all__ = [
     "Institution",
     "Invitation",
     "ItemNote",
+    "Job",
     "LetterSequence",
     "LiveRoom",
     "Material",

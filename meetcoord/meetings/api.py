@@ -2,8 +2,8 @@
 
 Handlers parse with the schemas, call one service, and return; every rule (who may edit,
 end after start, sites of this meeting, which mails go out) lives in the services, so the
-pages and this API cannot drift apart. There is no DELETE for a meeting: people may
-already hold it in their calendars, so it is cancelled (which mails them) instead.
+pages and this API cannot drift apart. Only a draft can be deleted: once scheduled, people
+may hold it in their calendars, so it is cancelled (which mails them) instead.
 Sub-resources are looked up through their meeting, so an id from another meeting is a
 404, never a silent change elsewhere.
 """
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import url_for
+from flask import jsonify, url_for
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 
@@ -27,11 +27,13 @@ from meetcoord.core.errors import NotFound
 from meetcoord.core.forms import current_actor
 from meetcoord.core.pagination import ListQuery, Page
 from meetcoord.extensions import db
+from meetcoord.jobs.models import Job
+from meetcoord.jobs.schemas import JobSchema
 from meetcoord.meetings import agenda as agenda_services
 from meetcoord.meetings import invitations as invitation_services
+from meetcoord.meetings import roster, sending, services
 from meetcoord.meetings import schemas as s
 from meetcoord.meetings import series as series_services
-from meetcoord.meetings import services
 from meetcoord.meetings.api_links import links_blp
 from meetcoord.meetings.conflicts import Conflict, find_conflicts
 from meetcoord.meetings.models import AgendaItem, Invitation, Meeting, MeetingSite, Series
@@ -82,6 +84,33 @@ def _invitation(meeting_id: int, invitation_id: int) -> Invitation:
     return permissions.visible(_actor(), invitation)
 
 
+MEETING_FILTERS = (
+    "status",
+    "kind",
+    "forum_id",
+    "institution_id",
+    "starts_after",
+    "starts_before",
+    "upcoming",
+)
+INVITATION_FILTERS = ("rsvp", "role", "site_id", "sent")
+
+
+def _list_query(args: Mapping[str, Any], filters: tuple[str, ...] = ()) -> ListQuery:
+    return ListQuery(
+        q=args["q"],
+        sort=args["sort"],
+        descending=args["order"] == "desc",
+        page=args["page"],
+        per_page=args["per_page"],
+        filters={key: args[key] for key in filters if key in args},
+    )
+
+
+def _job_headers(job: Job) -> dict[str, str]:
+    return {"Location": url_for("jobs_api.JobItem", id=job.id)}
+
+
 def _series(series_id: int) -> Series:
     return permissions.visible(_actor(), db.session.get(Series, series_id))
 
@@ -124,21 +153,16 @@ def _series_view(series: Series, updated: list[Meeting] | None = None) -> Series
 @blp.route("")
 class Meetings(MethodView):
     @requires(Permission.MEETING_VIEW)
-    @blp.doc(summary="Daftar rapat", description="Cari judul; saring status, forum, mendatang.")
+    @blp.doc(
+        summary="Daftar rapat",
+        description="Cari judul; saring status dan jenis (satu atau lebih), lembaga, forum, "
+        "rentang mulai (starts_after ≤ mulai < starts_before), mendatang; urutkan.",
+    )
     @blp.arguments(s.MeetingListArgs, location="query")
     @blp.response(200, page_schema(s.MeetingSchema))
     @problems(blp, 401, 422)
     def get(self, args: dict[str, Any]) -> Page[Meeting]:
-        filters = {key: args[key] for key in ("status", "forum_id", "upcoming") if key in args}
-        query = ListQuery(
-            q=args["q"],
-            sort=args["sort"],
-            descending=args["order"] == "desc",
-            page=args["page"],
-            per_page=args["per_page"],
-            filters=filters,
-        )
-        return services.list_meetings(query, current_actor())
+        return services.list_meetings(_list_query(args, MEETING_FILTERS), current_actor())
 
     @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Buat rapat", description="Draf baru; tempat tuan rumah jadi lokasi pertama.")
@@ -175,15 +199,41 @@ class MeetingItem(MethodView):
     def patch(self, data: dict[str, Any], id: int) -> Meeting:
         return services.update_meeting(_actor(), services.get_meeting(id, current_actor()), data)
 
+    @requires(Permission.MEETING_ARRANGE)
+    @blp.doc(
+        summary="Hapus draf rapat",
+        description="Hanya draf (belum ada yang diundang lewat surel). Rapat terjadwal, "
+        "berlangsung, selesai atau dibatalkan menjawab 409: batalkan, jangan hapus.",
+    )
+    @blp.response(204)
+    @problems(blp, 401, 403, 404, 409)
+    def delete(self, id: int) -> None:
+        services.delete_meeting(_actor(), services.get_meeting(id, current_actor()))
+
 
 @blp.route("/<int:id>/schedule")
 class MeetingSchedule(MethodView):
     @requires(Permission.MEETING_ARRANGE)
-    @blp.doc(summary="Jadwalkan rapat", description="Draf → terjadwal: undangan dikirim.")
+    @blp.doc(
+        summary="Jadwalkan rapat",
+        description="Draf → terjadwal. Dengan send=true (bawaan) undangan dikirim: sampai "
+        "50 undangan di dalam permintaan ini (200, rapat); lebih dari itu di latar: 202 "
+        "dengan pekerjaan dan Location /api/v1/jobs/<id>. send=false: tidak ada surel; "
+        "kirim nanti dengan POST /meetings/<id>/invitations/send.",
+    )
+    @blp.arguments(s.ScheduleSchema(), required=False)
     @blp.response(200, s.MeetingDetailSchema)
+    @blp.alt_response(202, schema=JobSchema, description="Undangan dikirim di latar.")
     @problems(blp, *WRITE)
-    def post(self, id: int) -> Meeting:
-        return services.schedule_meeting(_actor(), services.get_meeting(id, current_actor()))
+    def post(self, data: dict[str, Any], id: int) -> Any:
+        meeting = services.get_meeting(id, current_actor())
+        job = sending.schedule(_actor(), meeting, send=data.get("send", True))
+        if job is not None:
+            response = jsonify(JobSchema().dump(job))
+            response.status_code = 202
+            response.headers.update(_job_headers(job))
+            return response
+        return meeting
 
 
 @blp.route("/<int:id>/cancel")
@@ -255,11 +305,12 @@ class SeriesItem(MethodView):
 @blp.route("/<int:id>/sites")
 class Sites(MethodView):
     @requires(Permission.MEETING_VIEW)
-    @blp.doc(summary="Lokasi rapat")
-    @blp.response(200, s.SiteSchema(many=True))
-    @problems(blp, *READ)
-    def get(self, id: int) -> list[MeetingSite]:
-        return services.get_meeting(id, current_actor()).sites
+    @blp.doc(summary="Lokasi rapat", description="Cari nama tempat; urut id atau venue_name.")
+    @blp.arguments(s.SiteListArgs, location="query")
+    @blp.response(200, page_schema(s.SiteSchema))
+    @problems(blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Page[MeetingSite]:
+        return roster.list_sites(services.get_meeting(id, current_actor()), _list_query(args))
 
     @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Tambah lokasi")
@@ -299,10 +350,11 @@ class SiteItem(MethodView):
 class Agenda(MethodView):
     @requires(Permission.MEETING_VIEW)
     @blp.doc(summary="Agenda rapat", description="Berurutan, dengan mulai rencana per butir.")
-    @blp.response(200, s.AgendaItemSchema(many=True))
-    @problems(blp, *READ)
-    def get(self, id: int) -> list[AgendaItem]:
-        return services.get_meeting(id, current_actor()).agenda
+    @blp.arguments(s.AgendaListArgs, location="query")
+    @blp.response(200, page_schema(s.AgendaItemSchema))
+    @problems(blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Page[AgendaItem]:
+        return roster.list_agenda(services.get_meeting(id, current_actor()), _list_query(args))
 
     @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Tambah butir agenda", description="Ditambahkan di akhir.")
@@ -353,32 +405,78 @@ class AgendaItemView(MethodView):
 @blp.route("/<int:id>/invitations")
 class Invitations(MethodView):
     @requires(Permission.MEETING_VIEW)
-    @blp.doc(summary="Undangan rapat", description="Tanpa tautan pribadi peserta.")
-    @blp.response(200, s.InvitationSchema(many=True))
-    @problems(blp, *READ)
-    def get(self, id: int) -> list[Invitation]:
+    @blp.doc(
+        summary="Undangan rapat",
+        description="Tanpa tautan pribadi peserta. Saring rsvp dan role (satu atau lebih), "
+        "site_id (atau 'online'), sent; q mencari nama orang.",
+    )
+    @blp.arguments(s.InvitationListArgs, location="query")
+    @blp.response(200, page_schema(s.InvitationSchema))
+    @problems(blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Page[Invitation]:
         meeting = services.get_meeting(id, current_actor())
-        return [inv for inv in meeting.invitations if inv.withdrawn_at is None]
+        return roster.list_invitations(meeting, _list_query(args, INVITATION_FILTERS))
 
     @requires(Permission.MEETING_ARRANGE)
     @blp.doc(
         summary="Undang",
-        description="Satu dari person_ids, organization_id atau forum_id; semuanya ke satu "
-        "lokasi (site_id) atau daring (null). Yang sudah diundang tidak diubah. Bila rapat "
-        "sudah dijadwalkan, undangan langsung dikirim.",
+        description="rows: tiap orang dengan peran dan lokasinya sendiri (semua baris "
+        "diperiksa dulu; galat bernama rows.N.kolom). Atau satu dari person_ids, "
+        "organization_id atau forum_id; semuanya ke satu lokasi (site_id) atau daring "
+        "(null). Yang sudah diundang tidak diubah. Hasil per orang dengan id undangan. "
+        "Bila rapat sudah dijadwalkan, undangan langsung dikirim.",
     )
     @blp.arguments(s.InviteSchema)
     @blp.response(201, s.InviteResultSchema)
     @problems(blp, *WRITE)
     def post(self, data: dict[str, Any], id: int) -> dict[str, Any]:
-        result = invitation_services.invite(
-            _actor(), services.get_meeting(id, current_actor()), data
-        )
+        meeting = services.get_meeting(id, current_actor())
+        if "rows" in data:
+            result = roster.invite_rows(_actor(), meeting, data["rows"])
+        else:
+            result = invitation_services.invite(_actor(), meeting, data)
         return {
             "created": len(result.created),
             "ids": [inv.id for inv in result.created],
             "already_invited": result.already_invited,
+            "rows": [
+                {"person_id": person_id, "id": inv_id, "status": status}
+                for person_id, inv_id, status in result.rows
+            ],
         }
+
+
+@blp.route("/<int:id>/invitations/send")
+class InvitationsSend(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
+    @blp.doc(
+        summary="Kirim undangan",
+        description="Di latar: setiap undangan yang belum dikirim (atau yang disebut di "
+        "invitation_ids dan belum dikirim). Menjawab 202 seketika dengan pekerjaan; "
+        "Location menunjuk /api/v1/jobs/<id> untuk memantau kemajuan. Tidak ada yang "
+        "menerima undangan dua kali, juga bila permintaan ini diulang.",
+    )
+    @blp.arguments(s.SendSchema(), required=False)
+    @blp.response(202, JobSchema, headers=LOCATION_HEADER)
+    @problems(blp, *WRITE)
+    def post(self, data: dict[str, Any], id: int) -> tuple[Job, dict[str, str]]:
+        meeting = services.get_meeting(id, current_actor())
+        job = sending.start_send(_actor(), meeting, data.get("invitation_ids"))
+        return job, _job_headers(job)
+
+
+@blp.route("/<int:id>/invitations/<int:invitation_id>/send")
+class InvitationSendAgain(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
+    @blp.doc(
+        summary="Kirim ulang undangan satu orang",
+        description="Surel undangan (dengan berkas kalender) ke orang ini lagi, lewat "
+        "kotak keluar. Paling banyak 3 kali per jam per undangan (429).",
+    )
+    @blp.response(202, s.InvitationSchema)
+    @problems(blp, 400, 401, 403, 404, 409, 422, 429)
+    def post(self, id: int, invitation_id: int) -> Invitation:
+        return sending.send_again(_actor(), _invitation(id, invitation_id))
 
 
 @blp.route("/<int:id>/invitations/<int:invitation_id>")
@@ -404,20 +502,25 @@ class InvitationItem(MethodView):
 class Conflicts(MethodView):
     @requires(Permission.MEETING_VIEW)
     @blp.doc(summary="Bentrok jadwal", description="Tempat, pimpinan atau undangan ganda.")
-    @blp.response(200, s.ConflictSchema(many=True))
-    @problems(blp, *READ)
-    def get(self, id: int) -> list[Conflict]:
-        return find_conflicts(services.get_meeting(id, current_actor()))
+    @blp.arguments(s.ConflictListArgs, location="query")
+    @blp.response(200, page_schema(s.ConflictSchema))
+    @problems(blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Page[Conflict]:
+        found = find_conflicts(services.get_meeting(id, current_actor()))
+        found.sort(key=lambda conflict: conflict.other_start_at)
+        return roster.page_of(found, _list_query(args))
 
 
 @blp.route("/<int:id>/counts")
 class Counts(MethodView):
     @requires(Permission.MEETING_VIEW)
     @blp.doc(summary="Jumlah per lokasi", description="Diundang, hadir, tidak, kursi; daring.")
-    @blp.response(200, s.SiteCountSchema(many=True))
-    @problems(blp, *READ)
-    def get(self, id: int) -> list[dict[str, Any]]:
-        return s.counts_of(services.get_meeting(id, current_actor()))
+    @blp.arguments(s.CountListArgs, location="query")
+    @blp.response(200, page_schema(s.SiteCountSchema))
+    @problems(blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Page[dict[str, Any]]:
+        counts = s.counts_of(services.get_meeting(id, current_actor()))
+        return roster.page_of(counts, _list_query(args))
 
 
 blueprints: list[ApiBlueprint] = [blp, series_blp, links_blp]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ from meetcoord.meetings.services import ACTIVE, commit, require_editor
 from meetcoord.meetings.usual_site import USUAL, usual_sites
 
 
-def _new_invitation(**fields: Any) -> Invitation:
+def new_invitation(**fields: Any) -> Invitation:
     salt = new_salt()
     return Invitation(
         token_salt=salt, token_hash=hash_token(links.token_for(links.INVITATION, salt)), **fields
@@ -68,6 +68,8 @@ def invitation_by_token(token: str) -> Invitation:
 class InviteResult:
     created: list[Invitation]
     already_invited: int
+    # (person id, invitation id, "created" | "already_invited"), one per person asked for
+    rows: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def _site_for(meeting: Meeting, site_id: int | None) -> MeetingSite | None:
@@ -145,28 +147,34 @@ def invite(actor: User | None, meeting: Meeting, data: Mapping[str, Any]) -> Inv
     sites = usual_sites(meeting, people) if usual else {}
     invited = {inv.person_id: inv for inv in meeting.invitations}
     created: list[Invitation] = []
+    outcome: list[tuple[int, Invitation, str]] = []
     for person in people:
         existing = invited.get(person.id)
         if existing is not None and existing.withdrawn_at is None:
+            outcome.append((person.id, existing, "already_invited"))
             continue
         if existing is not None:  # invited again after a withdrawal: same row, fresh link
             existing.withdrawn_at = None
             existing.role, existing.site = values["role"], sites.get(person.id, site)
             existing.token_salt = new_salt()
+            existing.sent_at = None  # a fresh link: their next mail is a new invitation
             existing.token_hash = hash_token(links.personal_token(existing))
             created.append(existing)
+            outcome.append((person.id, existing, "created"))
             continue
-        invitation = _new_invitation(
+        invitation = new_invitation(
             meeting=meeting, person=person, role=values["role"], site=sites.get(person.id, site)
         )
         db.session.add(invitation)
         created.append(invitation)
+        outcome.append((person.id, invitation, "created"))
     db.session.flush()
     if meeting.status in ACTIVE:
         mailing.queue_invitations(created)
     audit.record(actor, "invite", meeting, f"meeting {meeting.title}: {len(created)} invited")
     commit()
-    return InviteResult(created, len(people) - len(created))
+    rows = [(person_id, inv.id, status) for person_id, inv, status in outcome]
+    return InviteResult(created, len(people) - len(created), rows)
 
 
 def update_invitation(
@@ -220,9 +228,7 @@ def copy_invitations(source: Meeting, target: Meeting) -> None:
         if inv.withdrawn_at is not None:
             continue
         site = sites.get(inv.site.venue_id) if inv.site else None
-        target.invitations.append(
-            _new_invitation(person_id=inv.person_id, role=inv.role, site=site)
-        )
+        target.invitations.append(new_invitation(person_id=inv.person_id, role=inv.role, site=site))
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from meetcoord.calendar.data import (
     Recipient,
 )
 from meetcoord.core import outbox
+from meetcoord.core.db import utcnow
 from meetcoord.core.places import join_place
 from meetcoord.meetings import links
 from meetcoord.meetings.models import Invitation, Meeting, MeetingSite, MeetingStatus
@@ -134,7 +135,15 @@ def _queue(invitations: Iterable[Invitation], method: Method) -> int:
 
 
 def queue_invitations(invitations: Iterable[Invitation]) -> int:
-    return _queue(invitations, "REQUEST")
+    """Invitation mails (or updates) for each invitee with an address, marked ``sent_at``
+    in the caller's transaction: a send job skips them (``meetings.sending``)."""
+    batch = list(invitations)
+    queued = _queue(batch, "REQUEST")
+    now = utcnow()
+    for invitation in batch:
+        if invitation.person.email:
+            invitation.sent_at = now
+    return queued
 
 
 def queue_cancellations(invitations: Iterable[Invitation]) -> int:

@@ -319,6 +319,9 @@ class Invitation(db.Model):
     stand_in_letter_type: Mapped[str | None] = mapped_column(String(60))
     invited_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None]
+    # When the invitation mail was put in the outbox (in the same transaction): what a send
+    # job skips, so a job resumed after a crash mails nobody twice. NULL: not sent yet.
+    sent_at: Mapped[datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="invitations")
     person: Mapped[Person] = relationship()

@@ -12,7 +12,7 @@ Tambolaka must not have to do the arithmetic.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -27,7 +27,7 @@ from meetcoord.api.schemas import (
     choice_of,
     list_args_schema,
 )
-from meetcoord.core.timezones import to_zone, zone_label
+from meetcoord.core.timezones import get_zone, to_zone, zone_label
 from meetcoord.meetings.conflicts import find_conflicts
 from meetcoord.meetings.invitations import site_counts
 from meetcoord.meetings.mailing import WEST_TO_EAST
@@ -43,6 +43,7 @@ from meetcoord.meetings.models import (
     QuorumKind,
     Rsvp,
 )
+from meetcoord.meetings.zones import DEFAULT_ZONE
 
 
 def enum_values(enum_cls: Any) -> list[str]:
@@ -263,14 +264,31 @@ class InvitationSchema(ApiSchema):
     stand_in_position = fields.String(dump_only=True, allow_none=True)
     has_stand_in_letter = derived(lambda inv: bool(inv.stand_in_letter), "boolean")
     invited_at = fields.DateTime(dump_only=True)
+    sent_at = fields.DateTime(
+        dump_only=True, allow_none=True, metadata={"description": "Surel undangan dikirim."}
+    )
 
 
 class InvitationPatchSchema(InvitationSchema):
     """Role and site; a site change sends an update to that person only."""
 
 
+class InviteRowSchema(ApiSchema):
+    """One person with their own role and site."""
+
+    person_id = Int(required=True)
+    role = choice_of(enum_values(InviteeRole), metadata={"description": "Bawaan: participant."})
+    site_id = Int(allow_none=True, metadata={"description": "Lokasi; null atau kosong: daring."})
+
+
 class InviteSchema(ApiSchema):
-    """Whom to invite: one of ``person_ids``, ``organization_id`` or ``forum_id``."""
+    """Whom to invite: ``rows`` (each with its role and site), or one of ``person_ids``,
+    ``organization_id`` or ``forum_id`` (all with the same role and site)."""
+
+    rows = fields.List(
+        fields.Nested(InviteRowSchema),
+        metadata={"description": "Orang satu per satu, masing-masing dengan peran dan lokasi."},
+    )
 
     person_ids = fields.List(Int(), metadata={"description": "Orang satu per satu."})
     organization_id = Int(metadata={"description": "Semua orang di organisasi ini."})
@@ -279,8 +297,19 @@ class InviteSchema(ApiSchema):
     site_id = Int(allow_none=True, metadata={"description": "Lokasi; null atau kosong: daring."})
 
 
+class InviteRowResultSchema(ApiSchema):
+    person_id = fields.Integer(required=True)
+    id = fields.Integer(required=True, metadata={"description": "Id undangan."})
+    status = fields.String(required=True, metadata={"enum": ["created", "already_invited"]})
+
+
 class InviteResultSchema(ApiSchema):
     created = fields.Integer(required=True, metadata={"description": "Undangan baru."})
+    rows = fields.List(
+        fields.Nested(InviteRowResultSchema),
+        required=True,
+        metadata={"description": "Per orang, urut seperti dikirim: id undangan dan hasilnya."},
+    )
     ids = fields.List(fields.Integer(), required=True)
     already_invited = fields.Integer(required=True, metadata={"description": "Sudah diundang."})
 
@@ -413,21 +442,69 @@ class SeriesPatchSchema(MeetingSchema):
 
 # --- list arguments ---------------------------------------------------------------------
 
+
+class QueryInstant(Text):
+    """``starts_after``/``starts_before``: a date (that day from 00:00 WIB, Asia/Jakarta) or
+    an ISO 8601 date-time (with an offset as it is; without one, read in WIB)."""
+
+    default_error_messages = {
+        **Text.default_error_messages,
+        "instant": _l("Gunakan tanggal TTTT-BB-HH atau waktu ISO 8601."),
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        text = str(super()._deserialize(value, attr, data, **kwargs)).strip()
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise self.make_error("instant") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=get_zone(DEFAULT_ZONE))
+        return moment.astimezone(UTC)
+
+
+def _many(values: list[str], description: str) -> fields.List:
+    """One value or several (``?status=draft&status=scheduled``)."""
+    return fields.List(
+        Text(validate=validate.OneOf(values, error=_l("Pilih salah satu: {choices}."))),
+        metadata={"description": description, "items": {"enum": values}},
+    )
+
+
+def _sort(sorts: list[str], default: str) -> Text:
+    return Text(
+        load_default=default,
+        validate=validate.OneOf(sorts, error=_l("Kolom pengurutan tidak dikenal.")),
+        metadata={"enum": sorts},
+    )
+
+
+MEETING_SORTS = ["start_at", "end_at", "title", "status", "kind", "created_at"]
 MeetingListArgs = list_args_schema(
     "Meeting",
-    ["start_at"],
+    MEETING_SORTS,
     {
-        "sort": Text(
-            load_default="start_at",
-            validate=validate.OneOf(["start_at"], error=_l("Kolom pengurutan tidak dikenal.")),
-        ),
-        "status": Text(
-            validate=validate.OneOf(
-                enum_values(MeetingStatus), error=_l("Pilih salah satu: {choices}.")
-            ),
-            metadata={"enum": enum_values(MeetingStatus)},
-        ),
+        "sort": _sort(MEETING_SORTS, "start_at"),
+        "status": _many(enum_values(MeetingStatus), "Satu status atau lebih (diulang)."),
+        "kind": _many(enum_values(MeetingKind), "Satu jenis atau lebih (diulang)."),
         "forum_id": QueryInt(),
+        "institution_id": QueryInt(
+            metadata={"description": "Lembaga penyelenggara atau penyelenggara bersama."}
+        ),
+        "starts_after": QueryInstant(
+            metadata={
+                "description": "Mulai pada atau setelah ini. Tanggal (2024-03-15: pukul 00.00 "
+                "WIB) atau waktu ISO 8601 (tanpa offset dibaca dalam WIB).",
+                "example": "2024-03-15",
+            }
+        ),
+        "starts_before": QueryInstant(
+            metadata={
+                "description": "Mulai sebelum ini (tidak termasuk); format seperti "
+                "starts_after. starts_before=2024-03-16 memuat seluruh 15 Maret (WIB).",
+                "example": "2024-04-01T00:00:00+07:00",
+            }
+        ),
         "upcoming": Bool(
             truthy={"true", "1", True},
             falsy={"false", "0", False},
@@ -435,3 +512,54 @@ MeetingListArgs = list_args_schema(
         ),
     },
 )
+
+INVITATION_SORTS = ["id", "person_name", "role", "rsvp", "site_id", "invited_at", "sent_at"]
+InvitationListArgs = list_args_schema(
+    "MeetingInvitation",
+    INVITATION_SORTS,
+    {
+        "sort": _sort(INVITATION_SORTS, "id"),
+        "rsvp": _many(enum_values(Rsvp), "Jawaban: satu atau lebih (diulang)."),
+        "role": _many(enum_values(InviteeRole), "Peran: satu atau lebih (diulang)."),
+        "site_id": Text(
+            metadata={"description": "Id lokasi, atau 'online' untuk yang hadir daring."}
+        ),
+        "sent": Bool(
+            truthy={"true", "1", True},
+            falsy={"false", "0", False},
+            metadata={"description": "true: sudah dikirim; false: belum."},
+        ),
+    },
+)
+SITE_SORTS = ["id", "venue_name"]
+SiteListArgs = list_args_schema("MeetingSite", SITE_SORTS, {"sort": _sort(SITE_SORTS, "id")})
+AGENDA_SORTS = ["position", "title", "kind"]
+AgendaListArgs = list_args_schema(
+    "MeetingAgenda", AGENDA_SORTS, {"sort": _sort(AGENDA_SORTS, "position")}
+)
+CONFLICT_SORTS = ["other_start_at"]
+CountListArgs = list_args_schema("MeetingCount", ["site"], {"sort": _sort(["site"], "site")})
+ConflictListArgs = list_args_schema(
+    "MeetingConflict", CONFLICT_SORTS, {"sort": _sort(CONFLICT_SORTS, "other_start_at")}
+)
+
+
+# --- scheduling and sending -------------------------------------------------------------
+
+
+class ScheduleSchema(ApiSchema):
+    send = Bool(
+        load_default=True,
+        metadata={
+            "description": "false: dijadwalkan tanpa mengirim undangan (kirim nanti lewat "
+            "/invitations/send). true (bawaan): dikirim; lebih dari 50 undangan dikirim di "
+            "latar dan jawabannya 202 dengan pekerjaan di Location."
+        },
+    )
+
+
+class SendSchema(ApiSchema):
+    invitation_ids = fields.List(
+        Int(),
+        metadata={"description": "Hanya undangan ini; bawaan: semua yang belum dikirim."},
+    )

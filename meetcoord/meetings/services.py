@@ -33,11 +33,20 @@ from meetcoord.directory.models import Forum, Person, Venue
 from meetcoord.extensions import db
 from meetcoord.meetings import mailing, standing
 from meetcoord.meetings.cleaning import clean_meeting, clean_site
-from meetcoord.meetings.models import Meeting, MeetingSite, MeetingStatus, Series
+from meetcoord.meetings.models import Meeting, MeetingKind, MeetingSite, MeetingStatus, Series
 
 # What moves a meeting in people's calendars: changing one sends everyone an update.
 CALENDAR_FIELDS = ("title", "start_at", "end_at", "host_venue_id", "online_url", "purpose")
 ACTIVE = (MeetingStatus.SCHEDULED, MeetingStatus.LIVE)
+# What a list sorts by (the columns a list shows), by the name a client sends.
+MEETING_SORTS = {
+    "start_at": "start_at",
+    "end_at": "end_at",
+    "title": "title",
+    "status": "status",
+    "kind": "kind",
+    "created_at": "created_at",
+}
 
 
 def require_editor(actor: User | None, meeting: Meeting | Series | None = None) -> None:
@@ -67,15 +76,29 @@ def list_meetings(query: ListQuery, actor: User | None) -> Page[Meeting]:
     if query.q.strip():
         stmt = stmt.where(Meeting.title.ilike(like_pattern(query.q), escape=LIKE_ESCAPE))
     filters = query.filters or {}
-    if filters.get("status"):
-        stmt = stmt.where(Meeting.status == MeetingStatus(filters["status"]))
+    if statuses := filters.get("status"):
+        wanted = [statuses] if isinstance(statuses, str) else list(statuses)
+        stmt = stmt.where(Meeting.status.in_([MeetingStatus(value) for value in wanted]))
+    if kinds := filters.get("kind"):
+        wanted = [kinds] if isinstance(kinds, str) else list(kinds)
+        stmt = stmt.where(Meeting.kind.in_([MeetingKind(value) for value in wanted]))
     if filters.get("forum_id"):
         stmt = stmt.where(Meeting.forum_id == filters["forum_id"])
+    if filters.get("institution_id"):
+        institution = filters["institution_id"]  # owner or co-host: the meetings it runs
+        stmt = stmt.where(
+            or_(Meeting.institution_id == institution, Meeting.cohost_institution_id == institution)
+        )
+    if filters.get("starts_after") is not None:
+        stmt = stmt.where(Meeting.start_at >= filters["starts_after"])
+    if filters.get("starts_before") is not None:
+        stmt = stmt.where(Meeting.start_at < filters["starts_before"])
     if filters.get("upcoming"):
         stmt = stmt.where(Meeting.end_at >= utcnow())
     if filters.get("past"):
         stmt = stmt.where(Meeting.end_at < utcnow())
-    order = Meeting.start_at.desc() if query.descending else Meeting.start_at.asc()
+    column = getattr(Meeting, MEETING_SORTS.get(query.sort, "start_at"))
+    order = column.desc() if query.descending else column.asc()
     return paginate(stmt.order_by(order, Meeting.id), query.page, query.per_page)
 
 
@@ -234,6 +257,23 @@ def schedule_meeting(actor: User | None, meeting: Meeting) -> Meeting:
     audit.record(actor, "schedule", meeting, f"meeting scheduled: {meeting.title}")
     commit()
     return meeting
+
+
+def delete_meeting(actor: User | None, meeting: Meeting) -> None:
+    """A draft goes for good: nobody was mailed, so no calendar holds it. Anything past
+    draft (scheduled, live, closed, or cancelled, which people were told about) stays."""
+    require_editor(actor, meeting)
+    if meeting.status is not MeetingStatus.DRAFT:
+        raise Conflict(
+            _l("Hanya rapat berstatus draf yang dapat dihapus; batalkan rapat ini bila perlu.")
+        )
+    audit.record(
+        actor, "delete", meeting, f"draft meeting deleted: {meeting.title}", {"id": meeting.id}
+    )
+    # Loaded, the ORM deletes invitations before the sites they point at (RESTRICT).
+    _ = (meeting.invitations, meeting.sites, meeting.agenda)
+    db.session.delete(meeting)
+    commit()
 
 
 def cancel_meeting(actor: User | None, meeting: Meeting) -> Meeting:

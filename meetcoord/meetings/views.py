@@ -20,7 +20,7 @@ from meetcoord.core.errors import Conflict, ValidationError
 from meetcoord.core.forms import current_actor, save_form
 from meetcoord.core.pagination import ListQuery
 from meetcoord.core.validation import parse_int
-from meetcoord.meetings import forms, labels, series, services
+from meetcoord.meetings import forms, labels, sending, series, services
 from meetcoord.meetings.models import Meeting, MeetingStatus, Series
 from meetcoord.meetings.views_support import (
     actor,
@@ -162,12 +162,21 @@ def schedule(meeting_id: int) -> Any:
             cancel_url=tab_url(meeting, "invitees"),
         )
     try:
-        services.schedule_meeting(actor(), meeting)
+        job = sending.schedule(actor(), meeting)
     except (ValidationError, Conflict) as exc:
         loose = [str(m) for messages in exc.errors.values() for m in messages]
         return render_detail(
             meeting, exc.status, tab=tab, message=str(exc.message), loose_errors=loose
         )
+    if job is not None:  # many invitees: the worker mails them (sending.INLINE_MAX)
+        flash(
+            _(
+                "Rapat dijadwalkan; %(n)d undangan sedang dikirim di latar.",
+                n=job.total,
+            ),
+            "success",
+        )
+        return back_to(meeting, tab)
     sent = sum(1 for inv in meeting.invitations if inv.withdrawn_at is None)
     flash(_("Rapat dijadwalkan; %(n)d undangan dikirim.", n=sent), "success")
     return back_to(meeting, tab)

@@ -33,9 +33,17 @@ EXPECTED[f"{API}/forums/{{id}}/members"] = {"get": {"200"} | READ, "post": {"201
 EXPECTED[f"{API}/forums/{{id}}/members/{{member_id}}"] = {"delete": {"204", "401", "403", "404"}}
 M = f"{API}/meetings/{{id}}"
 EXPECTED[f"{API}/meetings"] = {"get": {"200", "401", "422"}, "post": {"201", "401", "403", "422"}}
-EXPECTED[M] = {"get": {"200"} | READ, "patch": {"200"} | WRITE}
+EXPECTED[M] = {
+    "get": {"200"} | READ,
+    "patch": {"200"} | WRITE,
+    "delete": {"204", "401", "403", "404", "409"},
+}
 for action in ("schedule", "cancel"):
     EXPECTED[f"{M}/{action}"] = {"post": {"200"} | WRITE}
+EXPECTED[f"{M}/schedule"]["post"] |= {"202"}
+EXPECTED[f"{M}/invitations/send"] = {"post": {"202"} | WRITE}
+EXPECTED[f"{M}/invitations/{{invitation_id}}/send"] = {"post": {"202", "429"} | WRITE}
+EXPECTED[f"{API}/jobs/{{id}}"] = {"get": {"200"} | READ}
 EXPECTED[f"{M}/clone"] = {"post": {"201"} | WRITE}
 EXPECTED[f"{M}/series"] = {"post": {"201"} | WRITE}
 EXPECTED[f"{API}/series/{{id}}"] = {"get": {"200"} | READ, "patch": {"200"} | WRITE}

@@ -1,0 +1,180 @@
+"""Sending invitations as its own step, in the background for many invitees (issue 17).
+
+Scheduling a meeting and mailing its invitations used to be one request: 303 invitations
+rendered inside it (4.6 s). Now the mailing is a job (``jobs``): ``start_send`` writes a
+job naming the invitations to mail and answers at once; the worker calls :func:`run_batch`
+which renders a batch, puts the mails in the outbox, marks each invitation ``sent_at`` and
+moves the job's progress, all in one transaction. A killed worker loses an uncommitted
+batch whole, and the next pass skips invitations already marked: nobody is mailed twice.
+
+Small sends (at most :data:`INLINE_MAX`) still happen inside the request, as before: a
+secretariat inviting ten people sees "sent" at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from meetcoord.accounts.models import User
+from meetcoord.core import audit
+from meetcoord.core.audit import AuditEntry
+from meetcoord.core.db import utcnow
+from meetcoord.core.errors import Conflict, NotFound, TooManyRequests, ValidationError
+from meetcoord.core.errors import field_errors as fe
+from meetcoord.extensions import db
+from meetcoord.jobs import runner
+from meetcoord.jobs.models import Job
+from meetcoord.jobs.services import new_job
+from meetcoord.meetings import mailing, standing
+from meetcoord.meetings.models import Invitation, Meeting, MeetingStatus
+from meetcoord.meetings.services import ACTIVE, commit, require_editor
+
+KIND = "invitation_send"
+INLINE_MAX = 50  # invitations mailed inside the request; more go to a job (202)
+RESEND_ACTION = "send_invitation"
+RESEND_PER_HOUR = 3  # one person's invitation mailed again, per hour
+
+
+def unsent(meeting: Meeting, ids: Sequence[int] | None = None) -> list[Invitation]:
+    """Active invitations of ``meeting`` not yet mailed (only those in ``ids`` if given).
+
+    An id that is not an active invitation of this meeting is refused, so a typo never
+    silently sends to fewer people than asked.
+    """
+    active = {inv.id: inv for inv in meeting.invitations if inv.withdrawn_at is None}
+    if ids is not None:
+        unknown = sorted(set(ids) - set(active))
+        if unknown:
+            message = _l("Ada id undangan yang bukan undangan rapat ini.")
+            raise ValidationError(message, errors=fe(invitation_ids=message))
+        chosen = [active[i] for i in dict.fromkeys(ids)]
+    else:
+        chosen = list(active.values())
+    return [inv for inv in chosen if inv.sent_at is None]
+
+
+def _job_for(actor: User | None, meeting: Meeting, invitations: list[Invitation]) -> Job:
+    return new_job(
+        KIND,
+        meeting.institution_id,
+        actor,
+        len(invitations),
+        {"meeting_id": meeting.id, "invitation_ids": [inv.id for inv in invitations]},
+    )
+
+
+def schedule(actor: User | None, meeting: Meeting, *, send: bool = True) -> Job | None:
+    """Draft → scheduled; with ``send`` the invitations go out: inline when few, otherwise
+    through a job (returned). ``send=False`` mails nobody; ``start_send`` does it later."""
+    require_editor(actor, meeting)
+    if meeting.status is not MeetingStatus.DRAFT:
+        raise Conflict(_l("Hanya rapat berstatus draf yang dapat dijadwalkan."))
+    if not meeting.sites:
+        raise ValidationError(
+            _l("Rapat belum punya lokasi."),
+            errors={"sites": [_l("Tambahkan paling sedikit satu lokasi.")]},
+        )
+    standing.ensure_standing_items(meeting)
+    meeting.status = MeetingStatus.SCHEDULED
+    job = None
+    if send:
+        pending = unsent(meeting)
+        if len(pending) > INLINE_MAX:
+            db.session.flush()
+            job = _job_for(actor, meeting, pending)
+        else:
+            mailing.queue_invitations(pending)
+    detail = "sent" if send else "not sent"
+    audit.record(actor, "schedule", meeting, f"meeting scheduled ({detail}): {meeting.title}")
+    commit()
+    return job
+
+
+def start_send(actor: User | None, meeting: Meeting, ids: Sequence[int] | None = None) -> Job:
+    """A job mailing every invitation not yet sent (or those of ``ids`` not yet sent)."""
+    require_editor(actor, meeting)
+    if meeting.status not in ACTIVE:
+        raise Conflict(_l("Undangan hanya dikirim untuk rapat yang sudah dijadwalkan."))
+    pending = unsent(meeting, ids)
+    job = _job_for(actor, meeting, pending)
+    audit.record(actor, "send_invitations", meeting, f"{len(pending)} invitations to send")
+    commit()
+    return job
+
+
+def run_batch(job: Job, limit: int) -> int:
+    """The worker's part (``jobs.runner``): mail the next ``limit`` invitations of ``job``."""
+    meeting = db.session.get(Meeting, job.params.get("meeting_id"))
+    if meeting is None or meeting.status not in ACTIVE:
+        runner.fail(job, "meeting no longer scheduled; the remaining invitations were not sent")
+        db.session.commit()
+        return 0
+    ids = job.params.get("invitation_ids", [])[job.position : job.position + limit]
+    rows = db.session.scalars(
+        select(Invitation).where(Invitation.id.in_(ids)).with_for_update()
+    ).all()
+    by_id = {inv.id: inv for inv in rows}
+    to_mail = []
+    for invitation_id in ids:
+        invitation = by_id.get(invitation_id)
+        if invitation is None or invitation.withdrawn_at is not None:
+            job.add_error({"invitation_id": invitation_id, "detail": "invitation withdrawn"})
+        elif invitation.sent_at is not None:
+            job.done += 1  # sent meanwhile (or before a crash): not again
+        elif not invitation.person.email:
+            job.add_error({"invitation_id": invitation_id, "detail": "no e-mail address"})
+        else:
+            to_mail.append(invitation)
+    mailing.queue_invitations(to_mail)
+    job.done += len(to_mail)
+    job.position += len(ids)
+    db.session.commit()
+    return len(ids)
+
+
+def _sent_lately(invitation: Invitation) -> int:
+    since = utcnow() - timedelta(hours=1)
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(
+                AuditEntry.action == RESEND_ACTION,
+                AuditEntry.entity_type == Invitation.__tablename__,
+                AuditEntry.entity_id == invitation.id,
+                AuditEntry.at >= since,
+            )
+        )
+        or 0
+    )
+
+
+def send_again(actor: User | None, invitation: Invitation) -> Invitation:
+    """Mail one person's invitation (with its calendar file) again, at most
+    :data:`RESEND_PER_HOUR` times an hour so a mailbox cannot be flooded."""
+    require_editor(actor, invitation.meeting)
+    if invitation.withdrawn_at is not None:
+        raise NotFound(_l("Undangan tidak ditemukan."))
+    if invitation.meeting.status not in ACTIVE:
+        raise Conflict(_l("Undangan hanya dikirim untuk rapat yang sudah dijadwalkan."))
+    person = invitation.person
+    if not person.email:
+        message = _l("%(name)s tidak punya alamat surel.", name=person.name)
+        raise ValidationError(message, errors=fe(email=message))
+    if _sent_lately(invitation) >= RESEND_PER_HOUR:
+        raise TooManyRequests(
+            _l(
+                "Undangan %(name)s sudah dikirim ulang %(n)d kali dalam satu jam terakhir. "
+                "Coba lagi nanti.",
+                name=person.name,
+                n=RESEND_PER_HOUR,
+            )
+        )
+    mailing.queue_invitations([invitation])
+    audit.record(actor, RESEND_ACTION, invitation, f"invitation mailed to {person.name}")
+    commit()
+    return invitation

@@ -197,6 +197,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(eventreports_bp)  # the event report (laporan kegiatan)
     # Issue 16: offline-first pages.
     app.register_blueprint(offline_bp)  # /sw.js (root scope) and the web app manifest
+    # Issue 17: the API for integrators.
+    from meetcoord.webhooks.views import bp as webhooks_bp
+
+    app.register_blueprint(webhooks_bp)  # an institution's webhooks and their deliveries
     _register_api(app)
 
 
@@ -272,6 +276,11 @@ def _register_api(app: Flask) -> None:
         ]
         for blp in public:
             register_public_api_blueprint(blp)
+        # Issue 17: the API for integrators.
+        from meetcoord.webhooks.api import blueprints as webhook_blueprints
+
+        for blp in webhook_blueprints:
+            register_api_blueprint(blp)
 
 
 def _register_worker_jobs(app: Flask) -> None:
@@ -287,6 +296,9 @@ def _register_worker_jobs(app: Flask) -> None:
     # Evidence files whose rows are deleted go after the commit; the sweep takes the rest.
     leftovers.install()
     register_job(app, WorkerJob("evidence-sweep", leftovers.SweepJob(), leftovers.SWEEP_BATCH))
+    from meetcoord.webhooks import delivery as webhook_delivery
+
+    register_job(app, WorkerJob("webhooks", webhook_delivery.deliver_due, webhook_delivery.BATCH))
 
 
 def _register_cli(app: Flask) -> None:

@@ -69,6 +69,20 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={digest}"
 
 
+def verify_signature(secret: str, header: str, body: bytes, tolerance: int | None = None) -> bool:
+    """What a receiver does with the header: recompute, compare in constant time, and
+    (with ``tolerance`` seconds) refuse an old timestamp, so a captured call is not replayed."""
+    try:
+        parts = dict(part.split("=", 1) for part in header.split(","))
+        timestamp = int(parts["t"])
+        expected = signature(secret, timestamp, body)
+    except (KeyError, ValueError):
+        return False
+    if tolerance is not None and abs(time.time() - timestamp) > tolerance:
+        return False
+    return hmac.compare_digest(expected, header.strip())
+
+
 def body_of(row: WebhookDelivery) -> bytes:
     envelope = {
         "id": row.event_id,

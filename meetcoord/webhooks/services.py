@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -35,8 +35,9 @@ from meetcoord.webhooks.models import (
     WebhookEndpoint,
 )
 
-if TYPE_CHECKING:
-    from meetcoord.accounts.models import User
+# A staff account (``accounts.models.User``), read by attribute: the accounts feature sits
+# above this package, which features import to emit their events.
+User = Any
 
 NOT_FOUND = _l("Webhook tidak ditemukan.")
 ADMINS_ONLY = _l("Hanya admin lembaga yang dapat mengatur webhook.")

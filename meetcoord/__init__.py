@@ -197,6 +197,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(eventreports_bp)  # the event report (laporan kegiatan)
     # Issue 16: offline-first pages.
     app.register_blueprint(offline_bp)  # /sw.js (root scope) and the web app manifest
+    # Issue 17: the API for integrators.
+    from meetcoord.webhooks.views import bp as webhooks_bp
+
+    app.register_blueprint(webhooks_bp)  # an institution's webhooks and their deliveries
     _register_api(app)
 
 
@@ -274,6 +278,11 @@ def _register_api(app: Flask) -> None:
         ]
         for blp in public:
             register_public_api_blueprint(blp)
+        # Issue 17: the API for integrators.
+        from meetcoord.webhooks.api import blueprints as webhook_blueprints
+
+        for blp in webhook_blueprints:
+            register_api_blueprint(blp)
 
 
 def _register_worker_jobs(app: Flask) -> None:
@@ -295,6 +304,9 @@ def _register_worker_jobs(app: Flask) -> None:
 
     job_runner.register_runner(app, sending.KIND, sending.run_batch)
     register_job(app, WorkerJob("jobs", job_runner.run_due, job_runner.BATCH))
+    from meetcoord.webhooks import delivery as webhook_delivery
+
+    register_job(app, WorkerJob("webhooks", webhook_delivery.deliver_due, webhook_delivery.BATCH))
 
 
 def _register_cli(app: Flask) -> None:

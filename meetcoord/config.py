@@ -177,6 +177,13 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     # More CA certificates the verification page trusts (PEM), e.g. a national e-signature
     # CA whose certificates signatories bring as PKCS#12 files.
     ("TRUST_ROOTS", "TRUST_ROOTS", pem_file, ""),
+    # Webhooks (issue 17): attempts before a delivery is `failed`, the seconds one POST may
+    # take to connect and to answer, and whether http://127.0.0.1 / localhost receivers are
+    # allowed (tests only: unset means on in testing, off otherwise; private addresses are
+    # always refused, so a registered URL cannot reach the server's own network).
+    ("WEBHOOKS_MAX_ATTEMPTS", "WEBHOOKS_MAX_ATTEMPTS", int_range(1, 50), "8"),
+    ("WEBHOOKS_TIMEOUT", "WEBHOOKS_TIMEOUT", int_range(1, 60), "5"),
+    ("WEBHOOKS_ALLOW_LOOPBACK", "WEBHOOKS_ALLOW_LOOPBACK", boolean, None),
 )
 
 
@@ -259,6 +266,8 @@ def load_config(
         config["BASE_URL"] = f"http://{config['SERVER_HOST']}:{config['SERVER_PORT']}"
     if config["SESSION_COOKIE_SECURE"] is None:
         config["SESSION_COOKIE_SECURE"] = env == "production"
+    if config["WEBHOOKS_ALLOW_LOOPBACK"] is None:
+        config["WEBHOOKS_ALLOW_LOOPBACK"] = env == "testing"
     config.update(
         TESTING=env == "testing",
         SESSION_COOKIE_HTTPONLY=True,

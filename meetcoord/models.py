@@ -44,6 +44,7 @@ from meetcoord.public.models import Publication
 from meetcoord.questions.models import Question, QuestionVote
 from meetcoord.registration.models import Registration, RegistrationSettings
 from meetcoord.reminders.models import Reminder, ReminderMute
+from meetcoord.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Action",
@@ -104,4 +105,6 @@ __all__ = [
     "User",
     "Venue",
     "VillageIndex",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -56,6 +56,7 @@ class Permission(StrEnum):
     ACTION_UPDATE = "action.update"  # a follow-up action's progress, status up to done, evidence
     AGENCY_ACTIONS = "agency.actions"  # an agency's own actions, through a personal or agency link
     MATERIAL_SPEAKER = "material.speaker"  # a speaker's upload link: one agenda item's materials
+    WEBHOOKS_MANAGE = "webhooks.manage"  # an institution's webhook endpoints and deliveries
 
 
 class Level(StrEnum):
@@ -159,6 +160,13 @@ TABLE: dict[Permission, Rule] = {
     # A speaker's link (``/s/<speaker_token>``): no account, no invitation; the route
     # resolves the token to its one agenda item (materials.services), or 404.
     Permission.MATERIAL_SPEAKER: Rule(scope.NOT_FOUND, anyone=True),
+    # An institution's integrations: its working staff reach them here, and the webhooks
+    # service lets only the institution's admins (or the installation's) manage them.
+    Permission.WEBHOOKS_MANAGE: Rule(
+        _l("Hanya admin lembaga yang dapat mengatur webhook."),
+        accounts=STAFF_ACCOUNTS,
+        members=Level.WORK,
+    ),
 }
 
 

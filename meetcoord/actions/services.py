@@ -20,6 +20,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from meetcoord import webhooks
 from meetcoord.access.actors import Actor, as_actor
 from meetcoord.access.permissions import Permission, require
 from meetcoord.actions import evidence, workflow
@@ -223,6 +224,7 @@ def stage_update(
         changes["status"] = [before.value, target.value]
         action.status = target
         action.closed_at = utcnow() if target in workflow.FINAL else None
+        webhooks.action_status_changed(action, before)
     # A status step with at most a note or reason is a status change; anything that
     # reports progress (a figure, a milestone, evidence) is progress.
     reports = milestone or percentage is not None or checked

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from meetcoord import webhooks
 from meetcoord.access import permissions
 from meetcoord.access.permissions import Permission
 from meetcoord.accounts.models import User
@@ -221,6 +222,7 @@ def admit(
         if existing is None:
             raise
         return already(existing, invitation)
+    webhooks.attendance_checked_in(attendance, meeting)
     return CheckinResult(
         "checked_in",
         None,

@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from meetcoord import webhooks
 from meetcoord.access.actors import Actor
 from meetcoord.access.permissions import Permission
 from meetcoord.actions.models import Action
@@ -111,6 +112,7 @@ def record_decision(
             _set_tally(cmd, decision, row)
         db.session.flush()
         cmd.append("decision.recorded", {"decision": state.decision_dict(decision)})
+        webhooks.decision_recorded(decision, cmd.meeting)
         return decision.id
 
     return log.run(meeting_id, actor, nonce, body)

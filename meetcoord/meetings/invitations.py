@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetcoord import webhooks
 from meetcoord.access import scope
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
@@ -295,6 +296,7 @@ def respond(invitation: Invitation, data: Mapping[str, Any]) -> Invitation:
     audit.record(
         None, "rsvp", invitation.meeting, f"{invitation.person.name}: {invitation.rsvp.value}"
     )
+    webhooks.invitation_rsvp(invitation)
     commit()
     return invitation
 

@@ -18,6 +18,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from meetcoord import webhooks
 from meetcoord.access import permissions, scope
 from meetcoord.access.institutions import acting_institution, require_existing
 from meetcoord.access.models import Institution
@@ -238,6 +239,7 @@ def apply_changes(actor: User | None, meeting: Meeting, values: Mapping[str, Any
         f"meeting: {meeting.title}",
         {key: str(value) for key, value in changed.items()},
     )
+    webhooks.meeting_changed(meeting, changed)
     return set(changed)
 
 
@@ -255,6 +257,7 @@ def schedule_meeting(actor: User | None, meeting: Meeting) -> Meeting:
     meeting.status = MeetingStatus.SCHEDULED
     mailing.queue_invitations([inv for inv in meeting.invitations if inv.withdrawn_at is None])
     audit.record(actor, "schedule", meeting, f"meeting scheduled: {meeting.title}")
+    webhooks.meeting_scheduled(meeting)
     commit()
     return meeting
 
@@ -288,6 +291,7 @@ def cancel_meeting(actor: User | None, meeting: Meeting) -> Meeting:
             [inv for inv in meeting.invitations if inv.withdrawn_at is None]
         )
     audit.record(actor, "cancel", meeting, f"meeting cancelled: {meeting.title}")
+    webhooks.meeting_cancelled(meeting)
     commit()
     return meeting
 

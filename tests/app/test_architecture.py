@@ -42,6 +42,7 @@ NAMED_FEATURES = frozenset(
         "documents",
         "planning",
         "reports",
+        "webhooks",  # below the features that emit events: imports only access, core, api
     }
 )
 # What the bottom layers may import: core itself, the unbound extensions, the settings.

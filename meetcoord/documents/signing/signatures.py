@@ -27,6 +27,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from meetcoord import webhooks
 from meetcoord.access.actors import Actor
 from meetcoord.access.institutions import letterhead_for
 from meetcoord.core.db import utcnow
@@ -273,6 +274,7 @@ def _keep(
         document.status = DocumentStatus.SIGNED
         document.signed_at = mine.signed_at
         log_step(document, "completed", None, {"sha256": document.sha256})
+        webhooks.document_signed(document)
         distribute(document, signed_pdf)
     db.session.commit()
     return document

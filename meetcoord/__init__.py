@@ -219,6 +219,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.home.api import blueprints as home_blueprints
         from meetcoord.materials.api import blueprints as material_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
+        from meetcoord.outbox.api import blueprints as outbox_blueprints
         from meetcoord.planning.api import blueprints as planning_blueprints
         from meetcoord.planning.matrix_api import blueprints as matrix_blueprints
         from meetcoord.planning.outcome_api import blueprints as planning_outcome_blueprints
@@ -259,6 +260,7 @@ def _register_api(app: Flask) -> None:
             *material_blueprints,
             *channel_blueprints,
             *eventreport_blueprints,
+            *outbox_blueprints,
         ]:
             register_api_blueprint(blp)
         public = [

@@ -184,29 +184,14 @@ class TokenItem(MethodView):
     @requires(Permission.ACCOUNT)
     @blp.doc(
         summary="Cabut token API",
-        description="Berlaku seketika, juga untuk koneksi ruang rapat yang masih terbuka.",
+        description="Berlaku seketika, juga untuk koneksi ruang rapat yang masih terbuka; "
+        "mengulang aman (204 lagi, waktu pencabutan pertama tetap).",
     )
     @blp.response(204)
     @problems(blp, 400, 401, 403, 404)
     def delete(self, id: int) -> None:
         actor = _actor()
         services.revoke_token(actor, services.token_for(actor, id))
-
-
-@blp.route("/<int:id>/revoke")
-class TokenRevoke(MethodView):
-    @requires(Permission.ACCOUNT)
-    @blp.doc(
-        summary="Cabut token API (POST)",
-        description="Sama dengan DELETE, untuk klien tanpa DELETE; mengulang aman.",
-    )
-    @blp.response(200, TokenSchema)
-    @problems(blp, 401, 403, 404)
-    def post(self, id: int) -> ApiToken:
-        actor = _actor()
-        token = services.token_for(actor, id)
-        services.revoke_token(actor, token)
-        return token
 
 
 blueprints: list[ApiBlueprint] = [blp, accounts_blp, audit_blp]

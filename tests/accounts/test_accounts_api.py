@@ -192,12 +192,11 @@ def test_a_token_issued_through_the_api_is_shown_once_used_and_revoked(
         assert secret not in response.get_data(as_text=True)
         assert "secret" not in response.get_data(as_text=True)
 
-    # Revoked (POST twin of DELETE), then refused at once; revoking again is harmless.
-    revoked = client.post(f"{TOKENS}/{token.id}/revoke", headers=headers)
-    assert revoked.status_code == 200
-    assert revoked.get_json()["state"] == "revoked"
+    # Revoked, then refused at once; revoking again is harmless.
+    assert client.delete(f"{TOKENS}/{token.id}", headers=headers).status_code == 204
+    assert client.get(f"{TOKENS}/{token.id}", headers=headers).get_json()["state"] == "revoked"
     assert client.get(TOKENS, headers=bearer(secret)).status_code == 401
-    assert client.post(f"{TOKENS}/{token.id}/revoke", headers=headers).status_code == 200
+    assert client.delete(f"{TOKENS}/{token.id}", headers=headers).status_code == 204
 
 
 def test_every_token_has_a_window_from_config_and_never_outlives_its_issuer(
@@ -234,7 +233,7 @@ def test_only_administrators_issue_tokens_and_nobody_touches_anothers(
     assert count(ApiToken) == before
     mine = client.get(TOKENS, headers=other_headers).get_json()["items"][0]
     assert client.get(f"{TOKENS}/{mine['id']}", headers=headers).status_code == 404
-    assert client.post(f"{TOKENS}/{mine['id']}/revoke", headers=headers).status_code == 404
+    assert client.delete(f"{TOKENS}/{mine['id']}", headers=headers).status_code == 404
     assert client.get(f"{TOKENS}?all=true", headers=headers).status_code == 403
     assert client.get(f"{TOKENS}?user_id={other.id}", headers=headers).status_code == 403
     assert db.session.get(ApiToken, mine["id"]).revoked_at is None

@@ -224,6 +224,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.jobs.api import blueprints as job_blueprints
         from meetcoord.materials.api import blueprints as material_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
+        from meetcoord.outbox.api import blueprints as outbox_blueprints
         from meetcoord.planning.api import blueprints as planning_blueprints
         from meetcoord.planning.matrix_api import blueprints as matrix_blueprints
         from meetcoord.planning.outcome_api import blueprints as planning_outcome_blueprints
@@ -265,6 +266,7 @@ def _register_api(app: Flask) -> None:
             *channel_blueprints,
             *eventreport_blueprints,
             *job_blueprints,
+            *outbox_blueprints,
         ]:
             register_api_blueprint(blp)
         public = [

@@ -111,6 +111,10 @@ _SETTINGS: tuple[tuple[str, str, Callable[[str, str], Any], str | None], ...] = 
     ("TIMEZONE", "HOME_TIMEZONE", zone, "Asia/Jakarta"),
     ("DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE", choice(("id", "en")), "id"),
     ("PAGE_SIZE", "PAGE_SIZE", int_range(5, 200), "25"),
+    # API tokens issued through the API (issue 17): every one has a time window, this many
+    # days unless the request asks for fewer; no door issues one for longer than the max.
+    ("API_TOKEN_DEFAULT_DAYS", "API_TOKEN_DEFAULT_DAYS", int_range(1, 3650), "90"),
+    ("API_TOKEN_MAX_DAYS", "API_TOKEN_MAX_DAYS", int_range(1, 3650), "3650"),
     ("CSV_MAX_BYTES", "CSV_MAX_BYTES", int_range(1024, 50 * 1024 * 1024), str(2 * 1024 * 1024)),
     ("CSV_MAX_ROWS", "CSV_MAX_ROWS", int_range(1, 100_000), "5000"),
     # The first institution's letterhead, sender and letter numbers (the institutions

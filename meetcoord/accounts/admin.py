@@ -13,13 +13,14 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from meetcoord.access.models import Membership
 from meetcoord.accounts import sessions
 from meetcoord.accounts.models import Role, User
 from meetcoord.accounts.services import check_new_password, require_admin, revoke_all_tokens
 from meetcoord.core import audit
 from meetcoord.core.audit import AuditEntry
 from meetcoord.core.cleaning import clean_line
-from meetcoord.core.errors import Conflict, ValidationError, field_errors
+from meetcoord.core.errors import Conflict, NotFound, ValidationError, field_errors
 from meetcoord.core.pagination import LIKE_ESCAPE, ListQuery, Page, like_pattern, paginate
 from meetcoord.extensions import db
 
@@ -42,14 +43,31 @@ def list_users(actor: User, query: ListQuery) -> Page[User]:
                 User.email.ilike(pattern, escape=LIKE_ESCAPE),
             )
         )
-    role = (query.filters or {}).get("role")
+    filters = query.filters or {}
+    role = filters.get("role")
     if role:
         stmt = stmt.where(User.role == Role(role))
+    if filters.get("institution_id") is not None:
+        members = select(Membership.user_id).where(
+            Membership.institution_id == filters["institution_id"]
+        )
+        stmt = stmt.where(User.id.in_(members))
+    if filters.get("active") is not None:
+        stmt = stmt.where(User.is_active_account.is_(bool(filters["active"])))
     column = USER_SORTS.get(query.sort, User.name)
     stmt = stmt.order_by(
         (column.desc() if query.descending else column.asc()).nulls_last(), User.id
     )
     return paginate(stmt, query.page, query.per_page)
+
+
+def get_user(actor: User, user_id: int) -> User:
+    """An account, for an administrator (the only ones who administer accounts)."""
+    require_admin(actor)
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("Akun tidak ditemukan."))
+    return user
 
 
 def _active_admins_other_than(user: User) -> int:
@@ -142,7 +160,8 @@ def end_sign_ins(actor: User, user: User) -> int:
 
 
 def list_audit(actor: User, query: ListQuery) -> Page[AuditEntry]:
-    """Newest first; filter by what was touched and by whom, search the summary."""
+    """Newest first (oldest with ``oldest_first``); filter by what was touched, how, by
+    whom and when (``since`` ≤ at < ``before``), search the summary."""
     require_admin(actor)
     stmt = select(AuditEntry)
     filters = query.filters or {}
@@ -150,9 +169,21 @@ def list_audit(actor: User, query: ListQuery) -> Page[AuditEntry]:
         stmt = stmt.where(AuditEntry.entity_type == filters["entity_type"])
     if filters.get("actor_id"):
         stmt = stmt.where(AuditEntry.actor_id == filters["actor_id"])
+    # Filters only the API offers so far (the page has the two above and the search).
+    if filters.get("entity_id") is not None:
+        stmt = stmt.where(AuditEntry.entity_id == filters["entity_id"])
+    if filters.get("action"):
+        stmt = stmt.where(AuditEntry.action == filters["action"])
+    if filters.get("since") is not None:
+        stmt = stmt.where(AuditEntry.at >= filters["since"])
+    if filters.get("before") is not None:
+        stmt = stmt.where(AuditEntry.at < filters["before"])
     if query.q.strip():
         stmt = stmt.where(AuditEntry.summary.ilike(like_pattern(query.q), escape=LIKE_ESCAPE))
-    stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if filters.get("oldest_first"):
+        stmt = stmt.order_by(AuditEntry.at.asc(), AuditEntry.id.asc())
+    else:
+        stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     return paginate(stmt, query.page, query.per_page)
 
 

@@ -5,12 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import cache
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from meetcoord.access import permissions
-from meetcoord.access.institutions import join_only_institution
+from meetcoord.access.institutions import (
+    join_only_institution,
+    member_role_for,
+    require_existing,
+)
+from meetcoord.access.models import Membership
 from meetcoord.access.permissions import Permission
 from meetcoord.accounts import sessions, throttle
 from meetcoord.accounts.models import ApiToken, Role, User
@@ -25,6 +31,7 @@ from meetcoord.core.errors import (
     ValidationError,
     field_errors,
 )
+from meetcoord.core.pagination import Page, paginate
 from meetcoord.core.tokens import hash_token, new_token
 from meetcoord.core.validation import normalise_email, parse_int
 from meetcoord.extensions import db
@@ -53,12 +60,27 @@ def check_new_password(password: str) -> None:
 
 
 def create_user(
-    actor: User | None, *, email: str, name: str, password: str, role: Role | str
+    actor: User | None,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role | str,
+    institution_id: int | None = None,
 ) -> User:
-    """Create an account; ``actor`` None means the installation itself (the CLI)."""
+    """Create an account; ``actor`` None means the installation itself (the CLI).
+
+    The account joins ``institution_id`` with its own role when given (the API), else
+    the installation's only institution when there is just one (``join_only_institution``).
+    """
     if actor is not None:
         require_admin(actor)
     errors: dict[str, list[object]] = {}
+    institution = None
+    try:
+        institution = require_existing(institution_id, "institution_id")
+    except ValidationError as exc:
+        errors.update(exc.errors)
     try:
         email = normalise_email(email)
     except ValidationError as exc:
@@ -75,16 +97,27 @@ def create_user(
         errors.setdefault("role", []).append(_l("Peran tidak dikenal."))
     if errors:
         raise ValidationError(_l("Data akun tidak valid."), errors=errors)
-    if find_by_email(email):
+    existing = find_by_email(email)
+    if existing is not None:
         raise Conflict(
             _l("Email sudah terdaftar."),
             errors=field_errors(email=_l("Email sudah dipakai akun lain.")),
+            extra={"existing_id": existing.id},
         )
     user = User(email=email, name=name, role=Role(role))
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    join_only_institution(user)
+    if institution is None:
+        join_only_institution(user)
+    else:
+        db.session.add(
+            Membership(
+                user_id=user.id,
+                institution_id=institution.id,
+                role=member_role_for(user.role.value),
+            )
+        )
     audit.record(actor, "create", user, f"user {email} ({user.role.value})")
     db.session.commit()
     return user
@@ -176,21 +209,40 @@ def change_password(user: User, current: str, new: str, confirm: str) -> User:
 # --- API tokens -------------------------------------------------------------------------
 
 
+def max_token_days() -> int:
+    """The longest a token may be issued for (``MEETCOORD_API_TOKEN_MAX_DAYS``)."""
+    return int(current_app.config.get("API_TOKEN_MAX_DAYS", MAX_TOKEN_DAYS))
+
+
+def default_token_days() -> int:
+    """A token issued through the API without ``days`` (never longer than the max)."""
+    return min(int(current_app.config.get("API_TOKEN_DEFAULT_DAYS", 90)), max_token_days())
+
+
 def _token_days(raw: int | str | None) -> int | None:
     """``days`` as a form or the CLI gives it: empty means no expiry."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    days = parse_int(raw, minimum=1, maximum=MAX_TOKEN_DAYS)
+    days = parse_int(raw, minimum=1, maximum=max_token_days())
     if days is None or (isinstance(raw, str) and not raw.strip().isdigit()):
         raise ValueError(str(raw).strip())
     return days
 
 
 def create_token(
-    actor: User | None, user: User, name: str, *, days: int | str | None = None
+    actor: User | None,
+    user: User,
+    name: str,
+    *,
+    days: int | str | None = None,
+    not_after: datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """Issue a token, valid ``days`` days or until revoked; the secret is returned once
-    and only its hash is kept."""
+    and only its hash is kept.
+
+    ``not_after``: the expiry of the credential the request came with (a token issued
+    with a token), so that a new token never outlives the one that made it.
+    """
     if actor is not None:
         require_admin(actor)
     errors: dict[str, list[object]] = {}
@@ -201,12 +253,14 @@ def create_token(
         valid_days = _token_days(days)
     except ValueError:
         errors["days"] = [
-            _l("Isi bilangan bulat %(low)d sampai %(high)d.", low=1, high=MAX_TOKEN_DAYS)
+            _l("Isi bilangan bulat %(low)d sampai %(high)d.", low=1, high=max_token_days())
         ]
     if errors:
         raise ValidationError(_l("Token tidak dibuat."), errors=errors)
     secret = new_token(TOKEN_PREFIX)
     expires_at = utcnow() + timedelta(days=valid_days) if valid_days is not None else None
+    if not_after is not None and (expires_at is None or expires_at > not_after):
+        expires_at = not_after
     token = ApiToken(
         user=user,
         name=name.strip()[:100],
@@ -281,14 +335,32 @@ def still_signed_in(user_id: int, *, token_id: int | None, login_id: int | None)
     return user
 
 
-def tokens_of(actor: User, owner: User | None) -> list[ApiToken]:
-    """``owner``'s tokens (every account's when None, administrators only), newest first."""
+def _tokens(actor: User, owner: User | None) -> Select[tuple[ApiToken]]:
     if owner is None or owner.id != actor.id:
         require_admin(actor)
     stmt = select(ApiToken).options(joinedload(ApiToken.user))
     if owner is not None:
         stmt = stmt.where(ApiToken.user_id == owner.id)
-    return list(db.session.scalars(stmt.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+    return stmt.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+
+
+def tokens_of(actor: User, owner: User | None) -> list[ApiToken]:
+    """``owner``'s tokens (every account's when None, administrators only), newest first."""
+    return list(db.session.scalars(_tokens(actor, owner)))
+
+
+def token_page(actor: User, owner: User | None, page: int, per_page: int) -> Page[ApiToken]:
+    """One page of :func:`tokens_of` (the API's list)."""
+    return paginate(_tokens(actor, owner), page, per_page)
+
+
+def bearer_expiry(secret: str) -> datetime | None:
+    """When the bearer token ``secret`` expires (None: never, or not a token)."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    return db.session.scalar(
+        select(ApiToken.expires_at).where(ApiToken.token_hash == hash_token(secret))
+    )
 
 
 def token_for(actor: User, token_id: int) -> ApiToken:

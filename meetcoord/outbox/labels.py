@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from meetcoord.access import scope
 from meetcoord.access.models import Institution
-from meetcoord.core.outbox import OutboxMessage
+from meetcoord.core.outbox import OutboxMessage, OutboxStatus
 from meetcoord.directory.models import Organization
 from meetcoord.documents.models import Document
 from meetcoord.extensions import db
@@ -39,6 +39,11 @@ KIND_LABELS: dict[str, Any] = {
     "reminder_forum_overdue": _l("Ringkasan tunggakan forum"),
 }
 OTHER_KIND = _l("Surel lain")
+STATUS_LABELS: dict[OutboxStatus, Any] = {
+    OutboxStatus.PENDING: _l("menunggu"),
+    OutboxStatus.SENT: _l("terkirim"),
+    OutboxStatus.FAILED: _l("gagal"),
+}
 
 
 def kind_label(kind: str) -> str:

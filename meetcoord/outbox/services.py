@@ -8,6 +8,7 @@ mail) is for the installation's administrators. Delivery itself is ``core.worker
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -20,7 +21,7 @@ from meetcoord.core import audit
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, NotFound, PermissionDenied
 from meetcoord.core.outbox import OutboxMessage, OutboxStatus
-from meetcoord.core.pagination import Page, paginate
+from meetcoord.core.pagination import LIKE_ESCAPE, Page, like_pattern, paginate
 from meetcoord.documents.models import Document
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Invitation, Meeting
@@ -68,14 +69,42 @@ def count_by_status(actor: Any) -> dict[OutboxStatus, int]:
 
 
 def list_messages(
-    actor: Any, status: OutboxStatus | None, page: int, per_page: int
+    actor: Any,
+    status: OutboxStatus | None,
+    page: int,
+    per_page: int,
+    *,
+    filters: Mapping[str, Any] | None = None,
+    q: str = "",
+    oldest_first: bool = False,
 ) -> Page[OutboxMessage]:
-    """Newest first; the message bytes stay in the database (a page needs none of them)."""
+    """Newest first; the message bytes stay in the database (a page needs none of them).
+
+    ``filters`` (the API's): ``kind``, ``ref_type``, ``ref_id`` and ``recipient`` (the
+    address, whatever its case); ``q`` searches recipient and subject.
+    """
     _require_staff(actor)
     stmt = _scoped(select(OutboxMessage), actor)
     if status is not None:
         stmt = stmt.where(OutboxMessage.status == status)
-    order = (OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    given = {key: value for key, value in (filters or {}).items() if value is not None}
+    for key in ("kind", "ref_type", "ref_id"):
+        if key in given:
+            stmt = stmt.where(getattr(OutboxMessage, key) == given[key])
+    if "recipient" in given:
+        stmt = stmt.where(func.lower(OutboxMessage.recipient) == given["recipient"].lower())
+    if q.strip():
+        pattern = like_pattern(q)
+        stmt = stmt.where(
+            or_(
+                OutboxMessage.recipient.ilike(pattern, escape=LIKE_ESCAPE),
+                OutboxMessage.subject.ilike(pattern, escape=LIKE_ESCAPE),
+            )
+        )
+    if oldest_first:
+        order = (OutboxMessage.created_at.asc(), OutboxMessage.id.asc())
+    else:
+        order = (OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     return paginate(stmt.order_by(*order), page, per_page)
 
 

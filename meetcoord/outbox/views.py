@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
@@ -21,11 +20,7 @@ from meetcoord.outbox import labels, services
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 
-STATUS_LABELS = {
-    OutboxStatus.PENDING: _l("menunggu"),
-    OutboxStatus.SENT: _l("terkirim"),
-    OutboxStatus.FAILED: _l("gagal"),
-}
+STATUS_LABELS = labels.STATUS_LABELS
 
 
 def _page_arg() -> int:

@@ -24,6 +24,13 @@ TWINS: dict[str, Twin] = {
     "institution_admin.member_role": "PATCH institutions.MemberItem",
     "institution_admin.member_remove": "DELETE institutions.MemberItem",
     "reminder_settings.save": "PUT reminder_settings_api.ReminderSettingsItem",
+    "admin.user_new": "POST accounts_api.Accounts",
+    "admin.user_edit": "PATCH accounts_api.AccountItem",
+    "admin.user_password": "POST accounts_api.AccountPassword",
+    "admin.user_sessions_end": "POST accounts_api.AccountSessionsEnd",
+    "admin.user_token_new": "POST tokens.Tokens",
+    "admin.user_token_revoke": "DELETE tokens.TokenItem",
+    "outbox.retry": "POST outbox_api.OutboxRetry",
     # directory
     "directory.organization_new": "POST organizations.OrganizationsCollection",
     "directory.organization_edit": "PATCH organizations.OrganizationsItem",
@@ -170,17 +177,10 @@ NO_TWIN: dict[str, str] = {
 # Pages whose twin is being added in issue 17 and does not exist on main yet: the expected
 # operation is described, and the merge moves each entry to TWINS.
 PENDING: dict[str, str] = {
-    "admin.user_new": "POST /api/v1/accounts (accounts and tokens)",
-    "admin.user_edit": "PATCH /api/v1/accounts/{id}",
-    "admin.user_password": "POST /api/v1/accounts/{id}/password (an admin's reset)",
-    "admin.user_sessions_end": "POST /api/v1/accounts/{id}/sessions/end",
-    "admin.user_token_new": "POST /api/v1/accounts/{id}/tokens",
-    "admin.user_token_revoke": "DELETE /api/v1/accounts/{id}/tokens/{token_id}",
     "attendance.manual_checkin": "POST /api/v1/meetings/{id}/attendance (manual check-in by "
     "invitation)",
     "attendance.checkout": "POST /api/v1/meetings/{id}/attendance/{attendance_id}/checkout",
     "portal.stand_in": "POST /api/v1/i/{token}/stand-in (stand-in nomination)",
-    "outbox.retry": "POST /api/v1/outbox/{id}/retry",
     "materials.issue_link": "POST /api/v1/meetings/{id}/agenda/{item_id}/speaker-links "
     "(not assigned in issue 17's first round)",
     "materials.revoke_link": "DELETE /api/v1/meetings/{id}/speaker-links/{link_id} "

@@ -4,7 +4,7 @@ Issue 17: integrators register HTTPS endpoints for events; each change writes on
 delivery row per subscribed endpoint in its own transaction, and the worker posts it.
 
 Revision ID: 3f9a1c7e5b20
-Revises: 7e3b5a9c1d42
+Revises: 9d4f1a2b3c5e
 Create Date: 2026-12-05 09:00:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3f9a1c7e5b20'
-down_revision = '7e3b5a9c1d42'
+down_revision = '9d4f1a2b3c5e'
 branch_labels = None
 depends_on = None
 

@@ -217,6 +217,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.documents.verify.api import verify_blp
         from meetcoord.eventreports.api import blueprints as eventreport_blueprints
         from meetcoord.home.api import blueprints as home_blueprints
+        from meetcoord.live.api import blueprints as live_blueprints
         from meetcoord.materials.api import blueprints as material_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
         from meetcoord.planning.api import blueprints as planning_blueprints
@@ -259,6 +260,7 @@ def _register_api(app: Flask) -> None:
             *material_blueprints,
             *channel_blueprints,
             *eventreport_blueprints,
+            *live_blueprints,
         ]:
             register_api_blueprint(blp)
         public = [

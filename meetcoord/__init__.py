@@ -222,6 +222,7 @@ def _register_api(app: Flask) -> None:
         from meetcoord.eventreports.api import blueprints as eventreport_blueprints
         from meetcoord.home.api import blueprints as home_blueprints
         from meetcoord.jobs.api import blueprints as job_blueprints
+        from meetcoord.live.api import blueprints as live_blueprints
         from meetcoord.materials.api import blueprints as material_blueprints
         from meetcoord.meetings.api import blueprints as meeting_blueprints
         from meetcoord.outbox.api import blueprints as outbox_blueprints
@@ -267,6 +268,7 @@ def _register_api(app: Flask) -> None:
             *eventreport_blueprints,
             *job_blueprints,
             *outbox_blueprints,
+            *live_blueprints,
         ]:
             register_api_blueprint(blp)
         public = [

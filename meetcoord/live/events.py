@@ -8,7 +8,9 @@ minute-taker and coordinators, the staff room), then receives every event after
 ``last_seq`` in order, or a ``snapshot`` when it has none or is far behind.
 
 Commands are socket events named in :data:`COMMANDS`, each ``{"nonce": ..., ...}``,
-answered by an ack ``{"ok": true, "seq": n}`` or ``{"ok": false, "error": {...}}``. Each
+answered by an ack ``{"ok": true, "seq": n}`` (with ``id`` when the command made
+something; a repeated nonce answers the same ack) or ``{"ok": false, "error": {...}}``;
+any other event name is answered ``unknown_command``. ``live.api`` is their REST twin. Each
 one is taken in this order, and the first refusal answers: the sender's budget
 (``rate_limited``, :mod:`.throttle`), an object, an actor still allowed in
 (``forbidden``), the power the command needs somewhere in the meeting (``forbidden``,
@@ -53,6 +55,7 @@ from meetcoord.meetings.models import Invitation, Meeting, MeetingStatus
 from meetcoord.questions import services as questions
 
 REPLAY_MAX = 500  # further behind than this, a client gets a snapshot instead
+RATE_LIMITED = _l("Terlalu banyak perintah dalam waktu singkat; tunggu sebentar lalu kirim lagi.")
 
 Handler = Callable[[Actor, int, Mapping[str, Any]], tuple[int, Any]]
 
@@ -142,6 +145,24 @@ COMMANDS: dict[str, Spec] = {
         lambda a, m, d: questions.answer_question(a, m, d, d["nonce"]),
     ),
 }
+
+
+class UnknownCommand(ServiceError):
+    """A command name the room does not know (neither on the socket nor over REST)."""
+
+    status = 422
+    code = "unknown_command"
+
+
+def unknown_command(name: Any) -> UnknownCommand:
+    shown = str(name)[:64]
+    return UnknownCommand(
+        _l(
+            "Perintah tidak dikenal: %(name)s. Perintah yang ada: %(known)s.",
+            name=shown,
+            known=", ".join(COMMANDS),
+        )
+    )
 
 
 def _staff(user: User | None, meeting: Meeting, token_id: int | None = None) -> Actor | None:
@@ -284,12 +305,16 @@ class LiveNamespace(Namespace):
             catch_up(meeting, schemas.last_seq(data))
 
     def trigger_event(self, event: str, *args: Any) -> Any:
-        if event not in COMMANDS:
+        if event not in COMMANDS and hasattr(self, f"on_{event or ''}"):
             return super().trigger_event(event, *args)
         sid, data = args[0], (args[1] if len(args) > 1 else None)
         assert self.socketio is not None
 
         def handle(data: Any = None) -> dict[str, Any]:
+            if event not in COMMANDS:
+                # An answer rather than an ack of null (issue 17): a typo in a command's
+                # name must not look like a message lost on the way.
+                return {"ok": False, "error": _body(unknown_command(event))}
             return self.run_command(event, data)
 
         # Through Flask-SocketIO, which gives the handler the connection's request context.
@@ -302,10 +327,7 @@ class LiveNamespace(Namespace):
         if conn is None or identity is None:
             return _error("not_connected", _l("Tidak tersambung ke rapat; menyambung ulang."))
         if not throttle.allow(identity[0], identity[1], conn.role):
-            return _error(
-                "rate_limited",
-                _l("Terlalu banyak perintah dalam waktu singkat; tunggu sebentar lalu kirim lagi."),
-            )
+            return _error("rate_limited", RATE_LIMITED)
         if not isinstance(data, Mapping):
             return _error("bad_request", _l("Perintah harus berupa objek JSON."))
         actor = _reload(conn, *identity)

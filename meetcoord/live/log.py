@@ -78,6 +78,8 @@ class Command:
     events: list[dict[str, Any]] = field(default_factory=list)
     rows: list[MeetingEvent] = field(default_factory=list)
     replayed_seq: int | None = None  # set when the nonce was seen before
+    replayed_id: int | None = None  # and the ``id`` its first ack carried
+    result: Any = None  # what the command's body returned: the ack's ``id``
     committing: bool = False  # the commit was sent: a failure now leaves it unknown
 
     @property
@@ -116,6 +118,14 @@ class Command:
         self.events.append(env)
         self.rows.append(row)
         return env
+
+
+def ack_id(result: Any) -> int | None:
+    """What of a command's result its nonce's row keeps: the ids and versions commands
+    answer with are whole numbers; anything else is not kept (and a replay answers None)."""
+    if isinstance(result, int) and not isinstance(result, bool):
+        return result
+    return None
 
 
 def lock_room(meeting_id: int) -> tuple[Meeting, LiveRoom]:
@@ -160,6 +170,7 @@ def command(meeting_id: int, actor: Actor, nonce: Any = None) -> Iterator[Comman
             seen = db.session.execute(
                 select(
                     MeetingEvent.seq,
+                    MeetingEvent.ack_id,
                     MeetingEvent.actor_user_id,
                     MeetingEvent.actor_invitation_id,
                 ).where(MeetingEvent.meeting_id == meeting_id, MeetingEvent.nonce == nonce)
@@ -169,7 +180,7 @@ def command(meeting_id: int, actor: Actor, nonce: Any = None) -> Iterator[Comman
                 # participant probing) learns nothing and changes nothing.
                 if (seen.actor_user_id, seen.actor_invitation_id) != actor.ids:
                     raise Conflict(_l("Nonce perintah ini sudah dipakai; buat yang baru."))
-                cmd.replayed_seq = seen.seq
+                cmd.replayed_seq, cmd.replayed_id = seen.seq, seen.ack_id
                 db.session.rollback()
                 yield cmd
                 return
@@ -177,8 +188,11 @@ def command(meeting_id: int, actor: Actor, nonce: Any = None) -> Iterator[Comman
         if not cmd.events:
             db.session.rollback()
             return
-        # The nonce marks the command's last event: a retry answers with that seq.
+        # The nonce marks the command's last event: a retry answers with that seq, and
+        # with the id the first answer carried (issue 17: a replay used to drop it).
         cmd.rows[-1].nonce = nonce
+        if nonce is not None:
+            cmd.rows[-1].ack_id = ack_id(cmd.result)
         cmd.committing = True
         db.session.commit()
     except IntegrityError:
@@ -290,7 +304,8 @@ def in_order(meeting_id: int) -> Iterator[None]:
 def run(
     meeting_id: int, actor: Actor, nonce: Any, body: Callable[[Command], T]
 ) -> tuple[int, T | None]:
-    """``command`` for callers that want (seq, result); a replay returns (seq, None).
+    """``command`` for callers that want (seq, result); a replay returns the first run's
+    seq and result (an ``int`` result is kept on the nonce's row; any other is None).
 
     ``body`` runs again, in a fresh transaction, when the database turns the transaction
     away. Not when the commit itself failed without a nonce: it may have committed, and
@@ -301,8 +316,8 @@ def run(
         try:
             with in_order(meeting_id), command(meeting_id, actor, nonce) as cmd:
                 if cmd.replayed_seq is not None:
-                    return cmd.replayed_seq, None
-                result = body(cmd)
+                    return cmd.replayed_seq, cmd.replayed_id  # type: ignore[return-value]
+                result = cmd.result = body(cmd)
             return cmd.seq, result
         except OperationalError:
             unsure = cmd is not None and cmd.committing and cmd.nonce is None

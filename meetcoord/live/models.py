@@ -101,6 +101,10 @@ class MeetingEvent(db.Model):
     )
     at: Mapped[str] = mapped_column(String(32))  # ISO 8601 UTC with milliseconds, as hashed
     nonce: Mapped[str | None] = mapped_column(String(64))
+    # On the nonce's row: the ``id`` its first ack answered (the decision, action, item,
+    # request, question made, or the notes' version), so a replay answers the same ack.
+    # Not part of the hash: it describes the answer, not the event.
+    ack_id: Mapped[int | None]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

@@ -58,7 +58,7 @@ def test_a_repeated_nonce_returns_the_first_answer_and_changes_nothing(app, rako
     first = command(chair, "decision.record", nonce="n-1", text="Satu kali saja")
     again = command(chair, "decision.record", nonce="n-1", text="Satu kali saja")
     assert first["ok"]
-    assert again == {"ok": True, "seq": first["seq"]}
+    assert again == {"ok": True, "seq": first["seq"], "id": first["id"]}  # issue 17
     assert count(MeetingEvent, MeetingEvent.meeting_id == rakor.meeting.id) == 2
 
 

@@ -14,8 +14,10 @@ import json
 import re
 import shlex
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
 
@@ -87,7 +89,16 @@ def test_every_step_of_the_guide_answers_as_documented(
     client: FlaskClient, api_token: Callable[..., Any]
 ) -> None:
     _staff, auth = api_token(Role.SECRETARIAT)
-    env = {"BASE": "/api/v1", "TOKEN": auth["Authorization"].removeprefix("Bearer ")}
+    # The meeting starts in half an hour (Mataram, WITA), so its check-in window is open and
+    # the walk-through can open it in the live room as the secretariat would on the day.
+    start = datetime.now(ZoneInfo("Asia/Makassar")).replace(second=0, microsecond=0)
+    start += timedelta(minutes=30)
+    env = {
+        "BASE": "/api/v1",
+        "TOKEN": auth["Authorization"].removeprefix("Bearer "),
+        "START": start.strftime("%Y-%m-%dT%H:%M"),
+        "END": (start + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+    }
     for number, (expected, command) in enumerate(steps(GUIDE.read_text(encoding="utf-8")), 1):
         captured = CAPTURE.match(command)
         request = request_of(captured.group(2) if captured else command, env)
@@ -102,3 +113,4 @@ def test_every_step_of_the_guide_answers_as_documented(
     ).get_json()
     row = next(r for r in result["items"] if str(r["id"]) == env["MARK_ID"])
     assert row["proposal_id"] == int(env["PROPOSAL_ID"])
+    assert row["outcome"] == "accommodated", row

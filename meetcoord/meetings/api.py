@@ -410,14 +410,4 @@ class Conflicts(MethodView):
         return find_conflicts(services.get_meeting(id, current_actor()))
 
 
-@blp.route("/<int:id>/counts")
-class Counts(MethodView):
-    @requires(Permission.MEETING_VIEW)
-    @blp.doc(summary="Jumlah per lokasi", description="Diundang, hadir, tidak, kursi; daring.")
-    @blp.response(200, s.SiteCountSchema(many=True))
-    @problems(blp, *READ)
-    def get(self, id: int) -> list[dict[str, Any]]:
-        return s.counts_of(services.get_meeting(id, current_actor()))
-
-
 blueprints: list[ApiBlueprint] = [blp, series_blp, links_blp]

@@ -181,6 +181,14 @@ class SiteSchema(QuorumFields):
         lambda site: to_zone(site.meeting.start_at, site.venue.timezone).isoformat(), "string"
     )
     is_host = derived(lambda site: site.venue_id == site.meeting.host_venue_id, "boolean")
+    code = fields.String(
+        dump_only=True,
+        metadata={
+            "description": "Kode lokasi untuk registrasi: meja /desk/{code}, kios "
+            "/kiosk/{code}, API /checkin/sites/{code}/… (kode kios yang berganti: "
+            "GET /checkin/sites/{code}/kiosk-code)."
+        },
+    )
 
 
 class SitePatchSchema(SiteSchema):

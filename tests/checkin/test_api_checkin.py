@@ -315,7 +315,8 @@ def test_attendance_and_presence(client, api_token, headers, meeting):
     assert [row["number"] for row in body["items"]] == [1, 2]
     assert body["items"][0]["time_in"].endswith("WITA")
     one = ok(client.get(f"{API}/meetings/{meeting.id}/attendance?site_id={wit.id}", headers=viewer))
-    assert one["items"] == [] and one["total"] == 0
+    assert one["items"] == []
+    assert one["total"] == 0
     online = ok(client.get(f"{API}/meetings/{meeting.id}/attendance?mode=online", headers=viewer))
     assert online["total"] == 0
     problem(

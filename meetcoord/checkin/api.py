@@ -192,12 +192,13 @@ class Conflicts(MethodView):
     @attendance_blp.doc(
         summary="Konflik registrasi lintas lokasi",
         description="Orang yang dipindai di dua lokasi; yang paling awal menang. Termasuk "
-        "yang sudah ditandai selesai (`resolved_at`).",
+        "yang sudah ditandai selesai (`resolved_at`); saring dengan `resolved`.",
     )
-    @attendance_blp.response(200, s.CheckinConflictSchema(many=True))
-    @problems(attendance_blp, *READ)
-    def get(self, id: int) -> list[CheckinConflict]:
-        return staff.open_conflicts(get_meeting(id, current_actor()), include_resolved=True)
+    @attendance_blp.arguments(s.ConflictArgs, location="query")
+    @attendance_blp.response(200, page_schema(s.CheckinConflictSchema))
+    @problems(attendance_blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Page[CheckinConflict]:
+        return records.conflicts(get_meeting(id, current_actor()), args)
 
 
 @attendance_blp.route("/<int:id>/checkin-conflicts/<int:conflict_id>/resolve")

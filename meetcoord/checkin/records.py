@@ -15,20 +15,23 @@ meeting, as on paper), so paging happens after: a meeting has hundreds, not mill
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Response, current_app
 from flask_babel import gettext as _
 
 from meetcoord.access.institutions import letterhead_for
-from meetcoord.checkin import exports, list_pdf
+from meetcoord.checkin import exports, list_pdf, staff
 from meetcoord.checkin.counts import presence
 from meetcoord.checkin.lists import AttendanceList, Lists, Row, attendance_lists
+from meetcoord.checkin.models import CheckinConflict
 from meetcoord.core.errors import ValidationError
 from meetcoord.core.pagination import Page
 from meetcoord.core.tabular import DOWNLOAD_HEADERS
 from meetcoord.meetings.invitations import site_counts
 from meetcoord.meetings.models import Meeting
+
+T = TypeVar("T")
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -90,11 +93,27 @@ def records(meeting: Meeting, args: Mapping[str, Any]) -> Page[Row]:
     rows = sorted(
         rows, key=_SORT_KEYS[args.get("sort") or "number"], reverse=args.get("order") == "desc"
     )
-    per_page, total = int(args.get("per_page") or 25), len(rows)
+    return page_of(rows, args)
+
+
+def page_of(items: list[T], args: Mapping[str, Any]) -> Page[T]:
+    """One page of a list already in memory; past the end gives the last page (as
+    ``core.pagination.paginate`` does for a query)."""
+    per_page, total = int(args.get("per_page") or 25), len(items)
     pages = max(1, -(-total // per_page))
-    page = min(max(1, int(args.get("page") or 1)), pages)  # past the end: the last page
+    page = min(max(1, int(args.get("page") or 1)), pages)
     start = (page - 1) * per_page
-    return Page(items=rows[start : start + per_page], page=page, per_page=per_page, total=total)
+    return Page(items=items[start : start + per_page], page=page, per_page=per_page, total=total)
+
+
+def conflicts(meeting: Meeting, args: Mapping[str, Any]) -> Page[CheckinConflict]:
+    """One page of the meeting's cross-site conflicts, oldest first (``resolved`` filter)."""
+    found = staff.open_conflicts(meeting, include_resolved=True)
+    if args.get("resolved") is not None:
+        found = [c for c in found if (c.resolved_at is not None) is args["resolved"]]
+    if args.get("order") == "desc":
+        found.reverse()
+    return page_of(found, args)
 
 
 def summary(meeting: Meeting) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from marshmallow import fields, validate
 from meetcoord.api.schemas import (
     COMMON_MESSAGES,
     ApiSchema,
+    Bool,
     File,
     IndonesianMessages,
     Int,
@@ -108,6 +109,21 @@ class AttendanceArgs(ListArgsSchema):
             [m.value for m in CheckinMethod], error=_l("Cara registrasi tidak dikenal.")
         ),
         metadata={"enum": [m.value for m in CheckinMethod], "description": "Cara registrasi."},
+    )
+
+
+class ConflictArgs(ListArgsSchema):
+    sort = Text(
+        load_default="created_at",
+        validate=validate.OneOf(["created_at"], error=_l("Kolom pengurutan tidak dikenal.")),
+        metadata={"enum": ["created_at"]},
+    )
+    resolved = Bool(
+        load_default=None,
+        allow_none=True,
+        truthy={True, "true", "1"},
+        falsy={False, "false", "0"},
+        metadata={"description": "true: yang sudah ditandai selesai; false: yang terbuka."},
     )
 
 

@@ -267,7 +267,8 @@ def test_offline_upload_and_conflicts(client, headers, meeting):
     assert [r["status"] for r in body["results"]] == ["checked_in"]
     assert ok(client.post(url, json=scans, headers=headers)) == body
     assert count(Attendance) == 1
-    [conflict] = ok(client.get(f"{API}/meetings/{meeting.id}/checkin-conflicts", headers=headers))
+    listed = f"{API}/meetings/{meeting.id}/checkin-conflicts"
+    [conflict] = ok(client.get(listed, headers=headers))["items"]
     assert (conflict["site_name"], conflict["other_site_name"]) == (
         "Aula Bappeda SBD",
         "Kantor Gubernur Maluku",
@@ -281,6 +282,9 @@ def test_offline_upload_and_conflicts(client, headers, meeting):
     )
     assert resolved["resolved_at"] is not None
     assert CheckinConflict.query.one().resolved_at is not None
+    assert ok(client.get(f"{listed}?resolved=false", headers=headers))["total"] == 0
+    assert ok(client.get(f"{listed}?resolved=true", headers=headers))["total"] == 1
+    problem(client.get(f"{listed}?sort=name", headers=headers), 422)
     missing = {"scans": [{"credential": text, "nonce": "off-2"}]}
     problem(client.post(url, json=missing, headers=headers), 422)
 

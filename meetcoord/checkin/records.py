@@ -116,6 +116,13 @@ def conflicts(meeting: Meeting, args: Mapping[str, Any]) -> Page[CheckinConflict
     return page_of(found, args)
 
 
+def row_of(meeting: Meeting, attendance_id: int) -> Row:
+    """One attendance as the daftar hadir shows it (its number among the whole meeting's)."""
+    return next(
+        r for r in attendance_lists(meeting).combined.rows if r.attendance_id == attendance_id
+    )
+
+
 def summary(meeting: Meeting) -> dict[str, Any]:
     """Per site and online: invited, answers, seats, present now, quorum; and totals."""
     now = presence(meeting).as_dict()

@@ -22,8 +22,8 @@ from meetcoord.access import resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
 from meetcoord.api.schemas import problems
+from meetcoord.checkin import records, staff
 from meetcoord.checkin import schemas as s
-from meetcoord.checkin import staff
 from meetcoord.core.errors import NotFound
 from meetcoord.core.forms import current_actor
 from meetcoord.documents.schemas import MultipartBlueprint
@@ -69,6 +69,23 @@ class ManualCheckin(MethodView):
             resolve.account(), meeting, invitation.id, data["site_id"], data["nonce"]
         )
         return result.as_dict()
+
+
+@blp.route("/<int:id>/attendance/<int:attendance_id>/checkout")
+class StaffCheckout(MethodView):
+    @requires(Permission.MEETING_ARRANGE)
+    @blp.doc(
+        summary="Catat keluar (manual)",
+        description="Sama dengan tombol di halaman daftar hadir; yang sudah keluar tetap "
+        "dengan waktu keluar pertamanya.",
+    )
+    @blp.response(200, s.AttendanceRowSchema)
+    @problems(blp, 400, 401, 403, 404)
+    def post(self, id: int, attendance_id: int) -> dict[str, Any]:
+        meeting = get_meeting(id, current_actor())
+        attendance = staff.staff_check_out(resolve.account(), meeting, attendance_id)
+        row = records.row_of(meeting, attendance.id)
+        return row.as_dict()
 
 
 @blp.route("/<int:id>/walk-ins")

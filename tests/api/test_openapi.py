@@ -60,6 +60,7 @@ EXPECTED[f"{API}/checkin/sites/{{site_code}}/kiosk-code"] = {"get": {"200", "401
 STAFF_CHECKIN = {"200", "400", "401", "403", "404", "409", "422"}
 EXPECTED[f"{M}/invitations/{{invitation_id}}/checkin"] = {"post": STAFF_CHECKIN}
 EXPECTED[f"{M}/walk-ins"] = {"post": STAFF_CHECKIN}
+EXPECTED[f"{M}/attendance/{{attendance_id}}/checkout"] = {"post": {"200", "401", "403", "404"}}
 EXPECTED[f"{M}/invitations/{{invitation_id}}/stand-in"] = {"post": STAFF_CHECKIN | {"413"}}
 EXPECTED[f"{M}/checkin-conflicts"] = {"get": {"200"} | READ}
 EXPECTED[f"{M}/checkin-conflicts/{{conflict_id}}/resolve"] = {"post": {"200", "401", "403", "404"}}

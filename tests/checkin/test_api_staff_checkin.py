@@ -345,3 +345,19 @@ def test_the_old_names_are_gone(client, headers, meeting):
     assert client.get(f"{API}/invitations/by-token/{token_of(inv)}").status_code == 404
     assert client.get(f"{API}/meetings/{meeting.id}/presence", headers=headers).status_code == 404
     assert client.get(f"{API}/meetings/{meeting.id}/counts", headers=headers).status_code == 404
+
+
+def test_staff_check_out_by_attendance(client, headers, meeting, stranger, api_token):
+    _three_present(client, headers, meeting)
+    attendance = Attendance.query.order_by(Attendance.id).first()
+    url = f"{API}/meetings/{meeting.id}/attendance/{attendance.id}/checkout"
+    problem(client.post(url, headers=stranger), 404)
+    problem(client.post(url, headers=api_token("viewer")[1]), 403)
+    out = ok(client.post(url, headers=headers))
+    assert (out["attendance_id"], out["time_out"] is not None) == (attendance.id, True)
+    assert ok(client.post(url, headers=headers))["checked_out_at"] == out["checked_out_at"]
+    problem(
+        client.post(f"{API}/meetings/{meeting.id}/attendance/999999/checkout", headers=headers), 404
+    )
+    summary = ok(client.get(f"{API}/meetings/{meeting.id}/attendance/summary", headers=headers))
+    assert summary["present"] == 2

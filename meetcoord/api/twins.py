@@ -31,6 +31,9 @@ TWINS: dict[str, Twin] = {
     "admin.user_token_new": "POST tokens.Tokens",
     "admin.user_token_revoke": "DELETE tokens.TokenItem",
     "outbox.retry": "POST outbox_api.OutboxRetry",
+    "attendance.manual_checkin": "POST checkin_staff_api.ManualCheckin",
+    "attendance.checkout": "POST checkin_staff_api.StaffCheckout",
+    "portal.stand_in": "POST portal_api.ParticipantStandIn",
     # directory
     "directory.organization_new": "POST organizations.OrganizationsCollection",
     "directory.organization_edit": "PATCH organizations.OrganizationsItem",
@@ -177,10 +180,6 @@ NO_TWIN: dict[str, str] = {
 # Pages whose twin is being added in issue 17 and does not exist on main yet: the expected
 # operation is described, and the merge moves each entry to TWINS.
 PENDING: dict[str, str] = {
-    "attendance.manual_checkin": "POST /api/v1/meetings/{id}/attendance (manual check-in by "
-    "invitation)",
-    "attendance.checkout": "POST /api/v1/meetings/{id}/attendance/{attendance_id}/checkout",
-    "portal.stand_in": "POST /api/v1/i/{token}/stand-in (stand-in nomination)",
     "materials.issue_link": "POST /api/v1/meetings/{id}/agenda/{item_id}/speaker-links "
     "(not assigned in issue 17's first round)",
     "materials.revoke_link": "DELETE /api/v1/meetings/{id}/speaker-links/{link_id} "

@@ -13,23 +13,22 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from flask_babel import lazy_gettext as _l
 
 from meetcoord.access import resolve
 from meetcoord.access.actors import Actor
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.api.schemas import ApiBlueprint, problems
-from meetcoord.checkin import across, lists, staff
+from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
+from meetcoord.checkin import across, records, staff, staff_api
 from meetcoord.checkin import schemas as s
 from meetcoord.checkin.admission import CheckinResult
-from meetcoord.checkin.counts import presence
 from meetcoord.checkin.desk import redeem_at_code, redeem_credential
+from meetcoord.checkin.kiosk_views import code_payload
 from meetcoord.checkin.models import CheckinConflict
 from meetcoord.checkin.offline import offline_answers, upload_offline
 from meetcoord.checkin.selfservice import require_site
-from meetcoord.core.errors import NotFound
 from meetcoord.core.forms import current_actor
+from meetcoord.core.pagination import Page
 from meetcoord.core.tabular import MIMETYPES
 from meetcoord.meetings.services import get_meeting
 
@@ -46,7 +45,7 @@ attendance_blp = ApiBlueprint(
     "attendance_api",
     __name__,
     url_prefix="/meetings",
-    description="Daftar hadir, jumlah hadir dan kuorum, konflik lintas lokasi.",
+    description="Daftar hadir (catatan, rekap dan kuorum, berkas), konflik lintas lokasi.",
 )
 
 
@@ -111,40 +110,80 @@ class Checkout(MethodView):
         return _answer(staff.checkout_credential(_desk(), site, data["credential"], data["nonce"]))
 
 
+@blp.route("/sites/<site_code>/kiosk-code")
+class KioskCode(MethodView):
+    @requires(Permission.CHECKIN_OPERATE)
+    @blp.doc(
+        summary="Kode kios sekarang",
+        description="Yang ditampilkan kios lokasi ini: isi QR dan kode pendek yang berganti "
+        "tiap beberapa detik (`expires_in`); di luar jendela registrasi tanpa kode.",
+    )
+    @blp.response(200, s.KioskCodeSchema)
+    @problems(blp, 401, 403, 404)
+    def get(self, site_code: str) -> dict[str, Any]:
+        site = require_site(site_code)
+        _desk().require(Permission.CHECKIN_OPERATE, site)
+        return code_payload(site)
+
+
 @attendance_blp.route("/<int:id>/attendance")
-class AttendanceList(MethodView):
+class AttendanceRecords(MethodView):
     @requires(Permission.MEETING_VIEW)
     @attendance_blp.doc(
         summary="Daftar hadir",
-        description="Baris dan rekap (kategori, jenis kelamin, disabilitas); satu lokasi "
-        "dengan `site_id`, peserta daring dengan `online=true`, selain itu gabungan.",
+        description="Catatan kehadiran, satu per orang, bernomor menurut kedatangan (per "
+        "lokasi dengan `site_id`, selain itu untuk seluruh rapat). Saring dengan `site_id`, "
+        "`mode` (in_person, online), `method` dan `q` (nama atau instansi).",
     )
     @attendance_blp.arguments(s.AttendanceArgs, location="query")
-    @attendance_blp.response(200, s.AttendanceListSchema)
+    @attendance_blp.response(200, page_schema(s.AttendanceRowSchema))
     @problems(attendance_blp, 401, 404, 422)
-    def get(self, args: dict[str, Any], id: int) -> dict[str, Any]:
-        meeting = get_meeting(id, current_actor())
-        key = "online" if args["online"] else str(args["site_id"] or "all")
-        if args["site_id"] is not None and all(
-            site.id != args["site_id"] for site in meeting.sites
-        ):
-            raise NotFound(_l("Lokasi tidak ditemukan."))
-        found = lists.attendance_lists(meeting).by_key(key)
-        assert found is not None  # every key above names a list
-        return found.as_dict()
+    def get(self, args: dict[str, Any], id: int) -> Page[Any]:
+        page = records.records(get_meeting(id, current_actor()), args)
+        return Page([row.as_dict() for row in page.items], page.page, page.per_page, page.total)
 
 
-@attendance_blp.route("/<int:id>/presence")
-class Presence(MethodView):
+@attendance_blp.route("/<int:id>/attendance/summary")
+class AttendanceSummary(MethodView):
     @requires(Permission.MEETING_VIEW)
     @attendance_blp.doc(
-        summary="Hadir sekarang dan kuorum",
-        description="Per lokasi (dan daring): hadir, diundang, minimum; kuorum keseluruhan.",
+        summary="Rekap kehadiran dan kuorum",
+        description="Per lokasi (dan daring): diundang, jawaban, kursi, hadir sekarang dan "
+        "kuorumnya; kuorum rapat; rekap semua yang hadir (kategori, jenis kelamin, ...).",
     )
-    @attendance_blp.response(200, s.PresenceSchema)
+    @attendance_blp.response(200, s.AttendanceSummarySchema)
     @problems(attendance_blp, *READ)
     def get(self, id: int) -> dict[str, Any]:
-        return presence(get_meeting(id, current_actor())).as_dict()
+        return records.summary(get_meeting(id, current_actor()))
+
+
+DAFTAR_HADIR_RESPONSES = {
+    "200": {
+        "description": "Berkas lampiran (Content-Disposition: attachment).",
+        "content": {
+            mimetype.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+            for mimetype in records.FORMATS.values()
+        },
+    }
+}
+
+
+@attendance_blp.route("/<int:id>/attendance/export")
+class AttendanceExport(MethodView):
+    @requires(Permission.MEETING_VIEW)
+    @attendance_blp.doc(
+        summary="Unduh daftar hadir",
+        description="Berkas yang sama dengan halaman daftar hadir: CSV (UTF-8 dengan BOM, "
+        "`;`), XLSX (satu lembar per lokasi untuk gabungan) atau PDF bertanda tangan "
+        "basah. Satu lokasi dengan `site_id`, peserta daring dengan `mode=online`.",
+        responses=DAFTAR_HADIR_RESPONSES,
+    )
+    @attendance_blp.arguments(s.AttendanceExportArgs, location="query")
+    @problems(attendance_blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Response:
+        meeting = get_meeting(id, current_actor())
+        key = records.export_key(meeting, args["site_id"], args["mode"])
+        return records.download(meeting, args["format"], key)
 
 
 @attendance_blp.route("/<int:id>/checkin-conflicts")
@@ -153,12 +192,13 @@ class Conflicts(MethodView):
     @attendance_blp.doc(
         summary="Konflik registrasi lintas lokasi",
         description="Orang yang dipindai di dua lokasi; yang paling awal menang. Termasuk "
-        "yang sudah ditandai selesai (`resolved_at`).",
+        "yang sudah ditandai selesai (`resolved_at`); saring dengan `resolved`.",
     )
-    @attendance_blp.response(200, s.CheckinConflictSchema(many=True))
-    @problems(attendance_blp, *READ)
-    def get(self, id: int) -> list[CheckinConflict]:
-        return staff.open_conflicts(get_meeting(id, current_actor()), include_resolved=True)
+    @attendance_blp.arguments(s.ConflictArgs, location="query")
+    @attendance_blp.response(200, page_schema(s.CheckinConflictSchema))
+    @problems(attendance_blp, 401, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Page[CheckinConflict]:
+        return records.conflicts(get_meeting(id, current_actor()), args)
 
 
 @attendance_blp.route("/<int:id>/checkin-conflicts/<int:conflict_id>/resolve")
@@ -222,4 +262,4 @@ class ForumAttendanceExport(MethodView):
         return across.forum_download(actor, across.get_forum(actor, id), args["format"])
 
 
-blueprints: list[ApiBlueprint] = [blp, attendance_blp, exports_blp]
+blueprints: list[ApiBlueprint] = [blp, attendance_blp, exports_blp, staff_api.blp]

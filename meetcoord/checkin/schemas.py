@@ -11,10 +11,16 @@ from meetcoord.api.schemas import (
     COMMON_MESSAGES,
     ApiSchema,
     Bool,
+    File,
     IndonesianMessages,
+    Int,
+    ListArgsSchema,
     QueryInt,
     Text,
+    choice_of,
 )
+from meetcoord.checkin.models import CheckinMethod
+from meetcoord.directory.models import Gender, StakeholderCategory
 
 STATUSES = ["checked_in", "already", "refused", "checked_out"]
 
@@ -76,16 +82,104 @@ class CheckoutSchema(ApiSchema):
     )
 
 
-class AttendanceArgs(ApiSchema):
+MODES = ["in_person", "online"]
+ROW_SORTS = ["number", "name", "checked_in_at", "site_name", "organization"]
+
+
+class AttendanceArgs(ListArgsSchema):
+    """The attendance records of one meeting: filters, sort and page."""
+
+    sort = Text(
+        load_default="number",
+        validate=validate.OneOf(ROW_SORTS, error=_l("Kolom pengurutan tidak dikenal.")),
+        metadata={"enum": ROW_SORTS, "description": "number: urutan kedatangan (bawaan)."},
+    )
     site_id = QueryInt(
         load_default=None,
-        metadata={"description": "Satu lokasi rapat; tanpa ini: gabungan semua lokasi."},
+        metadata={"description": "Satu lokasi rapat (nomor urut per lokasi); tanpa ini: semua."},
     )
-    online = Bool(
-        load_default=False,
+    mode = Text(
+        load_default=None,
+        validate=validate.OneOf(MODES, error=_l("Pilih in_person atau online.")),
+        metadata={"enum": MODES, "description": "Hadir di lokasi atau daring."},
+    )
+    method = Text(
+        load_default=None,
+        validate=validate.OneOf(
+            [m.value for m in CheckinMethod], error=_l("Cara registrasi tidak dikenal.")
+        ),
+        metadata={"enum": [m.value for m in CheckinMethod], "description": "Cara registrasi."},
+    )
+
+
+class ConflictArgs(ListArgsSchema):
+    sort = Text(
+        load_default="created_at",
+        validate=validate.OneOf(["created_at"], error=_l("Kolom pengurutan tidak dikenal.")),
+        metadata={"enum": ["created_at"]},
+    )
+    resolved = Bool(
+        load_default=None,
+        allow_none=True,
         truthy={True, "true", "1"},
         falsy={False, "false", "0"},
-        metadata={"description": "Hanya peserta daring."},
+        metadata={"description": "true: yang sudah ditandai selesai; false: yang terbuka."},
+    )
+
+
+class AttendanceExportArgs(ApiSchema):
+    format = Text(
+        load_default="csv",
+        validate=validate.OneOf(["csv", "xlsx", "pdf"], error=_l("Pilih csv, xlsx atau pdf.")),
+        metadata={"enum": ["csv", "xlsx", "pdf"], "description": "Berkas daftar hadir."},
+    )
+    site_id = QueryInt(
+        load_default=None, metadata={"description": "Satu lokasi; tanpa ini: gabungan."}
+    )
+    mode = Text(
+        load_default=None,
+        validate=validate.OneOf(["online"], error=_l("Hanya online.")),
+        metadata={"enum": ["online"], "description": "online: daftar peserta daring."},
+    )
+
+
+class ManualCheckinSchema(ApiSchema):
+    site_id = Int(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Lokasi rapat ini tempat hadir; null: daring."},
+    )
+    nonce = Text(
+        required=True,
+        validate=validate.Length(min=1, max=64, error=_l("Antara 1 dan 64 karakter.")),
+        metadata={"description": "Dari klien; permintaan ulang dengan nonce sama → jawaban sama."},
+    )
+
+
+class WalkInSchema(ApiSchema):
+    """Someone not invited, registered at a site: a new person, flagged for review."""
+
+    site_id = Int(required=True, metadata={"description": "Lokasi rapat ini."})
+    nonce = Text(
+        required=True,
+        validate=validate.Length(min=1, max=64, error=_l("Antara 1 dan 64 karakter.")),
+    )
+    name = Text(required=True)
+    organization = Text(allow_none=True)
+    position = Text(allow_none=True)
+    category = choice_of([c.value for c in StakeholderCategory], required=True)
+    gender = choice_of([g.value for g in Gender], allow_none=True)
+    phone = Text(allow_none=True)
+
+
+class StandInSchema(ApiSchema):
+    """Who attends instead (diwakili oleh); the assignment letter is the proof."""
+
+    stand_in_name = Text(required=True, metadata={"description": "Nama wakil."})
+    stand_in_position = Text(allow_none=True, metadata={"description": "Jabatan wakil."})
+    letter = File(
+        required=True,
+        metadata={"description": "Surat tugas: PDF, PNG atau JPEG (batas unggah instalasi)."},
     )
 
 
@@ -175,20 +269,6 @@ class TotalsSchema(ApiSchema):
     checked_out = fields.Integer()
 
 
-class AttendanceListSchema(ApiSchema):
-    meeting_id = fields.Integer()
-    meeting_title = fields.String()
-    site_id = fields.Integer(allow_none=True)
-    site_key = fields.String(metadata={"description": "id lokasi, online atau all."})
-    site_name = fields.String()
-    zone = fields.String()
-    zone_label = fields.String()
-    day = fields.String(metadata={"example": "Jumat, 15 Maret 2024"})
-    time = fields.String(metadata={"example": "09.00–12.00 WITA"})
-    rows = fields.List(fields.Nested(AttendanceRowSchema))
-    totals = fields.Nested(TotalsSchema)
-
-
 QUORUM_STATES = ["none", "met", "not_met"]
 
 
@@ -213,20 +293,41 @@ class QuorumSchema(StandingSchema):
     met = fields.Boolean(allow_none=True, metadata={"description": "null: tanpa aturan."})
 
 
-class SitePresenceSchema(ApiSchema):
+class SiteSummarySchema(ApiSchema):
+    """One site (or online): who is invited and answered, who is here now, its quorum."""
+
     site_id = fields.Integer(allow_none=True, metadata={"description": "null: daring."})
     name = fields.String()
-    present = fields.Integer()
-    invited = fields.Integer()
+    code = fields.String(allow_none=True, metadata={"description": "Kode lokasi (meja, kios)."})
+    invited = fields.Integer(metadata={"description": "Undangan yang tidak ditarik."})
+    accepted = fields.Integer()
+    declined = fields.Integer()
+    seats = fields.Integer(allow_none=True)
+    over_capacity = fields.Boolean()
+    present = fields.Integer(metadata={"description": "Hadir sekarang, walk-in termasuk."})
     minimum = fields.Integer(allow_none=True, metadata={"description": "= quorum.required."})
     meets_minimum = fields.Boolean(allow_none=True)
     quorum = fields.Nested(StandingSchema)
 
 
-class PresenceSchema(ApiSchema):
-    total = fields.Integer()
+class AttendanceSummarySchema(ApiSchema):
+    present = fields.Integer(metadata={"description": "Hadir sekarang di semua lokasi dan daring."})
     quorum = fields.Nested(QuorumSchema)
-    sites = fields.List(fields.Nested(SitePresenceSchema))
+    sites = fields.List(fields.Nested(SiteSummarySchema))
+    totals = fields.Nested(
+        TotalsSchema,
+        metadata={"description": "Semua yang tercatat hadir (juga yang sudah keluar)."},
+    )
+
+
+class KioskCodeSchema(ApiSchema):
+    """What a kiosk shows now; outside the check-in window no code, but why not."""
+
+    open = fields.Boolean()
+    message = fields.String(metadata={"description": "Saat tertutup: kapan dibuka."})
+    url = fields.String(metadata={"description": "Isi QR kios (alamat yang dibuka ponsel)."})
+    typed_code = fields.String(metadata={"description": "Kode pendek untuk diketik di /c."})
+    expires_in = fields.Float(metadata={"description": "Detik sampai kode berganti."})
 
 
 class CheckinConflictSchema(ApiSchema):

@@ -227,6 +227,14 @@ def register_walk_in(
     refusal = check_kiosk_code(site, code, typed=typed, now=scanned_at) or closed(site)
     if refusal is not None:
         return finish(site.meeting_id, nonce, refusal)
+    return finish(site.meeting_id, nonce, admit_walk_in(site, data))
+
+
+def admit_walk_in(site: MeetingSite, data: Mapping[str, Any]) -> CheckinResult:
+    """Record the walk-in at ``site`` (the caller has checked the door and the window).
+
+    The kiosk's form and the staff API share it: the same fields, the same rules.
+    """
     c = Collector(data, DIRECTORY_ALIASES)
     c.text("name", 200, required=True)
     c.text("organization", 200)
@@ -249,7 +257,7 @@ def register_walk_in(
     )
     db.session.add(attendance)
     db.session.flush()
-    result = CheckinResult(
+    return CheckinResult(
         "checked_in",
         None,
         _("Selamat datang, %(name)s.", name=before_period(person.name)),
@@ -265,7 +273,6 @@ def register_walk_in(
         attendance.id,
         extra={"walk_in": True},
     )
-    return finish(site.meeting_id, nonce, result)
 
 
 def record_online(

@@ -8,7 +8,9 @@ replayed under its nonce too.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -16,7 +18,7 @@ from sqlalchemy import select
 from meetcoord.access.actors import Actor
 from meetcoord.access.permissions import Permission
 from meetcoord.accounts.models import User
-from meetcoord.checkin import credentials, keys
+from meetcoord.checkin import credentials, keys, selfservice
 from meetcoord.checkin.admission import (
     CheckinResult,
     admit,
@@ -33,7 +35,7 @@ from meetcoord.checkin.counts import Presence, presence
 from meetcoord.checkin.lists import Lists, absent_invitees, compose, load_attendances
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinMethod
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import NotFound
+from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.timezones import format_time_in_zone
 from meetcoord.extensions import db
 from meetcoord.meetings.models import Invitation, Meeting, MeetingSite
@@ -41,11 +43,15 @@ from meetcoord.meetings.services import require_editor
 
 
 def _site_of(meeting: Meeting, site_id: int | None) -> MeetingSite | None:
+    """The site a request names (None: online); another meeting's is bad input (422)."""
     if site_id is None:
         return None
     site = db.session.get(MeetingSite, site_id)
     if site is None or site.meeting_id != meeting.id:
-        raise NotFound(_("Lokasi tidak ditemukan."))
+        raise ValidationError(
+            _("Lokasi tidak ditemukan."),
+            errors={"site_id": [_("Pilih salah satu lokasi rapat ini.")]},
+        )
     return site
 
 
@@ -63,6 +69,25 @@ def manual_checkin(
     if result is None:
         assert invitation is not None
         result = admit(invitation, site, CheckinMethod.MANUAL, actor=actor)
+    return finish(meeting.id, nonce, result)
+
+
+def staff_walk_in(
+    actor: User | None, meeting: Meeting, site_id: int, data: Mapping[str, Any], nonce: str
+) -> CheckinResult:
+    """The secretariat registers someone not invited at a site (the kiosk form's twin).
+
+    The same fields and rules as the kiosk's walk-in form (``selfservice.admit_walk_in``),
+    inside the same check-in window; staff are the proof of place, not a kiosk code.
+    """
+    require_editor(actor, meeting)
+    nonce = check_nonce(nonce)
+    if (replay := answer_before(meeting.id, nonce)) is not None:
+        return replay
+    site = _site_of(meeting, site_id)
+    assert site is not None
+    refusal = selfservice.closed(site)
+    result = refusal if refusal is not None else selfservice.admit_walk_in(site, data)
     return finish(meeting.id, nonce, result)
 
 

@@ -11,31 +11,25 @@ from functools import partial
 from typing import Any
 from uuid import uuid4
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from meetcoord.access import permissions
 from meetcoord.access.declare import requires
-from meetcoord.access.institutions import letterhead_for
 from meetcoord.access.permissions import Permission
-from meetcoord.checkin import exports, list_pdf, staff
+from meetcoord.checkin import records, staff
 from meetcoord.checkin.breakdown import attendance_breakdown
 from meetcoord.checkin.lists import attendance_lists, attendance_time
 from meetcoord.core.errors import NotFound, ValidationError
 from meetcoord.core.forms import current_actor
 from meetcoord.core.i18n import current_language
-from meetcoord.core.tabular import DOWNLOAD_HEADERS
 from meetcoord.core.validation import parse_int
 from meetcoord.meetings.services import get_meeting
 from meetcoord.meetings.zones import host_zone
 
-bp = Blueprint("attendance", __name__, url_prefix="/meetings")
+FORMATS = records.FORMATS
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
+bp = Blueprint("attendance", __name__, url_prefix="/meetings")
 
 
 def _can_edit(meeting: Any = None) -> bool:
@@ -113,27 +107,6 @@ def resolve(meeting_id: int, conflict_id: int) -> Any:
 def download(meeting_id: int, key: str, fmt: str) -> Any:
     """``key``: a site id, ``online`` or ``all`` (every site, and totals for the meeting)."""
     meeting = get_meeting(meeting_id, current_actor())
-    lists = attendance_lists(meeting)
-    chosen = lists.by_key(key)
-    if fmt not in FORMATS or chosen is None:
+    if fmt not in FORMATS or attendance_lists(meeting).by_key(key) is None:
         raise NotFound(_("Halaman tidak ditemukan."))
-    if fmt == "csv":
-        body = exports.to_csv(chosen)
-    elif fmt == "xlsx":
-        body = exports.to_xlsx(lists) if chosen.combined else exports.to_xlsx_one(chosen)
-    else:
-        body = list_pdf.to_pdf(
-            lists.sites if chosen.combined else [chosen],
-            **letterhead_for(meeting).header(),
-            combined=lists.combined if chosen.combined else None,
-        )
-    name = exports.filename(meeting.id, chosen, fmt)
-    return current_app.response_class(
-        body,
-        mimetype=FORMATS[fmt].split(";")[0],
-        headers={
-            "Content-Type": FORMATS[fmt],
-            "Content-Disposition": f'attachment; filename="{name}"',
-            **DOWNLOAD_HEADERS,
-        },
-    )
+    return records.download(meeting, fmt, key)

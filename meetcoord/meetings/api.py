@@ -511,16 +511,4 @@ class Conflicts(MethodView):
         return roster.page_of(found, _list_query(args))
 
 
-@blp.route("/<int:id>/counts")
-class Counts(MethodView):
-    @requires(Permission.MEETING_VIEW)
-    @blp.doc(summary="Jumlah per lokasi", description="Diundang, hadir, tidak, kursi; daring.")
-    @blp.arguments(s.CountListArgs, location="query")
-    @blp.response(200, page_schema(s.SiteCountSchema))
-    @problems(blp, 401, 404, 422)
-    def get(self, args: dict[str, Any], id: int) -> Page[dict[str, Any]]:
-        counts = s.counts_of(services.get_meeting(id, current_actor()))
-        return roster.page_of(counts, _list_query(args))
-
-
 blueprints: list[ApiBlueprint] = [blp, series_blp, links_blp]

@@ -267,7 +267,10 @@ def site_counts(meeting: Meeting) -> list[SiteCount]:
 
 
 def respond(invitation: Invitation, data: Mapping[str, Any]) -> Invitation:
-    """RSVP and, optionally, a change of site or to online."""
+    """RSVP and, optionally, a move: ``site_id`` a site of the meeting, or None for online.
+
+    Without the ``site_id`` key the invitation stays where it is.
+    """
     if invitation.meeting.status not in (MeetingStatus.DRAFT, *ACTIVE):
         raise Conflict(_l("Rapat ini sudah selesai atau dibatalkan."))
     raw = str(data.get("rsvp") or "").strip().lower()
@@ -277,17 +280,18 @@ def respond(invitation: Invitation, data: Mapping[str, Any]) -> Invitation:
             _l("Pilih hadir, tidak hadir atau mungkin."),
             errors={"rsvp": [_l("Pilih hadir, tidak hadir atau mungkin.")]},
         )
-    moving, site = False, None
-    if "attendance" in data and data["attendance"] not in (None, ""):
+    moving, site = "site_id" in data, None
+    if moving:
         # Checked before anything is written: a refused answer changes nothing.
-        choice = str(data["attendance"])
+        site_id = data["site_id"]
         try:
-            site_id = None if choice == "online" else _int(choice, "attendance")
-            site, moving = _site_for(invitation.meeting, site_id), True
+            site = _site_for(
+                invitation.meeting, None if site_id is None else _int(site_id, "site_id")
+            )
         except ValidationError:
             raise ValidationError(
                 _l("Lokasi bukan bagian dari rapat ini."),
-                errors={"attendance": [_l("Pilih salah satu lokasi rapat, atau daring.")]},
+                errors={"site_id": [_l("Pilih salah satu lokasi rapat, atau daring.")]},
             ) from None
     invitation.rsvp = Rsvp(raw)
     invitation.rsvp_at = utcnow()
@@ -316,10 +320,27 @@ def letter_type(content: bytes) -> tuple[str, str] | None:
     return None
 
 
+def read_letter(upload: Any) -> bytes | None:
+    """An uploaded letter's bytes, one past the limit at most: enough to refuse it as too
+    large without reading a huge file into memory. None without a file."""
+    if upload is None or not getattr(upload, "filename", None):
+        return None
+    return upload.stream.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
+
+
 def nominate_stand_in(
-    invitation: Invitation, data: Mapping[str, Any], letter: bytes | None
+    invitation: Invitation,
+    data: Mapping[str, Any],
+    letter: bytes | None,
+    actor: User | None = None,
 ) -> Invitation:
-    """Name who attends instead (diwakili oleh), with the assignment letter as proof."""
+    """Name who attends instead (diwakili oleh), with the assignment letter as proof.
+
+    ``actor``: the staff member doing it for the invitee (the API's staff twin); None
+    when the participant does it through their personal link.
+    """
+    if actor is not None:
+        require_editor(actor, invitation.meeting)
     if invitation.meeting.status not in (MeetingStatus.DRAFT, *ACTIVE):
         raise Conflict(_l("Rapat ini sudah selesai atau dibatalkan."))
     errors: dict[str, list[Any]] = {}
@@ -354,7 +375,7 @@ def nominate_stand_in(
     invitation.stand_in_letter = stored
     invitation.stand_in_letter_type = content_type
     audit.record(
-        None, "stand_in", invitation.meeting, f"{invitation.person.name} diwakili oleh {name}"
+        actor, "stand_in", invitation.meeting, f"{invitation.person.name} diwakili oleh {name}"
     )
     try:
         commit()

@@ -182,6 +182,14 @@ class SiteSchema(QuorumFields):
         lambda site: to_zone(site.meeting.start_at, site.venue.timezone).isoformat(), "string"
     )
     is_host = derived(lambda site: site.venue_id == site.meeting.host_venue_id, "boolean")
+    code = fields.String(
+        dump_only=True,
+        metadata={
+            "description": "Kode lokasi untuk registrasi: meja /desk/{code}, kios "
+            "/kiosk/{code}, API /checkin/sites/{code}/… (kode kios yang berganti: "
+            "GET /checkin/sites/{code}/kiosk-code)."
+        },
+    )
 
 
 class SitePatchSchema(SiteSchema):
@@ -538,7 +546,6 @@ AgendaListArgs = list_args_schema(
     "MeetingAgenda", AGENDA_SORTS, {"sort": _sort(AGENDA_SORTS, "position")}
 )
 CONFLICT_SORTS = ["other_start_at"]
-CountListArgs = list_args_schema("MeetingCount", ["site"], {"sort": _sort(["site"], "site")})
 ConflictListArgs = list_args_schema(
     "MeetingConflict", CONFLICT_SORTS, {"sort": _sort(CONFLICT_SORTS, "other_start_at")}
 )

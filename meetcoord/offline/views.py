@@ -39,7 +39,7 @@ PAGES = {
 }
 # A queued answer (the personal page's RSVP) may only be replayed to this path, on this
 # origin: the personal link is a bearer credential.
-REPLAY_PATH = r"^" + re.escape(API_PREFIX) + r"/invitations/by-token/[A-Za-z0-9_-]+/rsvp$"
+REPLAY_PATH = r"^" + re.escape(API_PREFIX) + r"/i/[A-Za-z0-9_-]+/rsvp$"
 # The installable apps: the desk and the phone view, each its own scope.
 APPS = {"desk": r"^/desk/[A-Za-z0-9_-]+$", "phone": r"^/i/[A-Za-z0-9_-]+/live$"}
 THEME = "#0b5d50"  # the logo's green (static/img/logo.svg)

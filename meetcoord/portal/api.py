@@ -22,6 +22,7 @@ from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
 from meetcoord.api.schemas import problems
 from meetcoord.checkin import selfservice
+from meetcoord.checkin.schemas import StandInSchema
 from meetcoord.core.errors import Conflict, NotFound
 from meetcoord.core.uploads import body_limit
 from meetcoord.documents import review, rules, workflow
@@ -31,10 +32,14 @@ from meetcoord.documents.models import Document
 from meetcoord.documents.signing import signatures
 from meetcoord.documents.views import pdf_response
 from meetcoord.meetings import opening
-from meetcoord.meetings.invitations import respond
+from meetcoord.meetings.invitations import nominate_stand_in, read_letter, respond
 from meetcoord.meetings.models import Invitation
 from meetcoord.portal.links import guard, holder
-from meetcoord.portal.schemas import JoinedSchema, ParticipantInvitationSchema, RsvpSchema
+from meetcoord.portal.schemas import (
+    JoinedSchema,
+    ParticipantInvitationSchema,
+    RsvpSchema,
+)
 
 PERSONAL_READ = (404, 429)
 PERSONAL_WRITE = (400, 403, 404, 409, 422, 429)
@@ -54,7 +59,7 @@ blp = guard(
 # --- the invitation ---------------------------------------------------------------------
 
 
-@blp.route("/invitations/by-token/<token>")
+@blp.route("/i/<token>")
 @requires(Permission.LINK)
 class ParticipantInvitation(MethodView):
     @blp.doc(summary="Undangan saya", description="Rapat di zona peserta.", security=PUBLIC)
@@ -64,7 +69,7 @@ class ParticipantInvitation(MethodView):
         return holder(token)
 
 
-@blp.route("/invitations/by-token/<token>/join")
+@blp.route("/i/<token>/join")
 @requires(Permission.LINK)
 class ParticipantJoin(MethodView):
     @blp.doc(
@@ -86,7 +91,7 @@ class ParticipantJoin(MethodView):
         return {"online_url": invitation.meeting.online_url, **result.as_dict()}
 
 
-@blp.route("/invitations/by-token/<token>/rsvp")
+@blp.route("/i/<token>/rsvp")
 @requires(Permission.LINK)
 class ParticipantRsvp(MethodView):
     @blp.doc(
@@ -99,6 +104,23 @@ class ParticipantRsvp(MethodView):
     @problems(blp, 400, 404, 409, 422, 429)
     def post(self, data: dict[str, Any], token: str) -> Invitation:
         return respond(holder(token), data)
+
+
+@blp.route("/i/<token>/stand-in")
+@requires(Permission.LINK)
+class ParticipantStandIn(MethodView):
+    @blp.doc(
+        summary="Tunjuk wakil",
+        description="Nama dan jabatan wakil (diwakili oleh) dengan surat tugas; yang baru "
+        "menggantikan yang lama. Sama dengan formulir di halaman pribadi.",
+        security=PUBLIC,
+    )
+    @blp.arguments(StandInSchema, location="multipart")
+    @blp.response(200, ParticipantInvitationSchema)
+    @problems(blp, 400, 404, 409, 413, 422, 429)
+    def post(self, data: dict[str, Any], token: str) -> Invitation:
+        invitation = holder(token)
+        return nominate_stand_in(invitation, data, read_letter(data.get("letter")))
 
 
 # --- documents ------------------------------------------------------------------------

@@ -6,17 +6,20 @@ participant may read through their link, times in their zone.
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import fields
 
-from meetcoord.api.schemas import ApiSchema, Text, choice_of
+from meetcoord.api.schemas import ApiSchema, Int, choice_of
+from meetcoord.checkin import keys
 from meetcoord.core.timezones import zone_label
+from meetcoord.meetings import opening, windows
 from meetcoord.meetings.agenda import agenda_schedule
-from meetcoord.meetings.models import InviteeRole, MeetingStatus, Rsvp
+from meetcoord.meetings.models import Invitation, InviteeRole, MeetingStatus, Rsvp
 from meetcoord.meetings.schemas import (
     Computed,
     ComputedOne,
     LocalTimeSchema,
-    attendance_key,
     derived,
     enum_values,
     local_times,
@@ -28,9 +31,12 @@ class RsvpSchema(ApiSchema):
     rsvp = choice_of(
         [Rsvp.ACCEPTED.value, Rsvp.DECLINED.value, Rsvp.TENTATIVE.value], required=True
     )
-    attendance = Text(
+    site_id = Int(
         allow_none=True,
-        metadata={"description": "'online', atau id lokasi rapat ini (sebagai teks)."},
+        metadata={
+            "description": "Pindah ke lokasi rapat ini (id), atau null untuk daring; "
+            "tanpa kunci ini tempat tetap."
+        },
     )
 
 
@@ -62,13 +68,33 @@ class ParticipantMeetingSchema(ApiSchema):
     agenda = Computed(agenda_schedule, fields.Nested(AgendaSlotSchema))
 
 
+class ParticipantCredentialSchema(ApiSchema):
+    credential = fields.String(
+        metadata={"description": "Isi QR pribadi (MC1.<muatan>.<tanda tangan>), untuk meja."}
+    )
+    valid_from = fields.DateTime(metadata={"description": "Registrasi dibuka (UTC)."})
+    valid_until = fields.DateTime(metadata={"description": "Registrasi ditutup (UTC)."})
+
+
+def checkin_credential(invitation: Invitation) -> dict[str, Any]:
+    """The personal QR's text and the check-in window it is accepted in."""
+    opens_at, closes_at = windows.checkin_window(invitation.meeting, opening.rule())
+    return {
+        "credential": keys.credential_for(invitation),
+        "valid_from": opens_at,
+        "valid_until": closes_at,
+    }
+
+
 class ParticipantInvitationSchema(ApiSchema):
     """The invitation as its participant sees it through the personal link."""
 
     person_name = derived(lambda inv: inv.person.name, "string")
     role = fields.String(dump_only=True, metadata={"enum": enum_values(InviteeRole)})
     rsvp = fields.String(dump_only=True, metadata={"enum": enum_values(Rsvp)})
-    attendance = derived(attendance_key, "string")
+    site_id = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "null: daring."}
+    )
     site_name = derived(
         lambda inv: inv.site.venue.name if inv.site else None, "string", nullable=True
     )
@@ -79,7 +105,17 @@ class ParticipantInvitationSchema(ApiSchema):
         metadata={"description": "Mulai rapat di zona peserta."},
     )
     stand_in_name = fields.String(dump_only=True, allow_none=True)
+    stand_in_position = fields.String(dump_only=True, allow_none=True)
+    has_stand_in_letter = derived(lambda inv: bool(inv.stand_in_letter), "boolean")
     meeting = ComputedOne(lambda inv: inv.meeting, ParticipantMeetingSchema)
+    checkin = ComputedOne(
+        checkin_credential,
+        ParticipantCredentialSchema,
+        metadata={
+            "description": "Kartu undangan sebagai data: teks yang sama dengan isi QR pribadi. "
+            "Kredensial pembawa: siapa pun yang memegangnya bisa didaftarkan hadir."
+        },
+    )
 
 
 class JoinedSchema(ApiSchema):

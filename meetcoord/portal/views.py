@@ -14,7 +14,6 @@ from typing import Any
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -177,10 +176,15 @@ def _refused(invitation: Invitation, which: str, form: Any, exc: ServiceError) -
 def rsvp(token: str) -> Any:
     invitation = holder(token)
     form = RsvpForm()
-    data = {"rsvp": request.form.get("rsvp"), "attendance": request.form.get("attendance")}
+    data: dict[str, Any] = {"rsvp": request.form.get("rsvp")}
+    where = (request.form.get("attendance") or "").strip()
+    if where:  # the form's one select: a site's id or "online"
+        data["site_id"] = None if where == ONLINE else where
     try:
         invitations.respond(invitation, data)
     except (ValidationError, Conflict) as exc:
+        if "site_id" in (exc.errors or {}):  # the service's name for the form's field
+            exc.errors["attendance"] = exc.errors.pop("site_id")
         return _refused(invitation, "rsvp", form, exc)
     flash(_("Jawaban Anda tersimpan"), "success")
     return redirect(url_for("portal.invitation_page", token=token))
@@ -189,10 +193,7 @@ def rsvp(token: str) -> Any:
 def stand_in(token: str) -> Any:
     invitation = holder(token)
     form = StandInForm()
-    upload = request.files.get("letter")
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
-    # One byte past the limit is enough for the service to refuse it as too large.
-    letter = upload.stream.read(limit + 1) if upload and upload.filename else None
+    letter = invitations.read_letter(request.files.get("letter"))
     data = {
         "stand_in_name": request.form.get("stand_in_name"),
         "stand_in_position": request.form.get("stand_in_position"),

@@ -135,7 +135,9 @@
     if (!rsvp) return;
     e.preventDefault();
     var body = { rsvp: rsvp };
-    if (form.elements.attendance && form.elements.attendance.value) body.attendance = form.elements.attendance.value;
+    // The API's one name for where: site_id, a site's id or null for online.
+    var where = form.elements.attendance && form.elements.attendance.value;
+    if (where) body.site_id = where === "online" ? null : parseInt(where, 10);
     // One entry per link: a later answer replaces the first.
     enqueue({ key: "rsvp:" + url, url: url, body: body, at: new Date().toISOString() }).then(function () {
       note(t("tQueued"));

@@ -169,7 +169,7 @@ async function replayOne(item) {
   const current = await json(url.href.replace(/\/rsvp$/, ""));
   if (current.ok) {
     const now = await current.json();
-    const same = now.rsvp === item.body.rsvp && (!item.body.attendance || now.attendance === item.body.attendance);
+    const same = now.rsvp === item.body.rsvp && (!("site_id" in item.body) || now.site_id === item.body.site_id);
     if (same) return "sent";
   }
   const response = await json(url.href, item.body);

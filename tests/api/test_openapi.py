@@ -58,16 +58,23 @@ EXPECTED[f"{M}/invitations/{{invitation_id}}/resend-link"] = {
     "post": {"202", "401", "403", "404", "409", "422", "429"}
 }
 EXPECTED[f"{M}/conflicts"] = {"get": {"200"} | READ}
-EXPECTED[f"{M}/counts"] = {"get": {"200"} | READ}
 CHECKIN_SCAN = {"200", "401", "403", "404", "422"}
 for action in ("redeem", "offline", "checkout"):
     EXPECTED[f"{API}/checkin/sites/{{site_code}}/{action}"] = {"post": CHECKIN_SCAN}
 EXPECTED[f"{M}/attendance"] = {"get": {"200", "401", "404", "422"}}
-EXPECTED[f"{M}/presence"] = {"get": {"200"} | READ}
+EXPECTED[f"{M}/attendance/summary"] = {"get": {"200"} | READ}
+EXPECTED[f"{M}/attendance/export"] = {"get": {"200", "401", "404", "422"}}
+EXPECTED[f"{API}/checkin/sites/{{site_code}}/kiosk-code"] = {"get": {"200", "401", "403", "404"}}
+STAFF_CHECKIN = {"200", "400", "401", "403", "404", "409", "422"}
+EXPECTED[f"{M}/invitations/{{invitation_id}}/checkin"] = {"post": STAFF_CHECKIN}
+EXPECTED[f"{M}/walk-ins"] = {"post": STAFF_CHECKIN}
+EXPECTED[f"{M}/attendance/{{attendance_id}}/checkout"] = {"post": {"200", "401", "403", "404"}}
+EXPECTED[f"{M}/invitations/{{invitation_id}}/stand-in"] = {"post": STAFF_CHECKIN | {"413"}}
 EXPECTED[f"{M}/checkin-conflicts"] = {"get": {"200"} | READ}
 EXPECTED[f"{M}/checkin-conflicts/{{conflict_id}}/resolve"] = {"post": {"200", "401", "403", "404"}}
-EXPECTED[f"{API}/invitations/by-token/{{token}}"] = {"get": {"200", "404", "429"}}
-EXPECTED[f"{API}/invitations/by-token/{{token}}/rsvp"] = {"post": {"200", "404", "422", "429"}}
+EXPECTED[f"{API}/i/{{token}}"] = {"get": {"200", "404", "429"}}
+EXPECTED[f"{API}/i/{{token}}/rsvp"] = {"post": {"200", "404", "422", "429"}}
+EXPECTED[f"{API}/i/{{token}}/stand-in"] = {"post": {"200", "404", "409", "413", "422", "429"}}
 
 
 @pytest.fixture

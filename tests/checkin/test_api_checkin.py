@@ -1,4 +1,4 @@
-"""The check-in JSON API: redeem, offline upload, check-out, lists, presence, conflicts.
+"""The check-in JSON API: redeem, offline upload, check-out, records, summary, conflicts.
 
 Driven with real bearer tokens. A refusal is a 200 answer with a reason code; errors are
 only for the request itself (422 body, 403 site, 404 code).
@@ -267,7 +267,8 @@ def test_offline_upload_and_conflicts(client, headers, meeting):
     assert [r["status"] for r in body["results"]] == ["checked_in"]
     assert ok(client.post(url, json=scans, headers=headers)) == body
     assert count(Attendance) == 1
-    [conflict] = ok(client.get(f"{API}/meetings/{meeting.id}/checkin-conflicts", headers=headers))
+    listed = f"{API}/meetings/{meeting.id}/checkin-conflicts"
+    [conflict] = ok(client.get(listed, headers=headers))["items"]
     assert (conflict["site_name"], conflict["other_site_name"]) == (
         "Aula Bappeda SBD",
         "Kantor Gubernur Maluku",
@@ -281,6 +282,9 @@ def test_offline_upload_and_conflicts(client, headers, meeting):
     )
     assert resolved["resolved_at"] is not None
     assert CheckinConflict.query.one().resolved_at is not None
+    assert ok(client.get(f"{listed}?resolved=false", headers=headers))["total"] == 0
+    assert ok(client.get(f"{listed}?resolved=true", headers=headers))["total"] == 1
+    problem(client.get(f"{listed}?sort=name", headers=headers), 422)
     missing = {"scans": [{"credential": text, "nonce": "off-2"}]}
     problem(client.post(url, json=missing, headers=headers), 422)
 
@@ -311,26 +315,20 @@ def test_attendance_and_presence(client, api_token, headers, meeting):
         ok(redeem(client, headers, wita, {"credential": text, "nonce": f"p{n}"}))
     _viewer, viewer = api_token("viewer")  # reading is for every staff account
     body = ok(client.get(f"{API}/meetings/{meeting.id}/attendance", headers=viewer))
-    assert body["site_key"] == "all"
-    assert [row["number"] for row in body["rows"]] == [1, 2]
-    assert body["rows"][0]["time_in"].endswith("WITA")
-    assert body["totals"]["total"] == 2
-    assert body["totals"]["by_category"]["government"] == 2
-    assert body["totals"]["by_gender"]["male"] == 2
+    assert (body["total"], body["page"], body["pages"]) == (2, 1, 1)
+    assert [row["number"] for row in body["items"]] == [1, 2]
+    assert body["items"][0]["time_in"].endswith("WITA")
     one = ok(client.get(f"{API}/meetings/{meeting.id}/attendance?site_id={wit.id}", headers=viewer))
-    assert (one["site_name"], one["rows"], one["zone_label"]) == (
-        "Kantor Gubernur Maluku",
-        [],
-        "WIT",
-    )
-    online = ok(client.get(f"{API}/meetings/{meeting.id}/attendance?online=true", headers=viewer))
-    assert online["site_key"] == "online"
+    assert one["items"] == []
+    assert one["total"] == 0
+    online = ok(client.get(f"{API}/meetings/{meeting.id}/attendance?mode=online", headers=viewer))
+    assert online["total"] == 0
     problem(
-        client.get(f"{API}/meetings/{meeting.id}/attendance?site_id=999999", headers=viewer), 404
+        client.get(f"{API}/meetings/{meeting.id}/attendance?site_id=999999", headers=viewer), 422
     )
     problem(client.get(f"{API}/meetings/999999/attendance", headers=viewer), 404)
-    now = ok(client.get(f"{API}/meetings/{meeting.id}/presence", headers=viewer))
-    assert now["total"] == 2
+    now = ok(client.get(f"{API}/meetings/{meeting.id}/attendance/summary", headers=viewer))
+    assert now["present"] == 2
     assert now["quorum"] == {
         "state": "met",
         "rule": True,
@@ -343,7 +341,10 @@ def test_attendance_and_presence(client, api_token, headers, meeting):
         "base": 3,
     }
     assert [s["present"] for s in now["sites"]] == [2, 0, 0]
-    problem(client.get(f"{API}/meetings/999999/presence", headers=viewer), 404)
+    assert now["totals"]["total"] == 2
+    assert now["totals"]["by_category"]["government"] == 2
+    assert now["totals"]["by_gender"]["male"] == 2
+    problem(client.get(f"{API}/meetings/999999/attendance/summary", headers=viewer), 404)
 
 
 def test_viewer_cannot_resolve(client, api_token, meeting):

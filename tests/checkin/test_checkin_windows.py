@@ -82,7 +82,7 @@ def test_the_phone_the_kiosk_and_the_join_link_say_when_it_opens(app, client, au
     assert join.status_code == 409
     assert said in text(join)
     assert f"/i/{token}" in text(join)
-    problem = phone(app).post(f"{API}/invitations/by-token/{token}/join")
+    problem = phone(app).post(f"{API}/i/{token}/join")
     assert problem.status_code == 409
     assert (problem.json["code"], problem.json["detail"]) == ("outside_window", said)
     assert count(Attendance) == 0
@@ -104,13 +104,13 @@ def test_an_online_invitee_is_told_in_the_host_zone_and_an_ambon_one_in_wit(app,
 def test_the_join_link_records_inside_the_window_once(app):
     rakor = Rakor()
     token = links.personal_token(rakor.invitee(0))
-    joined = phone(app).post(f"{API}/invitations/by-token/{token}/join")
+    joined = phone(app).post(f"{API}/i/{token}/join")
     assert joined.status_code == 200
     assert (joined.json["online_url"], joined.json["status"]) == (
         "https://zoom.example.com/j/123",
         "checked_in",
     )
-    again = phone(app).post(f"{API}/invitations/by-token/{token}/join").json
+    again = phone(app).post(f"{API}/i/{token}/join").json
     assert again["status"] == "already"
     assert count(Attendance) == 1
 

@@ -437,9 +437,7 @@ def test_personal_links_share_the_participant_rate_limit(app, client, rakor, mon
     url = link(rakor.participant)
     assert [client.get(url).status_code for _ in range(3)] == [200] * 3
     problem(client.get(url), 429)
-    problem(
-        client.get(f"{API}/invitations/by-token/{links.personal_token(rakor.participant)}"), 429
-    )
+    problem(client.get(f"{API}/i/{links.personal_token(rakor.participant)}"), 429)
 
 
 # --- the OpenAPI document ------------------------------------------------------------------

@@ -386,10 +386,8 @@ def test_invite_people_organization_and_forum(
     assert not {"token", "token_hash", "token_salt", "personal_url"} & set(listed[0])
     assert {inv["site_name"] for inv in listed} == {None, "Bappeda Jayapura"}
 
-    counts = {
-        c["venue_name"]: c
-        for c in ok(client.get(f"{API}/meetings/{meeting['id']}/counts", headers=editor))["items"]
-    }
+    summary = ok(client.get(f"{API}/meetings/{meeting['id']}/attendance/summary", headers=editor))
+    counts = {c["site_id"] and c["name"]: c for c in summary["sites"]}
     assert counts["Bappeda Jayapura"]["invited"] == 3
     assert counts["Bappeda Jayapura"]["over_capacity"] is True  # one seat there
     assert counts[None]["invited"] == 2
@@ -548,7 +546,7 @@ def test_by_token_read_and_rsvp_without_staff_auth(
 ) -> None:
     inv_id = _invite_three(client, editor, meeting)[1]  # at the WIT site
     invitation = db.session.get(Invitation, inv_id)
-    url = f"{API}/invitations/by-token/{links.personal_token(invitation)}"
+    url = f"{API}/i/{links.personal_token(invitation)}"
 
     seen = ok(client.get(url))
     assert seen["zone"] == "Asia/Jayapura"
@@ -558,20 +556,23 @@ def test_by_token_read_and_rsvp_without_staff_auth(
     assert seen["meeting"]["title"] == meeting["title"]
     assert seen["rsvp"] == "pending"
 
-    answered = ok(client.post(f"{url}/rsvp", json={"rsvp": "accepted", "attendance": "online"}))
-    assert (answered["rsvp"], answered["attendance"]) == ("accepted", "online")
+    answered = ok(client.post(f"{url}/rsvp", json={"rsvp": "accepted", "site_id": None}))
+    assert (answered["rsvp"], answered["site_id"]) == ("accepted", None)  # online
     body = problem(client.post(f"{url}/rsvp", json={"rsvp": "barangkali"}), 422)
     assert "rsvp" in body["errors"]
+    body = problem(client.post(f"{url}/rsvp", json={"rsvp": "declined", "site_id": 999999}), 422)
+    assert "site_id" in body["errors"]
+    # One name: the old string field is an unknown field now, not a second spelling.
     body = problem(
-        client.post(f"{url}/rsvp", json={"rsvp": "declined", "attendance": "999999"}), 422
+        client.post(f"{url}/rsvp", json={"rsvp": "declined", "attendance": "online"}), 422
     )
     assert "attendance" in body["errors"]
     db.session.expire_all()
     assert db.session.get(Invitation, inv_id).rsvp.value == "accepted"
 
-    problem(client.get(f"{API}/invitations/by-token/bukan-token-asli"), 404)
+    problem(client.get(f"{API}/i/bukan-token-asli"), 404)
     problem(
-        client.post(f"{API}/invitations/by-token/bukan-token-asli/rsvp", json={"rsvp": "accepted"}),
+        client.post(f"{API}/i/bukan-token-asli/rsvp", json={"rsvp": "accepted"}),
         404,
     )
     m_url = f"{API}/meetings/{meeting['id']}/invitations/{inv_id}"
@@ -582,7 +583,7 @@ def test_by_token_read_and_rsvp_without_staff_auth(
 def test_by_token_guessing_is_rate_limited(app: Any, client: Any, monkeypatch: Any) -> None:
     monkeypatch.setitem(app.config, "PERSONAL_LINK_RATE_LIMIT", "3 per minute")
     guess = {"REMOTE_ADDR": "10.202.9.9"}
-    url = f"{API}/invitations/by-token/tebakan"
+    url = f"{API}/i/tebakan"
     statuses = [client.get(url, environ_base=guess).status_code for _ in range(3)]
     assert statuses == [404] * 3
     problem(client.get(url, environ_base=guess), 429)
@@ -593,7 +594,7 @@ def test_by_token_guessing_is_rate_limited(app: Any, client: Any, monkeypatch: A
 
 def test_by_token_endpoints_are_documented_as_public(client: Any) -> None:
     spec = client.get(f"{API}/openapi.json").get_json()
-    rsvp = spec["paths"][f"{API}/invitations/by-token/{{token}}/rsvp"]["post"]
+    rsvp = spec["paths"][f"{API}/i/{{token}}/rsvp"]["post"]
     assert rsvp["security"] == [{}]
     assert {"200", "404", "422", "429"} <= set(rsvp["responses"])
     assert "token" not in spec["components"]["schemas"]["Invitation"]["properties"]

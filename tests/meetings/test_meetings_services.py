@@ -236,7 +236,7 @@ def test_personal_link_is_stable_and_forged_or_withdrawn_links_fail(editor, meet
 def test_rsvp_and_stand_in_letter_checked_by_content(editor, meeting, app):
     invitations.invite(editor, meeting, {"person_ids": [factories.person().id]})
     inv = meeting.invitations[0]
-    invitations.respond(inv, {"rsvp": "hadir", "attendance": str(site_of(meeting, "WIT").id)})
+    invitations.respond(inv, {"rsvp": "hadir", "site_id": site_of(meeting, "WIT").id})
     assert (inv.rsvp.value, inv.site.venue.zone_label) == ("accepted", "WIT")
     with pytest.raises(ValidationError):
         invitations.respond(inv, {"rsvp": "barangkali"})

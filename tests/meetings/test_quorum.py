@@ -197,7 +197,9 @@ def test_the_api_sets_and_returns_the_rule(client, api_token, rakor):
     assert (rakor.meeting.quorum_kind, rakor.meeting.quorum_value) == (QuorumKind.AT_LEAST, 67)
     cleared = client.patch(url, json={"quorum_kind": None}, headers=headers)
     assert (cleared.json["quorum_kind"], cleared.json["quorum_value"]) == (None, None)
-    presence_now = client.get(f"{API}/meetings/{rakor.meeting.id}/presence", headers=headers).json
+    presence_now = client.get(
+        f"{API}/meetings/{rakor.meeting.id}/attendance/summary", headers=headers
+    ).json
     host = next(s for s in presence_now["sites"] if s["site_id"] == rakor.site.id)
     assert (presence_now["quorum"]["state"], host["quorum"]["state"]) == ("not_met", "not_met")
 

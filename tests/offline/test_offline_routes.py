@@ -72,13 +72,13 @@ def test_the_worker_keeps_only_the_field_page_kinds(client):
         "/i/tok/documents/4",
         "/desk/KPG-1/bundle.json",  # the invitees: IndexedDB of the desk, not this cache
         "/kiosk/KPG-1/code.json",
-        "/api/v1/invitations/by-token/tok",
+        "/api/v1/i/tok",
         "/i/tok/x/live",
     ]:
         assert not kept(path), path
     replay = re.compile(settings["replay"])
-    assert replay.search("/api/v1/invitations/by-token/AbC-12_x/rsvp")
-    assert not replay.search("/api/v1/invitations/by-token/tok/join")
+    assert replay.search("/api/v1/i/AbC-12_x/rsvp")
+    assert not replay.search("/api/v1/i/tok/join")
     assert not replay.search("/i/tok/rsvp")
 
 
@@ -155,7 +155,7 @@ def test_the_four_pages_load_the_offline_helper_and_two_link_the_manifest(client
     assert "manifest" not in personal
     assert "manifest" not in kiosk
     # The personal page's answer form queues to the participant API when offline.
-    assert f'data-offline-rsvp="/api/v1/invitations/by-token/{token}/rsvp"' in personal
+    assert f'data-offline-rsvp="/api/v1/i/{token}/rsvp"' in personal
     # A staff page is none of the four: no worker registration from there.
     assert "data-sw=" not in text(client.get(f"/meetings/{rakor.meeting.id}"))
 
@@ -163,7 +163,7 @@ def test_the_four_pages_load_the_offline_helper_and_two_link_the_manifest(client
 def test_the_offline_rsvp_path_takes_json_without_a_session(client, rakor):
     """What the worker replays: JSON to the participant API, no cookie, no CSRF token."""
     token = links.personal_token(rakor.participant)
-    url = f"/api/v1/invitations/by-token/{token}/rsvp"
+    url = f"/api/v1/i/{token}/rsvp"
     first = client.post(url, json={"rsvp": "declined"})
     assert first.status_code == 200, first.get_data(as_text=True)
     assert client.get(url.removesuffix("/rsvp")).get_json()["rsvp"] == "declined"

@@ -566,7 +566,7 @@ def test_online_invitee_reads_every_surface_in_their_own_zone(visitor, setup):
     assert "Jumat, 15 Maret 2024, 11.00 WIT – 13.00 WIT" in phone
 
     # the participant API
-    seen = visitor.get(f"/api/v1/invitations/by-token/{links.personal_token(ambon)}").get_json()
+    seen = visitor.get(f"/api/v1/i/{links.personal_token(ambon)}").get_json()
     assert seen["zone"] == "Asia/Jayapura"
     assert seen["times"][0]["label"] == "WIT"
 

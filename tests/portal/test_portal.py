@@ -36,7 +36,6 @@ PERSONAL_PREFIXES = (
     "/s/<speaker_token>",  # a speaker's upload link (issue 15)
     f"{API}/i/",
     f"{API}/a/",
-    f"{API}/invitations/by-token/",
 )
 PORTAL_BLUEPRINTS = ("portal", "portal_api", "portal_agency_api", "portal_questions_api")
 FEED_PREFIX = "/feeds/"
@@ -107,7 +106,7 @@ def test_every_personal_link_route_is_served_by_the_portal(app: Flask) -> None:
         "/i/<token>/documents/<int:document_id>",
         f"{API}/i/<token>/documents",
         f"{API}/i/<token>/documents/<int:id>/sign",
-        f"{API}/invitations/by-token/<token>/rsvp",
+        f"{API}/i/<token>/rsvp",
         "/i/<token>/actions",
         "/a/<agency_token>",
         f"{API}/i/<token>/actions",
@@ -149,12 +148,12 @@ def test_every_answer_a_personal_link_gets_is_private(
         (f"/i/{token}", 200),
         (f"/i/{token}/live", 200),
         (f"/i/{token}/documents/{letter.id}", 200),
-        (f"{API}/invitations/by-token/{token}", 200),
+        (f"{API}/i/{token}", 200),
         (f"{API}/i/{token}/documents", 200),
         (f"{API}/i/{token}/documents/{letter.id}", 200),
         (feed.removeprefix(app.config["BASE_URL"].rstrip("/")), 200),
         ("/i/tautan-palsu", 404),
-        (f"{API}/invitations/by-token/tautan-palsu", 404),
+        (f"{API}/i/tautan-palsu", 404),
         (f"/i/{token}/documents/999999", 404),
         (f"/i/{token}/console", 403),  # a participant does not run the meeting
     ):
@@ -194,7 +193,7 @@ def test_every_personal_link_route_spends_one_budget(
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
     assert page.status_code == 200
     assert csrf
-    for path in (f"{API}/invitations/by-token/{token}", f"/i/{token}/documents/{letter.id}"):
+    for path in (f"{API}/i/{token}", f"/i/{token}/documents/{letter.id}"):
         assert send(client, "GET", path, address).status_code == 200, path
     # Then every personal-link route and method refuses this address, before the view.
     for rule in portal_rules(app):

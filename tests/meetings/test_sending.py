@@ -243,6 +243,6 @@ def test_invitations_page_filter_and_rows(
     assert names == sorted(names, reverse=True)
     assert names[0].startswith("Peserta")
     problem(client.get(f"{url}?rsvp=maybe", headers=editor), 422)
-    for sub in ("sites", "agenda", "counts", "conflicts"):
+    for sub in ("sites", "agenda", "conflicts", "attendance", "checkin-conflicts"):
         body = ok(client.get(f"{API}/meetings/{meeting['id']}/{sub}?per_page=1", headers=editor))
         assert {"items", "page", "per_page", "total", "pages"} <= set(body)

@@ -287,6 +287,10 @@ def _register_worker_jobs(app: Flask) -> None:
     # Evidence files whose rows are deleted go after the commit; the sweep takes the rest.
     leftovers.install()
     register_job(app, WorkerJob("evidence-sweep", leftovers.SweepJob(), leftovers.SWEEP_BATCH))
+    # Issue 17: Idempotency-Key answers are kept 24 hours, then forgotten.
+    from meetcoord.api.idempotency import PURGE_BATCH, purge_expired
+
+    register_job(app, WorkerJob("idempotency-purge", purge_expired, PURGE_BATCH))
 
 
 def _register_cli(app: Flask) -> None:

@@ -25,9 +25,11 @@ from meetcoord.api.schemas import (
     QueryInt,
     Text,
     choice_of,
+    domain_check,
     list_args_schema,
 )
 from meetcoord.core.timezones import PRIMARY_ZONES
+from meetcoord.directory.cleaning import clean_organization, clean_person
 from meetcoord.directory.models import (
     Forum,
     ForumRole,
@@ -255,3 +257,8 @@ OrganizationListArgs = list_args_schema(
 PersonListArgs = list_args_schema("Person", list(SORTS[Person]), _filters(Person))
 ForumListArgs = list_args_schema("Forum", list(SORTS[Forum]), _filters(Forum))
 VenueListArgs = list_args_schema("Venue", list(SORTS[Venue]), _filters(Venue))
+
+
+# A refused body also names what the services' rules refuse in the fields that parsed.
+domain_check(OrganizationSchema, lambda data, partial: clean_organization(data, partial=partial))
+domain_check(PersonSchema, lambda data, partial: clean_person(data, partial=partial))

@@ -142,7 +142,10 @@ def tag_representation(response: Response) -> Response:
     if response.mimetype not in JSON_TYPES or response.is_streamed:
         return response
     if "ETag" not in response.headers:
-        response.set_etag(etag_of(response.get_data()))
+        # After a change, the tag is the one the item's GET now answers (what the next
+        # If-Match is compared with), even if this response shows a different shape.
+        fresh = _current_etag() if request.method in ("PATCH", "PUT") else None
+        response.set_etag(fresh or etag_of(response.get_data()))
     if request.method in ("GET", "HEAD"):
         response.make_conditional(request)
     return response

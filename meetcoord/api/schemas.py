@@ -191,6 +191,25 @@ def page_schema(item_schema: type[Schema]) -> type[Schema]:
     return _page_schemas[item_schema]
 
 
+def query_params(**descriptions: str) -> list[dict[str, Any]]:
+    """OpenAPI query parameters for an operation that reads ``request.args`` itself.
+
+    Pass them as ``@blp.doc(parameters=query_params(lang="..."))``: an undeclared query
+    parameter is refused app-wide (``api.hooks``), so a parameter read without a schema
+    must still be declared, and is then documented too.
+    """
+    return [
+        {
+            "in": "query",
+            "name": name,
+            "required": False,
+            "description": text,
+            "schema": {"type": "string"},
+        }
+        for name, text in descriptions.items()
+    ]
+
+
 # --- problems --------------------------------------------------------------------------
 
 

@@ -89,7 +89,11 @@ def test_meetings_too(client: Any, api_token: Any) -> None:
     meeting = factories.meeting(by=account)
     url = f"{API}/meetings/{meeting.id}"
     etag = client.get(url, headers=headers).headers["ETag"]
-    client.patch(url, json={"title": "Rapat Baru"}, headers=headers)
+    changed = client.patch(url, json={"title": "Rapat Baru"}, headers={**headers, "If-Match": etag})
+    assert changed.status_code == 200, changed.get_data(as_text=True)
+    # the PATCH's own ETag is good for the next change
+    fresh = {**headers, "If-Match": changed.headers["ETag"]}
+    assert client.patch(url, json={"title": "Rapat Baru 2"}, headers=fresh).status_code == 200
     problem(client.patch(url, json={"title": "Lain"}, headers={**headers, "If-Match": etag}), 412)
 
 

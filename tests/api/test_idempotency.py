@@ -146,3 +146,9 @@ def test_the_header_is_documented_on_every_post(client: Any) -> None:
     for op in posts:
         names = {(p["in"], p["name"]) for p in op.get("parameters", [])}
         assert ("header", "Idempotency-Key") in names, op["summary"]
+
+
+def test_the_worker_purges_the_keys(app: Any) -> None:
+    from meetcoord.core.worker import registered_jobs
+
+    assert "idempotency-purge" in {job.name for job in registered_jobs(app)}

@@ -8,7 +8,8 @@
   strong ``ETag``, the hash of its bytes; ``If-None-Match`` answers 304, and a ``PATCH``,
   ``PUT`` or ``DELETE`` with ``If-Match`` is compared with the ETag the same URL's
   ``GET`` gives now (412 on a stale one, nothing changed). No version column is needed:
-  the representation is the version.
+  the representation is the version. An endpoint that sets its own ``ETag`` (a version
+  column, e.g. the event report) keeps it and checks ``If-Match`` itself.
 
 GETs cost no database round trip beyond the endpoint's own: the ETag is hashed in memory.
 """
@@ -105,6 +106,8 @@ def _current_etag() -> str | None:
         except Exception:  # a ServiceError (404, 403): the write itself will say so
             return None
         if response.status_code != 200 or response.mimetype not in JSON_TYPES:
+            return None
+        if "ETag" in response.headers:  # the endpoint versions itself and checks If-Match
             return None
         return etag_of(response.get_data())
 

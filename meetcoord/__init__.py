@@ -311,6 +311,10 @@ def _register_worker_jobs(app: Flask) -> None:
     from meetcoord.webhooks import delivery as webhook_delivery
 
     register_job(app, WorkerJob("webhooks", webhook_delivery.deliver_due, webhook_delivery.BATCH))
+    # Issue 17: Idempotency-Key answers are kept 24 hours, then forgotten.
+    from meetcoord.api.idempotency import PURGE_BATCH, purge_expired
+
+    register_job(app, WorkerJob("idempotency-purge", purge_expired, PURGE_BATCH))
 
 
 def _register_cli(app: Flask) -> None:

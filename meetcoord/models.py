@@ -3,6 +3,7 @@
 from meetcoord.access.models import Institution, Membership
 from meetcoord.accounts.models import ApiToken, Role, User
 from meetcoord.actions.models import Action, ActionEvidence, ActionUpdate, AgencyLink
+from meetcoord.api.models import IdempotencyKey
 from meetcoord.channels.models import MeetingChannel
 from meetcoord.checkin.models import Attendance, CheckinConflict, CheckinNonce
 from meetcoord.checkin.platform_models import PlatformImport, PlatformParticipant
@@ -70,6 +71,7 @@ __all__ = [
     "Forum",
     "ForumMember",
     "GuidanceAssignment",
+    "IdempotencyKey",
     "Institution",
     "Invitation",
     "ItemNote",

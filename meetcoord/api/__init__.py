@@ -14,6 +14,8 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 from flask_smorest import Api, Blueprint
 
+from meetcoord.api import hooks, idempotency
+from meetcoord.api.openapi import RequestRulesPlugin
 from meetcoord.core.problems import API_PREFIX, unauthorized
 from meetcoord.extensions import csrf
 
@@ -23,6 +25,16 @@ __all__ = ["API_PREFIX", "current_api", "register_api_blueprint", "register_publ
 class _Api(Api):
     def _register_error_handlers(self) -> None:
         """Errors are handled app-wide by ``core.views`` (JSON under /api, HTML elsewhere)."""
+
+    def register_public(self, blp: Blueprint, url_prefix: str) -> None:
+        """Register ``blp`` with its operations documented as needing no security scheme."""
+        plugin = self.spec.plugins[-1]
+        assert isinstance(plugin, RequestRulesPlugin)
+        plugin.public = True
+        try:
+            self.register_blueprint(blp, url_prefix=url_prefix)
+        finally:
+            plugin.public = False
 
 
 def _require_auth() -> Any:
@@ -34,13 +46,22 @@ def _require_auth() -> Any:
     return None
 
 
-def register_api_blueprint(blp: Blueprint) -> None:
-    """Attach a feature's API blueprint: documented, authenticated, CSRF by header."""
-    csrf.exempt(blp)
-    # Blueprints are module-level objects: attach the hook once, so that a second app in
+def _attach(blp: Blueprint, *hooks_in_order: Any) -> None:
+    # Blueprints are module-level objects: attach each hook once, so that a second app in
     # the same process (tests, the CLI) can register them again.
-    if _require_auth not in blp.before_request_funcs.get(None, []):
-        blp.before_request(_require_auth)
+    for hook in hooks_in_order:
+        if hook not in blp.before_request_funcs.get(None, []):
+            blp.before_request(hook)
+
+
+def register_api_blueprint(blp: Blueprint) -> None:
+    """Attach a feature's API blueprint: documented, authenticated, CSRF by header.
+
+    After authentication, the actor known: ``If-Match`` is checked and an
+    ``Idempotency-Key`` claimed or answered (``api.hooks``, ``api.idempotency``).
+    """
+    csrf.exempt(blp)
+    _attach(blp, _require_auth, hooks.blueprint_checks, idempotency.begin)
     current_api().register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
 
 
@@ -51,7 +72,8 @@ def register_public_api_blueprint(blp: Blueprint) -> None:
     own credential and should be rate limited.
     """
     csrf.exempt(blp)
-    current_api().register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
+    _attach(blp, hooks.blueprint_checks, idempotency.begin)
+    current_api().register_public(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
 
 
 def current_api() -> Api:
@@ -75,6 +97,9 @@ def init_api(app: Flask) -> None:
                 }
             },
             "security": [{"bearerAuth": []}, {"sessionCookie": []}],
+            "extra_plugins": [RequestRulesPlugin()],
         },
     )
     app.extensions["meetcoord_api"] = the_api
+    hooks.install(app)
+    app.after_request(idempotency.finish)

@@ -18,9 +18,11 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from flask_smorest.utils import prepare_response
-from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser, abort
 
+from meetcoord.api.messages import localize
+from meetcoord.core.errors import ServiceError
 from meetcoord.core.problems import PROBLEM_TYPE
 from meetcoord.core.validation import INT_MAX, INT_MIN
 
@@ -189,6 +191,25 @@ def page_schema(item_schema: type[Schema]) -> type[Schema]:
     return _page_schemas[item_schema]
 
 
+def query_params(**descriptions: str) -> list[dict[str, Any]]:
+    """OpenAPI query parameters for an operation that reads ``request.args`` itself.
+
+    Pass them as ``@blp.doc(parameters=query_params(lang="..."))``: an undeclared query
+    parameter is refused app-wide (``api.hooks``), so a parameter read without a schema
+    must still be declared, and is then documented too.
+    """
+    return [
+        {
+            "in": "query",
+            "name": name,
+            "required": False,
+            "description": text,
+            "schema": {"type": "string"},
+        }
+        for name, text in descriptions.items()
+    ]
+
+
 # --- problems --------------------------------------------------------------------------
 
 
@@ -242,7 +263,9 @@ PROBLEM_DESCRIPTIONS: dict[int, str] = {
     403: "Peran pengguna tidak berhak melakukan perubahan ini.",
     404: "Data tidak ditemukan.",
     409: "Bentrok dengan data lain: duplikat, atau masih dirujuk data lain.",
+    412: "If-Match tidak cocok dengan ETag sekarang: data sudah berubah; tidak ada yang diubah.",
     413: "Berkas terlalu besar.",
+    415: "Format isi tidak didukung (misalnya form-encoded ke operasi JSON).",
     422: "Data tidak valid; `errors` memetakan kolom ke pesannya.",
     503: "Layanan sedang sibuk memeriksa berkas lain; coba lagi sebentar lagi.",
 }
@@ -264,13 +287,80 @@ def problems(blp: Blueprint, *codes: int) -> Callable[[Any], Any]:
     return decorator
 
 
+# --- domain checks beside the schema ---------------------------------------------------
+
+# ``check(data, partial)`` raises ``core.errors.ValidationError`` with its field map; the
+# services run the same checks (their ``clean_*`` functions) when the schema passes.
+DomainCheck = Callable[[Mapping[str, Any], bool], None]
+_domain_checks: dict[type[Schema], DomainCheck] = {}
+
+
+def domain_check(schema: type[Schema], check: DomainCheck) -> None:
+    """Have ``schema``'s refusals also name what the domain rules refuse.
+
+    A client fixing a request wants every problem at once: when the schema refuses some
+    fields, ``check`` still runs on the fields that parsed and its messages join the same
+    422 ``errors`` map (a field the schema already refused keeps the schema's message).
+    Subclasses (the PATCH schemas) inherit the check, run as partial.
+    """
+    _domain_checks[schema] = check
+
+
+def _check_for(schema: Schema) -> DomainCheck | None:
+    for cls in type(schema).__mro__:
+        check = _domain_checks.get(cls)  # type: ignore[arg-type]
+        if check is not None:
+            return check
+    return None
+
+
+def _domain_errors(schema: Schema, error: ValidationError, refused: Mapping[str, Any]) -> dict:
+    check = _check_for(schema)
+    parsed = error.valid_data
+    if check is None or not isinstance(parsed, Mapping):
+        return {}
+    try:
+        check(parsed, bool(schema.partial))
+    except ServiceError as exc:
+        return {
+            key: [str(m) for m in messages]
+            for key, messages in exc.errors.items()
+            if key not in refused
+        }
+    return {}
+
+
 class _Parser(FlaskParser):
-    """webargs' parser, with an Indonesian message for a body that is not valid JSON."""
+    """webargs' parser: an unknown query parameter is refused (not silently dropped), the
+    messages are in the reader's language, and schema and domain errors come together."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE}
 
     def _handle_invalid_json_error(
         self, error: Exception, req: Any, *args: Any, **kwargs: Any
     ) -> NoReturn:
         abort(400, exc=error, messages={"json": [str(_l("Isi permintaan bukan JSON yang valid."))]})
+
+    def handle_error(
+        self,
+        error: ValidationError,
+        req: Any,
+        schema: Schema,
+        *,
+        error_status_code: int | None,
+        error_headers: Mapping[str, str] | None,
+    ) -> NoReturn:
+        messages = localize(error.messages)
+        if isinstance(messages, dict) and isinstance(messages.get("json"), dict):
+            body = messages["json"]
+            messages["json"] = {**_domain_errors(schema, error, body), **body}
+        abort(
+            error_status_code or self.DEFAULT_VALIDATION_STATUS,
+            exc=error,
+            messages=messages,
+            schema=schema,
+            headers=error_headers,
+        )
 
 
 class ApiBlueprint(Blueprint):

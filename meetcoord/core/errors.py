@@ -46,7 +46,12 @@ class NotFound(ServiceError):
 
 
 class Conflict(ServiceError):
-    """The change contradicts existing data (a duplicate, or a row still referenced)."""
+    """The change contradicts existing data (a duplicate, or a row still referenced).
+
+    A duplicate names the row it collides with: ``extra={"existing_id": id}``; the API
+    then answers its item URL as ``Location`` (``core.views``), or ``extra["location"]``
+    when the service knows a better one (it is not repeated in the body).
+    """
 
     status = 409
     code = "conflict"

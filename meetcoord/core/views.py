@@ -63,6 +63,10 @@ MESSAGES = {
     403: lambda: _("Anda tidak berhak membuka halaman ini."),
     404: lambda: _("Halaman tidak ditemukan."),
     405: lambda: _("Metode tidak diizinkan."),
+    409: lambda: _("Bentrok dengan data lain."),
+    412: lambda: _("Data sudah berubah sejak Anda membacanya."),
+    415: lambda: _("Format isi permintaan tidak didukung."),
+    422: lambda: _("Data yang dikirim tidak valid."),
     413: lambda: _("Berkas terlalu besar."),
     429: lambda: _("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."),
     500: lambda: _("Terjadi kesalahan pada server. Tim teknis sudah dicatat."),
@@ -94,11 +98,37 @@ def http_error(exc: HTTPException) -> Any:
     return render_template("errors/error.html", status=status, message=message), status
 
 
+def _existing_location(exc: ServiceError) -> dict[str, str]:
+    """``Location`` of the row a duplicate collides with (RFC 9110 §15.5.10).
+
+    The service names its id (``existing_id``); its URL is the collection's item URL —
+    ``POST /people`` → ``/people/<id>``, ``PATCH /people/7`` → ``/people/<id>`` — when
+    such a readable URL exists, or the one a service gave (``location``).
+    """
+    if exc.extra.get("location"):
+        return {"Location": str(exc.extra["location"])}
+    existing = exc.extra.get("existing_id")
+    if not isinstance(existing, int) or isinstance(existing, bool):
+        return {}
+    base = request.path.rstrip("/")
+    if request.method in ("PATCH", "PUT", "DELETE"):
+        base = base.rsplit("/", 1)[0]
+    candidate = f"{base}/{existing}"
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(candidate, method="GET")
+    except HTTPException:
+        return {}
+    return {"Location": candidate}
+
+
 @bp.app_errorhandler(ServiceError)
 def service_error(exc: ServiceError) -> Any:
     if wants_problem():
+        headers = _existing_location(exc) if exc.status == 409 else {}
+        extra = {k: v for k, v in exc.extra.items() if k != "location"}
         return problem_response(
-            exc.status, exc.code, exc.message, errors=exc.errors, extra=exc.extra
+            exc.status, exc.code, exc.message, errors=exc.errors, extra=extra, headers=headers
         )
     return render_template(
         "errors/error.html", status=exc.status, message=exc.message, errors=exc.errors

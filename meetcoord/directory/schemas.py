@@ -26,10 +26,12 @@ from meetcoord.api.schemas import (
     QueryInt,
     Text,
     choice_of,
+    domain_check,
     list_args_schema,
 )
 from meetcoord.core.timezones import PRIMARY_ZONES
 from meetcoord.directory.bulk import BULK_MAX, CREATED, ERROR, EXISTS
+from meetcoord.directory.cleaning import clean_organization, clean_person
 from meetcoord.directory.listing import FILTERS, SORTS
 from meetcoord.directory.models import (
     Forum,
@@ -323,3 +325,8 @@ class DirectoryBulkResultSchema(ApiSchema):
     created = fields.Integer(required=True)
     exists = fields.Integer(required=True)
     failed = fields.Integer(required=True, metadata={"description": "Baris berstatus error."})
+
+
+# A refused body also names what the services' rules refuse in the fields that parsed.
+domain_check(OrganizationSchema, lambda data, partial: clean_organization(data, partial=partial))
+domain_check(PersonSchema, lambda data, partial: clean_person(data, partial=partial))

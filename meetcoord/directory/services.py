@@ -117,12 +117,12 @@ def _require_unique(model: type, column: Any, value: Any, field: str, exclude: i
     stmt = select(model.id).where(func.lower(column) == str(value).lower())
     if exclude is not None:
         stmt = stmt.where(model.id != exclude)
-    existing_id = db.session.scalar(stmt)
-    if existing_id is not None:
+    existing = db.session.scalar(stmt)
+    if existing is not None:  # its id (and the API's Location) lets a client open it
         raise Conflict(
             _l("Data dengan nilai yang sama sudah ada."),
             errors={field: [_l("Sudah dipakai oleh data lain.")]},
-            extra={"existing_id": existing_id},
+            extra={"existing_id": existing},
         )
 
 

@@ -11,7 +11,7 @@ Tambolaka must not have to do the arithmetic.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,9 +25,11 @@ from meetcoord.api.schemas import (
     QueryInt,
     Text,
     choice_of,
+    domain_check,
     list_args_schema,
 )
 from meetcoord.core.timezones import get_zone, to_zone, zone_label
+from meetcoord.meetings.cleaning import clean_meeting
 from meetcoord.meetings.conflicts import find_conflicts
 from meetcoord.meetings.invitations import site_counts
 from meetcoord.meetings.mailing import WEST_TO_EAST
@@ -43,6 +45,7 @@ from meetcoord.meetings.models import (
     QuorumKind,
     Rsvp,
 )
+from meetcoord.meetings.services import zone_for
 from meetcoord.meetings.zones import DEFAULT_ZONE
 
 
@@ -570,3 +573,13 @@ class SendSchema(ApiSchema):
         Int(),
         metadata={"description": "Hanya undangan ini; bawaan: semua yang belum dikirim."},
     )
+
+
+def _check_meeting(data: Mapping[str, Any], partial: bool) -> None:
+    """The services' rules on the fields that parsed. Without a usable host venue a
+    wall-clock time is read in WIB: only its form is judged here; the zone is the venue's."""
+    zone = zone_for(data, None) if data.get("host_venue_id") is not None else None
+    clean_meeting(data, zone or "Asia/Jakarta", partial=partial)
+
+
+domain_check(MeetingSchema, _check_meeting)

@@ -23,7 +23,7 @@ from marshmallow import fields
 from meetcoord.access import resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.api.schemas import ApiBlueprint, ApiSchema, problems
+from meetcoord.api.schemas import ApiBlueprint, ApiSchema, problems, query_params
 from meetcoord.core.errors import NotFound, ServiceError
 from meetcoord.core.validation import parse_int
 from meetcoord.extensions import limiter
@@ -275,6 +275,11 @@ class PublicTracking(MethodView):
         description="`?village_id=` untuk usulan satu desa, `?q=` untuk mencari judul atau "
         "desa, `?lang=en` untuk label dalam bahasa Inggris. Tanpa nama orang.",
         security=PUBLIC,
+        parameters=query_params(
+            village_id="Id desa: usulan satu desa saja.",
+            q="Kata kunci pada judul usulan atau nama desa.",
+            lang="Bahasa label: id (bawaan) atau en.",
+        ),
     )
     @public_blp.response(200, TrackingPageSchema)
     @problems(public_blp, 400, 404, 429)

@@ -20,7 +20,7 @@ from meetcoord.access import resolve
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
 from meetcoord.actions.queries import today
-from meetcoord.api.schemas import ApiBlueprint, ApiSchema, problems
+from meetcoord.api.schemas import ApiBlueprint, ApiSchema, problems, query_params
 from meetcoord.extensions import limiter
 from meetcoord.public import content, services
 from meetcoord.public.models import SubjectType
@@ -246,6 +246,7 @@ class PublicPage(MethodView):
         description="`?lang=en` untuk label dalam bahasa Inggris. Tidak ada nama, jabatan, "
         "surel atau telepon orang.",
         security=PUBLIC,
+        parameters=query_params(lang="Bahasa label: id (bawaan) atau en."),
     )
     @public_blp.response(200, PublicPageSchema)
     @problems(public_blp, 404, 429)

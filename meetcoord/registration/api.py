@@ -35,6 +35,7 @@ from meetcoord.api.schemas import (
     choice_of,
     page_schema,
     problems,
+    query_params,
 )
 from meetcoord.core.errors import ServiceError, ValidationError
 from meetcoord.core.forms import current_actor
@@ -50,6 +51,7 @@ from meetcoord.registration.models import (
 from meetcoord.registration.staff_views import public_url
 
 PUBLIC = [{}]
+LANG_PARAM = "Bahasa label: id (bawaan) atau en."
 WRITE = (400, 401, 403, 404, 409, 422)
 STATUSES = [s.value for s in RegistrationStatus]
 
@@ -331,6 +333,10 @@ class PublicRegistration(MethodView):
         description="`?zone=Asia/Makassar` untuk waktu di zona itu, `?lang=en` untuk label "
         "bahasa Inggris. Memberi form_token baru.",
         security=PUBLIC,
+        parameters=query_params(
+            zone="Zona IANA untuk menampilkan waktu (bawaan: zona tuan rumah).",
+            lang=LANG_PARAM,
+        ),
     )
     @public_blp.response(200, RegistrationPageOut)
     @problems(public_blp, 404, 429)
@@ -357,6 +363,7 @@ class PublicRegistration(MethodView):
         "(pendaftaran diperbarui). Ditolak: token terlalu cepat (< 3 detik), kedaluwarsa "
         "(> 2 jam) atau palsu, atau kolom umpan `website` terisi (400).",
         security=PUBLIC,
+        parameters=query_params(lang=LANG_PARAM),
     )
     @public_blp.arguments(RegistrationFormIn)
     @public_blp.response(202, RegistrationReceivedOut)

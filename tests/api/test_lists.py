@@ -38,4 +38,3 @@ def test_pages_and_a_page_past_the_end_is_the_last() -> None:
     assert [row["id"] for row in page.items] == [3]
     empty = page_of([], args, SORTS)
     assert (empty.page, empty.pages, empty.total, empty.items) == (1, 1, 0, [])
-

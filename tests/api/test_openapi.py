@@ -140,3 +140,54 @@ def test_schemas_describe_the_shapes(spec: dict[str, Any]) -> None:
 def test_document_declares_bearer_auth(spec: dict[str, Any]) -> None:
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     assert {"bearerAuth": []} in spec["security"]
+
+
+def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, op)
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+        if method != "parameters"
+    ]
+
+
+def test_every_operation_names_its_security(spec: dict[str, Any]) -> None:
+    """The document's default is the bearer token (or session); an operation whose
+    credential is in its URL (a personal link) says it needs none, and only those do."""
+    public = 0
+    for path, method, op in _operations(spec):
+        security = op.get("security", spec["security"])
+        if path.startswith(f"{API}/i/"):
+            assert security == [{}], f"{method} {path}"
+        if security == [{}]:
+            public += 1
+        else:
+            assert {"bearerAuth": []} in security, f"{method} {path}"
+            assert "401" in op["responses"], f"{method} {path} documents no 401"
+    assert 0 < public < len(_operations(spec)) / 2
+
+
+def test_every_operation_documents_the_request_rules(spec: dict[str, Any]) -> None:
+    for path, method, op in _operations(spec):
+        responses = set(op["responses"])
+        where = f"{method.upper()} {path}"
+        assert "400" in responses, where  # an unknown query parameter
+        headers = {p["name"] for p in op.get("parameters", []) if p["in"] == "header"}
+        if "requestBody" in op:
+            assert {"415", "422"} <= responses, where
+        if method == "post":
+            assert "Idempotency-Key" in headers, where
+            assert {"409", "422"} <= responses, where
+        if method in ("patch", "put", "delete"):
+            assert "If-Match" in headers, where
+            assert "412" in responses, where
+        ok = op["responses"].get("200", {})
+        if method == "get" and "application/json" in ok.get("content", {}):
+            assert "ETag" in ok["headers"], where
+            assert "If-None-Match" in headers, where
+
+
+def test_the_problem_schema_has_an_example(spec: dict[str, Any]) -> None:
+    example = spec["components"]["schemas"]["Problem"]["example"]
+    assert example["status"] == 422
+    assert example["errors"]

@@ -22,6 +22,8 @@ ACTION_LABELS: dict[str, Any] = {
     "upload": _l("mengunggah"),
     "retry": _l("mengirim ulang"),
     "revoke": _l("mencabut"),
+    "rotate_secret": _l("mengganti rahasia"),
+    "send_invitations": _l("mengirim undangan"),
     "dismiss": _l("mengabaikan"),
     "match": _l("mencocokkan"),
     "confirm": _l("mengonfirmasi"),

@@ -93,6 +93,8 @@ TWINS: dict[str, Twin] = {
     ),
     "materials.upload": "POST materials_api.Materials",
     "materials.delete": "DELETE materials_api.MaterialFile",
+    "materials.issue_link": "POST speaker_links_api.ItemSpeakerLinks",
+    "materials.revoke_link": "DELETE speaker_links_api.SpeakerLinkItem",
     "eventreports.start": "POST eventreports_api.EventReportResource",
     "eventreports.save": "PUT eventreports_api.EventReportResource",
     # check-in and attendance
@@ -144,6 +146,7 @@ TWINS: dict[str, Twin] = {
     "portal.rsvp": "POST portal_api.ParticipantRsvp",
     "portal.personal_update": "POST portal_agency_api.PersonalAgencyUpdate",
     "portal.agency_update": "POST portal_agency_api.StandingAgencyUpdate",
+    "portal.speaker_upload": "POST portal_speaker_api.SpeakerMaterials",
     "portal.document_step": (
         "PATCH portal_api.PersonalDocument",
         "POST portal_api.PersonalCirculate",
@@ -181,10 +184,4 @@ PENDING: dict[str, str] = {
     "invitation)",
     "attendance.checkout": "POST /api/v1/meetings/{id}/attendance/{attendance_id}/checkout",
     "portal.stand_in": "POST /api/v1/i/{token}/stand-in (stand-in nomination)",
-    "materials.issue_link": "POST /api/v1/meetings/{id}/agenda/{item_id}/speaker-links "
-    "(not assigned in issue 17's first round)",
-    "materials.revoke_link": "DELETE /api/v1/meetings/{id}/speaker-links/{link_id} "
-    "(not assigned in issue 17's first round)",
-    "portal.speaker_upload": "POST /api/v1/s/{speaker_token}/materials "
-    "(not assigned in issue 17's first round)",
 }

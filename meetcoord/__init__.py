@@ -287,6 +287,14 @@ def _register_api(app: Flask) -> None:
 
         for blp in webhook_blueprints:
             register_api_blueprint(blp)
+        # A speaker's upload link (issue 17): the staff's links, then the speaker's door.
+        from meetcoord.materials.links_api import blueprints as speaker_link_blueprints
+        from meetcoord.portal.speaker_api import blueprints as portal_speaker_blueprints
+
+        for blp in speaker_link_blueprints:
+            register_api_blueprint(blp)
+        for blp in portal_speaker_blueprints:
+            register_public_api_blueprint(blp)
 
 
 def _register_worker_jobs(app: Flask) -> None:

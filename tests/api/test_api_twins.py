@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from flask import Flask
 
 from meetcoord.api import API_PREFIX
@@ -70,7 +69,6 @@ def test_every_reason_is_written() -> None:
     assert not short, f"a reason must say why (a sentence), not just a word: {short}"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 merge")
 def test_no_page_is_still_waiting_for_its_twin() -> None:
     assert not PENDING, "pages whose API twin is pending:\n" + "\n".join(
         f"  {page}: {expected}" for page, expected in sorted(PENDING.items())

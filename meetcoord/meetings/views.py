@@ -20,7 +20,7 @@ from meetcoord.core.errors import Conflict, ValidationError
 from meetcoord.core.forms import current_actor, save_form
 from meetcoord.core.pagination import ListQuery
 from meetcoord.core.validation import parse_int
-from meetcoord.meetings import forms, labels, sending, series, services
+from meetcoord.meetings import forms, labels, series, services
 from meetcoord.meetings.models import Meeting, MeetingStatus, Series
 from meetcoord.meetings.views_support import (
     actor,
@@ -162,7 +162,7 @@ def schedule(meeting_id: int) -> Any:
             cancel_url=tab_url(meeting, "invitees"),
         )
     try:
-        job = sending.schedule(actor(), meeting)
+        job = services.schedule(actor(), meeting)
     except (ValidationError, Conflict) as exc:
         loose = [str(m) for messages in exc.errors.values() for m in messages]
         return render_detail(

@@ -55,6 +55,7 @@ TWINS: dict[str, Twin] = {
     "meetings.edit": "PATCH meetings_api.MeetingItem",
     "meetings.schedule": "POST meetings_api.MeetingSchedule",
     "meetings.cancel": "POST meetings_api.MeetingCancel",
+    "meetings.delete": "DELETE meetings_api.MeetingItem",
     "meetings.clone": "POST meetings_api.MeetingClone",
     "meetings.make_series": "POST meetings_api.MeetingSeries",
     "meetings.edit_series": "PATCH series_api.SeriesItem",

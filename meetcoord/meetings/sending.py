@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
@@ -28,7 +28,7 @@ from meetcoord.core.errors import Conflict, NotFound, TooManyRequests, Validatio
 from meetcoord.core.errors import field_errors as fe
 from meetcoord.extensions import db
 from meetcoord.jobs import runner
-from meetcoord.jobs.models import Job
+from meetcoord.jobs.models import OPEN, Job
 from meetcoord.meetings import mailing
 from meetcoord.meetings.models import Invitation, Meeting
 from meetcoord.meetings.services import ACTIVE, commit, require_editor
@@ -37,6 +37,27 @@ KIND = mailing.SEND_KIND
 INLINE_MAX = mailing.INLINE_MAX
 RESEND_ACTION = "send_invitation"
 RESEND_PER_HOUR = 3  # one person's invitation mailed again, per hour
+SHOWN_AFTER = timedelta(hours=1)  # a finished send stays on the workspace this long
+
+
+def current_job(meeting: Meeting) -> Job | None:
+    """The meeting's latest send job while it runs, or finished within the last hour (so
+    the secretariat sees "303 of 303 sent, 2 failed" once, then the panel goes away).
+
+    Jobs carry their meeting in ``params`` (JSON), so the few recent ones of the
+    institution are read and matched here rather than by a database-specific JSON query.
+    """
+    recent = db.session.scalars(
+        select(Job)
+        .where(
+            Job.kind == KIND,
+            Job.institution_id == meeting.institution_id,
+            or_(Job.status.in_(OPEN), Job.finished_at >= utcnow() - SHOWN_AFTER),
+        )
+        .order_by(Job.id.desc())
+        .limit(50)
+    )
+    return next((job for job in recent if job.params.get("meeting_id") == meeting.id), None)
 
 
 def start_send(actor: User | None, meeting: Meeting, ids: Sequence[int] | None = None) -> Job:

@@ -215,6 +215,45 @@ def cancel(meeting_id: int) -> Any:
     )
 
 
+@bp.route("/<int:meeting_id>/delete", methods=["GET", "POST"])
+@requires(Permission.MEETING_ARRANGE)
+def delete(meeting_id: int) -> Any:
+    """GET asks for confirmation (works without JavaScript); POST deletes the draft.
+
+    Only a draft: once scheduled, people may hold it in their calendars, so it is cancelled
+    instead (the page offers "Hapus draf" for drafts only; the service refuses the rest).
+    """
+    meeting = services.get_meeting(meeting_id, current_actor())
+    require_editor(meeting)
+    title = meeting.title
+    if request.method == "POST":
+        try:
+            services.delete_meeting(actor(), meeting)
+        except Conflict as exc:
+            flash(str(exc.message), "error")
+            return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+        flash(_("Draf rapat %(title)s dihapus.", title=title), "success")
+        return redirect(url_for("meetings.index"))
+    if meeting.status is not MeetingStatus.DRAFT:
+        flash(
+            _("Hanya rapat berstatus draf yang dapat dihapus; batalkan rapat ini bila perlu."),
+            "error",
+        )
+        return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+    return render_template(
+        CONFIRM,
+        title=_("Hapus draf rapat ini?"),
+        question=_(
+            "%(title)s beserta lokasi, agenda dan daftar undangannya dihapus untuk "
+            "selamanya. Belum ada undangan yang dikirim.",
+            title=title,
+        ),
+        button=_("Ya, hapus draf"),
+        form=forms.ConfirmForm(),
+        cancel_url=url_for("meetings.detail", meeting_id=meeting_id),
+    )
+
+
 # --- clone and series -------------------------------------------------------------------
 
 

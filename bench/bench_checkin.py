@@ -8,8 +8,8 @@ What runs, in this order, all on loopback and in a scratch directory made for th
 1. ``meetcoord db upgrade`` on a fresh SQLite database, in its own process.
 2. This file as a script (``--setup``), in its own process with the server's environment:
    two venues, a secretariat account with an API token, 500 people, one meeting with two
-   sites and 250 invited at each, scheduled (the 500 invitation mails stay in the outbox:
-   the server runs with ``MEETCOORD_WORKER=off``); the credentials, site codes and token
+   sites and 250 invited at each, scheduled (the 500 invitation mails stay a queued send
+   job: the server runs with ``MEETCOORD_WORKER=off``); the credentials, site codes and token
    go to a JSON file.
 3. The server exactly as ``make run`` serves it: ``python -m meetcoord.server`` under
    eventlet, development mode, on a free port of 127.0.0.1.

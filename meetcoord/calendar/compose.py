@@ -73,12 +73,12 @@ def message_id(mail: InvitationMail) -> str:
 
 
 def subject(mail: InvitationMail) -> str:
-    """ "Undangan: …", "Perubahan jadwal: …" (SEQUENCE > 0) or "Dibatalkan: …", with the day
+    """ "Undangan: …", "Perubahan jadwal: …" (an update) or "Dibatalkan: …", with the day
     as the recipient's site sees it.
     """
     if mail.method == "CANCEL":
         prefix = "Dibatalkan"
-    elif mail.sequence > 0:
+    elif mail.is_update:
         prefix = "Perubahan jadwal"
     else:
         prefix = "Undangan"
@@ -96,7 +96,7 @@ def _context(mail: InvitationMail) -> dict[str, object]:
         "event": event,
         "recipient": recipient,
         "cancelled": mail.method == "CANCEL",
-        "updated": mail.method != "CANCEL" and mail.sequence > 0,
+        "updated": mail.is_update,
         "when": when_line(event, zone),
         "across": across(event.start_at, zones) if len(zones) > 1 else "",
         "place": place(event, recipient),

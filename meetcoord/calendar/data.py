@@ -142,7 +142,10 @@ class InvitationMail:
     ``sender`` is the From address (the secretariat's mailbox); ``institution`` names the
     body that invites (e.g. "BAPPEDA Provinsi Nusa Tenggara Barat"). ``sent_at`` is the Date
     header; None means "now". ``message_domain`` is the right-hand side of the Message-ID;
-    None takes the sender's domain.
+    None takes the sender's domain. ``first`` marks a recipient's first mail about this
+    meeting: it reads as an invitation ("Undangan") even when the meeting's SEQUENCE has
+    moved on, since they never saw the version it changed (the SEQUENCE stays as it is, so
+    their calendar keeps taking later updates).
     """
 
     event: EventData
@@ -154,6 +157,7 @@ class InvitationMail:
     sent_at: datetime | None = None
     message_domain: str | None = None
     extra_headers: tuple[tuple[str, str], ...] = field(default=())
+    first: bool = False
 
     def __post_init__(self) -> None:
         if self.method not in ("REQUEST", "CANCEL"):
@@ -171,6 +175,11 @@ class InvitationMail:
         if self.institution.strip().casefold() in name.casefold():
             return [name]
         return [name, self.institution]
+
+    @property
+    def is_update(self) -> bool:
+        """A changed time or place for someone who had the earlier version."""
+        return self.method != "CANCEL" and self.sequence > 0 and not self.first
 
     @property
     def sequence(self) -> int:

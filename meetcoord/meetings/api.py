@@ -1,11 +1,12 @@
-"""Meetings as JSON under ``/api/v1``: schedule, sites, agenda, series and invitees.
+"""Meetings as JSON under ``/api/v1``: schedule, sites, agenda and series.
 
 Handlers parse with the schemas, call one service, and return; every rule (who may edit,
 end after start, sites of this meeting, which mails go out) lives in the services, so the
 pages and this API cannot drift apart. Only a draft can be deleted: once scheduled, people
 may hold it in their calendars, so it is cancelled (which mails them) instead.
 Sub-resources are looked up through their meeting, so an id from another meeting is a
-404, never a silent change elsewhere.
+404, never a silent change elsewhere. A meeting's invitations are
+``meetings.api_invitations``.
 """
 
 from __future__ import annotations
@@ -25,24 +26,25 @@ from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
 from meetcoord.core.cleaning import Collector
 from meetcoord.core.errors import NotFound
 from meetcoord.core.forms import current_actor
-from meetcoord.core.pagination import ListQuery, Page
+from meetcoord.core.pagination import Page
 from meetcoord.extensions import db
-from meetcoord.jobs.models import Job
 from meetcoord.jobs.schemas import JobSchema
 from meetcoord.meetings import agenda as agenda_services
-from meetcoord.meetings import invitations as invitation_services
-from meetcoord.meetings import roster, sending, services
+from meetcoord.meetings import roster, services
 from meetcoord.meetings import schemas as s
 from meetcoord.meetings import series as series_services
+from meetcoord.meetings.api_invitations import (
+    LOCATION_HEADER,
+    WRITE,
+    invitations_blp,
+    job_headers,
+    list_query,
+)
 from meetcoord.meetings.api_links import links_blp
 from meetcoord.meetings.conflicts import Conflict, find_conflicts
-from meetcoord.meetings.models import AgendaItem, Invitation, Meeting, MeetingSite, Series
+from meetcoord.meetings.models import AgendaItem, Meeting, MeetingSite, Series
 
-LOCATION_HEADER = {
-    "Location": {"description": "URL data yang baru dibuat.", "schema": {"type": "string"}}
-}
 READ = (401, 404)
-WRITE = (400, 401, 403, 404, 409, 422)
 
 blp = ApiBlueprint(
     "meetings_api",
@@ -76,14 +78,6 @@ def _item(meeting_id: int, item_id: int) -> AgendaItem:
     return permissions.visible(_actor(), item)
 
 
-def _invitation(meeting_id: int, invitation_id: int) -> Invitation:
-    """An invitation of this meeting; a withdrawn one is gone for the API."""
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.meeting_id != meeting_id or invitation.withdrawn_at:
-        raise _not_found()
-    return permissions.visible(_actor(), invitation)
-
-
 MEETING_FILTERS = (
     "status",
     "kind",
@@ -93,22 +87,6 @@ MEETING_FILTERS = (
     "starts_before",
     "upcoming",
 )
-INVITATION_FILTERS = ("rsvp", "role", "site_id", "sent")
-
-
-def _list_query(args: Mapping[str, Any], filters: tuple[str, ...] = ()) -> ListQuery:
-    return ListQuery(
-        q=args["q"],
-        sort=args["sort"],
-        descending=args["order"] == "desc",
-        page=args["page"],
-        per_page=args["per_page"],
-        filters={key: args[key] for key in filters if key in args},
-    )
-
-
-def _job_headers(job: Job) -> dict[str, str]:
-    return {"Location": url_for("jobs_api.JobItem", id=job.id)}
 
 
 def _series(series_id: int) -> Series:
@@ -162,7 +140,7 @@ class Meetings(MethodView):
     @blp.response(200, page_schema(s.MeetingSchema))
     @problems(blp, 401, 422)
     def get(self, args: dict[str, Any]) -> Page[Meeting]:
-        return services.list_meetings(_list_query(args, MEETING_FILTERS), current_actor())
+        return services.list_meetings(list_query(args, MEETING_FILTERS), current_actor())
 
     @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Buat rapat", description="Draf baru; tempat tuan rumah jadi lokasi pertama.")
@@ -227,11 +205,11 @@ class MeetingSchedule(MethodView):
     @problems(blp, *WRITE)
     def post(self, data: dict[str, Any], id: int) -> Any:
         meeting = services.get_meeting(id, current_actor())
-        job = sending.schedule(_actor(), meeting, send=data.get("send", True))
+        job = services.schedule(_actor(), meeting, send=data.get("send", True))
         if job is not None:
             response = jsonify(JobSchema().dump(job))
             response.status_code = 202
-            response.headers.update(_job_headers(job))
+            response.headers.update(job_headers(job))
             return response
         return meeting
 
@@ -310,7 +288,7 @@ class Sites(MethodView):
     @blp.response(200, page_schema(s.SiteSchema))
     @problems(blp, 401, 404, 422)
     def get(self, args: dict[str, Any], id: int) -> Page[MeetingSite]:
-        return roster.list_sites(services.get_meeting(id, current_actor()), _list_query(args))
+        return roster.list_sites(services.get_meeting(id, current_actor()), list_query(args))
 
     @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Tambah lokasi")
@@ -354,7 +332,7 @@ class Agenda(MethodView):
     @blp.response(200, page_schema(s.AgendaItemSchema))
     @problems(blp, 401, 404, 422)
     def get(self, args: dict[str, Any], id: int) -> Page[AgendaItem]:
-        return roster.list_agenda(services.get_meeting(id, current_actor()), _list_query(args))
+        return roster.list_agenda(services.get_meeting(id, current_actor()), list_query(args))
 
     @requires(Permission.MEETING_ARRANGE)
     @blp.doc(summary="Tambah butir agenda", description="Ditambahkan di akhir.")
@@ -399,103 +377,7 @@ class AgendaItemView(MethodView):
         agenda_services.remove_agenda_item(_actor(), _item(id, item_id))
 
 
-# --- invitations, counts, conflicts -----------------------------------------------------
-
-
-@blp.route("/<int:id>/invitations")
-class Invitations(MethodView):
-    @requires(Permission.MEETING_VIEW)
-    @blp.doc(
-        summary="Undangan rapat",
-        description="Tanpa tautan pribadi peserta. Saring rsvp dan role (satu atau lebih), "
-        "site_id (atau 'online'), sent; q mencari nama orang.",
-    )
-    @blp.arguments(s.InvitationListArgs, location="query")
-    @blp.response(200, page_schema(s.InvitationSchema))
-    @problems(blp, 401, 404, 422)
-    def get(self, args: dict[str, Any], id: int) -> Page[Invitation]:
-        meeting = services.get_meeting(id, current_actor())
-        return roster.list_invitations(meeting, _list_query(args, INVITATION_FILTERS))
-
-    @requires(Permission.MEETING_ARRANGE)
-    @blp.doc(
-        summary="Undang",
-        description="rows: tiap orang dengan peran dan lokasinya sendiri (semua baris "
-        "diperiksa dulu; galat bernama rows.N.kolom). Atau satu dari person_ids, "
-        "organization_id atau forum_id; semuanya ke satu lokasi (site_id) atau daring "
-        "(null). Yang sudah diundang tidak diubah. Hasil per orang dengan id undangan. "
-        "Bila rapat sudah dijadwalkan, undangan langsung dikirim.",
-    )
-    @blp.arguments(s.InviteSchema)
-    @blp.response(201, s.InviteResultSchema)
-    @problems(blp, *WRITE)
-    def post(self, data: dict[str, Any], id: int) -> dict[str, Any]:
-        meeting = services.get_meeting(id, current_actor())
-        if "rows" in data:
-            result = roster.invite_rows(_actor(), meeting, data["rows"])
-        else:
-            result = invitation_services.invite(_actor(), meeting, data)
-        return {
-            "created": len(result.created),
-            "ids": [inv.id for inv in result.created],
-            "already_invited": result.already_invited,
-            "rows": [
-                {"person_id": person_id, "id": inv_id, "status": status}
-                for person_id, inv_id, status in result.rows
-            ],
-        }
-
-
-@blp.route("/<int:id>/invitations/send")
-class InvitationsSend(MethodView):
-    @requires(Permission.MEETING_ARRANGE)
-    @blp.doc(
-        summary="Kirim undangan",
-        description="Di latar: setiap undangan yang belum dikirim (atau yang disebut di "
-        "invitation_ids dan belum dikirim). Menjawab 202 seketika dengan pekerjaan; "
-        "Location menunjuk /api/v1/jobs/<id> untuk memantau kemajuan. Tidak ada yang "
-        "menerima undangan dua kali, juga bila permintaan ini diulang.",
-    )
-    @blp.arguments(s.SendSchema(), required=False)
-    @blp.response(202, JobSchema, headers=LOCATION_HEADER)
-    @problems(blp, *WRITE)
-    def post(self, data: dict[str, Any], id: int) -> tuple[Job, dict[str, str]]:
-        meeting = services.get_meeting(id, current_actor())
-        job = sending.start_send(_actor(), meeting, data.get("invitation_ids"))
-        return job, _job_headers(job)
-
-
-@blp.route("/<int:id>/invitations/<int:invitation_id>/send")
-class InvitationSendAgain(MethodView):
-    @requires(Permission.MEETING_ARRANGE)
-    @blp.doc(
-        summary="Kirim ulang undangan satu orang",
-        description="Surel undangan (dengan berkas kalender) ke orang ini lagi, lewat "
-        "kotak keluar. Paling banyak 3 kali per jam per undangan (429).",
-    )
-    @blp.response(202, s.InvitationSchema)
-    @problems(blp, 400, 401, 403, 404, 409, 422, 429)
-    def post(self, id: int, invitation_id: int) -> Invitation:
-        return sending.send_again(_actor(), _invitation(id, invitation_id))
-
-
-@blp.route("/<int:id>/invitations/<int:invitation_id>")
-class InvitationItem(MethodView):
-    @requires(Permission.MEETING_ARRANGE)
-    @blp.doc(summary="Ubah undangan", description="Pindah lokasi: hanya orang ini diperbarui.")
-    @blp.arguments(s.InvitationPatchSchema(partial=True))
-    @blp.response(200, s.InvitationSchema)
-    @problems(blp, *WRITE)
-    def patch(self, data: dict[str, Any], id: int, invitation_id: int) -> Invitation:
-        invitation = _invitation(id, invitation_id)
-        return invitation_services.update_invitation(_actor(), invitation, data)
-
-    @requires(Permission.MEETING_ARRANGE)
-    @blp.doc(summary="Tarik undangan", description="Tautannya berhenti; kalender dibatalkan.")
-    @blp.response(204)
-    @problems(blp, 400, 401, 403, 404)
-    def delete(self, id: int, invitation_id: int) -> None:
-        invitation_services.withdraw_invitation(_actor(), _invitation(id, invitation_id))
+# --- conflicts ---------------------------------------------------------------------------
 
 
 @blp.route("/<int:id>/conflicts")
@@ -508,7 +390,7 @@ class Conflicts(MethodView):
     def get(self, args: dict[str, Any], id: int) -> Page[Conflict]:
         found = find_conflicts(services.get_meeting(id, current_actor()))
         found.sort(key=lambda conflict: conflict.other_start_at)
-        return roster.page_of(found, _list_query(args))
+        return roster.page_of(found, list_query(args))
 
 
-blueprints: list[ApiBlueprint] = [blp, series_blp, links_blp]
+blueprints: list[ApiBlueprint] = [blp, series_blp, invitations_blp, links_blp]

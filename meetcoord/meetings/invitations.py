@@ -201,11 +201,12 @@ def _move(invitation: Invitation, site: MeetingSite | None) -> None:
     invitation.site = site
     if invitation.meeting.status in ACTIVE:
         invitation.sequence += 1
-        mailing.queue_invitations([invitation])
+        if mailing.was_sent(invitation):  # else their first mail names the new site
+            mailing.queue_invitations([invitation])
 
 
 def withdraw_invitation(actor: User | None, invitation: Invitation) -> None:
-    """Withdrawn: the link stops working and their calendar gets a cancellation."""
+    """Withdrawn: the link stops working; a calendar that had it gets a cancellation."""
     require_editor(actor, invitation.meeting)
     if invitation.withdrawn_at is not None:
         return

@@ -4,15 +4,22 @@ Translates models into the calendar package's plain records, renders each recipi
 message and adds it to the outbox in the caller's transaction. The meeting's shared part
 (:class:`EventData`) is built once per meeting, not once per recipient: a secretariat
 inviting a forum of 200 waits for the rendering, so it must stay cheap.
+
+Updates and cancellations go only to invitations whose invitation was mailed
+(``Invitation.sent_at``): someone scheduled "without sending" has no calendar entry to
+change or cancel, and their first mail, whenever it is sent, already carries the current
+time and place, as an invitation rather than a change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from meetcoord.access.institutions import letterhead_for
 from meetcoord.calendar.compose import compose_invitation
@@ -26,12 +33,19 @@ from meetcoord.calendar.data import (
 )
 from meetcoord.core import outbox
 from meetcoord.core.db import utcnow
+from meetcoord.core.errors import ValidationError
+from meetcoord.core.errors import field_errors as fe
 from meetcoord.core.places import join_place
+from meetcoord.extensions import db
+from meetcoord.jobs.models import Job
+from meetcoord.jobs.services import new_job
 from meetcoord.meetings import links
 from meetcoord.meetings.models import Invitation, Meeting, MeetingSite, MeetingStatus
 from meetcoord.meetings.zones import DEFAULT_ZONE, reader_zone
 
 KINDS = {"REQUEST": "invitation", "CANCEL": "cancellation"}
+SEND_KIND = "invitation_send"  # the job kind (``meetings.sending.run_batch`` runs it)
+INLINE_MAX = 50  # invitations mailed inside the request; more go to a job (202)
 WEST_TO_EAST = {"Asia/Jakarta": 0, "Asia/Pontianak": 0, "Asia/Makassar": 1, "Asia/Jayapura": 2}
 
 
@@ -120,10 +134,11 @@ def _queue(invitations: Iterable[Invitation], method: Method) -> int:
             sender=event.organizer,  # the meeting's institution, from MAIL_FROM
             institution=institution,
             method=method,
+            first=invitation.sent_at is None,
         )
         message = compose_invitation(mail)
         outbox.enqueue(
-            kind=KINDS[method] if mail.sequence == 0 or method == "CANCEL" else "update",
+            kind="update" if mail.is_update else KINDS[method],
             recipient=invitation.person.email,
             subject=str(message["Subject"]),
             message=message.as_bytes(),
@@ -146,9 +161,65 @@ def queue_invitations(invitations: Iterable[Invitation]) -> int:
     return queued
 
 
+def was_sent(invitation: Invitation) -> bool:
+    """Their invitation was mailed: a change or a cancellation must reach them too."""
+    return invitation.sent_at is not None
+
+
 def queue_cancellations(invitations: Iterable[Invitation]) -> int:
-    return _queue(invitations, "CANCEL")
+    """Cancellations for those whose invitation was mailed; nobody else knows of it."""
+    return _queue([inv for inv in invitations if was_sent(inv)], "CANCEL")
 
 
 def queue_meeting_update(meeting: Meeting) -> int:
-    return _queue([inv for inv in meeting.invitations if inv.withdrawn_at is None], "REQUEST")
+    """The new time or place for every active invitee already mailed; the others get it
+    with their first mail (``meetings.sending``)."""
+    active = [inv for inv in meeting.invitations if inv.withdrawn_at is None]
+    return _queue([inv for inv in active if was_sent(inv)], "REQUEST")
+
+
+# --- sending: inline when few, a job when many -------------------------------------------
+
+
+def unsent(meeting: Meeting, ids: Sequence[int] | None = None) -> list[Invitation]:
+    """Active invitations of ``meeting`` not yet mailed (only those in ``ids`` if given).
+
+    An id that is not an active invitation of this meeting is refused, so a typo never
+    silently sends to fewer people than asked.
+    """
+    active = {inv.id: inv for inv in meeting.invitations if inv.withdrawn_at is None}
+    if ids is not None:
+        unknown = sorted(set(ids) - set(active))
+        if unknown:
+            message = _l("Ada id undangan yang bukan undangan rapat ini.")
+            raise ValidationError(message, errors=fe(invitation_ids=message))
+        chosen = [active[i] for i in dict.fromkeys(ids)]
+    else:
+        chosen = list(active.values())
+    return [inv for inv in chosen if inv.sent_at is None]
+
+
+def send_job(actor: Any, meeting: Meeting, invitations: list[Invitation]) -> Job:
+    """A queued job mailing ``invitations`` (the caller commits it with its change)."""
+    return new_job(
+        SEND_KIND,
+        meeting.institution_id,
+        actor,
+        len(invitations),
+        {"meeting_id": meeting.id, "invitation_ids": [inv.id for inv in invitations]},
+    )
+
+
+def send_invitations(actor: Any, meeting: Meeting) -> Job | None:
+    """Every invitation of ``meeting`` not yet mailed: at most :data:`INLINE_MAX` in the
+    caller's transaction (None), more through a job the worker runs (returned).
+
+    The one way scheduling sends, whoever schedules (a page, the API, a seed or a test):
+    303 invitations rendered inside a request took 4.6 s.
+    """
+    pending = unsent(meeting)
+    if len(pending) > INLINE_MAX:
+        db.session.flush()  # the ids the job names
+        return send_job(actor, meeting, pending)
+    queue_invitations(pending)
+    return None

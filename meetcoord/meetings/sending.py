@@ -1,8 +1,9 @@
 """Sending invitations as its own step, in the background for many invitees (issue 17).
 
 Scheduling a meeting and mailing its invitations used to be one request: 303 invitations
-rendered inside it (4.6 s). Now the mailing is a job (``jobs``): ``start_send`` writes a
-job naming the invitations to mail and answers at once; the worker calls :func:`run_batch`
+rendered inside it (4.6 s). Now the mailing is a job (``jobs``): ``start_send`` (and
+``services.schedule`` above :data:`INLINE_MAX`, through ``mailing.send_invitations``)
+writes a job naming the invitations to mail and answers at once; the worker calls :func:`run_batch`
 which renders a batch, puts the mails in the outbox, marks each invitation ``sent_at`` and
 moves the job's progress, all in one transaction. A killed worker loses an uncommitted
 batch whole, and the next pass skips invitations already marked: nobody is mailed twice.
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
@@ -27,71 +28,36 @@ from meetcoord.core.errors import Conflict, NotFound, TooManyRequests, Validatio
 from meetcoord.core.errors import field_errors as fe
 from meetcoord.extensions import db
 from meetcoord.jobs import runner
-from meetcoord.jobs.models import Job
-from meetcoord.jobs.services import new_job
-from meetcoord.meetings import mailing, standing
-from meetcoord.meetings.models import Invitation, Meeting, MeetingStatus
+from meetcoord.jobs.models import OPEN, Job
+from meetcoord.meetings import mailing
+from meetcoord.meetings.models import Invitation, Meeting
 from meetcoord.meetings.services import ACTIVE, commit, require_editor
 
-KIND = "invitation_send"
-INLINE_MAX = 50  # invitations mailed inside the request; more go to a job (202)
+KIND = mailing.SEND_KIND
+INLINE_MAX = mailing.INLINE_MAX
 RESEND_ACTION = "send_invitation"
 RESEND_PER_HOUR = 3  # one person's invitation mailed again, per hour
+SHOWN_AFTER = timedelta(hours=1)  # a finished send stays on the workspace this long
 
 
-def unsent(meeting: Meeting, ids: Sequence[int] | None = None) -> list[Invitation]:
-    """Active invitations of ``meeting`` not yet mailed (only those in ``ids`` if given).
+def current_job(meeting: Meeting) -> Job | None:
+    """The meeting's latest send job while it runs, or finished within the last hour (so
+    the secretariat sees "303 of 303 sent, 2 failed" once, then the panel goes away).
 
-    An id that is not an active invitation of this meeting is refused, so a typo never
-    silently sends to fewer people than asked.
+    Jobs carry their meeting in ``params`` (JSON), so the few recent ones of the
+    institution are read and matched here rather than by a database-specific JSON query.
     """
-    active = {inv.id: inv for inv in meeting.invitations if inv.withdrawn_at is None}
-    if ids is not None:
-        unknown = sorted(set(ids) - set(active))
-        if unknown:
-            message = _l("Ada id undangan yang bukan undangan rapat ini.")
-            raise ValidationError(message, errors=fe(invitation_ids=message))
-        chosen = [active[i] for i in dict.fromkeys(ids)]
-    else:
-        chosen = list(active.values())
-    return [inv for inv in chosen if inv.sent_at is None]
-
-
-def _job_for(actor: User | None, meeting: Meeting, invitations: list[Invitation]) -> Job:
-    return new_job(
-        KIND,
-        meeting.institution_id,
-        actor,
-        len(invitations),
-        {"meeting_id": meeting.id, "invitation_ids": [inv.id for inv in invitations]},
-    )
-
-
-def schedule(actor: User | None, meeting: Meeting, *, send: bool = True) -> Job | None:
-    """Draft → scheduled; with ``send`` the invitations go out: inline when few, otherwise
-    through a job (returned). ``send=False`` mails nobody; ``start_send`` does it later."""
-    require_editor(actor, meeting)
-    if meeting.status is not MeetingStatus.DRAFT:
-        raise Conflict(_l("Hanya rapat berstatus draf yang dapat dijadwalkan."))
-    if not meeting.sites:
-        raise ValidationError(
-            _l("Rapat belum punya lokasi."),
-            errors={"sites": [_l("Tambahkan paling sedikit satu lokasi.")]},
+    recent = db.session.scalars(
+        select(Job)
+        .where(
+            Job.kind == KIND,
+            Job.institution_id == meeting.institution_id,
+            or_(Job.status.in_(OPEN), Job.finished_at >= utcnow() - SHOWN_AFTER),
         )
-    standing.ensure_standing_items(meeting)
-    meeting.status = MeetingStatus.SCHEDULED
-    job = None
-    if send:
-        pending = unsent(meeting)
-        if len(pending) > INLINE_MAX:
-            db.session.flush()
-            job = _job_for(actor, meeting, pending)
-        else:
-            mailing.queue_invitations(pending)
-    detail = "sent" if send else "not sent"
-    audit.record(actor, "schedule", meeting, f"meeting scheduled ({detail}): {meeting.title}")
-    commit()
-    return job
+        .order_by(Job.id.desc())
+        .limit(50)
+    )
+    return next((job for job in recent if job.params.get("meeting_id") == meeting.id), None)
 
 
 def start_send(actor: User | None, meeting: Meeting, ids: Sequence[int] | None = None) -> Job:
@@ -99,8 +65,8 @@ def start_send(actor: User | None, meeting: Meeting, ids: Sequence[int] | None =
     require_editor(actor, meeting)
     if meeting.status not in ACTIVE:
         raise Conflict(_l("Undangan hanya dikirim untuk rapat yang sudah dijadwalkan."))
-    pending = unsent(meeting, ids)
-    job = _job_for(actor, meeting, pending)
+    pending = mailing.unsent(meeting, ids)
+    job = mailing.send_job(actor, meeting, pending)
     audit.record(actor, "send_invitations", meeting, f"{len(pending)} invitations to send")
     commit()
     return job

@@ -32,6 +32,7 @@ from meetcoord.core.pagination import LIKE_ESCAPE, ListQuery, Page, like_pattern
 from meetcoord.core.validation import parse_int
 from meetcoord.directory.models import Forum, Person, Venue
 from meetcoord.extensions import db
+from meetcoord.jobs.models import Job
 from meetcoord.meetings import mailing, standing
 from meetcoord.meetings.cleaning import clean_meeting, clean_site
 from meetcoord.meetings.models import Meeting, MeetingKind, MeetingSite, MeetingStatus, Series
@@ -243,8 +244,10 @@ def apply_changes(actor: User | None, meeting: Meeting, values: Mapping[str, Any
     return set(changed)
 
 
-def schedule_meeting(actor: User | None, meeting: Meeting) -> Meeting:
-    """Draft → scheduled: every invitation goes out."""
+def schedule(actor: User | None, meeting: Meeting, *, send: bool = True) -> Job | None:
+    """Draft → scheduled. With ``send`` the invitations go out (``mailing.send_invitations``):
+    inline when few, otherwise through a job (returned, committed with the change).
+    ``send=False`` mails nobody; ``sending.start_send`` does it later."""
     require_editor(actor, meeting)
     if meeting.status is not MeetingStatus.DRAFT:
         raise Conflict(_l("Hanya rapat berstatus draf yang dapat dijadwalkan."))
@@ -255,10 +258,19 @@ def schedule_meeting(actor: User | None, meeting: Meeting) -> Meeting:
         )
     standing.ensure_standing_items(meeting)
     meeting.status = MeetingStatus.SCHEDULED
-    mailing.queue_invitations([inv for inv in meeting.invitations if inv.withdrawn_at is None])
-    audit.record(actor, "schedule", meeting, f"meeting scheduled: {meeting.title}")
+    job = mailing.send_invitations(actor, meeting) if send else None
+    detail = "sent" if send else "not sent"
+    audit.record(actor, "schedule", meeting, f"meeting scheduled ({detail}): {meeting.title}")
     webhooks.meeting_scheduled(meeting)
     commit()
+    return job
+
+
+def schedule_meeting(actor: User | None, meeting: Meeting) -> Meeting:
+    """:func:`schedule` with sending, for callers that want the meeting back (seeds, benches,
+    tests): the same path as the pages and the API, so above ``mailing.INLINE_MAX`` the
+    mails wait for the worker's job too."""
+    schedule(actor, meeting)
     return meeting
 
 
@@ -287,7 +299,7 @@ def cancel_meeting(actor: User | None, meeting: Meeting) -> Meeting:
     meeting.status = MeetingStatus.CANCELLED
     meeting.sequence += 1
     if was_sent:
-        mailing.queue_cancellations(
+        mailing.queue_cancellations(  # those whose invitation was mailed
             [inv for inv in meeting.invitations if inv.withdrawn_at is None]
         )
     audit.record(actor, "cancel", meeting, f"meeting cancelled: {meeting.title}")

@@ -20,7 +20,7 @@ from meetcoord.core.errors import Conflict, ValidationError
 from meetcoord.core.forms import current_actor, save_form
 from meetcoord.core.pagination import ListQuery
 from meetcoord.core.validation import parse_int
-from meetcoord.meetings import forms, labels, sending, series, services
+from meetcoord.meetings import forms, labels, series, services
 from meetcoord.meetings.models import Meeting, MeetingStatus, Series
 from meetcoord.meetings.views_support import (
     actor,
@@ -162,7 +162,7 @@ def schedule(meeting_id: int) -> Any:
             cancel_url=tab_url(meeting, "invitees"),
         )
     try:
-        job = sending.schedule(actor(), meeting)
+        job = services.schedule(actor(), meeting)
     except (ValidationError, Conflict) as exc:
         loose = [str(m) for messages in exc.errors.values() for m in messages]
         return render_detail(
@@ -212,6 +212,45 @@ def cancel(meeting_id: int) -> Any:
         button=_("Ya, batalkan rapat"),
         form=forms.ConfirmForm(),
         cancel_url=url_for("meetings.detail", meeting_id=meeting.id),
+    )
+
+
+@bp.route("/<int:meeting_id>/delete", methods=["GET", "POST"])
+@requires(Permission.MEETING_ARRANGE)
+def delete(meeting_id: int) -> Any:
+    """GET asks for confirmation (works without JavaScript); POST deletes the draft.
+
+    Only a draft: once scheduled, people may hold it in their calendars, so it is cancelled
+    instead (the page offers "Hapus draf" for drafts only; the service refuses the rest).
+    """
+    meeting = services.get_meeting(meeting_id, current_actor())
+    require_editor(meeting)
+    title = meeting.title
+    if request.method == "POST":
+        try:
+            services.delete_meeting(actor(), meeting)
+        except Conflict as exc:
+            flash(str(exc.message), "error")
+            return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+        flash(_("Draf rapat %(title)s dihapus.", title=title), "success")
+        return redirect(url_for("meetings.index"))
+    if meeting.status is not MeetingStatus.DRAFT:
+        flash(
+            _("Hanya rapat berstatus draf yang dapat dihapus; batalkan rapat ini bila perlu."),
+            "error",
+        )
+        return redirect(url_for("meetings.detail", meeting_id=meeting_id))
+    return render_template(
+        CONFIRM,
+        title=_("Hapus draf rapat ini?"),
+        question=_(
+            "%(title)s beserta lokasi, agenda dan daftar undangannya dihapus untuk "
+            "selamanya. Belum ada undangan yang dikirim.",
+            title=title,
+        ),
+        button=_("Ya, hapus draf"),
+        form=forms.ConfirmForm(),
+        cancel_url=url_for("meetings.detail", meeting_id=meeting_id),
     )
 
 

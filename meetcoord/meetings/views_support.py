@@ -29,7 +29,7 @@ from meetcoord.directory import services as directory
 from meetcoord.directory.forms import NONE_PAIR, PICK_PAIR, options
 from meetcoord.directory.models import Forum, Organization, Person, Venue
 from meetcoord.extensions import db
-from meetcoord.meetings import forms, labels
+from meetcoord.meetings import forms, labels, sending
 from meetcoord.meetings.agenda import agenda_schedule
 from meetcoord.meetings.conflicts import find_conflicts
 from meetcoord.meetings.invitations import site_counts
@@ -248,6 +248,7 @@ def render_detail(meeting: Meeting, status: int = 200, tab: str | None = None, *
         "mail_latest": mail_latest,
         "mail_labels": MAIL_LABELS,
         "confirm": forms.ConfirmForm(),
+        "send_job": sending.current_job(meeting) if editing else None,
         "labels": {
             "kind": labels.KIND_LABELS,
             "status": labels.STATUS_LABELS,

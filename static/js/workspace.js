@@ -4,7 +4,9 @@
 //    (ARIA 1.2 combobox + listbox) fed by the meeting's people.json; the select stays
 //    in the form, hidden, and carries the chosen id;
 //  - "Tambah butir" adds the agenda item with fetch and inserts the row; any refusal
-//    falls back to the ordinary form post, which shows the messages beside the fields.
+//    falls back to the ordinary form post, which shows the messages beside the fields;
+//  - a running invitation send (a job) shows its progress from /api/v1/jobs/<id>, polled
+//    every few seconds until it is done or failed (without it: the "Muat ulang" link).
 (function () {
   "use strict";
 
@@ -220,8 +222,47 @@
     });
   }
 
+  // --- send progress ---------------------------------------------------------------------
+  var POLL_MS = 3000;
+
+  function followJob(box) {
+    if (!window.fetch || box.getAttribute("data-running") !== "1") return;
+    var bar = box.querySelector("progress");
+    var text = box.querySelector(".send-progress-text");
+    var failed = box.querySelector(".send-progress-failed");
+    var state = box.querySelector(".send-progress-state");
+
+    function show(job) {
+      bar.max = job.total || 1;
+      bar.value = job.total ? job.done : 1;
+      bar.textContent = job.done + "/" + job.total;
+      text.textContent = fill(fill(box.getAttribute("data-text"), "done", job.done), "total", job.total);
+      failed.textContent = job.failed ? " · " + fill(box.getAttribute("data-failed"), "failed", job.failed) : "";
+    }
+
+    function poll() {
+      fetch(box.getAttribute("data-job-url"), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      }).then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      }).then(function (job) {
+        show(job);
+        if (job.status === "done" || job.status === "failed") {
+          state.textContent = box.getAttribute("data-finished");
+        } else {
+          window.setTimeout(poll, POLL_MS);
+        }
+      }).catch(function () { /* the "Muat ulang" link stays */ });
+    }
+
+    window.setTimeout(poll, POLL_MS);
+  }
+
   onReady(function () {
     focusFlash();
+    document.querySelectorAll(".send-progress[data-job-url]").forEach(followJob);
     document.querySelectorAll(".person-picker[data-search-url]").forEach(enablePicker);
     var add = document.getElementById("agenda-add");
     if (add) enableAgendaAdd(add);

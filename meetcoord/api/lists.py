@@ -26,9 +26,11 @@ from meetcoord.core.pagination import Page
 T = TypeVar("T")
 
 # The GET operations ("GET <path as in the OpenAPI document>") whose 200 stays a bare JSON
-# array, each with the reason. Empty: every list of the directory and of the features
-# without another owner is a page (forum members, agency links, a village's IDM years, a
-# meeting's questions, materials and channels were converted in issue 17).
+# array, each with the reason (8 words or more; tests/api/test_collections_paged.py reads
+# the OpenAPI document and fails on an unlisted array or a stale entry). Empty: every
+# collection is a page (in issue 17: forum members, agency links, a village's IDM years, a
+# meeting's questions, materials, channels, platform imports and unmatched platform
+# participants, and the personal and agency links' documents, actions and questions).
 BARE_LISTS: dict[str, str] = {}
 
 

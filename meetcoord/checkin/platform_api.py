@@ -16,12 +16,14 @@ from marshmallow import fields, validate
 
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.api.schemas import ApiBlueprint, ApiSchema, File, Int, Text, problems
+from meetcoord.api.lists import page_args_schema, page_of
+from meetcoord.api.schemas import ApiBlueprint, ApiSchema, File, Int, Text, page_schema, problems
 from meetcoord.checkin import platform_import as service
 from meetcoord.checkin.breakdown import CATEGORIES, GENDERS, attendance_breakdown
-from meetcoord.checkin.platform_models import Outcome, PlatformImport
+from meetcoord.checkin.platform_models import Outcome, PlatformImport, PlatformParticipant
 from meetcoord.core.forms import current_actor
 from meetcoord.core.i18n import current_language
+from meetcoord.core.pagination import Page
 from meetcoord.meetings.services import get_meeting
 
 blp = ApiBlueprint(
@@ -115,6 +117,35 @@ class AttendanceBreakdownOut(ApiSchema):
     )
 
 
+# A meeting's reports newest first, its waiting participants in the order they joined,
+# unless another sort is asked.
+IMPORT_SORTS: dict[str, Any] = {
+    "id": lambda i: i.id,
+    "created_at": lambda i: (i.created_at, i.id),
+    "state": lambda i: i.state.value,
+    "platform": lambda i: i.platform,
+}
+PlatformImportListArgs = page_args_schema("PlatformImport", list(IMPORT_SORTS), "id", order="desc")
+PARTICIPANT_SORTS: dict[str, Any] = {
+    "joined_at": lambda p: (p.joined_at, p.id),
+    "name": lambda p: p.name.casefold(),
+    "minutes": lambda p: p.minutes,
+    "outcome": lambda p: p.outcome.value,
+}
+PlatformParticipantListArgs = page_args_schema(
+    "PlatformParticipant", list(PARTICIPANT_SORTS), "joined_at"
+)
+
+
+def _paged(found: Page[Any], out: Any) -> Page[dict[str, Any]]:
+    return Page(
+        items=[out(row) for row in found.items],
+        page=found.page,
+        per_page=found.per_page,
+        total=found.total,
+    )
+
+
 def _out(imported: PlatformImport) -> dict[str, Any]:
     return {
         "id": imported.id,
@@ -134,13 +165,17 @@ def _out(imported: PlatformImport) -> dict[str, Any]:
 @blp.route("/<int:id>/platform-imports")
 class PlatformImports(MethodView):
     @requires(Permission.MEETING_ARRANGE)
-    @blp.doc(summary="Impor laporan platform rapat", description="Terbaru dahulu.")
-    @blp.response(200, PlatformImportOut(many=True))
-    @problems(blp, 401, 403, 404)
-    def get(self, id: int) -> list[dict[str, Any]]:
+    @blp.doc(
+        summary="Impor laporan platform rapat",
+        description="Per halaman; bawaan terbaru dahulu.",
+    )
+    @blp.arguments(PlatformImportListArgs, location="query")
+    @blp.response(200, page_schema(PlatformImportOut))
+    @problems(blp, 401, 403, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Page[dict[str, Any]]:
         meeting = get_meeting(id, current_actor())
         service.require_editor(current_actor(), meeting)
-        return [_out(imported) for imported in service.imports_of(meeting)]
+        return _paged(page_of(service.imports_of(meeting), args, IMPORT_SORTS), _out)
 
     @requires(Permission.MEETING_ARRANGE)
     @blp.doc(
@@ -208,13 +243,18 @@ class PlatformImportConfirm(MethodView):
 @blp.route("/<int:id>/platform-participants/unmatched")
 class PlatformUnmatched(MethodView):
     @requires(Permission.MEETING_ARRANGE)
-    @blp.doc(summary="Peserta platform yang belum cocok")
-    @blp.response(200, PlatformParticipantOut(many=True))
-    @problems(blp, 401, 403, 404)
-    def get(self, id: int) -> list[dict[str, Any]]:
+    @blp.doc(
+        summary="Peserta platform yang belum cocok",
+        description="Per halaman; bawaan urut waktu bergabung.",
+    )
+    @blp.arguments(PlatformParticipantListArgs, location="query")
+    @blp.response(200, page_schema(PlatformParticipantOut))
+    @problems(blp, 401, 403, 404, 422)
+    def get(self, args: dict[str, Any], id: int) -> Page[dict[str, Any]]:
         meeting = get_meeting(id, current_actor())
         service.require_editor(current_actor(), meeting)
-        return [service.participant_dict(p) for p in service.waiting(meeting)]
+        waiting: list[PlatformParticipant] = service.waiting(meeting)
+        return _paged(page_of(waiting, args, PARTICIPANT_SORTS), service.participant_dict)
 
 
 @blp.route("/<int:id>/platform-participants/<int:participant_id>/match")

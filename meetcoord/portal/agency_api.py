@@ -23,7 +23,9 @@ from meetcoord.actions import agency, services
 from meetcoord.actions import schemas as s
 from meetcoord.actions.models import Action
 from meetcoord.actions.views import file_response, upload_limit
-from meetcoord.api.schemas import ApiBlueprint, problems
+from meetcoord.api.lists import page_args_schema, page_of
+from meetcoord.api.schemas import ApiBlueprint, page_schema, problems
+from meetcoord.core.pagination import Page
 from meetcoord.core.uploads import body_limit
 from meetcoord.documents.api import PUBLIC
 from meetcoord.portal.links import guard
@@ -38,6 +40,7 @@ blp = guard(
 )
 
 READ = (404, 429)
+LIST = (404, 422, 429)
 FILE = {"type": "string", "format": "binary"}
 FILE_DOC = "Sebagai lampiran (attachment). Bukti tindak lanjut instansi lain: 404."
 WRITE = (400, 404, 409, 413, 422, 429)
@@ -46,6 +49,17 @@ UPDATE_DOC = (
     "(in_progress atau done saja) dan berkas `evidence` (PDF, PNG, JPEG, XLSX, DOCX; "
     "diperiksa dari isinya). Tindak lanjut instansi lain: 404."
 )
+
+
+# The agency's actions by due date (none last), as the tracker lists them, unless another
+# sort is asked.
+AGENCY_ACTION_SORTS: dict[str, Any] = {
+    "due_on": lambda a: None if a.due_on is None else (a.due_on, a.id),
+    "status": lambda a: a.status.value,
+    "meeting": lambda a: (a.meeting.start_at, a.id),
+    "title": lambda a: a.title.casefold(),
+}
+AgencyActionListArgs = page_args_schema("AgencyAction", list(AGENCY_ACTION_SORTS), "due_on")
 
 
 def _update(actor: Actor, id: int, files: dict[str, Any]) -> Action:
@@ -61,13 +75,15 @@ def _update(actor: Actor, id: int, files: dict[str, Any]) -> Action:
 class PersonalAgencyActions(MethodView):
     @blp.doc(
         summary="Tindak lanjut instansi saya (tautan pribadi)",
-        description="Semua tindak lanjut instansi penanggung jawab, dari semua rapat.",
+        description="Tindak lanjut instansi penanggung jawab dari semua rapat, per halaman; "
+        "bawaan urut tenggat (tanpa tenggat terakhir).",
         security=PUBLIC,
     )
-    @blp.response(200, s.AgencyActionSchema(many=True))
-    @problems(blp, *READ)
-    def get(self, token: str) -> list[Action]:
-        return agency.actions_of(resolve.agency_view(token))
+    @blp.arguments(AgencyActionListArgs, location="query")
+    @blp.response(200, page_schema(s.AgencyActionSchema))
+    @problems(blp, *LIST)
+    def get(self, args: dict[str, Any], token: str) -> Page[Action]:
+        return page_of(agency.actions_of(resolve.agency_view(token)), args, AGENCY_ACTION_SORTS)
 
 
 @blp.route("/i/<token>/actions/<int:id>/updates")
@@ -89,13 +105,16 @@ class PersonalAgencyUpdate(MethodView):
 class StandingAgencyActions(MethodView):
     @blp.doc(
         summary="Tindak lanjut instansi (tautan tetap)",
-        description="Semua tindak lanjut instansi pemegang tautan tetap.",
+        description="Tindak lanjut instansi pemegang tautan tetap, per halaman; bawaan urut "
+        "tenggat (tanpa tenggat terakhir).",
         security=PUBLIC,
     )
-    @blp.response(200, s.AgencyActionSchema(many=True))
-    @problems(blp, *READ)
-    def get(self, agency_token: str) -> list[Action]:
-        return agency.actions_of(resolve.agency_link(agency_token))
+    @blp.arguments(AgencyActionListArgs, location="query")
+    @blp.response(200, page_schema(s.AgencyActionSchema))
+    @problems(blp, *LIST)
+    def get(self, args: dict[str, Any], agency_token: str) -> Page[Action]:
+        actions = agency.actions_of(resolve.agency_link(agency_token))
+        return page_of(actions, args, AGENCY_ACTION_SORTS)
 
 
 @blp.route("/a/<agency_token>/actions/<int:id>/updates")

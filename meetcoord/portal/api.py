@@ -20,10 +20,12 @@ from flask_babel import lazy_gettext as _l
 from meetcoord.access.actors import Actor
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.api.schemas import problems
+from meetcoord.api.lists import page_args_schema, page_of
+from meetcoord.api.schemas import page_schema, problems
 from meetcoord.checkin import selfservice
 from meetcoord.checkin.schemas import StandInSchema
 from meetcoord.core.errors import Conflict, NotFound
+from meetcoord.core.pagination import Page
 from meetcoord.core.uploads import body_limit
 from meetcoord.documents import review, rules, workflow
 from meetcoord.documents import schemas as s
@@ -145,14 +147,31 @@ def _show_personal(token: str, actor: Actor, document: Document) -> s.DocumentVi
     return s.document_view(actor, document, pdf_url)
 
 
+# The meeting's documents in the order they were made unless another sort is asked.
+DOCUMENT_SORTS: dict[str, Any] = {
+    "id": lambda d: d.id,
+    "created_at": lambda d: (d.created_at, d.id),
+    "updated_at": lambda d: (d.updated_at, d.id),
+    "kind": lambda d: d.kind.value,
+    "status": lambda d: d.status.value,
+    "title": lambda d: d.title.casefold(),
+}
+PersonalDocumentListArgs = page_args_schema("PersonalDocument", list(DOCUMENT_SORTS), "id")
+
+
 @blp.route("/i/<token>/documents")
 @requires(Permission.LINK)
 class PersonalDocuments(MethodView):
-    @blp.doc(summary="Dokumen rapat saya", description="Draf hanya bagi notulis.", security=PUBLIC)
-    @blp.response(200, s.DocumentSummarySchema(many=True))
-    @problems(blp, *PERSONAL_READ)
-    def get(self, token: str) -> list[Document]:
-        return rules.documents_for(holder(token))
+    @blp.doc(
+        summary="Dokumen rapat saya",
+        description="Per halaman; draf hanya bagi notulis.",
+        security=PUBLIC,
+    )
+    @blp.arguments(PersonalDocumentListArgs, location="query")
+    @blp.response(200, page_schema(s.DocumentSummarySchema))
+    @problems(blp, *PERSONAL_READ, 422)
+    def get(self, args: dict[str, Any], token: str) -> Page[Document]:
+        return page_of(rules.documents_for(holder(token)), args, DOCUMENT_SORTS)
 
 
 @blp.route("/i/<token>/documents/<int:id>")

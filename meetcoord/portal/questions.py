@@ -23,8 +23,10 @@ from meetcoord.access import permissions
 from meetcoord.access.actors import Actor
 from meetcoord.access.declare import requires
 from meetcoord.access.permissions import Permission
-from meetcoord.api.schemas import ApiBlueprint, ApiSchema, problems
+from meetcoord.api.lists import page_args_schema, page_of
+from meetcoord.api.schemas import ApiBlueprint, ApiSchema, page_schema, problems
 from meetcoord.core.errors import NotFound, ValidationError
+from meetcoord.core.pagination import Page
 from meetcoord.extensions import db
 from meetcoord.live.models import MeetingEvent
 from meetcoord.live.views import live_meeting
@@ -32,7 +34,7 @@ from meetcoord.meetings import links
 from meetcoord.portal.links import guard, holder, remember
 from meetcoord.questions import schemas as question_schemas
 from meetcoord.questions import services, state
-from meetcoord.questions.api import KEY_HEADER, NO_KEY
+from meetcoord.questions.api import KEY_HEADER, NO_KEY, QUESTION_SORTS
 from meetcoord.questions.models import VISIBLE, Question
 from meetcoord.questions.views import render_room
 
@@ -59,17 +61,21 @@ def _moderates(actor: Actor) -> bool:
     return permissions.allowed(actor, services.MODERATE_PERMISSION, actor.meeting)
 
 
-def holder_list(actor: Actor) -> list[dict[str, Any]]:
-    """What this holder may read: all (chair) or the room's view plus their own."""
+def holder_list(actor: Actor, args: dict[str, Any]) -> Page[dict[str, Any]]:
+    """What this holder may read, one page: all (chair) or the room's view plus their own."""
     questions = state.meeting_questions(actor.meeting.id)
-    if _moderates(actor):
-        return [state.moderator_dict(q) for q in questions]
     me = actor.invitation.id
-    return [
-        state.moderator_dict(q) if q.invitation_id == me else state.public_dict(q)
-        for q in questions
-        if q.invitation_id == me or q.status in VISIBLE
+    everything = _moderates(actor)
+    found = page_of(
+        [q for q in questions if everything or q.invitation_id == me or q.status in VISIBLE],
+        args,
+        QUESTION_SORTS,
+    )
+    rows = [
+        state.moderator_dict(q) if everything or q.invitation_id == me else state.public_dict(q)
+        for q in found.items
     ]
+    return Page(items=rows, page=found.page, per_page=found.per_page, total=found.total)
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -112,6 +118,10 @@ class HolderQuestionOut(ApiSchema):
     answered_at = fields.String(allow_none=True)
 
 
+# In the order they were asked unless another sort is asked (the moderators' sorts).
+HolderQuestionListArgs = page_args_schema("HolderQuestion", list(QUESTION_SORTS), "asked_at")
+
+
 class HolderQuestionAckOut(ApiSchema):
     seq = fields.Integer()
     question = fields.Nested(HolderQuestionOut)
@@ -142,11 +152,16 @@ def _shown(actor: Actor, question_id: int | None) -> dict[str, Any]:
 @blp.route("/i/<token>/questions")
 @requires(Permission.LINK)
 class HolderQuestions(MethodView):
-    @blp.doc(summary="Pertanyaan rapat (tautan pribadi)", security=PUBLIC)
-    @blp.response(200, HolderQuestionOut(many=True))
-    @problems(blp, *READ)
-    def get(self, token: str) -> list[dict[str, Any]]:
-        return holder_list(_actor(token))
+    @blp.doc(
+        summary="Pertanyaan rapat (tautan pribadi)",
+        description="Per halaman; bawaan urut waktu diajukan.",
+        security=PUBLIC,
+    )
+    @blp.arguments(HolderQuestionListArgs, location="query")
+    @blp.response(200, page_schema(HolderQuestionOut))
+    @problems(blp, *READ, 422)
+    def get(self, args: dict[str, Any], token: str) -> Page[dict[str, Any]]:
+        return holder_list(_actor(token), args)
 
     @blp.doc(
         summary="Ajukan pertanyaan",

@@ -59,14 +59,25 @@
     var loading = null;
     var client;
 
+    // The list answers the page envelope {items, page, pages, ...}: every page, 200 a time.
+    function fetchAll(page, rows) {
+      var url = listUrl + (listUrl.indexOf("?") < 0 ? "?" : "&") + "per_page=200&page=" + page;
+      return window.fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) {
+          if (!body || !body.items) return rows;
+          rows = rows.concat(body.items);
+          return body.page < body.pages ? fetchAll(body.page + 1, rows) : rows;
+        });
+    }
+
     function reload() {
       if (loading) return;
       loading = window.setTimeout(function () {
-        window.fetch(listUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-          .then(function (r) { return r.ok ? r.json() : []; })
+        fetchAll(1, [])
           .then(function (rows) {
             mine = {};
-            (rows || []).forEach(function (q) { mine[q.id] = q; });
+            rows.forEach(function (q) { mine[q.id] = q; });
             loading = null;
             draw();
           }, function () { loading = null; });

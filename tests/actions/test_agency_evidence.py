@@ -142,7 +142,7 @@ def test_the_json_twin_lists_and_serves_the_agency_s_evidence(
     link, token = agency.issue(scene.staff, scene.dinas, "Kepala")
     sent = post_update(client, f"/a/{token}", scene.mine, {}, [("foto.png", support.PNG)])
     assert sent.status_code == 302
-    listed = {a["id"]: a for a in client.get(f"{API}/a/{token}/actions").get_json()}
+    listed = {a["id"]: a for a in client.get(f"{API}/a/{token}/actions").get_json()["items"]}
     (item,) = listed[scene.mine.id]["evidence"]
     assert (item["filename"], item["content_type"]) == ("foto.png", "image/png")
     for base in (f"{API}/a/{token}", f"{API}/i/{scene.token}"):

@@ -207,7 +207,13 @@ def test_another_agency_s_link_cannot_see_or_change_these_actions(
 def test_the_json_twin_lists_and_updates(client: FlaskClient, scene: Agencies) -> None:
     listed = client.get(f"{API}/i/{scene.token}/actions")
     assert listed.status_code == 200
-    assert {a["title"] for a in listed.get_json()} == {"Data petani desa binaan", "Bibit jagung"}
+    body = listed.get_json()
+    assert {a["title"] for a in body["items"]} == {"Data petani desa binaan", "Bibit jagung"}
+    assert (body["page"], body["pages"], body["total"]) == (1, 1, 2)
+    by_title = client.get(f"{API}/i/{scene.token}/actions?sort=title&per_page=1&page=2")
+    assert [a["title"] for a in by_title.get_json()["items"]] == ["Data petani desa binaan"]
+    assert client.get(f"{API}/i/{scene.token}/actions?sort=person").status_code == 422
+    assert client.get(f"{API}/i/{scene.token}/actions?status=open").status_code == 400
     done = client.post(
         f"{API}/i/{scene.token}/actions/{scene.mine.id}/updates",
         data={"status": "in_progress", "evidence": [(io.BytesIO(support.PNG), "foto.png")]},

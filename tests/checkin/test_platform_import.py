@@ -296,11 +296,12 @@ def test_api_twenty_participants_matched_to_twenty_invitations(client: FlaskClie
     unmatched = client.get(
         f"/api/v1/meetings/{meeting.id}/platform-participants/unmatched", headers=headers
     )
-    assert unmatched.get_json() == []
+    assert (unmatched.get_json()["items"], unmatched.get_json()["total"]) == ([], 0)
     again = client.post(f"{base}/{body['id']}/confirm", headers=headers)
     assert again.status_code == 409
     listed = client.get(base, headers=headers).get_json()
-    assert [item["id"] for item in listed] == [body["id"]]
+    assert [item["id"] for item in listed["items"]] == [body["id"]]
+    assert (listed["page"], listed["pages"], listed["total"]) == (1, 1, 1)
 
 
 def test_api_match_dismiss_and_discard(client: FlaskClient, webinar: Webinar) -> None:
@@ -323,8 +324,15 @@ def test_api_match_dismiss_and_discard(client: FlaskClient, webinar: Webinar) ->
         headers=headers,
     ).get_json()
     client.post(f"{base}/platform-imports/{draft['id']}/confirm", headers=headers)
-    waiting = client.get(f"{base}/platform-participants/unmatched", headers=headers).get_json()
+    unmatched = f"{base}/platform-participants/unmatched"
+    waiting = client.get(unmatched, headers=headers).get_json()["items"]
     assert [p["outcome"] for p in waiting] == ["ambiguous", "unmatched"]
+    second = client.get(f"{unmatched}?per_page=1&page=2", headers=headers).get_json()
+    assert (second["items"], second["total"], second["pages"]) == ([waiting[1]], 2, 2)
+    turned = client.get(f"{unmatched}?sort=outcome&order=desc", headers=headers).get_json()
+    assert [p["id"] for p in turned["items"]] == [waiting[1]["id"], waiting[0]["id"]]
+    assert client.get(f"{unmatched}?sort=email", headers=headers).status_code == 422
+    assert client.get(f"{unmatched}?outcome=x", headers=headers).status_code == 400
     twin_a = webinar.inv[webinar.twin_a.id]
     bad = client.post(
         f"{base}/platform-participants/{waiting[0]['id']}/match",
@@ -343,4 +351,4 @@ def test_api_match_dismiss_and_discard(client: FlaskClient, webinar: Webinar) ->
         f"{base}/platform-participants/{waiting[1]['id']}/dismiss", headers=headers
     )
     assert dismissed.get_json()["outcome"] == "dismissed"
-    assert client.get(f"{base}/platform-participants/unmatched", headers=headers).get_json() == []
+    assert client.get(unmatched, headers=headers).get_json()["items"] == []

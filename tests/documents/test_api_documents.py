@@ -177,7 +177,7 @@ def test_minutes_from_draft_to_verified_through_the_api(app, client, rakor, edit
 
     # A participant reads and comments through their personal link.
     mine = link(rakor.participant, doc_id)
-    assert [d["id"] for d in ok(client.get(link(rakor.participant)))] == [doc_id]
+    assert [d["id"] for d in ok(client.get(link(rakor.participant)))["items"]] == [doc_id]
     comment = {"body": "Mohon tambahkan stok jagung.", "section": "Agenda 2"}
     response = client.post(f"{mine}/comments", json=comment)
     seen = ok(response, 201)
@@ -290,8 +290,8 @@ def test_edit_refusals_are_problems_and_change_nothing(client, rakor, editor, vi
     problem(client.post(f"{url}/render", headers=editor), 409)
     problem(client.post(f"{url}/addenda", json={"corrections": ["x"]}, headers=editor), 409)
     # Through personal links, a draft is its editors' alone (as the personal page lists it).
-    assert [d["id"] for d in ok(client.get(link(rakor.minute_taker)))] == [doc_id]
-    assert ok(client.get(link(rakor.participant))) == []
+    assert [d["id"] for d in ok(client.get(link(rakor.minute_taker)))["items"]] == [doc_id]
+    assert ok(client.get(link(rakor.participant)))["items"] == []
     problem(client.get(link(rakor.participant, doc_id)), 404)
     problem(client.post(f"{link(rakor.participant, doc_id)}/comments", json={"body": "x"}), 404)
     problem(client.get(link(rakor.participant, doc_id + 999)), 404)

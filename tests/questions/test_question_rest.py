@@ -46,9 +46,9 @@ def test_a_participant_asks_and_votes_over_rest_and_a_repeated_key_replays(app, 
     # Another participant's list has neither the pending text nor, later, the name.
     other = links.personal_token(rakor.participants[1])
     listed = client.get(f"/api/v1/i/{other}/questions").get_json()
-    assert listed == []
+    assert (listed["items"], listed["total"], listed["pages"]) == ([], 0, 1)
     assert command(chair, "question.moderate", question_id=qid, action="approve")["ok"]
-    [shown] = client.get(f"/api/v1/i/{other}/questions").get_json()
+    [shown] = client.get(f"/api/v1/i/{other}/questions").get_json()["items"]
     assert shown["text"] == "Lewat REST?"
     assert shown["asker"] is None
     assert rakor.participant.person.name not in json.dumps(shown)
@@ -66,7 +66,13 @@ def test_a_participant_asks_and_votes_over_rest_and_a_repeated_key_replays(app, 
 
     # The chair's list (a moderator's) names the anonymous asker.
     chair_list = client.get(f"/api/v1/i/{links.personal_token(rakor.chair)}/questions")
-    assert chair_list.get_json()[0]["asker"] == rakor.participant.person.name
+    assert chair_list.get_json()["items"][0]["asker"] == rakor.participant.person.name
+    mine = f"/api/v1/i/{links.personal_token(rakor.participant)}/questions"
+    # The asker's own pending question is on their page; one per page, sorted by votes.
+    paged = client.get(f"{mine}?per_page=1&sort=votes&order=desc").get_json()
+    assert ([q["id"] for q in paged["items"]], paged["per_page"]) == ([qid], 1)
+    assert client.get(f"{mine}?sort=asker").status_code == 422
+    assert client.get(f"{mine}?status=approved").status_code == 400
 
 
 def test_the_moderators_twins_and_their_list(app, client, api_token):

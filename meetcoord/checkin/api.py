@@ -28,8 +28,10 @@ from meetcoord.checkin.models import CheckinConflict
 from meetcoord.checkin.offline import offline_answers, upload_offline
 from meetcoord.checkin.selfservice import require_site
 from meetcoord.core.forms import current_actor
+from meetcoord.core.i18n import current_language
 from meetcoord.core.pagination import Page
 from meetcoord.core.tabular import MIMETYPES
+from meetcoord.directory.models import StakeholderCategory
 from meetcoord.meetings.services import get_meeting
 
 SCAN = (401, 403, 404, 422)
@@ -143,18 +145,81 @@ class AttendanceRecords(MethodView):
         return Page([row.as_dict() for row in page.items], page.page, page.per_page, page.total)
 
 
+def _site_example(site_id: int | None, name: str, code: str | None, *counts: int) -> dict:
+    invited, accepted, declined, present, members = counts
+    return {
+        "site_id": site_id,
+        "name": name,
+        "code": code,
+        "invited": invited,
+        "accepted": accepted,
+        "declined": declined,
+        "seats": 45 if site_id else None,
+        "over_capacity": False,
+        "present": present,
+        "minimum": None,
+        "meets_minimum": None,
+        "quorum": {"state": "none", "kind": None, "value": None, "rule_text": ""}
+        | {"required": None, "present": members, "base": invited},
+    }
+
+
+SUMMARY_EXAMPLE = {  # the OpenAPI example: one site and online, a quorum of members
+    "present": 41,
+    "quorum": {
+        "state": "met",
+        "rule": True,
+        "met": True,
+        "kind": "more_than",
+        "value": 50,
+        "rule_text": "lebih dari 50% undangan",
+        "required": 31,
+        "present": 38,
+        "base": 60,
+    },
+    "sites": [
+        _site_example(7, "Aula Bappeda NTT", "KPG-1", 40, 36, 2, 29, 27),
+        _site_example(None, "Daring", None, 20, 15, 1, 12, 11),
+    ],
+    "totals": {
+        "total": 44,
+        "by_category": {c.value: 0 for c in StakeholderCategory}
+        | {"government": 30, "ngo": 8, "academia": 4, "media": 2},
+        "by_gender": {"male": 25, "female": 18, "unknown": 1},
+        "by_site": [
+            {"site_id": 7, "name": "Aula Bappeda NTT", "count": 31},
+            {"site_id": None, "name": "Daring", "count": 13},
+        ],
+        "by_mode": {"site": 31, "online": 13},
+        "by_province": [
+            {"province": "nusa tenggara timur", "name": "Nusa Tenggara Timur", "count": 40},
+            {"province": "dki jakarta", "name": "DKI Jakarta", "count": 3},
+            {"province": None, "name": "Tidak diketahui", "count": 1},
+        ],
+        "disability": 2,
+        "walk_ins": 3,
+        "stand_ins": 1,
+        "checked_out": 3,
+    },
+}
+
+
 @attendance_blp.route("/<int:id>/attendance/summary")
 class AttendanceSummary(MethodView):
     @requires(Permission.MEETING_VIEW)
     @attendance_blp.doc(
         summary="Rekap kehadiran dan kuorum",
-        description="Per lokasi (dan daring): diundang, jawaban, kursi, hadir sekarang dan "
-        "kuorumnya; kuorum rapat; rekap semua yang hadir (kategori, jenis kelamin, ...).",
+        description="Satu-satunya sumber hitungan kehadiran. `sites` dan `present`: per "
+        "lokasi (dan daring) diundang, jawaban, kursi, hadir sekarang dan kuorumnya; "
+        "`quorum`: kuorum rapat. `totals`: semua yang pernah tercatat hadir (juga yang sudah "
+        "keluar) per kategori, jenis kelamin, lokasi (`by_site`), cara hadir (`by_mode`) dan "
+        'provinsi (`by_province`, dari wilayah orang atau instansinya). Nama "Daring" dan '
+        '"Tidak diketahui" mengikuti bahasa permintaan (Accept-Language).',
     )
-    @attendance_blp.response(200, s.AttendanceSummarySchema)
+    @attendance_blp.response(200, s.AttendanceSummarySchema, example=SUMMARY_EXAMPLE)
     @problems(attendance_blp, *READ)
     def get(self, id: int) -> dict[str, Any]:
-        return records.summary(get_meeting(id, current_actor()))
+        return records.summary(get_meeting(id, current_actor()), current_language())
 
 
 DAFTAR_HADIR_RESPONSES = {

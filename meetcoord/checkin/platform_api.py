@@ -1,4 +1,4 @@
-"""The video platform report import and the attendance breakdown as JSON (``/api/v1``).
+"""The video platform report import as JSON (``/api/v1``).
 
 The same steps as the pages: upload (multipart ``file`` and optional ``zone``) → a draft
 with its preview → confirm (or delete the draft); then the participants left unmatched,
@@ -19,10 +19,8 @@ from meetcoord.access.permissions import Permission
 from meetcoord.api.lists import page_args_schema, page_of
 from meetcoord.api.schemas import ApiBlueprint, ApiSchema, File, Int, Text, page_schema, problems
 from meetcoord.checkin import platform_import as service
-from meetcoord.checkin.breakdown import CATEGORIES, GENDERS, attendance_breakdown
 from meetcoord.checkin.platform_models import Outcome, PlatformImport, PlatformParticipant
 from meetcoord.core.forms import current_actor
-from meetcoord.core.i18n import current_language
 from meetcoord.core.pagination import Page
 from meetcoord.meetings.services import get_meeting
 
@@ -30,7 +28,7 @@ blp = ApiBlueprint(
     "platform_import_api",
     __name__,
     url_prefix="/meetings",
-    description="Impor laporan peserta Zoom/Meet/Teams ke daftar hadir; rincian kehadiran.",
+    description="Impor laporan peserta Zoom/Meet/Teams ke daftar hadir.",
 )
 WRITE = (400, 401, 403, 404, 409, 413, 422)
 
@@ -87,34 +85,6 @@ class PlatformImportOut(ApiSchema):
 
 class PlatformMatchIn(ApiSchema):
     invitation_id = Int(required=True, validate=validate.Range(min=1))
-
-
-class BreakdownSiteOut(ApiSchema):
-    site_id = fields.Integer(allow_none=True, metadata={"description": "null: daring."})
-    name = fields.String()
-    count = fields.Integer()
-
-
-class BreakdownProvinceOut(ApiSchema):
-    province = fields.String(allow_none=True, metadata={"description": "null: tidak diketahui."})
-    name = fields.String()
-    count = fields.Integer()
-
-
-class AttendanceBreakdownOut(ApiSchema):
-    meeting_id = fields.Integer()
-    total = fields.Integer()
-    by_site = fields.List(fields.Nested(BreakdownSiteOut))
-    by_mode = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(["site", "online"])), values=fields.Integer()
-    )
-    by_province = fields.List(fields.Nested(BreakdownProvinceOut))
-    by_category = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(CATEGORIES)), values=fields.Integer()
-    )
-    by_gender = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(GENDERS)), values=fields.Integer()
-    )
 
 
 # A meeting's reports newest first, its waiting participants in the order they joined,
@@ -281,21 +251,6 @@ class PlatformDismiss(MethodView):
     def post(self, id: int, participant_id: int) -> dict[str, Any]:
         meeting = get_meeting(id, current_actor())
         return service.participant_dict(service.dismiss(current_actor(), meeting, participant_id))
-
-
-@blp.route("/<int:id>/attendance-breakdown")
-class AttendanceBreakdown(MethodView):
-    @requires(Permission.MEETING_VIEW)
-    @blp.doc(
-        summary="Rincian kehadiran",
-        description="Semua yang hadir (termasuk yang sudah keluar) per lokasi, cara hadir "
-        "(lokasi/daring), provinsi, kategori pemangku kepentingan dan jenis kelamin.",
-    )
-    @blp.response(200, AttendanceBreakdownOut)
-    @problems(blp, 401, 404)
-    def get(self, id: int) -> dict[str, Any]:
-        meeting = get_meeting(id, current_actor())
-        return attendance_breakdown(meeting.id, current_language())
 
 
 blueprints = [blp]

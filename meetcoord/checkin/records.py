@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 
 from meetcoord.access.institutions import letterhead_for
 from meetcoord.checkin import exports, list_pdf, staff
+from meetcoord.checkin.breakdown import attendance_breakdown
 from meetcoord.checkin.counts import presence
 from meetcoord.checkin.lists import AttendanceList, Lists, Row, attendance_lists
 from meetcoord.checkin.models import CheckinConflict
@@ -123,8 +124,15 @@ def row_of(meeting: Meeting, attendance_id: int) -> Row:
     )
 
 
-def summary(meeting: Meeting) -> dict[str, Any]:
-    """Per site and online: invited, answers, seats, present now, quorum; and totals."""
+def summary(meeting: Meeting, language: str = "id") -> dict[str, Any]:
+    """Per site and online: invited, answers, seats, present now, quorum; and totals.
+
+    ``totals`` counts everyone recorded present (those who have left included) every way
+    an integrator asks for: category, gender, disability, walk-ins, stand-ins, and — from
+    :func:`~meetcoord.checkin.breakdown.attendance_breakdown` — site, mode and province.
+    One object, so the summary is the only attendance-count resource (issue 17).
+    ``language`` names the unknown province and the online "site".
+    """
     now = presence(meeting).as_dict()
     answered = {(count.site.id if count.site else None): count for count in site_counts(meeting)}
     codes = {site.id: site.code for site in meeting.sites}
@@ -145,8 +153,14 @@ def summary(meeting: Meeting) -> dict[str, Any]:
         "present": now["total"],
         "quorum": now["quorum"],
         "sites": sites,
-        "totals": attendance_lists(meeting).combined.totals.as_dict(),
+        "totals": attendance_lists(meeting).combined.totals.as_dict() | _spread(meeting, language),
     }
+
+
+def _spread(meeting: Meeting, language: str) -> dict[str, Any]:
+    """The breakdown's counts the daftar hadir totals do not have: site, mode, province."""
+    found = attendance_breakdown(meeting.id, language)
+    return {key: found[key] for key in ("by_site", "by_mode", "by_province")}
 
 
 def download(meeting: Meeting, fmt: str, key: str) -> Response:

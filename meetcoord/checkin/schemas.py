@@ -259,10 +259,46 @@ class AttendanceRowSchema(ApiSchema):
     stand_in = fields.String(allow_none=True, metadata={"example": "diwakili oleh Drs. Umbu"})
 
 
+class AttendanceSiteCountSchema(ApiSchema):
+    site_id = fields.Integer(allow_none=True, metadata={"description": "null: daring."})
+    name = fields.String(metadata={"description": 'Tempat; daring: "Daring"/"Online".'})
+    count = fields.Integer()
+
+
+class AttendanceProvinceCountSchema(ApiSchema):
+    province = fields.String(
+        allow_none=True, metadata={"description": "Nama baku huruf kecil; null: tak diketahui."}
+    )
+    name = fields.String()
+    count = fields.Integer()
+
+
+def _counts(keys: list[str], description: str) -> fields.Dict:
+    return fields.Dict(
+        keys=fields.String(validate=validate.OneOf(keys)),
+        values=fields.Integer(),
+        metadata={"description": description},
+    )
+
+
+GENDER_KEYS = [g.value for g in Gender] + ["unknown"]
+
+
 class TotalsSchema(ApiSchema):
+    """Everyone recorded present (those who have left included), counted every way."""
+
     total = fields.Integer()
-    by_category = fields.Dict(keys=fields.String(), values=fields.Integer())
-    by_gender = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_category = _counts([c.value for c in StakeholderCategory], "Setiap kategori, juga 0.")
+    by_gender = _counts(GENDER_KEYS, "male, female, unknown.")
+    by_site = fields.List(
+        fields.Nested(AttendanceSiteCountSchema),
+        metadata={"description": "Urutan lokasi rapat; daring terakhir (bila ada)."},
+    )
+    by_mode = _counts(["site", "online"], "Di lokasi atau daring.")
+    by_province = fields.List(
+        fields.Nested(AttendanceProvinceCountSchema),
+        metadata={"description": "Terbanyak dulu; tak diketahui terakhir."},
+    )
     disability = fields.Integer()
     walk_ins = fields.Integer()
     stand_ins = fields.Integer()
@@ -316,7 +352,10 @@ class AttendanceSummarySchema(ApiSchema):
     sites = fields.List(fields.Nested(SiteSummarySchema))
     totals = fields.Nested(
         TotalsSchema,
-        metadata={"description": "Semua yang tercatat hadir (juga yang sudah keluar)."},
+        metadata={
+            "description": "Semua yang tercatat hadir (juga yang sudah keluar) per kategori, "
+            "jenis kelamin, lokasi, cara hadir dan provinsi; `sites` hanya yang hadir sekarang."
+        },
     )
 
 

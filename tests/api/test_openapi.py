@@ -191,3 +191,16 @@ def test_the_problem_schema_has_an_example(spec: dict[str, Any]) -> None:
     example = spec["components"]["schemas"]["Problem"]["example"]
     assert example["status"] == 422
     assert example["errors"]
+
+
+def test_attendance_counts_have_one_name(spec: dict[str, Any]) -> None:
+    """The breakdown (site, mode, province) lives in the summary's ``totals``; no second route."""
+    assert not [path for path in spec["paths"] if "breakdown" in path]
+    operation = spec["paths"][f"{API}/meetings/{{id}}/attendance/summary"]["get"]
+    content = operation["responses"]["200"]["content"]["application/json"]
+    totals = spec["components"]["schemas"]["Totals"]["properties"]
+    shown = content["example"]["totals"]
+    for key in ("by_site", "by_mode", "by_province", "by_category", "by_gender"):
+        assert key in totals and key in shown, key
+    assert shown["by_mode"]["site"] + shown["by_mode"]["online"] == shown["total"]
+    assert sum(row["count"] for row in shown["by_province"]) == shown["total"]

@@ -151,13 +151,20 @@ def test_forum_dashboard_and_api_show_mode_and_province(
         "name": "DKI Jakarta",
         "count": 2,
     }
-    api = client.get(f"/api/v1/meetings/{webinar.meeting.id}/attendance-breakdown", headers=headers)
+    summary = f"/api/v1/meetings/{webinar.meeting.id}/attendance/summary"
+    api = client.get(summary, headers=headers)
     assert api.status_code == 200
-    assert api.get_json() == attendance_breakdown(webinar.meeting.id)
+    totals, found = api.get_json()["totals"], attendance_breakdown(webinar.meeting.id)
+    for key in ("total", "by_site", "by_mode", "by_province", "by_category", "by_gender"):
+        assert totals[key] == found[key], key  # one resource, the breakdown's counts in it
+    assert totals["by_mode"] == {"site": 1, "online": 5}
+    english = client.get(summary, headers={**headers, "Accept-Language": "en"}).get_json()
+    assert english["totals"]["by_province"][-1]["name"] == "Unknown"
+    assert english["totals"]["by_site"][-1] == {"site_id": None, "name": "Online", "count": 5}
+    gone = client.get(f"/api/v1/meetings/{webinar.meeting.id}/attendance-breakdown", headers=headers)
+    assert gone.status_code == 404  # the duplicate route is gone (issue 17)
     auth.logout()  # the bearer token alone speaks for the next request
     stranger = factories.user(Role.SECRETARIAT, institution=factories.institution())
     db.session.commit()
-    hidden = client.get(
-        f"/api/v1/meetings/{webinar.meeting.id}/attendance-breakdown", headers=bearer(stranger)
-    )
+    hidden = client.get(summary, headers=bearer(stranger))
     assert hidden.status_code == 404

@@ -279,8 +279,8 @@ def test_a_national_webinar_from_registration_to_attendance_by_region(
         assert phone(app).get(f"/i/{links[JOIN]}/channels/{stream_id}").status_code == 404
 
     expected = Counter(region_of(n)[1] for n in range(JOIN))
-    breakdown = client.get(f"{API}/meetings/{meeting.id}/attendance-breakdown", headers=api)
-    body = breakdown.get_json()
+    summary = f"{API}/meetings/{meeting.id}/attendance/summary"
+    body = client.get(summary, headers=api).get_json()["totals"]
     assert body["total"] == JOIN
     assert body["by_mode"] == {"site": 0, "online": JOIN}
     assert {row["province"]: row["count"] for row in body["by_province"]} == expected
@@ -311,12 +311,8 @@ def test_a_national_webinar_from_registration_to_attendance_by_region(
     assert draft["summary"]["matched"] == PLATFORM
     preview = client.get(f"{base}/{draft['id']}", headers=api).get_json()
     assert preview["summary"] == draft["summary"]
-    assert (
-        client.get(f"{API}/meetings/{meeting.id}/attendance-breakdown", headers=api).get_json()[
-            "total"
-        ]
-        == JOIN
-    )  # nothing written before the confirmation
+    totals = client.get(summary, headers=api).get_json()["totals"]
+    assert totals["total"] == JOIN  # nothing written before the confirmation
     confirmed = client.post(f"{base}/{draft['id']}/confirm", headers=api)
     assert confirmed.status_code == 200, confirmed.get_json()
     assert confirmed.get_json()["state"] == "confirmed"
@@ -339,7 +335,7 @@ def test_a_national_webinar_from_registration_to_attendance_by_region(
     assert platform_people == {email_of(n) for n in latecomers}
     assert email_of(JOIN) not in {e for (e, _m, _s) in methods}  # the early one
 
-    body = client.get(f"{API}/meetings/{meeting.id}/attendance-breakdown", headers=api).get_json()
+    body = client.get(summary, headers=api).get_json()["totals"]
     expected += Counter(region_of(n)[1] for n in latecomers)
     assert body["total"] == JOIN + PLATFORM == 70
     assert body["by_mode"] == {"site": 0, "online": 70}

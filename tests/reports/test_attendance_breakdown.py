@@ -161,7 +161,9 @@ def test_forum_dashboard_and_api_show_mode_and_province(
     english = client.get(summary, headers={**headers, "Accept-Language": "en"}).get_json()
     assert english["totals"]["by_province"][-1]["name"] == "Unknown"
     assert english["totals"]["by_site"][-1] == {"site_id": None, "name": "Online", "count": 5}
-    gone = client.get(f"/api/v1/meetings/{webinar.meeting.id}/attendance-breakdown", headers=headers)
+    gone = client.get(
+        f"/api/v1/meetings/{webinar.meeting.id}/attendance-breakdown", headers=headers
+    )
     assert gone.status_code == 404  # the duplicate route is gone (issue 17)
     auth.logout()  # the bearer token alone speaks for the next request
     stranger = factories.user(Role.SECRETARIAT, institution=factories.institution())

@@ -267,7 +267,8 @@ PROBLEM_DESCRIPTIONS: dict[int, str] = {
     413: "Berkas terlalu besar.",
     415: "Format isi tidak didukung (misalnya form-encoded ke operasi JSON).",
     422: "Data tidak valid; `errors` memetakan kolom ke pesannya.",
-    503: "Layanan sedang sibuk memeriksa berkas lain; coba lagi sebentar lagi.",
+    503: "Layanan tidak tersedia untuk sementara (sibuk, atau belum disiapkan di server ini; "
+    "`code` dan `detail` menyebut sebabnya). Tidak ada yang diubah.",
 }
 
 

@@ -263,7 +263,7 @@ class PersonalSignCode(MethodView):
         security=PUBLIC,
     )
     @blp.response(202, s.CodeSentSchema)
-    @problems(blp, 403, 404, 409, 422, 429)
+    @problems(blp, 403, 404, 409, 422, 429, 503)
     def post(self, token: str, id: int) -> Any:
         actor, document = _load(token, id)
         return signatures.request_code(actor, document.id)
@@ -276,13 +276,15 @@ class PersonalSign(MethodView):
         summary="Tanda tangani",
         description="Sesuai urutan penanda tangan, dengan faktor kedua: `code` dari surel "
         "(CA instansi menerbitkan sertifikat untuk tanda tangan ini) atau `certificate` "
-        "PKCS#12 Anda sendiri (tidak disimpan). Tautan saja tidak cukup.",
+        "PKCS#12 Anda sendiri (tidak disimpan). Tautan saja tidak cukup. 503 "
+        "`signing_not_set_up`: server belum punya CA tanda tangan (operator menjalankan "
+        "`meetcoord init`); dengan `code` tidak ada yang berubah.",
         security=PUBLIC,
     )
     @body_limit(lambda _args: signatures.SIGN_BODY_MAX)  # refused unread: never spooled to disk
     @blp.arguments(s.SignSchema, location="multipart")
     @blp.response(200, s.DocumentSchema)
-    @problems(blp, 400, 403, 404, 409, 413, 422, 429)
+    @problems(blp, 400, 403, 404, 409, 413, 422, 429, 503)
     def post(self, data: dict[str, Any], token: str, id: int) -> s.DocumentView:
         actor, document = _load(token, id)
         upload = data.get("certificate")

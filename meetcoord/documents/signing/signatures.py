@@ -19,6 +19,7 @@ same moment cannot both extend the same revision, and nothing is kept from a ref
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any, BinaryIO
 
@@ -31,7 +32,7 @@ from meetcoord import webhooks
 from meetcoord.access.actors import Actor
 from meetcoord.access.institutions import letterhead_for
 from meetcoord.core.db import utcnow
-from meetcoord.core.errors import Conflict, PermissionDenied, ValidationError
+from meetcoord.core.errors import Conflict, PermissionDenied, ServiceError, ValidationError
 from meetcoord.core.offload import off_hub
 from meetcoord.documents.agreements import check_party_present
 from meetcoord.documents.jobs import register_file
@@ -46,8 +47,10 @@ from meetcoord.documents.models import (
 )
 from meetcoord.documents.rules import get_document, log_step
 from meetcoord.documents.signing import codes, signing, trust
-from meetcoord.documents.signing.ca import common_name, load_ca
+from meetcoord.documents.signing.ca import CAError, CertificateAuthority, common_name, load_ca
 from meetcoord.extensions import db
+
+log = logging.getLogger("meetcoord.documents")
 
 LOCATION_DEFAULT = "Indonesia"
 PKCS12_MAX = 64 * 1024  # far below werkzeug's 500 KB spool: an upload never touches disk
@@ -61,6 +64,20 @@ FILENAMES = {
     "agreement": "berita-acara-kesepakatan",
     "invitation_letter": "surat-undangan",
 }
+
+
+class SigningNotSetUp(ServiceError):
+    """The server has no usable signing CA (``meetcoord init`` not run, or its passphrase
+    missing): a fault of the deployment, not of the signatory — 503, and nothing changed."""
+
+    status = 503
+    code = "signing_not_set_up"
+
+
+NOT_SET_UP = _l(
+    "Penandatanganan belum disiapkan di server ini: operator harus menjalankan "
+    "`meetcoord init`. Tidak ada yang berubah; coba lagi setelah itu."
+)
 
 
 def filename(document: Document) -> str:
@@ -135,12 +152,17 @@ def _own_key(
     return key
 
 
-def _ca_key(subject: dict[str, str]) -> signing.SignerKey:
-    """A certificate our CA issues for ``subject`` (name, institution, role: read before
-    the commit)."""
-    config = current_app.config
-    authority = load_ca(current_app.instance_path, config["CA_PASSPHRASE"] or None)
-    return signing.signer_from_ca(authority, **subject)
+def _authority() -> CertificateAuthority:
+    """The deployment's signing CA, or :class:`SigningNotSetUp` (logged for the operator).
+
+    Opened before anything is checked or kept, so a server without its CA refuses the
+    code signature cleanly — no code mailed or spent, no wrong attempt counted.
+    """
+    try:
+        return load_ca(current_app.instance_path, current_app.config["CA_PASSPHRASE"] or None)
+    except CAError as exc:
+        log.error("document signing refused: %s", exc)  # the reason is the operator's
+        raise SigningNotSetUp(NOT_SET_UP) from None
 
 
 def _ready(actor: Actor, document_id: int) -> tuple[Document, DocumentSignatory]:
@@ -155,6 +177,7 @@ def _ready(actor: Actor, document_id: int) -> tuple[Document, DocumentSignatory]
 
 def request_code(actor: Actor, document_id: int) -> codes.CodeSent:
     """Mail the signatory whose turn it is a one-time code (to their address only)."""
+    _authority()  # a code is only for a signature our CA certifies
     document, mine = _ready(actor, document_id)
     return codes.issue(actor, document, mine)
 
@@ -188,6 +211,7 @@ def sign(
     (tests with expired certificates). Every refusal raises before anything is kept
     except a wrong code's count (see ``codes.check_code``).
     """
+    authority = _authority() if pkcs12 is None else None
     document, mine = _ready(actor, document_id)
     code_id = codes.check_code(mine, code) if pkcs12 is None else None
     current = document.current_file
@@ -220,7 +244,9 @@ def sign(
         key = _own_key(signatory_name, pkcs12, passphrase, now)
         factor = SignatureFactor.OWN_CERTIFICATE
     else:
-        key, factor = _ca_key(subject), SignatureFactor.EMAIL_CODE
+        assert authority is not None
+        key = signing.signer_from_ca(authority, **subject)
+        factor = SignatureFactor.EMAIL_CODE
     signing.check_certificate_time(key.certificate, now)
     signed_pdf = off_hub(signing.sign_pdf, base_pdf, key, **args)
     return _keep(actor, document_id, signatory_id, base_sha, signed_pdf, key, factor, code_id)

@@ -16,11 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from math import ceil
 from typing import Any, TypeVar
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from meetcoord.api.schemas import ApiSchema, Bool, QueryInt, Text
+from meetcoord.api.schemas import Bool, PageArgsSchema, Text
 from meetcoord.core.pagination import Page
 
 T = TypeVar("T")
@@ -41,25 +40,6 @@ class QueryBool(Bool):
         kwargs["truthy"] = {"true", "1", True}
         kwargs["falsy"] = {"false", "0", False}
         super().__init__(**kwargs)
-
-
-def _default_page_size() -> int:
-    return int(current_app.config.get("PAGE_SIZE", 25))
-
-
-class PageArgsSchema(ApiSchema):
-    """Page and order of a sub-collection (no free-text search: it is one object's list)."""
-
-    order = Text(
-        load_default="asc",
-        validate=validate.OneOf(["asc", "desc"], error=_l("Pilih asc atau desc.")),
-    )
-    page = QueryInt(load_default=1, validate=validate.Range(min=1, error=_l("Paling kecil 1.")))
-    per_page = QueryInt(
-        load_default=_default_page_size,
-        validate=validate.Range(min=1, max=200, error=_l("Antara 1 dan 200.")),
-        metadata={"description": "Banyak data per halaman (bawaan dari konfigurasi: 25)."},
-    )
 
 
 def page_args_schema(

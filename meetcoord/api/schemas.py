@@ -136,11 +136,10 @@ def _default_page_size() -> int:
     return int(current_app.config.get("PAGE_SIZE", 25))
 
 
-class ListArgsSchema(ApiSchema):
-    """Search, sort and page for every list; features subclass it to add their filters."""
+class PageArgsSchema(ApiSchema):
+    """Page and order: what every collection takes, a sub-collection's whole arguments
+    (``api.lists.page_args_schema`` adds its sort)."""
 
-    q = Text(load_default="", metadata={"description": "Kata kunci pencarian (tanpa beda huruf)."})
-    sort = Text(load_default="name", metadata={"description": "Kolom pengurutan."})
     order = Text(
         load_default="asc",
         validate=validate.OneOf(["asc", "desc"], error=_l("Pilih asc atau desc.")),
@@ -151,6 +150,13 @@ class ListArgsSchema(ApiSchema):
         validate=validate.Range(min=1, max=200, error=_l("Antara 1 dan 200.")),
         metadata={"description": "Banyak data per halaman (bawaan dari konfigurasi: 25)."},
     )
+
+
+class ListArgsSchema(PageArgsSchema):
+    """Search, sort and page for every list; features subclass it to add their filters."""
+
+    q = Text(load_default="", metadata={"description": "Kata kunci pencarian (tanpa beda huruf)."})
+    sort = Text(load_default="name", metadata={"description": "Kolom pengurutan."})
 
 
 def list_args_schema(

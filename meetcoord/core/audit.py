@@ -6,10 +6,10 @@ the change it describes was committed.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetcoord.core.db import utcnow
@@ -59,3 +59,25 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def recent_count(action: str, entity: Any, within: timedelta) -> int:
+    """How often ``action`` was recorded on ``entity`` in the last ``within``.
+
+    The audit trail is already the record of who asked for what, so a paced action (a
+    personal link or an invitation mailed again) counts its own entries instead of keeping
+    a second counter that could disagree with it.
+    """
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(
+                AuditEntry.action == action,
+                AuditEntry.entity_type == type(entity).__tablename__,
+                AuditEntry.entity_id == entity.id,
+                AuditEntry.at >= utcnow() - within,
+            )
+        )
+        or 0
+    )

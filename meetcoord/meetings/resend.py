@@ -13,40 +13,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
 from meetcoord.access.institutions import letterhead_for
 from meetcoord.accounts.models import User
 from meetcoord.core import audit, outbox
-from meetcoord.core.audit import AuditEntry
-from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, NotFound, TooManyRequests, ValidationError
 from meetcoord.core.errors import field_errors as fe
 from meetcoord.core.timezones import format_long_date, format_time_in_zone
-from meetcoord.extensions import db
 from meetcoord.meetings import links
 from meetcoord.meetings.models import Invitation, MeetingStatus
 from meetcoord.meetings.services import commit, require_editor
 
 ACTION = "resend_link"
 PER_HOUR = 3
-
-
-def _sent_lately(invitation: Invitation) -> int:
-    since = utcnow() - timedelta(hours=1)
-    return int(
-        db.session.scalar(
-            select(func.count())
-            .select_from(AuditEntry)
-            .where(
-                AuditEntry.action == ACTION,
-                AuditEntry.entity_type == Invitation.__tablename__,
-                AuditEntry.entity_id == invitation.id,
-                AuditEntry.at >= since,
-            )
-        )
-        or 0
-    )
 
 
 def _body(invitation: Invitation) -> str:
@@ -85,7 +64,7 @@ def resend_link(actor: User | None, invitation: Invitation) -> str:
         raise ValidationError(message, errors=fe(email=message))
     if invitation.meeting.status is MeetingStatus.DRAFT:
         raise Conflict(_l("Undangan rapat ini belum dikirim. Kirim undangan lebih dulu."))
-    if _sent_lately(invitation) >= PER_HOUR:
+    if audit.recent_count(ACTION, invitation, timedelta(hours=1)) >= PER_HOUR:
         raise TooManyRequests(
             _l(
                 "Tautan %(name)s sudah dikirim ulang %(n)d kali dalam satu jam terakhir. "

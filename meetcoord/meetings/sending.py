@@ -18,11 +18,10 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from meetcoord.accounts.models import User
 from meetcoord.core import audit
-from meetcoord.core.audit import AuditEntry
 from meetcoord.core.db import utcnow
 from meetcoord.core.errors import Conflict, NotFound, TooManyRequests, ValidationError
 from meetcoord.core.errors import field_errors as fe
@@ -102,23 +101,6 @@ def run_batch(job: Job, limit: int) -> int:
     return len(ids)
 
 
-def _sent_lately(invitation: Invitation) -> int:
-    since = utcnow() - timedelta(hours=1)
-    return int(
-        db.session.scalar(
-            select(func.count())
-            .select_from(AuditEntry)
-            .where(
-                AuditEntry.action == RESEND_ACTION,
-                AuditEntry.entity_type == Invitation.__tablename__,
-                AuditEntry.entity_id == invitation.id,
-                AuditEntry.at >= since,
-            )
-        )
-        or 0
-    )
-
-
 def send_again(actor: User | None, invitation: Invitation) -> Invitation:
     """Mail one person's invitation (with its calendar file) again, at most
     :data:`RESEND_PER_HOUR` times an hour so a mailbox cannot be flooded."""
@@ -131,7 +113,7 @@ def send_again(actor: User | None, invitation: Invitation) -> Invitation:
     if not person.email:
         message = _l("%(name)s tidak punya alamat surel.", name=person.name)
         raise ValidationError(message, errors=fe(email=message))
-    if _sent_lately(invitation) >= RESEND_PER_HOUR:
+    if audit.recent_count(RESEND_ACTION, invitation, timedelta(hours=1)) >= RESEND_PER_HOUR:
         raise TooManyRequests(
             _l(
                 "Undangan %(name)s sudah dikirim ulang %(n)d kali dalam satu jam terakhir. "

@@ -89,7 +89,10 @@ def _account(email: str) -> Any:
 @click.option("--email", required=True, help="The account the token acts as.")
 @click.option("--name", required=True, help="What the token is for, e.g. 'sync script'.")
 @click.option(
-    "--days", type=int, default=None, help="Valid this many days (default: until revoked)."
+    "--days",
+    type=int,
+    default=None,
+    help="Valid this many days (default: MEETCOORD_API_TOKEN_DEFAULT_DAYS, 90).",
 )
 @with_appcontext
 def create_token(email: str, name: str, days: int | None) -> None:

@@ -57,7 +57,9 @@ class TokenSchema(ApiSchema):
     created_at = fields.DateTime(dump_only=True)
     last_used_at = fields.DateTime(dump_only=True, allow_none=True)
     expires_at = fields.DateTime(
-        dump_only=True, allow_none=True, metadata={"description": "null: sampai dicabut."}
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "null: token lama, dibuat sebelum masa berlaku diwajibkan."},
     )
     revoked_at = fields.DateTime(dump_only=True, allow_none=True)
 
@@ -161,9 +163,8 @@ class Tokens(MethodView):
         actor = _actor()
         services.require_admin(actor)
         owner = actor if data["user_id"] is None else _account(data["user_id"])
-        days = data["days"] if data["days"] is not None else services.default_token_days()
         token, secret = services.create_token(
-            actor, owner, data["name"], days=days, not_after=_request_token_expiry()
+            actor, owner, data["name"], days=data["days"], not_after=_request_token_expiry()
         )
         headers = {
             "Location": url_for("tokens.TokenItem", id=token.id),

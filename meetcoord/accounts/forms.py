@@ -77,5 +77,5 @@ class TokenCreateForm(ServiceForm):
     days = StringField(
         _l("Berlaku (hari)"),
         render_kw={"inputmode": "numeric", "maxlength": 4},
-        description=_l("Kosongkan bila berlaku sampai dicabut."),
+        description=_l("Kosongkan untuk masa berlaku bawaan (MEETCOORD_API_TOKEN_DEFAULT_DAYS)."),
     )

@@ -215,14 +215,18 @@ def max_token_days() -> int:
 
 
 def default_token_days() -> int:
-    """A token issued through the API without ``days`` (never longer than the max)."""
+    """A token issued without ``days``, by any door (never longer than the max)."""
     return min(int(current_app.config.get("API_TOKEN_DEFAULT_DAYS", 90)), max_token_days())
 
 
-def _token_days(raw: int | str | None) -> int | None:
-    """``days`` as a form or the CLI gives it: empty means no expiry."""
+def _token_days(raw: int | str | None) -> int:
+    """``days`` as a form, the CLI or the API gives it; empty means the default window.
+
+    Every credential has a time window: a token left to run "until revoked" outlives the
+    integration it was made for, so none is issued without an expiry (issue 17).
+    """
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
+        return default_token_days()
     days = parse_int(raw, minimum=1, maximum=max_token_days())
     if days is None or (isinstance(raw, str) and not raw.strip().isdigit()):
         raise ValueError(str(raw).strip())
@@ -237,8 +241,8 @@ def create_token(
     days: int | str | None = None,
     not_after: datetime | None = None,
 ) -> tuple[ApiToken, str]:
-    """Issue a token, valid ``days`` days or until revoked; the secret is returned once
-    and only its hash is kept.
+    """Issue a token valid ``days`` days (empty: :func:`default_token_days`); the secret is
+    returned once and only its hash is kept.
 
     ``not_after``: the expiry of the credential the request came with (a token issued
     with a token), so that a new token never outlives the one that made it.
@@ -248,7 +252,7 @@ def create_token(
     errors: dict[str, list[object]] = {}
     if not name.strip():
         errors["name"] = [_l("Wajib diisi.")]
-    valid_days: int | None = None
+    valid_days = 0
     try:
         valid_days = _token_days(days)
     except ValueError:
@@ -258,8 +262,8 @@ def create_token(
     if errors:
         raise ValidationError(_l("Token tidak dibuat."), errors=errors)
     secret = new_token(TOKEN_PREFIX)
-    expires_at = utcnow() + timedelta(days=valid_days) if valid_days is not None else None
-    if not_after is not None and (expires_at is None or expires_at > not_after):
+    expires_at = utcnow() + timedelta(days=valid_days)
+    if not_after is not None and expires_at > not_after:
         expires_at = not_after
     token = ApiToken(
         user=user,

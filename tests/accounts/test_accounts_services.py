@@ -71,3 +71,17 @@ def test_token_of_inactive_user_refused():
     _token, secret = services.create_token(None, user, "x")
     user.is_active_account = False
     assert services.user_for_token(secret) is None
+
+
+@pytest.mark.parametrize("days", [None, "", "  "])
+def test_a_token_issued_without_days_gets_the_default_window_not_forever(app, days):
+    """The page, the CLI and the API all leave ``days`` empty at times: every door gives
+    the configured window, so no token runs "until revoked"."""
+    from datetime import timedelta
+
+    from meetcoord.core.db import utcnow
+
+    app.config["API_TOKEN_DEFAULT_DAYS"] = 30
+    token, _secret = services.create_token(None, factories.user(), "ekspor SIPD", days=days)
+    expires_at = token.expires_at.replace(tzinfo=token.expires_at.tzinfo or utcnow().tzinfo)
+    assert timedelta(days=29, hours=23) < expires_at - utcnow() <= timedelta(days=30)

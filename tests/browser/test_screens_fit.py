@@ -20,6 +20,10 @@ from meetcoord.extensions import db
 from meetcoord.live.models import Decision
 from meetcoord.meetings.links import personal_token
 from meetcoord.meetings.models import AgendaItem
+from meetcoord.webhooks import services as webhook_services
+from meetcoord.webhooks.emit import emit
+from meetcoord.webhooks.models import DeliveryStatus
+from tests import factories
 from tests.browser.test_actions_width import LONG
 from tests.browser.test_pages_width import MENU_LINES, VIEWPORTS, measure
 from tests.conftest import AuthActions
@@ -188,3 +192,45 @@ def test_the_site_header_stays_on_one_line_at_1366_on_these_pages(app: Flask, br
     finally:
         context.close()
     assert all(n > 5 and rows == 1 for *_, n, rows in lines), lines
+
+
+def test_the_pages_issue_17_added_fit_a_phone_and_a_projector(app: Flask, browser: Any) -> None:
+    """The webhooks page (a long endpoint address, a failed delivery) and a draft meeting's
+    delete confirmation, in both languages, on a 390 px phone and a 1280×720 projector."""
+    admin = factories.user(Role.ADMIN)
+    endpoint, _secret = webhook_services.create_endpoint(
+        admin,
+        {
+            "url": f"http://127.0.0.1:9/{LONG}/meetcoord-webhook",
+            "description": f"Sinkronisasi {LONG} e-Musrenbang",
+            "events": ["meeting.scheduled", "decision.recorded"],
+        },
+    )
+    for delivery in emit(endpoint.institution_id, "meeting.scheduled", {"meeting_id": 1}):
+        delivery.status = DeliveryStatus.FAILED
+        delivery.attempts = 8
+        delivery.last_error = f"ConnectionRefusedError: {LONG}"
+    secretariat = factories.user(Role.SECRETARIAT)
+    draft = factories.meeting(by=secretariat, title=f"Rakor {LONG} Forum BangKIT")
+    db.session.commit()
+    admin_pages, staff_pages = AuthActions(app.test_client()), AuthActions(app.test_client())
+    admin_pages.login(user=admin)
+    staff_pages.login(user=secretariat)
+    visits = [
+        (admin_pages.client, "/settings/webhooks"),
+        (staff_pages.client, f"/meetings/{draft.id}/delete"),
+        (staff_pages.client, f"/meetings/{draft.id}"),
+    ]
+    failures = []
+    for viewport in VIEWPORTS:
+        context = browser.new_context(viewport=viewport)
+        tab = context.new_page()
+        try:
+            for lang in ("id", "en"):
+                for who, path in visits:
+                    scroll, visible, bad = measure(tab, who, path, lang)
+                    if scroll > visible or bad:
+                        failures.append((viewport["width"], lang, path, scroll, visible, bad))
+        finally:
+            context.close()
+    assert not failures, "\n".join(map(str, failures))

@@ -35,6 +35,9 @@ def index() -> Any:
     page_number = parse_int(request.args.get("page"), minimum=1) or 1
     page = services.list_endpoints(current_actor(), page_number, current_app.config["PAGE_SIZE"])
     recent = services.recent_deliveries(page.items, RECENT)
+    # In the installation's zone, with its label (WIB/WITA/WIT): the page sits below the
+    # directory, which knows an institution's own region.
+    zone = str(current_app.config["HOME_TIMEZONE"])
     return render_template(
-        "webhooks/index.html", page=page, recent=recent, labels=STATUS_LABELS, args={}
+        "webhooks/index.html", page=page, recent=recent, labels=STATUS_LABELS, args={}, zone=zone
     )

@@ -131,3 +131,4 @@ def test_the_settings_page_lists_endpoints_and_their_deliveries(client, auth, re
     assert "SIPD" in html
     assert "ping" in html
     assert "menunggu" in html
+    assert " WIB" in html  # the delivery's time in the installation's zone, labelled

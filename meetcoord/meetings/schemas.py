@@ -284,6 +284,17 @@ class InvitationPatchSchema(InvitationSchema):
     """Role and site; a site change sends an update to that person only."""
 
 
+# The most people one request names: a national webinar's whole list, and a bound on what a
+# body makes the server load and check before anything is written.
+ROWS_MAX = 5000
+
+
+def _at_most_rows() -> validate.Length:
+    return validate.Length(
+        min=1, max=ROWS_MAX, error=_l("Antara {min} dan {max} baris per permintaan.")
+    )
+
+
 class InviteRowSchema(ApiSchema):
     """One person with their own role and site."""
 
@@ -298,10 +309,13 @@ class InviteSchema(ApiSchema):
 
     rows = fields.List(
         fields.Nested(InviteRowSchema),
+        validate=_at_most_rows(),
         metadata={"description": "Orang satu per satu, masing-masing dengan peran dan lokasi."},
     )
 
-    person_ids = fields.List(Int(), metadata={"description": "Orang satu per satu."})
+    person_ids = fields.List(
+        Int(), validate=_at_most_rows(), metadata={"description": "Orang satu per satu."}
+    )
     organization_id = Int(metadata={"description": "Semua orang di organisasi ini."})
     forum_id = Int(metadata={"description": "Semua anggota forum ini."})
     role = choice_of(enum_values(InviteeRole), metadata={"description": "Bawaan: participant."})
@@ -571,6 +585,7 @@ class ScheduleSchema(ApiSchema):
 class SendSchema(ApiSchema):
     invitation_ids = fields.List(
         Int(),
+        validate=_at_most_rows(),
         metadata={"description": "Hanya undangan ini; bawaan: semua yang belum dikirim."},
     )
 

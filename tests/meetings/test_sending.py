@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from meetcoord.accounts.services import create_token
 from meetcoord.core.outbox import OutboxMessage
@@ -246,3 +246,24 @@ def test_invitations_page_filter_and_rows(
     for sub in ("sites", "agenda", "conflicts", "attendance", "checkin-conflicts"):
         body = ok(client.get(f"{API}/meetings/{meeting['id']}/{sub}?per_page=1", headers=editor))
         assert {"items", "page", "per_page", "total", "pages"} <= set(body)
+
+
+def test_one_request_names_at_most_five_thousand_people(
+    client: Any, editor: dict[str, str], meeting: dict[str, Any]
+) -> None:
+    """A body is bounded before anything is looked up: 5,001 rows or ids are a 422 naming
+    the field, in the reader's language, and no invitation is written."""
+    url = f"{API}/meetings/{meeting['id']}/invitations"
+    too_many = list(range(1, 5002))
+    for body in (
+        {"person_ids": too_many},
+        {"rows": [{"person_id": n} for n in too_many]},
+    ):
+        field = next(iter(body))
+        found = problem(client.post(url, json=body, headers=editor), 422)
+        assert found["errors"][field] == ["Antara 1 dan 5000 baris per permintaan."]
+    sent = problem(
+        client.post(f"{url}/send", json={"invitation_ids": too_many}, headers=editor), 422
+    )
+    assert "invitation_ids" in sent["errors"]
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
